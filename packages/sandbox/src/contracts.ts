@@ -1,0 +1,101 @@
+/**
+ * The seams between the sandbox's parts. The server (server.ts) owns HTTP, the request log, faults and
+ * the clock; each AWS service is a ServiceHandler; CodeDeploy and CloudWatch reach Lambda's state only
+ * through LambdaBackend, so each service can be built and tested on its own.
+ */
+
+/** A request as the server received it (body fully read). */
+export interface SandboxRequest {
+  method: string;
+  /** Path without the query string, percent-decoded segments left as received. */
+  path: string;
+  query: URLSearchParams;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface SandboxResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+}
+
+/** One AWS-compatible API (or notification sink) mounted on the sandbox's single HTTP port. */
+export interface ServiceHandler {
+  /** Service name used in the request log and fault rules: 'lambda' | 'codedeploy' | 'cloudwatch' | 'sns' | ... */
+  readonly service: string;
+  /** True when this handler owns the request (by path, X-Amz-Target, Content-Type, ...). */
+  matches(req: SandboxRequest): boolean;
+  /** The API operation name for the request log and fault rules, e.g. 'UpdateAlias'. */
+  operation(req: SandboxRequest): string;
+  /** Whether the operation changes state (used to prove dry-runs and bad inputs mutate nothing). */
+  isMutating(operation: string): boolean;
+  handle(req: SandboxRequest): Promise<SandboxResponse>;
+}
+
+/** Scaled time: with scale 60, one simulated minute passes in one real second. */
+export interface Clock {
+  readonly scale: number;
+  /** Simulated epoch milliseconds. */
+  now(): number;
+  /** Resolves after `simulatedMs` of simulated time. */
+  sleep(simulatedMs: number): Promise<void>;
+}
+
+export interface AliasRouting {
+  functionName: string;
+  alias: string;
+  aliasArn: string;
+  /** Primary version the alias points at. */
+  functionVersion: string;
+  /** At most one additional version with a weight in [0, 1] (AWS allows only one). */
+  additionalVersionWeights: Record<string, number>;
+  revisionId: string;
+}
+
+export interface InvocationRecord {
+  functionName: string;
+  /** The version that ran (CloudWatch's ExecutedVersion dimension). */
+  executedVersion: string;
+  /** The alias the request came through, if any (CloudWatch's Resource=<fn>:<alias> dimension). */
+  alias?: string;
+  /** Simulated epoch milliseconds when the invocation started. */
+  at: number;
+  durationMs: number;
+  /** True for a function error (handler threw, timed out, or a function URL answered 5xx). */
+  error: boolean;
+  throttled: boolean;
+  /** HTTP status for function-URL invocations. */
+  statusCode?: number;
+}
+
+export interface InvokeOutcome {
+  executedVersion: string;
+  /** Serialized handler result, or the error object for a function error. */
+  payload: string;
+  functionError?: 'Unhandled' | 'Handled';
+  durationMs: number;
+}
+
+/** What CodeDeploy and CloudWatch need from the Lambda service. */
+export interface LambdaBackend {
+  /** Undefined when the function or alias does not exist. */
+  getAlias(functionName: string, alias: string): AliasRouting | undefined;
+  /** Moves an alias as CodeDeploy does (no RevisionId guard); returns the new routing. */
+  setAliasRouting(
+    functionName: string,
+    alias: string,
+    functionVersion: string,
+    additionalVersionWeights: Record<string, number>,
+  ): AliasRouting;
+  /** True when the function exists and `version` is a published version of it. */
+  hasVersion(functionName: string, version: string): boolean;
+  /** Runs the function (used for CodeDeploy lifecycle hooks). */
+  invoke(functionName: string, qualifier: string | undefined, payload: string): Promise<InvokeOutcome>;
+  /** Every recorded invocation, oldest first (CloudWatch computes metrics from these). */
+  invocations(): readonly InvocationRecord[];
+  /** Account and region used in ARNs. */
+  readonly accountId: string;
+  readonly region: string;
+}
