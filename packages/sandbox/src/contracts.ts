@@ -99,3 +99,48 @@ export interface LambdaBackend {
   readonly accountId: string;
   readonly region: string;
 }
+
+/** A CloudWatch metric alarm on AWS/Lambda metrics, as configured in the sandbox (or via PutMetricAlarm). */
+export interface AlarmDefinition {
+  name: string;
+  metricName: 'Invocations' | 'Errors' | 'Throttles' | 'Duration';
+  /** Dimensions as in CloudWatch: FunctionName, optionally Resource (`fn:alias`) and ExecutedVersion. */
+  dimensions: Record<string, string>;
+  /** 'Sum' | 'Average' | 'Maximum' | 'Minimum' | 'SampleCount' or a percentile like 'p95'. */
+  statistic: string;
+  comparisonOperator:
+    | 'GreaterThanThreshold'
+    | 'GreaterThanOrEqualToThreshold'
+    | 'LessThanThreshold'
+    | 'LessThanOrEqualToThreshold';
+  threshold: number;
+  periodSeconds: number;
+  evaluationPeriods: number;
+}
+
+export interface SandboxOptions {
+  /** Simulated-time speed-up: 60 means one simulated minute per real second. Default 1. */
+  timeScale?: number;
+  /** Simulated time LastUpdateStatus stays InProgress after a code or configuration update. Default 1000 ms. */
+  updateDelayMs?: number;
+  accountId?: string;
+  region?: string;
+  /** Port for the HTTP server (0 = ephemeral, the default). */
+  port?: number;
+  alarms?: AlarmDefinition[];
+}
+
+/** What a service factory is given. */
+export interface ServiceContext {
+  clock: Clock;
+  lambda: LambdaBackend;
+  options: Required<Pick<SandboxOptions, 'timeScale' | 'updateDelayMs' | 'accountId' | 'region'>> & SandboxOptions;
+}
+
+export interface MountedService extends ServiceHandler {
+  /** Extra state shown by the inspection endpoint (GET /_sandbox/state). */
+  inspect?(): unknown;
+  close?(): Promise<void>;
+}
+
+export type ServiceFactory = (ctx: ServiceContext) => MountedService;
