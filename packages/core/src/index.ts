@@ -1,1 +1,10 @@
-export {};
+export * from './aws.js';
+export * from './duration.js';
+export * from './errors.js';
+export * from './github.js';
+export * from './inputs.js';
+export * from './lambda.js';
+export * from './logger.js';
+export * from './record.js';
+export * from './report.js';
+export * from './wait.js';

@@ -1,0 +1,150 @@
+import {
+  GetAliasCommand,
+  GetFunctionConfigurationCommand,
+  ListVersionsByFunctionCommand,
+  UpdateAliasCommand,
+  type FunctionConfiguration,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { awsErrorName, UserError } from './errors.js';
+import { waitFor } from './wait.js';
+
+/** Where an alias sends traffic. `weights` holds the one additional version AWS allows, if any. */
+export interface AliasState {
+  name: string;
+  arn?: string;
+  version: string;
+  weights: Record<string, number>;
+  revisionId?: string;
+}
+
+export function describeAlias(state: AliasState): string {
+  const extra = Object.entries(state.weights);
+  if (extra.length === 0) return `100% on version ${state.version}`;
+  const [version, weight] = extra[0];
+  return `${pct(1 - weight)} on version ${state.version}, ${pct(weight)} on version ${version}`;
+}
+
+function pct(fraction: number): string {
+  return `${Math.round(fraction * 1000) / 10}%`;
+}
+
+/** Reads an alias; undefined when the function or alias does not exist. */
+export async function readAlias(
+  lambda: LambdaClient,
+  functionName: string,
+  alias: string,
+): Promise<AliasState | undefined> {
+  try {
+    const result = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }));
+    return {
+      name: alias,
+      arn: result.AliasArn,
+      version: result.FunctionVersion ?? '',
+      weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
+      revisionId: result.RevisionId,
+    };
+  } catch (error) {
+    if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Points an alias at `version` with the given extra weights ({} clears routing). Guarded by the RevisionId we
+ * last read, so a concurrent change fails with PreconditionFailedException instead of being overwritten.
+ */
+export async function updateAlias(
+  lambda: LambdaClient,
+  request: {
+    functionName: string;
+    alias: string;
+    version: string;
+    weights?: Record<string, number>;
+    revisionId?: string;
+  },
+): Promise<AliasState> {
+  const result = await lambda.send(
+    new UpdateAliasCommand({
+      FunctionName: request.functionName,
+      Name: request.alias,
+      FunctionVersion: request.version,
+      RoutingConfig: { AdditionalVersionWeights: request.weights ?? {} },
+      RevisionId: request.revisionId,
+    }),
+  );
+  return {
+    name: request.alias,
+    arn: result.AliasArn,
+    version: result.FunctionVersion ?? request.version,
+    weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
+    revisionId: result.RevisionId,
+  };
+}
+
+/** Every published version (never $LATEST), oldest first, following pagination. */
+export async function listPublishedVersions(
+  lambda: LambdaClient,
+  functionName: string,
+): Promise<FunctionConfiguration[]> {
+  const versions: FunctionConfiguration[] = [];
+  let marker: string | undefined;
+  for (let page = 0; page < 1000; page++) {
+    const result = await lambda.send(
+      new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker }),
+    );
+    versions.push(...(result.Versions ?? []).filter((v) => v.Version && v.Version !== '$LATEST'));
+    marker = result.NextMarker;
+    if (!marker) break;
+  }
+  return versions.sort((a, b) => Number(a.Version) - Number(b.Version));
+}
+
+export async function getFunctionConfiguration(
+  lambda: LambdaClient,
+  functionName: string,
+  qualifier?: string,
+): Promise<FunctionConfiguration | undefined> {
+  try {
+    return await lambda.send(
+      new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }),
+    );
+  } catch (error) {
+    if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Waits until the function's last update has finished (LastUpdateStatus leaves InProgress) and returns the
+ * configuration; an update that failed becomes an error with AWS's reason.
+ */
+export async function waitForFunctionUpdated(
+  lambda: LambdaClient,
+  functionName: string,
+  options: { timeoutMs: number; signal?: AbortSignal; onProgress?: (line: string) => void },
+): Promise<FunctionConfiguration> {
+  const config = await waitFor<FunctionConfiguration>({
+    what: `the update of ${functionName} to finish`,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    initialDelayMs: 200,
+    maxDelayMs: 3_000,
+    check: async () => {
+      const current = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+      const busy = current.LastUpdateStatus === 'InProgress' || current.State === 'Pending';
+      return {
+        done: !busy,
+        value: current,
+        status: `State ${current.State}, LastUpdateStatus ${current.LastUpdateStatus}`,
+      };
+    },
+  });
+  if (config?.LastUpdateStatus === 'Failed') {
+    throw new UserError(
+      `the update of ${functionName} failed: ${config.LastUpdateStatusReasonCode ?? 'unknown'}: ${config.LastUpdateStatusReason ?? ''}`.trim(),
+    );
+  }
+  return config!;
+}

@@ -1,0 +1,42 @@
+/** How logic reports progress without touching the runner: main.ts passes the Actions logger, tests a memory one. */
+export interface Logger {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+  /** Runs `task` inside a collapsible log group. */
+  group<T>(name: string, task: () => Promise<T>): Promise<T>;
+}
+
+/** A logger that keeps lines in memory (tests, and callers that print a timeline of their own). */
+export class MemoryLogger implements Logger {
+  readonly lines: string[] = [];
+  info(message: string): void {
+    this.lines.push(message);
+  }
+  warning(message: string): void {
+    this.lines.push(`warning: ${message}`);
+  }
+  debug(message: string): void {
+    this.lines.push(`debug: ${message}`);
+  }
+  async group<T>(name: string, task: () => Promise<T>): Promise<T> {
+    this.lines.push(`[${name}]`);
+    return task();
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+/** A logger that writes plain lines to the console (command-line use outside GitHub). */
+export const consoleLogger: Logger = {
+  info: (message) => console.log(message),
+  warning: (message) => console.warn(`warning: ${message}`),
+  debug: (message) => {
+    if (process.env.RUNNER_DEBUG === '1') console.log(`debug: ${message}`);
+  },
+  group: async (name, task) => {
+    console.log(`== ${name}`);
+    return task();
+  },
+};
