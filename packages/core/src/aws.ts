@@ -45,7 +45,10 @@ export class AwsClients {
       region: this.region,
       retryMode: 'adaptive',
       maxAttempts: options.maxAttempts ?? 5,
-      customUserAgent: [[TOOLKIT_NAME, TOOLKIT_VERSION], [`action#${options.action}`]],
+      customUserAgent: [
+        [TOOLKIT_NAME, TOOLKIT_VERSION],
+        ['action', options.action],
+      ],
       requestHandler: { requestTimeout: options.requestTimeoutMs ?? 15_000, connectionTimeout: 5_000 },
     };
   }
