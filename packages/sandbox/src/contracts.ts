@@ -32,6 +32,11 @@ export interface ServiceHandler {
   /** Whether the operation changes state (used to prove dry-runs and bad inputs mutate nothing). */
   isMutating(operation: string): boolean;
   handle(req: SandboxRequest): Promise<SandboxResponse>;
+  /**
+   * Renders an injected fault as this service's wire protocol renders errors. Optional: without it the
+   * server answers JSON with both `x-amzn-errortype` and `__type`, which REST-JSON and JSON-1.1 clients read.
+   */
+  errorResponse?(code: string, message: string, status: number): SandboxResponse;
 }
 
 /** Scaled time: with scale 60, one simulated minute passes in one real second. */
@@ -128,19 +133,61 @@ export interface SandboxOptions {
   /** Port for the HTTP server (0 = ephemeral, the default). */
   port?: number;
   alarms?: AlarmDefinition[];
+  /** Fault rules active from the start (more can be added with `sandbox.faults.add`). */
+  faults?: FaultRule[];
+  /** Container images the sandbox can run: image URI -> directory holding the handler code. */
+  images?: Record<string, string>;
+}
+
+export type FaultKind = 'throttle' | 'error' | 'delay' | 'drop' | 'conflict' | 'stale-revision';
+
+/** An injected failure, applied before the service's handler runs. */
+export interface FaultRule {
+  /** Service name as in the request log; omitted = any service. */
+  service?: string;
+  /** Operation name as in the request log, or '*' for every operation. */
+  operation: string;
+  kind: FaultKind;
+  /** Apply to the next N matching requests only (default: unlimited). */
+  times?: number;
+  /** Probability in [0, 1] that a matching request is hit (default 1). */
+  rate?: number;
+  /** For 'delay': simulated milliseconds to wait before handling. */
+  delayMs?: number;
+}
+
+/** One AWS request the sandbox answered (control endpoints are not logged). */
+export interface RequestLogEntry {
+  /** Simulated epoch milliseconds when the request arrived. */
+  at: number;
+  service: string;
+  operation: string;
+  mutating: boolean;
+  /** HTTP status sent, 0 when the connection was dropped by a fault. */
+  status: number;
+  errorCode?: string;
+  /** Set when the response came from an injected fault. */
+  fault?: FaultKind;
 }
 
 /** What a service factory is given. */
 export interface ServiceContext {
   clock: Clock;
   lambda: LambdaBackend;
-  options: Required<Pick<SandboxOptions, 'timeScale' | 'updateDelayMs' | 'accountId' | 'region'>> & SandboxOptions;
+  options: Required<Pick<SandboxOptions, 'timeScale' | 'updateDelayMs' | 'accountId' | 'region'>> &
+    SandboxOptions;
+  /** The sandbox's base URL (http://127.0.0.1:<port>); known once the server listens, so call it lazily. */
+  endpoint?: () => string;
 }
 
 export interface MountedService extends ServiceHandler {
   /** Extra state shown by the inspection endpoint (GET /_sandbox/state). */
   inspect?(): unknown;
   close?(): Promise<void>;
+  /** Async setup (e.g. opening an SMTP port), awaited after the HTTP server listens and before `env()` is read. */
+  start?(): Promise<void>;
+  /** Environment variables this service adds to `sandbox.env` (e.g. a sink's URL); read after listening. */
+  env?(): Record<string, string>;
 }
 
 export type ServiceFactory = (ctx: ServiceContext) => MountedService;

@@ -1,0 +1,5 @@
+export { startSandbox, type Sandbox, type StartOptions } from './sandbox.js';
+export { zipFunction } from './zip.js';
+export { createClock } from './clock.js';
+export { extraServices } from './services.js';
+export type * from './contracts.js';

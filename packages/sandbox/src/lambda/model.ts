@@ -1,0 +1,73 @@
+/** The Lambda state the sandbox keeps: functions, their immutable versions, and aliases. */
+
+export type PackageType = 'Zip' | 'Image';
+
+/** Code plus configuration: what $LATEST holds and what a published version freezes. */
+export interface FunctionSnapshot {
+  packageType: PackageType;
+  runtime?: string;
+  handler?: string;
+  role: string;
+  description: string;
+  timeoutSeconds: number;
+  memorySize: number;
+  environment: Record<string, string>;
+  architectures: string[];
+  imageConfig?: { Command?: string[]; EntryPoint?: string[]; WorkingDirectory?: string };
+  /** Base64 SHA-256 of the zip, or derived from the image digest. */
+  codeSha256: string;
+  codeSize: number;
+  imageUri?: string;
+}
+
+export interface VersionState {
+  version: string;
+  snapshot: FunctionSnapshot;
+  revisionId: string;
+  /** Simulated epoch ms. */
+  lastModified: number;
+  /** Version description given to PublishVersion ($LATEST: the function's description). */
+  description: string;
+}
+
+export interface AliasState {
+  name: string;
+  functionVersion: string;
+  additionalVersionWeights: Record<string, number>;
+  description: string;
+  revisionId: string;
+}
+
+export interface FunctionState {
+  name: string;
+  latest: VersionState;
+  /** Simulated epoch ms when the function leaves Pending (creation). */
+  activeAt: number;
+  /** Simulated epoch ms when the last code/configuration update finishes (LastUpdateStatus InProgress until then). */
+  updateCompletesAt: number;
+  /** Published versions by number, in publishing order. */
+  versions: Map<string, VersionState>;
+  /** Version numbers are never reused, even after a version is deleted. */
+  nextVersion: number;
+  aliases: Map<string, AliasState>;
+  /** Reserved concurrency; 0 throttles every invocation. */
+  reservedConcurrency?: number;
+}
+
+/** Fields that make two snapshots "the same code and configuration" for PublishVersion. */
+export function snapshotFingerprint(s: FunctionSnapshot): string {
+  return JSON.stringify([
+    s.packageType,
+    s.runtime,
+    s.handler,
+    s.role,
+    s.description,
+    s.timeoutSeconds,
+    s.memorySize,
+    Object.entries(s.environment).sort(),
+    s.architectures,
+    s.imageConfig,
+    s.codeSha256,
+    s.imageUri,
+  ]);
+}

@@ -1,0 +1,225 @@
+import type { SandboxRequest, SandboxResponse, ServiceHandler } from '../contracts.js';
+import { LambdaApiError, invalidParameter, lambdaErrorResponse } from './errors.js';
+import type { FunctionStore } from './functions.js';
+import type { Invoker } from './invoker.js';
+import { parseFunctionName, resolveQualifier } from './names.js';
+import { LAMBDA_PATH, isMutatingOperation, matchRoute } from './routes.js';
+import { aliasConfiguration, codeLocation, functionConfiguration } from './wire.js';
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): SandboxResponse => ({
+  status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+function parseBody(req: SandboxRequest): Record<string, any> {
+  if (req.body.length === 0) return {};
+  try {
+    return JSON.parse(req.body.toString('utf8'));
+  } catch {
+    throw invalidParameter('Could not parse request body into json');
+  }
+}
+
+function intParam(query: URLSearchParams, name: string): number | undefined {
+  const raw = query.get(name);
+  if (raw === null) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw invalidParameter(`${name} must be an integer, got ${raw}`);
+  return n;
+}
+
+/** The Lambda API (REST-JSON, /2015-03-31/...) on top of the function store and the invoker. */
+export class LambdaService implements ServiceHandler {
+  readonly service = 'lambda';
+  private readonly store: FunctionStore;
+  private readonly invoker: Invoker;
+  private readonly endpoint: () => string;
+
+  constructor(opts: { store: FunctionStore; invoker: Invoker; endpoint: () => string }) {
+    this.store = opts.store;
+    this.invoker = opts.invoker;
+    this.endpoint = opts.endpoint;
+  }
+
+  matches(req: SandboxRequest): boolean {
+    return LAMBDA_PATH.test(req.path);
+  }
+
+  operation(req: SandboxRequest): string {
+    return matchRoute(req.method, req.path)?.operation ?? 'Unknown';
+  }
+
+  isMutating(operation: string): boolean {
+    return isMutatingOperation(operation);
+  }
+
+  errorResponse(code: string, message: string, status: number): SandboxResponse {
+    return lambdaErrorResponse(code, message, status);
+  }
+
+  async handle(req: SandboxRequest): Promise<SandboxResponse> {
+    try {
+      return await this.dispatch(req);
+    } catch (e) {
+      if (e instanceof LambdaApiError) return lambdaErrorResponse(e.code, e.message, e.status);
+      return lambdaErrorResponse(
+        'ServiceException',
+        `sandbox error: ${e instanceof Error ? e.message : String(e)}`,
+        500,
+      );
+    }
+  }
+
+  private async dispatch(req: SandboxRequest): Promise<SandboxResponse> {
+    const route = matchRoute(req.method, req.path);
+    if (!route)
+      throw new LambdaApiError(
+        'UnknownOperationException',
+        400,
+        `Unknown operation ${req.method} ${req.path}`,
+      );
+    const store = this.store;
+    const q = req.query;
+    const fnParam = route.params[0] === undefined ? undefined : parseFunctionName(route.params[0]);
+    const name = fnParam?.name ?? '';
+    const qualifier = resolveQualifier(fnParam?.qualifier, q.get('Qualifier') ?? undefined);
+    const aliasName = route.params[1] === undefined ? '' : decodeURIComponent(route.params[1]);
+
+    switch (route.operation) {
+      case 'CreateFunction': {
+        const { fn, version } = store.create(parseBody(req) as never);
+        return json(201, functionConfiguration(store, fn, version));
+      }
+      case 'ListFunctions': {
+        const fns = store.all().map((fn) => functionConfiguration(store, fn, fn.latest));
+        return json(200, { Functions: fns });
+      }
+      case 'GetFunction': {
+        const { fn, version } = store.resolve(name, qualifier);
+        const concurrency =
+          fn.reservedConcurrency === undefined
+            ? {}
+            : { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } };
+        return json(200, {
+          Configuration: functionConfiguration(store, fn, version, qualifier),
+          Code: codeLocation(version, this.endpoint()),
+          ...concurrency,
+        });
+      }
+      case 'GetFunctionConfiguration': {
+        const { fn, version } = store.resolve(name, qualifier);
+        return json(200, functionConfiguration(store, fn, version, qualifier));
+      }
+      case 'DeleteFunction':
+        store.delete(name, qualifier);
+        return { status: 204 };
+      case 'UpdateFunctionCode': {
+        const version = store.updateCode(name, parseBody(req));
+        return json(200, functionConfiguration(store, store.get(name), version));
+      }
+      case 'UpdateFunctionConfiguration': {
+        const version = store.updateConfiguration(name, parseBody(req));
+        return json(200, functionConfiguration(store, store.get(name), version));
+      }
+      case 'PublishVersion': {
+        const version = store.publish(name, parseBody(req));
+        return json(201, functionConfiguration(store, store.get(name), version));
+      }
+      case 'ListVersionsByFunction': {
+        const page = store.listVersions(name, q.get('Marker') ?? undefined, intParam(q, 'MaxItems'));
+        const fn = store.get(name);
+        return json(200, {
+          Versions: page.items.map((v) => functionConfiguration(store, fn, v)),
+          NextMarker: page.nextMarker,
+        });
+      }
+      case 'CreateAlias': {
+        const body = parseBody(req);
+        const alias = store.createAlias(name, body.Name, body);
+        return json(201, aliasConfiguration(store, store.get(name), alias));
+      }
+      case 'GetAlias':
+        return json(200, aliasConfiguration(store, store.get(name), store.getAlias(name, aliasName)));
+      case 'UpdateAlias': {
+        const alias = store.updateAlias(name, aliasName, parseBody(req));
+        return json(200, aliasConfiguration(store, store.get(name), alias));
+      }
+      case 'DeleteAlias':
+        store.deleteAlias(name, aliasName);
+        return { status: 204 };
+      case 'ListAliases': {
+        const page = store.listAliases(
+          name,
+          q.get('FunctionVersion') ?? undefined,
+          q.get('Marker') ?? undefined,
+          intParam(q, 'MaxItems'),
+        );
+        const fn = store.get(name);
+        return json(200, {
+          Aliases: page.items.map((a) => aliasConfiguration(store, fn, a)),
+          NextMarker: page.nextMarker,
+        });
+      }
+      case 'PutFunctionConcurrency': {
+        const value = parseBody(req).ReservedConcurrentExecutions;
+        if (!Number.isInteger(value) || value < 0)
+          throw invalidParameter(`ReservedConcurrentExecutions must be a non-negative integer, got ${value}`);
+        store.setReservedConcurrency(name, value);
+        return json(200, { ReservedConcurrentExecutions: value });
+      }
+      case 'DeleteFunctionConcurrency':
+        store.setReservedConcurrency(name, undefined);
+        return { status: 204 };
+      case 'GetFunctionConcurrency': {
+        const value = store.get(name).reservedConcurrency;
+        return json(200, value === undefined ? {} : { ReservedConcurrentExecutions: value });
+      }
+      case 'Invoke':
+        return this.invoke(req, name, qualifier);
+      default:
+        throw new LambdaApiError('UnknownOperationException', 400, `Unknown operation ${route.operation}`);
+    }
+  }
+
+  /** Invoke: 200 with the payload, X-Amz-Executed-Version, X-Amz-Function-Error, optional X-Amz-Log-Result. */
+  private async invoke(
+    req: SandboxRequest,
+    name: string,
+    qualifier: string | undefined,
+  ): Promise<SandboxResponse> {
+    const type = req.headers['x-amz-invocation-type'] ?? 'RequestResponse';
+    let event: unknown = null;
+    if (req.body.length > 0) {
+      try {
+        event = JSON.parse(req.body.toString('utf8'));
+      } catch {
+        throw new LambdaApiError(
+          'InvalidRequestContentException',
+          400,
+          'Could not parse request body into json: Unexpected character',
+        );
+      }
+    }
+    if (type === 'DryRun') {
+      this.store.resolve(name, qualifier);
+      return { status: 204 };
+    }
+    if (type === 'Event') {
+      const { version } = this.store.resolve(name, qualifier);
+      this.invoker.invoke(name, qualifier, event).catch(() => undefined);
+      return { status: 202, headers: { 'x-amz-executed-version': version.version } };
+    }
+    const result = await this.invoker.invoke(name, qualifier, event);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'x-amz-executed-version': result.executedVersion,
+    };
+    if (!result.ok) headers['x-amz-function-error'] = 'Unhandled';
+    if (req.headers['x-amz-log-type'] === 'Tail') {
+      // Lambda returns the last 4 KB of the execution log, base64-encoded.
+      headers['x-amz-log-result'] = Buffer.from(result.logs).subarray(-4096).toString('base64');
+    }
+    return { status: 200, headers, body: result.payload };
+  }
+}
