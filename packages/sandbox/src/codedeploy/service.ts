@@ -1,0 +1,31 @@
+import type { MountedService, SandboxRequest, ServiceContext, ServiceFactory } from '../contracts.js';
+import { alarmStoreFor } from '../cloudwatch/alarms.js';
+import { AwsServiceError, dispatch, readJsonBody, targetOperation } from '../cloudwatch/json-rpc.js';
+import { CodeDeployApi } from './api.js';
+
+/** CodeDeploy as @aws-sdk/client-codedeploy speaks it: AWS JSON 1.1, `X-Amz-Target: CodeDeploy_20141006.<Op>`. */
+const SERVICE_TARGET = 'CodeDeploy_20141006';
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+export const codeDeployService: ServiceFactory = (ctx: ServiceContext): MountedService => {
+  const api = new CodeDeployApi(ctx, alarmStoreFor(ctx));
+  return {
+    service: 'codedeploy',
+    matches: (req: SandboxRequest) => targetOperation(req, SERVICE_TARGET) !== undefined,
+    operation: (req: SandboxRequest) => targetOperation(req, SERVICE_TARGET) ?? 'Unknown',
+    isMutating: (operation: string) => /^(Create|Put|Stop|Set|Delete)/.test(operation),
+    handle: (req: SandboxRequest) =>
+      dispatch(CONTENT_TYPE, undefined, () => {
+        const name = targetOperation(req, SERVICE_TARGET) ?? '';
+        const operation = api.operations[name];
+        if (!operation)
+          throw new AwsServiceError(
+            'UnknownOperationException',
+            `CodeDeploy operation ${name} is not supported by the sandbox`,
+          );
+        return operation(readJsonBody(req));
+      }),
+    inspect: () => api.inspect(),
+    close: () => api.close(),
+  };
+};
