@@ -1,0 +1,41 @@
+// Builds examples/orders-api into a deployable zip: node build.mjs --release v1.2.0 [--failure-rate 0.2]
+// [--latency-ms 0] [--out build/orders-api.zip]. The same artifact is deployed everywhere.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { zipSync } from 'fflate';
+
+export function buildOrdersApi({ release, failureRate = 0, latencyMs = 0 }) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const settings = { release, failureRate, latencyMs };
+  // A fixed mtime keeps the zip byte-identical for identical input, so an unchanged release publishes nothing.
+  const mtime = new Date('2020-01-01T00:00:00Z');
+  return zipSync(
+    {
+      'index.mjs': [readFileSync(join(here, 'src', 'index.mjs')), { mtime }],
+      'release.json': [new TextEncoder().encode(`${JSON.stringify(settings)}\n`), { mtime }],
+    },
+    { level: 6 },
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      release: { type: 'string' },
+      'failure-rate': { type: 'string', default: '0' },
+      'latency-ms': { type: 'string', default: '0' },
+      out: { type: 'string', default: 'build/orders-api.zip' },
+    },
+  });
+  if (!values.release) throw new Error('--release is required, e.g. --release v1.2.0');
+  const zip = buildOrdersApi({
+    release: values.release,
+    failureRate: Number(values['failure-rate']),
+    latencyMs: Number(values['latency-ms']),
+  });
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(values.out, zip);
+  console.log(`built ${values.out} (${zip.length} bytes) for ${values.release}`);
+}
