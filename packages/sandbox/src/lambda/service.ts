@@ -1,6 +1,12 @@
 import type { SandboxRequest, SandboxResponse, ServiceHandler } from '../contracts.js';
 import { LambdaApiError, invalidParameter, lambdaErrorResponse } from './errors.js';
-import type { FunctionStore } from './functions.js';
+import type {
+  AliasInput,
+  CreateFunctionInput,
+  FunctionStore,
+  UpdateCodeInput,
+  UpdateConfigurationInput,
+} from './functions.js';
 import type { Invoker } from './invoker.js';
 import { parseFunctionName, resolveQualifier } from './names.js';
 import { LAMBDA_PATH, isMutatingOperation, matchRoute } from './routes.js';
@@ -12,10 +18,11 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   body: JSON.stringify(body),
 });
 
-function parseBody(req: SandboxRequest): Record<string, any> {
-  if (req.body.length === 0) return {};
+/** The JSON body; its shape is the operation's input as modeled by the SDK (validated by the store). */
+function parseBody<T>(req: SandboxRequest): T {
+  if (req.body.length === 0) return {} as T;
   try {
-    return JSON.parse(req.body.toString('utf8'));
+    return JSON.parse(req.body.toString('utf8')) as T;
   } catch {
     throw invalidParameter('Could not parse request body into json');
   }
@@ -88,7 +95,7 @@ export class LambdaService implements ServiceHandler {
 
     switch (route.operation) {
       case 'CreateFunction': {
-        const { fn, version } = store.create(parseBody(req) as never);
+        const { fn, version } = store.create(parseBody<CreateFunctionInput>(req));
         return json(201, functionConfiguration(store, fn, version));
       }
       case 'ListFunctions': {
@@ -115,15 +122,18 @@ export class LambdaService implements ServiceHandler {
         store.delete(name, qualifier);
         return { status: 204 };
       case 'UpdateFunctionCode': {
-        const version = store.updateCode(name, parseBody(req));
+        const version = store.updateCode(name, parseBody<UpdateCodeInput>(req));
         return json(200, functionConfiguration(store, store.get(name), version));
       }
       case 'UpdateFunctionConfiguration': {
-        const version = store.updateConfiguration(name, parseBody(req));
+        const version = store.updateConfiguration(name, parseBody<UpdateConfigurationInput>(req));
         return json(200, functionConfiguration(store, store.get(name), version));
       }
       case 'PublishVersion': {
-        const version = store.publish(name, parseBody(req));
+        const version = store.publish(
+          name,
+          parseBody<{ CodeSha256?: string; Description?: string; RevisionId?: string }>(req),
+        );
         return json(201, functionConfiguration(store, store.get(name), version));
       }
       case 'ListVersionsByFunction': {
@@ -135,14 +145,14 @@ export class LambdaService implements ServiceHandler {
         });
       }
       case 'CreateAlias': {
-        const body = parseBody(req);
+        const body = parseBody<AliasInput & { Name: string }>(req);
         const alias = store.createAlias(name, body.Name, body);
         return json(201, aliasConfiguration(store, store.get(name), alias));
       }
       case 'GetAlias':
         return json(200, aliasConfiguration(store, store.get(name), store.getAlias(name, aliasName)));
       case 'UpdateAlias': {
-        const alias = store.updateAlias(name, aliasName, parseBody(req));
+        const alias = store.updateAlias(name, aliasName, parseBody<AliasInput>(req));
         return json(200, aliasConfiguration(store, store.get(name), alias));
       }
       case 'DeleteAlias':
@@ -162,8 +172,8 @@ export class LambdaService implements ServiceHandler {
         });
       }
       case 'PutFunctionConcurrency': {
-        const value = parseBody(req).ReservedConcurrentExecutions;
-        if (!Number.isInteger(value) || value < 0)
+        const value = parseBody<{ ReservedConcurrentExecutions?: number }>(req).ReservedConcurrentExecutions;
+        if (value === undefined || !Number.isInteger(value) || value < 0)
           throw invalidParameter(`ReservedConcurrentExecutions must be a non-negative integer, got ${value}`);
         store.setReservedConcurrency(name, value);
         return json(200, { ReservedConcurrentExecutions: value });
