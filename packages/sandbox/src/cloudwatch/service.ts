@@ -1,7 +1,7 @@
 import type { MountedService, SandboxRequest, ServiceContext, ServiceFactory } from '../contracts.js';
 import { deleteAlarms, describeAlarms, putMetricAlarm, setAlarmState } from './alarm-operations.js';
 import { alarmStoreFor } from './alarms.js';
-import { AwsServiceError, dispatch, readJsonBody, targetOperation } from './json-rpc.js';
+import { AwsServiceError, dispatch, errorResponse, readJsonBody, targetOperation } from './json-rpc.js';
 import { getMetricData, getMetricStatistics } from './metric-queries.js';
 
 /**
@@ -41,6 +41,8 @@ export const cloudWatchService: ServiceFactory = (ctx: ServiceContext): MountedS
           );
         return operation(readJsonBody(req));
       }),
+    errorResponse: (code: string, message: string, status: number) =>
+      errorResponse(CONTENT_TYPE, new AwsServiceError(code, message, status, code), ERROR_NAMESPACE),
     inspect: () => ({
       alarms: store.list().map((alarm) => ({ ...alarm, state: store.status(alarm.name)?.state })),
     }),

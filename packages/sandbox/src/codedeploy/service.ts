@@ -1,6 +1,12 @@
 import type { MountedService, SandboxRequest, ServiceContext, ServiceFactory } from '../contracts.js';
 import { alarmStoreFor } from '../cloudwatch/alarms.js';
-import { AwsServiceError, dispatch, readJsonBody, targetOperation } from '../cloudwatch/json-rpc.js';
+import {
+  AwsServiceError,
+  dispatch,
+  errorResponse,
+  readJsonBody,
+  targetOperation,
+} from '../cloudwatch/json-rpc.js';
 import { CodeDeployApi } from './api.js';
 
 /** CodeDeploy as @aws-sdk/client-codedeploy speaks it: AWS JSON 1.1, `X-Amz-Target: CodeDeploy_20141006.<Op>`. */
@@ -25,6 +31,8 @@ export const codeDeployService: ServiceFactory = (ctx: ServiceContext): MountedS
           );
         return operation(readJsonBody(req));
       }),
+    errorResponse: (code: string, message: string, status: number) =>
+      errorResponse(CONTENT_TYPE, new AwsServiceError(code, message, status, undefined), undefined),
     inspect: () => api.inspect(),
     close: () => api.close(),
   };
