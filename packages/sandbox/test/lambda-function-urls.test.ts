@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  CreateAliasCommand,
+  PublishVersionCommand,
+  UpdateFunctionCodeCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { startSandbox, zipFunction, type Sandbox } from '../src/index.js';
+import { createReadyFunction, lambdaClient, waitUntilReady } from './helpers.js';
+
+let sandbox: Sandbox;
+let client: LambdaClient;
+
+/** A handler that echoes the payload format 2.0 event back as an HTTP response. */
+const echo = (label: string) =>
+  zipFunction({
+    'index.mjs': `export const handler = async (event) => {
+      if (event.rawPath === '/fail') throw new Error('boom');
+      if (event.rawPath === '/plain') return { ok: ${JSON.stringify(label)} };
+      return { statusCode: 201, headers: { 'X-Label': ${JSON.stringify(label)} }, body: JSON.stringify(event) };
+    };`,
+  });
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ timeScale: 100, updateDelayMs: 1000 });
+  client = lambdaClient(sandbox);
+  await createReadyFunction(client, 'web', echo('one'));
+  await client.send(new PublishVersionCommand({ FunctionName: 'web' }));
+  await client.send(new UpdateFunctionCodeCommand({ FunctionName: 'web', ZipFile: echo('two') }));
+  await waitUntilReady(client, 'web');
+  await client.send(new PublishVersionCommand({ FunctionName: 'web' }));
+  await client.send(
+    new CreateAliasCommand({
+      FunctionName: 'web',
+      Name: 'live',
+      FunctionVersion: '1',
+      RoutingConfig: { AdditionalVersionWeights: { '2': 0.3 } },
+    }),
+  );
+});
+afterAll(async () => {
+  client.destroy();
+  await sandbox.stop();
+});
+
+describe('function URLs', () => {
+  it('turns a request into a payload format 2.0 event and maps the handler response', async () => {
+    const res = await fetch(`${sandbox.functionUrl('web', '2')}orders/7?x=1&y=2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: 'a=1; b=2' },
+      body: '{"qty":3}',
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-label')).toBe('two');
+    expect(res.headers.get('x-sandbox-executed-version')).toBe('2');
+    const event = await res.json();
+    expect(event).toMatchObject({
+      version: '2.0',
+      rawPath: '/orders/7',
+      rawQueryString: 'x=1&y=2',
+      queryStringParameters: { x: '1', y: '2' },
+      cookies: ['a=1', 'b=2'],
+      body: '{"qty":3}',
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'POST', path: '/orders/7' } },
+    });
+    expect(event.headers['content-type']).toBe('application/json');
+  });
+
+  it('answers a plain result as 200 JSON and a function error as 502', async () => {
+    const plain = await fetch(`${sandbox.functionUrl('web', '1')}plain`);
+    expect(plain.status).toBe(200);
+    expect(await plain.json()).toEqual({ ok: 'one' });
+    const failed = await fetch(`${sandbox.functionUrl('web', '1')}fail`);
+    expect(failed.status).toBe(502);
+    const record = sandbox.lambda.invocations().at(-1);
+    expect(record).toMatchObject({ functionName: 'web', executedVersion: '1', error: true, statusCode: 502 });
+  });
+
+  it('routes an alias URL to its versions by weight and records the alias', async () => {
+    const before = sandbox.lambda.invocations().length;
+    const counts: Record<string, number> = {};
+    const requests = Array.from({ length: 200 }, async () => {
+      const res = await fetch(`${sandbox.functionUrl('web', 'live')}plain`);
+      await res.arrayBuffer();
+      const v = res.headers.get('x-sandbox-executed-version')!;
+      counts[v] = (counts[v] ?? 0) + 1;
+    });
+    await Promise.all(requests);
+    expect(Object.keys(counts).sort()).toEqual(['1', '2']);
+    // 30% of 200: a binomial draw stays within 30..90 with overwhelming probability (>6 standard deviations).
+    expect(counts['2']).toBeGreaterThan(30);
+    expect(counts['2']).toBeLessThan(90);
+    const recorded = sandbox.lambda.invocations().slice(before);
+    expect(recorded).toHaveLength(200);
+    expect(recorded.every((r) => r.alias === 'live' && r.statusCode === 200 && !r.error)).toBe(true);
+  });
+
+  it('answers 404 for an unknown function', async () => {
+    const res = await fetch(sandbox.functionUrl('missing'));
+    expect(res.status).toBe(404);
+  });
+});
