@@ -1,1 +1,17 @@
+export type { Answer } from './answer.js';
+export { formatStatus } from './assertions.js';
+export { formatMs, parseDuration } from './duration.js';
+export {
+  CheckDefinitionError,
+  parseChecks,
+  parseChecksFile,
+  parseErrorRate,
+  type CheckOrigin,
+} from './parse.js';
+export { maskSensitiveJson, Redactor, REDACTED, SECRET_HEADERS } from './redact.js';
+export { toJsonReport, toJUnitXml, toRecordSummary, type CheckResultSummary } from './report.js';
+export { DEFAULT_CONCURRENCY, describeFailure, runChecks } from './run.js';
+export { VERSION_HEADERS } from './send.js';
 export * from './template.js';
+export * from './types.js';
+export { validateSuite } from './validate.js';

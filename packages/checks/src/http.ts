@@ -1,0 +1,78 @@
+import type { Answer } from './answer.js';
+import { maskSensitiveJson, type Redactor, snippet } from './redact.js';
+import type { HttpRequestSpec } from './types.js';
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** A request that got no HTTP answer (refused, reset, timed out); the message says which and where. */
+export class TransportError extends Error {
+  override name = 'TransportError';
+}
+
+/** Sends one rendered request and reads the whole answer, within the request's own timeout. */
+export async function sendHttp(
+  spec: HttpRequestSpec,
+  context: { fetch: typeof fetch; signal?: AbortSignal; redactor: Redactor },
+): Promise<Answer> {
+  const url = new URL(spec.url);
+  for (const [name, value] of Object.entries(spec.query)) url.searchParams.append(name, value);
+  const headers = new Headers(spec.headers);
+  let body: string | undefined = spec.body;
+  if (spec.json !== undefined) {
+    body = JSON.stringify(spec.json);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  }
+  const request = describeRequest(spec.method, url, headers, body, context.redactor);
+  const timeoutMs = spec.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = context.signal ? AbortSignal.any([context.signal, timeout]) : timeout;
+  const started = performance.now();
+  try {
+    const response = await context.fetch(url, {
+      method: spec.method,
+      headers,
+      body,
+      signal,
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    return {
+      kind: 'http',
+      status: response.status,
+      headers: Object.fromEntries([...response.headers].map(([name, value]) => [name.toLowerCase(), value])),
+      body: text,
+      durationMs: performance.now() - started,
+      request,
+    };
+  } catch (error) {
+    if (context.signal?.aborted) throw error;
+    const reason = timeout.aborted ? `no answer within ${timeoutMs}ms` : transportReason(error);
+    throw new TransportError(`${request} failed: ${reason}`);
+  }
+}
+
+function transportReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: string; message?: string } | undefined;
+  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  return error.message;
+}
+
+/** "POST http://host/path?q=1 headers: {authorization: ***} body: {...}" with secrets masked. */
+export function describeRequest(
+  method: string,
+  url: URL,
+  headers: Headers,
+  body: string | undefined,
+  redactor: Redactor,
+): string {
+  const shownUrl = new URL(url);
+  if (shownUrl.password) shownUrl.password = '***';
+  const parts = [`${method} ${redactor.redact(shownUrl.toString())}`];
+  const shownHeaders = [...headers]
+    .filter(([name]) => name !== 'content-type')
+    .map(([name, value]) => `${name}: ${redactor.header(name, value)}`);
+  if (shownHeaders.length > 0) parts.push(`headers {${shownHeaders.join(', ')}}`);
+  if (body) parts.push(`body ${snippet(redactor.redact(maskSensitiveJson(body)), 200)}`);
+  return parts.join(' ');
+}

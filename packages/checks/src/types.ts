@@ -1,0 +1,213 @@
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+
+/** The slice of a logger the engine uses (core's Logger fits). */
+export interface CheckLogger {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+}
+
+/** An HTTP request; every string may hold `{{ templates }}`. */
+export interface HttpRequestSpec {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  /** Raw body text. */
+  body?: string;
+  /** A JSON body (sent with content-type application/json unless a header says otherwise). */
+  json?: unknown;
+  timeoutMs?: number;
+}
+
+/** A direct Lambda invoke (RequestResponse). */
+export interface InvokeSpec {
+  function: string;
+  qualifier?: string;
+  /** A string is sent as is; anything else as JSON. */
+  payload?: unknown;
+}
+
+/** A status expectation: one code, or an inclusive range ("2xx" and "200-299" both parse to 200..299). */
+export type StatusRange = { min: number; max: number };
+
+export type Comparison = { gt?: number; gte?: number; lt?: number; lte?: number };
+
+export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
+
+/** One JSONPath assertion; every given field must hold for the (first) value at `path`. */
+export interface JsonAssertion extends Comparison {
+  path: string;
+  equals?: unknown;
+  notEquals?: unknown;
+  oneOf?: unknown[];
+  exists?: boolean;
+  matches?: string;
+  contains?: unknown;
+  type?: JsonType;
+  length?: number | Comparison;
+}
+
+export interface TextAssertion {
+  equals?: string;
+  contains?: string[];
+  notContains?: string[];
+  matches?: string;
+  exists?: boolean;
+}
+
+/** Where an HTTP answer says which version served it: a header, or a JSONPath into the body. */
+export type VersionSource = { header: string } | { json: string };
+
+export interface Expectation {
+  status?: StatusRange[];
+  body?: TextAssertion;
+  json?: JsonAssertion[];
+  headers?: Record<string, TextAssertion>;
+  maxDurationMs?: number;
+  /** Expected version that answered (Invoke's executed version, or the version the HTTP answer reports). */
+  version?: string;
+  versionFrom?: VersionSource;
+  /** For invokes: true expects a function error; default false (a function error fails the check). */
+  functionError?: boolean;
+}
+
+/** Where a capture reads from; a regex reads the body, or a header when `header` is given (group 1, else the match). */
+export type CaptureSpec = ({ json: string } | { header: string } | { regex: string; header?: string }) & {
+  /** Keep the value out of every message and report. */
+  secret?: boolean;
+};
+
+export interface RetrySpec {
+  attempts: number;
+  delayMs: number;
+  backoff: number;
+  maxDelayMs: number;
+}
+
+/** Poll until `expect` holds (then the check's own `expect` is judged), or fail at the deadline. */
+export interface UntilSpec {
+  expect: Expectation;
+  intervalMs: number;
+  timeoutMs: number;
+  backoff: number;
+  maxIntervalMs: number;
+}
+
+export interface SamplingSpec {
+  count: number;
+  concurrency: number;
+  /** Fraction 0–1 of samples allowed to fail. Default 0. */
+  maxErrorRate: number;
+  maxP50Ms?: number;
+  maxP95Ms?: number;
+  maxP99Ms?: number;
+}
+
+export interface Check {
+  name: string;
+  /** The flow this check belongs to, if any. */
+  flow?: string;
+  request?: HttpRequestSpec;
+  invoke?: InvokeSpec;
+  expect: Expectation;
+  capture: Record<string, CaptureSpec>;
+  retry?: RetrySpec;
+  until?: UntilSpec;
+  samples?: SamplingSpec;
+  /** Where the check was defined ("checks.yml line 12"), for messages. */
+  location?: string;
+  /** Variables the check's templates use, and the field using each, checked before anything is sent. */
+  references: Array<{ variable: string; field: string }>;
+}
+
+export interface Flow {
+  name: string;
+  steps: Check[];
+  location?: string;
+}
+
+/** A unit of concurrent work: a standalone check, or a flow whose steps run in order. */
+export type SuiteItem = { check: Check } | { flow: Flow };
+
+export interface CheckSuite {
+  vars: Record<string, unknown>;
+  /** Relative request URLs are resolved against this (templated). */
+  baseUrl?: string;
+  items: SuiteItem[];
+}
+
+export interface LatencyStats {
+  samples: number;
+  errors: number;
+  errorRate: number;
+  minMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+}
+
+export interface CheckFailure {
+  /** One line: what went wrong. */
+  reason: string;
+  /** The assertion that failed ("status", "$.token exists", "header content-type contains json"). */
+  assertion?: string;
+  expected?: string;
+  actual?: string;
+  /** "POST https://api/login" plus redacted headers and a body snippet. */
+  request?: string;
+  /** A bounded, redacted snippet of what came back. */
+  response?: string;
+}
+
+export interface CheckResult {
+  name: string;
+  flow?: string;
+  kind: 'http' | 'invoke';
+  passed: boolean;
+  /** Not run: an earlier flow step failed, fail-fast stopped the suite, or the suite timed out first. */
+  skipped: boolean;
+  attempts: number;
+  durationMs: number;
+  status?: number;
+  executedVersion?: string;
+  /** How long the last answer took (one request, not the retries or polls before it). */
+  responseMs?: number;
+  latency?: LatencyStats;
+  failure?: CheckFailure;
+  /** Names of the variables this check captured (values are not reported). */
+  captured: string[];
+}
+
+export interface SuiteResult {
+  passed: boolean;
+  total: number;
+  passedCount: number;
+  failedCount: number;
+  skippedCount: number;
+  startedAt: string;
+  durationMs: number;
+  checks: CheckResult[];
+}
+
+export interface RunDependencies {
+  lambda?: LambdaClient;
+  fetch?: typeof fetch;
+  logger?: CheckLogger;
+  signal?: AbortSignal;
+  vars?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  /** How many standalone checks and flows run at once. Default 10. */
+  concurrency?: number;
+  /** Stop starting new checks (and abort running ones) after the first failure. */
+  failFast?: boolean;
+  /** Deadline for the whole suite. */
+  timeoutMs?: number;
+  /** Version every answer must come from, unless a check sets its own. */
+  expectVersion?: string;
+  /** Values never to show in messages and reports (tokens, passwords). */
+  secrets?: string[];
+  now?: () => Date;
+}
