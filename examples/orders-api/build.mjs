@@ -1,5 +1,7 @@
 // Builds examples/orders-api into a deployable zip: node build.mjs --release v1.2.0 [--failure-rate 0.2]
 // [--latency-ms 0] [--out build/orders-api.zip]. The same artifact is deployed everywhere.
+// The misbehave switch can also come from the environment (ORDERS_API_FAILURE_RATE, ORDERS_API_LATENCY_MS), so
+// the demo can ship a bad release through the unchanged reference workflow.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,8 +26,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       release: { type: 'string' },
-      'failure-rate': { type: 'string', default: '0' },
-      'latency-ms': { type: 'string', default: '0' },
+      'failure-rate': { type: 'string', default: process.env.ORDERS_API_FAILURE_RATE || '0' },
+      'latency-ms': { type: 'string', default: process.env.ORDERS_API_LATENCY_MS || '0' },
       out: { type: 'string', default: 'build/orders-api.zip' },
     },
   });
