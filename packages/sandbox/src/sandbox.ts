@@ -20,6 +20,7 @@ import { inspectLambda } from './lambda/inspect.js';
 import { Invoker } from './lambda/invoker.js';
 import { CodeRunner } from './lambda/runner.js';
 import { LambdaService } from './lambda/service.js';
+import { UrlConfigs } from './lambda/url-configs.js';
 import { ObjectStore } from './object-store.js';
 import { RequestLog } from './request-log.js';
 import { createSandboxServer } from './server.js';
@@ -85,8 +86,10 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
 
   const ctx: ServiceContext = { clock, lambda, options: settings, endpoint: getEndpoint };
   const mounted: MountedService[] = (options.services ?? extraServices).map((factory) => factory(ctx));
+  const functionUrl = (fn: string, qualifier?: string) => `${endpoint}${functionUrlPath(fn, qualifier)}`;
+  const urls = new UrlConfigs({ store, urlOf: functionUrl, now: () => clock.now() });
   const handlers = [
-    new LambdaService({ store, invoker, endpoint: getEndpoint }),
+    new LambdaService({ store, invoker, endpoint: getEndpoint, urls }),
     new FunctionUrlService({ invoker, clock, accountId: settings.accountId }),
     ...mounted,
   ];
@@ -145,7 +148,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     mutatingRequests: () => log.mutating(),
     clearRequestLog: () => log.clear(),
     faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
-    functionUrl: (fn, qualifier) => `${endpoint}${functionUrlPath(fn, qualifier)}`,
+    functionUrl,
     putS3Object: (bucket, key, body) => objects.put(bucket, key, body),
     stop,
   };

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CreateAliasCommand,
+  CreateFunctionUrlConfigCommand,
+  GetFunctionUrlConfigCommand,
   PublishVersionCommand,
   UpdateFunctionCodeCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { startSandbox, zipFunction, type Sandbox } from '../src/index.js';
-import { createReadyFunction, lambdaClient, waitUntilReady } from './helpers.js';
+import { createReadyFunction, errorName, lambdaClient, waitUntilReady } from './helpers.js';
 
 let sandbox: Sandbox;
 let client: LambdaClient;
@@ -53,7 +55,7 @@ describe('function URLs', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('x-label')).toBe('two');
     expect(res.headers.get('x-sandbox-executed-version')).toBe('2');
-    const event = await res.json();
+    const event = (await res.json()) as { headers: Record<string, string> };
     expect(event).toMatchObject({
       version: '2.0',
       rawPath: '/orders/7',
@@ -94,6 +96,36 @@ describe('function URLs', () => {
     const recorded = sandbox.lambda.invocations().slice(before);
     expect(recorded).toHaveLength(200);
     expect(recorded.every((r) => r.alias === 'live' && r.statusCode === 200 && !r.error)).toBe(true);
+  });
+
+  it('manages function URL configs and serves the URL they return', async () => {
+    const created = await client.send(
+      new CreateFunctionUrlConfigCommand({ FunctionName: 'web', Qualifier: 'live', AuthType: 'NONE' }),
+    );
+    expect(created.FunctionUrl).toBe(sandbox.functionUrl('web', 'live'));
+    expect(created.FunctionArn).toBe('arn:aws:lambda:us-east-1:123456789012:function:web:live');
+    const got = await client.send(
+      new GetFunctionUrlConfigCommand({ FunctionName: 'web', Qualifier: 'live' }),
+    );
+    const res = await fetch(`${got.FunctionUrl}plain`);
+    expect(res.status).toBe(200);
+    expect(
+      await errorName(() =>
+        client.send(
+          new CreateFunctionUrlConfigCommand({ FunctionName: 'web', Qualifier: 'live', AuthType: 'NONE' }),
+        ),
+      ),
+    ).toBe('ResourceConflictException');
+    expect(
+      await errorName(() =>
+        client.send(
+          new CreateFunctionUrlConfigCommand({ FunctionName: 'web', Qualifier: '1', AuthType: 'NONE' }),
+        ),
+      ),
+    ).toBe('InvalidParameterValueException');
+    expect(await errorName(() => client.send(new GetFunctionUrlConfigCommand({ FunctionName: 'web' })))).toBe(
+      'ResourceNotFoundException',
+    );
   });
 
   it('answers 404 for an unknown function', async () => {

@@ -38,25 +38,6 @@ describe('functions and versions', () => {
     expect(Buffer.from(await zipBack.arrayBuffer()).equals(Buffer.from(zip))).toBe(true);
   });
 
-  it('refuses an update while the previous one is InProgress (409), then accepts it', async () => {
-    await createReadyFunction(client, 'busy-fn', esmHandler('v1'));
-    const first = await client.send(
-      new UpdateFunctionCodeCommand({ FunctionName: 'busy-fn', ZipFile: esmHandler('v2') }),
-    );
-    expect(first.LastUpdateStatus).toBe('InProgress');
-    expect(
-      await errorName(() =>
-        client.send(new UpdateFunctionCodeCommand({ FunctionName: 'busy-fn', ZipFile: esmHandler('v3') })),
-      ),
-    ).toBe('ResourceConflictException');
-    expect(await errorName(() => client.send(new PublishVersionCommand({ FunctionName: 'busy-fn' })))).toBe(
-      'ResourceConflictException',
-    );
-    await waitUntilReady(client, 'busy-fn');
-    const published = await client.send(new PublishVersionCommand({ FunctionName: 'busy-fn' }));
-    expect(published.Version).toBe('1');
-  });
-
   it('refuses a stale RevisionId with PreconditionFailedException (412)', async () => {
     await createReadyFunction(client, 'rev-fn', esmHandler('v1'));
     const before = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'rev-fn' }));

@@ -135,9 +135,12 @@ describe('request log and inspection', () => {
   });
 
   it('shows functions, versions, aliases and invocations at GET /_sandbox/state', async () => {
-    const state = await (await fetch(`${sandbox.endpoint}/_sandbox/state`)).json();
-    const fn = state.lambda.functions.find((f: { name: string }) => f.name === 'faulty');
-    expect(fn.versions.map((v: { version: string }) => v.version)).toEqual(['1']);
+    const state = (await (await fetch(`${sandbox.endpoint}/_sandbox/state`)).json()) as {
+      requests: number;
+      lambda: { functions: { name: string; versions: { version: string }[]; aliases: unknown[]; invocations: Record<string, { count: number }> }[] };
+    };
+    const fn = state.lambda.functions.find((f) => f.name === 'faulty')!;
+    expect(fn.versions.map((v) => v.version)).toEqual(['1']);
     expect(fn.aliases).toEqual([expect.objectContaining({ name: 'live', functionVersion: '1' })]);
     expect(fn.invocations['$LATEST'].count).toBeGreaterThan(0);
     expect(state.requests).toBe(0);

@@ -9,6 +9,7 @@ import type {
 } from './functions.js';
 import type { Invoker } from './invoker.js';
 import { parseFunctionName, resolveQualifier } from './names.js';
+import type { UrlConfigInput, UrlConfigs } from './url-configs.js';
 import { LAMBDA_PATH, isMutatingOperation, matchRoute } from './routes.js';
 import { aliasConfiguration, codeLocation, functionConfiguration } from './wire.js';
 
@@ -42,11 +43,13 @@ export class LambdaService implements ServiceHandler {
   private readonly store: FunctionStore;
   private readonly invoker: Invoker;
   private readonly endpoint: () => string;
+  private readonly urls: UrlConfigs;
 
-  constructor(opts: { store: FunctionStore; invoker: Invoker; endpoint: () => string }) {
+  constructor(opts: { store: FunctionStore; invoker: Invoker; endpoint: () => string; urls: UrlConfigs }) {
     this.store = opts.store;
     this.invoker = opts.invoker;
     this.endpoint = opts.endpoint;
+    this.urls = opts.urls;
   }
 
   matches(req: SandboxRequest): boolean {
@@ -120,7 +123,7 @@ export class LambdaService implements ServiceHandler {
       }
       case 'DeleteFunction':
         store.delete(name, qualifier);
-        return { status: 204 };
+        return { status: 200 };
       case 'UpdateFunctionCode': {
         const version = store.updateCode(name, parseBody<UpdateCodeInput>(req));
         return json(200, functionConfiguration(store, store.get(name), version));
@@ -187,6 +190,17 @@ export class LambdaService implements ServiceHandler {
       }
       case 'Invoke':
         return this.invoke(req, name, qualifier);
+      case 'CreateFunctionUrlConfig':
+        return json(201, this.urls.create(name, qualifier, parseBody<UrlConfigInput>(req)));
+      case 'GetFunctionUrlConfig':
+        return json(200, this.urls.get(name, qualifier));
+      case 'UpdateFunctionUrlConfig':
+        return json(200, this.urls.update(name, qualifier, parseBody<UrlConfigInput>(req)));
+      case 'DeleteFunctionUrlConfig':
+        this.urls.delete(name, qualifier);
+        return { status: 204 };
+      case 'ListFunctionUrlConfigs':
+        return json(200, { FunctionUrlConfigs: this.urls.list(name) });
       default:
         throw new LambdaApiError('UnknownOperationException', 400, `Unknown operation ${route.operation}`);
     }
