@@ -1,0 +1,60 @@
+import * as core from '@actions/core';
+import {
+  actionsLogger,
+  AwsClients,
+  cancellationSignal,
+  type DeploymentRecord,
+  Inputs,
+  runAction,
+  serializeRecord,
+  setOutputs,
+  writeSummary,
+} from '@lambda-release-kit/core';
+import { ACTION_NAME, Input, Output } from './constants.js';
+import { deployCanary, initialRecord } from './deploy.js';
+import { readDeployPlan } from './inputs.js';
+import { RecordWriter } from './record-writer.js';
+import { summaryContent } from './summary.js';
+
+/**
+ * Reads and validates every input, then deploys. Outputs and the job summary are written on success and on
+ * failure alike (the record then says how far the deploy got), and the error is re-thrown so the step fails.
+ * No input of this action is a secret, so there is nothing to mask.
+ */
+export async function run(): Promise<void> {
+  await runAction(ACTION_NAME, async () => {
+    const started = Date.now();
+    const inputs = new Inputs((name) => core.getInput(name));
+    const plan = await readDeployPlan(inputs, process.env);
+    const clients = new AwsClients({ action: ACTION_NAME, region: inputs.string(Input.Region) });
+    const writer = new RecordWriter(initialRecord(plan, clients.region), plan.recordFile, (record) =>
+      core.setOutput(Output.Record, serializeRecord(record)),
+    );
+    const { signal, dispose } = cancellationSignal(plan.timeoutMs);
+    let planLines: string[] | undefined;
+    try {
+      ({ planLines } = await deployCanary(clients, plan, writer, actionsLogger, signal));
+    } finally {
+      dispose();
+      await report(writer, Date.now() - started, planLines);
+    }
+  });
+}
+
+async function report(writer: RecordWriter, durationMs: number, planLines?: string[]): Promise<void> {
+  const record: DeploymentRecord = writer.record;
+  setOutputs({
+    [Output.FunctionName]: record.function.name,
+    [Output.Alias]: record.alias,
+    [Output.PreviousVersion]: record.previous?.version,
+    [Output.NewVersion]:
+      record.target?.version ?? (record.status === 'no-op' ? record.previous?.version : undefined),
+    [Output.DeploymentId]: record.codedeploy?.deploymentId,
+    [Output.Status]: record.status,
+    [Output.Record]: serializeRecord(record),
+    [Output.RecordFile]: writer.path,
+    [Output.DurationMs]: durationMs,
+  });
+  const summary = summaryContent(record, durationMs, planLines);
+  await writeSummary(summary.title, summary.facts, summary.tables);
+}

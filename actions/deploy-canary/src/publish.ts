@@ -1,0 +1,160 @@
+import {
+  GetFunctionCommand,
+  PublishVersionCommand,
+  UpdateFunctionCodeCommand,
+  type FunctionConfiguration,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import {
+  awsErrorName,
+  errorMessage,
+  type Logger,
+  UserError,
+  type VersionRef,
+  waitForFunctionUpdated,
+} from '@lambda-release-kit/core';
+import type { DeployPlan } from './plan.js';
+import type { CurrentState } from './preflight.js';
+
+export type PublishOutcome =
+  | { kind: 'published'; target: VersionRef }
+  /** The code equals what the alias already serves: nothing to deploy. */
+  | { kind: 'unchanged'; codeSha256: string };
+
+const UPDATE_TIMEOUT_MS = 10 * 60_000;
+const CONFLICT_ATTEMPTS = 4;
+
+/**
+ * Puts the new code into $LATEST and publishes it as a version. UpdateFunctionCode is guarded by the RevisionId
+ * read in preflight and PublishVersion by the CodeSha256 and RevisionId the update produced, so a concurrent
+ * change fails instead of being published under our name. Code equal to the alias's version ends as unchanged.
+ */
+export async function publishNewVersion(
+  lambda: LambdaClient,
+  plan: DeployPlan,
+  state: CurrentState,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<PublishOutcome> {
+  const fn = plan.functionName;
+  const previousSha = state.previous?.codeSha256;
+  const { source } = plan;
+  if (source.kind === 'zip' && source.codeSha256 === previousSha)
+    return { kind: 'unchanged', codeSha256: source.codeSha256 };
+
+  let latest = state.latest;
+  if (source.kind !== 'latest') {
+    logger.info(`updating the code of ${fn} from ${describeSource(plan)}`);
+    await retryConflicts(lambda, fn, logger, signal, 'updating the code', () =>
+      lambda.send(
+        new UpdateFunctionCodeCommand({
+          FunctionName: fn,
+          RevisionId: state.latest.RevisionId,
+          ...(source.kind === 'zip' ? { ZipFile: source.bytes } : {}),
+          ...(source.kind === 's3'
+            ? { S3Bucket: source.bucket, S3Key: source.key, S3ObjectVersion: source.objectVersion }
+            : {}),
+          ...(source.kind === 'image' ? { ImageUri: source.imageUri } : {}),
+        }),
+        { abortSignal: signal },
+      ),
+    );
+    latest = await waitForFunctionUpdated(lambda, fn, {
+      timeoutMs: UPDATE_TIMEOUT_MS,
+      signal,
+      onProgress: (line) => logger.info(line),
+    });
+  }
+  if (latest.CodeSha256 === previousSha) return { kind: 'unchanged', codeSha256: latest.CodeSha256! };
+
+  const published = await retryConflicts(lambda, fn, logger, signal, 'publishing a version', () =>
+    lambda.send(
+      new PublishVersionCommand({
+        FunctionName: fn,
+        CodeSha256: latest.CodeSha256,
+        RevisionId: latest.RevisionId,
+        Description: versionDescription(plan),
+      }),
+      { abortSignal: signal },
+    ),
+  );
+  const version = published.Version!;
+  logger.info(`published version ${version} of ${fn} (CodeSha256 ${published.CodeSha256})`);
+  return {
+    kind: 'published',
+    target: {
+      version,
+      codeSha256: published.CodeSha256,
+      imageUri: source.kind === 'image' ? source.imageUri : await imageOf(lambda, fn, version, published),
+      ...(source.kind === 's3'
+        ? { s3: { bucket: source.bucket, key: source.key, objectVersion: source.objectVersion } }
+        : {}),
+    },
+  };
+}
+
+export function describeSource(plan: DeployPlan): string {
+  const { source } = plan;
+  switch (source.kind) {
+    case 'zip':
+      return `${source.path} (CodeSha256 ${source.codeSha256})`;
+    case 's3':
+      return `s3://${source.bucket}/${source.key}${source.objectVersion ? ` (version ${source.objectVersion})` : ''}`;
+    case 'image':
+      return source.imageUri;
+    case 'latest':
+      return '$LATEST as it is';
+  }
+}
+
+/** PublishVersion's description (at most 256 characters): the release, so the console shows what each version is. */
+function versionDescription(plan: DeployPlan): string {
+  const { tag, commit, runUrl } = plan.release;
+  const parts = [tag ? `release ${tag}` : 'deploy-canary', commit ? `commit ${commit}` : '', runUrl ?? ''];
+  return parts.filter(Boolean).join(' ').slice(0, 256);
+}
+
+async function imageOf(
+  lambda: LambdaClient,
+  fn: string,
+  version: string,
+  config: FunctionConfiguration,
+): Promise<string | undefined> {
+  if (config.PackageType !== 'Image') return undefined;
+  const result = await lambda.send(new GetFunctionCommand({ FunctionName: fn, Qualifier: version }));
+  return result.Code?.ImageUri;
+}
+
+/**
+ * Lambda answers ResourceConflictException while an update is still being applied: wait for it to finish and
+ * try again (with the same guards, so a real concurrent change still fails). A stale RevisionId or CodeSha256
+ * (PreconditionFailedException) means someone else changed the function: stop and say so.
+ */
+async function retryConflicts<T>(
+  lambda: LambdaClient,
+  fn: string,
+  logger: Logger,
+  signal: AbortSignal | undefined,
+  doing: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const name = awsErrorName(error);
+      if (name === 'PreconditionFailedException') {
+        throw new UserError(
+          `${doing} of ${fn} failed: ${errorMessage(error)} — the function changed since it was read (another deploy running?); run this again when it has finished`,
+        );
+      }
+      if (name !== 'ResourceConflictException' || attempt >= CONFLICT_ATTEMPTS) {
+        throw new Error(`${doing} of ${fn} failed: ${errorMessage(error)}`, { cause: error });
+      }
+      logger.info(
+        `${doing} of ${fn} hit ${name}; waiting for the function's update to finish (attempt ${attempt})`,
+      );
+      await waitForFunctionUpdated(lambda, fn, { timeoutMs: UPDATE_TIMEOUT_MS, signal });
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import { type DeploymentRecord, formatDuration } from '@lambda-release-kit/core';
+import { formatPercent } from './traffic-steps.js';
+
+export interface SummaryContent {
+  title: string;
+  facts: Array<[string, string]>;
+  tables: Array<{ caption?: string; header: string[]; rows: string[][] }>;
+}
+
+const number = (value: number | null | undefined, unit = '') =>
+  value === null || value === undefined ? '–' : `${Math.round(value * 10) / 10}${unit}`;
+
+/** The job summary: versions and outcome as facts, then one plain row per canary step with its numbers. */
+export function summaryContent(
+  record: DeploymentRecord,
+  durationMs: number,
+  planLines?: string[],
+): SummaryContent {
+  const release = [record.release.tag, record.release.commit && `commit ${record.release.commit}`]
+    .filter(Boolean)
+    .join(', ');
+  const facts: Array<[string, string]> = [
+    ['Function', record.function.name],
+    ['Alias', record.alias],
+    ['Strategy', record.strategy],
+    ['Status', record.status],
+    ['Previous version', record.previous?.version ?? 'none (first release)'],
+    ['New version', record.target?.version ?? '–'],
+  ];
+  if (release) facts.push(['Release', release]);
+  if (record.codedeploy?.deploymentId) {
+    facts.push([
+      'CodeDeploy deployment',
+      `${record.codedeploy.deploymentId} (${record.codedeploy.deploymentConfig ?? ''})`,
+    ]);
+  }
+  if (record.skipCanary)
+    facts.push(['Canary skipped', `${record.skipCanary.reason} (by ${record.skipCanary.by})`]);
+  for (const rollback of record.rollbacks) {
+    facts.push([
+      'Rolled back',
+      `${rollback.from} → ${rollback.to} by ${rollback.method}: ${rollback.reason}`,
+    ]);
+  }
+  if (record.error) facts.push(['Error', record.error]);
+  facts.push(['Duration', formatDuration(durationMs)]);
+
+  const tables: SummaryContent['tables'] = [];
+  if (record.steps.length > 0) {
+    tables.push({
+      caption: 'Canary steps',
+      header: [
+        'Started',
+        'New version share',
+        'Verdict',
+        'Invocations',
+        'Errors',
+        'Error rate',
+        'p95 ms',
+        'p99 ms',
+        'Throttles',
+        'Reason',
+      ],
+      rows: record.steps.map((step) => {
+        const m = step.metrics ?? {};
+        return [
+          step.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+          formatPercent(step.weight),
+          step.verdict,
+          number(m.invocations),
+          number(m.errors),
+          m.errorRate === null || m.errorRate === undefined
+            ? '–'
+            : `${Math.round(m.errorRate * 100_000) / 1000}%`,
+          number(m.p95Ms),
+          number(m.p99Ms),
+          number(m.throttles),
+          step.reason ?? '',
+        ];
+      }),
+    });
+  }
+  if (planLines)
+    tables.push({ caption: 'Plan (dry run)', header: ['Step'], rows: planLines.map((line) => [line]) });
+  const title = `deploy-canary: ${record.function.name}:${record.alias} ${record.status}`;
+  return { title, facts, tables };
+}
