@@ -1,0 +1,164 @@
+import {
+  GetFunctionCommand,
+  UpdateFunctionCodeCommand,
+  type GetFunctionResponse,
+  type LambdaClient,
+  type UpdateFunctionCodeRequest,
+} from '@aws-sdk/client-lambda';
+import {
+  awsErrorName,
+  errorMessage,
+  UserError,
+  waitForFunctionUpdated,
+  withContext,
+  type DeploymentRecord,
+  type Logger,
+  type VersionRef,
+} from '@lambda-release-kit/core';
+
+const MAX_ATTEMPTS = 3;
+
+/** What a code rollback found and did (or would do, in a dry run). */
+export interface CodeRollbackResult {
+  outcome: 'rolled-back' | 'nothing-to-do' | 'dry-run';
+  from: string;
+  to: string;
+  explanation: string;
+  /** The exact UpdateFunctionCode request (dry run) or the one that was sent. */
+  change?: string;
+}
+
+/** Where the previous code lives, as the record saw it: an image URI or an S3 object. */
+export function previousCodeLocation(previous: VersionRef | undefined): string | undefined {
+  if (previous?.imageUri) return previous.imageUri;
+  if (previous?.s3) {
+    const version = previous.s3.objectVersion ? `?versionId=${previous.s3.objectVersion}` : '';
+    return `s3://${previous.s3.bucket}/${previous.s3.key}${version}`;
+  }
+  return undefined;
+}
+
+function codeRequest(
+  functionName: string,
+  previous: VersionRef,
+  revisionId?: string,
+): UpdateFunctionCodeRequest {
+  const source = previous.imageUri
+    ? { ImageUri: previous.imageUri }
+    : {
+        S3Bucket: previous.s3!.bucket,
+        S3Key: previous.s3!.key,
+        ...(previous.s3!.objectVersion ? { S3ObjectVersion: previous.s3!.objectVersion } : {}),
+      };
+  return { FunctionName: functionName, ...source, RevisionId: revisionId, Publish: false };
+}
+
+function isPrevious(current: GetFunctionResponse, previous: VersionRef): boolean {
+  const config = current.Configuration ?? {};
+  if (previous.codeSha256 && config.CodeSha256 === previous.codeSha256) return true;
+  return Boolean(previous.imageUri && current.Code?.ImageUri === previous.imageUri);
+}
+
+function currentCodeLocation(current: GetFunctionResponse): string {
+  return current.Code?.ImageUri ?? `code sha256 ${current.Configuration?.CodeSha256 ?? 'unknown'}`;
+}
+
+/**
+ * Puts a function's code ($LATEST) back to the record's previous image or S3 object and waits until the
+ * update is live; for functions invoked without an alias (seed 000's image rollback). The update is guarded
+ * by the RevisionId just read; a concurrent change is re-read and decided once more.
+ */
+export async function rollbackCode(
+  lambda: LambdaClient,
+  request: {
+    functionName: string;
+    record?: DeploymentRecord;
+    dryRun: boolean;
+    timeoutMs: number;
+    signal?: AbortSignal;
+  },
+  logger: Logger,
+): Promise<CodeRollbackResult> {
+  const { functionName, record } = request;
+  const previous = record?.previous;
+  const to = previousCodeLocation(previous);
+  if (!previous || !to) {
+    throw new UserError(
+      `method 'code' needs the deployment record's previous image URI or S3 object (previous.imageUri or previous.s3); ` +
+        `${record ? 'the record has neither' : 'no usable record was given'}. Nothing changed`,
+    );
+  }
+  const label = (location: string, version?: string) =>
+    version ? `version ${version} (${location})` : location;
+
+  // Bounded: one wait for an update in progress and one re-read after a concurrent change at most.
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const current = await withContext(`reading function ${functionName}`, () =>
+      lambda.send(new GetFunctionCommand({ FunctionName: functionName })),
+    );
+    const from = currentCodeLocation(current);
+    if (isPrevious(current, previous)) {
+      return {
+        outcome: 'nothing-to-do',
+        from,
+        to,
+        explanation: `${functionName} already runs the previous code ${label(to, previous.version)}`,
+      };
+    }
+    if (current.Configuration?.LastUpdateStatus === 'InProgress' && !request.dryRun) {
+      logger.info(
+        `an update of ${functionName} is still in progress; waiting for it before restoring the code`,
+      );
+      await waitForFunctionUpdated(lambda, functionName, {
+        timeoutMs: request.timeoutMs,
+        signal: request.signal,
+        onProgress: (line) => logger.info(line),
+      });
+      continue;
+    }
+    const change = codeRequest(functionName, previous, current.Configuration?.RevisionId);
+    const changeText = `UpdateFunctionCode ${JSON.stringify(change)}`;
+    if (request.dryRun) {
+      return {
+        outcome: 'dry-run',
+        from,
+        to,
+        explanation: `would restore ${functionName}'s code from ${from} to ${label(to, previous.version)}`,
+        change: changeText,
+      };
+    }
+    try {
+      await lambda.send(new UpdateFunctionCodeCommand(change));
+    } catch (error) {
+      if (awsErrorName(error) === 'PreconditionFailedException' && attempt === 1) {
+        logger.warning(
+          `${functionName} changed while we were restoring its code; reading it again and deciding once more`,
+        );
+        continue;
+      }
+      throw new Error(`restoring the code of ${functionName} to ${to} failed: ${errorMessage(error)}`, {
+        cause: error,
+      });
+    }
+    const live = await waitForFunctionUpdated(lambda, functionName, {
+      timeoutMs: request.timeoutMs,
+      signal: request.signal,
+      onProgress: (line) => logger.info(line),
+    });
+    if (previous.codeSha256 && live.CodeSha256 !== previous.codeSha256) {
+      logger.warning(
+        `${functionName} now runs code sha256 ${live.CodeSha256}, not the record's previous ${previous.codeSha256}: the image tag or S3 object may have changed since`,
+      );
+    }
+    return {
+      outcome: 'rolled-back',
+      from,
+      to,
+      explanation: `restored ${functionName}'s code from ${from} to ${label(to, previous.version)}; the update is live`,
+      change: changeText,
+    };
+  }
+  throw new UserError(
+    `${functionName} kept changing while its code was being restored; nothing was changed by this run`,
+  );
+}

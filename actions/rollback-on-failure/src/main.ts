@@ -1,0 +1,53 @@
+import * as core from '@actions/core';
+import {
+  actionsLogger,
+  AwsClients,
+  cancellationSignal,
+  Inputs,
+  releaseContext,
+  runAction,
+  setOutputs,
+  UserError,
+  writeSummary,
+} from '@lambda-release-kit/core';
+import { ACTION_NAME } from './constants.js';
+import { readOptions } from './options.js';
+import { performRollback } from './perform.js';
+import { loadRecord } from './record-source.js';
+import { rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
+import { parseVerify } from './verify.js';
+
+export async function run(): Promise<void> {
+  await runAction(ACTION_NAME, async () => {
+    // No input of this action holds a secret, so there is nothing to mask.
+    const inputs = new Inputs((name) => core.getInput(name));
+    const options = readOptions(inputs);
+    const verify = options.verify ? await parseVerify(options.verify) : undefined;
+    const source = await loadRecord(options, options);
+    const clients = new AwsClients({ action: ACTION_NAME, region: options.region });
+
+    const cancellation = cancellationSignal(options.timeoutMs);
+    try {
+      const result = await performRollback(options, source, {
+        lambda: clients.lambda,
+        codedeploy: () => clients.codedeploy,
+        logger: actionsLogger,
+        signal: cancellation.signal,
+        by: process.env.GITHUB_ACTOR || 'github-actions',
+        release: releaseContext(),
+        defaultReason: 'the release job failed',
+        verify,
+      });
+      setOutputs(rollbackOutputs(result));
+      await writeSummary(
+        `Rollback of ${options.functionName}:${options.alias}`,
+        summaryFacts(result, `${options.functionName}:${options.alias}`),
+      );
+      if (result.outcome === 'superseded') core.warning(result.explanation);
+      const failedChecks = verifyFailure(result);
+      if (failedChecks) throw new UserError(failedChecks);
+    } finally {
+      cancellation.dispose();
+    }
+  });
+}

@@ -1,0 +1,123 @@
+import { InputError, type Inputs } from '@lambda-release-kit/core';
+import { Input } from './constants.js';
+
+export const METHODS = ['auto', 'alias', 'codedeploy', 'code'] as const;
+export type MethodChoice = (typeof METHODS)[number];
+
+export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+
+/** Everything a rollback needs, validated; the same for the action and the command line. */
+export interface RollbackOptions {
+  functionName: string;
+  alias: string;
+  /** Deployment record JSON given inline (the `record` input). */
+  recordText?: string;
+  /** Path of a deployment record file; the updated record is written back to it. */
+  recordFile?: string;
+  targetVersion?: string;
+  deploymentId?: string;
+  /** Where to look for an in-progress CodeDeploy deployment when no deployment id is known. */
+  codedeployGroup?: { application: string; deploymentGroup: string };
+  method: MethodChoice;
+  /** Smoke checks (smoke-test's `checks` syntax) to run once the rollback is done. */
+  verify?: string;
+  dryRun: boolean;
+  reason?: string;
+  timeoutMs: number;
+  region?: string;
+}
+
+const FUNCTION_NAME =
+  /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
+const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
+const VERSION = /^[1-9]\d*$/;
+const DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
+const CODEDEPLOY_NAME = /^[\w.+@=,-]{1,100}$/;
+
+/** Reads and validates every input; throws an InputError naming the input before anything touches AWS. */
+export function readOptions(inputs: Inputs): RollbackOptions {
+  const functionName = inputs.string(Input.FunctionName, {
+    required: true,
+    pattern: FUNCTION_NAME,
+    expected: 'a Lambda function name (letters, digits, - and _) or its ARN',
+  });
+  const alias =
+    inputs.string(Input.Alias, {
+      default: 'live',
+      pattern: ALIAS_NAME,
+      expected: 'an alias name such as "live" (letters, digits, - and _, not only digits)',
+    }) ?? 'live';
+  const recordText = inputs.string(Input.Record);
+  const recordFile = inputs.string(Input.RecordFile);
+  if (recordText && recordFile) {
+    throw new InputError(
+      `inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`,
+    );
+  }
+  const method = inputs.enum(Input.Method, METHODS, 'auto');
+  const targetVersion = inputs.string(Input.TargetVersion, {
+    pattern: VERSION,
+    expected: 'a published version number such as "7" ($LATEST cannot be an alias rollback target)',
+  });
+  const deploymentId = inputs.string(Input.DeploymentId, {
+    pattern: DEPLOYMENT_ID,
+    expected: 'a CodeDeploy deployment id such as "d-A1B2C3D4E"',
+  });
+  const application = inputs.string(Input.CodeDeployApplication, {
+    pattern: CODEDEPLOY_NAME,
+    expected: 'a CodeDeploy application name',
+  });
+  const deploymentGroup = inputs.string(Input.CodeDeployDeploymentGroup, {
+    pattern: CODEDEPLOY_NAME,
+    expected: 'a CodeDeploy deployment group name',
+  });
+  if (Boolean(application) !== Boolean(deploymentGroup)) {
+    const missing = application ? Input.CodeDeployDeploymentGroup : Input.CodeDeployApplication;
+    throw new InputError(
+      `input '${missing}' is required when '${application ? Input.CodeDeployApplication : Input.CodeDeployDeploymentGroup}' is given — expected both or neither`,
+    );
+  }
+  if ((deploymentId || application) && (method === 'alias' || method === 'code')) {
+    const given = deploymentId ? Input.DeploymentId : Input.CodeDeployApplication;
+    throw new InputError(
+      `input '${given}' cannot be used with method '${method}' — expected method auto or codedeploy`,
+    );
+  }
+  if (targetVersion && (method === 'code' || method === 'codedeploy')) {
+    throw new InputError(
+      `input 'target-version' cannot be used with method '${method}' — expected method auto or alias (a code rollback restores the record's previous code)`,
+    );
+  }
+  const verify = inputs.string(Input.Verify);
+  const dryRun = inputs.boolean(Input.DryRun, false);
+  const reason = inputs.string(Input.Reason);
+  const timeoutMs = inputs.duration(Input.Timeout, {
+    default: DEFAULT_TIMEOUT_MS,
+    min: 1_000,
+    max: 6 * 3_600_000,
+  });
+  const region = inputs.string(Input.Region, {
+    pattern: /^[a-z]{2}(-[a-z]+)+-\d$/,
+    expected: 'an AWS region such as "us-east-1"',
+  });
+  return {
+    functionName,
+    alias,
+    recordText,
+    recordFile,
+    targetVersion,
+    deploymentId,
+    codedeployGroup: application && deploymentGroup ? { application, deploymentGroup } : undefined,
+    method,
+    verify,
+    dryRun,
+    reason,
+    timeoutMs,
+    region,
+  };
+}
+
+/** The bare function name of a name, partial ARN or ARN. */
+export function bareFunctionName(name: string): string {
+  return name.split(':function:').pop()!.split(':')[0];
+}

@@ -1,0 +1,35 @@
+import { createRecord, type DeploymentRecord, type RollbackEntry } from '@lambda-release-kit/core';
+
+const VERSION = /^\d+$/;
+
+/**
+ * Adds the rollback to the record (status rolled-back). Without a record, starts one that describes only the
+ * rollback, so notify and later runs still learn what happened.
+ */
+export function recordRollback(
+  record: DeploymentRecord | undefined,
+  entry: RollbackEntry,
+  context: { functionName: string; alias: string; region?: string; release: DeploymentRecord['release'] },
+  now: Date,
+): DeploymentRecord {
+  const base =
+    record ??
+    createRecord(
+      {
+        function: { name: context.functionName },
+        alias: context.alias,
+        region: context.region,
+        release: context.release,
+        strategy: entry.method === 'codedeploy-stop' ? 'codedeploy' : 'all-at-once',
+        ...(VERSION.test(entry.to) ? { previous: { version: entry.to } } : {}),
+        ...(VERSION.test(entry.from) ? { target: { version: entry.from } } : {}),
+      },
+      new Date(now.getTime() - (entry.durationMs ?? 0)),
+    );
+  return {
+    ...base,
+    status: 'rolled-back',
+    rollbacks: [...(base.rollbacks ?? []), entry],
+    finishedAt: now.toISOString(),
+  };
+}

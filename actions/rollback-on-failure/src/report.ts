@@ -1,0 +1,59 @@
+import { describeAlias, formatDuration, serializeRecord, type OutputValue } from '@lambda-release-kit/core';
+import { Output } from './constants.js';
+import type { PerformResult } from './perform.js';
+
+/** The action's outputs (also what the command line prints). */
+export function rollbackOutputs(result: PerformResult): Record<string, OutputValue> {
+  return {
+    [Output.RolledBack]: result.rolledBack,
+    [Output.Outcome]: result.outcome,
+    [Output.FromVersion]: result.from,
+    [Output.ToVersion]: result.to,
+    [Output.Method]: result.method,
+    [Output.DurationMs]: result.durationMs,
+    [Output.Record]: result.record ? serializeRecord(result.record) : undefined,
+    [Output.RecordFile]: result.recordFile,
+  };
+}
+
+const HEADLINES: Record<PerformResult['outcome'], string> = {
+  'rolled-back': 'Rolled back',
+  'nothing-to-do': 'Nothing to roll back',
+  superseded: 'Not rolled back: a later change took over',
+  'dry-run': 'Dry run: nothing changed',
+};
+
+/** Key facts for the job summary, in reading order. */
+export function summaryFacts(result: PerformResult, target: string): Array<[string, string]> {
+  const facts: Array<[string, string]> = [
+    ['Alias', target],
+    ['Outcome', HEADLINES[result.outcome]],
+    ['What happened', result.explanation],
+  ];
+  if (result.from) facts.push(['From', result.from]);
+  if (result.to) facts.push(['To', result.to]);
+  if (result.method) facts.push(['Method', result.method]);
+  if (result.change)
+    facts.push([result.outcome === 'dry-run' ? 'Change it would make' : 'Change', result.change]);
+  if (result.before) facts.push(['Alias before', describeAlias(result.before)]);
+  if (result.after) facts.push(['Alias after', describeAlias(result.after)]);
+  facts.push(['Duration', formatDuration(result.durationMs)]);
+  if (result.verify) {
+    facts.push([
+      'Verification',
+      `${result.verify.passed} passed, ${result.verify.failed} failed of ${result.verify.total}`,
+    ]);
+  }
+  if (result.recordFile) facts.push(['Record file', result.recordFile]);
+  return facts;
+}
+
+/** The error for failed verification checks, or undefined when they passed (or did not run). */
+export function verifyFailure(result: PerformResult): string | undefined {
+  const verify = result.verify;
+  if (!verify || verify.failed === 0) return undefined;
+  const done = result.rolledBack
+    ? `rolled back to ${result.to}`
+    : `the alias is on ${result.to ?? 'its version'}`;
+  return `${done}, but ${verify.failed} of ${verify.total} verification checks failed: ${verify.failures.slice(0, 5).join('; ')}`;
+}
