@@ -1,0 +1,49 @@
+export enum Input {
+  Status = 'status',
+  JobStatus = 'job-status',
+  Record = 'record',
+  RecordFile = 'record-file',
+  Title = 'title',
+  Message = 'message',
+  FailOnError = 'fail-on-error',
+  RetryBudget = 'retry-budget',
+  SlackWebhookUrl = 'slack-webhook-url',
+  SlackBotToken = 'slack-bot-token',
+  SlackChannel = 'slack-channel',
+  SlackThreadTs = 'slack-thread-ts',
+  SlackUpdateTs = 'slack-update-ts',
+  SlackApiUrl = 'slack-api-url',
+  SmtpUrl = 'smtp-url',
+  SmtpHost = 'smtp-host',
+  SmtpPort = 'smtp-port',
+  SmtpSecure = 'smtp-secure',
+  SmtpUsername = 'smtp-username',
+  SmtpPassword = 'smtp-password',
+  EmailFrom = 'email-from',
+  EmailTo = 'email-to',
+  EmailCc = 'email-cc',
+  EmailSubject = 'email-subject',
+  SnsTopicArn = 'sns-topic-arn',
+  WebhookUrl = 'webhook-url',
+  WebhookSecret = 'webhook-secret',
+}
+
+export enum Output {
+  Sent = 'sent',
+  Failed = 'failed',
+  SlackTs = 'slack-ts',
+  SlackChannelId = 'slack-channel-id',
+  EmailMessageId = 'email-message-id',
+}
+
+export const NOTIFY_STATUSES = ['started', 'success', 'failure', 'cancelled', 'rolled-back'] as const;
+export type NotifyStatus = (typeof NOTIFY_STATUSES)[number];
+
+export const JOB_STATUSES = ['success', 'failure', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Channel names as they appear in the `sent` and `failed` outputs. */
+export type Channel = 'slack-webhook' | 'slack-api' | 'email' | 'sns' | 'webhook';
+
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api';
+export const DEFAULT_RETRY_BUDGET_MS = 30_000;

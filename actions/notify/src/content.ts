@@ -1,0 +1,193 @@
+import { renderTemplate } from '@lambda-release-kit/checks';
+import { formatDuration, type DeploymentRecord, type TrafficStep } from '@lambda-release-kit/core';
+import type { NotifyStatus } from './constants.js';
+
+/** What every channel says about one release, before it is rendered for Slack, email, SNS or a webhook. */
+export interface ReleaseMessage {
+  status: NotifyStatus;
+  title: string;
+  text: string;
+  /** Label and value pairs, in display order (empty values left out). */
+  facts: Array<[string, string]>;
+  steps: StepRow[];
+  rollbacks: Array<{ from: string; to: string; method: string; reason: string; by: string }>;
+  skipCanary?: string;
+  links: { run?: string; commit?: string };
+}
+
+export interface StepRow {
+  traffic: string;
+  verdict: string;
+  metrics: string;
+  reason?: string;
+}
+
+export interface MessageTemplates {
+  title?: string;
+  message?: string;
+}
+
+export interface ReleaseFacts {
+  record?: DeploymentRecord;
+  status: NotifyStatus;
+  /** Link to the commit, when the runner tells us the repository. */
+  commitUrl?: string;
+  /** Release metadata from the runner, used when there is no record. */
+  release?: DeploymentRecord['release'];
+}
+
+const STATUS_WORDS: Record<NotifyStatus, string> = {
+  started: 'started',
+  success: 'succeeded',
+  failure: 'failed',
+  cancelled: 'was cancelled',
+  'rolled-back': 'was rolled back',
+};
+
+export const STATUS_EMOJI: Record<NotifyStatus, { slack: string; unicode: string }> = {
+  started: { slack: ':rocket:', unicode: '🚀' },
+  success: { slack: ':white_check_mark:', unicode: '✅' },
+  failure: { slack: ':x:', unicode: '❌' },
+  cancelled: { slack: ':no_entry_sign:', unicode: '🚫' },
+  'rolled-back': { slack: ':rewind:', unicode: '⏪' },
+};
+
+function percent(weight: number): string {
+  return `${Math.round(weight * 1000) / 10}%`;
+}
+
+function metricsText(step: TrafficStep): string {
+  return Object.entries(step.metrics ?? {})
+    .map(([name, value]) => `${name}=${value === null ? 'n/a' : Math.round(value * 1000) / 1000}`)
+    .join(' ');
+}
+
+function durationOf(record: DeploymentRecord | undefined): string {
+  if (!record?.finishedAt) return '';
+  const ms = Date.parse(record.finishedAt) - Date.parse(record.startedAt);
+  return Number.isFinite(ms) && ms >= 0 ? formatDuration(ms) : '';
+}
+
+/**
+ * The variables `title` and `message` templates can use. Every name is always defined (absent facts are empty
+ * strings), so a template fails only on names that do not exist at all.
+ */
+export function templateVars(facts: ReleaseFacts): Record<string, unknown> {
+  const record = facts.record;
+  const release = record?.release ?? facts.release ?? {};
+  const lastRollback = record?.rollbacks.at(-1);
+  return {
+    status: facts.status,
+    emoji: STATUS_EMOJI[facts.status].unicode,
+    function: record?.function.name ?? '',
+    alias: record?.alias ?? '',
+    region: record?.region ?? '',
+    from: record?.previous?.version ?? '',
+    to: record?.target?.version ?? '',
+    strategy: record?.strategy ?? '',
+    duration: durationOf(record),
+    actor: release.actor ?? '',
+    commit: release.commit ?? '',
+    tag: release.tag ?? '',
+    ref: release.ref ?? '',
+    runUrl: release.runUrl ?? '',
+    commitUrl: facts.commitUrl ?? '',
+    reason: lastRollback?.reason ?? record?.error ?? '',
+    steps: record?.steps.length ?? 0,
+    record: record ?? {},
+  };
+}
+
+function defaultTitle(facts: ReleaseFacts): string {
+  const record = facts.record;
+  const release = record?.release ?? facts.release ?? {};
+  const subject = record ? record.function.name : 'release';
+  const what = record?.target
+    ? `version ${record.target.version}${release.tag ? ` (${release.tag})` : ''}`
+    : (release.tag ?? '');
+  const where = record ? ` on alias ${record.alias}` : '';
+  if (facts.status === 'rolled-back' && record?.rollbacks.length) {
+    const last = record.rollbacks.at(-1)!;
+    return `${subject}: rolled back from version ${last.from} to ${last.to}${where}`;
+  }
+  return `${subject}: release${what ? ` of ${what}` : ''}${where} ${STATUS_WORDS[facts.status]}`;
+}
+
+function defaultText(facts: ReleaseFacts): string {
+  const record = facts.record;
+  if (!record) return `Release ${STATUS_WORDS[facts.status]}.`;
+  const parts: string[] = [];
+  const versions =
+    record.previous && record.target ? `${record.previous.version} → ${record.target.version}` : '';
+  parts.push(
+    `${record.function.name}${versions ? ` ${versions}` : ''} with strategy ${record.strategy}` +
+      (record.steps.length
+        ? `, ${record.steps.length} traffic step${record.steps.length === 1 ? '' : 's'}`
+        : '') +
+      (durationOf(record) ? `, took ${durationOf(record)}` : '') +
+      '.',
+  );
+  const rollback = record.rollbacks.at(-1);
+  if (rollback) parts.push(`Rolled back ${rollback.from} → ${rollback.to}: ${rollback.reason}`);
+  else if (record.error) parts.push(`Error: ${record.error}`);
+  return parts.join('\n');
+}
+
+/** Builds the message; user templates replace the default title and text (a TemplateError names the problem). */
+export function buildMessage(
+  facts: ReleaseFacts,
+  templates: MessageTemplates,
+  options: { env: NodeJS.ProcessEnv; now: () => Date },
+): ReleaseMessage {
+  const vars = templateVars(facts);
+  const render = (text: string) => renderTemplate(text, vars, options);
+  const record = facts.record;
+  const release = record?.release ?? facts.release ?? {};
+  const rows: Array<[string, string]> = [
+    ['Status', facts.status],
+    ['Function', record?.function.name ?? ''],
+    ['Alias', record?.alias ?? ''],
+    [
+      'Versions',
+      record?.previous && record.target
+        ? `${record.previous.version} → ${record.target.version}`
+        : (record?.target?.version ?? ''),
+    ],
+    ['Strategy', record?.strategy ?? ''],
+    ['Duration', durationOf(record)],
+    ['Actor', release.actor ?? ''],
+    ['Tag', release.tag ?? ''],
+    ['Commit', release.commit ?? ''],
+  ];
+  return {
+    status: facts.status,
+    title: templates.title ? render(templates.title) : defaultTitle(facts),
+    text: templates.message ? render(templates.message) : defaultText(facts),
+    facts: rows.filter(([, value]) => value !== ''),
+    steps: (record?.steps ?? []).map((step) => ({
+      traffic: percent(step.weight),
+      verdict: step.verdict,
+      metrics: metricsText(step),
+      reason: step.reason,
+    })),
+    rollbacks: (record?.rollbacks ?? []).map(({ from, to, method, reason, by }) => ({
+      from,
+      to,
+      method,
+      reason,
+      by,
+    })),
+    skipCanary: record?.skipCanary
+      ? `Canary skipped by ${record.skipCanary.by}: ${record.skipCanary.reason}`
+      : undefined,
+    links: { run: release.runUrl, commit: facts.commitUrl },
+  };
+}
+
+/** Cuts text to `max` characters at a line or word boundary, marking the cut with an ellipsis. */
+export function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const room = text.slice(0, max - 1);
+  const boundary = Math.max(room.lastIndexOf('\n'), room.lastIndexOf(' '));
+  return `${(boundary > max * 0.6 ? room.slice(0, boundary) : room).trimEnd()}…`;
+}

@@ -1,0 +1,139 @@
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { errorMessage, type DeploymentRecord, type Logger } from '@lambda-release-kit/core';
+import type { Channel } from './constants.js';
+import type { ReleaseMessage } from './content.js';
+import { sendEmail, type EmailAddresses, type SmtpSettings } from './email.js';
+import { emailBody } from './email-message.js';
+import type { FetchFn, SendContext } from './http.js';
+import { sendSlackApi, sendSlackWebhook, type SlackApiTarget } from './slack.js';
+import { slackPayload } from './slack-message.js';
+import { publishSns } from './sns.js';
+import { sendWebhook } from './webhook.js';
+
+export const NOTIFICATION_SCHEMA = 'lambda-release-notification/v1';
+
+/** Everything to send, validated: which channels, where, and the message. */
+export interface NotifyPlan {
+  message: ReleaseMessage;
+  record?: DeploymentRecord;
+  slackWebhookUrl?: string;
+  slackApi?: SlackApiTarget;
+  email?: { smtp: SmtpSettings; addresses: EmailAddresses; subject?: string };
+  sns?: { topicArn: string; client: SNSClient };
+  webhook?: { url: string; secret?: string };
+  /** Total time for every channel together, retries included. */
+  retryBudgetMs: number;
+  /** Values that must never appear in a reason (URLs with tokens, passwords). */
+  secrets: string[];
+}
+
+export interface NotifyDeps {
+  logger: Logger;
+  fetch?: FetchFn;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+export interface NotifyResult {
+  sent: Channel[];
+  failed: Array<{ channel: Channel; reason: string }>;
+  slackTs?: string;
+  slackChannelId?: string;
+  emailMessageId?: string;
+  snsMessageId?: string;
+}
+
+/** The JSON document webhooks and SNS subscribers receive. */
+export function notificationDocument(message: ReleaseMessage, record?: DeploymentRecord) {
+  return {
+    schema: NOTIFICATION_SCHEMA,
+    status: message.status,
+    title: message.title,
+    message: message.text,
+    ...(record ? { record } : {}),
+  };
+}
+
+/** Replaces every secret (and URL credentials) in a text, so no reason can leak one. */
+export function redact(text: string, secrets: string[]): string {
+  let result = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret) result = result.split(secret).join('***');
+  }
+  return result.replace(/(\w+:\/\/)[^\s/@]+@/g, '$1***@');
+}
+
+export function plannedChannels(plan: NotifyPlan): Channel[] {
+  const channels: Channel[] = [];
+  if (plan.slackWebhookUrl) channels.push('slack-webhook');
+  if (plan.slackApi) channels.push('slack-api');
+  if (plan.email) channels.push('email');
+  if (plan.sns) channels.push('sns');
+  if (plan.webhook) channels.push('webhook');
+  return channels;
+}
+
+/** Sends on every channel at once; one channel failing never stops the others. */
+export async function notify(plan: NotifyPlan, deps: NotifyDeps): Promise<NotifyResult> {
+  const now = deps.now ?? Date.now;
+  const ctx: SendContext = {
+    deadline: now() + plan.retryBudgetMs,
+    logger: deps.logger,
+    fetch: deps.fetch ?? globalThis.fetch,
+    signal: deps.signal,
+    now,
+  };
+  const result: NotifyResult = { sent: [], failed: [] };
+  const slack = slackPayload(plan.message);
+  const document = notificationDocument(plan.message, plan.record);
+  const record = plan.record;
+
+  const tasks: Record<Channel, () => Promise<void>> = {
+    'slack-webhook': () => sendSlackWebhook(ctx, plan.slackWebhookUrl!, slack),
+    'slack-api': async () => {
+      const posted = await sendSlackApi(ctx, plan.slackApi!, slack);
+      result.slackTs = posted.ts;
+      result.slackChannelId = posted.channelId;
+    },
+    email: async () => {
+      const email = plan.email!;
+      result.emailMessageId = await sendEmail(
+        ctx,
+        email.smtp,
+        email.addresses,
+        emailBody(plan.message, email.subject),
+      );
+    },
+    sns: async () => {
+      result.snsMessageId = await publishSns(ctx, plan.sns!.client, {
+        topicArn: plan.sns!.topicArn,
+        subject: plan.message.title,
+        message: JSON.stringify(document),
+        attributes: {
+          status: plan.message.status,
+          function: record?.function.name ?? '',
+          alias: record?.alias ?? '',
+          strategy: record?.strategy ?? '',
+          targetVersion: record?.target?.version ?? '',
+        },
+        groupId: record?.function.name ?? 'release',
+      });
+    },
+    webhook: () => sendWebhook(ctx, plan.webhook!.url, document, plan.webhook!.secret),
+  };
+
+  const channels = plannedChannels(plan);
+  const outcomes = await Promise.allSettled(channels.map((channel) => tasks[channel]()));
+  outcomes.forEach((outcome, index) => {
+    const channel = channels[index];
+    if (outcome.status === 'fulfilled') {
+      result.sent.push(channel);
+      deps.logger.info(`${channel}: sent`);
+    } else {
+      const reason = redact(errorMessage(outcome.reason), plan.secrets);
+      result.failed.push({ channel, reason });
+      deps.logger.warning(`${channel}: notification failed: ${reason}`);
+    }
+  });
+  return result;
+}
