@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { GetAliasCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import { readRecordFile } from '@lambda-release-kit/core';
+import {
+  deployUnderTraffic,
+  functionOnVersion1,
+  handlers,
+  plan,
+  startTestBed,
+  waitReady,
+  zipSource,
+  type TestBed,
+} from './helpers.js';
+
+// Time scale 1: the rollout waits in real time and CloudWatch answers in the same (real) time.
+let bed: TestBed;
+beforeAll(async () => {
+  bed = await startTestBed();
+});
+afterAll(async () => {
+  await bed.stop();
+});
+
+async function aliasOf(name: string) {
+  return bed.clients.lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'live' }));
+}
+
+describe('alias-weights canary', () => {
+  it('promotes a healthy version step by step and records each step with its metrics', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'healthy-fn', handlers.ok('v1'));
+    const run = await deployUnderTraffic(
+      bed,
+      plan(
+        {
+          functionName: 'healthy-fn',
+          source: zipSource(handlers.ok('v2')),
+          steps: [
+            { weight: 0.2, bakeMs: 700 },
+            { weight: 0.5, bakeMs: 700 },
+          ],
+        },
+        bed.dir,
+      ),
+    );
+    expect(run.error).toBeUndefined();
+    expect(run.result).toMatchObject({ status: 'promoted', previousVersion: '1', newVersion: '2' });
+    const alias = await aliasOf('healthy-fn');
+    expect(alias.FunctionVersion).toBe('2');
+    expect(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).toEqual({});
+
+    const record = await readRecordFile(run.writer.path);
+    expect(record.status).toBe('promoted');
+    expect(record.previous).toMatchObject({ version: '1' });
+    expect(record.target).toMatchObject({ version: '2' });
+    expect(record.steps.map((s) => [s.weight, s.verdict])).toEqual([
+      [0.2, 'healthy'],
+      [0.5, 'healthy'],
+    ]);
+    expect(record.steps[0].metrics!.invocations).toBeGreaterThanOrEqual(5);
+    expect(record.steps[0].metrics!.errors).toBe(0);
+  });
+
+  it('rolls a failing version back within one health-check interval, with the reason and the numbers', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'broken-fn', handlers.ok('v1'));
+    const started = Date.now();
+    const run = await deployUnderTraffic(
+      bed,
+      plan(
+        {
+          functionName: 'broken-fn',
+          source: zipSource(handlers.failing()),
+          steps: [{ weight: 0.3, bakeMs: 20_000 }],
+          healthCheckIntervalMs: 400,
+        },
+        bed.dir,
+      ),
+    );
+    // Caught at the first checks, far before the 20 s bake would end.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(run.error?.message).toMatch(
+      /version 2 was rolled back to 1: step 30%: version 2 error rate 100% \(\d+ of \d+ invocations\) is above 1%/,
+    );
+    const alias = await aliasOf('broken-fn');
+    expect(alias.FunctionVersion).toBe('1');
+    expect(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).toEqual({});
+    const record = await readRecordFile(run.writer.path);
+    expect(record.status).toBe('rolled-back');
+    expect(record.steps[0]).toMatchObject({ weight: 0.3, verdict: 'unhealthy' });
+    expect(record.rollbacks[0]).toMatchObject({ from: '2', to: '1', method: 'alias' });
+  });
+
+  it('rolls back a version whose p95 latency is above the limit', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'slow-fn', handlers.ok('v1'));
+    const run = await deployUnderTraffic(
+      bed,
+      plan(
+        {
+          functionName: 'slow-fn',
+          source: zipSource(handlers.slow(120)),
+          steps: [{ weight: 0.5, bakeMs: 1500 }],
+          thresholds: { maxErrorRate: 0.01, maxP95LatencyMs: 60, minInvocations: 4, compareToStable: false },
+          healthCheckIntervalMs: 500,
+        },
+        bed.dir,
+      ),
+    );
+    expect(run.error?.message).toMatch(
+      /version 2 p95 latency \d+ ms \(over \d+ invocations\) is above 60 ms/,
+    );
+    expect((await aliasOf('slow-fn')).FunctionVersion).toBe('1');
+    expect(run.result).toBeUndefined();
+  });
+
+  it('fails an inconclusive sample under on-inconclusive fail, and promotes it under promote', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'quiet-fn', handlers.ok('v1'));
+    const quiet = plan(
+      {
+        functionName: 'quiet-fn',
+        source: zipSource(handlers.ok('v2')),
+        steps: [{ weight: 0.1, bakeMs: 600 }],
+        thresholds: { maxErrorRate: 0.01, minInvocations: 1000, compareToStable: false },
+      },
+      bed.dir,
+    );
+    const failed = await deployUnderTraffic(bed, quiet, { pauseMs: 20 });
+    expect(failed.error?.message).toMatch(
+      /inconclusive: only \d+ invocations of version 2 so far; at least 1000 are needed/,
+    );
+    expect((await aliasOf('quiet-fn')).FunctionVersion).toBe('1');
+
+    // The same code again: version 2 is re-published as is, and this time an inconclusive sample is accepted.
+    await bed.clients.lambda.send(
+      new UpdateFunctionCodeCommand({ FunctionName: 'quiet-fn', ZipFile: handlers.ok('v1') }),
+    );
+    await waitReady(bed.clients.lambda, 'quiet-fn');
+    const promoted = await deployUnderTraffic(bed, { ...quiet, onInconclusive: 'promote' }, { pauseMs: 20 });
+    expect(promoted.error).toBeUndefined();
+    expect(promoted.result?.status).toBe('promoted');
+    expect(promoted.logger.text()).toMatch(/going on because on-inconclusive is promote/);
+  });
+});

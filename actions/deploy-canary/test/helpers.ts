@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  PublishVersionCommand,
+  type CreateFunctionCommandInput,
+} from '@aws-sdk/client-lambda';
+import { MemoryLogger } from '@lambda-release-kit/core';
+import { startSandbox, zipFunction, type Sandbox, type SandboxOptions } from '@lambda-release-kit/sandbox';
+import { deployCanary, initialRecord, type DeployClients, type DeployResult } from '../src/deploy.js';
+import type { DeployPlan } from '../src/plan.js';
+import { RecordWriter } from '../src/record-writer.js';
+
+export const ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';
+
+export const handlers = {
+  ok: (label = 'ok') =>
+    zipFunction({
+      'index.mjs': `export const handler = async () => ({ ok: true, label: ${JSON.stringify(label)} });`,
+    }),
+  failing: () =>
+    zipFunction({
+      'index.mjs': "export const handler = async () => { throw new Error('broken release'); };",
+    }),
+  slow: (ms: number) =>
+    zipFunction({
+      'index.mjs': `export const handler = async () => { await new Promise((r) => setTimeout(r, ${ms})); return { ok: true, slow: true }; };`,
+    }),
+};
+
+export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64');
+
+/** Real SDK clients pointed at the sandbox (endpoint given explicitly, so nothing leaks into process.env). */
+export function sandboxClients(sandbox: Sandbox, maxAttempts = 3): DeployClients & { destroy(): void } {
+  const config = {
+    endpoint: sandbox.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' },
+    maxAttempts,
+    retryMode: 'adaptive',
+  };
+  const lambda = new LambdaClient(config);
+  const cloudwatch = new CloudWatchClient(config);
+  const codedeploy = new CodeDeployClient(config);
+  return {
+    lambda,
+    cloudwatch,
+    codedeploy,
+    destroy: () => [lambda, cloudwatch, codedeploy].forEach((client) => client.destroy()),
+  };
+}
+
+export interface TestBed {
+  sandbox: Sandbox;
+  clients: ReturnType<typeof sandboxClients>;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestBed(options: SandboxOptions = {}): Promise<TestBed> {
+  const sandbox = await startSandbox({ timeScale: 1, updateDelayMs: 50, ...options });
+  const clients = sandboxClients(sandbox);
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-canary-'));
+  return {
+    sandbox,
+    clients,
+    dir,
+    stop: async () => {
+      clients.destroy();
+      await sandbox.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until the function's update is applied (bounded). */
+export async function waitReady(lambda: LambdaClient, name: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const c = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    if (c.State === 'Active' && c.LastUpdateStatus !== 'InProgress') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${name} never became ready`);
+}
+
+/** A function with version 1 from `zip`; the alias `live` on it unless `alias: false`. */
+export async function functionOnVersion1(
+  lambda: LambdaClient,
+  name: string,
+  zip: Uint8Array,
+  options: { alias?: boolean; extra?: Partial<CreateFunctionCommandInput> } = {},
+): Promise<void> {
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Role: ROLE,
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Code: { ZipFile: zip },
+      ...options.extra,
+    }),
+  );
+  await waitReady(lambda, name);
+  await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+  if (options.alias !== false) {
+    await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1' }));
+  }
+}
+
+export function plan(
+  overrides: Partial<DeployPlan> & Pick<DeployPlan, 'functionName'>,
+  dir: string,
+): DeployPlan {
+  return {
+    alias: 'live',
+    source: { kind: 'latest' },
+    strategy: 'alias-weights',
+    steps: [],
+    alarms: [],
+    thresholds: { maxErrorRate: 0.01, minInvocations: 5, compareToStable: false },
+    onInconclusive: 'fail',
+    healthCheckIntervalMs: 300,
+    dryRun: false,
+    release: { tag: 'v1.2.3', actor: 'tester' },
+    wait: true,
+    timeoutMs: 60_000,
+    recordFile: join(dir, `${overrides.functionName}-record.json`),
+    ...overrides,
+  };
+}
+
+export function zipSource(zip: Uint8Array): DeployPlan['source'] {
+  return { kind: 'zip', path: 'build/function.zip', bytes: zip, codeSha256: sha256(zip) };
+}
+
+export interface Run {
+  result?: DeployResult;
+  error?: Error;
+  writer: RecordWriter;
+  logger: MemoryLogger;
+}
+
+/** Runs a deploy to the end and keeps what happened (result or error), the record and the log. */
+export async function runDeploy(
+  clients: DeployClients,
+  deployPlan: DeployPlan,
+  signal?: AbortSignal,
+): Promise<Run> {
+  const writer = new RecordWriter(initialRecord(deployPlan, 'us-east-1'), deployPlan.recordFile);
+  const logger = new MemoryLogger();
+  try {
+    return { result: await deployCanary(clients, deployPlan, writer, logger, signal), writer, logger };
+  } catch (error) {
+    return { error: error as Error, writer, logger };
+  }
+}
+
+/**
+ * Sends requests to the alias's function URL, a few at a time, until `done()` says stop (bounded by `max`), so
+ * the canary has metrics to judge. Returns how many requests were sent.
+ */
+export async function driveTraffic(
+  sandbox: Sandbox,
+  functionName: string,
+  done: () => boolean,
+  options: { max?: number; concurrency?: number; pauseMs?: number } = {},
+): Promise<number> {
+  const url = sandbox.functionUrl(functionName, 'live');
+  const max = options.max ?? 3000;
+  let sent = 0;
+  const worker = async () => {
+    while (!done() && sent < max) {
+      sent++;
+      await fetch(url)
+        .then((res) => res.arrayBuffer())
+        .catch(() => undefined);
+      if (options.pauseMs) await new Promise((r) => setTimeout(r, options.pauseMs));
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  return sent;
+}
+
+/** Runs a deploy while driving traffic through the alias until the deploy ends. */
+export async function deployUnderTraffic(
+  bed: TestBed,
+  deployPlan: DeployPlan,
+  options: { signal?: AbortSignal; pauseMs?: number } = {},
+): Promise<Run & { requests: number }> {
+  let finished = false;
+  const running = runDeploy(bed.clients, deployPlan, options.signal).finally(() => {
+    finished = true;
+  });
+  const [run, requests] = await Promise.all([
+    running,
+    driveTraffic(bed.sandbox, deployPlan.functionName, () => finished, { pauseMs: options.pauseMs }),
+  ]);
+  return { ...run, requests };
+}
