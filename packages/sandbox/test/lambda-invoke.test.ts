@@ -5,6 +5,9 @@ import {
   PublishVersionCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSandbox, zipFunction, type Sandbox } from '../src/index.js';
 import { ROLE, createReadyFunction, lambdaClient, waitUntilReady } from './helpers.js';
 
@@ -131,6 +134,37 @@ describe('Invoke runs the code', () => {
     expect(payloadOf(r)).toEqual({ version: '1', imageUri: IMAGE });
     const v = await client.send(new PublishVersionCommand({ FunctionName: 'image-fn' }));
     expect(v.CodeSha256).toBe(Buffer.from('ab'.repeat(32), 'hex').toString('base64'));
+  });
+
+  it('runs a mapped image from its directory with ImageConfig.Command as the handler', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'image-'));
+    writeFileSync(
+      join(dir, 'app.mjs'),
+      'export const run = async (e, ctx) => ({ image: true, version: ctx.functionVersion });',
+    );
+    const uri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/mapped:v1';
+    const own = await startSandbox({ timeScale: 100, images: { [uri]: dir } });
+    const ownClient = lambdaClient(own);
+    try {
+      await ownClient.send(
+        new CreateFunctionCommand({
+          FunctionName: 'mapped',
+          Role: ROLE,
+          PackageType: 'Image',
+          Code: { ImageUri: uri },
+          ImageConfig: { Command: ['app.run'] },
+        }),
+      );
+      await waitUntilReady(ownClient, 'mapped');
+      expect(payloadOf(await ownClient.send(new InvokeCommand({ FunctionName: 'mapped' })))).toEqual({
+        image: true,
+        version: '$LATEST',
+      });
+    } finally {
+      ownClient.destroy();
+      await own.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads S3-sourced code', async () => {
