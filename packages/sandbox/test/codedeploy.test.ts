@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CodeDeployClient,
+  type RevisionLocation,
   CreateApplicationCommand,
   CreateDeploymentCommand,
   CreateDeploymentConfigCommand,
@@ -27,7 +28,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
 import { startSandbox, zipFunction, type Sandbox } from '../src/index.js';
-import { createReadyFunction, errorName, esmHandler, lambdaClient, ROLE, waitUntilReady } from './helpers.js';
+import { createReadyFunction, errorName, esmHandler, lambdaClient, waitUntilReady } from './helpers.js';
 
 // Ten simulated minutes per real second: a LambdaLinear10PercentEvery1Minute deployment takes under a second.
 let sandbox: Sandbox;
@@ -96,7 +97,7 @@ async function createGroup(
 
 async function deploy(
   group: string,
-  revision: ReturnType<typeof appSpec>,
+  revision: RevisionLocation,
   deploymentConfigName?: string,
 ): Promise<string> {
   const out = await codedeploy.send(
