@@ -259,7 +259,7 @@ class SuiteParser {
 
 /** Reads the fields of one check, recording problems with the check's name, the field and its line. */
 class Scope {
-  readonly references: Array<{ variable: string; field: string }> = [];
+  readonly references: Array<{ variable: string; field: string; location?: string }> = [];
 
   constructor(
     private readonly parser: SuiteParser,
@@ -290,8 +290,10 @@ class Scope {
   /** Records the variables used by a templated string and reports malformed templates. */
   template(value: string, path: Path): string {
     try {
-      for (const variable of templateVariables(value))
-        this.references.push({ variable, field: fieldName(path) });
+      for (const variable of templateVariables(value)) {
+        const location = this.parser.where([...this.base, ...path]);
+        this.references.push({ variable, field: fieldName(path), location });
+      }
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       this.problem(path, `has a bad template: ${error.message}`);
@@ -400,15 +402,11 @@ class Scope {
 function requestSpec(scope: Scope, raw: unknown): HttpRequestSpec | undefined {
   const path: Path = ['request'];
   if (typeof raw === 'string') {
-    const [first, second, ...rest] = raw.trim().split(/\s+/);
-    const hasMethod = second !== undefined && METHODS.includes(first.toUpperCase());
-    if (rest.length > 0 || (second !== undefined && !hasMethod)) {
-      scope.problem(path, `has ${describe(raw)} — expected "URL" or "METHOD URL"`);
-      return undefined;
-    }
+    const match = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim());
+    const method = match && METHODS.includes(match[1].toUpperCase()) ? match[1].toUpperCase() : undefined;
     return {
-      method: hasMethod ? first.toUpperCase() : 'GET',
-      url: scope.template(hasMethod ? second : first, path),
+      method: method ?? 'GET',
+      url: scope.template(method ? match![2] : raw.trim(), path),
       headers: {},
       query: {},
     };

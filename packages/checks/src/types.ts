@@ -118,7 +118,7 @@ export interface Check {
   /** Where the check was defined ("checks.yml line 12"), for messages. */
   location?: string;
   /** Variables the check's templates use, and the field using each, checked before anything is sent. */
-  references: Array<{ variable: string; field: string }>;
+  references: Array<{ variable: string; field: string; location?: string }>;
 }
 
 export interface Flow {

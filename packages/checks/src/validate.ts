@@ -13,13 +13,15 @@ export function validateSuite(
   const problems: string[] = [];
   const given = Object.keys(context.vars);
   const checkOne = (check: Check, known: Set<string>, flow?: string) => {
-    const label = `check "${check.name}"${check.location ? ` (${check.location})` : ''}`;
+    const at = (location: string | undefined) => `check "${check.name}"${location ? ` (${location})` : ''}`;
+    const label = at(check.location);
     if (check.invoke && !context.hasLambda)
       problems.push(`${label}: invoke needs a Lambda client, and none was given`);
     if (check.request && !suite.baseUrl && /^\//.test(check.request.url)) {
       problems.push(`${label}: request.url "${check.request.url}" is a path, and no base-url is set`);
     }
-    for (const { variable, field } of check.references) {
+    for (const { variable, field, location } of check.references) {
+      const label = at(location ?? check.location);
       if (variable.startsWith('env.')) {
         const name = variable.slice(4);
         if (context.env[name] === undefined)
