@@ -38,8 +38,8 @@ export function emailBody(message: ReleaseMessage, subject?: string): EmailBody 
   for (const r of message.rollbacks)
     text.push('', `Rolled back ${r.from} -> ${r.to} (${r.method}, by ${r.by}): ${r.reason}`);
   if (message.skipCanary) text.push('', message.skipCanary);
-  if (message.links.run) text.push('', `Run: ${message.links.run}`);
-  if (message.links.commit) text.push(`Commit: ${message.links.commit}`);
+  if (message.links.run) text.push('', `View run: ${message.links.run}`);
+  if (message.links.commit) text.push(`View commit: ${message.links.commit}`);
 
   const cell = 'padding:4px 12px 4px 0;text-align:left;vertical-align:top';
   const html: string[] = [

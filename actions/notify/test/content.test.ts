@@ -1,0 +1,155 @@
+import { describe, expect, it } from '@jest/globals';
+import { TemplateError } from '@lambda-release-kit/checks';
+import { InputError } from '@lambda-release-kit/core';
+import { blockProblems } from '../../../packages/sandbox/src/sinks/slack-blocks.js';
+import { buildMessage, cut } from '../src/content.js';
+import { emailBody } from '../src/email-message.js';
+import { redact } from '../src/notify.js';
+import { slackPayload } from '../src/slack-message.js';
+import { snsSubject } from '../src/sns.js';
+import { deriveStatus } from '../src/status.js';
+import { rolledBackRecord, sampleRecord } from './fixtures.js';
+
+const options = { env: { TEAM: 'payments' }, now: () => new Date('2026-11-01T12:00:00Z') };
+
+describe('status', () => {
+  it('derives the status from the record and the job', () => {
+    expect(deriveStatus(sampleRecord(), 'success')).toBe('success');
+    expect(deriveStatus(sampleRecord({ status: 'no-op' }), undefined)).toBe('success');
+    expect(deriveStatus(sampleRecord(), 'cancelled')).toBe('cancelled');
+    expect(deriveStatus(rolledBackRecord(), 'success')).toBe('rolled-back');
+    expect(deriveStatus(sampleRecord({ status: 'failed' }), 'success')).toBe('failure');
+    expect(deriveStatus(sampleRecord({ status: 'in-progress' }), undefined)).toBe('started');
+    expect(deriveStatus(sampleRecord({ status: 'in-progress' }), 'failure')).toBe('failure');
+    expect(deriveStatus(undefined, 'failure')).toBe('failure');
+    expect(() => deriveStatus(undefined, undefined)).toThrow(InputError);
+  });
+});
+
+describe('message content', () => {
+  it('carries the release facts, canary steps and links', () => {
+    const message = buildMessage(
+      {
+        record: sampleRecord(),
+        status: 'success',
+        commitUrl: 'https://github.com/acme/orders/commit/faf8c65',
+      },
+      {},
+      options,
+    );
+    expect(message.title).toBe('orders-api: release of version 8 (v1.2.3) on alias live succeeded');
+    expect(message.text).toContain('7 → 8 with strategy alias-weights, 2 traffic steps, took 12m 30s');
+    expect(message.facts).toContainEqual(['Versions', '7 → 8']);
+    expect(message.steps[0]).toEqual({
+      traffic: '10%',
+      verdict: 'healthy',
+      metrics: 'errors=0 p95=120.5',
+      reason: undefined,
+    });
+    expect(message.links).toEqual({
+      run: 'https://github.com/acme/orders/actions/runs/42',
+      commit: 'https://github.com/acme/orders/commit/faf8c65',
+    });
+  });
+
+  it('says why a release was rolled back', () => {
+    const message = buildMessage({ record: rolledBackRecord(), status: 'rolled-back' }, {}, options);
+    expect(message.title).toBe('orders-api: rolled back from version 8 to 7 on alias live');
+    expect(message.text).toContain('canary unhealthy: errors 5 > 0');
+  });
+
+  it('renders title and message templates, and rejects unknown variables', () => {
+    const message = buildMessage(
+      { record: rolledBackRecord(), status: 'rolled-back' },
+      {
+        title: '{{ emoji }} {{ function }}@{{ alias }} {{ from }}->{{ to }} for {{ env.TEAM }}',
+        message: 'Why: {{ reason }} ({{ record.rollbacks.0.method }})',
+      },
+      options,
+    );
+    expect(message.title).toBe('⏪ orders-api@live 7->8 for payments');
+    expect(message.text).toBe('Why: canary unhealthy: errors 5 > 0 (alias)');
+    expect(() =>
+      buildMessage({ record: sampleRecord(), status: 'success' }, { title: '{{ versoin }}' }, options),
+    ).toThrow(TemplateError);
+  });
+});
+
+describe('slack payload', () => {
+  it('stays within Slack limits however long the content is', () => {
+    const record = sampleRecord({
+      steps: Array.from({ length: 400 }, (_, i) => ({
+        at: '2026-11-01T10:00:00Z',
+        weight: (i % 100) / 100,
+        verdict: 'healthy' as const,
+        metrics: { errors: i, p95: 100 + i, p99: 200 + i, throttles: 0 },
+      })),
+      rollbacks: [{ at: 'x', from: '8', to: '7', method: 'alias', reason: 'r'.repeat(5000), by: 'bot' }],
+      skipCanary: { reason: 'hotfix '.repeat(1000), by: 'jdoe' },
+    });
+    const message = buildMessage(
+      { record, status: 'rolled-back' },
+      { title: 'T'.repeat(400), message: 'word '.repeat(2000) },
+      options,
+    );
+    const payload = slackPayload(message);
+    expect(blockProblems(payload.blocks)).toEqual([]);
+    const table = payload.blocks.find((b) => JSON.stringify(b).includes('Canary steps')) as {
+      text: { text: string };
+    };
+    expect(table.text.text).toMatch(/```\n…and \d+ more steps$/);
+    expect((payload.blocks[0] as { text: { text: string } }).text.text.endsWith('…')).toBe(true);
+  });
+
+  it('links the run and the commit with buttons', () => {
+    const payload = slackPayload(
+      buildMessage({ record: sampleRecord(), status: 'success', commitUrl: 'https://c' }, {}, options),
+    );
+    expect(payload.blocks.at(-1)).toEqual({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'View run' },
+          url: 'https://github.com/acme/orders/actions/runs/42',
+        },
+        { type: 'button', text: { type: 'plain_text', text: 'View commit' }, url: 'https://c' },
+      ],
+    });
+  });
+
+  it('cuts text at a word boundary', () => {
+    expect(cut('alpha beta gamma delta', 14)).toBe('alpha beta…');
+    expect(cut('short', 14)).toBe('short');
+  });
+});
+
+describe('email body and SNS subject', () => {
+  it('has the same content as text and escaped HTML', () => {
+    const message = buildMessage(
+      { record: rolledBackRecord(), status: 'rolled-back' },
+      { message: '<b>{{ reason }}</b>' },
+      options,
+    );
+    const body = emailBody(message);
+    expect(body.subject).toBe('⏪ orders-api: rolled back from version 8 to 7 on alias live');
+    expect(body.text).toContain(
+      'Rolled back 8 -> 7 (alias, by deploy-canary): canary unhealthy: errors 5 > 0',
+    );
+    expect(body.html).toContain('&lt;b&gt;canary unhealthy: errors 5 &gt; 0&lt;/b&gt;');
+    expect(body.html).toContain('<a href="https://github.com/acme/orders/actions/runs/42">View run</a>');
+  });
+
+  it('keeps SNS subjects ASCII and under 100 characters', () => {
+    expect(snsSubject('⏪ a → b\nc')).toBe('a -> b c');
+    expect(snsSubject('x'.repeat(300))).toHaveLength(99);
+  });
+});
+
+describe('redact', () => {
+  it('removes secrets and URL credentials', () => {
+    expect(
+      redact('failed for https://hooks/T1/B2/XYZ and smtp://u:p@host', ['https://hooks/T1/B2/XYZ']),
+    ).toBe('failed for *** and smtp://***@host');
+  });
+});
