@@ -315,4 +315,16 @@ describe('alarms', () => {
     await untilSimulated(forcedAt + 61_000);
     expect((await alarmState('quiet-p99')).StateValue).toBe('INSUFFICIENT_DATA');
   });
+
+  it('renders an injected throttle the way the query-compatible client reads it', async () => {
+    sandbox.faults.add({ service: 'cloudwatch', operation: 'DescribeAlarms', kind: 'throttle', times: 1 });
+    expect(await errorName(() => cloudwatch.send(new DescribeAlarmsCommand({})))).toBe('Throttling');
+    const logged = sandbox.requestLog().filter((e) => e.service === 'cloudwatch');
+    expect(logged[logged.length - 1]).toMatchObject({
+      operation: 'DescribeAlarms',
+      mutating: false,
+      fault: 'throttle',
+    });
+    expect(logged.some((e) => e.operation === 'PutMetricAlarm' && e.mutating)).toBe(true);
+  });
 });

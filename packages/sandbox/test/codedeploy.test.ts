@@ -449,4 +449,35 @@ describe('deployments', () => {
       ),
     ).toBe('DeploymentGroupDoesNotExistException');
   });
+
+  it('fails at once when a hook function cannot be invoked', async () => {
+    await resetAlias('1');
+    const id = await deploy(
+      'main',
+      appSpec({ current: '1', target: '2' }, { BeforeAllowTraffic: 'no-such-hook' }),
+    );
+    const info = await finished(id);
+    expect(info.status).toBe('Failed');
+    expect(info.errorInformation?.code).toBe('HOOK_EXECUTION_FAILURE');
+    expect(info.errorInformation?.message).toMatch(/no-such-hook could not be invoked/);
+    expect(await alias()).toEqual({ version: '1', weights: {} });
+  });
+});
+
+describe('as a sandbox service', () => {
+  it('logs CodeDeploy operations with whether they mutate, and renders injected faults', async () => {
+    sandbox.clearRequestLog();
+    await codedeploy.send(new GetApplicationCommand({ applicationName: APP }));
+    await createGroup('logged');
+    const entries = sandbox.requestLog().filter((e) => e.service === 'codedeploy');
+    expect(entries.map((e) => [e.operation, e.mutating])).toEqual([
+      ['GetApplication', false],
+      ['CreateDeploymentGroup', true],
+    ]);
+    sandbox.faults.add({ service: 'codedeploy', operation: 'GetApplication', kind: 'throttle', times: 1 });
+    expect(await errorName(() => codedeploy.send(new GetApplicationCommand({ applicationName: APP })))).toBe(
+      'ThrottlingException',
+    );
+    await codedeploy.send(new GetApplicationCommand({ applicationName: APP }));
+  });
 });
