@@ -137,7 +137,14 @@ describe('request log and inspection', () => {
   it('shows functions, versions, aliases and invocations at GET /_sandbox/state', async () => {
     const state = (await (await fetch(`${sandbox.endpoint}/_sandbox/state`)).json()) as {
       requests: number;
-      lambda: { functions: { name: string; versions: { version: string }[]; aliases: unknown[]; invocations: Record<string, { count: number }> }[] };
+      lambda: {
+        functions: {
+          name: string;
+          versions: { version: string }[];
+          aliases: unknown[];
+          invocations: Record<string, { count: number }>;
+        }[];
+      };
     };
     const fn = state.lambda.functions.find((f) => f.name === 'faulty')!;
     expect(fn.versions.map((v) => v.version)).toEqual(['1']);

@@ -48,16 +48,14 @@ describe('mounted services', () => {
       expect(((await throttled.json()) as { __type: string }).__type).toBe('ThrottlingException');
 
       expect(
-        sandbox
-          .requestLog()
-          .map(({ service, operation, mutating, status, errorCode, fault }) => ({
-            service,
-            operation,
-            mutating,
-            status,
-            errorCode,
-            fault,
-          })),
+        sandbox.requestLog().map(({ service, operation, mutating, status, errorCode, fault }) => ({
+          service,
+          operation,
+          mutating,
+          status,
+          errorCode,
+          fault,
+        })),
       ).toEqual([
         {
           service: 'echo',

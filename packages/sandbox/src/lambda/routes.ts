@@ -74,11 +74,31 @@ export const ROUTES: Route[] = [
     pattern: new RegExp(`^/2019-09-30/functions/${FN}/concurrency/?$`),
     operation: 'GetFunctionConcurrency',
   },
-  { method: 'POST', pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`), operation: 'CreateFunctionUrlConfig' },
-  { method: 'GET', pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`), operation: 'GetFunctionUrlConfig' },
-  { method: 'PUT', pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`), operation: 'UpdateFunctionUrlConfig' },
-  { method: 'DELETE', pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`), operation: 'DeleteFunctionUrlConfig' },
-  { method: 'GET', pattern: new RegExp(`^/2021-10-31/functions/${FN}/urls/?$`), operation: 'ListFunctionUrlConfigs' },
+  {
+    method: 'POST',
+    pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`),
+    operation: 'CreateFunctionUrlConfig',
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`),
+    operation: 'GetFunctionUrlConfig',
+  },
+  {
+    method: 'PUT',
+    pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`),
+    operation: 'UpdateFunctionUrlConfig',
+  },
+  {
+    method: 'DELETE',
+    pattern: new RegExp(`^/2021-10-31/functions/${FN}/url/?$`),
+    operation: 'DeleteFunctionUrlConfig',
+  },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/2021-10-31/functions/${FN}/urls/?$`),
+    operation: 'ListFunctionUrlConfigs',
+  },
 ];
 
 const READ_ONLY = new Set([

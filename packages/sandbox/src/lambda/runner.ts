@@ -66,6 +66,7 @@ export class CodeRunner {
         clearTimeout(timer);
         worker.child.off('message', onMessage);
         worker.child.off('exit', onExit);
+        worker.child.off('error', onError);
         resolve(r);
       };
       const onMessage = (msg: {
@@ -96,6 +97,15 @@ export class CodeRunner {
           }),
           reusable: false,
         });
+      const onError = (e: Error) =>
+        finish({
+          ok: false,
+          payload: JSON.stringify({
+            errorType: 'Runtime.StartError',
+            errorMessage: `RequestId: ${context.awsRequestId} Error: ${e.message}`,
+          }),
+          reusable: false,
+        });
       // The function's Timeout is enforced in real time: the handler's code runs in real time too.
       const timer = setTimeout(
         () =>
@@ -111,6 +121,7 @@ export class CodeRunner {
       );
       worker.child.on('message', onMessage);
       worker.child.on('exit', onExit);
+      worker.child.on('error', onError);
       worker.child.send({
         type: 'invoke',
         id,

@@ -143,7 +143,8 @@ export class LambdaService implements ServiceHandler {
         const page = store.listVersions(name, q.get('Marker') ?? undefined, intParam(q, 'MaxItems'));
         const fn = store.get(name);
         return json(200, {
-          Versions: page.items.map((v) => functionConfiguration(store, fn, v)),
+          // Listed versions carry qualified ARNs, $LATEST included.
+          Versions: page.items.map((v) => functionConfiguration(store, fn, v, v.version)),
           NextMarker: page.nextMarker,
         });
       }

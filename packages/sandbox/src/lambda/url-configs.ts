@@ -28,7 +28,11 @@ export class UrlConfigs {
   private readonly urlOf: (functionName: string, qualifier?: string) => string;
   private readonly now: () => number;
 
-  constructor(opts: { store: FunctionStore; urlOf: (functionName: string, qualifier?: string) => string; now: () => number }) {
+  constructor(opts: {
+    store: FunctionStore;
+    urlOf: (functionName: string, qualifier?: string) => string;
+    now: () => number;
+  }) {
     this.store = opts.store;
     this.urlOf = opts.urlOf;
     this.now = opts.now;
@@ -93,8 +97,12 @@ export class UrlConfigs {
   private checkTarget(name: string, qualifier: string | undefined): void {
     const fn = this.store.get(name);
     if (qualifier === undefined || qualifier === '$LATEST') return;
-    if (/^\d+$/.test(qualifier)) throw invalidParameter(`Function URLs can be created for an alias or $LATEST only, not version ${qualifier}`);
-    if (!fn.aliases.has(qualifier)) throw notFound(`Function not found: ${this.store.functionArn(name, qualifier)}`);
+    if (/^\d+$/.test(qualifier))
+      throw invalidParameter(
+        `Function URLs can be created for an alias or $LATEST only, not version ${qualifier}`,
+      );
+    if (!fn.aliases.has(qualifier))
+      throw notFound(`Function not found: ${this.store.functionArn(name, qualifier)}`);
   }
 
   private key(name: string, qualifier: string | undefined): string {
