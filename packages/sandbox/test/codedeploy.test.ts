@@ -481,3 +481,60 @@ describe('as a sandbox service', () => {
     await codedeploy.send(new GetApplicationCommand({ applicationName: APP }));
   });
 });
+
+describe('a hook that never reports', () => {
+  // Two simulated hours per real second, so the one-hour hook deadline passes in half a second.
+  let fast: Sandbox;
+  afterAll(async () => {
+    await fast?.stop();
+  });
+
+  it('fails the deployment after one simulated hour', async () => {
+    fast = await startSandbox({ timeScale: 7200, updateDelayMs: 1000 });
+    const client = lambdaClient(fast);
+    const deployer = new CodeDeployClient({
+      endpoint: fast.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' },
+      maxAttempts: 1,
+    });
+    try {
+      await createReadyFunction(client, FN, esmHandler('one'));
+      await client.send(new PublishVersionCommand({ FunctionName: FN }));
+      await client.send(new UpdateFunctionConfigurationCommand({ FunctionName: FN, Description: 'two' }));
+      await waitUntilReady(client, FN);
+      await client.send(new PublishVersionCommand({ FunctionName: FN }));
+      await client.send(new CreateAliasCommand({ FunctionName: FN, Name: 'live', FunctionVersion: '1' }));
+      await createReadyFunction(client, 'silent-hook', esmHandler('silent'));
+      await deployer.send(new CreateApplicationCommand({ applicationName: APP, computePlatform: 'Lambda' }));
+      await deployer.send(
+        new CreateDeploymentGroupCommand({
+          applicationName: APP,
+          deploymentGroupName: 'g',
+          serviceRoleArn: SERVICE_ROLE,
+        }),
+      );
+      const { deploymentId } = await deployer.send(
+        new CreateDeploymentCommand({
+          applicationName: APP,
+          deploymentGroupName: 'g',
+          revision: appSpec({ current: '1', target: '2' }, { BeforeAllowTraffic: 'silent-hook' }),
+        }),
+      );
+      const deadline = Date.now() + 5000;
+      let info: DeploymentInfo | undefined;
+      while (Date.now() < deadline) {
+        info = (await deployer.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+        if (FINISHED.includes(info!.status!)) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(info?.status).toBe('Failed');
+      expect(info?.errorInformation?.code).toBe('HOOK_EXECUTION_FAILURE');
+      expect(info?.errorInformation?.message).toMatch(/did not report a status .* within 60 minutes/);
+      expect(info!.completeTime!.getTime() - info!.startTime!.getTime()).toBeGreaterThanOrEqual(3_600_000);
+    } finally {
+      client.destroy();
+      deployer.destroy();
+    }
+  });
+});
