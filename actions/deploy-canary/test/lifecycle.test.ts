@@ -7,7 +7,17 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { readRecordFile } from '@lambda-release-kit/core';
-import { functionOnVersion1, handlers, plan, ROLE, runDeploy, startTestBed, waitReady, zipSource, type TestBed } from './helpers.js';
+import {
+  functionOnVersion1,
+  handlers,
+  plan,
+  ROLE,
+  runDeploy,
+  startTestBed,
+  waitReady,
+  zipSource,
+  type TestBed,
+} from './helpers.js';
 
 let bed: TestBed;
 let lambda: LambdaClient;
@@ -26,13 +36,20 @@ const IMAGE = (tag: string) => `123456789012.dkr.ecr.us-east-1.amazonaws.com/ord
 describe('deploy lifecycle', () => {
   it('first release: publishes and creates the alias on the new version', async () => {
     await functionOnVersion1(lambda, 'first-fn', handlers.ok('v1'), { alias: false });
-    const run = await runDeploy(bed.clients, plan({ functionName: 'first-fn', source: zipSource(handlers.ok('v2')) }, bed.dir));
+    const run = await runDeploy(
+      bed.clients,
+      plan({ functionName: 'first-fn', source: zipSource(handlers.ok('v2')) }, bed.dir),
+    );
     expect(run.error).toBeUndefined();
     expect(run.result).toMatchObject({ status: 'promoted', newVersion: '2' });
     expect(run.result?.previousVersion).toBeUndefined();
     expect((await aliasOf('first-fn')).FunctionVersion).toBe('2');
     const record = await readRecordFile(run.writer.path);
-    expect(record).toMatchObject({ status: 'promoted', target: { version: '2' }, release: { tag: 'v1.2.3' } });
+    expect(record).toMatchObject({
+      status: 'promoted',
+      target: { version: '2' },
+      release: { tag: 'v1.2.3' },
+    });
     expect(record.previous).toBeUndefined();
   });
 
@@ -50,7 +67,12 @@ describe('deploy lifecycle', () => {
             { weight: 0.1, bakeMs: 300_000 },
             { weight: 0.5, bakeMs: 300_000 },
           ],
-          thresholds: { maxErrorRate: 0.005, maxP95LatencyMs: 800, minInvocations: 50, compareToStable: false },
+          thresholds: {
+            maxErrorRate: 0.005,
+            maxP95LatencyMs: 800,
+            minInvocations: 50,
+            compareToStable: false,
+          },
         },
         bed.dir,
       ),
@@ -61,7 +83,9 @@ describe('deploy lifecycle', () => {
     expect(run.result?.status).toBe('planned');
     const text = run.result!.planLines!.join('\n');
     expect(text).toContain('Now: live serves 100% on version 1');
-    expect(text).toContain('Step 1: UpdateAlias live FunctionVersion 1, AdditionalVersionWeights {"2": 0.1} (10% on 2); bake 5m');
+    expect(text).toContain(
+      'Step 1: UpdateAlias live FunctionVersion 1, AdditionalVersionWeights {"2": 0.1} (10% on 2); bake 5m',
+    );
     expect(text).toContain('Step 2: UpdateAlias live FunctionVersion 1, AdditionalVersionWeights {"2": 0.5}');
     expect(text).toContain('Promote: UpdateAlias live FunctionVersion 2, AdditionalVersionWeights {}');
     expect(text).toContain('Total bake time: 10m');
@@ -73,7 +97,10 @@ describe('deploy lifecycle', () => {
   it('no-op: unchanged code ends cleanly without changing anything', async () => {
     await functionOnVersion1(lambda, 'same-fn', handlers.ok('v1'));
     bed.sandbox.clearRequestLog();
-    const zip = await runDeploy(bed.clients, plan({ functionName: 'same-fn', source: zipSource(handlers.ok('v1')) }, bed.dir));
+    const zip = await runDeploy(
+      bed.clients,
+      plan({ functionName: 'same-fn', source: zipSource(handlers.ok('v1')) }, bed.dir),
+    );
     expect(zip.error).toBeUndefined();
     expect(zip.result).toMatchObject({ status: 'no-op', previousVersion: '1', newVersion: '1' });
     const latest = await runDeploy(bed.clients, plan({ functionName: 'same-fn' }, bed.dir));
@@ -88,7 +115,11 @@ describe('deploy lifecycle', () => {
     const run = await runDeploy(
       bed.clients,
       plan(
-        { functionName: 'hotfix-fn', source: zipSource(handlers.ok('v2')), skipCanary: { reason: 'CVE-2026-1234 hotfix', by: 'jdoe' } },
+        {
+          functionName: 'hotfix-fn',
+          source: zipSource(handlers.ok('v2')),
+          skipCanary: { reason: 'CVE-2026-1234 hotfix', by: 'jdoe' },
+        },
         bed.dir,
       ),
     );
@@ -96,7 +127,10 @@ describe('deploy lifecycle', () => {
     expect(operations()).toEqual(['UpdateFunctionCode', 'PublishVersion', 'UpdateAlias']);
     expect((await aliasOf('hotfix-fn')).FunctionVersion).toBe('2');
     const record = await readRecordFile(run.writer.path);
-    expect(record).toMatchObject({ status: 'promoted', skipCanary: { reason: 'CVE-2026-1234 hotfix', by: 'jdoe' } });
+    expect(record).toMatchObject({
+      status: 'promoted',
+      skipCanary: { reason: 'CVE-2026-1234 hotfix', by: 'jdoe' },
+    });
   });
 
   it('deploys code from S3 (all-at-once) and records the object', async () => {
@@ -115,19 +149,37 @@ describe('deploy lifecycle', () => {
     );
     expect(run.error).toBeUndefined();
     const record = await readRecordFile(run.writer.path);
-    expect(record.target).toMatchObject({ version: '2', s3: { bucket: 'artifacts', key: 'orders/v2.zip', objectVersion } });
+    expect(record.target).toMatchObject({
+      version: '2',
+      s3: { bucket: 'artifacts', key: 'orders/v2.zip', objectVersion },
+    });
     expect((await aliasOf('s3-fn')).FunctionVersion).toBe('2');
   });
 
   it('deploys a container image and records both image URIs', async () => {
     await lambda.send(
-      new CreateFunctionCommand({ FunctionName: 'image-fn', Role: ROLE, PackageType: 'Image', Code: { ImageUri: IMAGE('v1') }, Publish: true }),
+      new CreateFunctionCommand({
+        FunctionName: 'image-fn',
+        Role: ROLE,
+        PackageType: 'Image',
+        Code: { ImageUri: IMAGE('v1') },
+        Publish: true,
+      }),
     );
     await waitReady(lambda, 'image-fn');
-    await lambda.send(new CreateAliasCommand({ FunctionName: 'image-fn', Name: 'live', FunctionVersion: '1' }));
+    await lambda.send(
+      new CreateAliasCommand({ FunctionName: 'image-fn', Name: 'live', FunctionVersion: '1' }),
+    );
     const run = await runDeploy(
       bed.clients,
-      plan({ functionName: 'image-fn', strategy: 'all-at-once', source: { kind: 'image', imageUri: IMAGE('v2') } }, bed.dir),
+      plan(
+        {
+          functionName: 'image-fn',
+          strategy: 'all-at-once',
+          source: { kind: 'image', imageUri: IMAGE('v2') },
+        },
+        bed.dir,
+      ),
     );
     expect(run.error).toBeUndefined();
     const record = await readRecordFile(run.writer.path);
@@ -151,15 +203,31 @@ describe('preflight failures change nothing and say what to do', () => {
 
   it('an alias on $LATEST', async () => {
     await functionOnVersion1(lambda, 'latest-alias-fn', handlers.ok('v1'), { alias: false });
-    await lambda.send(new CreateAliasCommand({ FunctionName: 'latest-alias-fn', Name: 'live', FunctionVersion: '$LATEST' }));
-    await failsWith({ functionName: 'latest-alias-fn' }, /points at \$LATEST.*aws lambda update-alias --function-name latest-alias-fn --name live/);
+    await lambda.send(
+      new CreateAliasCommand({ FunctionName: 'latest-alias-fn', Name: 'live', FunctionVersion: '$LATEST' }),
+    );
+    await failsWith(
+      { functionName: 'latest-alias-fn' },
+      /points at \$LATEST.*aws lambda update-alias --function-name latest-alias-fn --name live/,
+    );
   });
 
   it('leftover routing weights from an unfinished deploy', async () => {
     await functionOnVersion1(lambda, 'leftover-fn', handlers.ok('v1'));
-    await runDeploy(bed.clients, plan({ functionName: 'leftover-fn', strategy: 'all-at-once', source: zipSource(handlers.ok('v2')) }, bed.dir));
+    await runDeploy(
+      bed.clients,
+      plan(
+        { functionName: 'leftover-fn', strategy: 'all-at-once', source: zipSource(handlers.ok('v2')) },
+        bed.dir,
+      ),
+    );
     await lambda.send(
-      new UpdateAliasCommand({ FunctionName: 'leftover-fn', Name: 'live', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.1 } } }),
+      new UpdateAliasCommand({
+        FunctionName: 'leftover-fn',
+        Name: 'live',
+        FunctionVersion: '1',
+        RoutingConfig: { AdditionalVersionWeights: { '2': 0.1 } },
+      }),
     );
     await failsWith(
       { functionName: 'leftover-fn', source: zipSource(handlers.ok('v3')) },
@@ -169,7 +237,10 @@ describe('preflight failures change nothing and say what to do', () => {
 
   it('an image for a zip function', async () => {
     await functionOnVersion1(lambda, 'zip-only-fn', handlers.ok('v1'));
-    await failsWith({ functionName: 'zip-only-fn', source: { kind: 'image', imageUri: IMAGE('v9') } }, /is a Zip function, so 'image-uri' cannot be deployed/);
+    await failsWith(
+      { functionName: 'zip-only-fn', source: { kind: 'image', imageUri: IMAGE('v9') } },
+      /is a Zip function, so 'image-uri' cannot be deployed/,
+    );
   });
 
   it('an alarm that does not exist', async () => {
