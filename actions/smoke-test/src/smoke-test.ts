@@ -1,0 +1,104 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  runChecks,
+  toJsonReport,
+  toJUnitXml,
+  toRecordSummary,
+  type CheckSuite,
+  type SuiteResult,
+} from '@lambda-release-kit/checks';
+import { withContext, type DeploymentRecord, type Logger } from '@lambda-release-kit/core';
+import { ACTION } from './constants.js';
+
+export interface SmokeTestOptions {
+  vars: Record<string, unknown>;
+  env: NodeJS.ProcessEnv;
+  concurrency: number;
+  failFast: boolean;
+  timeoutMs: number;
+  expectVersion?: string;
+  secrets: string[];
+  record?: DeploymentRecord;
+  reportFile?: string;
+}
+
+export interface SmokeTestResult {
+  result: SuiteResult;
+  /** The JSON report (redacted). */
+  report: string;
+  /** Files written: the one asked for, and its sibling in the other format. */
+  reportFiles: string[];
+  /** The record with this run appended to `smokeTests`, when a record was given. */
+  record?: DeploymentRecord;
+}
+
+/** Variables every template can use when a deployment record is given. */
+export function recordVars(record: DeploymentRecord): Record<string, unknown> {
+  return {
+    record,
+    function: record.function.name,
+    alias: record.alias,
+    ...(record.target ? { version: record.target.version } : {}),
+    ...(record.previous ? { previous_version: record.previous.version } : {}),
+  };
+}
+
+/** The version answers must come from: the input, else the record's new version. */
+export function expectedVersion(
+  input: string | undefined,
+  record: DeploymentRecord | undefined,
+): string | undefined {
+  return input ?? record?.target?.version;
+}
+
+/** Runs the suite, writes the report files and adds the outcome to the record. */
+export async function runSmokeTest(
+  suite: CheckSuite,
+  options: SmokeTestOptions,
+  deps: {
+    logger: Logger;
+    lambda?: LambdaClient;
+    fetch?: typeof fetch;
+    signal?: AbortSignal;
+    now?: () => Date;
+  },
+): Promise<SmokeTestResult> {
+  const vars = { ...(options.record ? recordVars(options.record) : {}), ...options.vars };
+  const result = await runChecks(suite, {
+    lambda: deps.lambda,
+    fetch: deps.fetch,
+    logger: deps.logger,
+    signal: deps.signal,
+    vars,
+    env: options.env,
+    concurrency: options.concurrency,
+    failFast: options.failFast,
+    timeoutMs: options.timeoutMs,
+    expectVersion: options.expectVersion,
+    secrets: options.secrets,
+    now: deps.now,
+  });
+  const report = toJsonReport(result, ACTION);
+  const reportFiles = options.reportFile ? await writeReports(options.reportFile, result, report) : [];
+  const record = options.record && {
+    ...options.record,
+    smokeTests: [...(options.record.smokeTests ?? []), toRecordSummary(result, deps.now?.() ?? new Date())],
+  };
+  return { result, report, reportFiles, record };
+}
+
+/** Writes the asked file (`.xml` gives JUnit XML, anything else JSON) and the other format next to it. */
+async function writeReports(file: string, result: SuiteResult, report: string): Promise<string[]> {
+  const isXml = extname(file).toLowerCase() === '.xml';
+  const base = extname(file) ? file.slice(0, -extname(file).length) : file;
+  const sibling = isXml ? `${base}.json` : `${base}.xml`;
+  const junit = toJUnitXml(result, ACTION);
+  await withContext(`writing the report to ${file}`, async () => {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, isXml ? junit : report);
+    await writeFile(sibling, isXml ? report : junit);
+  });
+  return [file, sibling];
+}

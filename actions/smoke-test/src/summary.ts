@@ -1,0 +1,42 @@
+import { formatMs, type CheckResult, type SuiteResult } from '@lambda-release-kit/checks';
+
+/** One line per failed check, for the step's error. */
+export function failureHeadline(result: SuiteResult): string {
+  const failed = result.checks.filter((check) => !check.passed && !check.skipped);
+  const shown = failed.slice(0, 3).map((check) => `${label(check)} (${check.failure?.reason ?? 'failed'})`);
+  const more = failed.length > shown.length ? `, and ${failed.length - shown.length} more` : '';
+  const skipped = result.skippedCount > 0 ? `; ${result.skippedCount} skipped` : '';
+  return `${result.failedCount} of ${result.total} checks failed: ${shown.join(', ')}${more}${skipped}`;
+}
+
+export function summaryTitle(result: SuiteResult): string {
+  return result.passed
+    ? `Smoke test passed: ${result.passedCount} of ${result.total} checks`
+    : `Smoke test failed: ${result.failedCount} failed, ${result.skippedCount} skipped, ${result.passedCount} passed of ${result.total}`;
+}
+
+export const SUMMARY_HEADER = ['Check', 'Result', 'Attempts', 'Latency', 'Version', 'Reason'];
+
+/** One row per check: result, attempts, latency and the reason it failed. */
+export function summaryRows(result: SuiteResult): string[][] {
+  return result.checks.map((check) => [
+    label(check),
+    check.passed ? '✅ passed' : check.skipped ? '⏭️ skipped' : '❌ failed',
+    String(check.attempts),
+    latency(check),
+    check.executedVersion ?? '',
+    check.failure?.reason ?? '',
+  ]);
+}
+
+function latency(check: CheckResult): string {
+  if (check.latency) {
+    const { p50Ms, p95Ms, p99Ms, samples, errors } = check.latency;
+    return `p50 ${formatMs(p50Ms)}, p95 ${formatMs(p95Ms)}, p99 ${formatMs(p99Ms)} (${samples} samples, ${errors} errors)`;
+  }
+  return check.responseMs === undefined ? '' : formatMs(check.responseMs);
+}
+
+function label(check: CheckResult): string {
+  return check.flow ? `${check.flow} › ${check.name}` : check.name;
+}
