@@ -107,9 +107,7 @@ describe('resilience', () => {
     const throttled = bed.sandbox.requestLog().filter((entry) => entry.fault === 'throttle');
     expect(throttled.map((entry) => entry.operation).sort()).toEqual([
       'GetMetricData',
-      'GetMetricData',
       'PublishVersion',
-      'UpdateAlias',
       'UpdateAlias',
     ]);
   });
