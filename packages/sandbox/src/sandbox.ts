@@ -6,6 +6,7 @@ import type {
   MountedService,
   RequestLogEntry,
   SandboxOptions,
+  SandboxRequest,
   ServiceContext,
   ServiceFactory,
 } from './contracts.js';
@@ -88,11 +89,20 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
   const mounted: MountedService[] = (options.services ?? extraServices).map((factory) => factory(ctx));
   const functionUrl = (fn: string, qualifier?: string) => `${endpoint}${functionUrlPath(fn, qualifier)}`;
   const urls = new UrlConfigs({ store, urlOf: functionUrl, now: () => clock.now() });
-  const handlers = [
-    new LambdaService({ store, invoker, endpoint: getEndpoint, urls }),
-    new FunctionUrlService({ invoker, clock, accountId: settings.accountId }),
-    ...mounted,
-  ];
+  const lambdaService = new LambdaService({ store, invoker, endpoint: getEndpoint, urls });
+  const urlService = new FunctionUrlService({ invoker, clock, accountId: settings.accountId });
+  const handlers = [lambdaService, urlService, ...mounted];
+  // A throttle injected on Invoke or a function URL is still a throttled invocation for CloudWatch's Throttles metric.
+  const onFault = (service: unknown, _operation: string, req: SandboxRequest, fault: FaultRule) => {
+    if (fault.kind !== 'throttle') return;
+    const target =
+      service === lambdaService
+        ? lambdaService.invokeTarget(req)
+        : service === urlService
+          ? urlService.invokeTarget(req)
+          : undefined;
+    if (target) invoker.recordThrottle(target.name, target.qualifier);
+  };
   const state = () => ({
     now: new Date(clock.now()).toISOString(),
     timeScale: clock.scale,
@@ -107,6 +117,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     log,
     services: () => handlers,
     control: createControl({ faults, log, state, code: (sha) => code.zip(sha) }),
+    onFault,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

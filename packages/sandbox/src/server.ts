@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Clock, SandboxRequest, SandboxResponse, ServiceHandler } from './contracts.js';
+import type { Clock, FaultRule, SandboxRequest, SandboxResponse, ServiceHandler } from './contracts.js';
 import { faultError, type FaultSet } from './faults.js';
 import type { RequestLog } from './request-log.js';
 
@@ -12,6 +12,8 @@ export interface ServerParts {
   services: () => ServiceHandler[];
   /** Control endpoints (/_sandbox/...): answered before any service, never logged or faulted. */
   control: (req: SandboxRequest) => Promise<SandboxResponse | undefined>;
+  /** Told about every injected fault before it is answered (Lambda records throttled invocations). */
+  onFault?: (service: ServiceHandler, operation: string, req: SandboxRequest, fault: FaultRule) => void;
 }
 
 /** Default error rendering: read by REST-JSON (header) and JSON-1.0/1.1 (`__type`) clients alike. */
@@ -93,6 +95,7 @@ export function createSandboxServer(parts: ServerParts): Server {
       mutating: service.isMutating(operation),
     };
     const fault = parts.faults.take(service.service, operation);
+    if (fault) parts.onFault?.(service, operation, req, fault);
     if (fault?.kind === 'drop') {
       parts.log.record({ ...entry, status: 0, fault: 'drop' });
       res.socket?.destroy();

@@ -128,6 +128,29 @@ describe('function URLs', () => {
     );
   });
 
+  it('answers 429 for a throttle fault and records a throttled invocation of the alias', async () => {
+    sandbox.faults.add({
+      service: 'function-url',
+      operation: 'InvokeFunctionUrl',
+      kind: 'throttle',
+      times: 1,
+    });
+    const res = await fetch(`${sandbox.functionUrl('web', 'live')}plain`);
+    expect(res.status).toBe(429);
+    expect(sandbox.lambda.invocations().at(-1)).toMatchObject({
+      functionName: 'web',
+      alias: 'live',
+      throttled: true,
+      error: false,
+    });
+    expect(sandbox.requestLog().at(-1)).toMatchObject({
+      service: 'function-url',
+      status: 429,
+      errorCode: 'TooManyRequestsException',
+      fault: 'throttle',
+    });
+  });
+
   it('answers 404 for an unknown function', async () => {
     const res = await fetch(sandbox.functionUrl('missing'));
     expect(res.status).toBe(404);

@@ -81,15 +81,24 @@ export class FunctionUrlService implements ServiceHandler {
     };
   }
 
-  async handle(req: SandboxRequest): Promise<SandboxResponse> {
+  /** The function and qualifier a URL request targets, and the path after them. */
+  invokeTarget(req: SandboxRequest): { name: string; qualifier?: string; rawPath: string } {
     const [fnPart, qualifierPart, ...rest] = req.path.slice(FUNCTION_URL_PREFIX.length).split('/');
-    const functionName = decodeURIComponent(fnPart ?? '');
     const qualifier = decodeURIComponent(qualifierPart ?? '$LATEST');
-    const event = this.event(req, functionName, `/${rest.join('/')}`);
+    return {
+      name: decodeURIComponent(fnPart ?? ''),
+      qualifier: qualifier === '$LATEST' || qualifier === '' ? undefined : qualifier,
+      rawPath: `/${rest.join('/')}`,
+    };
+  }
+
+  async handle(req: SandboxRequest): Promise<SandboxResponse> {
+    const { name: functionName, qualifier, rawPath } = this.invokeTarget(req);
+    const event = this.event(req, functionName, rawPath);
     try {
       const inv = await this.invoker.invoke(
         functionName,
-        qualifier === '$LATEST' ? undefined : qualifier,
+        qualifier,
         event,
         (i) => httpResponseFrom(i).status,
       );

@@ -59,6 +59,27 @@ export class Invoker {
     this.records.push(r);
   }
 
+  /** Records a throttled invocation (an injected throttle fault on Invoke or a function URL); unknown targets are ignored. */
+  recordThrottle(name: string, qualifier: string | undefined): void {
+    const fn = this.store.find(name);
+    if (!fn) return;
+    try {
+      const { version, alias } = this.store.resolve(name, qualifier);
+      const executed = alias ? drawVersion(alias) : version.version;
+      this.record({
+        functionName: fn.name,
+        executedVersion: executed,
+        alias: alias?.name,
+        at: this.clock.now(),
+        durationMs: 0,
+        error: false,
+        throttled: true,
+      });
+    } catch {
+      // An unknown qualifier would have been a ResourceNotFoundException, not an invocation.
+    }
+  }
+
   /**
    * Resolves the qualifier (drawing a version for a weighted alias), then runs the code. Throws the Lambda
    * API errors Invoke answers with (not found, Pending, throttled by reserved concurrency 0).

@@ -68,6 +68,21 @@ export class LambdaService implements ServiceHandler {
     return lambdaErrorResponse(code, message, status);
   }
 
+  /** The function and qualifier an Invoke request targets (for recording throttles injected before the handler). */
+  invokeTarget(req: SandboxRequest): { name: string; qualifier?: string } | undefined {
+    const route = matchRoute(req.method, req.path);
+    if (route?.operation !== 'Invoke' || route.params[0] === undefined) return undefined;
+    try {
+      const fn = parseFunctionName(route.params[0]);
+      return {
+        name: fn.name,
+        qualifier: resolveQualifier(fn.qualifier, req.query.get('Qualifier') ?? undefined),
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
   async handle(req: SandboxRequest): Promise<SandboxResponse> {
     try {
       return await this.dispatch(req);
