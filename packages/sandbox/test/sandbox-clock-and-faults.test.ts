@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals';
+import { createClock } from '../src/index.js';
+import { FaultSet } from '../src/faults.js';
+
+describe('clock', () => {
+  it('runs simulated time `scale` times faster for now() and sleep()', async () => {
+    const clock = createClock(100);
+    const simStart = clock.now();
+    const realStart = Date.now();
+    await clock.sleep(10_000);
+    const real = Date.now() - realStart;
+    expect(real).toBeGreaterThanOrEqual(90);
+    expect(real).toBeLessThan(1000);
+    expect(clock.now() - simStart).toBeGreaterThanOrEqual(9_000);
+  });
+
+  it('refuses a non-positive scale', () => {
+    expect(() => createClock(0)).toThrow('time scale must be a positive number');
+  });
+});
+
+describe('fault rules', () => {
+  it('matches by service and operation, and counts down `times`', () => {
+    const faults = new FaultSet();
+    faults.add({ service: 'lambda', operation: 'UpdateAlias', kind: 'throttle', times: 2 });
+    expect(faults.take('codedeploy', 'UpdateAlias')).toBeUndefined();
+    expect(faults.take('lambda', 'GetAlias')).toBeUndefined();
+    expect(faults.take('lambda', 'UpdateAlias')?.kind).toBe('throttle');
+    expect(faults.take('lambda', 'UpdateAlias')?.kind).toBe('throttle');
+    expect(faults.take('lambda', 'UpdateAlias')).toBeUndefined();
+  });
+
+  it('applies `rate` as a probability per request', () => {
+    const faults = new FaultSet();
+    faults.add({ operation: '*', kind: 'error', rate: 0.25 });
+    expect(faults.take('sns', 'Publish', () => 0.2)?.kind).toBe('error');
+    expect(faults.take('sns', 'Publish', () => 0.3)).toBeUndefined();
+  });
+
+  it('rejects malformed rules with the reason', () => {
+    const faults = new FaultSet();
+    expect(() => faults.add({ operation: 'X', kind: 'melt' as never })).toThrow('is not one of');
+    expect(() => faults.add({ operation: 'X', kind: 'error', rate: 2 })).toThrow(
+      'rate must be within [0, 1]',
+    );
+    expect(() => faults.add({ operation: '', kind: 'error' })).toThrow("needs an 'operation'");
+  });
+});
