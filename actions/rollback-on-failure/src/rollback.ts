@@ -110,6 +110,8 @@ export async function rollback(request: RollbackRequest, deps: RollbackDeps): Pr
         )
       : request.record;
   deps.logger.info(result.explanation);
+  if (result.outcome === 'dry-run' && result.change)
+    deps.logger.info(`the change it would make: ${result.change}`);
   return { ...result, rolledBack, durationMs, record };
 }
 
