@@ -3,3 +3,4 @@ export { zipFunction } from './zip.js';
 export { createClock } from './clock.js';
 export { extraServices } from './services.js';
 export type * from './contracts.js';
+export * from './sinks/index.js';
