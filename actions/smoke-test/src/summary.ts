@@ -24,8 +24,8 @@ export function summaryRows(result: SuiteResult): string[][] {
     check.passed ? '✅ passed' : check.skipped ? '⏭️ skipped' : '❌ failed',
     String(check.attempts),
     latency(check),
-    check.executedVersion ?? '',
-    check.failure?.reason ?? '',
+    check.executedVersion ?? '–',
+    check.failure?.reason ?? '–',
   ]);
 }
 
@@ -34,7 +34,7 @@ function latency(check: CheckResult): string {
     const { p50Ms, p95Ms, p99Ms, samples, errors } = check.latency;
     return `p50 ${formatMs(p50Ms)}, p95 ${formatMs(p95Ms)}, p99 ${formatMs(p99Ms)} (${samples} samples, ${errors} errors)`;
   }
-  return check.responseMs === undefined ? '' : formatMs(check.responseMs);
+  return check.responseMs === undefined ? '–' : formatMs(check.responseMs);
 }
 
 function label(check: CheckResult): string {

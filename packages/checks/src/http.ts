@@ -1,5 +1,5 @@
 import type { Answer } from './answer.js';
-import { maskSensitiveJson, type Redactor, snippet } from './redact.js';
+import { maskSensitiveJson, type Redactor, SECRET_HEADERS, snippet } from './redact.js';
 import type { HttpRequestSpec } from './types.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -21,6 +21,13 @@ export async function sendHttp(
   if (spec.json !== undefined) {
     body = JSON.stringify(spec.json);
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  }
+  // Whatever goes into a secret header is a secret everywhere: an echoing server must not leak it either.
+  for (const [name, value] of headers) {
+    if (SECRET_HEADERS.has(name)) {
+      context.redactor.add(value);
+      context.redactor.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
+    }
   }
   const request = describeRequest(spec.method, url, headers, body, context.redactor);
   const timeoutMs = spec.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -52,10 +59,18 @@ export async function sendHttp(
 }
 
 function transportReason(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause as { code?: string; message?: string } | undefined;
-  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
-  return error.message;
+  // Duck-typed: errors from fetch may come from another realm (test sandboxes), where instanceof fails.
+  if (typeof error !== 'object' || error === null || !('message' in error)) return String(error);
+  // undici wraps the socket error; a refused dual-stack connect is an AggregateError of several.
+  const cause = (error as { cause?: unknown }).cause as {
+    code?: string;
+    message?: string;
+    errors?: Array<{ code?: string; message?: string }>;
+  };
+  const detail = cause?.code ? cause : (cause?.errors?.find((inner) => inner.code) ?? cause);
+  if (detail?.code) return `${detail.code}${detail.message ? ` (${detail.message})` : ''}`;
+  const message = String(error.message);
+  return detail?.message ? `${message}: ${detail.message}` : message;
 }
 
 /** "POST http://host/path?q=1 headers: {authorization: ***} body: {...}" with secrets masked. */

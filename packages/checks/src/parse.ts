@@ -112,7 +112,7 @@ export function parseChecks(source: unknown, origin: CheckOrigin = {}): CheckSui
     const document = parseDocument(text, { lineCounter, prettyErrors: false });
     const syntax = document.errors[0];
     if (syntax) {
-      const line = syntax.linePos?.[0].line;
+      const line = lineCounter.linePos(syntax.pos[0]).line;
       throw new CheckDefinitionError([
         `${origin.file ?? 'checks'}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
       ]);
@@ -683,8 +683,9 @@ function captures(scope: Scope, raw: unknown): Record<string, CaptureSpec> {
     const secret = item.secret === true;
     if (item.secret !== undefined && typeof item.secret !== 'boolean')
       scope.problem([...at, 'secret'], 'must be true or false');
-    const sources = ['json', 'regex'].filter((key) => item[key] !== undefined);
-    if (sources.length !== 1 && !(sources.length === 0 && typeof item.header === 'string')) {
+    const sources = ['json', 'regex', 'header'].filter((key) => item[key] !== undefined);
+    const regexOnHeader = sources.length === 2 && item.regex !== undefined && item.header !== undefined;
+    if (sources.length !== 1 && !regexOnHeader) {
       scope.problem(
         at,
         'needs exactly one of json (a JSONPath), header (a name) or regex (optionally with header)',
