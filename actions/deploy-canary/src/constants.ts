@@ -59,3 +59,20 @@ export const DEFAULT_TAG_PATTERN = '^v\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?(?:\
 export const DEFAULT_TRAFFIC_STEPS = '10%:5m';
 export const DEFAULT_DEPLOYMENT_CONFIG = 'CodeDeployDefault.LambdaCanary10Percent5Minutes';
 export const ALL_AT_ONCE_CONFIG = 'CodeDeployDefault.LambdaAllAtOnce';
+
+/** Defaults written in action.yml (the runner passes them as if given); a test keeps the two in step. */
+export const ACTION_DEFAULTS: Partial<Record<Input, string>> = {
+  [Input.Alias]: 'live',
+  [Input.Strategy]: 'alias-weights',
+  [Input.DeploymentConfig]: DEFAULT_DEPLOYMENT_CONFIG,
+  [Input.TrafficSteps]: DEFAULT_TRAFFIC_STEPS,
+  [Input.MaxErrorRate]: '1%',
+  [Input.MinInvocations]: '10',
+  [Input.CompareToStable]: 'false',
+  [Input.OnInconclusive]: 'wait',
+  [Input.HealthCheckInterval]: '1m',
+  [Input.SkipCanary]: 'false',
+  [Input.DryRun]: 'false',
+  [Input.Wait]: 'true',
+  [Input.Timeout]: '6h',
+};

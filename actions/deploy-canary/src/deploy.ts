@@ -108,7 +108,14 @@ export async function deployCanary(
 
     if (plan.preTrafficCheck) {
       await logger.group('Pre-traffic check', () =>
-        runPreTrafficCheck(clients.lambda, plan, target, plan.preTrafficCheck!, logger, signal),
+        runPreTrafficCheck(
+          clients.lambda,
+          plan,
+          { target, previous: previousVersion },
+          plan.preTrafficCheck!,
+          logger,
+          signal,
+        ),
       );
     }
 

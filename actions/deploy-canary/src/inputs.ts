@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Inputs, InputError, inputError, releaseContext, type Strategy } from '@lambda-release-kit/core';
 import {
+  ACTION_DEFAULTS,
   ALL_AT_ONCE_CONFIG,
   DEFAULT_DEPLOYMENT_CONFIG,
   DEFAULT_TAG_PATTERN,
@@ -12,6 +13,7 @@ import {
   ON_INCONCLUSIVE,
   STRATEGIES,
 } from './constants.js';
+import { parsePreTrafficCheck } from './pre-traffic-check.js';
 import type { CodeDeploySettings, CodeSource, DeployPlan } from './plan.js';
 import { parseTrafficSteps, TRAFFIC_STEPS_EXPECTED, totalBakeMs } from './traffic-steps.js';
 
@@ -78,6 +80,7 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
     );
   }
 
+  const preTrafficText = inputs.string(Input.PreTrafficCheck);
   return {
     functionName,
     alias,
@@ -90,7 +93,7 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
     onInconclusive,
     bakeTimeoutMs,
     healthCheckIntervalMs,
-    preTrafficCheck: inputs.string(Input.PreTrafficCheck),
+    preTrafficCheck: preTrafficText ? parsePreTrafficCheck(preTrafficText) : undefined,
     skipCanary,
     dryRun: inputs.boolean(Input.DryRun, false),
     release: readRelease(inputs, env),
@@ -212,7 +215,7 @@ function rejectCanaryOnlyInputs(inputs: Inputs, strategy: Strategy): void {
     Input.HealthCheckInterval,
     ...(strategy === 'codedeploy' ? [Input.Alarms] : []),
   ];
-  const stray = canaryOnly.find((name) => inputs.has(name));
+  const stray = canaryOnly.find((name) => changedFromDefault(inputs, name));
   if (!stray) return;
   const hint =
     strategy === 'codedeploy'
@@ -239,4 +242,10 @@ function readRelease(inputs: Inputs, env: NodeJS.ProcessEnv): DeployPlan['releas
     );
   }
   return { ...context, tag };
+}
+
+/** The runner passes action.yml's defaults as values: only a value other than the default counts as given. */
+function changedFromDefault(inputs: Inputs, name: Input): boolean {
+  const value = inputs.string(name);
+  return value !== undefined && value !== ACTION_DEFAULTS[name];
 }

@@ -1,3 +1,4 @@
+import type { CheckSuite } from '@lambda-release-kit/checks';
 import type { DeploymentRecord, Strategy } from '@lambda-release-kit/core';
 import type { CanaryStep } from './traffic-steps.js';
 
@@ -44,8 +45,8 @@ export interface DeployPlan {
   /** Longest one step may last while waiting for a conclusive sample; default twice its bake time. */
   bakeTimeoutMs?: number;
   healthCheckIntervalMs: number;
-  /** Check-suite text (smoke-test syntax) run against the new version before any traffic moves. */
-  preTrafficCheck?: string;
+  /** Invoke checks (smoke-test syntax) run against the new version before any traffic moves. */
+  preTrafficCheck?: CheckSuite;
   skipCanary?: { reason: string; by: string };
   dryRun: boolean;
   release: DeploymentRecord['release'];

@@ -47,7 +47,8 @@ export function parseTrafficSteps(text: string): CanaryStep[] | string {
   const steps: CanaryStep[] = [];
   for (const part of value.split(',').map((item) => item.trim())) {
     const match = STEP.exec(part);
-    const bakeMs = match ? parseDuration(match[2]) : undefined;
+    // A bare number is ambiguous here ("10%:5" — seconds or minutes?), so a step's duration needs its unit.
+    const bakeMs = match && /[a-z]$/.test(match[2]) ? parseDuration(match[2]) : undefined;
     if (!match || bakeMs === undefined) return `"${part}" is not a step`;
     const percent = Number(match[1]);
     if (percent <= 0 || percent >= 100) return `"${part}" must route more than 0% and less than 100%`;

@@ -1,0 +1,138 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseRecord } from '@lambda-release-kit/core';
+import { run } from '../src/main.js';
+import { driveTraffic, functionOnVersion1, handlers, startTestBed, type TestBed } from './helpers.js';
+
+// run() reads the runner's environment: inputs, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and the AWS endpoint.
+let bed: TestBed;
+const saved = { ...process.env };
+let stdout: string[] = [];
+
+beforeAll(async () => {
+  bed = await startTestBed();
+  Object.assign(process.env, bed.sandbox.env);
+});
+afterAll(async () => {
+  process.env = saved;
+  await bed.stop();
+});
+afterEach(() => {
+  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
+  process.exitCode = undefined;
+  jest.restoreAllMocks();
+});
+
+/** Runs the action with these inputs; returns its outputs (parsed from GITHUB_OUTPUT) and summary. */
+async function runAction(name: string, inputs: Record<string, string>) {
+  const outputFile = join(bed.dir, `${name}.out`);
+  // @actions/core caches the summary path on first use, so every run writes the same (emptied) file.
+  const summaryFile = join(bed.dir, 'summary.md');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  process.env.GITHUB_OUTPUT = outputFile;
+  process.env.GITHUB_STEP_SUMMARY = summaryFile;
+  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
+  process.env.RUNNER_TEMP = bed.dir;
+  for (const [key, value] of Object.entries(inputs)) process.env[`INPUT_${key.toUpperCase()}`] = value;
+  stdout = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout.push(String(chunk));
+    return true;
+  });
+  await run();
+  jest.restoreAllMocks();
+  // Workflow commands escape % as %25 (and newlines as %0A).
+  stdout = stdout.map((chunk) => chunk.replace(/%0A/g, '\n').replace(/%25/g, '%'));
+  const outputs: Record<string, string> = {};
+  const text = readFileSync(outputFile, 'utf8');
+  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1]] = match[3];
+  return { outputs, summary: readFileSync(summaryFile, 'utf8'), exitCode: process.exitCode };
+}
+
+describe('run()', () => {
+  it('deploys a zip through a canary and sets every output and the summary', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'main-fn', handlers.ok('v1'));
+    const zipPath = join(bed.dir, 'function.zip');
+    writeFileSync(zipPath, handlers.ok('v2'));
+    let done = false;
+    const traffic = driveTraffic(bed.sandbox, 'main-fn', () => done);
+    const { outputs, summary, exitCode } = await runAction('happy', {
+      'function-name': 'main-fn',
+      'zip-file': zipPath,
+      'traffic-steps': '30%:600ms',
+      'health-check-interval': '300ms',
+      'min-invocations': '3',
+      'release-tag': 'v2.0.0',
+    }).finally(() => {
+      done = true;
+    });
+    await traffic;
+    expect(exitCode).toBeUndefined();
+    expect(outputs).toMatchObject({
+      'function-name': 'main-fn',
+      alias: 'live',
+      'previous-version': '1',
+      'new-version': '2',
+      status: 'promoted',
+      'record-file': join(bed.dir, 'lambda-release-record.json'),
+    });
+    expect(Number(outputs['duration-ms'])).toBeGreaterThan(0);
+    const record = parseRecord(outputs.record);
+    expect(record).toMatchObject({
+      status: 'promoted',
+      release: { tag: 'v2.0.0' },
+      target: { version: '2' },
+    });
+    expect(parseRecord(readFileSync(outputs['record-file'], 'utf8')).status).toBe('promoted');
+    expect(summary).toContain('deploy-canary: main-fn:live promoted');
+    expect(summary).toMatch(/<td>30%<\/td><td>healthy<\/td>/);
+  });
+
+  it('fails on a bad input naming it, before any AWS call', async () => {
+    bed.sandbox.clearRequestLog();
+    const missing = await runAction('missing', {});
+    expect(missing.exitCode).toBe(1);
+    expect(stdout.join('')).toContain(
+      "::error::deploy-canary: input 'function-name' is required but was not given",
+    );
+    const bad = await runAction('bad', { 'function-name': 'main-fn', 'traffic-steps': '10%:5' });
+    expect(bad.exitCode).toBe(1);
+    expect(stdout.join('')).toContain(`input 'traffic-steps' has "10%:5" — expected steps like "10%:5m"`);
+    const skip = await runAction('skip', { 'function-name': 'main-fn', 'skip-canary': 'true' });
+    expect(stdout.join('')).toContain("input 'skip-canary-reason' is required when 'skip-canary' is true");
+    expect(skip.exitCode).toBe(1);
+    const tag = await runAction('tag', { 'function-name': 'main-fn', 'release-tag': 'latest' });
+    expect(stdout.join('')).toContain(`input 'release-tag' has "latest" — expected a tag matching`);
+    expect(tag.exitCode).toBe(1);
+    expect(bed.sandbox.requestLog()).toEqual([]);
+  });
+
+  it('on failure still sets the outputs and writes the record, then fails the step', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'main-bad-fn', handlers.ok('v1'));
+    const zipPath = join(bed.dir, 'broken.zip');
+    writeFileSync(zipPath, handlers.failing());
+    let done = false;
+    const traffic = driveTraffic(bed.sandbox, 'main-bad-fn', () => done);
+    const { outputs, summary, exitCode } = await runAction('rolled-back', {
+      'function-name': 'main-bad-fn',
+      'zip-file': zipPath,
+      'traffic-steps': '50%:10s',
+      'health-check-interval': '300ms',
+      'record-file': join(bed.dir, 'bad', 'record.json'),
+    }).finally(() => {
+      done = true;
+    });
+    await traffic;
+    expect(exitCode).toBe(1);
+    expect(stdout.join('')).toMatch(
+      /::error::deploy-canary: version 2 was rolled back to 1: step 50%: version 2 error rate 100%/,
+    );
+    expect(outputs).toMatchObject({ status: 'rolled-back', 'previous-version': '1', 'new-version': '2' });
+    const record = parseRecord(readFileSync(join(bed.dir, 'bad', 'record.json'), 'utf8'));
+    expect(record.status).toBe('rolled-back');
+    expect(record.rollbacks).toHaveLength(1);
+    expect(summary).toContain('Rolled back');
+  });
+});
