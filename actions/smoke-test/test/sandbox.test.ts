@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { buildSuite } from '../src/suite.js';
+import { runSmokeTest } from '../src/smoke-test.js';
+import { createRecord, MemoryLogger } from '@lambda-release-kit/core';
+import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
+import { deployTwoVersions, lambdaClient } from './sandbox-helpers.js';
+
+let sandbox: Sandbox;
+let lambda: LambdaClient;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ timeScale: 100 });
+  lambda = lambdaClient(sandbox);
+  await deployTwoVersions(lambda, 'orders');
+});
+afterAll(async () => {
+  lambda.destroy();
+  await sandbox.stop();
+});
+
+const record = () =>
+  createRecord({
+    function: { name: 'orders' },
+    alias: 'live',
+    strategy: 'alias-weights',
+    previous: { version: '1' },
+    target: { version: '2' },
+  });
+
+const checks = `
+- name: invoke new version
+  invoke:
+    function: "{{ function }}"
+    qualifier: "{{ alias }}"
+    payload: { orderId: "{{ uuid }}", day: '{{ now "+1d" "YYYY-MM-DD" }}' }
+  expect:
+    json:
+      $.label: new
+      $.echo.day: { matches: '^\\d{4}-\\d{2}-\\d{2}$' }
+- name: health through the function URL
+  request: "{{ url }}health"
+  expect:
+    json: { $.status: ok, $.label: new }
+`;
+
+const options = (overrides = {}) => ({
+  vars: { url: sandbox.functionUrl('orders', 'live') },
+  env: {},
+  concurrency: 4,
+  failFast: false,
+  timeoutMs: 20_000,
+  secrets: [],
+  ...overrides,
+});
+
+describe('smoke test against the sandbox', () => {
+  it('proves through Invoke and the function URL that the new version answers, and records it', async () => {
+    const suite = buildSuite({ checks: { text: checks, file: 'checks.yml' } });
+    const outcome = await runSmokeTest(suite, options({ record: record(), expectVersion: '2' }), {
+      logger: new MemoryLogger(),
+      lambda,
+      now: () => new Date('2026-11-05T10:00:00Z'),
+    });
+    expect(outcome.result.checks.map((check) => [check.name, check.passed, check.executedVersion])).toEqual([
+      ['invoke new version', true, '2'],
+      ['health through the function URL', true, '2'],
+    ]);
+    expect(outcome.record?.smokeTests).toEqual([
+      { at: '2026-11-05T10:00:00.000Z', passed: 2, failed: 0, total: 2 },
+    ]);
+    expect(sandbox.requestLog().filter((entry) => entry.operation === 'Invoke').length).toBeGreaterThan(0);
+  });
+
+  it('fails when the alias answers from another version than expected', async () => {
+    const suite = buildSuite({ checks: { text: checks, file: 'checks.yml' } });
+    const outcome = await runSmokeTest(suite, options({ expectVersion: '3', record: record() }), {
+      logger: new MemoryLogger(),
+      lambda,
+    });
+    expect(outcome.result.passed).toBe(false);
+    for (const check of outcome.result.checks) {
+      expect(check.failure?.reason).toBe('answered by version 2, expected version 3');
+    }
+  });
+
+  it('reports a function error with the error text, and a function-URL 404 with the request', async () => {
+    const suite = buildSuite({
+      checks: {
+        text: `
+- name: broken payment
+  invoke: { function: orders, qualifier: "1", payload: { fail: true } }
+- name: missing route
+  request: "{{ url }}nowhere"
+`,
+        file: 'checks.yml',
+      },
+    });
+    const outcome = await runSmokeTest(suite, options(), { logger: new MemoryLogger(), lambda });
+    const [invoke, url] = outcome.result.checks;
+    expect(invoke.failure?.reason).toBe('the function returned an error (Unhandled)');
+    expect(invoke.failure?.actual).toContain('payment service unreachable');
+    expect(invoke.failure?.request).toBe('invoke orders:1 payload {"fail":true}');
+    expect(invoke.executedVersion).toBe('1');
+    expect(url.failure?.reason).toBe('status: expected 2xx, got 404');
+    expect(url.failure?.request).toBe(`GET ${sandbox.functionUrl('orders', 'live')}nowhere`);
+  });
+});
