@@ -31,11 +31,11 @@ export function validateSuite(
       const root = variable.split('.')[0];
       if (known.has(root) || (TEMPLATE_HELPERS as readonly string[]).includes(root)) continue;
       const where = flow
-        ? `captured by an earlier step of flow "${flow}"`
-        : 'captured by this check (captures are shared only between steps of a flow)';
+        ? ` nor captured by an earlier step of flow "${flow}"`
+        : ' (captures are shared only between the steps of a flow)';
       const available = [...known].slice(0, 20);
       problems.push(
-        `${label}: ${field} uses unknown variable "${variable}" — not given in vars nor ${where}` +
+        `${label}: ${field} uses unknown variable "${variable}" — not given in vars${where}` +
           (available.length > 0 ? `; known: ${available.join(', ')}` : ''),
       );
     }

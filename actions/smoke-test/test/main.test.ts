@@ -1,0 +1,137 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { createRecord, serializeRecord } from '@lambda-release-kit/core';
+import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
+import { run } from '../src/main.js';
+import { deployTwoVersions, lambdaClient } from './sandbox-helpers.js';
+
+let sandbox: Sandbox;
+let lambda: LambdaClient;
+let dir: string;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ timeScale: 100 });
+  lambda = lambdaClient(sandbox);
+  await deployTwoVersions(lambda, 'orders');
+  dir = mkdtempSync(join(tmpdir(), 'smoke-main-'));
+});
+afterAll(async () => {
+  lambda.destroy();
+  await sandbox.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  process.env = { ...savedEnv };
+  process.exitCode = undefined;
+});
+
+/** Runs main's run() like the runner would: inputs as INPUT_* variables, outputs and summary in files. */
+async function runAction(inputs: Record<string, string>) {
+  const output = join(dir, `output-${Math.random().toString(36).slice(2)}`);
+  const summary = `${output}.summary`;
+  writeFileSync(output, '');
+  writeFileSync(summary, '');
+  Object.assign(process.env, sandbox.env, { GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary });
+  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
+  const lines: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof process.stdout.write;
+  try {
+    await run();
+  } finally {
+    process.stdout.write = write;
+  }
+  return {
+    outputs: parseOutputs(readFileSync(output, 'utf8')),
+    summary: readFileSync(summary, 'utf8'),
+    log: lines.join(''),
+  };
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const pattern = /^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm;
+  for (const match of text.matchAll(pattern)) outputs[match[1]] = match[3];
+  return outputs;
+}
+
+const record = createRecord({
+  function: { name: 'orders' },
+  alias: 'live',
+  strategy: 'alias-weights',
+  previous: { version: '1' },
+  target: { version: '2' },
+});
+
+describe('run()', () => {
+  it('runs the url check and inline checks, and sets every output', async () => {
+    const reportFile = join(dir, 'reports', 'smoke.xml');
+    const { outputs, summary } = await runAction({
+      url: `${sandbox.functionUrl('orders', 'live')}health`,
+      'expect-body': '"status":"ok"',
+      samples: '5',
+      'max-error-rate': '0%',
+      'max-p95-latency': '5s',
+      checks:
+        '- name: invoke\n  invoke: { function: "{{ function }}", qualifier: "{{ alias }}", payload: { hello: world } }\n  expect: { json: { $.echo.hello: world } }\n',
+      record: serializeRecord(record),
+      'report-file': reportFile,
+    });
+    expect(process.exitCode).toBeUndefined();
+    expect(outputs).toMatchObject({ passed: '2', total: '2', failed: '0', 'report-file': reportFile });
+    expect(Number(outputs['duration-ms'])).toBeGreaterThan(0);
+    expect(JSON.parse(outputs.report)).toMatchObject({ passed: true, total: 2 });
+    expect(JSON.parse(outputs.record).smokeTests).toEqual([
+      expect.objectContaining({ passed: 2, failed: 0, total: 2 }),
+    ]);
+    expect(readFileSync(reportFile, 'utf8')).toContain(
+      '<testsuites name="smoke-test" tests="2" failures="0"',
+    );
+    expect(
+      JSON.parse(readFileSync(join(dir, 'reports', 'smoke.json'), 'utf8')).checks[0].latency.samples,
+    ).toBe(5);
+    expect(summary).toContain('Smoke test passed: 2 of 2 checks');
+    expect(summary).toContain('<td>invoke</td><td>✅ passed</td><td>1</td>');
+  });
+
+  it('fails the step naming the failed check, with outputs still set', async () => {
+    const { outputs, log } = await runAction({
+      url: `${sandbox.functionUrl('orders', 'live')}health`,
+      'expect-version': '1',
+    });
+    expect(process.exitCode).toBe(1);
+    expect(outputs).toMatchObject({ passed: '0', total: '1', failed: '1' });
+    expect(log).toContain(
+      '::error::smoke-test: 1 of 1 checks failed: url (answered by version 2, expected version 1)',
+    );
+  });
+
+  it.each([
+    [{}, "input 'url' is required but was not given (or give 'checks' or 'checks-file')"],
+    [{ url: 'ftp://x' }, 'input \'url\' has "ftp://x" — expected an http(s) URL'],
+    [{ url: 'http://x', 'expect-status': 'ok' }, 'input \'expect-status\' has "ok"'],
+    [{ url: 'http://x', 'max-p95-latency': '1s' }, "input 'samples' is required with 'max-error-rate'"],
+    [{ url: 'http://x', 'expect-version': 'latest' }, 'input \'expect-version\' has "latest"'],
+    [{ url: 'http://x', record: '{"schema":1}' }, "input 'record'"],
+    [
+      { checks: '- name: a\n  request: http://x\n  expect: { status: nine }\n' },
+      'invalid checks: check "a" (input \'checks\' line 3): expect.status has "nine"',
+    ],
+    [
+      { checks: '- name: a\n  invoke: { function: orders }\n  expect: { json: { $.x: "{{ nope }}" } }\n' },
+      'invalid checks: check "a" (input \'checks\' line 3): expect.json.$.x.equals uses unknown variable "nope" — not given in vars (captures are shared only between the steps of a flow)',
+    ],
+  ])('rejects bad inputs %j before any request', async (inputs, message) => {
+    sandbox.clearRequestLog();
+    const { log } = await runAction(inputs as Record<string, string>);
+    expect(process.exitCode).toBe(1);
+    const errors = log.split('\n').filter((line) => line.startsWith('::error::'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`::error::smoke-test: ${message}`);
+    expect(sandbox.requestLog()).toEqual([]);
+  });
+});
