@@ -83,24 +83,23 @@ export async function codeDeployRollout(
   if (!plan.wait) return 'in-progress';
 
   let info: DeploymentInfo | undefined;
+  let lastSeen: string | undefined;
   try {
     info = await waitFor<DeploymentInfo>({
       what: `CodeDeploy deployment ${deploymentId}`,
       timeoutMs: plan.timeoutMs,
       initialDelayMs: 500,
       maxDelayMs: 10_000,
-      progressEveryMs: 60_000,
       signal,
-      onProgress: (line) => logger.info(line),
       check: async () => {
         const result = await clients.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
         const status = result.deploymentInfo?.status ?? 'Unknown';
         const alias = await readAlias(clients.lambda, fn, plan.alias);
-        return {
-          done: TERMINAL.has(status),
-          value: result.deploymentInfo,
-          status: `${status}, ${alias ? describeAlias(alias) : 'alias missing'}`,
-        };
+        const seen = `${status}, ${alias ? describeAlias(alias) : 'alias missing'}`;
+        // Every change of status or traffic split is logged, the final one included.
+        if (seen !== lastSeen) logger.info(`CodeDeploy deployment ${deploymentId}: ${seen}`);
+        lastSeen = seen;
+        return { done: TERMINAL.has(status), value: result.deploymentInfo, status: seen };
       },
     });
   } catch (error) {

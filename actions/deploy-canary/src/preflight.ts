@@ -57,6 +57,8 @@ export async function preflight(
     readReadyFunction(lambda, plan, logger, signal),
   );
 
+  // First: a running CodeDeploy deployment explains an alias with weights better than the weights do.
+  if (plan.codedeploy) await checkCodeDeploy(clients, plan);
   const alias = await withContext(`reading alias ${plan.alias} of ${fn}`, () =>
     readAlias(lambda, fn, plan.alias),
   );
@@ -84,7 +86,6 @@ export async function preflight(
       );
     }
   }
-  if (plan.codedeploy) await checkCodeDeploy(clients, plan);
   return { functionArn: latest.FunctionArn, latest, alias, previous };
 }
 

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  CreateApplicationCommand,
+  CreateDeploymentCommand,
+  CreateDeploymentGroupCommand,
+  StopDeploymentCommand,
+  type CreateDeploymentGroupCommandInput,
+} from '@aws-sdk/client-codedeploy';
+import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { readRecordFile } from '@lambda-release-kit/core';
+import { zipFunction } from '@lambda-release-kit/sandbox';
+import { appSpecRevision, buildAppSpec } from '../src/appspec.js';
+import type { DeployPlan } from '../src/plan.js';
+import {
+  deployUnderTraffic,
+  functionOnVersion1,
+  handlers,
+  plan,
+  runDeploy,
+  startTestBed,
+  zipSource,
+  type TestBed,
+} from './helpers.js';
+
+// CodeDeploy's bake times run in the sandbox: at time scale 60 a 5-minute canary takes 5 real seconds.
+const APP = 'orders-app';
+let bed: TestBed;
+let lambda: LambdaClient;
+
+beforeAll(async () => {
+  bed = await startTestBed({
+    timeScale: 60,
+    updateDelayMs: 1000,
+    alarms: [
+      {
+        name: 'cd-alarm-fn-errors',
+        metricName: 'Errors',
+        dimensions: { FunctionName: 'cd-alarm-fn' },
+        statistic: 'Sum',
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: 0,
+        periodSeconds: 60,
+        evaluationPeriods: 1,
+      },
+    ],
+  });
+  lambda = bed.clients.lambda;
+  await bed.clients.codedeploy.send(
+    new CreateApplicationCommand({ applicationName: APP, computePlatform: 'Lambda' }),
+  );
+});
+afterAll(async () => {
+  await bed.stop();
+});
+
+async function group(name: string, extra: Partial<CreateDeploymentGroupCommandInput> = {}): Promise<void> {
+  await bed.clients.codedeploy.send(
+    new CreateDeploymentGroupCommand({
+      applicationName: APP,
+      deploymentGroupName: name,
+      serviceRoleArn: 'arn:aws:iam::123456789012:role/codedeploy',
+      ...extra,
+    }),
+  );
+}
+
+function codeDeployPlan(
+  functionName: string,
+  settings: Partial<NonNullable<DeployPlan['codedeploy']>>,
+): DeployPlan {
+  return plan(
+    {
+      functionName,
+      strategy: 'codedeploy',
+      source: zipSource(handlers.ok(`${functionName}-v2`)),
+      codedeploy: {
+        application: APP,
+        deploymentGroup: functionName,
+        deploymentConfig: 'CodeDeployDefault.LambdaAllAtOnce',
+        ...settings,
+      },
+    },
+    bed.dir,
+  );
+}
+
+const aliasOf = (name: string) => lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'live' }));
+
+/** A hook that reports `status` through CodeDeploy's API on the sandbox, as a real hook does. */
+const hookCode = zipFunction({
+  'index.mjs': `export const handler = async (event) => {
+    const res = await fetch(process.env.AWS_ENDPOINT_URL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus' },
+      body: JSON.stringify({ deploymentId: event.DeploymentId, lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId, status: process.env.HOOK_STATUS }),
+    });
+    return { reported: res.status };
+  };`,
+});
+
+describe('strategy codedeploy', () => {
+  it('creates the deployment with the AppSpec, polls it to success and records its id', async () => {
+    await functionOnVersion1(lambda, 'cd-ok-fn', handlers.ok('v1'));
+    await group('cd-ok-fn');
+    const run = await runDeploy(bed.clients, codeDeployPlan('cd-ok-fn', {}));
+    expect(run.error).toBeUndefined();
+    expect(run.result?.status).toBe('promoted');
+    expect(run.result?.deploymentId).toMatch(/^d-/);
+    expect((await aliasOf('cd-ok-fn')).FunctionVersion).toBe('2');
+    const record = await readRecordFile(run.writer.path);
+    expect(record.codedeploy).toMatchObject({
+      application: APP,
+      deploymentGroup: 'cd-ok-fn',
+      deploymentConfig: 'CodeDeployDefault.LambdaAllAtOnce',
+      deploymentId: run.result?.deploymentId,
+    });
+    expect(run.logger.text()).toMatch(/CodeDeploy deployment d-\S+: Succeeded, 100% on version 2/);
+  });
+
+  it('fails with CodeDeploy error information when the alarm stops the canary and CodeDeploy rolls back', async () => {
+    await functionOnVersion1(lambda, 'cd-alarm-fn', handlers.ok('v1'));
+    await group('cd-alarm-fn', {
+      alarmConfiguration: { enabled: true, alarms: [{ name: 'cd-alarm-fn-errors' }] },
+      autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_STOP_ON_ALARM'] },
+    });
+    const run = await deployUnderTraffic(
+      bed,
+      {
+        ...codeDeployPlan('cd-alarm-fn', {
+          deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+        }),
+        source: zipSource(handlers.failing()),
+      },
+      { pauseMs: 5 },
+    );
+    expect(run.error?.message).toMatch(
+      /CodeDeploy deployment d-\S+ (Stopped|Failed): ALARM_ACTIVE_OR_DEPLOYMENT_STOP_ON_ALARM|alarm/i,
+    );
+    expect(run.error?.message).toMatch(/live is back on version 1/);
+    expect((await aliasOf('cd-alarm-fn')).FunctionVersion).toBe('1');
+    expect((await readRecordFile(run.writer.path)).status).toBe('rolled-back');
+  });
+
+  it('fails when the BeforeAllowTraffic hook reports Failed, without moving traffic', async () => {
+    await functionOnVersion1(lambda, 'cd-hook-fn', handlers.ok('v1'));
+    await functionOnVersion1(lambda, 'cd-hook-check', hookCode, {
+      alias: false,
+      extra: { Environment: { Variables: { HOOK_STATUS: 'Failed' } } },
+    });
+    await group('cd-hook-fn');
+    const run = await runDeploy(
+      bed.clients,
+      codeDeployPlan('cd-hook-fn', { beforeTrafficHook: 'cd-hook-check' }),
+    );
+    expect(run.error?.message).toMatch(/CodeDeploy deployment d-\S+ Failed: HOOK_EXECUTION_FAILURE/);
+    expect((await aliasOf('cd-hook-fn')).FunctionVersion).toBe('1');
+  });
+
+  it('preflight: refuses while another deployment runs for the group, and names a missing group', async () => {
+    await functionOnVersion1(lambda, 'cd-busy-fn', handlers.ok('v1'));
+    await group('cd-busy-fn', { deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent30Minutes' });
+    const other = await runDeploy(bed.clients, {
+      ...codeDeployPlan('cd-busy-fn', {}),
+      wait: false,
+      codedeploy: {
+        application: APP,
+        deploymentGroup: 'cd-busy-fn',
+        deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent30Minutes',
+      },
+    });
+    expect(other.result?.status).toBe('in-progress');
+    bed.sandbox.clearRequestLog();
+    const busy = await runDeploy(bed.clients, {
+      ...codeDeployPlan('cd-busy-fn', {}),
+      source: zipSource(handlers.ok('v3')),
+    });
+    expect(busy.error?.message).toMatch(
+      new RegExp(
+        `CodeDeploy deployment ${other.result!.deploymentId} is still in progress .*aws deploy stop-deployment --deployment-id ${other.result!.deploymentId}`,
+      ),
+    );
+    expect(bed.sandbox.mutatingRequests()).toEqual([]);
+    await bed.clients.codedeploy.send(
+      new StopDeploymentCommand({ deploymentId: other.result!.deploymentId!, autoRollbackEnabled: true }),
+    );
+
+    const missing = await runDeploy(bed.clients, codeDeployPlan('cd-busy-fn', { deploymentGroup: 'nope' }));
+    expect(missing.error?.message).toMatch(
+      /CodeDeploy deployment group nope does not exist in application orders-app/,
+    );
+  });
+
+  it('builds an AppSpec CodeDeploy accepts', async () => {
+    await functionOnVersion1(lambda, 'cd-spec-fn', handlers.ok('v1'));
+    const content = buildAppSpec({
+      functionName: 'cd-spec-fn',
+      alias: 'live',
+      currentVersion: '1',
+      targetVersion: '1',
+    });
+    expect(content).toMatch(
+      /^\{"version":0\.0,"Resources":\[\{"LambdaFunction":\{"Type":"AWS::Lambda::Function"/,
+    );
+    await group('cd-spec-fn');
+    const created = await bed.clients.codedeploy.send(
+      new CreateDeploymentCommand({
+        applicationName: APP,
+        deploymentGroupName: 'cd-spec-fn',
+        revision: appSpecRevision(content),
+      }),
+    );
+    expect(created.deploymentId).toMatch(/^d-/);
+  });
+});
