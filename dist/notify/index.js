@@ -71193,36 +71193,50 @@ function answer_isJson(answer) {
     return parsed.get(answer) !== NOT_JSON;
 }
 
-;// CONCATENATED MODULE: ./packages/checks/src/duration.ts
+;// CONCATENATED MODULE: ./packages/core/src/duration.ts
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * Milliseconds from "250ms", "5s", "1m30s", "2h", or a bare number of seconds (as in core's inputs), or
- * undefined when malformed. Kept here so the engine does not pull in the Actions toolkit through core.
- */
-function duration_parseDuration(value) {
-    if (typeof value === 'number')
-        return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
-    if (typeof value !== 'string')
-        return undefined;
-    const text = value.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text))
+/** Parses "90s", "5m", "1h30m", "250ms" or a bare number of seconds into milliseconds; undefined if malformed. */
+function duration_parseDuration(text) {
+    const value = text.trim();
+    if (/^\d+(\.\d+)?$/.test(value))
+        return Math.round(Number(value) * 1000);
+    const parts = value.match(/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/)
+        ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g)
+        : null;
+    if (!parts)
         return undefined;
     let total = 0;
-    for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+    for (const part of parts) {
+        const [, amount, unit] = part.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)$/);
         total += Number(amount) * UNIT_MS[unit];
+    }
     return Math.round(total);
 }
-/** "250ms", "1.5s", "2m 5s". */
-function duration_formatMs(ms) {
+/** Renders milliseconds as a short human duration: 1h 2m, 5m 30s, 12.3s, 250ms. */
+function duration_formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
     if (ms < 60_000)
-        return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
-    const seconds = Math.round(ms / 1000);
-    return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+        return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h${minutes ? ` ${minutes}m` : ''}`;
+    return `${minutes}m${seconds ? ` ${seconds}s` : ''}`;
 }
+
+;// CONCATENATED MODULE: ./packages/checks/src/duration.ts
+// Core's duration module, imported by subpath so the engine does not pull in the Actions toolkit with core's index.
+
+/** Milliseconds from "250ms", "5s", "1m30s", "2h", or a number of seconds (YAML may give a number); else undefined. */
+function src_duration_parseDuration(value) {
+    if (typeof value === 'number')
+        return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
+    return typeof value === 'string' ? parseDurationText(value) : undefined;
+}
+const duration_formatMs = (/* unused pure expression or super */ null && (formatDuration));
 
 ;// CONCATENATED MODULE: external "vm"
 const external_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("vm");
@@ -73329,7 +73343,7 @@ function jsonpath_assertValidPath(path) {
 
 ;// CONCATENATED MODULE: ./packages/checks/src/redact.ts
 /** Headers whose values are never shown. */
-const SECRET_HEADERS = new Set([
+const redact_SECRET_HEADERS = new Set([
     'authorization',
     'proxy-authorization',
     'cookie',
@@ -73360,7 +73374,7 @@ class redact_Redactor {
     }
     /** A header value as it may be shown. */
     header(name, value) {
-        return SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : this.redact(value);
+        return redact_SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : this.redact(value);
     }
     /** Redacts every string inside a JSON-like value (for reports). */
     deep(value) {
@@ -73968,7 +73982,7 @@ function parseChecks(source, origin = {}) {
         const document = parseDocument(text, { lineCounter, prettyErrors: false });
         const syntax = document.errors[0];
         if (syntax) {
-            const line = syntax.linePos?.[0].line;
+            const line = lineCounter.linePos(syntax.pos[0]).line;
             throw new parse_CheckDefinitionError([
                 `${origin.file ?? 'checks'}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
             ]);
@@ -74536,8 +74550,9 @@ function captures(scope, raw) {
         const secret = item.secret === true;
         if (item.secret !== undefined && typeof item.secret !== 'boolean')
             scope.problem([...at, 'secret'], 'must be true or false');
-        const sources = ['json', 'regex'].filter((key) => item[key] !== undefined);
-        if (sources.length !== 1 && !(sources.length === 0 && typeof item.header === 'string')) {
+        const sources = ['json', 'regex', 'header'].filter((key) => item[key] !== undefined);
+        const regexOnHeader = sources.length === 2 && item.regex !== undefined && item.header !== undefined;
+        if (sources.length !== 1 && !regexOnHeader) {
             scope.problem(at, 'needs exactly one of json (a JSONPath), header (a name) or regex (optionally with header)');
             continue;
         }
@@ -74709,6 +74724,13 @@ async function http_sendHttp(spec, context) {
         if (!headers.has('content-type'))
             headers.set('content-type', 'application/json');
     }
+    // Whatever goes into a secret header is a secret everywhere: an echoing server must not leak it either.
+    for (const [name, value] of headers) {
+        if (SECRET_HEADERS.has(name)) {
+            context.redactor.add(value);
+            context.redactor.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
+        }
+    }
     const request = describeRequest(spec.method, url, headers, body, context.redactor);
     const timeoutMs = spec.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -74740,12 +74762,16 @@ async function http_sendHttp(spec, context) {
     }
 }
 function transportReason(error) {
-    if (!(error instanceof Error))
+    // Duck-typed: errors from fetch may come from another realm (test sandboxes), where instanceof fails.
+    if (typeof error !== 'object' || error === null || !('message' in error))
         return String(error);
+    // undici wraps the socket error; a refused dual-stack connect is an AggregateError of several.
     const cause = error.cause;
-    if (cause?.code)
-        return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
-    return error.message;
+    const detail = cause?.code ? cause : (cause?.errors?.find((inner) => inner.code) ?? cause);
+    if (detail?.code)
+        return `${detail.code}${detail.message ? ` (${detail.message})` : ''}`;
+    const message = String(error.message);
+    return detail?.message ? `${message}: ${detail.message}` : message;
 }
 /** "POST http://host/path?q=1 headers: {authorization: ***} body: {...}" with secrets masked. */
 function describeRequest(method, url, headers, body, redactor) {
@@ -74935,10 +74961,10 @@ function validate_validateSuite(suite, context) {
             if (known.has(root) || TEMPLATE_HELPERS.includes(root))
                 continue;
             const where = flow
-                ? `captured by an earlier step of flow "${flow}"`
-                : 'captured by this check (captures are shared only between steps of a flow)';
+                ? ` nor captured by an earlier step of flow "${flow}"`
+                : ' (captures are shared only between the steps of a flow)';
             const available = [...known].slice(0, 20);
-            problems.push(`${label}: ${field} uses unknown variable "${variable}" — not given in vars nor ${where}` +
+            problems.push(`${label}: ${field} uses unknown variable "${variable}" — not given in vars${where}` +
                 (available.length > 0 ? `; known: ${available.join(', ')}` : ''));
         }
     };
@@ -75507,40 +75533,6 @@ class AwsClients {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/duration.ts
-const duration_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** Parses "90s", "5m", "1h30m", "250ms" or a bare number of seconds into milliseconds; undefined if malformed. */
-function src_duration_parseDuration(text) {
-    const value = text.trim();
-    if (/^\d+(\.\d+)?$/.test(value))
-        return Math.round(Number(value) * 1000);
-    const parts = value.match(/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/)
-        ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g)
-        : null;
-    if (!parts)
-        return undefined;
-    let total = 0;
-    for (const part of parts) {
-        const [, amount, unit] = part.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)$/);
-        total += Number(amount) * duration_UNIT_MS[unit];
-    }
-    return Math.round(total);
-}
-/** Renders milliseconds as a short human duration: 1h 2m, 5m 30s, 12.3s, 250ms. */
-function duration_formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return `${hours}h${minutes ? ` ${minutes}m` : ''}`;
-    return `${minutes}m${seconds ? ` ${seconds}s` : ''}`;
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/github.ts
 /** Release metadata from the runner's GITHUB_* variables (absent ones are left out). */
 function releaseContext(env = process.env) {
@@ -75636,7 +75628,7 @@ class Inputs {
         const value = this.text(name);
         if (value === '')
             return options.default;
-        const parsed = src_duration_parseDuration(value) ?? NaN;
+        const parsed = duration_parseDuration(value) ?? NaN;
         return checkRange(name, value, parsed, options, 'a duration like "90s", "5m" or "1h30m"', duration_formatDuration);
     }
     percentage(name, options = {}) {

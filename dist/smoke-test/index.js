@@ -71195,36 +71195,50 @@ function isJson(answer) {
     return parsed.get(answer) !== NOT_JSON;
 }
 
-;// CONCATENATED MODULE: ./packages/checks/src/duration.ts
+;// CONCATENATED MODULE: ./packages/core/src/duration.ts
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * Milliseconds from "250ms", "5s", "1m30s", "2h", or a bare number of seconds (as in core's inputs), or
- * undefined when malformed. Kept here so the engine does not pull in the Actions toolkit through core.
- */
-function parseDuration(value) {
-    if (typeof value === 'number')
-        return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
-    if (typeof value !== 'string')
-        return undefined;
-    const text = value.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text))
+/** Parses "90s", "5m", "1h30m", "250ms" or a bare number of seconds into milliseconds; undefined if malformed. */
+function parseDuration(text) {
+    const value = text.trim();
+    if (/^\d+(\.\d+)?$/.test(value))
+        return Math.round(Number(value) * 1000);
+    const parts = value.match(/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/)
+        ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g)
+        : null;
+    if (!parts)
         return undefined;
     let total = 0;
-    for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
+    for (const part of parts) {
+        const [, amount, unit] = part.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)$/);
         total += Number(amount) * UNIT_MS[unit];
+    }
     return Math.round(total);
 }
-/** "250ms", "1.5s", "2m 5s". */
-function formatMs(ms) {
+/** Renders milliseconds as a short human duration: 1h 2m, 5m 30s, 12.3s, 250ms. */
+function duration_formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
     if (ms < 60_000)
-        return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
-    const seconds = Math.round(ms / 1000);
-    return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+        return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h${minutes ? ` ${minutes}m` : ''}`;
+    return `${minutes}m${seconds ? ` ${seconds}s` : ''}`;
 }
+
+;// CONCATENATED MODULE: ./packages/checks/src/duration.ts
+// Core's duration module, imported by subpath so the engine does not pull in the Actions toolkit with core's index.
+
+/** Milliseconds from "250ms", "5s", "1m30s", "2h", or a number of seconds (YAML may give a number); else undefined. */
+function duration_parseDuration(value) {
+    if (typeof value === 'number')
+        return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
+    return typeof value === 'string' ? parseDuration(value) : undefined;
+}
+const formatMs = duration_formatDuration;
 
 ;// CONCATENATED MODULE: external "vm"
 const external_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("vm");
@@ -74194,7 +74208,7 @@ class Scope {
         const field = value[key];
         if (field === undefined)
             return undefined;
-        const ms = parseDuration(field);
+        const ms = duration_parseDuration(field);
         if (ms === undefined)
             this.problem([...path, key], `has ${describe(field)} — expected a duration like 500ms, 5s, 2m`);
         return ms;
@@ -75541,40 +75555,6 @@ class AwsClients {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/duration.ts
-const duration_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** Parses "90s", "5m", "1h30m", "250ms" or a bare number of seconds into milliseconds; undefined if malformed. */
-function duration_parseDuration(text) {
-    const value = text.trim();
-    if (/^\d+(\.\d+)?$/.test(value))
-        return Math.round(Number(value) * 1000);
-    const parts = value.match(/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/)
-        ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g)
-        : null;
-    if (!parts)
-        return undefined;
-    let total = 0;
-    for (const part of parts) {
-        const [, amount, unit] = part.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)$/);
-        total += Number(amount) * duration_UNIT_MS[unit];
-    }
-    return Math.round(total);
-}
-/** Renders milliseconds as a short human duration: 1h 2m, 5m 30s, 12.3s, 250ms. */
-function duration_formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return `${hours}h${minutes ? ` ${minutes}m` : ''}`;
-    return `${minutes}m${seconds ? ` ${seconds}s` : ''}`;
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/inputs.ts
 
 
@@ -75648,7 +75628,7 @@ class Inputs {
         const value = this.text(name);
         if (value === '')
             return options.default;
-        const parsed = duration_parseDuration(value) ?? NaN;
+        const parsed = parseDuration(value) ?? NaN;
         return checkRange(name, value, parsed, options, 'a duration like "90s", "5m" or "1h30m"', duration_formatDuration);
     }
     percentage(name, options = {}) {
