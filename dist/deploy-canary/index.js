@@ -72901,35 +72901,15 @@ function isJson(answer) {
 }
 
 ;// CONCATENATED MODULE: ./packages/checks/src/duration.ts
-const duration_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/**
- * Milliseconds from "250ms", "5s", "1m30s", "2h", or a bare number of seconds (as in core's inputs), or
- * undefined when malformed. Kept here so the engine does not pull in the Actions toolkit through core.
- */
+// Core's duration module, imported by subpath so the engine does not pull in the Actions toolkit with core's index.
+
+/** Milliseconds from "250ms", "5s", "1m30s", "2h", or a number of seconds (YAML may give a number); else undefined. */
 function duration_parseDuration(value) {
     if (typeof value === 'number')
         return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
-    if (typeof value !== 'string')
-        return undefined;
-    const text = value.trim();
-    if (/^\d+(\.\d+)?$/.test(text))
-        return Math.round(Number(text) * 1000);
-    if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text))
-        return undefined;
-    let total = 0;
-    for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g))
-        total += Number(amount) * duration_UNIT_MS[unit];
-    return Math.round(total);
+    return typeof value === 'string' ? parseDuration(value) : undefined;
 }
-/** "250ms", "1.5s", "2m 5s". */
-function formatMs(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
-    const seconds = Math.round(ms / 1000);
-    return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
-}
+const formatMs = duration_formatDuration;
 
 ;// CONCATENATED MODULE: external "vm"
 const external_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("vm");
@@ -77475,7 +77455,7 @@ function readCodeDeploy(inputs, strategy, skipCanary) {
         Input.AfterTrafficHook,
     ];
     if (strategy !== 'codedeploy') {
-        const stray = names.find((name) => inputs.has(name));
+        const stray = names.find((name) => changedFromDefault(inputs, name));
         if (stray)
             throw new InputError(`input '${stray}' applies only to strategy codedeploy, but strategy is ${strategy}`);
         return undefined;

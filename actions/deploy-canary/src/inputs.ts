@@ -180,7 +180,7 @@ function readCodeDeploy(
     Input.AfterTrafficHook,
   ];
   if (strategy !== 'codedeploy') {
-    const stray = names.find((name) => inputs.has(name));
+    const stray = names.find((name) => changedFromDefault(inputs, name));
     if (stray)
       throw new InputError(
         `input '${stray}' applies only to strategy codedeploy, but strategy is ${strategy}`,

@@ -7,6 +7,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { readRecordFile } from '@lambda-release-kit/core';
+import { parsePreTrafficCheck } from '../src/pre-traffic-check.js';
 import {
   functionOnVersion1,
   handlers,
@@ -185,6 +186,45 @@ describe('deploy lifecycle', () => {
     const record = await readRecordFile(run.writer.path);
     expect(record.previous).toMatchObject({ version: '1', imageUri: IMAGE('v1') });
     expect(record.target).toMatchObject({ version: '2', imageUri: IMAGE('v2') });
+  });
+});
+
+describe('pre-traffic check', () => {
+  const suite = (label: string) =>
+    parsePreTrafficCheck(
+      `- name: answers with its label\n  invoke: { function: "{{ function }}", payload: { ping: true } }\n  expect: { json: [{ path: $.label, equals: ${label} }] }`,
+    );
+
+  it('invokes the new version directly; a failure stops the deploy before any traffic moves', async () => {
+    await functionOnVersion1(lambda, 'checked-fn', handlers.ok('v1'));
+    const failed = await runDeploy(
+      bed.clients,
+      plan(
+        { functionName: 'checked-fn', source: zipSource(handlers.ok('v2')), preTrafficCheck: suite('v3') },
+        bed.dir,
+      ),
+    );
+    expect(failed.error?.message).toMatch(
+      /pre-traffic check of version 2 failed \(1 of 1\), no traffic was moved: answers with its label/,
+    );
+    expect((await aliasOf('checked-fn')).FunctionVersion).toBe('1');
+    expect((await readRecordFile(failed.writer.path)).status).toBe('failed');
+
+    const passed = await runDeploy(
+      bed.clients,
+      plan(
+        {
+          functionName: 'checked-fn',
+          strategy: 'all-at-once',
+          source: zipSource(handlers.ok('v2')),
+          preTrafficCheck: suite('v2'),
+        },
+        bed.dir,
+      ),
+    );
+    expect(passed.error).toBeUndefined();
+    expect(passed.logger.text()).toContain('pre-traffic check passed: 1 of 1 checks on version 2');
+    expect((await aliasOf('checked-fn')).FunctionVersion).toBe('2');
   });
 });
 

@@ -1,0 +1,257 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { Inputs } from '@lambda-release-kit/core';
+import nock from 'nock';
+import { parse } from 'yaml';
+import { ACTION_DEFAULTS, Input } from '../src/constants.js';
+import { judgeHealth } from '../src/health.js';
+import { readDeployPlan } from '../src/inputs.js';
+import { readVersionMetrics, type VersionMetrics } from '../src/metrics.js';
+import { parseTrafficSteps } from '../src/traffic-steps.js';
+
+const thresholds = { maxErrorRate: 0.01, minInvocations: 20, compareToStable: false };
+const metrics = (over: Partial<VersionMetrics>): VersionMetrics => ({
+  version: '8',
+  invocations: 100,
+  errors: 0,
+  throttles: 0,
+  p95Ms: 50,
+  p99Ms: 80,
+  ...over,
+});
+
+describe('traffic steps', () => {
+  it('parses explicit steps and CodeDeploy-equivalent presets', () => {
+    expect(parseTrafficSteps('10%:5m, 50%:90s')).toEqual([
+      { weight: 0.1, bakeMs: 300_000 },
+      { weight: 0.5, bakeMs: 90_000 },
+    ]);
+    expect(parseTrafficSteps('CodeDeployDefault.LambdaCanary10Percent5Minutes')).toEqual([
+      { weight: 0.1, bakeMs: 300_000 },
+    ]);
+    const linear = parseTrafficSteps('Linear10PercentEvery1Minute') as { weight: number }[];
+    expect(linear.map((s) => s.weight)).toEqual([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+    expect(parseTrafficSteps('linear30percentevery2minutes')).toHaveLength(3);
+  });
+
+  it('rejects malformed, unordered, 100% and unit-less steps with the reason', () => {
+    expect(parseTrafficSteps('10%:5')).toBe('"10%:5" is not a step');
+    expect(parseTrafficSteps('50%:1m,10%:1m')).toBe('"10%:1m" must route more than the step before');
+    expect(parseTrafficSteps('100%:1m')).toBe('"100%:1m" must route more than 0% and less than 100%');
+    expect(parseTrafficSteps('10%:0s')).toBe('"10%:0s" needs a bake time above zero');
+  });
+});
+
+describe('health verdict', () => {
+  it('is healthy within every limit', () => {
+    expect(
+      judgeHealth({ canary: metrics({}), alarms: [] }, { ...thresholds, maxP95LatencyMs: 100 }).verdict,
+    ).toBe('healthy');
+  });
+
+  it('is unhealthy on an alarm in ALARM, whatever the metrics', () => {
+    const j = judgeHealth(
+      { canary: metrics({}), alarms: [{ name: 'api-5xx', state: 'ALARM', reason: 'Threshold Crossed' }] },
+      thresholds,
+    );
+    expect(j).toMatchObject({
+      verdict: 'unhealthy',
+      reason: 'alarm api-5xx (Threshold Crossed) is in ALARM',
+    });
+  });
+
+  it('catches errors below the minimum sample only when they exceed the limit on the full sample', () => {
+    expect(
+      judgeHealth({ canary: metrics({ invocations: 3, errors: 3 }), alarms: [] }, thresholds).verdict,
+    ).toBe('unhealthy');
+    // 1 error in 5: could still be 1 in 20 = 5% > 1% → unhealthy; with a 10% limit it is only inconclusive.
+    expect(
+      judgeHealth(
+        { canary: metrics({ invocations: 5, errors: 1 }), alarms: [] },
+        { ...thresholds, maxErrorRate: 0.1 },
+      ).verdict,
+    ).toBe('inconclusive');
+  });
+
+  it('judges error rate, throttles, p95 and p99 with the numbers in the reason', () => {
+    expect(judgeHealth({ canary: metrics({ errors: 2 }), alarms: [] }, thresholds).reason).toBe(
+      'version 8 error rate 2% (2 of 100 invocations) is above 1%',
+    );
+    expect(judgeHealth({ canary: metrics({ throttles: 5 }), alarms: [] }, thresholds).reason).toMatch(
+      /throttled 5 times/,
+    );
+    expect(
+      judgeHealth({ canary: metrics({ p99Ms: 900 }), alarms: [] }, { ...thresholds, maxP99LatencyMs: 500 })
+        .reason,
+    ).toBe('version 8 p99 latency 900 ms (over 100 invocations) is above 500 ms');
+  });
+
+  it('is inconclusive below the minimum sample, even when slow', () => {
+    const j = judgeHealth(
+      { canary: metrics({ invocations: 4, p95Ms: 5000 }), alarms: [] },
+      { ...thresholds, maxP95LatencyMs: 100 },
+    );
+    expect(j).toMatchObject({
+      verdict: 'inconclusive',
+      reason: 'only 4 invocations of version 8 so far; at least 20 are needed for a verdict',
+    });
+  });
+
+  it('with compare-to-stable allows the stable rate plus max-error-rate', () => {
+    const stable = metrics({ version: '7', errors: 5 });
+    const compare = { ...thresholds, compareToStable: true };
+    expect(judgeHealth({ canary: metrics({ errors: 5 }), stable, alarms: [] }, compare).verdict).toBe(
+      'healthy',
+    );
+    const worse = judgeHealth({ canary: metrics({ errors: 7 }), stable, alarms: [] }, compare);
+    expect(worse.reason).toBe(
+      'version 8 error rate 7% (7 of 100 invocations) is above 6% (stable version 7 at 5% plus 1%)',
+    );
+  });
+});
+
+describe('reading metrics (GetMetricData over the wire)', () => {
+  const client = new CloudWatchClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    maxAttempts: 1,
+  });
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  afterAll(() => {
+    nock.enableNetConnect();
+    client.destroy();
+  });
+
+  it('asks for the version behind the alias over one period covering the window, and sums pages', async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const series = (p: string) => [
+      { Id: 'invocations', Values: [p === '1' ? 40 : 10] },
+      { Id: 'errors', Values: [1] },
+      { Id: 'throttles', Values: [] },
+      { Id: 'p95', Values: [p === '1' ? 120 : 300] },
+      { Id: 'p99', Values: [200] },
+    ];
+    nock('https://monitoring.us-east-1.amazonaws.com')
+      .post('/')
+      .times(2)
+      .reply(
+        200,
+        (_uri, body) => {
+          const parsed = JSON.parse(body as string);
+          bodies.push(parsed);
+          const page = parsed.NextToken ? '2' : '1';
+          return { MetricDataResults: series(page), ...(page === '1' ? { NextToken: 't2' } : {}) };
+        },
+        { 'content-type': 'application/x-amz-json-1.0' },
+      );
+    const result = await readVersionMetrics(
+      client,
+      { functionName: 'orders-api', alias: 'live', version: '8' },
+      { start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-01-01T00:02:30Z') },
+    );
+    expect(result).toEqual({
+      version: '8',
+      invocations: 50,
+      errors: 2,
+      throttles: 0,
+      p95Ms: 300,
+      p99Ms: 200,
+    });
+    const query = (bodies[0].MetricDataQueries as { MetricStat: Record<string, unknown> }[])[0].MetricStat;
+    expect(query.Period).toBe(180);
+    expect((query.Metric as { Dimensions: unknown }).Dimensions).toEqual([
+      { Name: 'FunctionName', Value: 'orders-api' },
+      { Name: 'Resource', Value: 'orders-api:live' },
+      { Name: 'ExecutedVersion', Value: '8' },
+    ]);
+  });
+});
+
+describe('inputs', () => {
+  const read = (values: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
+    readDeployPlan(new Inputs((name) => values[name] ?? ACTION_DEFAULTS[name as Input] ?? ''), env);
+
+  it('applies the documented defaults', async () => {
+    const plan = await read(
+      { 'function-name': 'orders-api' },
+      { RUNNER_TEMP: '/runner/tmp', GITHUB_REF: 'refs/tags/v1.4.0' },
+    );
+    expect(plan).toMatchObject({
+      alias: 'live',
+      strategy: 'alias-weights',
+      steps: [{ weight: 0.1, bakeMs: 300_000 }],
+      thresholds: { maxErrorRate: 0.01, minInvocations: 10, compareToStable: false },
+      onInconclusive: 'wait',
+      healthCheckIntervalMs: 60_000,
+      release: { tag: 'v1.4.0' },
+      recordFile: '/runner/tmp/lambda-release-record.json',
+      source: { kind: 'latest' },
+    });
+  });
+
+  it('rejects contradictions naming the inputs', async () => {
+    await expect(read({ 'function-name': 'f', 'zip-file': 'a.zip', 'image-uri': 'r/x:1' })).rejects.toThrow(
+      "inputs 'zip-file' and 'image-uri' were both given — expected at most one code source",
+    );
+    await expect(read({ 'function-name': 'f', strategy: 'codedeploy' })).rejects.toThrow(
+      "input 'codedeploy-application' is required but was not given",
+    );
+    await expect(
+      read({ 'function-name': 'f', strategy: 'all-at-once', 'traffic-steps': '10%:1m' }),
+    ).rejects.toThrow("input 'traffic-steps' applies only to alias-weights canaries");
+    await expect(read({ 'function-name': 'f', 'codedeploy-application': 'app' })).rejects.toThrow(
+      "input 'codedeploy-application' applies only to strategy codedeploy",
+    );
+    await expect(read({ 'function-name': 'f', wait: 'false' })).rejects.toThrow("input 'wait' is false");
+    await expect(read({ 'function-name': 'f', 'zip-file': '/nonexistent.zip' })).rejects.toThrow(
+      `input 'zip-file' has "/nonexistent.zip" — expected the path of an existing .zip file`,
+    );
+    await expect(read({ 'function-name': 'f' }, { GITHUB_REF: 'refs/tags/nightly' })).rejects.toThrow(
+      'the tag from GITHUB_REF is "nightly" — expected a tag matching',
+    );
+    await expect(read({ 'function-name': 'f:live' })).rejects.toThrow('input \'function-name\' has "f:live"');
+  });
+
+  it('records skip-canary with the actor and uses AllAtOnce under CodeDeploy', async () => {
+    const plan = await read(
+      {
+        'function-name': 'f',
+        strategy: 'codedeploy',
+        'codedeploy-application': 'app',
+        'codedeploy-deployment-group': 'grp',
+        'skip-canary': 'true',
+        'skip-canary-reason': 'hotfix',
+      },
+      { GITHUB_ACTOR: 'jdoe' },
+    );
+    expect(plan.skipCanary).toEqual({ reason: 'hotfix', by: 'jdoe' });
+    expect(plan.codedeploy?.deploymentConfig).toBe('CodeDeployDefault.LambdaAllAtOnce');
+  });
+
+  it('accepts only invoke checks as the pre-traffic check', async () => {
+    const plan = await read({
+      'function-name': 'f',
+      'pre-traffic-check':
+        '- name: answers\n  invoke: { function: "{{ function }}", payload: { ping: true } }\n  expect: { json: [{ path: $.ok, equals: true }] }',
+    });
+    expect(plan.preTrafficCheck?.items).toHaveLength(1);
+    await expect(
+      read({
+        'function-name': 'f',
+        'pre-traffic-check': '- name: web\n  request: { url: "https://example.com" }',
+      }),
+    ).rejects.toThrow(`input 'pre-traffic-check' has the HTTP check "web" — expected invoke checks only`);
+  });
+
+  it('keeps action.yml defaults in step with the code', () => {
+    const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8'));
+    const declared = Object.fromEntries(
+      Object.entries(action.inputs as Record<string, { default?: string }>)
+        .filter(([, spec]) => spec.default !== undefined)
+        .map(([name, spec]) => [name, String(spec.default)]),
+    );
+    expect(declared).toEqual(ACTION_DEFAULTS);
+  });
+});
