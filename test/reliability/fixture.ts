@@ -1,0 +1,95 @@
+/**
+ * A sandbox with the example function released the way Terraform or an earlier pipeline run would leave it:
+ * version 1 published and the alias on it. Tests set up state with the real SDK against the sandbox and read
+ * the alias back from the sandbox's own backend (no request is logged for that read).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  LambdaClient,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
+} from '@aws-sdk/client-lambda';
+import { waitForFunctionUpdated } from '@lambda-release-kit/core';
+import { startSandbox, type Sandbox, type StartOptions } from '@lambda-release-kit/sandbox';
+import { buildOrdersApi } from '../../examples/orders-api/build.mjs';
+
+export const ALIAS = 'live';
+
+export interface Fixture {
+  sandbox: Sandbox;
+  lambda: LambdaClient;
+  /** Environment for an action process: endpoint, region, dummy credentials, sink URLs. */
+  env: Record<string, string>;
+}
+
+export async function startFixture(options: StartOptions = {}): Promise<Fixture> {
+  const sandbox = await startSandbox({ updateDelayMs: 200, ...options });
+  const lambda = new LambdaClient({
+    endpoint: sandbox.endpoint,
+    region: sandbox.env.AWS_REGION,
+    credentials: { accessKeyId: 'fixture', secretAccessKey: 'fixture' },
+    maxAttempts: 1,
+  });
+  return { sandbox, lambda, env: { ...sandbox.env } };
+}
+
+/** Creates `name` with release v1.0.0, publishes version 1 and points the alias at it. */
+export async function createReleasedFunction(fixture: Fixture, name: string): Promise<void> {
+  await fixture.lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Role: 'arn:aws:iam::123456789012:role/orders-api',
+      Code: { ZipFile: buildOrdersApi({ release: 'v1.0.0' }) },
+      Timeout: 5,
+    }),
+  );
+  await waitForFunctionUpdated(fixture.lambda, name, { timeoutMs: 10_000 });
+  await fixture.lambda.send(new PublishVersionCommand({ FunctionName: name }));
+  await fixture.lambda.send(new CreateAliasCommand({ FunctionName: name, Name: ALIAS, FunctionVersion: '1' }));
+}
+
+/** Uploads a new release to $LATEST and publishes it; returns the new version number. */
+export async function publishRelease(fixture: Fixture, name: string, release: string): Promise<string> {
+  await fixture.lambda.send(
+    new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: buildOrdersApi({ release }) }),
+  );
+  await waitForFunctionUpdated(fixture.lambda, name, { timeoutMs: 10_000 });
+  const published = await fixture.lambda.send(new PublishVersionCommand({ FunctionName: name }));
+  return published.Version!;
+}
+
+/** Leaves the alias half-shifted, as a deploy that died at a weight step would. */
+export async function routeCanary(fixture: Fixture, name: string, stable: string, canary: string, weight: number) {
+  await fixture.lambda.send(
+    new UpdateAliasCommand({
+      FunctionName: name,
+      Name: ALIAS,
+      FunctionVersion: stable,
+      RoutingConfig: { AdditionalVersionWeights: { [canary]: weight } },
+    }),
+  );
+}
+
+export interface AliasView {
+  version: string;
+  weights: Record<string, number>;
+}
+
+export function aliasOf(fixture: Fixture, name: string): AliasView {
+  const alias = fixture.sandbox.lambda.getAlias(name, ALIAS);
+  if (!alias) throw new Error(`alias ${ALIAS} of ${name} does not exist`);
+  return { version: alias.functionVersion, weights: { ...alias.additionalVersionWeights } };
+}
+
+/** Writes a release zip into `dir` for deploy-canary's zip-file input. */
+export function writeReleaseZip(dir: string, release: string, settings: { failureRate?: number } = {}): string {
+  const path = join(dir, `orders-api-${release}.zip`);
+  writeFileSync(path, buildOrdersApi({ release, ...settings }));
+  return path;
+}
