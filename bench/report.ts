@@ -21,7 +21,8 @@ export interface Verdict {
   figure: string;
   value: string;
   target: string;
-  met: boolean;
+  /** Undefined when the issue sets no target for the figure. */
+  met?: boolean;
 }
 
 export interface BenchResult {
@@ -56,6 +57,8 @@ function renderRow(row: Row): string {
   return `| ${row.measure} | 1 | | ${value} | |`;
 }
 
+const metText = (v: Verdict) => (v.met === undefined ? '—' : v.met ? 'yes' : '**no**');
+
 const escapeComment = (json: string) => json.replace(/--/g, '-\\u002d');
 
 export function renderSection(result: BenchResult, index: number): string {
@@ -73,7 +76,7 @@ export function renderSection(result: BenchResult, index: number): string {
   }
   if (result.verdicts.length > 0) {
     lines.push('| Figure | Value | Target | Met? |', '|---|--:|---|---|');
-    for (const v of result.verdicts) lines.push(`| ${v.figure} | ${v.value} | ${v.target} | ${v.met ? 'yes' : '**no**'} |`);
+    for (const v of result.verdicts) lines.push(`| ${v.figure} | ${v.value} | ${v.target} | ${metText(v)} |`);
     lines.push('');
   }
   if (result.notes.length > 0) lines.push('**Findings.**', '', ...result.notes.map((n) => `- ${n}`), '');
@@ -135,7 +138,7 @@ export function writeReport(order: string[], fresh: BenchResult[], awsCommand: s
   for (const s of sections) {
     if (s.skipped) summary.push(`| ${s.name} | — | not measured: ${s.skipped} | | |`);
     for (const v of s.verdicts)
-      summary.push(`| ${s.name} | ${v.figure} | ${v.value} | ${v.target} | ${v.met ? 'yes' : '**no**'} |`);
+      summary.push(`| ${s.name} | ${v.figure} | ${v.value} | ${v.target} | ${metText(v)} |`);
   }
 
   const text = [

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const result = await benchmark.run(context);
     results.push(result);
-    const verdicts = result.verdicts.map((v) => `${v.figure} ${v.value} (target ${v.target}: ${v.met ? 'met' : 'MISSED'})`);
+    const verdicts = result.verdicts.map((v) => `${v.figure} ${v.value} (target ${v.target}${v.met === undefined ? '' : v.met ? ': met' : ': MISSED'})`);
     console.log(
       `${benchmark.name}: ${result.skipped ? `skipped, ${result.skipped}` : verdicts.join('; ') || 'done'} [${((performance.now() - t0) / 1000).toFixed(1)} s]`,
     );
