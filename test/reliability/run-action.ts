@@ -140,7 +140,20 @@ export function workflowCommands(stdout: string): string[] {
   return stdout.split(/\r?\n/).filter((line) => line.startsWith('::'));
 }
 
-/** Names of the workflow commands on stdout, e.g. ['debug', 'error']. */
-export function commandNames(stdout: string): string[] {
-  return workflowCommands(stdout).map((line) => line.slice(2).split(/[ :]/)[0]);
+/** Commands that change the job's state; an action never has a reason to print them through its log. */
+const STATE_COMMANDS = ['set-output', 'set-env', 'add-path', 'save-state', 'stop-commands', 'echo'];
+
+/**
+ * Workflow commands on stdout that came from a value instead of from the action: any state-changing command
+ * (outputs go to GITHUB_OUTPUT files now), and any `::...` line that some given value carried after a newline.
+ */
+export function injectedCommands(stdout: string, given: Record<string, string | undefined>): string[] {
+  const carried = new Set(
+    Object.values(given)
+      .flatMap((value) => (value ?? '').split(/\r?\n/).slice(1))
+      .filter((line) => line.startsWith('::')),
+  );
+  return workflowCommands(stdout).filter(
+    (line) => carried.has(line) || STATE_COMMANDS.some((name) => line.startsWith(`::${name} `) || line.startsWith(`::${name}::`)),
+  );
 }
