@@ -94,29 +94,34 @@ async function main(): Promise<number> {
         if (window.requests > 0)
           printTimelineLine({ job: 'traffic', kind: 'traffic', text: describeWindow(window) });
       }, 2_000);
-      const runs = await runWorkflow({
-        workflowFile: join(repoRoot, '.github', 'workflows', 'deploy.yml'),
-        event: scenario.event,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...sandbox.env, ...scenario.buildEnv },
-        vars: {
-          TRAFFIC_STEPS: '10%:6s,50%:6s',
-          HEALTH_CHECK_INTERVAL: '2s',
-          MIN_INVOCATIONS: '8',
-          SLACK_API_URL: sandbox.env.SANDBOX_SLACK_API_URL,
-          SLACK_CHANNEL: '#releases',
-          EMAIL_FROM: 'releases@example.com',
-          EMAIL_TO: 'oncall@example.com',
-        },
-        secrets: {
-          SLACK_BOT_TOKEN: sandbox.env.SANDBOX_SLACK_BOT_TOKEN,
-          SMTP_URL: sandbox.env.SANDBOX_SMTP_URL,
-        },
-        nodeBinary,
-        repoRoot,
-        actor: 'jdoe',
-        onLine: printTimelineLine,
-      });
-      clearInterval(ticker);
+      let runs: Awaited<ReturnType<typeof runWorkflow>>;
+      try {
+        runs = await runWorkflow({
+          workflowFile: join(repoRoot, '.github', 'workflows', 'deploy.yml'),
+          event: scenario.event,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, ...sandbox.env, ...scenario.buildEnv },
+          vars: {
+            TRAFFIC_STEPS: '10%:6s,50%:6s',
+            HEALTH_CHECK_INTERVAL: '2s',
+            MIN_INVOCATIONS: '8',
+            SLACK_API_URL: sandbox.env.SANDBOX_SLACK_API_URL,
+            SLACK_CHANNEL: '#releases',
+            EMAIL_FROM: 'releases@example.com',
+            EMAIL_TO: 'oncall@example.com',
+            ORDERS_API_URL: sandbox.functionUrl(FUNCTION_NAME, ALIAS).replace(/\/$/, ''),
+          },
+          secrets: {
+            SLACK_BOT_TOKEN: sandbox.env.SANDBOX_SLACK_BOT_TOKEN,
+            SMTP_URL: sandbox.env.SANDBOX_SMTP_URL,
+          },
+          nodeBinary,
+          repoRoot,
+          actor: 'jdoe',
+          onLine: printTimelineLine,
+        });
+      } finally {
+        clearInterval(ticker);
+      }
       // Users arrive once the first release has created the alias.
       traffic ??= startTraffic(`${sandbox.functionUrl(FUNCTION_NAME, ALIAS)}/health`, {
         ratePerSecond: 25,
@@ -168,9 +173,7 @@ function describeWindow(window: {
   return `${window.requests} requests in 2s: ${split}; ${window.errors} errors`;
 }
 
-async function sinkState(
-  sandbox: Sandbox,
-): Promise<{
+async function sinkState(sandbox: Sandbox): Promise<{
   slack: Array<{ text?: string; channel?: string; threadTs?: string }>;
   email: Array<{ subject?: string; to?: unknown }>;
 }> {

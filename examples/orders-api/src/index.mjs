@@ -5,7 +5,17 @@
 import { readFileSync } from 'node:fs';
 
 const release = JSON.parse(readFileSync(new URL('./release.json', import.meta.url), 'utf8'));
-const orders = new Map();
+
+// Lambda instances share no memory, so an order id carries the order itself (base64url JSON): any instance can
+// answer a read. A real service would keep orders in a database.
+const orderId = (order) => `ord-${Buffer.from(JSON.stringify(order)).toString('base64url')}`;
+const readOrderId = (id) => {
+  try {
+    return JSON.parse(Buffer.from(id.slice('ord-'.length), 'base64url').toString());
+  } catch {
+    return undefined;
+  }
+};
 
 const json = (statusCode, body) => ({
   statusCode,
@@ -33,19 +43,15 @@ export const handler = async (event, context) => {
       ? JSON.parse(event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString() : event.body)
       : {};
     if (!input.item) return json(400, { error: 'item is required' });
-    const order = {
-      id: `ord-${orders.size + 1}`,
-      item: input.item,
-      quantity: input.quantity ?? 1,
-      status: 'received',
-    };
-    orders.set(order.id, order);
-    return json(201, order);
+    const order = { item: input.item, quantity: input.quantity ?? 1 };
+    return json(201, { id: orderId(order), ...order, status: 'received' });
   }
   const match = path.match(/^\/orders\/([\w-]+)$/);
   if (match && method === 'GET') {
-    const order = orders.get(match[1]);
-    return order ? json(200, order) : json(404, { error: `order ${match[1]} not found` });
+    const order = match[1].startsWith('ord-') ? readOrderId(match[1]) : undefined;
+    return order
+      ? json(200, { id: match[1], ...order, status: 'received' })
+      : json(404, { error: `order ${match[1]} not found` });
   }
   return json(404, { error: `no route for ${method} ${path}` });
 };
