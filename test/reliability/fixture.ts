@@ -51,7 +51,9 @@ export async function createReleasedFunction(fixture: Fixture, name: string): Pr
   );
   await waitForFunctionUpdated(fixture.lambda, name, { timeoutMs: 10_000 });
   await fixture.lambda.send(new PublishVersionCommand({ FunctionName: name }));
-  await fixture.lambda.send(new CreateAliasCommand({ FunctionName: name, Name: ALIAS, FunctionVersion: '1' }));
+  await fixture.lambda.send(
+    new CreateAliasCommand({ FunctionName: name, Name: ALIAS, FunctionVersion: '1' }),
+  );
 }
 
 /** Uploads a new release to $LATEST and publishes it; returns the new version number. */
@@ -65,7 +67,13 @@ export async function publishRelease(fixture: Fixture, name: string, release: st
 }
 
 /** Leaves the alias half-shifted, as a deploy that died at a weight step would. */
-export async function routeCanary(fixture: Fixture, name: string, stable: string, canary: string, weight: number) {
+export async function routeCanary(
+  fixture: Fixture,
+  name: string,
+  stable: string,
+  canary: string,
+  weight: number,
+) {
   await fixture.lambda.send(
     new UpdateAliasCommand({
       FunctionName: name,
@@ -88,7 +96,11 @@ export function aliasOf(fixture: Fixture, name: string): AliasView {
 }
 
 /** Writes a release zip into `dir` for deploy-canary's zip-file input. */
-export function writeReleaseZip(dir: string, release: string, settings: { failureRate?: number } = {}): string {
+export function writeReleaseZip(
+  dir: string,
+  release: string,
+  settings: { failureRate?: number } = {},
+): string {
   const path = join(dir, `orders-api-${release}.zip`);
   writeFileSync(path, buildOrdersApi({ release, ...settings }));
   return path;

@@ -7,7 +7,8 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const RESULTS_DIR = process.env.RELIABILITY_RESULTS ?? join(tmpdir(), 'lambda-release-kit-reliability');
+export const RESULTS_DIR =
+  process.env.RELIABILITY_RESULTS ?? join(tmpdir(), 'lambda-release-kit-reliability');
 
 export interface ResultEntry {
   /** The action or scenario the attempt was about. */

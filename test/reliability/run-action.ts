@@ -154,6 +154,8 @@ export function injectedCommands(stdout: string, given: Record<string, string | 
       .filter((line) => line.startsWith('::')),
   );
   return workflowCommands(stdout).filter(
-    (line) => carried.has(line) || STATE_COMMANDS.some((name) => line.startsWith(`::${name} `) || line.startsWith(`::${name}::`)),
+    (line) =>
+      carried.has(line) ||
+      STATE_COMMANDS.some((name) => line.startsWith(`::${name} `) || line.startsWith(`::${name}::`)),
   );
 }

@@ -4,7 +4,15 @@
  * appear in raw stdout (except in the `::add-mask::` line that registers it), stderr, job summaries, output files
  * or any file the run wrote (records, reports). We scan raw output: masking is the runner's job, not ours.
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -56,7 +64,15 @@ beforeAll(async () => {
   fixture = await startFixture();
   env = { ...fixture.env, AWS_SECRET_ACCESS_KEY: AWS_SECRET };
   const slackBase = fixture.env.SANDBOX_SLACK_API_URL.replace(/\/api$/, '');
-  secrets = [AWS_SECRET, BOT_TOKEN, WEBHOOK_SECRET, SMTP_WRONG_PASSWORD, SMOKE_TOKEN, SECRETPATH, SANDBOX_SMTP_PASSWORD];
+  secrets = [
+    AWS_SECRET,
+    BOT_TOKEN,
+    WEBHOOK_SECRET,
+    SMTP_WRONG_PASSWORD,
+    SMOKE_TOKEN,
+    SECRETPATH,
+    SANDBOX_SMTP_PASSWORD,
+  ];
   env.SLACK_WEBHOOK = `${slackBase}/webhook/T0RELY/B0RELY/${SECRETPATH}`;
   await createReleasedFunction(fixture, 'orders-api');
 });
@@ -169,16 +185,15 @@ describe('no secret value reaches a log, summary, output or file', () => {
       { 'function-name': 'orders-api', record: deploy.outputs.record, reason: 'reliability suite' },
       { env },
     );
-    expect({ code: rollback.code, outcome: rollback.outputs.outcome }).toEqual({ code: 0, outcome: 'rolled-back' });
+    expect({ code: rollback.code, outcome: rollback.outputs.outcome }).toEqual({
+      code: 0,
+      outcome: 'rolled-back',
+    });
     expect(aliasOf(fixture, 'orders-api')).toEqual({ version: '1', weights: {} });
     check('rollback-on-failure', 'rollback from the record', rollback);
   });
 
-  // BUG (rollback-on-failure, action.yml line 47): the plain scalar "... `codedeploy-application`. Default: the
-  // record's." contains ": ", which YAML rejects ("Nested mappings are not allowed in compact mappings"), so no
-  // runner can load the action and this workflow stops at the rollback job. With that line quoted the scan
-  // passes (checked against a copy); remove `.failing` once action.yml is fixed.
-  it.failing('the reference workflow end to end (deploy fails, rollback job, notify jobs)', async () => {
+  it('the reference workflow end to end (deploy fails, rollback job, notify jobs)', async () => {
     // The runner masks what it knows; to see the raw output the actions are started through a wrapper that
     // copies their stdout, stderr, summary, output file and records into a log before the runner sees them.
     const raw = join(dir, 'raw.log');
