@@ -7,7 +7,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateFunctionCommand, GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
+import {
+  startSandbox,
+  type ReceivedMail,
+  type Sandbox,
+  type SlackMessage,
+  type SlackState,
+} from '@lambda-release-kit/sandbox';
 import { buildOrdersApi } from '../orders-api/build.mjs';
 import { printScenarioHeader, printSummary, printTimelineLine, type ScenarioOutcome } from './print.js';
 import { startTraffic, type Traffic } from './traffic.js';
@@ -173,21 +179,18 @@ function describeWindow(window: {
   return `${window.requests} requests in 2s: ${split}; ${window.errors} errors`;
 }
 
-async function sinkState(sandbox: Sandbox): Promise<{
-  slack: Array<{ text?: string; channel?: string; threadTs?: string }>;
-  email: Array<{ subject?: string; to?: unknown }>;
-}> {
-  const state = (await (await fetch(`${sandbox.endpoint}/_sandbox/state`)).json()) as {
-    services: {
-      slack?: { messages: Array<Record<string, unknown>> };
-      smtp?: { messages?: Array<Record<string, unknown>> } | Array<Record<string, unknown>>;
-    };
+interface SinkState {
+  slack: SlackMessage[];
+  email: ReceivedMail[];
+}
+
+/** What the sandbox's Slack and SMTP sinks have received so far (from its inspection endpoint). */
+async function sinkState(sandbox: Sandbox): Promise<SinkState> {
+  const response = await fetch(`${sandbox.endpoint}/_sandbox/state`);
+  const state = (await response.json()) as {
+    services: { slack: SlackState; smtp: { received: ReceivedMail[] } };
   };
-  const smtp = state.services.smtp;
-  return {
-    slack: (state.services.slack?.messages ?? []) as Array<{ text?: string }>,
-    email: (Array.isArray(smtp) ? smtp : (smtp?.messages ?? [])) as Array<{ subject?: string }>,
-  };
+  return { slack: state.services.slack.messages, email: state.services.smtp.received };
 }
 
 async function sinkCounts(sandbox: Sandbox): Promise<{ slack: number; email: number }> {
@@ -205,7 +208,11 @@ async function printNotifications(sandbox: Sandbox, before: { slack: number; ema
     });
   }
   for (const mail of state.email.slice(before.email)) {
-    printTimelineLine({ job: 'email', kind: 'notification', text: `${mail.subject ?? ''}` });
+    printTimelineLine({
+      job: 'email',
+      kind: 'notification',
+      text: `to ${mail.to.join(', ')}: ${mail.subject ?? ''}`,
+    });
   }
 }
 
