@@ -5,7 +5,6 @@ import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  AwsClients,
   cancellationSignal,
   consoleLogger,
   errorMessage,
@@ -14,6 +13,7 @@ import {
 } from '@lambda-release-kit/core';
 import { ACTION_NAME, Input } from './constants.js';
 import { readOptions } from './options.js';
+import { RollbackClients } from './clients.js';
 import { performRollback } from './perform.js';
 import { loadRecord } from './record-source.js';
 import { rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
@@ -89,12 +89,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const options = readOptions(inputs);
     const verify = options.verify ? await parseVerify(options.verify) : undefined;
     const source = await loadRecord(options, options);
-    const clients = new AwsClients({ action: `${ACTION_NAME}-cli`, region: options.region, env });
+    const clients = new RollbackClients({ action: `${ACTION_NAME}-cli`, region: options.region, env });
     const { signal, dispose } = cancellationSignal(options.timeoutMs);
     cancellation.dispose = dispose;
     const result = await performRollback(options, source, {
       lambda: clients.lambda,
-      codedeploy: () => clients.codedeploy,
+      codedeploy: () => clients.codedeploy(),
       logger: consoleLogger,
       signal,
       by: env.USER || userInfo().username,

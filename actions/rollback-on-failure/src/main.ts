@@ -1,7 +1,6 @@
 import * as core from '@actions/core';
 import {
   actionsLogger,
-  AwsClients,
   cancellationSignal,
   Inputs,
   releaseContext,
@@ -12,6 +11,7 @@ import {
 } from '@lambda-release-kit/core';
 import { ACTION_NAME } from './constants.js';
 import { readOptions } from './options.js';
+import { RollbackClients } from './clients.js';
 import { performRollback } from './perform.js';
 import { loadRecord } from './record-source.js';
 import { rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
@@ -24,13 +24,13 @@ export async function run(): Promise<void> {
     const options = readOptions(inputs);
     const verify = options.verify ? await parseVerify(options.verify) : undefined;
     const source = await loadRecord(options, options);
-    const clients = new AwsClients({ action: ACTION_NAME, region: options.region });
+    const clients = new RollbackClients({ action: ACTION_NAME, region: options.region });
 
     const cancellation = cancellationSignal(options.timeoutMs);
     try {
       const result = await performRollback(options, source, {
         lambda: clients.lambda,
-        codedeploy: () => clients.codedeploy,
+        codedeploy: () => clients.codedeploy(),
         logger: actionsLogger,
         signal: cancellation.signal,
         by: process.env.GITHUB_ACTOR || 'github-actions',

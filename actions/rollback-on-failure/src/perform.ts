@@ -22,7 +22,7 @@ export async function performRollback(
   source: RecordSource,
   context: {
     lambda: LambdaClient;
-    codedeploy: () => CodeDeployClient;
+    codedeploy: () => Promise<CodeDeployClient>;
     logger: Logger;
     signal?: AbortSignal;
     by: string;

@@ -46,8 +46,8 @@ export interface RollbackRequest {
 
 export interface RollbackDeps {
   lambda: LambdaClient;
-  /** Called only when a CodeDeploy deployment may be involved. */
-  codedeploy: () => CodeDeployClient;
+  /** Called only when a CodeDeploy deployment may be involved (so the client can be loaded lazily). */
+  codedeploy: () => Promise<CodeDeployClient>;
   logger: Logger;
   signal?: AbortSignal;
   now?: () => Date;
@@ -284,7 +284,7 @@ async function codeDeployPath(
   }
   const { appSpecTargetVersion, findActiveDeployment, getDeployment, isActive, stopWithRollback } =
     await import('./codedeploy-stop.js');
-  const client = deps.codedeploy();
+  const client = await deps.codedeploy();
   const deploymentId = knownId ?? (await findActiveDeployment(client, group!));
   if (!deploymentId) {
     deps.logger.info(

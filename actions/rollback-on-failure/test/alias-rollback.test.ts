@@ -250,7 +250,7 @@ describe('dry run and concurrency', () => {
     try {
       const result = await rollback(request('conflict-newer'), {
         lambda: racing,
-        codedeploy: () => bed.clients.codedeploy,
+        codedeploy: async () => bed.clients.codedeploy,
         logger: new MemoryLogger(),
       });
       expect(result).toMatchObject({ outcome: 'superseded', rolledBack: false });

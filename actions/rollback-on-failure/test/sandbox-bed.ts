@@ -147,7 +147,7 @@ export async function runRollback(
   const logger = new MemoryLogger();
   const result = await rollback(req, {
     lambda: bed.lambda,
-    codedeploy: () => bed.clients.codedeploy,
+    codedeploy: async () => bed.clients.codedeploy,
     logger,
   });
   return { ...result, logger };
