@@ -3,7 +3,8 @@ import { formatDuration, parseDuration as parseDurationText } from '@lambda-rele
 
 /** Milliseconds from "250ms", "5s", "1m30s", "2h", or a number of seconds (YAML may give a number); else undefined. */
 export function parseDuration(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
+  if (typeof value === 'number')
+    return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;
   return typeof value === 'string' ? parseDurationText(value) : undefined;
 }
 
