@@ -29,6 +29,7 @@ export async function runAwsCli(
     ],
     { env: { ...runnerEnv(sandboxEnv), HOME: home, AWS_PAGER: '' }, timeoutMs: 60_000 },
   );
-  if (finished.code !== 0) throw new Error(`aws ${args.join(' ')} failed (${finished.code}): ${finished.stderr}`);
+  if (finished.code !== 0)
+    throw new Error(`aws ${args.join(' ')} failed (${finished.code}): ${finished.stderr}`);
   return finished;
 }

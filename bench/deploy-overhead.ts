@@ -18,7 +18,8 @@ import { formatNumber, type BenchResult } from './report.js';
 import { medianRatio, summarize } from './stats.js';
 
 const NAME = 'deploy-overhead';
-const TITLE = 'Deploy overhead: skip-canary deploy vs `aws lambda update-function-code --publish` + `update-alias`';
+const TITLE =
+  'Deploy overhead: skip-canary deploy vs `aws lambda update-function-code --publish` + `update-alias`';
 const RUNS = 7;
 const UPDATE_DELAY_MS = 1000;
 const CANARY_STEPS = '10%:1s,30%:1s,60%:1s';
@@ -68,8 +69,14 @@ export const deployOverhead: Benchmark = {
         const published = log.find((e) => e.operation === 'PublishVersion')?.at;
         const publishLagMs = updated && published ? published - updated - UPDATE_DELAY_MS : NaN;
         const alias = await readAlias(world.lambda, FUNCTION_NAME, ALIAS);
-        if (run.code !== 0 || run.outputs['status'] !== 'promoted' || alias?.version !== run.outputs['new-version'])
-          throw new Error(`deploy-canary did not promote ${zip.tag} (exit ${run.code}): ${run.stdout}\n${run.stderr}`);
+        if (
+          run.code !== 0 ||
+          run.outputs['status'] !== 'promoted' ||
+          alias?.version !== run.outputs['new-version']
+        )
+          throw new Error(
+            `deploy-canary did not promote ${zip.tag} (exit ${run.code}): ${run.stdout}\n${run.stderr}`,
+          );
         return { ms: run.ms, calls, publishLagMs };
       };
 
@@ -137,17 +144,29 @@ export const deployOverhead: Benchmark = {
           `${RUNS} interleaved rounds. Then one alias-weights canary with \`traffic-steps: ${CANARY_STEPS}\`, \`health-check-interval: ${CANARY_INTERVAL}\`, \`min-invocations: 2\`, while ${TRAFFIC_RPS} requests/s go to the alias's function URL, counting the AWS requests the sandbox answered (function-URL traffic is not an AWS API call and not counted).`,
         ],
         rows: [
-          { measure: `deploy-canary skip-canary, spawn to exit minus ${UPDATE_DELAY_MS} ms update delay`, unit: 'ms', summary: s },
+          {
+            measure: `deploy-canary skip-canary, spawn to exit minus ${UPDATE_DELAY_MS} ms update delay`,
+            unit: 'ms',
+            summary: s,
+          },
           { measure: 'aws update-function-code --publish + aws update-alias', unit: 'ms', summary: baseline },
           {
             measure: 'of which: update finished → PublishVersion sent (polling lag, from the request log)',
             unit: 'ms',
             summary: summarize(publishLag),
           },
-          { measure: 'AWS calls per skip-canary deploy', unit: '', value: `${skipCalls.length}: ${countCalls(skipCalls)}` },
+          {
+            measure: 'AWS calls per skip-canary deploy',
+            unit: '',
+            value: `${skipCalls.length}: ${countCalls(skipCalls)}`,
+          },
           { measure: 'AWS calls by the CLI pair', unit: '', value: '2: UpdateFunctionCode, UpdateAlias' },
           { measure: `3-step canary (${CANARY_STEPS}), spawn to exit`, unit: 'ms', value: canary.ms },
-          { measure: '3-step canary, AWS calls per deploy', unit: '', value: `${canary.calls.length}: ${countCalls(canary.calls)}` },
+          {
+            measure: '3-step canary, AWS calls per deploy',
+            unit: '',
+            value: `${canary.calls.length}: ${countCalls(canary.calls)}`,
+          },
         ],
         verdicts: [
           {

@@ -120,7 +120,11 @@ export const detection: Benchmark = {
         rows: [
           { measure: 'configured health-check interval', unit: 'ms', value: INTERVAL_MS },
           { measure: 'first failed invocation → alias restored', unit: 'ms', summary: s },
-          { measure: 'traffic shifted → first failed invocation', unit: 'ms', summary: summarize(firstFailureAfterShift) },
+          {
+            measure: 'traffic shifted → first failed invocation',
+            unit: 'ms',
+            summary: summarize(firstFailureAfterShift),
+          },
           { measure: 'deploy-canary spawn to exit (failing deploy)', unit: 'ms', summary: summarize(wallMs) },
           {
             measure: 'user requests sent during the benchmark / answered 5xx',

@@ -37,7 +37,10 @@ export async function startWorld(options: StartOptions = {}): Promise<World> {
   const lambda = new LambdaClient({
     endpoint: sandbox.endpoint,
     region: sandbox.env.AWS_REGION,
-    credentials: { accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID, secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY },
+    credentials: {
+      accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY,
+    },
   });
   await lambda.send(
     new CreateFunctionCommand({

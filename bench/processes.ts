@@ -43,7 +43,9 @@ export function timeProcess(command: string, args: string[], options: TimedOptio
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')} did not exit within ${options.timeoutMs} ms\n${stderr}`));
+      reject(
+        new Error(`${command} ${args.join(' ')} did not exit within ${options.timeoutMs} ms\n${stderr}`),
+      );
     }, options.timeoutMs);
     child.once('error', (error) => {
       clearTimeout(timer);
@@ -97,6 +99,8 @@ export interface ActionOptions {
   onSpawn?: TimedOptions['onSpawn'];
   /** Wrap the Node command, e.g. ['/usr/bin/time', '-v']. */
   wrapper?: string[];
+  /** Run this file instead of dist/<action>/index.js (a reference bundle), the same way. */
+  script?: string;
 }
 
 /** Runs dist/<action>/index.js as the runner does and returns its timing, exit code and outputs. */
@@ -117,7 +121,8 @@ export async function runBundledAction(action: string, options: ActionOptions): 
       GITHUB_STEP_SUMMARY: summaryFile,
       RUNNER_TEMP: dir,
     });
-    const command = [...(options.wrapper ?? []), NODE24, ...(options.nodeArgs ?? []), bundlePath(action)];
+    const script = options.script ?? bundlePath(action);
+    const command = [...(options.wrapper ?? []), NODE24, ...(options.nodeArgs ?? []), script];
     const finished = await timeProcess(command[0], command.slice(1), {
       env,
       timeoutMs: options.timeoutMs,

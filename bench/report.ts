@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release, type } from 'node:os';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import type { Summary } from './stats.js';
 import { NODE24, REPO_ROOT } from './processes.js';
 
@@ -72,7 +73,12 @@ export function renderSection(result: BenchResult, index: number): string {
   }
   lines.push('**Method.**', '', ...result.method.map((m) => `- ${m}`), '');
   if (result.rows.length > 0) {
-    lines.push('| Measure | n | min | median | max |', '|---|--:|--:|--:|--:|', ...result.rows.map(renderRow), '');
+    lines.push(
+      '| Measure | n | min | median | max |',
+      '|---|--:|--:|--:|--:|',
+      ...result.rows.map(renderRow),
+      '',
+    );
   }
   if (result.verdicts.length > 0) {
     lines.push('| Figure | Value | Target | Met? |', '|---|--:|---|---|');
@@ -124,14 +130,20 @@ function machine(awsCommand: string): string[] {
 /**
  * Writes BENCHMARKS.md with `fresh` results, keeping stored sections for benchmarks not in `fresh`, in `order`.
  */
-export function writeReport(order: string[], fresh: BenchResult[], awsCommand: string): void {
+export async function writeReport(order: string[], fresh: BenchResult[], awsCommand: string): Promise<void> {
   const stored = readStoredSections();
   const sections = order.map((name, i) => {
     const result = fresh.find((r) => r.name === name);
-    if (result) return { name, text: renderSection(result, i + 1), verdicts: result.verdicts, skipped: result.skipped };
+    if (result)
+      return { name, text: renderSection(result, i + 1), verdicts: result.verdicts, skipped: result.skipped };
     const kept = stored.get(name);
     if (kept) return { name, ...kept, text: kept.text.replace(/^(<!--.*-->\n## )\d+\./, `$1${i + 1}.`) };
-    return { name, text: `<!-- bench:${name} {"verdicts":[],"skipped":"not run yet"} -->\n## ${i + 1}. ${name}\n\nNot run yet: \`npm run bench -- ${name}\`.\n<!-- /bench:${name} -->`, verdicts: [], skipped: 'not run yet' };
+    return {
+      name,
+      text: `<!-- bench:${name} {"verdicts":[],"skipped":"not run yet"} -->\n## ${i + 1}. ${name}\n\nNot run yet: \`npm run bench -- ${name}\`.\n<!-- /bench:${name} -->`,
+      verdicts: [],
+      skipped: 'not run yet',
+    };
   });
 
   const summary = ['| Benchmark | Figure | Value | Target | Met? |', '|---|---|--:|---|---|'];
@@ -164,5 +176,7 @@ export function writeReport(order: string[], fresh: BenchResult[], awsCommand: s
     '',
     ...sections.map((s) => `${s.text}\n`),
   ].join('\n');
-  writeFileSync(REPORT_FILE, text);
+  // Formatted as the repository's prettier check expects, so `npm run lint` passes on the generated file.
+  const options = (await resolveConfig(REPORT_FILE)) ?? {};
+  writeFileSync(REPORT_FILE, await format(text, { ...options, filepath: REPORT_FILE }));
 }

@@ -109,12 +109,28 @@ export const rollback: Benchmark = {
         ],
         rows: [
           { measure: 'rollback-on-failure with record, spawn to exit', unit: 'ms', summary: ours },
-          { measure: 'rollback-on-failure without record, spawn to exit', unit: 'ms', summary: summarize(aliasOnly) },
+          {
+            measure: 'rollback-on-failure without record, spawn to exit',
+            unit: 'ms',
+            summary: summarize(aliasOnly),
+          },
           { measure: 'aws lambda update-alias, spawn to exit', unit: 'ms', summary: baseline },
-          { measure: 'its own `duration-ms` output (first AWS call to verified change)', unit: 'ms', summary: own },
+          {
+            measure: 'its own `duration-ms` output (first AWS call to verified change)',
+            unit: 'ms',
+            summary: own,
+          },
           { measure: 'bare Node 24 `node -e 0`, spawn to exit', unit: 'ms', summary: node },
-          { measure: 'AWS calls per rollback (with record)', unit: '', value: `${recordCalls.length}: ${recordCalls.join(', ')}` },
-          { measure: 'AWS calls per rollback (without record)', unit: '', value: `${aliasOnlyCalls.length}: ${aliasOnlyCalls.join(', ')}` },
+          {
+            measure: 'AWS calls per rollback (with record)',
+            unit: '',
+            value: `${recordCalls.length}: ${recordCalls.join(', ')}`,
+          },
+          {
+            measure: 'AWS calls per rollback (without record)',
+            unit: '',
+            value: `${aliasOnlyCalls.length}: ${aliasOnlyCalls.join(', ')}`,
+          },
           { measure: 'AWS calls by the CLI', unit: '', value: '1: UpdateAlias' },
         ],
         verdicts: [

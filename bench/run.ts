@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const names = process.argv.slice(2).filter((a) => a !== '--');
   const known = BENCHMARKS.map((b) => b.name);
   const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; benchmarks: ${known.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown benchmark ${unknown.join(', ')}; benchmarks: ${known.join(', ')}`);
   const selected = names.length > 0 ? BENCHMARKS.filter((b) => names.includes(b.name)) : BENCHMARKS;
 
   const context: BenchContext = {
@@ -33,12 +34,15 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const result = await benchmark.run(context);
     results.push(result);
-    const verdicts = result.verdicts.map((v) => `${v.figure} ${v.value} (target ${v.target}${v.met === undefined ? '' : v.met ? ': met' : ': MISSED'})`);
+    const verdicts = result.verdicts.map(
+      (v) =>
+        `${v.figure} ${v.value} (target ${v.target}${v.met === undefined ? '' : v.met ? ': met' : ': MISSED'})`,
+    );
     console.log(
       `${benchmark.name}: ${result.skipped ? `skipped, ${result.skipped}` : verdicts.join('; ') || 'done'} [${((performance.now() - t0) / 1000).toFixed(1)} s]`,
     );
   }
-  writeReport(known, results, context.awsCli);
+  await writeReport(known, results, context.awsCli);
   console.log(`wrote ${REPORT_FILE} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -2,14 +2,15 @@
  * 4. Smoke-test throughput: 50 HTTP checks against a local server that answers in 20 ms, the bundled smoke-test
  * against the shell script people write instead (curl in a loop, one request after the other).
  */
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext, Benchmark } from './context.js';
 import { notBuilt } from './context.js';
-import { bundleExists, runBundledAction, runnerEnv, timeProcess } from './processes.js';
+import { summarizeProfile } from './bundle-analysis.js';
+import { bundleExists, DIST_DIR, runBundledAction, runnerEnv, timeProcess } from './processes.js';
 import { formatNumber, type BenchResult } from './report.js';
 import { medianRatio, summarize } from './stats.js';
 
@@ -51,7 +52,8 @@ export const smoke: Benchmark = {
     try {
       const checks = Array.from(
         { length: CHECKS },
-        (_, i) => `- name: item ${i + 1}\n  request:\n    url: ${server.url}/items/${i + 1}\n  expect:\n    status: 200\n`,
+        (_, i) =>
+          `- name: item ${i + 1}\n  request:\n    url: ${server.url}/items/${i + 1}\n  expect:\n    status: 200\n`,
       ).join('');
       const script = join(dir, 'smoke.sh');
       writeFileSync(
@@ -65,11 +67,18 @@ export const smoke: Benchmark = {
           '',
         ].join('\n'),
       );
-      const action = async (inputs: Record<string, string>) => {
+      const action = async (inputs: Record<string, string>, nodeArgs?: string[]) => {
         const before = server.served();
-        const run = await runBundledAction('smoke-test', { inputs: { checks, ...inputs }, env: {}, timeoutMs: 60_000 });
+        const run = await runBundledAction('smoke-test', {
+          inputs: { checks, ...inputs },
+          env: {},
+          timeoutMs: 60_000,
+          nodeArgs,
+        });
         if (run.code !== 0 || run.outputs['passed'] !== String(CHECKS) || server.served() - before !== CHECKS)
-          throw new Error(`smoke-test did not pass ${CHECKS} checks (exit ${run.code}): ${run.stdout}\n${run.stderr}`);
+          throw new Error(
+            `smoke-test did not pass ${CHECKS} checks (exit ${run.code}): ${run.stdout}\n${run.stderr}`,
+          );
         return run;
       };
 
@@ -91,6 +100,16 @@ export const smoke: Benchmark = {
           `smoke run ${i + 1}/${RUNS}: smoke-test ${a.ms.toFixed(0)} ms, with concurrency ${CHECKS} ${wide[i].toFixed(0)} ms, curl script ${c.ms.toFixed(0)} ms`,
         );
       }
+      const profileDir = join(dir, 'profile');
+      const profiled = await action({}, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+      const profileFile = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      if (!profileFile) throw new Error('no CPU profile written for smoke-test');
+      const profile = summarizeProfile(join(profileDir, profileFile), join(DIST_DIR, 'smoke-test'));
+      const top = profile.shares
+        .slice(0, 9)
+        .map((p) => `${p.group} ${formatNumber(p.ms, 'ms')}`)
+        .join('; ');
+
       const s = summarize(ours);
       const baseline = summarize(curl);
       const ratio = medianRatio(s, baseline);
@@ -108,7 +127,11 @@ export const smoke: Benchmark = {
         ],
         rows: [
           { measure: `smoke-test, ${CHECKS} checks, concurrency 10 (default)`, unit: 'ms', summary: s },
-          { measure: `smoke-test, ${CHECKS} checks, concurrency ${CHECKS}`, unit: 'ms', summary: wideSummary },
+          {
+            measure: `smoke-test, ${CHECKS} checks, concurrency ${CHECKS}`,
+            unit: 'ms',
+            summary: wideSummary,
+          },
           { measure: 'its own `duration-ms` output (concurrency 10)', unit: 'ms', summary: own },
           { measure: `sequential curl script, ${CHECKS} requests`, unit: 'ms', summary: baseline },
         ],
@@ -128,6 +151,7 @@ export const smoke: Benchmark = {
         ],
         notes: [
           `The checks themselves take ${formatNumber(own.median, 'ms')} (the action's \`duration-ms\`; the floor at concurrency 10 is ${CHECKS}/10 × ${ANSWER_MS} ms = ${floor} ms); the other ${formatNumber(s.median - own.median, 'ms')} of the run is process start-up, loading the bundle, parsing the checks and writing the report, outputs and summary (see the start-up section).`,
+          `CPU profile of one run at concurrency 10 (${formatNumber(profiled.ms, 'ms')} under the profiler, ${formatNumber(profile.totalMs, 'ms')} profiled), self time by source package: ${top}. \`yaml\` is parsing the 50 checks from the input; \`(idle)\` is waiting for the server's 20 ms answers; Node's fetch (\`deps/undici\`) is loaded and compiled on the first request.`,
           `curl costs ${formatNumber(baseline.median / CHECKS, 'ms')} per request (${ANSWER_MS} ms answer + a process start each time), so the ratio depends on the fixed start-up cost of the action: the target ≤ ${TARGET_RATIO} needs the whole run within ${formatNumber(baseline.median * TARGET_RATIO, 'ms')}.`,
         ],
       };

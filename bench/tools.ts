@@ -11,9 +11,21 @@ interface DebianTool {
   versionArgs: string[];
 }
 
-export const AWS_CLI: DebianTool = { command: '/usr/bin/aws', debianPackage: 'awscli', versionArgs: ['--version'] };
-export const CURL: DebianTool = { command: '/usr/bin/curl', debianPackage: 'curl', versionArgs: ['--version'] };
-export const GNU_TIME: DebianTool = { command: '/usr/bin/time', debianPackage: 'time', versionArgs: ['--version'] };
+export const AWS_CLI: DebianTool = {
+  command: '/usr/bin/aws',
+  debianPackage: 'awscli',
+  versionArgs: ['--version'],
+};
+export const CURL: DebianTool = {
+  command: '/usr/bin/curl',
+  debianPackage: 'curl',
+  versionArgs: ['--version'],
+};
+export const GNU_TIME: DebianTool = {
+  command: '/usr/bin/time',
+  debianPackage: 'time',
+  versionArgs: ['--version'],
+};
 
 function works(tool: DebianTool): boolean {
   if (!existsSync(tool.command)) return false;
@@ -30,7 +42,9 @@ export function ensureTool(tool: DebianTool): string {
   if (works(tool)) return tool.command;
   const install = `apt-get update && apt-get install -y ${tool.debianPackage}`;
   if (process.getuid?.() !== 0) {
-    throw new Error(`${tool.command} is missing: install it with \`sudo ${install}\` and run the bench again`);
+    throw new Error(
+      `${tool.command} is missing: install it with \`sudo ${install}\` and run the bench again`,
+    );
   }
   console.log(`${tool.command} is missing: running ${install}`);
   execFileSync('sh', ['-c', install], {
@@ -38,6 +52,7 @@ export function ensureTool(tool: DebianTool): string {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     timeout: 600_000,
   });
-  if (!works(tool)) throw new Error(`${tool.command} still does not run after installing ${tool.debianPackage}`);
+  if (!works(tool))
+    throw new Error(`${tool.command} still does not run after installing ${tool.debianPackage}`);
   return tool.command;
 }

@@ -14,7 +14,10 @@ export interface Traffic {
   stop(): Promise<void>;
 }
 
-export function startTraffic(url: string, options: { ratePerSecond: number; maxRequests: number; deadlineMs: number }): Traffic {
+export function startTraffic(
+  url: string,
+  options: { ratePerSecond: number; maxRequests: number; deadlineMs: number },
+): Traffic {
   const answers: Answer[] = [];
   const inFlight = new Set<Promise<void>>();
   const started = Date.now();

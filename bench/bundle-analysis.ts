@@ -1,6 +1,7 @@
 /**
- * Reads a V8 .cpuprofile (node --cpu-prof) of a bundled action and says where the time went, by source package:
- * each sampled frame inside the bundle is mapped back through the bundle's source map to the file it came from.
+ * Where a bundle's bytes and start-up time come from, by source package: a V8 .cpuprofile (node --cpu-prof)
+ * whose sampled frames inside the bundle are mapped back through the bundle's source map, and the bundle's own
+ * bytes attributed the same way.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -74,19 +75,42 @@ export function packageOf(source: string): string {
   return 'bundle runtime';
 }
 
+interface DecodedMap {
+  lines: [number, number][][];
+  sources: string[];
+}
+
+function readMap(file: string): DecodedMap | undefined {
+  const mapFile = `${file}.map`;
+  if (!existsSync(mapFile)) return undefined;
+  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMap;
+  return { lines: decodeMappings(map.mappings), sources: map.sources };
+}
+
+/** Bytes of a bundle file by source package, largest first. */
+export function bundleComposition(file: string): { group: string; kb: number }[] {
+  const map = readMap(file);
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const totals = new Map<string, number>();
+  const add = (group: string, bytes: number) => totals.set(group, (totals.get(group) ?? 0) + bytes);
+  lines.forEach((text, i) => {
+    const segments = map?.lines[i] ?? [];
+    if (segments.length === 0 || !map) return add('bundle runtime', text.length + 1);
+    segments.forEach(([column, source], k) => {
+      const end = k + 1 < segments.length ? segments[k + 1][0] : text.length + 1;
+      add(packageOf(map.sources[source]), end - column);
+    });
+  });
+  return [...totals.entries()]
+    .map(([group, bytes]) => ({ group, kb: bytes / 1024 }))
+    .sort((a, b) => b.kb - a.kb);
+}
+
 class BundleMaps {
-  private maps = new Map<string, { lines: [number, number][][]; sources: string[] } | null>();
+  private maps = new Map<string, DecodedMap | null>();
 
   packageAt(url: string, line: number, column: number): string | undefined {
-    if (!this.maps.has(url)) {
-      const file = fileURLToPath(url);
-      const mapFile = `${file}.map`;
-      if (!existsSync(mapFile)) this.maps.set(url, null);
-      else {
-        const map = JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMap;
-        this.maps.set(url, { lines: decodeMappings(map.mappings), sources: map.sources });
-      }
-    }
+    if (!this.maps.has(url)) this.maps.set(url, readMap(fileURLToPath(url)) ?? null);
     const map = this.maps.get(url);
     if (!map) return undefined;
     const segments = map.lines[line] ?? [];
@@ -102,12 +126,14 @@ class BundleMaps {
 
 function groupOf(frame: CallFrame, maps: BundleMaps, bundleDir: string): string {
   if (!frame.url) {
-    if (frame.functionName === '(program)') return '(program): V8 parsing and compiling, outside any JS function';
+    if (frame.functionName === '(program)')
+      return '(program): V8 parsing and compiling, outside any JS function';
     if (frame.functionName === '(garbage collector)') return '(garbage collector)';
     if (frame.functionName === '(idle)') return '(idle): waiting for I/O';
     return `(native) ${frame.functionName}`;
   }
-  if (frame.url.startsWith('node:')) return `Node ${frame.url.replace(/^node:(internal\/)?/, '')} ${frame.functionName || '(anonymous)'}`;
+  if (frame.url.startsWith('node:'))
+    return `Node ${frame.url.replace(/^node:(internal\/)?/, '')} ${frame.functionName || '(anonymous)'}`;
   if (frame.url.startsWith(`file://${bundleDir}`))
     return maps.packageAt(frame.url, frame.lineNumber, frame.columnNumber) ?? 'bundle (unmapped)';
   return frame.url;
@@ -119,7 +145,10 @@ export interface ProfileShare {
 }
 
 /** Self time by group (package, V8 phase or Node internals), largest first, over the whole profile. */
-export function summarizeProfile(profileFile: string, bundleDir: string): { totalMs: number; shares: ProfileShare[] } {
+export function summarizeProfile(
+  profileFile: string,
+  bundleDir: string,
+): { totalMs: number; shares: ProfileShare[] } {
   const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as CpuProfile;
   const maps = new BundleMaps();
   const groupById = new Map(profile.nodes.map((n) => [n.id, groupOf(n.callFrame, maps, bundleDir)]));
