@@ -111,7 +111,7 @@ function causeNote(
     `The references built with the same ncc measure the parts: the SDK's Lambda client alone reaches its first request in ${formatNumber(sdk, 'ms')} (${x(sdk)}); ` +
     `adding \`@actions/core\` costs ${formatNumber(withCore - sdk, 'ms')} more (${x(withCore)}), because \`@actions/core\` 3 statically imports its OIDC client, hence \`@actions/http-client\` and \`undici\` (${kb('undici')} of each bundle), although no action calls \`getIDToken\`; ` +
     `our bundles need ${formatNumber(Math.min(...ours), 'ms')}–${formatNumber(Math.max(...ours), 'ms')} (${x(Math.min(...ours))}–${x(Math.max(...ours))}). ` +
-    'The rest is code a run does not use, loaded eagerly: `packages/core/src/aws.ts` imports all four SDK client packages at the top (it only *constructs* clients lazily), so CodeDeploy (${kb('@aws-sdk/client-codedeploy')}), CloudWatch (${kb('@aws-sdk/client-cloudwatch')}) and SNS (${kb('@aws-sdk/client-sns')}) are compiled and evaluated by every action even when a run calls Lambda only (rollback, smoke-test, skip-canary deploy) or SNS only (notify); ' +
+    `The rest is code a run does not use, loaded eagerly: \`packages/core/src/aws.ts\` imports all four SDK client packages at the top (it only *constructs* clients lazily), so CodeDeploy (${kb('@aws-sdk/client-codedeploy')}), CloudWatch (${kb('@aws-sdk/client-cloudwatch')}) and SNS (${kb('@aws-sdk/client-sns')}) are compiled and evaluated by every action even when a run calls Lambda only (rollback, smoke-test, skip-canary deploy) or SNS only (notify); ` +
     `\`packages/core/src/inputs.ts\` imports \`yaml\` (${kb('yaml')}) statically for document inputs that most runs do not have. ` +
     "Fixes for the owners, in order of effect: (1) core: load each SDK client package with `import()` on first use (async accessors), so ncc splits them into chunks as it already does for rollback-on-failure's `codedeploy-stop` and `verify`; (2) core: `import('yaml')` inside the document parser; (3) main.ts files: write the few runner file commands the actions use (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, `::add-mask::`, `::error::`) without `@actions/core`, or get an `@actions/core` build without the OIDC import. " +
     `Even then the floor is the Lambda-only reference at ${x(sdk)} bare Node on this machine: AWS SDK v3 itself (\`@smithy/core\` ${kb('@smithy/core')} + the Lambda client ${kb('@aws-sdk/client-lambda')} + \`@aws-sdk/core\` ${kb('@aws-sdk/core')}) is the limit, so 4× is reachable only with (1)–(3) all done.`
@@ -358,7 +358,15 @@ export const startup: Benchmark = {
             `index.js by source package (source map): ${composition}.`,
         );
       }
-      if (references.length === 2 && subjects.length > 0) notes.unshift(causeNote(unit, references, first, bundleComposition(join(DIST_DIR, subjects[0].action, 'index.js'))));
+      if (references.length === 2 && subjects.length > 0)
+        notes.unshift(
+          causeNote(
+            unit,
+            references,
+            first,
+            bundleComposition(join(DIST_DIR, subjects[0].action, 'index.js')),
+          ),
+        );
       if (missing.length > 0)
         notes.push(`Not built yet, not measured: ${missing.map((m) => `dist/${m}`).join(', ')}.`);
       return {
