@@ -71843,14 +71843,14 @@ async function writeSummary(title, facts, tables = []) {
 }
 /**
  * The one try/catch at the top of an action: any error becomes a single `::error::` line prefixed with the
- * action's name, and the process exits 1. No stack traces for the user; the cause goes to the debug log.
+ * action's name, and the process exits 1. No stack trace unless the run has debug logging on (RUNNER_DEBUG=1).
  */
 async function runAction(action, body) {
     try {
         await body();
     }
     catch (error) {
-        if (error instanceof Error && error.stack)
+        if (isDebug() && error instanceof Error && error.stack)
             core_debug(error.stack);
         setFailed(`${action}: ${errorMessage(error)}`);
     }

@@ -59603,14 +59603,14 @@ async function writeSummary(title, facts, tables = []) {
 }
 /**
  * The one try/catch at the top of an action: any error becomes a single `::error::` line prefixed with the
- * action's name, and the process exits 1. No stack traces for the user; the cause goes to the debug log.
+ * action's name, and the process exits 1. No stack trace unless the run has debug logging on (RUNNER_DEBUG=1).
  */
 async function runAction(action, body) {
     try {
         await body();
     }
     catch (error) {
-        if (error instanceof Error && error.stack)
+        if (lib_core/* isDebug */._o() && error instanceof Error && error.stack)
             lib_core/* debug */.Yz(error.stack);
         lib_core/* setFailed */.C1(`${action}: ${errorMessage(error)}`);
     }
@@ -68481,13 +68481,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");

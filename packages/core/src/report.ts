@@ -52,13 +52,13 @@ export async function writeSummary(
 
 /**
  * The one try/catch at the top of an action: any error becomes a single `::error::` line prefixed with the
- * action's name, and the process exits 1. No stack traces for the user; the cause goes to the debug log.
+ * action's name, and the process exits 1. No stack trace unless the run has debug logging on (RUNNER_DEBUG=1).
  */
 export async function runAction(action: string, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
-    if (error instanceof Error && error.stack) core.debug(error.stack);
+    if (core.isDebug() && error instanceof Error && error.stack) core.debug(error.stack);
     core.setFailed(`${action}: ${errorMessage(error)}`);
   }
 }
