@@ -71231,6 +71231,19 @@ function resolveRegion(input, env = process.env) {
     }
     return region;
 }
+/** Settings every client shares: region, adaptive retries, socket timeouts and a user agent naming the action. */
+function awsClientConfig(options) {
+    return {
+        region: resolveRegion(options.region, options.env),
+        retryMode: 'adaptive',
+        maxAttempts: options.maxAttempts ?? 5,
+        customUserAgent: [
+            [TOOLKIT_NAME, TOOLKIT_VERSION],
+            ['action', options.action],
+        ],
+        requestHandler: { requestTimeout: options.requestTimeoutMs ?? 15_000, connectionTimeout: 5_000 },
+    };
+}
 /**
  * The AWS clients an action uses, created on first use so a run pays only for the services it calls.
  * Credentials come from the SDK's default chain (environment, OIDC web identity, profiles); endpoints honour

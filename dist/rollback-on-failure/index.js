@@ -58097,8 +58097,8 @@ var dist_cjs = __nccwpck_require__(1696);
 
 
 /**
- * The AWS clients of a rollback, configured like core's AwsClients (adaptive retries, request timeouts, user
- * agent). Core's class imports every service client up front; a rollback is timed against
+ * The AWS clients of a rollback, with core's shared client settings. Core's AwsClients imports every service
+ * client up front; a rollback is timed against
  * `aws lambda update-alias`, so here CodeDeploy's client is loaded with import() the first time it is needed
  * and the plain alias path never parses it.
  */
@@ -58108,14 +58108,8 @@ class RollbackClients {
     config;
     codedeployClient;
     constructor(options) {
-        this.region = (0,src/* resolveRegion */.Zv)(options.region, options.env);
-        this.config = {
-            region: this.region,
-            retryMode: 'adaptive',
-            maxAttempts: 5,
-            customUserAgent: [[src/* TOOLKIT_NAME */.hM, src/* TOOLKIT_VERSION */.mT], [`action#${options.action}`]],
-            requestHandler: { requestTimeout: 15_000, connectionTimeout: 5_000 },
-        };
+        this.config = (0,src/* awsClientConfig */.rw)(options);
+        this.region = this.config.region;
         this.lambda = new dist_cjs/* LambdaClient */.Nox(this.config);
     }
     codedeploy() {
@@ -58938,10 +58932,9 @@ __nccwpck_require__.d(__webpack_exports__, {
   dz: () => (/* reexport */ InputError),
   G0: () => (/* reexport */ Inputs),
   W1: () => (/* reexport */ RecordError),
-  hM: () => (/* reexport */ TOOLKIT_NAME),
-  mT: () => (/* reexport */ TOOLKIT_VERSION),
   yo: () => (/* reexport */ UserError),
   MV: () => (/* reexport */ actionsLogger),
+  rw: () => (/* reexport */ awsClientConfig),
   ZH: () => (/* reexport */ awsErrorName),
   w6: () => (/* reexport */ cancellationSignal),
   eC: () => (/* reexport */ createRecord),
@@ -58954,7 +58947,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   Jd: () => (/* reexport */ readAlias),
   m7: () => (/* reexport */ readRecordFile),
   N_: () => (/* reexport */ releaseContext),
-  Zv: () => (/* reexport */ resolveRegion),
   Cs: () => (/* reexport */ runAction),
   Om: () => (/* reexport */ serializeRecord),
   n0: () => (/* reexport */ setOutputs),
@@ -58966,7 +58958,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Sy: () => (/* reexport */ writeSummary)
 });
 
-// UNUSED EXPORTS: AwsClients, CancelledError, MemoryLogger, RECORD_SCHEMA, WaitTimeoutError, backoffDelay, commitUrl, consoleLogger, inputError, maskSecrets, parseDuration, parsePercentage, pause, quoteValue, splitList, validateRecord
+// UNUSED EXPORTS: AwsClients, CancelledError, MemoryLogger, RECORD_SCHEMA, TOOLKIT_NAME, TOOLKIT_VERSION, WaitTimeoutError, backoffDelay, commitUrl, consoleLogger, inputError, maskSecrets, parseDuration, parsePercentage, pause, quoteValue, resolveRegion, splitList, validateRecord
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /** An input that failed validation: the message names the input, the value and what is accepted. */
@@ -59018,6 +59010,19 @@ function resolveRegion(input, env = process.env) {
         throw new UserError("no AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it)");
     }
     return region;
+}
+/** Settings every client shares: region, adaptive retries, socket timeouts and a user agent naming the action. */
+function awsClientConfig(options) {
+    return {
+        region: resolveRegion(options.region, options.env),
+        retryMode: 'adaptive',
+        maxAttempts: options.maxAttempts ?? 5,
+        customUserAgent: [
+            [TOOLKIT_NAME, TOOLKIT_VERSION],
+            ['action', options.action],
+        ],
+        requestHandler: { requestTimeout: options.requestTimeoutMs ?? 15_000, connectionTimeout: 5_000 },
+    };
 }
 /**
  * The AWS clients an action uses, created on first use so a run pays only for the services it calls.

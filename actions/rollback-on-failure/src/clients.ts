@@ -1,28 +1,22 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
-import { resolveRegion, TOOLKIT_NAME, TOOLKIT_VERSION } from '@lambda-release-kit/core';
+import { awsClientConfig } from '@lambda-release-kit/core';
 
 /**
- * The AWS clients of a rollback, configured like core's AwsClients (adaptive retries, request timeouts, user
- * agent). Core's class imports every service client up front; a rollback is timed against
+ * The AWS clients of a rollback, with core's shared client settings. Core's AwsClients imports every service
+ * client up front; a rollback is timed against
  * `aws lambda update-alias`, so here CodeDeploy's client is loaded with import() the first time it is needed
  * and the plain alias path never parses it.
  */
 export class RollbackClients {
   readonly region: string;
   readonly lambda: LambdaClient;
-  private readonly config: LambdaClientConfig;
+  private readonly config: LambdaClientConfig & { region: string };
   private codedeployClient?: Promise<CodeDeployClient>;
 
   constructor(options: { action: string; region?: string; env?: NodeJS.ProcessEnv }) {
-    this.region = resolveRegion(options.region, options.env);
-    this.config = {
-      region: this.region,
-      retryMode: 'adaptive',
-      maxAttempts: 5,
-      customUserAgent: [[TOOLKIT_NAME, TOOLKIT_VERSION], [`action#${options.action}`]],
-      requestHandler: { requestTimeout: 15_000, connectionTimeout: 5_000 },
-    };
+    this.config = awsClientConfig(options);
+    this.region = this.config.region;
     this.lambda = new LambdaClient(this.config);
   }
 

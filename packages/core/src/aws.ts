@@ -29,6 +29,20 @@ export function resolveRegion(input: string | undefined, env: NodeJS.ProcessEnv 
   return region;
 }
 
+/** Settings every client shares: region, adaptive retries, socket timeouts and a user agent naming the action. */
+export function awsClientConfig(options: AwsClientOptions): LambdaClientConfig & { region: string } {
+  return {
+    region: resolveRegion(options.region, options.env),
+    retryMode: 'adaptive',
+    maxAttempts: options.maxAttempts ?? 5,
+    customUserAgent: [
+      [TOOLKIT_NAME, TOOLKIT_VERSION],
+      ['action', options.action],
+    ],
+    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 15_000, connectionTimeout: 5_000 },
+  };
+}
+
 /**
  * The AWS clients an action uses, created on first use so a run pays only for the services it calls.
  * Credentials come from the SDK's default chain (environment, OIDC web identity, profiles); endpoints honour
