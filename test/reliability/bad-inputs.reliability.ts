@@ -462,7 +462,7 @@ describe('bad inputs fail cleanly before any change', () => {
 
   it.each(cases.map((c) => [`${c.action}: ${c.what}`, c] as const))('%s', async (_title, c) => {
     fixture.sandbox.clearRequestLog();
-    const inputs = {
+    const inputs: Record<string, string> = {
       ...base[c.action],
       ...(c.action === 'notify' ? { 'webhook-url': fixture.env.SANDBOX_WEBHOOK_URL } : {}),
       ...c.inputs,

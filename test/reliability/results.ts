@@ -22,6 +22,7 @@ export interface ResultEntry {
 export function startCategory(category: string): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   rmSync(join(RESULTS_DIR, `${category}.jsonl`), { force: true });
+  rmSync(join(RESULTS_DIR, `ops-${category}.ndjson`), { force: true });
 }
 
 export function recordResult(category: string, entry: ResultEntry): void {
@@ -42,4 +43,38 @@ export function readResults(): Record<string, ResultEntry[]> {
           .map((line) => JSON.parse(line) as ResultEntry),
       ]),
   );
+}
+
+/** AWS services whose calls need IAM permissions (the sandbox's notification sinks are not AWS). */
+const AWS_SERVICES = new Set(['lambda', 'codedeploy', 'cloudwatch', 'sns']);
+
+/** Notes which AWS operations an action called, from the sandbox's request log of its run. */
+export function recordOperations(
+  category: string,
+  action: string,
+  log: Array<{ service: string; operation: string }>,
+): void {
+  const seen = new Set(
+    log.filter((e) => AWS_SERVICES.has(e.service)).map((e) => `${e.service}:${e.operation}`),
+  );
+  if (seen.size === 0) return;
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  appendFileSync(
+    join(RESULTS_DIR, `ops-${category}.ndjson`),
+    `${JSON.stringify({ action, operations: [...seen] })}\n`,
+  );
+}
+
+/** Every operation each action was seen calling, across all test files of the last run. */
+export function observedOperations(): Record<string, string[]> {
+  if (!existsSync(RESULTS_DIR)) return {};
+  const lines = readdirSync(RESULTS_DIR)
+    .filter((name) => name.startsWith('ops-') && name.endsWith('.ndjson'))
+    .flatMap((name) => readFileSync(join(RESULTS_DIR, name), 'utf8').split('\n').filter(Boolean));
+  const byAction: Record<string, Set<string>> = {};
+  for (const line of lines) {
+    const { action, operations } = JSON.parse(line) as { action: string; operations: string[] };
+    operations.forEach((op) => (byAction[action] ??= new Set()).add(op));
+  }
+  return Object.fromEntries(Object.entries(byAction).map(([action, ops]) => [action, [...ops].sort()]));
 }

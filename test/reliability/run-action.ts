@@ -50,12 +50,16 @@ export interface StartedAction {
 }
 
 /** Starts the action; `result` settles when the process ends (however it ends). */
+/** Inputs, or a function of the run's own temp folder (for record and report paths that must not collide). */
+export type ActionInputs = Record<string, string> | ((dir: string) => Record<string, string>);
+
 export function startAction(
   action: ActionName,
-  inputs: Record<string, string>,
+  given: ActionInputs,
   options: RunOptions = {},
 ): StartedAction {
   const dir = mkdtempSync(join(tmpdir(), `reliability-${action}-`));
+  const inputs = typeof given === 'function' ? given(dir) : given;
   const outputPath = join(dir, 'github-output');
   const summaryPath = join(dir, 'step-summary');
   writeFileSync(outputPath, '');
@@ -129,7 +133,7 @@ export function startAction(
 
 export function runAction(
   action: ActionName,
-  inputs: Record<string, string>,
+  inputs: ActionInputs,
   options: RunOptions = {},
 ): Promise<ActionRun> {
   return startAction(action, inputs, options).result;

@@ -139,7 +139,11 @@ describe('no secret value reaches a log, summary, output or file', () => {
     ].join('\n');
     const run = await runAction(
       'smoke-test',
-      { checks, secrets: `${SMOKE_TOKEN}\n${SECRETPATH}`, 'report-file': 'smoke-report.xml' },
+      (out) => ({
+        checks,
+        secrets: `${SMOKE_TOKEN}\n${SECRETPATH}`,
+        'report-file': join(out, 'smoke-report.xml'),
+      }),
       { env },
     );
     expect(run.code).toBe(1);
@@ -150,31 +154,31 @@ describe('no secret value reaches a log, summary, output or file', () => {
   it('deploy-canary and rollback-on-failure with a recognisable AWS secret key', async () => {
     const deploy = await runAction(
       'deploy-canary',
-      {
+      (out) => ({
         'function-name': 'orders-api',
         'zip-file': writeReleaseZip(dir, 'v1.1.0'),
         'skip-canary': 'true',
         'skip-canary-reason': 'reliability suite',
         'release-tag': 'v1.1.0',
-        'record-file': 'record.json',
+        'record-file': join(out, 'record.json'),
         timeout: '30s',
-      },
+      }),
       { env },
     );
     expect({ code: deploy.code, status: deploy.outputs.status }).toEqual({ code: 0, status: 'promoted' });
     check('deploy-canary', 'skip-canary release', deploy);
     const failing = await runAction(
       'deploy-canary',
-      {
+      (out) => ({
         'function-name': 'orders-api',
         'zip-file': writeReleaseZip(dir, 'v1.2.0'),
         'traffic-steps': '10%:1s',
         'health-check-interval': '1s',
         'on-inconclusive': 'fail',
         'release-tag': 'v1.2.0',
-        'record-file': 'record.json',
+        'record-file': join(out, 'record.json'),
         timeout: '30s',
-      },
+      }),
       { env },
     );
     expect(failing.code).toBe(1);
