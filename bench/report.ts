@@ -8,7 +8,7 @@ import { cpus, totalmem, release, type } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import type { Summary } from './stats.js';
-import { NODE24, REPO_ROOT } from './processes.js';
+import { NODE24, REPO_ROOT, SOURCE_DIST_DIR } from './processes.js';
 
 export interface Row {
   measure: string;
@@ -117,12 +117,19 @@ function tryVersion(command: string, args: string[]): string {
   }
 }
 
+function bundleProvenance(): string {
+  const git = (args: string[]) => tryVersion('git', ['-C', REPO_ROOT, ...args]);
+  const dirty = git(['status', '--porcelain', '--', SOURCE_DIST_DIR]);
+  return `${SOURCE_DIST_DIR} at commit ${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ' (with uncommitted changes)' : ''}`;
+}
+
 function machine(awsCommand: string): string[] {
   const cpuList = cpus();
   return [
     `- CPU: ${cpuList.length} × ${cpuList[0]?.model ?? 'unknown'} (shared with other work; figures are medians of interleaved runs for that reason)`,
     `- Memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB; OS: ${type()} ${release()}`,
     `- Node (bench and sandbox): ${process.version}; Node running the bundles (as the runner, node24): ${tryVersion(NODE24, ['--version'])}`,
+    `- Bundles: ${bundleProvenance()}, copied once at the start of a run so every benchmark measures the same build`,
     `- AWS CLI baseline: ${tryVersion(awsCommand, ['--version'])} (${awsCommand}); curl: ${tryVersion('curl', ['--version']).split(' ').slice(0, 2).join(' ')}`,
   ];
 }

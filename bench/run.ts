@@ -9,6 +9,7 @@ import { REPORT_FILE, writeReport, type BenchResult } from './report.js';
 import { rollback } from './rollback.js';
 import { smoke } from './smoke.js';
 import { startup } from './startup.js';
+import { snapshotDist } from './processes.js';
 import { AWS_CLI, CURL, ensureTool, GNU_TIME } from './tools.js';
 
 const BENCHMARKS: Benchmark[] = [rollback, detection, deployOverhead, smoke, startup];
@@ -27,23 +28,49 @@ async function main(): Promise<void> {
     gnuTime: ensureTool(GNU_TIME),
     log: (line) => console.log(`  ${line}`),
   };
+  const removeSnapshot = snapshotDist();
   const results: BenchResult[] = [];
+  const failed: string[] = [];
   const started = performance.now();
-  for (const benchmark of selected) {
-    console.log(`${benchmark.name}:`);
-    const t0 = performance.now();
-    const result = await benchmark.run(context);
-    results.push(result);
-    const verdicts = result.verdicts.map(
-      (v) =>
-        `${v.figure} ${v.value} (target ${v.target}${v.met === undefined ? '' : v.met ? ': met' : ': MISSED'})`,
-    );
-    console.log(
-      `${benchmark.name}: ${result.skipped ? `skipped, ${result.skipped}` : verdicts.join('; ') || 'done'} [${((performance.now() - t0) / 1000).toFixed(1)} s]`,
-    );
+  try {
+    for (const benchmark of selected) {
+      console.log(`${benchmark.name}:`);
+      const t0 = performance.now();
+      const result = await benchmark.run(context).catch((error: unknown) => {
+        failed.push(benchmark.name);
+        console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        return failedResult(benchmark.name, error);
+      });
+      results.push(result);
+      // Written after every benchmark, so a later failure keeps what was measured.
+      await writeReport(known, results, context.awsCli);
+      const verdicts = result.verdicts.map(
+        (v) =>
+          `${v.figure} ${v.value} (target ${v.target}${v.met === undefined ? '' : v.met ? ': met' : ': MISSED'})`,
+      );
+      console.log(
+        `${benchmark.name}: ${result.skipped ? `skipped, ${result.skipped}` : verdicts.join('; ') || 'done'} [${((performance.now() - t0) / 1000).toFixed(1)} s]`,
+      );
+    }
+  } finally {
+    removeSnapshot();
   }
-  await writeReport(known, results, context.awsCli);
   console.log(`wrote ${REPORT_FILE} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (failed.length > 0)
+    throw new Error(`benchmarks that failed: ${failed.join(', ')} (see above and BENCHMARKS.md)`);
+}
+
+function failedResult(name: string, error: unknown): BenchResult {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return {
+    name,
+    title: name,
+    method: [],
+    rows: [],
+    verdicts: [],
+    notes: [],
+    skipped: `the run failed: ${message}`,
+  };
 }
 
 main().then(

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { BenchContext, Benchmark } from './context.js';
 import { notBuilt } from './context.js';
 import { summarizeProfile } from './bundle-analysis.js';
-import { bundleExists, DIST_DIR, runBundledAction, runnerEnv, timeProcess } from './processes.js';
+import { bundleExists, distDir, runBundledAction, runnerEnv, timeProcess } from './processes.js';
 import { formatNumber, type BenchResult } from './report.js';
 import { medianRatio, summarize } from './stats.js';
 
@@ -104,7 +104,7 @@ export const smoke: Benchmark = {
       const profiled = await action({}, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
       const profileFile = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
       if (!profileFile) throw new Error('no CPU profile written for smoke-test');
-      const profile = summarizeProfile(join(profileDir, profileFile), join(DIST_DIR, 'smoke-test'));
+      const profile = summarizeProfile(join(profileDir, profileFile), join(distDir(), 'smoke-test'));
       const top = profile.shares
         .slice(0, 9)
         .map((p) => `${p.group} ${formatNumber(p.ms, 'ms')}`)

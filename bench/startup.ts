@@ -14,7 +14,7 @@ import { bundleComposition, summarizeProfile } from './bundle-analysis.js';
 import { ALIAS, FUNCTION_NAME, startWorld, type World } from './fixture.js';
 import {
   bundleExists,
-  DIST_DIR,
+  distDir,
   NODE24,
   REPO_ROOT,
   runBundledAction,
@@ -170,7 +170,7 @@ async function timeToFirstRequest(
   const finished = await Promise.race([arrival.then((at) => ({ at })), run.then((r) => ({ run: r }))]);
   if (!('at' in finished))
     throw new Error(
-      `${subject.action} exited (${finished.run.code}) before any AWS request: ${finished.run.stdout}`,
+      `${subject.action} exited (${finished.run.code}) before any AWS request: ${finished.run.stdout}\n${finished.run.stderr}`,
     );
   await run;
   return finished.at - spawnedAt;
@@ -183,7 +183,7 @@ function peakRssMb(gnuTimeOutput: string): number {
 }
 
 function bundleFiles(action: string): { mainKb: number; chunksKb: number; eager: string[]; lazy: string[] } {
-  const dir = join(DIST_DIR, action);
+  const dir = join(distDir(), action);
   const js = readdirSync(dir).filter((f) => f.endsWith('.js'));
   const main = readFileSync(join(dir, 'index.js'), 'utf8');
   const chunks = js.filter((f) => f !== 'index.js').map((f) => readFileSync(join(dir, f), 'utf8'));
@@ -286,7 +286,7 @@ export const startup: Benchmark = {
             if (!file) throw new Error(`no CPU profile written for ${subject.action}`);
             profiles.set(
               subject.action,
-              summarizeProfile(join(profileDir, file), join(DIST_DIR, subject.action)),
+              summarizeProfile(join(profileDir, file), join(distDir(), subject.action)),
             );
           } else peaks.push(peakRssMb(run.stderr));
           services.set(subject.action, [...new Set(world.sandbox.requestLog().map((e) => e.service))]);
@@ -346,7 +346,7 @@ export const startup: Benchmark = {
           .map((s) => `${s.group} ${formatNumber(s.ms, 'ms')}`)
           .join('; ');
         const used = services.get(a) ?? [];
-        const composition = bundleComposition(join(DIST_DIR, a, 'index.js'))
+        const composition = bundleComposition(join(distDir(), a, 'index.js'))
           .slice(0, 10)
           .map((c) => `${c.group} ${formatNumber(c.kb, 'KB')}`)
           .join(', ');
@@ -364,7 +364,7 @@ export const startup: Benchmark = {
             unit,
             references,
             first,
-            bundleComposition(join(DIST_DIR, subjects[0].action, 'index.js')),
+            bundleComposition(join(distDir(), subjects[0].action, 'index.js')),
           ),
         );
       if (missing.length > 0)
