@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release, type } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import type { Summary } from './stats.js';
 import { NODE24, REPO_ROOT, SOURCE_DIST_DIR } from './processes.js';
@@ -120,7 +120,7 @@ function tryVersion(command: string, args: string[]): string {
 function bundleProvenance(): string {
   const git = (args: string[]) => tryVersion('git', ['-C', REPO_ROOT, ...args]);
   const dirty = git(['status', '--porcelain', '--', SOURCE_DIST_DIR]);
-  return `${SOURCE_DIST_DIR} at commit ${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ' (with uncommitted changes)' : ''}`;
+  return `${relative(REPO_ROOT, SOURCE_DIST_DIR) || '.'}/ at commit ${git(['rev-parse', '--short', 'HEAD'])}${dirty ? ' (with uncommitted changes)' : ''}`;
 }
 
 function machine(awsCommand: string): string[] {

@@ -41,6 +41,8 @@ interface Subject {
   inputs: (files: { zip: string }) => Record<string, string>;
   /** The alias state a complete run needs: a failed canary's leftovers, or one settled version. */
   alias: 'half-shifted' | 'settled';
+  /** Whether an input is YAML (the run needs the yaml package anyway). */
+  yamlInput?: boolean;
 }
 
 const SUBJECTS: Subject[] = [
@@ -64,6 +66,7 @@ const SUBJECTS: Subject[] = [
   {
     action: 'smoke-test',
     alias: 'settled',
+    yamlInput: true,
     inputs: () => ({
       checks: `- name: health\n  invoke:\n    function: ${FUNCTION_NAME}\n    qualifier: ${ALIAS}\n`,
     }),
@@ -89,33 +92,74 @@ function buildReference(name: string, outDir: string): string {
   return join(outDir, 'index.mjs');
 }
 
+/** What one bundle loads at start-up, and what a complete run of it used. */
+interface BundleLoad {
+  action: string;
+  /** SDK client classes defined in index.js, i.e. compiled and evaluated before the first request. */
+  eager: string[];
+  /** AWS services (request-log names) a complete run called. */
+  used: string[];
+  composition: { group: string; kb: number }[];
+  /** Whether the measured run had a YAML input (so it needs the yaml package anyway). */
+  yamlInput: boolean;
+}
+
+const CLIENT_PACKAGES: Record<string, { service: string; pkg: string }> = {
+  LambdaClient: { service: 'lambda', pkg: '@aws-sdk/client-lambda' },
+  CodeDeployClient: { service: 'codedeploy', pkg: '@aws-sdk/client-codedeploy' },
+  CloudWatchClient: { service: 'cloudwatch', pkg: '@aws-sdk/client-cloudwatch' },
+  SNSClient: { service: 'sns', pkg: '@aws-sdk/client-sns' },
+};
+
 /**
- * The diagnosis shared by every bundle, with this run's numbers: what the SDK alone costs, what @actions/core
- * adds, and what our bundles add on top, with the measured cause of each part and the fix it points to.
+ * The diagnosis, from this run's numbers: what the SDK alone costs, what @actions/core adds, and, per bundle,
+ * which code in index.js the run did not need, with the fix each points to.
  */
 function causeNote(
   unit: Summary,
-  references: { name: string; times: number[] }[],
+  references: { times: number[] }[],
   first: Map<string, number[]>,
-  composition: { group: string; kb: number }[],
+  loads: BundleLoad[],
 ): string {
-  const kb = (group: string) => formatNumber(composition.find((c) => c.group === group)?.kb ?? 0, 'KB');
   const median = (values: number[]) => summarize(values).median;
+  const x = (ms: number) => formatNumber(ms / unit.median, '×');
+  const kbOf = (load: BundleLoad, group: string) => load.composition.find((c) => c.group === group)?.kb ?? 0;
   const sdk = median(references[0].times);
   const withCore = median(references[1].times);
   const ours = [...first.values()].map(median);
-  const x = (ms: number) => formatNumber(ms / unit.median, '×');
-  return (
-    '**Why the 4× start-up target is missed, and the fix.** Start-up is V8 compiling each ~3 MB ESM bundle ' +
-    '(`compileSourceTextModule` is the largest item in every profile below) and then evaluating its module factories. ' +
-    `The references built with the same ncc measure the parts: the SDK's Lambda client alone reaches its first request in ${formatNumber(sdk, 'ms')} (${x(sdk)}); ` +
-    `adding \`@actions/core\` costs ${formatNumber(withCore - sdk, 'ms')} more (${x(withCore)}), because \`@actions/core\` 3 statically imports its OIDC client, hence \`@actions/http-client\` and \`undici\` (${kb('undici')} of each bundle), although no action calls \`getIDToken\`; ` +
-    `our bundles need ${formatNumber(Math.min(...ours), 'ms')}–${formatNumber(Math.max(...ours), 'ms')} (${x(Math.min(...ours))}–${x(Math.max(...ours))}). ` +
-    `The rest is code a run does not use, loaded eagerly: \`packages/core/src/aws.ts\` imports all four SDK client packages at the top (it only *constructs* clients lazily), so CodeDeploy (${kb('@aws-sdk/client-codedeploy')}), CloudWatch (${kb('@aws-sdk/client-cloudwatch')}) and SNS (${kb('@aws-sdk/client-sns')}) are compiled and evaluated by every action even when a run calls Lambda only (rollback, smoke-test, skip-canary deploy) or SNS only (notify); ` +
-    `\`packages/core/src/inputs.ts\` imports \`yaml\` (${kb('yaml')}) statically for document inputs that most runs do not have. ` +
-    "Fixes for the owners, in order of effect: (1) core: load each SDK client package with `import()` on first use (async accessors), so ncc splits them into chunks as it already does for rollback-on-failure's `codedeploy-stop` and `verify`; (2) core: `import('yaml')` inside the document parser; (3) main.ts files: write the few runner file commands the actions use (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, `::add-mask::`, `::error::`) without `@actions/core`, or get an `@actions/core` build without the OIDC import. " +
-    `Even then the floor is the Lambda-only reference at ${x(sdk)} bare Node on this machine: AWS SDK v3 itself (\`@smithy/core\` ${kb('@smithy/core')} + the Lambda client ${kb('@aws-sdk/client-lambda')} + \`@aws-sdk/core\` ${kb('@aws-sdk/core')}) is the limit, so 4× is reachable only with (1)–(3) all done.`
+  const parts = [
+    '**Why the 4× start-up target is missed.** Start-up is V8 compiling each multi-megabyte ESM bundle (`compileSourceTextModule`, the largest item in the profiles below) and evaluating its module factories, so it follows what index.js holds.',
+    `References built with the same ncc: the SDK's Lambda client alone reaches its first request in ${formatNumber(sdk, 'ms')} (${x(sdk)} bare Node); with \`@actions/core\` added, ${formatNumber(withCore, 'ms')} (${x(withCore)}); our bundles ${formatNumber(Math.min(...ours), 'ms')}–${formatNumber(Math.max(...ours), 'ms')} (${x(Math.min(...ours))}–${x(Math.max(...ours))}).`,
+  ];
+  const withUndici = loads.filter((l) => kbOf(l, 'undici') > 0);
+  if (withUndici.length > 0)
+    parts.push(
+      `\`@actions/core\` 3 statically imports its OIDC client, hence \`@actions/http-client\` and \`undici\` (${formatNumber(kbOf(withUndici[0], 'undici'), 'KB')} in ${withUndici.map((l) => l.action).join(', ')}), although no action calls \`getIDToken\`: fix by writing the few runner file commands the actions use (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, \`::add-mask::\`, \`::error::\`) without \`@actions/core\`, or an \`@actions/core\` build without the OIDC import.`,
+    );
+  const unusedClients = loads
+    .map((load) => ({
+      action: load.action,
+      clients: load.eager
+        .filter((client) => !load.used.includes(CLIENT_PACKAGES[client].service))
+        .map(
+          (client) =>
+            `${CLIENT_PACKAGES[client].pkg} ${formatNumber(kbOf(load, CLIENT_PACKAGES[client].pkg), 'KB')}`,
+        ),
+    }))
+    .filter((u) => u.clients.length > 0);
+  if (unusedClients.length > 0)
+    parts.push(
+      `SDK clients evaluated at start-up that the measured run never called: ${unusedClients.map((u) => `${u.action} (${u.clients.join(', ')})`).join('; ')}. \`packages/core/src/aws.ts\` imports all four client packages at the top and only constructs clients lazily: loading each package with \`import()\` on first use (as rollback-on-failure's own lazy clients do) moves them into chunks that only the runs needing them load.`,
+    );
+  const yamlUnneeded = loads.filter((l) => kbOf(l, 'yaml') > 0 && !l.yamlInput);
+  if (yamlUnneeded.length > 0)
+    parts.push(
+      `\`yaml\` (${formatNumber(kbOf(yamlUnneeded[0], 'yaml'), 'KB')}) is in index.js of ${yamlUnneeded.map((l) => l.action).join(', ')}, whose measured runs had no YAML input: \`packages/core/src/inputs.ts\` imports it statically for document inputs; \`import('yaml')\` inside the document parser takes it out of start-up.`,
+    );
+  parts.push(
+    `Even with all of that, the floor is the Lambda-only reference at ${x(sdk)} bare Node on this machine: the AWS SDK v3 itself (\`@smithy/core\`, \`@aws-sdk/core\`, the client) is the limit.`,
   );
+  return parts.join(' ');
 }
 
 /** A stand-in AWS endpoint that notes when the first request arrives and answers 500. */
@@ -289,7 +333,14 @@ export const startup: Benchmark = {
               summarizeProfile(join(profileDir, file), join(distDir(), subject.action)),
             );
           } else peaks.push(peakRssMb(run.stderr));
-          services.set(subject.action, [...new Set(world.sandbox.requestLog().map((e) => e.service))]);
+          services.set(subject.action, [
+            ...new Set(
+              world.sandbox
+                .requestLog()
+                .filter((e) => e.service !== 'function-url')
+                .map((e) => e.service),
+            ),
+          ]);
         }
         memory.set(subject.action, peaks);
         context.log(`memory ${subject.action}: ${peaks.map((p) => p.toFixed(0)).join(', ')} MB`);
@@ -364,7 +415,13 @@ export const startup: Benchmark = {
             unit,
             references,
             first,
-            bundleComposition(join(distDir(), subjects[0].action, 'index.js')),
+            subjects.map((subject) => ({
+              action: subject.action,
+              eager: bundleFiles(subject.action).eager,
+              used: services.get(subject.action) ?? [],
+              composition: bundleComposition(join(distDir(), subject.action, 'index.js')),
+              yamlInput: subject.yamlInput ?? false,
+            })),
           ),
         );
       if (missing.length > 0)
