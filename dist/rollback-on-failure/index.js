@@ -58309,6 +58309,15 @@ async function decideAliasTarget(input, lookups, logger) {
             why: `${where} still routes weight to version ${extra} from an unfinished deploy; its primary version ${alias.version} is the stable one`,
         };
     }
+    if (record && !failed) {
+        return {
+            kind: 'nothing',
+            version: alias.version,
+            explanation: `the deployment record shows the deploy stopped before it published a version (status ${record.status}` +
+                `${record.error ? `: ${record.error}` : ''}), so it moved no traffic; ${where} sends ${state}. ` +
+                `Give 'target-version' to roll back anyway`,
+        };
+    }
     const newest = failed ?? alias.version;
     if (input.recordMissing) {
         return {

@@ -97,68 +97,59 @@ describe('deploy-canary under injected AWS faults', () => {
     expect([...called].sort()).toEqual(OPERATIONS.map(([s, o]) => `${s}:${o}`).sort());
   });
 
-  // BUG (deploy-canary record + rollback-on-failure): when deploy-canary fails in preflight (a 409/412 on a read),
-  // it still sets a `record` output; the workflow writes it to the record file, and rollback-on-failure then exits 1
-  // with "no earlier version to roll back to; versions: 1" although the alias never moved (a missing record file
-  // gives "nothing-to-do"). Expected: nothing-to-do, exit 0. `.failing` until fixed.
-  const preflightRecordBug = (c: Cell) =>
-    !c.persistent &&
-    ['conflict', 'stale-revision'].includes(c.kind) &&
-    ['GetFunctionConfiguration', 'GetAlias', 'GetFunction'].includes(c.operation);
-  for (const known of [true, false])
-    (known ? it.failing : it).each(
-      cells
-        .filter((c) => preflightRecordBug(c) === known)
-        .map((c) => [`${c.persistent ? 'persistent' : 'transient'} ${c.kind} on ${c.operation}`, c] as const),
-    )(
-      '%s',
-      async (_title, cell) => {
-        const name = `fn-${++counter}`;
-        await createReleasedFunction(fixture, name);
-        fixture.sandbox.clearRequestLog();
-        fixture.sandbox.faults.add({
-          service: cell.service,
-          operation: cell.operation,
-          kind: cell.kind,
-          ...(cell.persistent ? {} : { times: 2 }),
-        });
-        const started = Date.now();
-        const run = await deploy(name);
-        const tookMs = Date.now() - started;
-        fixture.sandbox.faults.clear();
-        recordOperations(CATEGORY, 'deploy-canary', fixture.sandbox.requestLog());
-        const injected = fixture.sandbox.requestLog().filter((e) => e.fault).length;
-        const after = aliasOf(fixture, name);
-        const canary = run.outputs['new-version'] || '2';
-        const safe = aliasIsSafe(after, '1', canary, WEIGHTS);
-        const promotedOnlyOnSuccess = after.version === '1' || run.code === 0;
-        const clear = run.code === 0 || errorLines(run).length === 1;
-        const rollback = await rollbackRestoresStable(fixture, name, '1', recordFileFor(run), CATEGORY);
-        const held = safe && promotedOnlyOnSuccess && clear && rollback.restored && run.code !== null;
-        recordResult(CATEGORY, {
-          action: 'deploy-canary',
-          case: `${cell.persistent ? 'persistent' : 'transient (2 calls)'} ${cell.kind} on ${cell.service}:${cell.operation}`,
-          held,
-          outcome: run.code === 0 ? `recovered (${run.outputs.status})` : 'failed cleanly',
-          injected,
-          seconds: Math.round(tookMs / 100) / 10,
-          detail: run.code === 0 ? `alias ${JSON.stringify(after)}` : errorLines(run)[0]?.slice(0, 240),
-          rollback: rollback.run.outputs.outcome ?? errorLines(rollback.run)[0]?.slice(0, 240),
-        });
+  it.each(
+    cells.map(
+      (c) => [`${c.persistent ? 'persistent' : 'transient'} ${c.kind} on ${c.operation}`, c] as const,
+    ),
+  )(
+    '%s',
+    async (_title, cell) => {
+      const name = `fn-${++counter}`;
+      await createReleasedFunction(fixture, name);
+      fixture.sandbox.clearRequestLog();
+      fixture.sandbox.faults.add({
+        service: cell.service,
+        operation: cell.operation,
+        kind: cell.kind,
+        ...(cell.persistent ? {} : { times: 2 }),
+      });
+      const started = Date.now();
+      const run = await deploy(name);
+      const tookMs = Date.now() - started;
+      fixture.sandbox.faults.clear();
+      recordOperations(CATEGORY, 'deploy-canary', fixture.sandbox.requestLog());
+      const injected = fixture.sandbox.requestLog().filter((e) => e.fault).length;
+      const after = aliasOf(fixture, name);
+      const canary = run.outputs['new-version'] || '2';
+      const safe = aliasIsSafe(after, '1', canary, WEIGHTS);
+      const promotedOnlyOnSuccess = after.version === '1' || run.code === 0;
+      const clear = run.code === 0 || errorLines(run).length === 1;
+      const rollback = await rollbackRestoresStable(fixture, name, '1', recordFileFor(run), CATEGORY);
+      const held = safe && promotedOnlyOnSuccess && clear && rollback.restored && run.code !== null;
+      recordResult(CATEGORY, {
+        action: 'deploy-canary',
+        case: `${cell.persistent ? 'persistent' : 'transient (2 calls)'} ${cell.kind} on ${cell.service}:${cell.operation}`,
+        held,
+        outcome: run.code === 0 ? `recovered (${run.outputs.status})` : 'failed cleanly',
+        injected,
+        seconds: Math.round(tookMs / 100) / 10,
+        detail: run.code === 0 ? `alias ${JSON.stringify(after)}` : errorLines(run)[0]?.slice(0, 240),
+        rollback: rollback.run.outputs.outcome ?? errorLines(rollback.run)[0]?.slice(0, 240),
+      });
 
-        expect(run.code === 0 || run.code === 1).toBe(true);
-        expect(clear).toBe(true);
-        expect({ alias: after, safe, promotedOnlyOnSuccess }).toEqual({
-          alias: after,
-          safe: true,
-          promotedOnlyOnSuccess: true,
-        });
-        expect({ rollback: rollback.run.outputs.outcome, restored: rollback.restored }).toEqual({
-          rollback: rollback.run.outputs.outcome,
-          restored: true,
-        });
-        if (!cell.persistent) expect(injected).toBeGreaterThan(0);
-      },
-      120_000,
-    );
+      expect(run.code === 0 || run.code === 1).toBe(true);
+      expect(clear).toBe(true);
+      expect({ alias: after, safe, promotedOnlyOnSuccess }).toEqual({
+        alias: after,
+        safe: true,
+        promotedOnlyOnSuccess: true,
+      });
+      expect({ rollback: rollback.run.outputs.outcome, restored: rollback.restored }).toEqual({
+        rollback: rollback.run.outputs.outcome,
+        restored: true,
+      });
+      if (!cell.persistent) expect(injected).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });

@@ -125,6 +125,16 @@ export async function decideAliasTarget(
     };
   }
 
+  if (record && !failed) {
+    return {
+      kind: 'nothing',
+      version: alias.version,
+      explanation:
+        `the deployment record shows the deploy stopped before it published a version (status ${record.status}` +
+        `${record.error ? `: ${record.error}` : ''}), so it moved no traffic; ${where} sends ${state}. ` +
+        `Give 'target-version' to roll back anyway`,
+    };
+  }
   const newest = failed ?? alias.version;
   if (input.recordMissing) {
     return {

@@ -58,6 +58,29 @@ describe('decideAliasTarget', () => {
     expect(plan).toMatchObject({ kind: 'move', from: '2', to: '1' });
   });
 
+  it('a record of a deploy that stopped before publishing means nothing moved, unless weights are left over', async () => {
+    const record = failedRecord('fn', '1', '2', { error: 'GetAlias failed: PreconditionFailedException' });
+    delete record.previous;
+    delete record.target;
+    const lookups = versions('1');
+    const plain = await decideAliasTarget(
+      { functionName: 'fn', alias: alias('1'), record },
+      lookups,
+      new MemoryLogger(),
+    );
+    expect(plain).toMatchObject({ kind: 'nothing', version: '1' });
+    expect(plain.kind === 'nothing' && plain.explanation).toContain(
+      'the deployment record shows the deploy stopped before it published a version (status failed: GetAlias failed',
+    );
+    expect(lookups.asked).toEqual([]);
+    const weighted = await decideAliasTarget(
+      { functionName: 'fn', alias: alias('1', { '2': 0.1 }), record },
+      versions('1', '2'),
+      new MemoryLogger(),
+    );
+    expect(weighted).toMatchObject({ kind: 'move', from: '2', to: '1' });
+  });
+
   it('asks Lambda nothing when the alias already answers the question', async () => {
     const lookups = versions('1', '2');
     await decideAliasTarget(
