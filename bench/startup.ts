@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { BenchContext, Benchmark } from './context.js';
+import { notBuilt } from './context.js';
 import { bundleComposition, summarizeProfile } from './bundle-analysis.js';
 import { ALIAS, FUNCTION_NAME, startWorld, type World } from './fixture.js';
 import {
@@ -281,6 +282,7 @@ export const startup: Benchmark = {
   run: async (context: BenchContext): Promise<BenchResult> => {
     const subjects = SUBJECTS.filter((s) => bundleExists(s.action));
     const missing = SUBJECTS.filter((s) => !bundleExists(s.action)).map((s) => s.action);
+    if (subjects.length === 0) return notBuilt(NAME, TITLE, missing);
     const dir = mkdtempSync(join(tmpdir(), 'bench-startup-'));
     const zip = join(dir, 'orders-api.zip');
     writeFileSync(zip, buildOrdersApi({ release: 'v9.9.9' }));
@@ -471,7 +473,6 @@ export const startup: Benchmark = {
         rows,
         verdicts,
         notes,
-        skipped: subjects.length === 0 ? 'not built yet (no bundle in dist/)' : undefined,
       };
     } finally {
       await world.stop();
