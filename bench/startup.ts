@@ -174,8 +174,12 @@ function causeNote(
     parts.push(
       `\`yaml\` (${formatNumber(kbOf(yamlUnneeded[0], 'yaml'), 'KB')}) is in index.js of ${yamlUnneeded.map((l) => l.action).join(', ')}, whose measured runs had no YAML input: \`packages/core/src/inputs.ts\` imports it statically for document inputs; \`import('yaml')\` inside the document parser takes it out of start-up.`,
     );
+  const floorRatio = sdk / unit.median;
   parts.push(
-    `Even with all of that, the floor is the Lambda-only reference at ${x(sdk)} bare Node on this machine: the AWS SDK v3 itself (\`@smithy/core\`, \`@aws-sdk/core\`, the client) is the limit.`,
+    `Even with all of that, the floor is the Lambda-only reference at ${x(sdk)} bare Node on this machine, the cost of the AWS SDK v3 itself (\`@smithy/core\`, \`@aws-sdk/core\`, the client): ` +
+      (floorRatio <= TARGET_STARTUP_RATIO
+        ? `the ${TARGET_STARTUP_RATIO}× target is within reach only once the items above are done.`
+        : `in this run even that is above ${TARGET_STARTUP_RATIO}×, so the target cannot be met with the SDK on this machine under this load.`),
   );
   return parts.join(' ');
 }
