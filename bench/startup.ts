@@ -179,7 +179,7 @@ function causeNote(
     `Even with all of that, the floor is the Lambda-only reference at ${x(sdk)} bare Node on this machine, the cost of the AWS SDK v3 itself (\`@smithy/core\`, \`@aws-sdk/core\`, the client): ` +
       (floorRatio <= TARGET_STARTUP_RATIO
         ? `the ${TARGET_STARTUP_RATIO}× target is within reach only once the items above are done.`
-        : `in this run even that is above ${TARGET_STARTUP_RATIO}×, so the target cannot be met with the SDK on this machine under this load.`),
+        : `in this run even that misses ≤ ${TARGET_STARTUP_RATIO}× (${floorRatio.toFixed(3)}×), so the target cannot be met with the SDK on this machine under this load.`),
   );
   return parts.join(' ');
 }
