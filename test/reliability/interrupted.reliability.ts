@@ -19,6 +19,7 @@ import {
   CreateApplicationCommand,
   CreateDeploymentGroupCommand,
   GetDeploymentCommand,
+  ListDeploymentsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RequestLogEntry } from '@lambda-release-kit/sandbox';
@@ -330,25 +331,37 @@ describe('deploy-canary interrupted during a CodeDeploy deployment', () => {
       'codedeploy-deployment-group': name,
       'deployment-config': 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
     });
-    // "During": CodeDeploy has shifted the canary's 10% and is baking.
-    await waitForStage(codedeployFixture, deploy, 'the CodeDeploy canary shift', (log) => {
+    // "During": CodeDeploy has shifted the canary's 10% and is baking, and the deploy has recorded the deployment
+    // id and is polling it.
+    await waitForStage(codedeployFixture, deploy, 'the CodeDeploy canary shift', (log, dir) => {
       const alias = codedeployFixture.sandbox.lambda.getAlias(name, ALIAS);
       return (
         succeeded(log, 'CreateDeployment') === 1 &&
-        Object.keys(alias?.additionalVersionWeights ?? {}).length > 0
+        Object.keys(alias?.additionalVersionWeights ?? {}).length > 0 &&
+        readDeploymentId(join(dir, 'record.json')) !== undefined
       );
     });
     return deploy;
   }
 
-  /** Waits (bounded) until the deployment a killed deploy left behind has finished, so nothing moves later. */
-  async function settled(deploymentId: string | undefined): Promise<string> {
-    if (!deploymentId) return 'no deployment id';
+  /**
+   * Waits (bounded) until every deployment of the group (the one the killed deploy started, and any rollback
+   * deployment CodeDeploy made for it) has finished, so nothing moves the alias later; returns their statuses.
+   */
+  async function settled(group: string): Promise<string> {
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const info = await codedeploy.send(new GetDeploymentCommand({ deploymentId }));
-      const status = info.deploymentInfo?.status ?? 'unknown';
-      if (['Succeeded', 'Failed', 'Stopped'].includes(status) || Date.now() > deadline) return status;
+      const listed = await codedeploy.send(
+        new ListDeploymentsCommand({ applicationName: APP, deploymentGroupName: group }),
+      );
+      const statuses = await Promise.all(
+        (listed.deployments ?? []).map(async (deploymentId) => {
+          const info = await codedeploy.send(new GetDeploymentCommand({ deploymentId }));
+          return `${deploymentId} ${info.deploymentInfo?.status ?? 'unknown'}`;
+        }),
+      );
+      const finished = statuses.every((s) => /(Succeeded|Failed|Stopped)$/.test(s));
+      if (finished || Date.now() > deadline) return statuses.sort().join(', ');
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -359,7 +372,7 @@ describe('deploy-canary interrupted during a CodeDeploy deployment', () => {
     const name = `cd-int-${++counter}`;
     const deploy = await codeDeployDeploy(name);
     const killed = await kill(codedeployFixture, deploy, signal, name);
-    const deploymentId = killed.run.outputs['deployment-id'] || readDeploymentId(killed.recordFile);
+    const deploymentId = readDeploymentId(killed.recordFile);
     const deployHeld =
       signal === 'SIGKILL'
         ? killed.run.signal === 'SIGKILL'
@@ -382,7 +395,7 @@ describe('deploy-canary interrupted during a CodeDeploy deployment', () => {
         : {},
     );
     // A killed deploy leaves CodeDeploy running: judge the alias only once that deployment can move it no more.
-    const deployment = await settled(deploymentId);
+    const deployment = await settled(name);
     const after = { run: result.run, alias: aliasOf(codedeployFixture, name) };
     const held = recordRollback(
       signal,
@@ -434,6 +447,10 @@ function recordStatus(recordFile: string): string {
 /** The deployment id from the record file, when the killed deploy got to write it. */
 function readDeploymentId(recordFile: string): string | undefined {
   if (!existsSync(recordFile)) return undefined;
-  const record = JSON.parse(readFileSync(recordFile, 'utf8')) as { codedeploy?: { deploymentId?: string } };
-  return record.codedeploy?.deploymentId;
+  try {
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as { codedeploy?: { deploymentId?: string } };
+    return record.codedeploy?.deploymentId;
+  } catch {
+    return undefined; // caught mid-write
+  }
 }
