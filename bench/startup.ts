@@ -167,12 +167,12 @@ function causeNote(
     .filter((u) => u.clients.length > 0);
   if (unusedClients.length > 0)
     parts.push(
-      `SDK clients evaluated at start-up that the measured run never called: ${unusedClients.map((u) => `${u.action} (${u.clients.join(', ')})`).join('; ')}. \`packages/core/src/aws.ts\` imports all four client packages at the top and only constructs clients lazily: loading each package with \`import()\` on first use (as rollback-on-failure's own lazy clients do) moves them into chunks that only the runs needing them load.`,
+      `SDK clients evaluated at start-up that the measured run never called: ${unusedClients.map((u) => `${u.action} (${u.clients.join(', ')})`).join('; ')}. Core builds each client with its own factory, so a bundle holds only the clients its action constructs; the ones left are imported by the action's own strategy modules (deploy-canary's CodeDeploy and CloudWatch code): loading those modules with \`import()\` for the strategy in use (as rollback-on-failure does for CodeDeploy) would move them out of start-up.`,
     );
   const yamlUnneeded = loads.filter((l) => kbOf(l, 'yaml') > 0 && !l.yamlInput);
   if (yamlUnneeded.length > 0)
     parts.push(
-      `\`yaml\` (${formatNumber(kbOf(yamlUnneeded[0], 'yaml'), 'KB')}) is in index.js of ${yamlUnneeded.map((l) => l.action).join(', ')}, whose measured runs had no YAML input: \`packages/core/src/inputs.ts\` imports it statically for document inputs; \`import('yaml')\` inside the document parser takes it out of start-up.`,
+      `\`yaml\` (${formatNumber(kbOf(yamlUnneeded[0], 'yaml'), 'KB')}) is in index.js of ${yamlUnneeded.map((l) => l.action).join(', ')}, whose measured runs had no YAML input: core loads it only for document inputs, but the check engine (\`packages/checks\`, used by pre-traffic checks and notify's templates) imports it statically.`,
     );
   const floorRatio = sdk / unit.median;
   parts.push(

@@ -1,7 +1,10 @@
 import * as core from '@actions/core';
 import {
   actionsLogger,
-  AwsClients,
+  cloudwatchClient,
+  codedeployClient,
+  lambdaClient,
+  resolveRegion,
   cancellationSignal,
   type DeploymentRecord,
   Inputs,
@@ -26,9 +29,16 @@ export async function run(): Promise<void> {
     const started = Date.now();
     const inputs = new Inputs((name) => core.getInput(name));
     const plan = await readDeployPlan(inputs, process.env);
-    const clients = new AwsClients({ action: ACTION_NAME, region: inputs.string(Input.Region) });
-    const writer = new RecordWriter(initialRecord(plan, clients.region), plan.recordFile, (record) =>
-      core.setOutput(Output.Record, serializeRecord(record)),
+    const aws = { action: ACTION_NAME, region: inputs.string(Input.Region) };
+    const clients = {
+      lambda: lambdaClient(aws),
+      cloudwatch: cloudwatchClient(aws),
+      codedeploy: codedeployClient(aws),
+    };
+    const writer = new RecordWriter(
+      initialRecord(plan, resolveRegion(aws.region)),
+      plan.recordFile,
+      (record) => core.setOutput(Output.Record, serializeRecord(record)),
     );
     const { signal, dispose } = cancellationSignal(plan.timeoutMs);
     let planLines: string[] | undefined;

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { TemplateError } from '@lambda-release-kit/checks';
 import {
   actionsLogger,
-  AwsClients,
+  snsClient,
   commitUrl,
   InputError,
   Inputs,
@@ -52,7 +52,7 @@ function secretValues(): string[] {
 }
 
 async function readRecord(inputs: Inputs): Promise<DeploymentRecord | undefined> {
-  const document = inputs.document(Input.Record);
+  const document = await inputs.document(Input.Record);
   const file = inputs.string(Input.RecordFile);
   if (document !== undefined && file) {
     throw new InputError(
@@ -155,7 +155,7 @@ export async function run(): Promise<void> {
     const topic = inputs.string(Input.SnsTopicArn);
     if (topic) {
       const { arn, region } = topicArnInput(Input.SnsTopicArn, topic);
-      plan.sns = { topicArn: arn, client: new AwsClients({ action: 'notify', region, maxAttempts: 1 }).sns };
+      plan.sns = { topicArn: arn, client: snsClient({ action: 'notify', region, maxAttempts: 1 }) };
     }
 
     const hookUrl = inputs.string(Input.WebhookUrl);

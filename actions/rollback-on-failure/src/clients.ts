@@ -3,10 +3,9 @@ import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { awsClientConfig } from '@lambda-release-kit/core';
 
 /**
- * The AWS clients of a rollback, with core's shared client settings. Core's AwsClients imports every service
- * client up front; a rollback is timed against
- * `aws lambda update-alias`, so here CodeDeploy's client is loaded with import() the first time it is needed
- * and the plain alias path never parses it.
+ * The AWS clients of a rollback, with core's shared client settings. A rollback is timed against
+ * `aws lambda update-alias`, so CodeDeploy's client is loaded with import() the first time it is needed and the
+ * plain alias path never parses it.
  */
 export class RollbackClients {
   readonly region: string;

@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { CheckDefinitionError, type VersionSource } from '@lambda-release-kit/checks';
 import {
   actionsLogger,
-  AwsClients,
+  lambdaClient,
   cancellationSignal,
   InputError,
   Inputs,
@@ -36,8 +36,8 @@ function readRecord(inputs: Inputs): DeploymentRecord | undefined {
   }
 }
 
-function readVars(inputs: Inputs): Record<string, unknown> {
-  const vars = inputs.document(Input.Vars);
+async function readVars(inputs: Inputs): Promise<Record<string, unknown>> {
+  const vars = await inputs.document(Input.Vars);
   if (vars === undefined) return {};
   if (vars === null || typeof vars !== 'object' || Array.isArray(vars)) {
     throw new InputError(
@@ -123,7 +123,7 @@ export async function run(): Promise<void> {
     maskSecrets(...secrets);
 
     const sources = await readSources(inputs);
-    const vars = readVars(inputs);
+    const vars = await readVars(inputs);
     const record = readRecord(inputs);
     const concurrency = inputs.integer(Input.Concurrency, { default: 10, min: 1, max: 100 });
     const failFast = inputs.boolean(Input.FailFast, false);
@@ -149,9 +149,7 @@ export async function run(): Promise<void> {
       if (error instanceof CheckDefinitionError) throw new InputError(error.message);
       throw error;
     }
-    const lambda = usesInvoke(suite)
-      ? new AwsClients({ action: ACTION, region, env: process.env }).lambda
-      : undefined;
+    const lambda = usesInvoke(suite) ? lambdaClient({ action: ACTION, region, env: process.env }) : undefined;
 
     const cancellation = cancellationSignal();
     let outcome;

@@ -43,48 +43,49 @@ export function awsClientConfig(options: AwsClientOptions): LambdaClientConfig &
   };
 }
 
+// One factory per service, so a bundle holds only the SDK clients its action constructs: the bundler drops the
+// packages of the factories nobody calls, which keeps start-up short (see BENCHMARKS.md, start-up).
+export const lambdaClient = (options: AwsClientOptions): LambdaClient =>
+  new LambdaClient(awsClientConfig(options));
+export const codedeployClient = (options: AwsClientOptions): CodeDeployClient =>
+  new CodeDeployClient(awsClientConfig(options));
+export const cloudwatchClient = (options: AwsClientOptions): CloudWatchClient =>
+  new CloudWatchClient(awsClientConfig(options));
+export const snsClient = (options: AwsClientOptions): SNSClient => new SNSClient(awsClientConfig(options));
+
 /**
- * The AWS clients an action uses, created on first use so a run pays only for the services it calls.
- * Credentials come from the SDK's default chain (environment, OIDC web identity, profiles); endpoints honour
- * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, which the SDK reads itself.
+ * All four clients, created on first use, for tools and tests that talk to several services. Credentials come
+ * from the SDK's default chain (environment, OIDC web identity, profiles); endpoints honour AWS_ENDPOINT_URL and
+ * AWS_ENDPOINT_URL_<SERVICE>, which the SDK reads itself. Actions use the factories above instead.
  */
 export class AwsClients {
   readonly region: string;
-  private readonly config: LambdaClientConfig;
+  private readonly options: AwsClientOptions;
   private cache = new Map<string, unknown>();
 
   constructor(options: AwsClientOptions) {
+    this.options = options;
     this.region = resolveRegion(options.region, options.env);
-    this.config = {
-      region: this.region,
-      retryMode: 'adaptive',
-      maxAttempts: options.maxAttempts ?? 5,
-      customUserAgent: [
-        [TOOLKIT_NAME, TOOLKIT_VERSION],
-        ['action', options.action],
-      ],
-      requestHandler: { requestTimeout: options.requestTimeoutMs ?? 15_000, connectionTimeout: 5_000 },
-    };
   }
 
-  private client<T>(key: string, create: () => T): T {
-    if (!this.cache.has(key)) this.cache.set(key, create());
+  private client<T>(key: string, create: (options: AwsClientOptions) => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, create(this.options));
     return this.cache.get(key) as T;
   }
 
   get lambda(): LambdaClient {
-    return this.client('lambda', () => new LambdaClient(this.config));
+    return this.client('lambda', lambdaClient);
   }
 
   get codedeploy(): CodeDeployClient {
-    return this.client('codedeploy', () => new CodeDeployClient(this.config));
+    return this.client('codedeploy', codedeployClient);
   }
 
   get cloudwatch(): CloudWatchClient {
-    return this.client('cloudwatch', () => new CloudWatchClient(this.config));
+    return this.client('cloudwatch', cloudwatchClient);
   }
 
   get sns(): SNSClient {
-    return this.client('sns', () => new SNSClient(this.config));
+    return this.client('sns', snsClient);
   }
 }

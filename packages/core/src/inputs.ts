@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { formatDuration, parseDuration } from './duration.js';
 import { InputError } from './errors.js';
 
@@ -139,10 +138,14 @@ export class Inputs {
     return result;
   }
 
-  /** A JSON or YAML document (JSON is YAML); undefined when not given. */
-  document(name: string): unknown {
+  /**
+   * A JSON or YAML document (JSON is YAML); undefined when not given. The YAML parser is loaded on first use so
+   * runs without document inputs (a rollback) do not pay for it at start-up.
+   */
+  async document(name: string): Promise<unknown> {
     const value = this.text(name);
     if (value === '') return undefined;
+    const { parse: parseYaml } = await import('yaml');
     try {
       return parseYaml(value);
     } catch (error) {

@@ -74,7 +74,7 @@ describe('Inputs', () => {
     );
   });
 
-  it('reads lists, maps and documents', () => {
+  it('reads lists, maps and documents', async () => {
     const inputs = reader({
       list: 'a, b\nc,,\n',
       map: 'team=payments\nenv = prod',
@@ -87,10 +87,10 @@ describe('Inputs', () => {
     expect(splitList('')).toEqual([]);
     expect(inputs.map('map')).toEqual({ team: 'payments', env: 'prod' });
     expect(() => inputs.map('badmap')).toThrow(`input 'badmap' has "team" — expected key=value pairs`);
-    expect(inputs.document('json')).toEqual({ a: [1, 2] });
-    expect(inputs.document('yaml')).toEqual([{ name: 'health', url: 'http://x' }]);
-    expect(inputs.document('unset')).toBeUndefined();
-    expect(() => inputs.document('broken')).toThrow(`input 'broken' is not valid JSON or YAML`);
+    expect(await inputs.document('json')).toEqual({ a: [1, 2] });
+    expect(await inputs.document('yaml')).toEqual([{ name: 'health', url: 'http://x' }]);
+    expect(await inputs.document('unset')).toBeUndefined();
+    await expect(inputs.document('broken')).rejects.toThrow(`input 'broken' is not valid JSON or YAML`);
   });
 
   it('never echoes a hostile value in a way that could inject a workflow command', () => {
