@@ -69775,7 +69775,7 @@ function judgeHealth(evidence, thresholds) {
     if (canary.throttles > 0 && canary.throttles / attempts > thresholds.maxErrorRate) {
         return verdict('unhealthy', `version ${canary.version} was throttled ${canary.throttles} times (${percent(throttleRate(canary))} of requests), above ${percent(thresholds.maxErrorRate)}`);
     }
-    if (canary.invocations === 0 || canary.invocations < thresholds.minInvocations) {
+    if (canary.invocations < thresholds.minInvocations) {
         return verdict('inconclusive', `only ${canary.invocations} invocations of version ${canary.version} so far; at least ${thresholds.minInvocations} are needed for a verdict`);
     }
     for (const [name, value, limit] of [
@@ -75074,7 +75074,8 @@ async function readDeployPlan(inputs, env) {
         maxErrorRate: inputs.percentage(Input.MaxErrorRate, { default: 0.01 }),
         maxP95LatencyMs: inputs.duration(Input.MaxP95Latency, { min: 1 }),
         maxP99LatencyMs: inputs.duration(Input.MaxP99Latency, { min: 1 }),
-        minInvocations: inputs.integer(Input.MinInvocations, { default: 10, min: 0 }),
+        // At least one: with no invocation at all there is nothing to judge (on-inconclusive decides what happens then).
+        minInvocations: inputs.integer(Input.MinInvocations, { default: 10, min: 1 }),
         compareToStable: inputs.boolean(Input.CompareToStable, false),
     };
     const onInconclusive = inputs.enum(Input.OnInconclusive, ON_INCONCLUSIVE, 'wait');

@@ -79,7 +79,7 @@ export function judgeHealth(evidence: HealthEvidence, thresholds: HealthThreshol
       `version ${canary.version} was throttled ${canary.throttles} times (${percent(throttleRate(canary))} of requests), above ${percent(thresholds.maxErrorRate)}`,
     );
   }
-  if (canary.invocations === 0 || canary.invocations < thresholds.minInvocations) {
+  if (canary.invocations < thresholds.minInvocations) {
     return verdict(
       'inconclusive',
       `only ${canary.invocations} invocations of version ${canary.version} so far; at least ${thresholds.minInvocations} are needed for a verdict`,

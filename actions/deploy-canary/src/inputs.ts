@@ -58,7 +58,8 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
     maxErrorRate: inputs.percentage(Input.MaxErrorRate, { default: 0.01 }),
     maxP95LatencyMs: inputs.duration(Input.MaxP95Latency, { min: 1 }),
     maxP99LatencyMs: inputs.duration(Input.MaxP99Latency, { min: 1 }),
-    minInvocations: inputs.integer(Input.MinInvocations, { default: 10, min: 0 }),
+    // At least one: with no invocation at all there is nothing to judge (on-inconclusive decides what happens then).
+    minInvocations: inputs.integer(Input.MinInvocations, { default: 10, min: 1 }),
     compareToStable: inputs.boolean(Input.CompareToStable, false),
   };
   const onInconclusive = inputs.enum(Input.OnInconclusive, ON_INCONCLUSIVE, 'wait');

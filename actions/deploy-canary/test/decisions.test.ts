@@ -212,6 +212,9 @@ describe('inputs', () => {
       'the tag from GITHUB_REF is "nightly" — expected a tag matching',
     );
     await expect(read({ 'function-name': 'f:live' })).rejects.toThrow('input \'function-name\' has "f:live"');
+    await expect(read({ 'function-name': 'f', 'min-invocations': '0' })).rejects.toThrow(
+      `input 'min-invocations' has "0" — expected a whole number of at least 1`,
+    );
   });
 
   it('records skip-canary with the actor and uses AllAtOnce under CodeDeploy', async () => {
