@@ -7,13 +7,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAlias } from '@lambda-release-kit/core';
+import { startTraffic } from '@lambda-release-kit/sandbox';
 import { buildOrdersApi } from '../examples/orders-api/build.mjs';
 import { runAwsCli } from './aws-cli.js';
 import type { BenchContext, Benchmark } from './context.js';
 import { notBuilt } from './context.js';
 import { ALIAS, FUNCTION_NAME, startWorld } from './fixture.js';
 import { bundleExists, runBundledAction } from './processes.js';
-import { startTraffic } from './traffic.js';
 import { formatNumber, type BenchResult } from './report.js';
 import { medianRatio, summarize } from './stats.js';
 

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startTraffic } from '@lambda-release-kit/sandbox';
 import { buildOrdersApi } from '../examples/orders-api/build.mjs';
 import type { BenchContext, Benchmark } from './context.js';
 import { notBuilt } from './context.js';
@@ -13,7 +14,6 @@ import { ALIAS, FUNCTION_NAME, startWorld } from './fixture.js';
 import { bundleExists, runBundledAction } from './processes.js';
 import { formatNumber, type BenchResult } from './report.js';
 import { summarize } from './stats.js';
-import { startTraffic } from './traffic.js';
 
 const NAME = 'detection';
 const TITLE = 'Detection to rollback: a canary whose new version fails 20% of requests';

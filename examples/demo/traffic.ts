@@ -1,7 +1,9 @@
 /**
- * Steady user traffic to the alias's function URL while the pipeline runs, so the canary has real invocations to
- * judge. Bounded: it sends at most `maxRequests` and stops when asked or at `deadlineMs`.
+ * The demo's view of the user traffic the sandbox's generator sends: answers counted per 2-second window, so
+ * the timeline can show how the traffic split moves with the canary.
  */
+import { startTraffic } from '@lambda-release-kit/sandbox';
+
 export interface TrafficWindow {
   requests: number;
   errors: number;
@@ -9,56 +11,29 @@ export interface TrafficWindow {
   byVersion: Record<string, number>;
 }
 
-export interface Traffic {
+export interface WindowedTraffic {
   /** Counts since the last call, then starts a new window. */
   takeWindow(): TrafficWindow;
   stop(): Promise<void>;
 }
 
-export function startTraffic(
+export function startWindowedTraffic(
   url: string,
   options: { ratePerSecond: number; maxRequests: number; deadlineMs: number },
-): Traffic {
-  let window: TrafficWindow = { requests: 0, errors: 0, byVersion: {} };
-  let sent = 0;
-  let stopped = false;
-  const started = Date.now();
-  const inFlight = new Set<Promise<void>>();
-
-  const sendOne = async () => {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-      await response.arrayBuffer();
-      const version = response.headers.get('x-sandbox-executed-version') ?? '?';
-      window.requests++;
-      window.byVersion[version] = (window.byVersion[version] ?? 0) + 1;
-      if (response.status >= 500) window.errors++;
-    } catch {
-      window.requests++;
-      window.errors++;
-    }
-  };
-
-  const timer = setInterval(() => {
-    if (stopped || sent >= options.maxRequests || Date.now() - started > options.deadlineMs) {
-      clearInterval(timer);
-      return;
-    }
-    sent++;
-    const request = sendOne().finally(() => inFlight.delete(request));
-    inFlight.add(request);
-  }, 1000 / options.ratePerSecond);
-
+): WindowedTraffic {
+  const traffic = startTraffic(url, options);
+  let taken = 0;
   return {
     takeWindow: () => {
-      const taken = window;
-      window = { requests: 0, errors: 0, byVersion: {} };
-      return taken;
+      const answers = traffic.answers().slice(taken);
+      taken += answers.length;
+      const window: TrafficWindow = { requests: answers.length, errors: 0, byVersion: {} };
+      for (const answer of answers) {
+        if (answer.status === 0 || answer.status >= 500) window.errors++;
+        window.byVersion[answer.version] = (window.byVersion[answer.version] ?? 0) + 1;
+      }
+      return window;
     },
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await Promise.all(inFlight);
-    },
+    stop: () => traffic.stop(),
   };
 }

@@ -1,5 +1,6 @@
 export { startSandbox, type Sandbox, type StartOptions } from './sandbox.js';
 export { zipFunction } from './zip.js';
+export { startTraffic, type Answer, type Traffic } from './traffic.js';
 export { createClock } from './clock.js';
 export { extraServices } from './services.js';
 export type * from './contracts.js';

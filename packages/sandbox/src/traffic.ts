@@ -1,6 +1,7 @@
 /**
- * Steady user traffic to a function URL while a canary runs, so CloudWatch has invocations to judge. Bounded by
- * a request cap and a deadline; every answer is kept with its arrival time and the version that served it.
+ * Steady user traffic to a function URL of the sandbox while a canary runs, so CloudWatch has invocations to
+ * judge (used by tests, the demo and the benchmarks). Bounded by a request cap and a deadline; every answer is
+ * kept with its arrival time and the version that served it.
  */
 export interface Answer {
   /** Date.now() when the answer arrived. */
