@@ -69320,25 +69320,39 @@ async function readAlias(lambda, functionName, alias) {
         throw error;
     }
 }
+/** Attempts at UpdateAlias while Lambda answers that another update of the function is in progress (409). */
+const ALIAS_CONFLICT_ATTEMPTS = 4;
 /**
  * Points an alias at `version` with the given extra weights ({} clears routing). Guarded by the RevisionId we
- * last read, so a concurrent change fails with PreconditionFailedException instead of being overwritten.
+ * last read, so a concurrent change fails with PreconditionFailedException instead of being overwritten. A 409
+ * (ResourceConflictException: another operation on the function is in progress) is retried with backoff: the
+ * RevisionId guard makes a repeat safe.
  */
-async function updateAlias(lambda, request) {
-    const result = await lambda.send(new client_lambda_dist_cjs/* UpdateAliasCommand */.lqC({
+async function updateAlias(lambda, request, options = {}) {
+    const command = new client_lambda_dist_cjs/* UpdateAliasCommand */.lqC({
         FunctionName: request.functionName,
         Name: request.alias,
         FunctionVersion: request.version,
         RoutingConfig: { AdditionalVersionWeights: request.weights ?? {} },
         RevisionId: request.revisionId,
-    }));
-    return {
-        name: request.alias,
-        arn: result.AliasArn,
-        version: result.FunctionVersion ?? request.version,
-        weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
-        revisionId: result.RevisionId,
-    };
+    });
+    for (let attempt = 0;; attempt++) {
+        try {
+            const result = await lambda.send(command);
+            return {
+                name: request.alias,
+                arn: result.AliasArn,
+                version: result.FunctionVersion ?? request.version,
+                weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
+                revisionId: result.RevisionId,
+            };
+        }
+        catch (error) {
+            if (awsErrorName(error) !== 'ResourceConflictException' || attempt + 1 >= ALIAS_CONFLICT_ATTEMPTS)
+                throw error;
+            await pause(backoffDelay(attempt, { initialDelayMs: 200, maxDelayMs: 2_000, factor: 2, jitter: 0.2 }), options.signal);
+        }
+    }
 }
 /** Every published version (never $LATEST), oldest first, following pagination. */
 async function listPublishedVersions(lambda, functionName) {

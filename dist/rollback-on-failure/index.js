@@ -58561,6 +58561,11 @@ async function codeDeployPath(request, deps, alias, remaining) {
         if (request.method === 'codedeploy') {
             throw new src/* UserError */.yo("method 'codedeploy' needs a deployment: give 'deployment-id', 'codedeploy-application' with 'codedeploy-deployment-group', or the record of a CodeDeploy release. Nothing changed");
         }
+        if (Object.keys(alias.weights).length > 0) {
+            // Nothing here says who is shifting the weights; if it is CodeDeploy, it would carry on after we move the alias.
+            deps.logger.warning(`alias ${alias.name} routes weight to a second version and no CodeDeploy deployment is known: if CodeDeploy is shifting it, ` +
+                "give 'codedeploy-application' and 'codedeploy-deployment-group' (or the record) so the deployment is stopped too");
+        }
         return { alias };
     }
     const { appSpecTargetVersion, findActiveDeployment, getDeployment, isActive, stopWithRollback } = await Promise.all(/* import() */[__nccwpck_require__.e(507), __nccwpck_require__.e(268)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7268));
@@ -59369,25 +59374,39 @@ async function readAlias(lambda, functionName, alias) {
         throw error;
     }
 }
+/** Attempts at UpdateAlias while Lambda answers that another update of the function is in progress (409). */
+const ALIAS_CONFLICT_ATTEMPTS = 4;
 /**
  * Points an alias at `version` with the given extra weights ({} clears routing). Guarded by the RevisionId we
- * last read, so a concurrent change fails with PreconditionFailedException instead of being overwritten.
+ * last read, so a concurrent change fails with PreconditionFailedException instead of being overwritten. A 409
+ * (ResourceConflictException: another operation on the function is in progress) is retried with backoff: the
+ * RevisionId guard makes a repeat safe.
  */
-async function updateAlias(lambda, request) {
-    const result = await lambda.send(new dist_cjs/* UpdateAliasCommand */.lqC({
+async function updateAlias(lambda, request, options = {}) {
+    const command = new dist_cjs/* UpdateAliasCommand */.lqC({
         FunctionName: request.functionName,
         Name: request.alias,
         FunctionVersion: request.version,
         RoutingConfig: { AdditionalVersionWeights: request.weights ?? {} },
         RevisionId: request.revisionId,
-    }));
-    return {
-        name: request.alias,
-        arn: result.AliasArn,
-        version: result.FunctionVersion ?? request.version,
-        weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
-        revisionId: result.RevisionId,
-    };
+    });
+    for (let attempt = 0;; attempt++) {
+        try {
+            const result = await lambda.send(command);
+            return {
+                name: request.alias,
+                arn: result.AliasArn,
+                version: result.FunctionVersion ?? request.version,
+                weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
+                revisionId: result.RevisionId,
+            };
+        }
+        catch (error) {
+            if (awsErrorName(error) !== 'ResourceConflictException' || attempt + 1 >= ALIAS_CONFLICT_ATTEMPTS)
+                throw error;
+            await pause(backoffDelay(attempt, { initialDelayMs: 200, maxDelayMs: 2_000, factor: 2, jitter: 0.2 }), options.signal);
+        }
+    }
 }
 /** Every published version (never $LATEST), oldest first, following pagination. */
 async function listPublishedVersions(lambda, functionName) {

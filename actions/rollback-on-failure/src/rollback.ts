@@ -280,6 +280,13 @@ async function codeDeployPath(
         "method 'codedeploy' needs a deployment: give 'deployment-id', 'codedeploy-application' with 'codedeploy-deployment-group', or the record of a CodeDeploy release. Nothing changed",
       );
     }
+    if (Object.keys(alias.weights).length > 0) {
+      // Nothing here says who is shifting the weights; if it is CodeDeploy, it would carry on after we move the alias.
+      deps.logger.warning(
+        `alias ${alias.name} routes weight to a second version and no CodeDeploy deployment is known: if CodeDeploy is shifting it, ` +
+          "give 'codedeploy-application' and 'codedeploy-deployment-group' (or the record) so the deployment is stopped too",
+      );
+    }
     return { alias };
   }
   const { appSpecTargetVersion, findActiveDeployment, getDeployment, isActive, stopWithRollback } =

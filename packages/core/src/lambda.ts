@@ -7,7 +7,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { awsErrorName, UserError } from './errors.js';
-import { waitFor } from './wait.js';
+import { backoffDelay, pause, waitFor } from './wait.js';
 
 /** Where an alias sends traffic. `weights` holds the one additional version AWS allows, if any. */
 export interface AliasState {
@@ -50,9 +50,14 @@ export async function readAlias(
   }
 }
 
+/** Attempts at UpdateAlias while Lambda answers that another update of the function is in progress (409). */
+const ALIAS_CONFLICT_ATTEMPTS = 4;
+
 /**
  * Points an alias at `version` with the given extra weights ({} clears routing). Guarded by the RevisionId we
- * last read, so a concurrent change fails with PreconditionFailedException instead of being overwritten.
+ * last read, so a concurrent change fails with PreconditionFailedException instead of being overwritten. A 409
+ * (ResourceConflictException: another operation on the function is in progress) is retried with backoff: the
+ * RevisionId guard makes a repeat safe.
  */
 export async function updateAlias(
   lambda: LambdaClient,
@@ -63,23 +68,34 @@ export async function updateAlias(
     weights?: Record<string, number>;
     revisionId?: string;
   },
+  options: { signal?: AbortSignal } = {},
 ): Promise<AliasState> {
-  const result = await lambda.send(
-    new UpdateAliasCommand({
-      FunctionName: request.functionName,
-      Name: request.alias,
-      FunctionVersion: request.version,
-      RoutingConfig: { AdditionalVersionWeights: request.weights ?? {} },
-      RevisionId: request.revisionId,
-    }),
-  );
-  return {
-    name: request.alias,
-    arn: result.AliasArn,
-    version: result.FunctionVersion ?? request.version,
-    weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
-    revisionId: result.RevisionId,
-  };
+  const command = new UpdateAliasCommand({
+    FunctionName: request.functionName,
+    Name: request.alias,
+    FunctionVersion: request.version,
+    RoutingConfig: { AdditionalVersionWeights: request.weights ?? {} },
+    RevisionId: request.revisionId,
+  });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const result = await lambda.send(command);
+      return {
+        name: request.alias,
+        arn: result.AliasArn,
+        version: result.FunctionVersion ?? request.version,
+        weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
+        revisionId: result.RevisionId,
+      };
+    } catch (error) {
+      if (awsErrorName(error) !== 'ResourceConflictException' || attempt + 1 >= ALIAS_CONFLICT_ATTEMPTS)
+        throw error;
+      await pause(
+        backoffDelay(attempt, { initialDelayMs: 200, maxDelayMs: 2_000, factor: 2, jitter: 0.2 }),
+        options.signal,
+      );
+    }
+  }
 }
 
 /** Every published version (never $LATEST), oldest first, following pagination. */

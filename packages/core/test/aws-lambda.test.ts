@@ -103,6 +103,36 @@ describe('Lambda helpers', () => {
     );
   });
 
+  it('retries UpdateAlias while another update of the function is in progress (409), then gives up', async () => {
+    const conflict = [
+      409,
+      { message: 'An update is in progress' },
+      { 'x-amzn-errortype': 'ResourceConflictException' },
+    ] as const;
+    nock(ENDPOINT)
+      .put('/2015-03-31/functions/orders-api/aliases/live')
+      .reply(...conflict)
+      .put('/2015-03-31/functions/orders-api/aliases/live')
+      .reply(200, { Name: 'live', FunctionVersion: '7', RevisionId: 'r3' });
+    const moved = await updateAlias(clients(), {
+      functionName: 'orders-api',
+      alias: 'live',
+      version: '7',
+      revisionId: 'r2',
+    });
+    expect(moved.revisionId).toBe('r3');
+    expect(nock.isDone()).toBe(true);
+
+    nock(ENDPOINT)
+      .put('/2015-03-31/functions/orders-api/aliases/live')
+      .times(4)
+      .reply(...conflict);
+    await expect(
+      updateAlias(clients(), { functionName: 'orders-api', alias: 'live', version: '7', revisionId: 'r2' }),
+    ).rejects.toMatchObject({ name: 'ResourceConflictException' });
+    expect(nock.isDone()).toBe(true);
+  });
+
   it('lists published versions across pages, without $LATEST, oldest first', async () => {
     nock(ENDPOINT)
       .get('/2015-03-31/functions/orders-api/versions')
