@@ -62003,13 +62003,13 @@ class CancelledError extends Error {
     name = 'CancelledError';
 }
 /** The delay before poll number `attempt` (0-based): exponential, capped, with jitter. */
-function backoffDelay(attempt, options, random = Math.random) {
+function wait_backoffDelay(attempt, options, random = Math.random) {
     const base = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
     const spread = base * options.jitter;
     return Math.max(0, Math.round(base - spread + random() * 2 * spread));
 }
 /** Sleeps for `ms` unless the signal fires first (then throws CancelledError). */
-async function pause(ms, signal) {
+async function wait_pause(ms, signal) {
     try {
         await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
     }
@@ -62054,7 +62054,7 @@ async function wait_waitFor(options) {
             const seen = lastStatus ? `; last status: ${lastStatus}` : '';
             throw new WaitTimeoutError(`timed out after ${formatDuration(options.timeoutMs)} waiting for ${options.what}${seen}`);
         }
-        await pause(Math.min(remaining, backoffDelay(attempt, schedule)), options.signal);
+        await wait_pause(Math.min(remaining, wait_backoffDelay(attempt, schedule)), options.signal);
     }
 }
 /**
@@ -62110,25 +62110,39 @@ async function readAlias(lambda, functionName, alias) {
         throw error;
     }
 }
+/** Attempts at UpdateAlias while Lambda answers that another update of the function is in progress (409). */
+const ALIAS_CONFLICT_ATTEMPTS = 4;
 /**
  * Points an alias at `version` with the given extra weights ({} clears routing). Guarded by the RevisionId we
- * last read, so a concurrent change fails with PreconditionFailedException instead of being overwritten.
+ * last read, so a concurrent change fails with PreconditionFailedException instead of being overwritten. A 409
+ * (ResourceConflictException: another operation on the function is in progress) is retried with backoff: the
+ * RevisionId guard makes a repeat safe.
  */
-async function updateAlias(lambda, request) {
-    const result = await lambda.send(new UpdateAliasCommand({
+async function updateAlias(lambda, request, options = {}) {
+    const command = new UpdateAliasCommand({
         FunctionName: request.functionName,
         Name: request.alias,
         FunctionVersion: request.version,
         RoutingConfig: { AdditionalVersionWeights: request.weights ?? {} },
         RevisionId: request.revisionId,
-    }));
-    return {
-        name: request.alias,
-        arn: result.AliasArn,
-        version: result.FunctionVersion ?? request.version,
-        weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
-        revisionId: result.RevisionId,
-    };
+    });
+    for (let attempt = 0;; attempt++) {
+        try {
+            const result = await lambda.send(command);
+            return {
+                name: request.alias,
+                arn: result.AliasArn,
+                version: result.FunctionVersion ?? request.version,
+                weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
+                revisionId: result.RevisionId,
+            };
+        }
+        catch (error) {
+            if (awsErrorName(error) !== 'ResourceConflictException' || attempt + 1 >= ALIAS_CONFLICT_ATTEMPTS)
+                throw error;
+            await pause(backoffDelay(attempt, { initialDelayMs: 200, maxDelayMs: 2_000, factor: 2, jitter: 0.2 }), options.signal);
+        }
+    }
 }
 /** Every published version (never $LATEST), oldest first, following pagination. */
 async function listPublishedVersions(lambda, functionName) {
@@ -78994,13 +79008,13 @@ async function withRetries(what, attempt, options) {
         catch (error) {
             if (!(error instanceof TransientError))
                 throw error;
-            const wait = error.retryAfterMs ?? backoffDelay(n, SCHEDULE, options.random);
+            const wait = error.retryAfterMs ?? wait_backoffDelay(n, SCHEDULE, options.random);
             const left = options.deadline - now();
             if (wait >= left) {
                 throw new Error(`${error.message} (gave up after ${n + 1} attempt${n === 0 ? '' : 's'}: the next try in ${duration_formatDuration(wait)} is past the retry budget)`, { cause: error });
             }
             options.logger.info(`${what}: ${error.message}; retrying in ${duration_formatDuration(wait)}`);
-            await pause(wait, options.signal);
+            await wait_pause(wait, options.signal);
         }
     }
 }
