@@ -21,6 +21,12 @@ const SECTIONS: Array<{ category: string; title: string; intro: string }> = [
       'Each AWS operation of a rollback from a half-shifted alias × the five faults. Held = the rollback recovered, or failed with one clear error and a second rollback (no fault) restored stable.',
   },
   {
+    category: 'faults-others',
+    title: '1. Fault matrix: smoke-test and notify',
+    intro:
+      "smoke-test's Invoke of an exact version and notify's SNS Publish × the five faults. Held = the action recovered, or failed with one clear error (notify with fail-on-error: true), and no traffic was moved.",
+  },
+  {
     category: 'interrupted',
     title: '2. Interrupted deploys',
     intro:
