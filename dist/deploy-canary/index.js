@@ -65919,7 +65919,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4827);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9961);
 // Entry point the runner executes (bundled into dist/deploy-canary/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65929,7 +65929,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4827:
+/***/ 9961:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73302,25 +73302,169 @@ function shorten(text) {
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-;// CONCATENATED MODULE: ./packages/checks/src/parse.ts
+;// CONCATENATED MODULE: ./packages/checks/src/parse-scope.ts
+// The Scope of one check definition: typed field readers that record every problem with the check's name, the
+// field and the line, plus the small value helpers the field readers share.
 
 
 
-
-
-/** A bad check definition; `problems` lists every one found, each naming the check, the field and the line. */
-class CheckDefinitionError extends Error {
-    problems;
-    name = 'CheckDefinitionError';
-    constructor(problems) {
-        const shown = problems.slice(0, 10);
-        const more = problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : '';
-        super(problems.length === 1
-            ? `invalid checks: ${problems[0]}`
-            : `invalid checks (${problems.length} problems):\n  ${shown.join('\n  ')}${more}`);
-        this.problems = problems;
+/** Reads the fields of one check, recording problems with the check's name, the field and its line. */
+class Scope {
+    parser;
+    label;
+    base;
+    references = [];
+    constructor(parser, label, base) {
+        this.parser = parser;
+        this.label = label;
+        this.base = base;
+    }
+    problem(path, message) {
+        const where = this.parser.where([...this.base, ...path]);
+        const field = fieldName(path);
+        this.parser.problems.push(`${this.label}${where ? ` (${where})` : ''}: ${field ? `${field} ` : ''}${message}`);
+    }
+    allowOnly(value, keys, path) {
+        for (const key of Object.keys(value)) {
+            if (!keys.includes(key)) {
+                const camel = key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+                const hint = keys.includes(camel)
+                    ? ` (did you mean "${camel}"?)`
+                    : ` — expected one of ${keys.join(', ')}`;
+                this.problem([...path, key], `is not a known field${hint}`);
+            }
+        }
+    }
+    /** Records the variables used by a templated string and reports malformed templates. */
+    template(value, path) {
+        try {
+            for (const variable of templateVariables(value)) {
+                const location = this.parser.where([...this.base, ...path]);
+                this.references.push({ variable, field: fieldName(path), location });
+            }
+        }
+        catch (error) {
+            if (!(error instanceof TemplateError))
+                throw error;
+            this.problem(path, `has a bad template: ${error.message}`);
+        }
+        return value;
+    }
+    /** Walks any JSON-like value, recording templates in its strings (keys included). */
+    templates(value, path) {
+        if (typeof value === 'string')
+            this.template(value, path);
+        else if (Array.isArray(value))
+            value.forEach((item, index) => this.templates(item, [...path, index]));
+        else if (parse_scope_isObject(value)) {
+            for (const [key, item] of Object.entries(value)) {
+                this.template(key, [...path, key]);
+                this.templates(item, [...path, key]);
+            }
+        }
+        return value;
+    }
+    text(value, key, path, required = false) {
+        const field = value[key];
+        if (field === undefined || field === null) {
+            if (required)
+                this.problem([...path, key], 'is required');
+            return undefined;
+        }
+        if (typeof field === 'number' || typeof field === 'boolean')
+            return String(field);
+        if (typeof field !== 'string' || (required && field.trim() === '')) {
+            this.problem([...path, key], `must be text, got ${describe(field)}`);
+            return undefined;
+        }
+        return this.template(field, [...path, key]);
+    }
+    duration(value, key, path) {
+        const field = value[key];
+        if (field === undefined)
+            return undefined;
+        const ms = duration_parseDuration(field);
+        if (ms === undefined)
+            this.problem([...path, key], `has ${describe(field)} — expected a duration like 500ms, 5s, 2m`);
+        return ms;
+    }
+    number(value, key, path, range) {
+        const field = value[key];
+        if (field === undefined)
+            return undefined;
+        const number = typeof field === 'string' && field.trim() !== '' ? Number(field) : field;
+        if (typeof number !== 'number' ||
+            !Number.isFinite(number) ||
+            number < range.min ||
+            number > range.max ||
+            (range.integer && !Number.isInteger(number))) {
+            const kind = range.integer ? 'a whole number' : 'a number';
+            this.problem([...path, key], `has ${describe(field)} — expected ${kind} from ${range.min} to ${range.max}`);
+            return undefined;
+        }
+        return number;
+    }
+    stringMap(value, path) {
+        if (value === undefined)
+            return {};
+        if (!parse_scope_isObject(value)) {
+            this.problem(path, `must be a map of names to text, got ${describe(value)}`);
+            return {};
+        }
+        const result = {};
+        for (const [key, item] of Object.entries(value)) {
+            if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') {
+                result[key] = this.template(String(item), [...path, key]);
+            }
+            else {
+                this.problem([...path, key], `must be text, got ${describe(item)}`);
+            }
+        }
+        return result;
+    }
+    regex(pattern, path) {
+        try {
+            new RegExp(pattern);
+        }
+        catch (error) {
+            this.problem(path, `is not a valid regular expression: ${error.message}`);
+        }
+        return this.template(pattern, path);
+    }
+    jsonPath(path, at) {
+        try {
+            assertValidPath(path);
+        }
+        catch (error) {
+            this.problem(at, `is not a valid JSONPath: ${error.message}`);
+        }
+        return path;
     }
 }
+function fieldName(path) {
+    return path.reduce((name, part) => (typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${part}` : part), '');
+}
+function describe(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a map';
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+function parse_scope_isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+function prune(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
+}
+
+;// CONCATENATED MODULE: ./packages/checks/src/parse-fields.ts
+// The readers for each field of a check definition (request, invoke, expect, capture, retry, until, samples),
+// each validating its part and reporting problems through the check's Scope.
+
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'];
 const CHECK_KEYS = [
@@ -73366,6 +73510,405 @@ const JSON_ASSERTION_KEYS = [
 ];
 const TEXT_KEYS = ['equals', 'contains', 'not-contains', 'matches', 'exists'];
 const MAX_SAMPLES = 10_000;
+function requestSpec(scope, raw) {
+    const path = ['request'];
+    if (typeof raw === 'string') {
+        const match = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim());
+        const method = match && METHODS.includes(match[1].toUpperCase()) ? match[1].toUpperCase() : undefined;
+        return {
+            method: method ?? 'GET',
+            url: scope.template(method ? match[2] : raw.trim(), path),
+            headers: {},
+            query: {},
+        };
+    }
+    if (!parse_scope_isObject(raw)) {
+        scope.problem(path, `must be a map with at least a url, got ${describe(raw)}`);
+        return undefined;
+    }
+    scope.allowOnly(raw, ['method', 'url', 'headers', 'query', 'body', 'json', 'timeout'], path);
+    const method = (scope.text(raw, 'method', path) ?? 'GET').toUpperCase();
+    if (!METHODS.includes(method) && !method.includes('{{')) {
+        scope.problem([...path, 'method'], `has "${method}" — expected one of ${METHODS.join(', ')}`);
+    }
+    const url = scope.text(raw, 'url', path, true) ?? '';
+    if (url && !url.includes('{{') && !/^https?:\/\//i.test(url) && !url.startsWith('/')) {
+        scope.problem([...path, 'url'], `has ${describe(url)} — expected an http(s) URL, or a path with base-url set`);
+    }
+    if (raw.body !== undefined && raw.json !== undefined) {
+        scope.problem([...path, 'json'], 'cannot be combined with body: send text in body or a document in json');
+    }
+    let body;
+    let json;
+    if (typeof raw.body === 'string')
+        body = scope.template(raw.body, [...path, 'body']);
+    else if (raw.body !== undefined)
+        json = scope.templates(raw.body, [...path, 'body']);
+    if (raw.json !== undefined)
+        json = scope.templates(raw.json, [...path, 'json']);
+    return {
+        method,
+        url,
+        headers: scope.stringMap(raw.headers, [...path, 'headers']),
+        query: scope.stringMap(raw.query, [...path, 'query']),
+        body,
+        json,
+        timeoutMs: scope.duration(raw, 'timeout', path),
+    };
+}
+function invokeSpec(scope, raw) {
+    const path = ['invoke'];
+    if (!parse_scope_isObject(raw)) {
+        scope.problem(path, `must be a map with a function, got ${describe(raw)}`);
+        return undefined;
+    }
+    scope.allowOnly(raw, ['function', 'qualifier', 'payload'], path);
+    return {
+        function: scope.text(raw, 'function', path, true) ?? '',
+        qualifier: scope.text(raw, 'qualifier', path),
+        payload: raw.payload === undefined ? undefined : scope.templates(raw.payload, [...path, 'payload']),
+    };
+}
+function expectation(scope, raw, path, keys) {
+    if (!parse_scope_isObject(raw)) {
+        scope.problem(path, `must be a map of assertions, got ${describe(raw)}`);
+        return {};
+    }
+    scope.allowOnly(raw, keys, path);
+    const expect = {};
+    if (raw.status !== undefined)
+        expect.status = statusRanges(scope, raw.status, [...path, 'status']);
+    if (raw.body !== undefined)
+        expect.body = textAssertion(scope, raw.body, [...path, 'body']);
+    if (raw.json !== undefined)
+        expect.json = jsonAssertions(scope, raw.json, [...path, 'json']);
+    if (raw.headers !== undefined) {
+        if (!parse_scope_isObject(raw.headers))
+            scope.problem([...path, 'headers'], 'must be a map of header names to assertions');
+        else {
+            expect.headers = Object.fromEntries(Object.entries(raw.headers).map(([name, item]) => [
+                name.toLowerCase(),
+                textAssertion(scope, item, [...path, 'headers', name]),
+            ]));
+        }
+    }
+    expect.maxDurationMs = scope.duration(raw, 'max-duration', path);
+    expect.version = scope.text(raw, 'version', path);
+    if (raw['version-from'] !== undefined)
+        expect.versionFrom = versionSource(scope, raw['version-from'], [...path, 'version-from']);
+    if (raw['function-error'] !== undefined) {
+        if (typeof raw['function-error'] !== 'boolean')
+            scope.problem([...path, 'function-error'], 'must be true or false');
+        else
+            expect.functionError = raw['function-error'];
+    }
+    for (const key of Object.keys(expect))
+        if (expect[key] === undefined)
+            delete expect[key];
+    return expect;
+}
+/** 200, "2xx", "200-299", "201,204", or a list of those. */
+function statusRanges(scope, raw, path) {
+    const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : [raw];
+    const ranges = [];
+    for (const item of items) {
+        const text = String(item).trim().toLowerCase();
+        let match;
+        if ((match = /^([1-5])xx$/.exec(text)))
+            ranges.push({ min: Number(match[1]) * 100, max: Number(match[1]) * 100 + 99 });
+        else if ((match = /^(\d{3})\s*-\s*(\d{3})$/.exec(text)) && Number(match[1]) <= Number(match[2])) {
+            ranges.push({ min: Number(match[1]), max: Number(match[2]) });
+        }
+        else if (/^\d{3}$/.test(text))
+            ranges.push({ min: Number(text), max: Number(text) });
+        else {
+            scope.problem(path, `has ${describe(item)} — expected a status like 200, "2xx", "200-299" or a list of them`);
+            return [];
+        }
+    }
+    return ranges;
+}
+/** A string is shorthand for `contains`. */
+function textAssertion(scope, raw, path) {
+    if (typeof raw === 'string' || typeof raw === 'number')
+        return { contains: [scope.template(String(raw), path)] };
+    if (!parse_scope_isObject(raw)) {
+        scope.problem(path, `must be text (contains) or a map with ${TEXT_KEYS.join(', ')}, got ${describe(raw)}`);
+        return {};
+    }
+    scope.allowOnly(raw, TEXT_KEYS, path);
+    const list = (key) => {
+        const value = raw[key];
+        if (value === undefined)
+            return undefined;
+        const items = Array.isArray(value) ? value : [value];
+        return items.map((item, index) => {
+            if (typeof item !== 'string' && typeof item !== 'number') {
+                scope.problem([...path, key, index], `must be text, got ${describe(item)}`);
+                return '';
+            }
+            return scope.template(String(item), Array.isArray(value) ? [...path, key, index] : [...path, key]);
+        });
+    };
+    const assertion = {
+        equals: scope.text(raw, 'equals', path),
+        contains: list('contains'),
+        notContains: list('not-contains'),
+        matches: typeof raw.matches === 'string' ? scope.regex(raw.matches, [...path, 'matches']) : undefined,
+    };
+    if (raw.matches !== undefined && typeof raw.matches !== 'string')
+        scope.problem([...path, 'matches'], 'must be a regular expression');
+    if (raw.exists !== undefined) {
+        if (typeof raw.exists !== 'boolean')
+            scope.problem([...path, 'exists'], 'must be true or false');
+        else
+            assertion.exists = raw.exists;
+    }
+    return prune(assertion);
+}
+/** A list of `{ path, <assertions> }`, or a map of path to an expected value (or to a map of assertions). */
+function jsonAssertions(scope, raw, path) {
+    if (Array.isArray(raw)) {
+        return raw.flatMap((item, index) => {
+            if (!parse_scope_isObject(item) || typeof item.path !== 'string') {
+                scope.problem([...path, index], 'must be a map with a path (a JSONPath like $.user.id) and assertions');
+                return [];
+            }
+            return [jsonAssertion(scope, item, item.path, [...path, index])];
+        });
+    }
+    if (parse_scope_isObject(raw)) {
+        return Object.entries(raw).map(([jsonPath, item]) => {
+            const isAssertionMap = parse_scope_isObject(item) &&
+                Object.keys(item).length > 0 &&
+                Object.keys(item).every((key) => JSON_ASSERTION_KEYS.includes(key));
+            return isAssertionMap
+                ? jsonAssertion(scope, item, jsonPath, [...path, jsonPath])
+                : jsonAssertion(scope, { equals: item }, jsonPath, [...path, jsonPath]);
+        });
+    }
+    scope.problem(path, `must be a list of JSONPath assertions or a map of JSONPath to value, got ${describe(raw)}`);
+    return [];
+}
+function jsonAssertion(scope, raw, jsonPath, path) {
+    scope.allowOnly(raw, JSON_ASSERTION_KEYS, path);
+    const assertion = { path: scope.jsonPath(jsonPath, [...path, 'path']) };
+    const keys = Object.keys(raw).filter((key) => key !== 'path');
+    if (keys.length === 0)
+        scope.problem(path, `has no assertion — give one of ${JSON_ASSERTION_KEYS.slice(1).join(', ')}`);
+    if (raw.equals !== undefined)
+        assertion.equals = scope.templates(raw.equals, [...path, 'equals']);
+    if (raw['not-equals'] !== undefined)
+        assertion.notEquals = scope.templates(raw['not-equals'], [...path, 'not-equals']);
+    if (raw.contains !== undefined)
+        assertion.contains = scope.templates(raw.contains, [...path, 'contains']);
+    if (raw['one-of'] !== undefined) {
+        if (!Array.isArray(raw['one-of']))
+            scope.problem([...path, 'one-of'], 'must be a list of values');
+        else
+            assertion.oneOf = scope.templates(raw['one-of'], [...path, 'one-of']);
+    }
+    if (raw.exists !== undefined) {
+        if (typeof raw.exists !== 'boolean')
+            scope.problem([...path, 'exists'], 'must be true or false');
+        else
+            assertion.exists = raw.exists;
+    }
+    if (raw.matches !== undefined) {
+        if (typeof raw.matches !== 'string')
+            scope.problem([...path, 'matches'], 'must be a regular expression');
+        else
+            assertion.matches = scope.regex(raw.matches, [...path, 'matches']);
+    }
+    if (raw.type !== undefined) {
+        if (!JSON_TYPES.includes(raw.type)) {
+            scope.problem([...path, 'type'], `has ${describe(raw.type)} — expected one of ${JSON_TYPES.join(', ')}`);
+        }
+        else
+            assertion.type = raw.type;
+    }
+    if (raw.length !== undefined) {
+        if (parse_scope_isObject(raw.length))
+            assertion.length = comparison(scope, raw.length, [...path, 'length']);
+        else
+            assertion.length = scope.number(raw, 'length', path, {
+                min: 0,
+                max: Number.MAX_SAFE_INTEGER,
+                integer: true,
+            });
+    }
+    Object.assign(assertion, prune(comparison(scope, raw, path, false)));
+    return prune(assertion);
+}
+function comparison(scope, raw, path, strict = true) {
+    if (strict)
+        scope.allowOnly(raw, ['gt', 'gte', 'lt', 'lte'], path);
+    const range = { min: -Number.MAX_VALUE, max: Number.MAX_VALUE };
+    return prune({
+        gt: scope.number(raw, 'gt', path, range),
+        gte: scope.number(raw, 'gte', path, range),
+        lt: scope.number(raw, 'lt', path, range),
+        lte: scope.number(raw, 'lte', path, range),
+    });
+}
+/** "header:x-version", "json:$.version", or `{ header }` / `{ json }`. */
+function versionSource(scope, raw, path) {
+    if (typeof raw === 'string') {
+        const match = /^(header|json):(.+)$/.exec(raw.trim());
+        if (match?.[1] === 'header')
+            return { header: match[2].trim().toLowerCase() };
+        if (match?.[1] === 'json')
+            return { json: scope.jsonPath(match[2].trim(), path) };
+    }
+    else if (parse_scope_isObject(raw) && Object.keys(raw).length === 1) {
+        if (typeof raw.header === 'string')
+            return { header: raw.header.toLowerCase() };
+        if (typeof raw.json === 'string')
+            return { json: scope.jsonPath(raw.json, [...path, 'json']) };
+    }
+    scope.problem(path, `has ${describe(raw)} — expected "header:<name>" or "json:<JSONPath>"`);
+    return undefined;
+}
+function captures(scope, raw) {
+    const path = ['capture'];
+    if (!parse_scope_isObject(raw)) {
+        scope.problem(path, 'must be a map of variable names to a JSONPath, a header or a regex');
+        return {};
+    }
+    const result = {};
+    for (const [name, item] of Object.entries(raw)) {
+        const at = [...path, name];
+        if (!/^[A-Za-z_][\w-]*$/.test(name) || name === 'env') {
+            scope.problem(at, 'is not a usable variable name (letters, digits, _ and -, not "env")');
+            continue;
+        }
+        if (typeof item === 'string') {
+            result[name] = { json: scope.jsonPath(item, at) };
+            continue;
+        }
+        if (!parse_scope_isObject(item)) {
+            scope.problem(at, `must be a JSONPath or a map with json, header or regex, got ${describe(item)}`);
+            continue;
+        }
+        scope.allowOnly(item, ['json', 'header', 'regex', 'secret'], at);
+        const secret = item.secret === true;
+        if (item.secret !== undefined && typeof item.secret !== 'boolean')
+            scope.problem([...at, 'secret'], 'must be true or false');
+        const sources = ['json', 'regex', 'header'].filter((key) => item[key] !== undefined);
+        const regexOnHeader = sources.length === 2 && item.regex !== undefined && item.header !== undefined;
+        if (sources.length !== 1 && !regexOnHeader) {
+            scope.problem(at, 'needs exactly one of json (a JSONPath), header (a name) or regex (optionally with header)');
+            continue;
+        }
+        if (typeof item.json === 'string')
+            result[name] = { json: scope.jsonPath(item.json, [...at, 'json']), secret };
+        else if (typeof item.regex === 'string') {
+            result[name] = {
+                regex: scope.regex(item.regex, [...at, 'regex']),
+                header: typeof item.header === 'string' ? item.header.toLowerCase() : undefined,
+                secret,
+            };
+        }
+        else if (typeof item.header === 'string')
+            result[name] = { header: item.header.toLowerCase(), secret };
+        else
+            scope.problem(at, 'json, header and regex must be text');
+    }
+    return result;
+}
+function retrySpec(scope, raw) {
+    const path = ['retry'];
+    const value = typeof raw === 'number' || typeof raw === 'string' ? { attempts: raw } : raw;
+    if (!parse_scope_isObject(value)) {
+        scope.problem(path, 'must be a number of attempts or a map with attempts, delay, backoff, max-delay');
+        return undefined;
+    }
+    scope.allowOnly(value, ['attempts', 'delay', 'backoff', 'max-delay'], path);
+    return {
+        attempts: scope.number(value, 'attempts', path, { min: 1, max: 100, integer: true }) ?? 3,
+        delayMs: scope.duration(value, 'delay', path) ?? 1000,
+        backoff: scope.number(value, 'backoff', path, { min: 1, max: 10 }) ?? 2,
+        maxDelayMs: scope.duration(value, 'max-delay', path) ?? 30_000,
+    };
+}
+function untilSpec(scope, raw) {
+    const path = ['until'];
+    if (!parse_scope_isObject(raw)) {
+        scope.problem(path, 'must be a map of assertions to wait for, with interval and timeout');
+        return undefined;
+    }
+    const conditions = Object.keys(raw).filter((key) => EXPECT_KEYS.includes(key));
+    if (conditions.length === 0)
+        scope.problem(path, `has no condition — give one of ${EXPECT_KEYS.join(', ')}`);
+    return {
+        expect: expectation(scope, raw, path, UNTIL_KEYS),
+        intervalMs: scope.duration(raw, 'interval', path) ?? 1000,
+        timeoutMs: scope.duration(raw, 'timeout', path) ?? 60_000,
+        backoff: scope.number(raw, 'backoff', path, { min: 1, max: 10 }) ?? 1.5,
+        maxIntervalMs: scope.duration(raw, 'max-interval', path) ?? 10_000,
+    };
+}
+function samplingSpec(scope, raw) {
+    const thresholds = [
+        'sample-concurrency',
+        'max-error-rate',
+        'max-p50-latency',
+        'max-p95-latency',
+        'max-p99-latency',
+    ];
+    if (raw.samples === undefined) {
+        for (const key of thresholds)
+            if (raw[key] !== undefined)
+                scope.problem([key], 'needs samples (how many requests to send)');
+        return undefined;
+    }
+    const count = scope.number(raw, 'samples', [], { min: 1, max: MAX_SAMPLES, integer: true }) ?? 1;
+    return {
+        count,
+        concurrency: scope.number(raw, 'sample-concurrency', [], { min: 1, max: 100, integer: true }) ?? Math.min(count, 5),
+        maxErrorRate: parse_fields_errorRate(scope, raw['max-error-rate']) ?? 0,
+        maxP50Ms: scope.duration(raw, 'max-p50-latency', []),
+        maxP95Ms: scope.duration(raw, 'max-p95-latency', []),
+        maxP99Ms: scope.duration(raw, 'max-p99-latency', []),
+    };
+}
+/** "1%", "0.01" or 0.01. */
+function parseErrorRate(raw) {
+    const text = String(raw).trim();
+    const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text);
+    if (!match)
+        return undefined;
+    const value = match[2] ? Number(match[1]) / 100 : Number(match[1]);
+    return value >= 0 && value <= 1 ? value : undefined;
+}
+function parse_fields_errorRate(scope, raw) {
+    if (raw === undefined)
+        return undefined;
+    const rate = parseErrorRate(raw);
+    if (rate === undefined)
+        scope.problem(['max-error-rate'], `has ${describe(raw)} — expected a share like "1%" or 0.01`);
+    return rate;
+}
+
+;// CONCATENATED MODULE: ./packages/checks/src/parse.ts
+
+
+
+
+
+/** A bad check definition; `problems` lists every one found, each naming the check, the field and the line. */
+class CheckDefinitionError extends Error {
+    problems;
+    name = 'CheckDefinitionError';
+    constructor(problems) {
+        const shown = problems.slice(0, 10);
+        const more = problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : '';
+        super(problems.length === 1
+            ? `invalid checks: ${problems[0]}`
+            : `invalid checks (${problems.length} problems):\n  ${shown.join('\n  ')}${more}`);
+        this.problems = problems;
+    }
+}
 /**
  * Validates check definitions and returns a typed suite, or throws a CheckDefinitionError listing every problem.
  *
@@ -73436,11 +73979,11 @@ class SuiteParser {
         let listPath = [];
         let vars = {};
         let baseUrl;
-        if (parse_isObject(value)) {
+        if (parse_scope_isObject(value)) {
             const scope = new Scope(this, 'checks', []);
             scope.allowOnly(value, ['vars', 'base-url', 'checks'], []);
             if (value.vars !== undefined) {
-                if (parse_isObject(value.vars))
+                if (parse_scope_isObject(value.vars))
                     vars = value.vars;
                 else
                     scope.problem(['vars'], 'must be a map of names to values');
@@ -73458,7 +74001,7 @@ class SuiteParser {
                 new Scope(this, 'checks', listPath).problem([], 'is empty: give at least one check');
             list.forEach((entry, index) => {
                 const path = [...listPath, index];
-                if (parse_isObject(entry) && 'flow' in entry) {
+                if (parse_scope_isObject(entry) && 'flow' in entry) {
                     const flow = this.flow(entry, path, index);
                     if (flow)
                         items.push({ flow });
@@ -73493,7 +74036,7 @@ class SuiteParser {
         return { name: name ?? `flow #${index + 1}`, steps, location: this.where(path) };
     }
     check(entry, path, fallbackName, flow) {
-        if (!parse_isObject(entry)) {
+        if (!parse_scope_isObject(entry)) {
             new Scope(this, fallbackName, path).problem([], 'must be a map with a name and a request or an invoke');
             return undefined;
         }
@@ -73535,537 +74078,6 @@ class SuiteParser {
             references: scope.references,
         };
     }
-}
-/** Reads the fields of one check, recording problems with the check's name, the field and its line. */
-class Scope {
-    parser;
-    label;
-    base;
-    references = [];
-    constructor(parser, label, base) {
-        this.parser = parser;
-        this.label = label;
-        this.base = base;
-    }
-    problem(path, message) {
-        const where = this.parser.where([...this.base, ...path]);
-        const field = fieldName(path);
-        this.parser.problems.push(`${this.label}${where ? ` (${where})` : ''}: ${field ? `${field} ` : ''}${message}`);
-    }
-    allowOnly(value, keys, path) {
-        for (const key of Object.keys(value)) {
-            if (!keys.includes(key)) {
-                const camel = key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-                const hint = keys.includes(camel)
-                    ? ` (did you mean "${camel}"?)`
-                    : ` — expected one of ${keys.join(', ')}`;
-                this.problem([...path, key], `is not a known field${hint}`);
-            }
-        }
-    }
-    /** Records the variables used by a templated string and reports malformed templates. */
-    template(value, path) {
-        try {
-            for (const variable of templateVariables(value)) {
-                const location = this.parser.where([...this.base, ...path]);
-                this.references.push({ variable, field: fieldName(path), location });
-            }
-        }
-        catch (error) {
-            if (!(error instanceof TemplateError))
-                throw error;
-            this.problem(path, `has a bad template: ${error.message}`);
-        }
-        return value;
-    }
-    /** Walks any JSON-like value, recording templates in its strings (keys included). */
-    templates(value, path) {
-        if (typeof value === 'string')
-            this.template(value, path);
-        else if (Array.isArray(value))
-            value.forEach((item, index) => this.templates(item, [...path, index]));
-        else if (parse_isObject(value)) {
-            for (const [key, item] of Object.entries(value)) {
-                this.template(key, [...path, key]);
-                this.templates(item, [...path, key]);
-            }
-        }
-        return value;
-    }
-    text(value, key, path, required = false) {
-        const field = value[key];
-        if (field === undefined || field === null) {
-            if (required)
-                this.problem([...path, key], 'is required');
-            return undefined;
-        }
-        if (typeof field === 'number' || typeof field === 'boolean')
-            return String(field);
-        if (typeof field !== 'string' || (required && field.trim() === '')) {
-            this.problem([...path, key], `must be text, got ${describe(field)}`);
-            return undefined;
-        }
-        return this.template(field, [...path, key]);
-    }
-    duration(value, key, path) {
-        const field = value[key];
-        if (field === undefined)
-            return undefined;
-        const ms = duration_parseDuration(field);
-        if (ms === undefined)
-            this.problem([...path, key], `has ${describe(field)} — expected a duration like 500ms, 5s, 2m`);
-        return ms;
-    }
-    number(value, key, path, range) {
-        const field = value[key];
-        if (field === undefined)
-            return undefined;
-        const number = typeof field === 'string' && field.trim() !== '' ? Number(field) : field;
-        if (typeof number !== 'number' ||
-            !Number.isFinite(number) ||
-            number < range.min ||
-            number > range.max ||
-            (range.integer && !Number.isInteger(number))) {
-            const kind = range.integer ? 'a whole number' : 'a number';
-            this.problem([...path, key], `has ${describe(field)} — expected ${kind} from ${range.min} to ${range.max}`);
-            return undefined;
-        }
-        return number;
-    }
-    stringMap(value, path) {
-        if (value === undefined)
-            return {};
-        if (!parse_isObject(value)) {
-            this.problem(path, `must be a map of names to text, got ${describe(value)}`);
-            return {};
-        }
-        const result = {};
-        for (const [key, item] of Object.entries(value)) {
-            if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') {
-                result[key] = this.template(String(item), [...path, key]);
-            }
-            else {
-                this.problem([...path, key], `must be text, got ${describe(item)}`);
-            }
-        }
-        return result;
-    }
-    regex(pattern, path) {
-        try {
-            new RegExp(pattern);
-        }
-        catch (error) {
-            this.problem(path, `is not a valid regular expression: ${error.message}`);
-        }
-        return this.template(pattern, path);
-    }
-    jsonPath(path, at) {
-        try {
-            assertValidPath(path);
-        }
-        catch (error) {
-            this.problem(at, `is not a valid JSONPath: ${error.message}`);
-        }
-        return path;
-    }
-}
-function requestSpec(scope, raw) {
-    const path = ['request'];
-    if (typeof raw === 'string') {
-        const match = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim());
-        const method = match && METHODS.includes(match[1].toUpperCase()) ? match[1].toUpperCase() : undefined;
-        return {
-            method: method ?? 'GET',
-            url: scope.template(method ? match[2] : raw.trim(), path),
-            headers: {},
-            query: {},
-        };
-    }
-    if (!parse_isObject(raw)) {
-        scope.problem(path, `must be a map with at least a url, got ${describe(raw)}`);
-        return undefined;
-    }
-    scope.allowOnly(raw, ['method', 'url', 'headers', 'query', 'body', 'json', 'timeout'], path);
-    const method = (scope.text(raw, 'method', path) ?? 'GET').toUpperCase();
-    if (!METHODS.includes(method) && !method.includes('{{')) {
-        scope.problem([...path, 'method'], `has "${method}" — expected one of ${METHODS.join(', ')}`);
-    }
-    const url = scope.text(raw, 'url', path, true) ?? '';
-    if (url && !url.includes('{{') && !/^https?:\/\//i.test(url) && !url.startsWith('/')) {
-        scope.problem([...path, 'url'], `has ${describe(url)} — expected an http(s) URL, or a path with base-url set`);
-    }
-    if (raw.body !== undefined && raw.json !== undefined) {
-        scope.problem([...path, 'json'], 'cannot be combined with body: send text in body or a document in json');
-    }
-    let body;
-    let json;
-    if (typeof raw.body === 'string')
-        body = scope.template(raw.body, [...path, 'body']);
-    else if (raw.body !== undefined)
-        json = scope.templates(raw.body, [...path, 'body']);
-    if (raw.json !== undefined)
-        json = scope.templates(raw.json, [...path, 'json']);
-    return {
-        method,
-        url,
-        headers: scope.stringMap(raw.headers, [...path, 'headers']),
-        query: scope.stringMap(raw.query, [...path, 'query']),
-        body,
-        json,
-        timeoutMs: scope.duration(raw, 'timeout', path),
-    };
-}
-function invokeSpec(scope, raw) {
-    const path = ['invoke'];
-    if (!parse_isObject(raw)) {
-        scope.problem(path, `must be a map with a function, got ${describe(raw)}`);
-        return undefined;
-    }
-    scope.allowOnly(raw, ['function', 'qualifier', 'payload'], path);
-    return {
-        function: scope.text(raw, 'function', path, true) ?? '',
-        qualifier: scope.text(raw, 'qualifier', path),
-        payload: raw.payload === undefined ? undefined : scope.templates(raw.payload, [...path, 'payload']),
-    };
-}
-function expectation(scope, raw, path, keys) {
-    if (!parse_isObject(raw)) {
-        scope.problem(path, `must be a map of assertions, got ${describe(raw)}`);
-        return {};
-    }
-    scope.allowOnly(raw, keys, path);
-    const expect = {};
-    if (raw.status !== undefined)
-        expect.status = statusRanges(scope, raw.status, [...path, 'status']);
-    if (raw.body !== undefined)
-        expect.body = textAssertion(scope, raw.body, [...path, 'body']);
-    if (raw.json !== undefined)
-        expect.json = jsonAssertions(scope, raw.json, [...path, 'json']);
-    if (raw.headers !== undefined) {
-        if (!parse_isObject(raw.headers))
-            scope.problem([...path, 'headers'], 'must be a map of header names to assertions');
-        else {
-            expect.headers = Object.fromEntries(Object.entries(raw.headers).map(([name, item]) => [
-                name.toLowerCase(),
-                textAssertion(scope, item, [...path, 'headers', name]),
-            ]));
-        }
-    }
-    expect.maxDurationMs = scope.duration(raw, 'max-duration', path);
-    expect.version = scope.text(raw, 'version', path);
-    if (raw['version-from'] !== undefined)
-        expect.versionFrom = versionSource(scope, raw['version-from'], [...path, 'version-from']);
-    if (raw['function-error'] !== undefined) {
-        if (typeof raw['function-error'] !== 'boolean')
-            scope.problem([...path, 'function-error'], 'must be true or false');
-        else
-            expect.functionError = raw['function-error'];
-    }
-    for (const key of Object.keys(expect))
-        if (expect[key] === undefined)
-            delete expect[key];
-    return expect;
-}
-/** 200, "2xx", "200-299", "201,204", or a list of those. */
-function statusRanges(scope, raw, path) {
-    const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : [raw];
-    const ranges = [];
-    for (const item of items) {
-        const text = String(item).trim().toLowerCase();
-        let match;
-        if ((match = /^([1-5])xx$/.exec(text)))
-            ranges.push({ min: Number(match[1]) * 100, max: Number(match[1]) * 100 + 99 });
-        else if ((match = /^(\d{3})\s*-\s*(\d{3})$/.exec(text)) && Number(match[1]) <= Number(match[2])) {
-            ranges.push({ min: Number(match[1]), max: Number(match[2]) });
-        }
-        else if (/^\d{3}$/.test(text))
-            ranges.push({ min: Number(text), max: Number(text) });
-        else {
-            scope.problem(path, `has ${describe(item)} — expected a status like 200, "2xx", "200-299" or a list of them`);
-            return [];
-        }
-    }
-    return ranges;
-}
-/** A string is shorthand for `contains`. */
-function textAssertion(scope, raw, path) {
-    if (typeof raw === 'string' || typeof raw === 'number')
-        return { contains: [scope.template(String(raw), path)] };
-    if (!parse_isObject(raw)) {
-        scope.problem(path, `must be text (contains) or a map with ${TEXT_KEYS.join(', ')}, got ${describe(raw)}`);
-        return {};
-    }
-    scope.allowOnly(raw, TEXT_KEYS, path);
-    const list = (key) => {
-        const value = raw[key];
-        if (value === undefined)
-            return undefined;
-        const items = Array.isArray(value) ? value : [value];
-        return items.map((item, index) => {
-            if (typeof item !== 'string' && typeof item !== 'number') {
-                scope.problem([...path, key, index], `must be text, got ${describe(item)}`);
-                return '';
-            }
-            return scope.template(String(item), Array.isArray(value) ? [...path, key, index] : [...path, key]);
-        });
-    };
-    const assertion = {
-        equals: scope.text(raw, 'equals', path),
-        contains: list('contains'),
-        notContains: list('not-contains'),
-        matches: typeof raw.matches === 'string' ? scope.regex(raw.matches, [...path, 'matches']) : undefined,
-    };
-    if (raw.matches !== undefined && typeof raw.matches !== 'string')
-        scope.problem([...path, 'matches'], 'must be a regular expression');
-    if (raw.exists !== undefined) {
-        if (typeof raw.exists !== 'boolean')
-            scope.problem([...path, 'exists'], 'must be true or false');
-        else
-            assertion.exists = raw.exists;
-    }
-    return prune(assertion);
-}
-/** A list of `{ path, <assertions> }`, or a map of path to an expected value (or to a map of assertions). */
-function jsonAssertions(scope, raw, path) {
-    if (Array.isArray(raw)) {
-        return raw.flatMap((item, index) => {
-            if (!parse_isObject(item) || typeof item.path !== 'string') {
-                scope.problem([...path, index], 'must be a map with a path (a JSONPath like $.user.id) and assertions');
-                return [];
-            }
-            return [jsonAssertion(scope, item, item.path, [...path, index])];
-        });
-    }
-    if (parse_isObject(raw)) {
-        return Object.entries(raw).map(([jsonPath, item]) => {
-            const isAssertionMap = parse_isObject(item) &&
-                Object.keys(item).length > 0 &&
-                Object.keys(item).every((key) => JSON_ASSERTION_KEYS.includes(key));
-            return isAssertionMap
-                ? jsonAssertion(scope, item, jsonPath, [...path, jsonPath])
-                : jsonAssertion(scope, { equals: item }, jsonPath, [...path, jsonPath]);
-        });
-    }
-    scope.problem(path, `must be a list of JSONPath assertions or a map of JSONPath to value, got ${describe(raw)}`);
-    return [];
-}
-function jsonAssertion(scope, raw, jsonPath, path) {
-    scope.allowOnly(raw, JSON_ASSERTION_KEYS, path);
-    const assertion = { path: scope.jsonPath(jsonPath, [...path, 'path']) };
-    const keys = Object.keys(raw).filter((key) => key !== 'path');
-    if (keys.length === 0)
-        scope.problem(path, `has no assertion — give one of ${JSON_ASSERTION_KEYS.slice(1).join(', ')}`);
-    if (raw.equals !== undefined)
-        assertion.equals = scope.templates(raw.equals, [...path, 'equals']);
-    if (raw['not-equals'] !== undefined)
-        assertion.notEquals = scope.templates(raw['not-equals'], [...path, 'not-equals']);
-    if (raw.contains !== undefined)
-        assertion.contains = scope.templates(raw.contains, [...path, 'contains']);
-    if (raw['one-of'] !== undefined) {
-        if (!Array.isArray(raw['one-of']))
-            scope.problem([...path, 'one-of'], 'must be a list of values');
-        else
-            assertion.oneOf = scope.templates(raw['one-of'], [...path, 'one-of']);
-    }
-    if (raw.exists !== undefined) {
-        if (typeof raw.exists !== 'boolean')
-            scope.problem([...path, 'exists'], 'must be true or false');
-        else
-            assertion.exists = raw.exists;
-    }
-    if (raw.matches !== undefined) {
-        if (typeof raw.matches !== 'string')
-            scope.problem([...path, 'matches'], 'must be a regular expression');
-        else
-            assertion.matches = scope.regex(raw.matches, [...path, 'matches']);
-    }
-    if (raw.type !== undefined) {
-        if (!JSON_TYPES.includes(raw.type)) {
-            scope.problem([...path, 'type'], `has ${describe(raw.type)} — expected one of ${JSON_TYPES.join(', ')}`);
-        }
-        else
-            assertion.type = raw.type;
-    }
-    if (raw.length !== undefined) {
-        if (parse_isObject(raw.length))
-            assertion.length = comparison(scope, raw.length, [...path, 'length']);
-        else
-            assertion.length = scope.number(raw, 'length', path, {
-                min: 0,
-                max: Number.MAX_SAFE_INTEGER,
-                integer: true,
-            });
-    }
-    Object.assign(assertion, prune(comparison(scope, raw, path, false)));
-    return prune(assertion);
-}
-function comparison(scope, raw, path, strict = true) {
-    if (strict)
-        scope.allowOnly(raw, ['gt', 'gte', 'lt', 'lte'], path);
-    const range = { min: -Number.MAX_VALUE, max: Number.MAX_VALUE };
-    return prune({
-        gt: scope.number(raw, 'gt', path, range),
-        gte: scope.number(raw, 'gte', path, range),
-        lt: scope.number(raw, 'lt', path, range),
-        lte: scope.number(raw, 'lte', path, range),
-    });
-}
-/** "header:x-version", "json:$.version", or `{ header }` / `{ json }`. */
-function versionSource(scope, raw, path) {
-    if (typeof raw === 'string') {
-        const match = /^(header|json):(.+)$/.exec(raw.trim());
-        if (match?.[1] === 'header')
-            return { header: match[2].trim().toLowerCase() };
-        if (match?.[1] === 'json')
-            return { json: scope.jsonPath(match[2].trim(), path) };
-    }
-    else if (parse_isObject(raw) && Object.keys(raw).length === 1) {
-        if (typeof raw.header === 'string')
-            return { header: raw.header.toLowerCase() };
-        if (typeof raw.json === 'string')
-            return { json: scope.jsonPath(raw.json, [...path, 'json']) };
-    }
-    scope.problem(path, `has ${describe(raw)} — expected "header:<name>" or "json:<JSONPath>"`);
-    return undefined;
-}
-function captures(scope, raw) {
-    const path = ['capture'];
-    if (!parse_isObject(raw)) {
-        scope.problem(path, 'must be a map of variable names to a JSONPath, a header or a regex');
-        return {};
-    }
-    const result = {};
-    for (const [name, item] of Object.entries(raw)) {
-        const at = [...path, name];
-        if (!/^[A-Za-z_][\w-]*$/.test(name) || name === 'env') {
-            scope.problem(at, 'is not a usable variable name (letters, digits, _ and -, not "env")');
-            continue;
-        }
-        if (typeof item === 'string') {
-            result[name] = { json: scope.jsonPath(item, at) };
-            continue;
-        }
-        if (!parse_isObject(item)) {
-            scope.problem(at, `must be a JSONPath or a map with json, header or regex, got ${describe(item)}`);
-            continue;
-        }
-        scope.allowOnly(item, ['json', 'header', 'regex', 'secret'], at);
-        const secret = item.secret === true;
-        if (item.secret !== undefined && typeof item.secret !== 'boolean')
-            scope.problem([...at, 'secret'], 'must be true or false');
-        const sources = ['json', 'regex', 'header'].filter((key) => item[key] !== undefined);
-        const regexOnHeader = sources.length === 2 && item.regex !== undefined && item.header !== undefined;
-        if (sources.length !== 1 && !regexOnHeader) {
-            scope.problem(at, 'needs exactly one of json (a JSONPath), header (a name) or regex (optionally with header)');
-            continue;
-        }
-        if (typeof item.json === 'string')
-            result[name] = { json: scope.jsonPath(item.json, [...at, 'json']), secret };
-        else if (typeof item.regex === 'string') {
-            result[name] = {
-                regex: scope.regex(item.regex, [...at, 'regex']),
-                header: typeof item.header === 'string' ? item.header.toLowerCase() : undefined,
-                secret,
-            };
-        }
-        else if (typeof item.header === 'string')
-            result[name] = { header: item.header.toLowerCase(), secret };
-        else
-            scope.problem(at, 'json, header and regex must be text');
-    }
-    return result;
-}
-function retrySpec(scope, raw) {
-    const path = ['retry'];
-    const value = typeof raw === 'number' || typeof raw === 'string' ? { attempts: raw } : raw;
-    if (!parse_isObject(value)) {
-        scope.problem(path, 'must be a number of attempts or a map with attempts, delay, backoff, max-delay');
-        return undefined;
-    }
-    scope.allowOnly(value, ['attempts', 'delay', 'backoff', 'max-delay'], path);
-    return {
-        attempts: scope.number(value, 'attempts', path, { min: 1, max: 100, integer: true }) ?? 3,
-        delayMs: scope.duration(value, 'delay', path) ?? 1000,
-        backoff: scope.number(value, 'backoff', path, { min: 1, max: 10 }) ?? 2,
-        maxDelayMs: scope.duration(value, 'max-delay', path) ?? 30_000,
-    };
-}
-function untilSpec(scope, raw) {
-    const path = ['until'];
-    if (!parse_isObject(raw)) {
-        scope.problem(path, 'must be a map of assertions to wait for, with interval and timeout');
-        return undefined;
-    }
-    const conditions = Object.keys(raw).filter((key) => EXPECT_KEYS.includes(key));
-    if (conditions.length === 0)
-        scope.problem(path, `has no condition — give one of ${EXPECT_KEYS.join(', ')}`);
-    return {
-        expect: expectation(scope, raw, path, UNTIL_KEYS),
-        intervalMs: scope.duration(raw, 'interval', path) ?? 1000,
-        timeoutMs: scope.duration(raw, 'timeout', path) ?? 60_000,
-        backoff: scope.number(raw, 'backoff', path, { min: 1, max: 10 }) ?? 1.5,
-        maxIntervalMs: scope.duration(raw, 'max-interval', path) ?? 10_000,
-    };
-}
-function samplingSpec(scope, raw) {
-    const thresholds = [
-        'sample-concurrency',
-        'max-error-rate',
-        'max-p50-latency',
-        'max-p95-latency',
-        'max-p99-latency',
-    ];
-    if (raw.samples === undefined) {
-        for (const key of thresholds)
-            if (raw[key] !== undefined)
-                scope.problem([key], 'needs samples (how many requests to send)');
-        return undefined;
-    }
-    const count = scope.number(raw, 'samples', [], { min: 1, max: MAX_SAMPLES, integer: true }) ?? 1;
-    return {
-        count,
-        concurrency: scope.number(raw, 'sample-concurrency', [], { min: 1, max: 100, integer: true }) ?? Math.min(count, 5),
-        maxErrorRate: parse_errorRate(scope, raw['max-error-rate']) ?? 0,
-        maxP50Ms: scope.duration(raw, 'max-p50-latency', []),
-        maxP95Ms: scope.duration(raw, 'max-p95-latency', []),
-        maxP99Ms: scope.duration(raw, 'max-p99-latency', []),
-    };
-}
-/** "1%", "0.01" or 0.01. */
-function parseErrorRate(raw) {
-    const text = String(raw).trim();
-    const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text);
-    if (!match)
-        return undefined;
-    const value = match[2] ? Number(match[1]) / 100 : Number(match[1]);
-    return value >= 0 && value <= 1 ? value : undefined;
-}
-function parse_errorRate(scope, raw) {
-    if (raw === undefined)
-        return undefined;
-    const rate = parseErrorRate(raw);
-    if (rate === undefined)
-        scope.problem(['max-error-rate'], `has ${describe(raw)} — expected a share like "1%" or 0.01`);
-    return rate;
-}
-function fieldName(path) {
-    return path.reduce((name, part) => (typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${part}` : part), '');
-}
-function describe(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'a map';
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-function parse_isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-function prune(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
 }
 
 ;// CONCATENATED MODULE: ./packages/checks/src/capture.ts

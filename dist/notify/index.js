@@ -54488,7 +54488,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1294);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6037);
 // Entry point for the runner (node24): everything happens in run().
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -54498,7 +54498,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1294:
+/***/ 6037:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60179,242 +60179,14 @@ function shorten(text) {
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-;// CONCATENATED MODULE: ./packages/checks/src/parse.ts
+;// CONCATENATED MODULE: ./packages/checks/src/parse-scope.ts
+// The Scope of one check definition: typed field readers that record every problem with the check's name, the
+// field and the line, plus the small value helpers the field readers share.
 
 
 
-
-
-/** A bad check definition; `problems` lists every one found, each naming the check, the field and the line. */
-class parse_CheckDefinitionError extends Error {
-    problems;
-    name = 'CheckDefinitionError';
-    constructor(problems) {
-        const shown = problems.slice(0, 10);
-        const more = problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : '';
-        super(problems.length === 1
-            ? `invalid checks: ${problems[0]}`
-            : `invalid checks (${problems.length} problems):\n  ${shown.join('\n  ')}${more}`);
-        this.problems = problems;
-    }
-}
-const METHODS = (/* unused pure expression or super */ null && (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']));
-const JSON_TYPES = (/* unused pure expression or super */ null && (['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']));
-const CHECK_KEYS = (/* unused pure expression or super */ null && ([
-    'name',
-    'request',
-    'invoke',
-    'expect',
-    'capture',
-    'retry',
-    'until',
-    'samples',
-    'sample-concurrency',
-    'max-error-rate',
-    'max-p50-latency',
-    'max-p95-latency',
-    'max-p99-latency',
-]));
-const EXPECT_KEYS = [
-    'status',
-    'body',
-    'json',
-    'headers',
-    'max-duration',
-    'version',
-    'version-from',
-    'function-error',
-];
-const UNTIL_KEYS = [...EXPECT_KEYS, 'interval', 'timeout', 'backoff', 'max-interval'];
-const JSON_ASSERTION_KEYS = (/* unused pure expression or super */ null && ([
-    'path',
-    'equals',
-    'not-equals',
-    'one-of',
-    'exists',
-    'matches',
-    'contains',
-    'type',
-    'length',
-    'gt',
-    'gte',
-    'lt',
-    'lte',
-]));
-const TEXT_KEYS = (/* unused pure expression or super */ null && (['equals', 'contains', 'not-contains', 'matches', 'exists']));
-const MAX_SAMPLES = 10_000;
-/**
- * Validates check definitions and returns a typed suite, or throws a CheckDefinitionError listing every problem.
- *
- * `source` is a parsed document, or YAML/JSON text. Accepted shapes: a list of checks and flows, or
- * `{ vars, base-url, checks: [...] }`. A flow is `{ flow: <name>, steps: [checks...] }`.
- */
-function parseChecks(source, origin = {}) {
-    let text = origin.text;
-    let value = source;
-    if (typeof source === 'string') {
-        text = source;
-        value = undefined;
-    }
-    let locate = () => undefined;
-    if (text !== undefined) {
-        const lineCounter = new LineCounter();
-        const document = parseDocument(text, { lineCounter, prettyErrors: false });
-        const syntax = document.errors[0];
-        if (syntax) {
-            const line = lineCounter.linePos(syntax.pos[0]).line;
-            throw new parse_CheckDefinitionError([
-                `${origin.file ?? 'checks'}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
-            ]);
-        }
-        if (value === undefined)
-            value = document.toJS();
-        locate = (path) => lineOf(document, lineCounter, path);
-    }
-    return new SuiteParser(origin.file, locate).suite(value);
-}
-/** Reads and parses a checks file (YAML or JSON), with line numbers in every problem. */
-async function parseChecksFile(file) {
-    let text;
-    try {
-        text = await readFile(file, 'utf8');
-    }
-    catch (error) {
-        throw new parse_CheckDefinitionError([`cannot read checks file ${file}: ${error.message}`]);
-    }
-    return parseChecks(text, { file, text });
-}
-function lineOf(document, lineCounter, path) {
-    // A missing field has no node: fall back to the nearest existing parent.
-    for (let length = path.length; length >= 0; length--) {
-        const node = document.getIn(path.slice(0, length), true);
-        if (isNode(node) && node.range)
-            return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-}
-class SuiteParser {
-    file;
-    locate;
-    problems = [];
-    names = new Set();
-    constructor(file, locate) {
-        this.file = file;
-        this.locate = locate;
-    }
-    where(path) {
-        const line = this.locate(path);
-        if (line === undefined)
-            return this.file;
-        return `${this.file ?? 'line'}${this.file ? ' line' : ''} ${line}`;
-    }
-    suite(value) {
-        let list = value;
-        let listPath = [];
-        let vars = {};
-        let baseUrl;
-        if (isObject(value)) {
-            const scope = new Scope(this, 'checks', []);
-            scope.allowOnly(value, ['vars', 'base-url', 'checks'], []);
-            if (value.vars !== undefined) {
-                if (isObject(value.vars))
-                    vars = value.vars;
-                else
-                    scope.problem(['vars'], 'must be a map of names to values');
-            }
-            if (value['base-url'] !== undefined)
-                baseUrl = scope.text(value, 'base-url', []);
-            list = value.checks;
-            listPath = ['checks'];
-            if (list === undefined)
-                scope.problem(['checks'], 'is required: a list of checks and flows');
-        }
-        const items = [];
-        if (Array.isArray(list)) {
-            if (list.length === 0)
-                new Scope(this, 'checks', listPath).problem([], 'is empty: give at least one check');
-            list.forEach((entry, index) => {
-                const path = [...listPath, index];
-                if (isObject(entry) && 'flow' in entry) {
-                    const flow = this.flow(entry, path, index);
-                    if (flow)
-                        items.push({ flow });
-                }
-                else {
-                    const check = this.check(entry, path, `check #${index + 1}`);
-                    if (check)
-                        items.push({ check });
-                }
-            });
-        }
-        else if (list !== undefined) {
-            new Scope(this, 'checks', listPath).problem([], 'must be a list of checks (each with a name)');
-        }
-        if (this.problems.length > 0)
-            throw new parse_CheckDefinitionError(this.problems);
-        return { vars, baseUrl, items };
-    }
-    flow(entry, path, index) {
-        const name = typeof entry.flow === 'string' && entry.flow.trim() ? entry.flow.trim() : undefined;
-        const scope = new Scope(this, name ? `flow "${name}"` : `flow #${index + 1}`, path);
-        if (!name)
-            scope.problem(['flow'], "must be the flow's name");
-        scope.allowOnly(entry, ['flow', 'steps'], []);
-        if (!Array.isArray(entry.steps) || entry.steps.length === 0) {
-            scope.problem(['steps'], 'must be a non-empty list of checks run in order');
-            return undefined;
-        }
-        const steps = entry.steps
-            .map((step, stepIndex) => this.check(step, [...path, 'steps', stepIndex], `step #${stepIndex + 1} of flow "${name}"`, name))
-            .filter((step) => step !== undefined);
-        return { name: name ?? `flow #${index + 1}`, steps, location: this.where(path) };
-    }
-    check(entry, path, fallbackName, flow) {
-        if (!isObject(entry)) {
-            new Scope(this, fallbackName, path).problem([], 'must be a map with a name and a request or an invoke');
-            return undefined;
-        }
-        const name = typeof entry.name === 'string' && entry.name.trim() ? entry.name.trim() : undefined;
-        const scope = new Scope(this, name ? `check "${name}"` : fallbackName, path);
-        if (!name)
-            scope.problem(['name'], 'is required (a short unique name for reports)');
-        else if (this.names.has(name))
-            scope.problem(['name'], `"${name}" is used by another check; names must be unique`);
-        else
-            this.names.add(name);
-        scope.allowOnly(entry, CHECK_KEYS, []);
-        const request = entry.request === undefined ? undefined : requestSpec(scope, entry.request);
-        const invoke = entry.invoke === undefined ? undefined : invokeSpec(scope, entry.invoke);
-        if (entry.request === undefined && entry.invoke === undefined) {
-            scope.problem([], 'needs a request (an HTTP call) or an invoke (a Lambda invoke)');
-        }
-        if (entry.request !== undefined && entry.invoke !== undefined) {
-            scope.problem(['invoke'], 'cannot be combined with request: a check sends one or the other');
-        }
-        const expect = entry.expect === undefined ? {} : expectation(scope, entry.expect, ['expect'], EXPECT_KEYS);
-        const capture = entry.capture === undefined ? {} : captures(scope, entry.capture);
-        const retry = entry.retry === undefined ? undefined : retrySpec(scope, entry.retry);
-        const until = entry.until === undefined ? undefined : untilSpec(scope, entry.until);
-        const samples = samplingSpec(scope, entry);
-        if (samples && until)
-            scope.problem(['until'], 'cannot be combined with samples');
-        return {
-            name: name ?? fallbackName,
-            flow,
-            request,
-            invoke,
-            expect,
-            capture,
-            retry,
-            until,
-            samples,
-            location: this.where(path),
-            references: scope.references,
-        };
-    }
-}
 /** Reads the fields of one check, recording problems with the check's name, the field and its line. */
-class Scope {
+class parse_scope_Scope {
     parser;
     label;
     base;
@@ -60461,7 +60233,7 @@ class Scope {
             this.template(value, path);
         else if (Array.isArray(value))
             value.forEach((item, index) => this.templates(item, [...path, index]));
-        else if (isObject(value)) {
+        else if (parse_scope_isObject(value)) {
             for (const [key, item] of Object.entries(value)) {
                 this.template(key, [...path, key]);
                 this.templates(item, [...path, key]);
@@ -60479,7 +60251,7 @@ class Scope {
         if (typeof field === 'number' || typeof field === 'boolean')
             return String(field);
         if (typeof field !== 'string' || (required && field.trim() === '')) {
-            this.problem([...path, key], `must be text, got ${describe(field)}`);
+            this.problem([...path, key], `must be text, got ${parse_scope_describe(field)}`);
             return undefined;
         }
         return this.template(field, [...path, key]);
@@ -60490,7 +60262,7 @@ class Scope {
             return undefined;
         const ms = parseDuration(field);
         if (ms === undefined)
-            this.problem([...path, key], `has ${describe(field)} — expected a duration like 500ms, 5s, 2m`);
+            this.problem([...path, key], `has ${parse_scope_describe(field)} — expected a duration like 500ms, 5s, 2m`);
         return ms;
     }
     number(value, key, path, range) {
@@ -60504,7 +60276,7 @@ class Scope {
             number > range.max ||
             (range.integer && !Number.isInteger(number))) {
             const kind = range.integer ? 'a whole number' : 'a number';
-            this.problem([...path, key], `has ${describe(field)} — expected ${kind} from ${range.min} to ${range.max}`);
+            this.problem([...path, key], `has ${parse_scope_describe(field)} — expected ${kind} from ${range.min} to ${range.max}`);
             return undefined;
         }
         return number;
@@ -60512,8 +60284,8 @@ class Scope {
     stringMap(value, path) {
         if (value === undefined)
             return {};
-        if (!isObject(value)) {
-            this.problem(path, `must be a map of names to text, got ${describe(value)}`);
+        if (!parse_scope_isObject(value)) {
+            this.problem(path, `must be a map of names to text, got ${parse_scope_describe(value)}`);
             return {};
         }
         const result = {};
@@ -60522,7 +60294,7 @@ class Scope {
                 result[key] = this.template(String(item), [...path, key]);
             }
             else {
-                this.problem([...path, key], `must be text, got ${describe(item)}`);
+                this.problem([...path, key], `must be text, got ${parse_scope_describe(item)}`);
             }
         }
         return result;
@@ -60546,7 +60318,76 @@ class Scope {
         return path;
     }
 }
-function requestSpec(scope, raw) {
+function fieldName(path) {
+    return path.reduce((name, part) => (typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${part}` : part), '');
+}
+function parse_scope_describe(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a map';
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+function parse_scope_isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+function parse_scope_prune(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
+}
+
+;// CONCATENATED MODULE: ./packages/checks/src/parse-fields.ts
+// The readers for each field of a check definition (request, invoke, expect, capture, retry, until, samples),
+// each validating its part and reporting problems through the check's Scope.
+
+const METHODS = (/* unused pure expression or super */ null && (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']));
+const JSON_TYPES = (/* unused pure expression or super */ null && (['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']));
+const parse_fields_CHECK_KEYS = (/* unused pure expression or super */ null && ([
+    'name',
+    'request',
+    'invoke',
+    'expect',
+    'capture',
+    'retry',
+    'until',
+    'samples',
+    'sample-concurrency',
+    'max-error-rate',
+    'max-p50-latency',
+    'max-p95-latency',
+    'max-p99-latency',
+]));
+const parse_fields_EXPECT_KEYS = [
+    'status',
+    'body',
+    'json',
+    'headers',
+    'max-duration',
+    'version',
+    'version-from',
+    'function-error',
+];
+const UNTIL_KEYS = [...parse_fields_EXPECT_KEYS, 'interval', 'timeout', 'backoff', 'max-interval'];
+const JSON_ASSERTION_KEYS = (/* unused pure expression or super */ null && ([
+    'path',
+    'equals',
+    'not-equals',
+    'one-of',
+    'exists',
+    'matches',
+    'contains',
+    'type',
+    'length',
+    'gt',
+    'gte',
+    'lt',
+    'lte',
+]));
+const TEXT_KEYS = (/* unused pure expression or super */ null && (['equals', 'contains', 'not-contains', 'matches', 'exists']));
+const MAX_SAMPLES = 10_000;
+function parse_fields_requestSpec(scope, raw) {
     const path = ['request'];
     if (typeof raw === 'string') {
         const match = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim());
@@ -60592,7 +60433,7 @@ function requestSpec(scope, raw) {
         timeoutMs: scope.duration(raw, 'timeout', path),
     };
 }
-function invokeSpec(scope, raw) {
+function parse_fields_invokeSpec(scope, raw) {
     const path = ['invoke'];
     if (!isObject(raw)) {
         scope.problem(path, `must be a map with a function, got ${describe(raw)}`);
@@ -60605,7 +60446,7 @@ function invokeSpec(scope, raw) {
         payload: raw.payload === undefined ? undefined : scope.templates(raw.payload, [...path, 'payload']),
     };
 }
-function expectation(scope, raw, path, keys) {
+function parse_fields_expectation(scope, raw, path, keys) {
     if (!isObject(raw)) {
         scope.problem(path, `must be a map of assertions, got ${describe(raw)}`);
         return {};
@@ -60805,7 +60646,7 @@ function versionSource(scope, raw, path) {
     scope.problem(path, `has ${describe(raw)} — expected "header:<name>" or "json:<JSONPath>"`);
     return undefined;
 }
-function captures(scope, raw) {
+function parse_fields_captures(scope, raw) {
     const path = ['capture'];
     if (!isObject(raw)) {
         scope.problem(path, 'must be a map of variable names to a JSONPath, a header or a regex');
@@ -60852,7 +60693,7 @@ function captures(scope, raw) {
     }
     return result;
 }
-function retrySpec(scope, raw) {
+function parse_fields_retrySpec(scope, raw) {
     const path = ['retry'];
     const value = typeof raw === 'number' || typeof raw === 'string' ? { attempts: raw } : raw;
     if (!isObject(value)) {
@@ -60867,24 +60708,24 @@ function retrySpec(scope, raw) {
         maxDelayMs: scope.duration(value, 'max-delay', path) ?? 30_000,
     };
 }
-function untilSpec(scope, raw) {
+function parse_fields_untilSpec(scope, raw) {
     const path = ['until'];
     if (!isObject(raw)) {
         scope.problem(path, 'must be a map of assertions to wait for, with interval and timeout');
         return undefined;
     }
-    const conditions = Object.keys(raw).filter((key) => EXPECT_KEYS.includes(key));
+    const conditions = Object.keys(raw).filter((key) => parse_fields_EXPECT_KEYS.includes(key));
     if (conditions.length === 0)
-        scope.problem(path, `has no condition — give one of ${EXPECT_KEYS.join(', ')}`);
+        scope.problem(path, `has no condition — give one of ${parse_fields_EXPECT_KEYS.join(', ')}`);
     return {
-        expect: expectation(scope, raw, path, UNTIL_KEYS),
+        expect: parse_fields_expectation(scope, raw, path, UNTIL_KEYS),
         intervalMs: scope.duration(raw, 'interval', path) ?? 1000,
         timeoutMs: scope.duration(raw, 'timeout', path) ?? 60_000,
         backoff: scope.number(raw, 'backoff', path, { min: 1, max: 10 }) ?? 1.5,
         maxIntervalMs: scope.duration(raw, 'max-interval', path) ?? 10_000,
     };
 }
-function samplingSpec(scope, raw) {
+function parse_fields_samplingSpec(scope, raw) {
     const thresholds = [
         'sample-concurrency',
         'max-error-rate',
@@ -60925,24 +60766,195 @@ function errorRate(scope, raw) {
         scope.problem(['max-error-rate'], `has ${describe(raw)} — expected a share like "1%" or 0.01`);
     return rate;
 }
-function fieldName(path) {
-    return path.reduce((name, part) => (typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${part}` : part), '');
+
+;// CONCATENATED MODULE: ./packages/checks/src/parse.ts
+
+
+
+
+
+/** A bad check definition; `problems` lists every one found, each naming the check, the field and the line. */
+class parse_CheckDefinitionError extends Error {
+    problems;
+    name = 'CheckDefinitionError';
+    constructor(problems) {
+        const shown = problems.slice(0, 10);
+        const more = problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : '';
+        super(problems.length === 1
+            ? `invalid checks: ${problems[0]}`
+            : `invalid checks (${problems.length} problems):\n  ${shown.join('\n  ')}${more}`);
+        this.problems = problems;
+    }
 }
-function describe(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'a map';
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/**
+ * Validates check definitions and returns a typed suite, or throws a CheckDefinitionError listing every problem.
+ *
+ * `source` is a parsed document, or YAML/JSON text. Accepted shapes: a list of checks and flows, or
+ * `{ vars, base-url, checks: [...] }`. A flow is `{ flow: <name>, steps: [checks...] }`.
+ */
+function parseChecks(source, origin = {}) {
+    let text = origin.text;
+    let value = source;
+    if (typeof source === 'string') {
+        text = source;
+        value = undefined;
+    }
+    let locate = () => undefined;
+    if (text !== undefined) {
+        const lineCounter = new LineCounter();
+        const document = parseDocument(text, { lineCounter, prettyErrors: false });
+        const syntax = document.errors[0];
+        if (syntax) {
+            const line = lineCounter.linePos(syntax.pos[0]).line;
+            throw new parse_CheckDefinitionError([
+                `${origin.file ?? 'checks'}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
+            ]);
+        }
+        if (value === undefined)
+            value = document.toJS();
+        locate = (path) => lineOf(document, lineCounter, path);
+    }
+    return new SuiteParser(origin.file, locate).suite(value);
 }
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
+/** Reads and parses a checks file (YAML or JSON), with line numbers in every problem. */
+async function parseChecksFile(file) {
+    let text;
+    try {
+        text = await readFile(file, 'utf8');
+    }
+    catch (error) {
+        throw new parse_CheckDefinitionError([`cannot read checks file ${file}: ${error.message}`]);
+    }
+    return parseChecks(text, { file, text });
 }
-function prune(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
+function lineOf(document, lineCounter, path) {
+    // A missing field has no node: fall back to the nearest existing parent.
+    for (let length = path.length; length >= 0; length--) {
+        const node = document.getIn(path.slice(0, length), true);
+        if (isNode(node) && node.range)
+            return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+}
+class SuiteParser {
+    file;
+    locate;
+    problems = [];
+    names = new Set();
+    constructor(file, locate) {
+        this.file = file;
+        this.locate = locate;
+    }
+    where(path) {
+        const line = this.locate(path);
+        if (line === undefined)
+            return this.file;
+        return `${this.file ?? 'line'}${this.file ? ' line' : ''} ${line}`;
+    }
+    suite(value) {
+        let list = value;
+        let listPath = [];
+        let vars = {};
+        let baseUrl;
+        if (isObject(value)) {
+            const scope = new Scope(this, 'checks', []);
+            scope.allowOnly(value, ['vars', 'base-url', 'checks'], []);
+            if (value.vars !== undefined) {
+                if (isObject(value.vars))
+                    vars = value.vars;
+                else
+                    scope.problem(['vars'], 'must be a map of names to values');
+            }
+            if (value['base-url'] !== undefined)
+                baseUrl = scope.text(value, 'base-url', []);
+            list = value.checks;
+            listPath = ['checks'];
+            if (list === undefined)
+                scope.problem(['checks'], 'is required: a list of checks and flows');
+        }
+        const items = [];
+        if (Array.isArray(list)) {
+            if (list.length === 0)
+                new Scope(this, 'checks', listPath).problem([], 'is empty: give at least one check');
+            list.forEach((entry, index) => {
+                const path = [...listPath, index];
+                if (isObject(entry) && 'flow' in entry) {
+                    const flow = this.flow(entry, path, index);
+                    if (flow)
+                        items.push({ flow });
+                }
+                else {
+                    const check = this.check(entry, path, `check #${index + 1}`);
+                    if (check)
+                        items.push({ check });
+                }
+            });
+        }
+        else if (list !== undefined) {
+            new Scope(this, 'checks', listPath).problem([], 'must be a list of checks (each with a name)');
+        }
+        if (this.problems.length > 0)
+            throw new parse_CheckDefinitionError(this.problems);
+        return { vars, baseUrl, items };
+    }
+    flow(entry, path, index) {
+        const name = typeof entry.flow === 'string' && entry.flow.trim() ? entry.flow.trim() : undefined;
+        const scope = new Scope(this, name ? `flow "${name}"` : `flow #${index + 1}`, path);
+        if (!name)
+            scope.problem(['flow'], "must be the flow's name");
+        scope.allowOnly(entry, ['flow', 'steps'], []);
+        if (!Array.isArray(entry.steps) || entry.steps.length === 0) {
+            scope.problem(['steps'], 'must be a non-empty list of checks run in order');
+            return undefined;
+        }
+        const steps = entry.steps
+            .map((step, stepIndex) => this.check(step, [...path, 'steps', stepIndex], `step #${stepIndex + 1} of flow "${name}"`, name))
+            .filter((step) => step !== undefined);
+        return { name: name ?? `flow #${index + 1}`, steps, location: this.where(path) };
+    }
+    check(entry, path, fallbackName, flow) {
+        if (!isObject(entry)) {
+            new Scope(this, fallbackName, path).problem([], 'must be a map with a name and a request or an invoke');
+            return undefined;
+        }
+        const name = typeof entry.name === 'string' && entry.name.trim() ? entry.name.trim() : undefined;
+        const scope = new Scope(this, name ? `check "${name}"` : fallbackName, path);
+        if (!name)
+            scope.problem(['name'], 'is required (a short unique name for reports)');
+        else if (this.names.has(name))
+            scope.problem(['name'], `"${name}" is used by another check; names must be unique`);
+        else
+            this.names.add(name);
+        scope.allowOnly(entry, CHECK_KEYS, []);
+        const request = entry.request === undefined ? undefined : requestSpec(scope, entry.request);
+        const invoke = entry.invoke === undefined ? undefined : invokeSpec(scope, entry.invoke);
+        if (entry.request === undefined && entry.invoke === undefined) {
+            scope.problem([], 'needs a request (an HTTP call) or an invoke (a Lambda invoke)');
+        }
+        if (entry.request !== undefined && entry.invoke !== undefined) {
+            scope.problem(['invoke'], 'cannot be combined with request: a check sends one or the other');
+        }
+        const expect = entry.expect === undefined ? {} : expectation(scope, entry.expect, ['expect'], EXPECT_KEYS);
+        const capture = entry.capture === undefined ? {} : captures(scope, entry.capture);
+        const retry = entry.retry === undefined ? undefined : retrySpec(scope, entry.retry);
+        const until = entry.until === undefined ? undefined : untilSpec(scope, entry.until);
+        const samples = samplingSpec(scope, entry);
+        if (samples && until)
+            scope.problem(['until'], 'cannot be combined with samples');
+        return {
+            name: name ?? fallbackName,
+            flow,
+            request,
+            invoke,
+            expect,
+            capture,
+            retry,
+            until,
+            samples,
+            location: this.where(path),
+            references: scope.references,
+        };
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"

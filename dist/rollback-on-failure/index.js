@@ -58656,7 +58656,7 @@ function versionLookups(lambda, functionName) {
 // The check engine is loaded with import() only when 'verify' is given, so a plain rollback starts faster.
 /** Parses the `verify` checks (smoke-test's `checks` syntax: inline YAML/JSON, or the path of a checks file). */
 async function parseVerify(text) {
-    const { parseChecks, parseChecksFile } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(229), __nccwpck_require__.e(36)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1036));
+    const { parseChecks, parseChecksFile } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(229), __nccwpck_require__.e(737)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3737));
     const isPath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
     try {
         return isPath ? await parseChecksFile(text) : parseChecks(text, { file: `input '${Input.Verify}'` });
@@ -58667,7 +58667,7 @@ async function parseVerify(text) {
 }
 /** Runs the checks against the rolled-back alias; the variables functionName, alias and version are available. */
 async function runVerify(suite, context) {
-    const { runChecks } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(229), __nccwpck_require__.e(36)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1036));
+    const { runChecks } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(229), __nccwpck_require__.e(737)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3737));
     let result;
     try {
         result = await runChecks(suite, {

@@ -57947,7 +57947,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6913);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4732);
 // Entry point of the smoke-test action (bundled to dist/smoke-test/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -57957,7 +57957,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6913:
+/***/ 4732:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63638,240 +63638,12 @@ function shorten(text) {
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-;// CONCATENATED MODULE: ./packages/checks/src/parse.ts
+;// CONCATENATED MODULE: ./packages/checks/src/parse-scope.ts
+// The Scope of one check definition: typed field readers that record every problem with the check's name, the
+// field and the line, plus the small value helpers the field readers share.
 
 
 
-
-
-/** A bad check definition; `problems` lists every one found, each naming the check, the field and the line. */
-class CheckDefinitionError extends Error {
-    problems;
-    name = 'CheckDefinitionError';
-    constructor(problems) {
-        const shown = problems.slice(0, 10);
-        const more = problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : '';
-        super(problems.length === 1
-            ? `invalid checks: ${problems[0]}`
-            : `invalid checks (${problems.length} problems):\n  ${shown.join('\n  ')}${more}`);
-        this.problems = problems;
-    }
-}
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'];
-const CHECK_KEYS = [
-    'name',
-    'request',
-    'invoke',
-    'expect',
-    'capture',
-    'retry',
-    'until',
-    'samples',
-    'sample-concurrency',
-    'max-error-rate',
-    'max-p50-latency',
-    'max-p95-latency',
-    'max-p99-latency',
-];
-const EXPECT_KEYS = [
-    'status',
-    'body',
-    'json',
-    'headers',
-    'max-duration',
-    'version',
-    'version-from',
-    'function-error',
-];
-const UNTIL_KEYS = [...EXPECT_KEYS, 'interval', 'timeout', 'backoff', 'max-interval'];
-const JSON_ASSERTION_KEYS = [
-    'path',
-    'equals',
-    'not-equals',
-    'one-of',
-    'exists',
-    'matches',
-    'contains',
-    'type',
-    'length',
-    'gt',
-    'gte',
-    'lt',
-    'lte',
-];
-const TEXT_KEYS = ['equals', 'contains', 'not-contains', 'matches', 'exists'];
-const MAX_SAMPLES = 10_000;
-/**
- * Validates check definitions and returns a typed suite, or throws a CheckDefinitionError listing every problem.
- *
- * `source` is a parsed document, or YAML/JSON text. Accepted shapes: a list of checks and flows, or
- * `{ vars, base-url, checks: [...] }`. A flow is `{ flow: <name>, steps: [checks...] }`.
- */
-function parseChecks(source, origin = {}) {
-    let text = origin.text;
-    let value = source;
-    if (typeof source === 'string') {
-        text = source;
-        value = undefined;
-    }
-    let locate = () => undefined;
-    if (text !== undefined) {
-        const lineCounter = new dist/* LineCounter */.HN();
-        const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
-        const syntax = document.errors[0];
-        if (syntax) {
-            const line = lineCounter.linePos(syntax.pos[0]).line;
-            throw new CheckDefinitionError([
-                `${origin.file ?? 'checks'}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
-            ]);
-        }
-        if (value === undefined)
-            value = document.toJS();
-        locate = (path) => lineOf(document, lineCounter, path);
-    }
-    return new SuiteParser(origin.file, locate).suite(value);
-}
-/** Reads and parses a checks file (YAML or JSON), with line numbers in every problem. */
-async function parseChecksFile(file) {
-    let text;
-    try {
-        text = await readFile(file, 'utf8');
-    }
-    catch (error) {
-        throw new CheckDefinitionError([`cannot read checks file ${file}: ${error.message}`]);
-    }
-    return parseChecks(text, { file, text });
-}
-function lineOf(document, lineCounter, path) {
-    // A missing field has no node: fall back to the nearest existing parent.
-    for (let length = path.length; length >= 0; length--) {
-        const node = document.getIn(path.slice(0, length), true);
-        if ((0,dist/* isNode */.Ll)(node) && node.range)
-            return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-}
-class SuiteParser {
-    file;
-    locate;
-    problems = [];
-    names = new Set();
-    constructor(file, locate) {
-        this.file = file;
-        this.locate = locate;
-    }
-    where(path) {
-        const line = this.locate(path);
-        if (line === undefined)
-            return this.file;
-        return `${this.file ?? 'line'}${this.file ? ' line' : ''} ${line}`;
-    }
-    suite(value) {
-        let list = value;
-        let listPath = [];
-        let vars = {};
-        let baseUrl;
-        if (isObject(value)) {
-            const scope = new Scope(this, 'checks', []);
-            scope.allowOnly(value, ['vars', 'base-url', 'checks'], []);
-            if (value.vars !== undefined) {
-                if (isObject(value.vars))
-                    vars = value.vars;
-                else
-                    scope.problem(['vars'], 'must be a map of names to values');
-            }
-            if (value['base-url'] !== undefined)
-                baseUrl = scope.text(value, 'base-url', []);
-            list = value.checks;
-            listPath = ['checks'];
-            if (list === undefined)
-                scope.problem(['checks'], 'is required: a list of checks and flows');
-        }
-        const items = [];
-        if (Array.isArray(list)) {
-            if (list.length === 0)
-                new Scope(this, 'checks', listPath).problem([], 'is empty: give at least one check');
-            list.forEach((entry, index) => {
-                const path = [...listPath, index];
-                if (isObject(entry) && 'flow' in entry) {
-                    const flow = this.flow(entry, path, index);
-                    if (flow)
-                        items.push({ flow });
-                }
-                else {
-                    const check = this.check(entry, path, `check #${index + 1}`);
-                    if (check)
-                        items.push({ check });
-                }
-            });
-        }
-        else if (list !== undefined) {
-            new Scope(this, 'checks', listPath).problem([], 'must be a list of checks (each with a name)');
-        }
-        if (this.problems.length > 0)
-            throw new CheckDefinitionError(this.problems);
-        return { vars, baseUrl, items };
-    }
-    flow(entry, path, index) {
-        const name = typeof entry.flow === 'string' && entry.flow.trim() ? entry.flow.trim() : undefined;
-        const scope = new Scope(this, name ? `flow "${name}"` : `flow #${index + 1}`, path);
-        if (!name)
-            scope.problem(['flow'], "must be the flow's name");
-        scope.allowOnly(entry, ['flow', 'steps'], []);
-        if (!Array.isArray(entry.steps) || entry.steps.length === 0) {
-            scope.problem(['steps'], 'must be a non-empty list of checks run in order');
-            return undefined;
-        }
-        const steps = entry.steps
-            .map((step, stepIndex) => this.check(step, [...path, 'steps', stepIndex], `step #${stepIndex + 1} of flow "${name}"`, name))
-            .filter((step) => step !== undefined);
-        return { name: name ?? `flow #${index + 1}`, steps, location: this.where(path) };
-    }
-    check(entry, path, fallbackName, flow) {
-        if (!isObject(entry)) {
-            new Scope(this, fallbackName, path).problem([], 'must be a map with a name and a request or an invoke');
-            return undefined;
-        }
-        const name = typeof entry.name === 'string' && entry.name.trim() ? entry.name.trim() : undefined;
-        const scope = new Scope(this, name ? `check "${name}"` : fallbackName, path);
-        if (!name)
-            scope.problem(['name'], 'is required (a short unique name for reports)');
-        else if (this.names.has(name))
-            scope.problem(['name'], `"${name}" is used by another check; names must be unique`);
-        else
-            this.names.add(name);
-        scope.allowOnly(entry, CHECK_KEYS, []);
-        const request = entry.request === undefined ? undefined : requestSpec(scope, entry.request);
-        const invoke = entry.invoke === undefined ? undefined : invokeSpec(scope, entry.invoke);
-        if (entry.request === undefined && entry.invoke === undefined) {
-            scope.problem([], 'needs a request (an HTTP call) or an invoke (a Lambda invoke)');
-        }
-        if (entry.request !== undefined && entry.invoke !== undefined) {
-            scope.problem(['invoke'], 'cannot be combined with request: a check sends one or the other');
-        }
-        const expect = entry.expect === undefined ? {} : expectation(scope, entry.expect, ['expect'], EXPECT_KEYS);
-        const capture = entry.capture === undefined ? {} : captures(scope, entry.capture);
-        const retry = entry.retry === undefined ? undefined : retrySpec(scope, entry.retry);
-        const until = entry.until === undefined ? undefined : untilSpec(scope, entry.until);
-        const samples = samplingSpec(scope, entry);
-        if (samples && until)
-            scope.problem(['until'], 'cannot be combined with samples');
-        return {
-            name: name ?? fallbackName,
-            flow,
-            request,
-            invoke,
-            expect,
-            capture,
-            retry,
-            until,
-            samples,
-            location: this.where(path),
-            references: scope.references,
-        };
-    }
-}
 /** Reads the fields of one check, recording problems with the check's name, the field and its line. */
 class Scope {
     parser;
@@ -64005,6 +63777,75 @@ class Scope {
         return path;
     }
 }
+function fieldName(path) {
+    return path.reduce((name, part) => (typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${part}` : part), '');
+}
+function describe(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a map';
+    const text = JSON.stringify(value) ?? String(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+function prune(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
+}
+
+;// CONCATENATED MODULE: ./packages/checks/src/parse-fields.ts
+// The readers for each field of a check definition (request, invoke, expect, capture, retry, until, samples),
+// each validating its part and reporting problems through the check's Scope.
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'];
+const CHECK_KEYS = [
+    'name',
+    'request',
+    'invoke',
+    'expect',
+    'capture',
+    'retry',
+    'until',
+    'samples',
+    'sample-concurrency',
+    'max-error-rate',
+    'max-p50-latency',
+    'max-p95-latency',
+    'max-p99-latency',
+];
+const EXPECT_KEYS = [
+    'status',
+    'body',
+    'json',
+    'headers',
+    'max-duration',
+    'version',
+    'version-from',
+    'function-error',
+];
+const UNTIL_KEYS = [...EXPECT_KEYS, 'interval', 'timeout', 'backoff', 'max-interval'];
+const JSON_ASSERTION_KEYS = [
+    'path',
+    'equals',
+    'not-equals',
+    'one-of',
+    'exists',
+    'matches',
+    'contains',
+    'type',
+    'length',
+    'gt',
+    'gte',
+    'lt',
+    'lte',
+];
+const TEXT_KEYS = ['equals', 'contains', 'not-contains', 'matches', 'exists'];
+const MAX_SAMPLES = 10_000;
 function requestSpec(scope, raw) {
     const path = ['request'];
     if (typeof raw === 'string') {
@@ -64384,24 +64225,195 @@ function errorRate(scope, raw) {
         scope.problem(['max-error-rate'], `has ${describe(raw)} — expected a share like "1%" or 0.01`);
     return rate;
 }
-function fieldName(path) {
-    return path.reduce((name, part) => (typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${part}` : part), '');
+
+;// CONCATENATED MODULE: ./packages/checks/src/parse.ts
+
+
+
+
+
+/** A bad check definition; `problems` lists every one found, each naming the check, the field and the line. */
+class CheckDefinitionError extends Error {
+    problems;
+    name = 'CheckDefinitionError';
+    constructor(problems) {
+        const shown = problems.slice(0, 10);
+        const more = problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : '';
+        super(problems.length === 1
+            ? `invalid checks: ${problems[0]}`
+            : `invalid checks (${problems.length} problems):\n  ${shown.join('\n  ')}${more}`);
+        this.problems = problems;
+    }
 }
-function describe(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'a map';
-    const text = JSON.stringify(value) ?? String(value);
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/**
+ * Validates check definitions and returns a typed suite, or throws a CheckDefinitionError listing every problem.
+ *
+ * `source` is a parsed document, or YAML/JSON text. Accepted shapes: a list of checks and flows, or
+ * `{ vars, base-url, checks: [...] }`. A flow is `{ flow: <name>, steps: [checks...] }`.
+ */
+function parseChecks(source, origin = {}) {
+    let text = origin.text;
+    let value = source;
+    if (typeof source === 'string') {
+        text = source;
+        value = undefined;
+    }
+    let locate = () => undefined;
+    if (text !== undefined) {
+        const lineCounter = new dist/* LineCounter */.HN();
+        const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
+        const syntax = document.errors[0];
+        if (syntax) {
+            const line = lineCounter.linePos(syntax.pos[0]).line;
+            throw new CheckDefinitionError([
+                `${origin.file ?? 'checks'}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
+            ]);
+        }
+        if (value === undefined)
+            value = document.toJS();
+        locate = (path) => lineOf(document, lineCounter, path);
+    }
+    return new SuiteParser(origin.file, locate).suite(value);
 }
-function isObject(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
+/** Reads and parses a checks file (YAML or JSON), with line numbers in every problem. */
+async function parseChecksFile(file) {
+    let text;
+    try {
+        text = await readFile(file, 'utf8');
+    }
+    catch (error) {
+        throw new CheckDefinitionError([`cannot read checks file ${file}: ${error.message}`]);
+    }
+    return parseChecks(text, { file, text });
 }
-function prune(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
+function lineOf(document, lineCounter, path) {
+    // A missing field has no node: fall back to the nearest existing parent.
+    for (let length = path.length; length >= 0; length--) {
+        const node = document.getIn(path.slice(0, length), true);
+        if ((0,dist/* isNode */.Ll)(node) && node.range)
+            return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+}
+class SuiteParser {
+    file;
+    locate;
+    problems = [];
+    names = new Set();
+    constructor(file, locate) {
+        this.file = file;
+        this.locate = locate;
+    }
+    where(path) {
+        const line = this.locate(path);
+        if (line === undefined)
+            return this.file;
+        return `${this.file ?? 'line'}${this.file ? ' line' : ''} ${line}`;
+    }
+    suite(value) {
+        let list = value;
+        let listPath = [];
+        let vars = {};
+        let baseUrl;
+        if (isObject(value)) {
+            const scope = new Scope(this, 'checks', []);
+            scope.allowOnly(value, ['vars', 'base-url', 'checks'], []);
+            if (value.vars !== undefined) {
+                if (isObject(value.vars))
+                    vars = value.vars;
+                else
+                    scope.problem(['vars'], 'must be a map of names to values');
+            }
+            if (value['base-url'] !== undefined)
+                baseUrl = scope.text(value, 'base-url', []);
+            list = value.checks;
+            listPath = ['checks'];
+            if (list === undefined)
+                scope.problem(['checks'], 'is required: a list of checks and flows');
+        }
+        const items = [];
+        if (Array.isArray(list)) {
+            if (list.length === 0)
+                new Scope(this, 'checks', listPath).problem([], 'is empty: give at least one check');
+            list.forEach((entry, index) => {
+                const path = [...listPath, index];
+                if (isObject(entry) && 'flow' in entry) {
+                    const flow = this.flow(entry, path, index);
+                    if (flow)
+                        items.push({ flow });
+                }
+                else {
+                    const check = this.check(entry, path, `check #${index + 1}`);
+                    if (check)
+                        items.push({ check });
+                }
+            });
+        }
+        else if (list !== undefined) {
+            new Scope(this, 'checks', listPath).problem([], 'must be a list of checks (each with a name)');
+        }
+        if (this.problems.length > 0)
+            throw new CheckDefinitionError(this.problems);
+        return { vars, baseUrl, items };
+    }
+    flow(entry, path, index) {
+        const name = typeof entry.flow === 'string' && entry.flow.trim() ? entry.flow.trim() : undefined;
+        const scope = new Scope(this, name ? `flow "${name}"` : `flow #${index + 1}`, path);
+        if (!name)
+            scope.problem(['flow'], "must be the flow's name");
+        scope.allowOnly(entry, ['flow', 'steps'], []);
+        if (!Array.isArray(entry.steps) || entry.steps.length === 0) {
+            scope.problem(['steps'], 'must be a non-empty list of checks run in order');
+            return undefined;
+        }
+        const steps = entry.steps
+            .map((step, stepIndex) => this.check(step, [...path, 'steps', stepIndex], `step #${stepIndex + 1} of flow "${name}"`, name))
+            .filter((step) => step !== undefined);
+        return { name: name ?? `flow #${index + 1}`, steps, location: this.where(path) };
+    }
+    check(entry, path, fallbackName, flow) {
+        if (!isObject(entry)) {
+            new Scope(this, fallbackName, path).problem([], 'must be a map with a name and a request or an invoke');
+            return undefined;
+        }
+        const name = typeof entry.name === 'string' && entry.name.trim() ? entry.name.trim() : undefined;
+        const scope = new Scope(this, name ? `check "${name}"` : fallbackName, path);
+        if (!name)
+            scope.problem(['name'], 'is required (a short unique name for reports)');
+        else if (this.names.has(name))
+            scope.problem(['name'], `"${name}" is used by another check; names must be unique`);
+        else
+            this.names.add(name);
+        scope.allowOnly(entry, CHECK_KEYS, []);
+        const request = entry.request === undefined ? undefined : requestSpec(scope, entry.request);
+        const invoke = entry.invoke === undefined ? undefined : invokeSpec(scope, entry.invoke);
+        if (entry.request === undefined && entry.invoke === undefined) {
+            scope.problem([], 'needs a request (an HTTP call) or an invoke (a Lambda invoke)');
+        }
+        if (entry.request !== undefined && entry.invoke !== undefined) {
+            scope.problem(['invoke'], 'cannot be combined with request: a check sends one or the other');
+        }
+        const expect = entry.expect === undefined ? {} : expectation(scope, entry.expect, ['expect'], EXPECT_KEYS);
+        const capture = entry.capture === undefined ? {} : captures(scope, entry.capture);
+        const retry = entry.retry === undefined ? undefined : retrySpec(scope, entry.retry);
+        const until = entry.until === undefined ? undefined : untilSpec(scope, entry.until);
+        const samples = samplingSpec(scope, entry);
+        if (samples && until)
+            scope.problem(['until'], 'cannot be combined with samples');
+        return {
+            name: name ?? fallbackName,
+            flow,
+            request,
+            invoke,
+            expect,
+            capture,
+            retry,
+            until,
+            samples,
+            location: this.where(path),
+            references: scope.references,
+        };
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
