@@ -4,7 +4,6 @@
  */
 import {
   CreateAliasCommand,
-  CreateFunctionCommand,
   LambdaClient,
   PublishVersionCommand,
   UpdateFunctionCodeCommand,
@@ -12,6 +11,7 @@ import {
 import { readAlias, updateAlias, waitForFunctionUpdated } from '@lambda-release-kit/core';
 import { startSandbox, type Sandbox, type StartOptions } from '@lambda-release-kit/sandbox';
 import { buildOrdersApi } from '../examples/orders-api/build.mjs';
+import { createOrdersApiFunction } from '../examples/orders-api/create-function.js';
 
 export const FUNCTION_NAME = 'orders-api';
 export const ALIAS = 'live';
@@ -42,18 +42,8 @@ export async function startWorld(options: StartOptions = {}): Promise<World> {
       secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY,
     },
   });
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: FUNCTION_NAME,
-      Runtime: 'nodejs22.x',
-      Handler: 'index.handler',
-      Role: 'arn:aws:iam::123456789012:role/orders-api',
-      Code: { ZipFile: buildOrdersApi({ release: 'v0.0.0-bootstrap' }) },
-      Timeout: 5,
-    }),
-  );
+  await createOrdersApiFunction(lambda, FUNCTION_NAME);
   const settle = () => waitForFunctionUpdated(lambda, FUNCTION_NAME, { timeoutMs: 30_000 });
-  await settle();
 
   return {
     sandbox,

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateFunctionCommand, GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   startSandbox,
   type ReceivedMail,
@@ -14,7 +14,7 @@ import {
   type SlackMessage,
   type SlackState,
 } from '@lambda-release-kit/sandbox';
-import { buildOrdersApi } from '../orders-api/build.mjs';
+import { createOrdersApiFunction } from '../orders-api/create-function.js';
 import { printScenarioHeader, printSummary, printTimelineLine, type ScenarioOutcome } from './print.js';
 import { startWindowedTraffic, type WindowedTraffic } from './traffic.js';
 import { runWorkflow, type WorkflowEvent } from './workflow-runner.js';
@@ -77,16 +77,7 @@ async function main(): Promise<number> {
       credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' },
     });
     // The function exists before the first release, as Terraform or SAM would have created it.
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: FUNCTION_NAME,
-        Runtime: 'nodejs22.x',
-        Handler: 'index.handler',
-        Role: 'arn:aws:iam::123456789012:role/orders-api',
-        Code: { ZipFile: buildOrdersApi({ release: 'v0.0.0-bootstrap' }) },
-        Timeout: 5,
-      }),
-    );
+    await createOrdersApiFunction(lambda, FUNCTION_NAME);
     console.log(
       `sandbox at ${sandbox.endpoint}; function ${FUNCTION_NAME} created; alias URL ${sandbox.functionUrl(FUNCTION_NAME, ALIAS)}`,
     );

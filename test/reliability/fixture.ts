@@ -7,7 +7,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateAliasCommand,
-  CreateFunctionCommand,
   LambdaClient,
   PublishVersionCommand,
   UpdateAliasCommand,
@@ -16,6 +15,7 @@ import {
 import { waitForFunctionUpdated } from '@lambda-release-kit/core';
 import { startSandbox, type Sandbox, type StartOptions } from '@lambda-release-kit/sandbox';
 import { buildOrdersApi } from '../../examples/orders-api/build.mjs';
+import { createOrdersApiFunction } from '../../examples/orders-api/create-function.js';
 
 export const ALIAS = 'live';
 
@@ -39,17 +39,7 @@ export async function startFixture(options: StartOptions = {}): Promise<Fixture>
 
 /** Creates `name` with release v1.0.0, publishes version 1 and points the alias at it. */
 export async function createReleasedFunction(fixture: Fixture, name: string): Promise<void> {
-  await fixture.lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'nodejs22.x',
-      Handler: 'index.handler',
-      Role: 'arn:aws:iam::123456789012:role/orders-api',
-      Code: { ZipFile: buildOrdersApi({ release: 'v1.0.0' }) },
-      Timeout: 5,
-    }),
-  );
-  await waitForFunctionUpdated(fixture.lambda, name, { timeoutMs: 10_000 });
+  await createOrdersApiFunction(fixture.lambda, name, 'v1.0.0');
   await fixture.lambda.send(new PublishVersionCommand({ FunctionName: name }));
   await fixture.lambda.send(
     new CreateAliasCommand({ FunctionName: name, Name: ALIAS, FunctionVersion: '1' }),
