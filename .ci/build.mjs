@@ -1,5 +1,7 @@
-// Bundles each action with @vercel/ncc into dist/<name>/ (ESM index.js, package.json, source map, licenses).
-// Usage: node .ci/build.mjs [action ...]   (default: all actions)
+// Bundles each action with @vercel/ncc into dist/<name>/ (ESM index.js, package.json, licenses).
+// Usage: node .ci/build.mjs [--source-map] [action ...]   (default: all actions)
+// The committed bundles carry no source map: a map is one 3.5 MB line that every rebuild rewrites whole, which
+// made each commit's diff huge. `--source-map` adds them for a local analysis (bench/bundle-analysis.ts).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 
@@ -7,7 +9,10 @@ const all = readdirSync('actions', { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name)
   .sort();
-const names = process.argv.length > 2 ? process.argv.slice(2) : all;
+const args = process.argv.slice(2);
+const sourceMap = args.includes('--source-map');
+const requested = args.filter((arg) => arg !== '--source-map');
+const names = requested.length > 0 ? requested : all;
 
 for (const name of names) {
   if (!all.includes(name)) throw new Error(`unknown action ${name}; actions: ${all.join(', ')}`);
@@ -20,7 +25,7 @@ for (const name of names) {
       `actions/${name}/src/index.ts`,
       '-o',
       `dist/${name}`,
-      '--source-map',
+      ...(sourceMap ? ['--source-map'] : []),
       '--license',
       'licenses.txt',
       '--quiet',

@@ -1,7 +1,8 @@
 /**
  * Where a bundle's bytes and start-up time come from, by source package: a V8 .cpuprofile (node --cpu-prof)
  * whose sampled frames inside the bundle are mapped back through the bundle's source map, and the bundle's own
- * bytes attributed the same way.
+ * bytes attributed the same way. The committed bundles carry no source map: build with
+ * `node .ci/build.mjs --source-map` before `npm run bench -- startup` to attribute by package.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

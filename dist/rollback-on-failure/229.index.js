@@ -2088,5 +2088,3 @@ JSONPath.prototype.vm = vm__WEBPACK_IMPORTED_MODULE_0__;
 /***/ })
 
 };
-
-//# sourceMappingURL=229.index.js.map

@@ -88,5 +88,3 @@ async function waitUntilFinished(client, deploymentId, options) {
 /***/ })
 
 };
-
-//# sourceMappingURL=268.index.js.map

@@ -4740,5 +4740,3 @@ exports.waitUntilDeploymentSuccessful = waitUntilDeploymentSuccessful;
 /***/ })
 
 };
-
-//# sourceMappingURL=507.index.js.map

@@ -2208,5 +2208,3 @@ function xml(text) {
 /***/ })
 
 };
-
-//# sourceMappingURL=737.index.js.map

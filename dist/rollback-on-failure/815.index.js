@@ -8570,5 +8570,3 @@ exports.visitAsync = visitAsync;
 /***/ })
 
 };
-
-//# sourceMappingURL=815.index.js.map
