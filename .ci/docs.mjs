@@ -42,8 +42,9 @@ async function render(name) {
   const described = {};
   for (const [input, spec] of Object.entries(action.inputs ?? {})) {
     const value = spec.default === undefined ? describedDefault(spec.description) : undefined;
-    if (value !== undefined) described[input] = value;
-    if (value !== undefined) spec.default = value;
+    if (value === undefined) continue;
+    described[input] = value;
+    spec.default = value;
   }
   const generate = async (variant, yml) => {
     const sourceFile = join(scratch, `${name}.${variant}.yml`);
@@ -68,10 +69,11 @@ async function render(name) {
       (_, row) => `${row}${escapeMarkdown(value)} |`,
     );
   }
+  // Links in action.yml are relative to actions/<name>/; the page lives one level higher, in action-docs/.
   return `${tables}### Usage${usage}`
     .replaceAll('***PROJECT***', `${REPOSITORY}/actions/${name}`)
     .replaceAll('***VERSION***', 'v1')
-    .replaceAll('](../../', '](../');
+    .replaceAll('href="../../', 'href="../');
 }
 
 const names = readdirSync('actions', { withFileTypes: true })

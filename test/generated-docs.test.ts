@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -105,6 +105,11 @@ describe.each(ACTIONS)('action-docs/%s.md', (name) => {
         description: written(spec.description),
       });
     }
+  });
+
+  it('links only to files that exist, relative to action-docs/', () => {
+    const links = [...markdown().matchAll(/href="([^"#:]+)"/g)].map((match) => match[1]!);
+    expect(links.filter((link) => !existsSync(join(root, 'action-docs', link)))).toEqual([]);
   });
 
   it('gives a usage block with the published reference and each default', () => {
