@@ -1,45 +1,112 @@
-// Generates action-docs/<name>.md from each actions/<name>/action.yml with the npm package action-docs.
-// Its usage block has ***PROJECT***/***VERSION*** placeholders; we fill in how users reference our actions.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Generates action-docs/<name>.md from each actions/<name>/action.yml with the npm package action-docs, and
+// examples/docs/workflow.md from the reference workflow. `node .ci/docs.mjs [directory]` writes under that
+// directory instead of here (the generated-docs test renders into a temporary one).
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateActionMarkdownDocs } from 'action-docs';
+import { parse, stringify } from 'yaml';
+
+const REPOSITORY = '<owner>/lambda-release-kit';
+const out = process.argv[2] ?? '.';
+const scratch = mkdtempSync(join(tmpdir(), 'action-docs-'));
+
+/** The closing "Default: ..." or 'Default "..."' sentence of a description: how inputs whose default depends on
+ * the environment, or whose declared default would count as given, state it. */
+function describedDefault(description) {
+  const sentence = /(?:^|[.:]\s+)Default:?\s+(.+?)\.?\s*$/s.exec(description.trim());
+  return sentence ? sentence[1].replace(/^"(.*)"$/s, '$1').replace(/\s+/g, ' ') : undefined;
+}
+
+/** action-docs renders descriptions as Markdown (a regex loses its backslashes, AWS_REGION turns into emphasis, a
+ * `|` splits the table): escape what Markdown would interpret, outside code spans, which are shown as written. */
+function escapeMarkdown(text) {
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part, index) =>
+      index % 2 === 1
+        ? part
+        : part
+            .replace(/[\\_*]/g, '\\$&')
+            .replaceAll('...', '.\\.\\.')
+            .replaceAll('<', '&lt;')
+            .replaceAll('|', '&#124;'),
+    )
+    .join('');
+}
+
+/** Renders one action.yml: the tables from a copy with escaped descriptions, the usage block (YAML comments,
+ * not Markdown) from a copy as written; both with the described defaults filled in. */
+async function render(name) {
+  const action = parse(readFileSync(`actions/${name}/action.yml`, 'utf8'));
+  const described = {};
+  for (const [input, spec] of Object.entries(action.inputs ?? {})) {
+    const value = spec.default === undefined ? describedDefault(spec.description) : undefined;
+    if (value === undefined) continue;
+    described[input] = value;
+    spec.default = value;
+  }
+  const generate = async (variant, yml) => {
+    const sourceFile = join(scratch, `${name}.${variant}.yml`);
+    writeFileSync(sourceFile, stringify(yml, { lineWidth: 0 }));
+    return generateActionMarkdownDocs({ sourceFile, includeNameHeader: true });
+  };
+  const usage = (await generate('raw', action)).split('### Usage')[1];
+  const escape = (spec) => ({ ...spec, description: escapeMarkdown(spec.description) });
+  const escaped = {
+    ...action,
+    description: escapeMarkdown(action.description),
+    inputs: Object.fromEntries(Object.entries(action.inputs ?? {}).map(([key, spec]) => [key, escape(spec)])),
+    outputs: Object.fromEntries(
+      Object.entries(action.outputs ?? {}).map(([key, spec]) => [key, escape(spec)]),
+    ),
+  };
+  let tables = (await generate('escaped', escaped)).split('### Usage')[0];
+  // A described default is prose, not a value to type: shown as text, not code.
+  for (const [input, value] of Object.entries(described)) {
+    tables = tables.replace(
+      new RegExp(`^(\\| \`${input}\` \\|.*\\| )\`[^\\n]*\` \\|$`, 'm'),
+      (_, row) => `${row}${escapeMarkdown(value)} |`,
+    );
+  }
+  // Links in action.yml are relative to actions/<name>/; the page lives one level higher, in action-docs/.
+  return `${tables}### Usage${usage}`
+    .replaceAll('***PROJECT***', `${REPOSITORY}/actions/${name}`)
+    .replaceAll('***VERSION***', 'v1')
+    .replaceAll('href="../../', 'href="../');
+}
 
 const names = readdirSync('actions', { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && existsSync(`actions/${entry.name}/action.yml`))
   .map((entry) => entry.name)
   .sort();
-mkdirSync('action-docs', { recursive: true });
+mkdirSync(join(out, 'action-docs'), { recursive: true });
 for (const name of names) {
-  const markdown = execFileSync(
-    'npx',
-    ['action-docs', '--no-banner', '--include-name-header', '-s', `actions/${name}/action.yml`],
-    { encoding: 'utf8' },
-  )
-    .replaceAll('***PROJECT***', `<owner>/<repo>/actions/${name}`)
-    .replaceAll('***VERSION***', 'v1');
+  const markdown = await render(name);
   writeFileSync(
-    `action-docs/${name}.md`,
+    join(out, 'action-docs', `${name}.md`),
     `<!-- Generated from actions/${name}/action.yml by \`npm run docs\`: do not edit. -->\n\n${markdown.trim()}\n`,
   );
-  console.log(`wrote action-docs/${name}.md`);
+  console.log(`wrote ${join(out, 'action-docs', `${name}.md`)}`);
 }
-
 // The consumer workflow is the reference pipeline with the published actions in place of the local ones, so the
 // copy users paste is the one CI lints and the demo runs.
 const reference = readFileSync('.github/workflows/deploy.yml', 'utf8');
 const published = reference
-  .replace(/uses: \.\/actions\/([\w-]+)/g, 'uses: <owner>/<repo>/actions/$1@v1')
+  .replace(/uses: \.\/actions\/([\w-]+)/g, `uses: ${REPOSITORY}/actions/$1@v1`)
   .replace(
     /^# The reference release pipeline[\s\S]*?\n(?=#\n)/m,
     '# Release pipeline for orders-api, using Lambda Release Kit.\n',
   );
+mkdirSync(join(out, 'examples', 'docs'), { recursive: true });
 writeFileSync(
-  'examples/docs/workflow.md',
+  join(out, 'examples', 'docs', 'workflow.md'),
   `<!-- Generated from .github/workflows/deploy.yml by \`npm run docs\`: do not edit. -->
 
 # A release workflow to copy
 
-Save this as \`.github/workflows/release.yml\`, replace \`<owner>/<repo>\` with this repository and \`v1\` with the release
-you want (pin a commit SHA if your policy requires it), change the build step to build your function, and set:
+Save this as \`.github/workflows/release.yml\`, replace \`<owner>\` with the account that hosts lambda-release-kit and \`v1\` with
+the release you want (or a commit SHA: see the README's "Pinning a version"), change the build step to build your function, and set:
 
 | Kind | Name | What |
 | --- | --- | --- |
@@ -57,4 +124,4 @@ ${published.trim()}
 \`\`\`
 `,
 );
-console.log('wrote examples/docs/workflow.md');
+console.log(`wrote ${join(out, 'examples', 'docs', 'workflow.md')}`);

@@ -69676,6 +69676,7 @@ const ACTION_DEFAULTS = {
     [Input.DryRun]: 'false',
     [Input.Wait]: 'true',
     [Input.Timeout]: '6h',
+    [Input.TagPattern]: DEFAULT_TAG_PATTERN,
 };
 
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/alias-moves.ts

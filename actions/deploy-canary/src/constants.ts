@@ -75,4 +75,5 @@ export const ACTION_DEFAULTS: Partial<Record<Input, string>> = {
   [Input.DryRun]: 'false',
   [Input.Wait]: 'true',
   [Input.Timeout]: '6h',
+  [Input.TagPattern]: DEFAULT_TAG_PATTERN,
 };
