@@ -38,7 +38,7 @@ export async function run(): Promise<void> {
     const writer = new RecordWriter(
       initialRecord(plan, resolveRegion(aws.region)),
       plan.recordFile,
-      (record) => core.setOutput(Output.Record, serializeRecord(record)),
+      (record) => setOutputs({ [Output.Record]: serializeRecord(record) }),
     );
     const { signal, dispose } = cancellationSignal(plan.timeoutMs);
     let planLines: string[] | undefined;

@@ -3,7 +3,7 @@ import type { Answer } from './answer.js';
 import { judge, type AssertionFailure } from './assertions.js';
 import { captureValues } from './capture.js';
 import { formatMs } from './duration.js';
-import { Redactor, snippet } from './redact.js';
+import { Redactor, snippet } from '@lambda-release-kit/core/redact';
 import { renderExpectation, sendOnce, type SendContext } from './send.js';
 import { latencyStats } from './stats.js';
 import { validateSuite } from './validate.js';
@@ -22,6 +22,15 @@ import type {
 export const DEFAULT_CONCURRENCY = 10;
 
 const silentLogger: CheckLogger = { info: () => {}, warning: () => {}, debug: () => {} };
+
+/** Every line the engine logs carries answers from servers: each is redacted on its way out. */
+function redactingLogger(logger: CheckLogger, redactor: Redactor): CheckLogger {
+  return {
+    info: (message) => logger.info(redactor.redact(message)),
+    warning: (message) => logger.warning(redactor.redact(message)),
+    debug: (message) => logger.debug(redactor.redact(message)),
+  };
+}
 
 /** Why the suite stopped early; checks not finished by then are reported with it. */
 class Stop {
@@ -67,14 +76,16 @@ export async function runChecks(suite: CheckSuite, deps: RunDependencies = {}): 
           deps.timeoutMs,
         );
 
+  const redactor = deps.redactor ?? new Redactor();
+  for (const secret of deps.secrets ?? []) redactor.add(secret);
   const context: RunContext = {
     fetch: deps.fetch ?? fetch,
     lambda: deps.lambda,
     signal: controller.signal,
-    redactor: new Redactor(deps.secrets),
+    redactor,
     baseUrl: suite.baseUrl,
     template: { env, now: deps.now },
-    logger: deps.logger ?? silentLogger,
+    logger: redactingLogger(deps.logger ?? silentLogger, redactor),
     expectVersion: deps.expectVersion,
     stop,
     onFailure: (check) => {

@@ -1,3 +1,4 @@
+import type { Redactor } from '@lambda-release-kit/core/redact';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 
 /** The slice of a logger the engine uses (core's Logger fits). */
@@ -209,5 +210,7 @@ export interface RunDependencies {
   expectVersion?: string;
   /** Values never to show in messages and reports (tokens, passwords). */
   secrets?: string[];
+  /** The run's redactor (the runner adapter's, so secrets found while checking are masked everywhere). */
+  redactor?: Redactor;
   now?: () => Date;
 }

@@ -367,6 +367,46 @@ describe('secret redaction', () => {
   });
 });
 
+describe('credentials in URLs and headers', () => {
+  it('sends the user info of a URL as Basic authentication and never shows the password', async () => {
+    const url = api.url.replace('http://', 'http://smoke:pa%24%24-word-1@');
+    const result = await runChecks(
+      parseChecks([
+        {
+          name: 'basic auth',
+          request: { method: 'POST', url: `${url}/echo` },
+          expect: { json: { '$.headers.authorization': `Basic ${btoa('smoke:pa$$-word-1')}` } },
+        },
+        {
+          name: 'echoed back in a failure',
+          request: { method: 'POST', url: `${url}/echo` },
+          expect: { status: 201 },
+        },
+      ]),
+    );
+    expect(result.checks.map((check) => check.passed)).toEqual([true, false]);
+    const text = JSON.stringify(result) + toJUnitXml(result);
+    expect(text).toContain('***');
+    for (const secret of ['pa$$-word-1', 'pa%24%24-word-1', btoa('smoke:pa$$-word-1')]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it('refuses a header value with a line break without quoting it', async () => {
+    const result = await runChecks(
+      parseChecks([
+        {
+          name: 'bad header',
+          request: { url: `${api.url}/health`, headers: { authorization: 'Bearer LEAKY-TOKEN\r\nx: y' } },
+        },
+      ]),
+    );
+    const reason = result.checks[0].failure?.reason ?? '';
+    expect(reason).toContain("header 'authorization' has a value with a line break");
+    expect(JSON.stringify(result)).not.toContain('LEAKY-TOKEN');
+  });
+});
+
 describe('reports', () => {
   it('writes JUnit XML that a parser reads, a JSON report and a record summary', async () => {
     const result = await runChecks(

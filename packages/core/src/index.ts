@@ -8,3 +8,4 @@ export * from './logger.js';
 export * from './record.js';
 export * from './report.js';
 export * from './wait.js';
+export * from './redact.js';

@@ -1,3 +1,5 @@
+import type { Redactor } from './redact.js';
+
 /** How logic reports progress without touching the runner: main.ts passes the Actions logger, tests a memory one. */
 export interface Logger {
   info(message: string): void;
@@ -40,3 +42,13 @@ export const consoleLogger: Logger = {
     return task();
   },
 };
+
+/** The same logger with every line redacted: for lines that carry a server's answer (retries, warnings). */
+export function redactingLogger(logger: Logger, redactor: Redactor): Logger {
+  return {
+    info: (message) => logger.info(redactor.redact(message)),
+    warning: (message) => logger.warning(redactor.redact(message)),
+    debug: (message) => logger.debug(redactor.redact(message)),
+    group: (name, task) => logger.group(redactor.redact(name), task),
+  };
+}
