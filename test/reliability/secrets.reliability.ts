@@ -47,13 +47,15 @@ const ECHOED = [USERINFO_PASSWORD, BASIC_TOKEN, ECHOED_TOKEN, CRLF_TOKEN, ECHOED
 async function startEchoServer(): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const status = Number(/^\/status\/(\d{3})\//.exec(req.url ?? '')?.[1] ?? 200);
-    const echo = { method: req.method, path: req.url, headers: req.headers };
+    // Secrets first, so they survive the 200-character snippets of error messages.
+    const { authorization, 'x-api-key': apiKey } = req.headers;
+    const echo = { authorization, apiKey, path: req.url, headers: req.headers };
     res.writeHead(status, {
       'content-type': 'application/json',
       'x-echo-path': req.url ?? '',
       'x-echo-authorization': req.headers.authorization ?? '',
     });
-    res.end(JSON.stringify({ ok: false, error: `cannot serve ${req.url}`, echo }));
+    res.end(JSON.stringify({ echo, ok: false, error: `cannot serve ${req.url}` }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
@@ -300,10 +302,11 @@ function echoingChecks(): string {
     `  request: { url: "http://echo-user:${USERINFO_PASSWORD}@127.0.0.1:1/health", timeout: 2s }`,
     `- name: echoed bearer, retried`,
     `  request: { url: "${echo.url}/status/500/retry", headers: { Authorization: "Bearer ${ECHOED_TOKEN}" } }`,
+    `  expect: { status: 500, body: { contains: "never answered" } }`,
     `  retry: { attempts: 2, delay: 10ms }`,
     `- name: echoed key, polled`,
     `  request: { url: "${echo.url}/status/503/poll", headers: { X-Api-Key: "${ECHOED_TOKEN}" } }`,
-    `  until: { status: 200, interval: 10ms, timeout: 200ms }`,
+    `  until: { status: 503, body: { contains: "never answered" }, interval: 10ms, timeout: 200ms }`,
     `- name: line break in a header`,
     `  request: { url: "${echo.url}/status/200/crlf", headers: { Authorization: "Bearer ${CRLF_TOKEN}\\r\\nX-Injected: 1" } }`,
   ].join('\n');
