@@ -101,7 +101,10 @@ async function readSources(inputs: Inputs): Promise<SuiteSources> {
   if (checksText) checks = { text: checksText, file: `input '${Input.Checks}'` };
   if (checksFile) {
     try {
-      checks = { text: await readFile(checksFile, 'utf8'), file: checksFile };
+      checks = {
+        text: await readFile(checksFile, 'utf8'),
+        file: `${checksFile} (input '${Input.ChecksFile}')`,
+      };
       runnerRedactor.addUrlsIn(checks.text);
     } catch (error) {
       throw new InputError(

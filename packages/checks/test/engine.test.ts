@@ -295,6 +295,22 @@ describe('bad definitions', () => {
     ]);
   });
 
+  it('refuses a YAML alias bomb and a huge document at once, naming the file and the line', () => {
+    const bomb = [
+      'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+      ...Array.from(
+        { length: 6 },
+        (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`,
+      ),
+    ].join('\n');
+    expect(() => parseChecks(bomb, { file: 'bomb.yml' })).toThrow(
+      /^invalid checks: bomb\.yml line 2 uses YAML aliases that expand too far/,
+    );
+    expect(() => parseChecks(`# ${'x'.repeat(1024 * 1024)}`, { file: 'huge.yml' })).toThrow(
+      'invalid checks: huge.yml has 1048578 characters — at most 1048576 are accepted',
+    );
+  });
+
   it('reports YAML syntax errors with the line, and bad templates with the field', () => {
     expect(() => parseChecks('- name: a\n  request: { url: x\n', { file: 'f.yml' })).toThrow(
       /^invalid checks: f\.yml line \d+ is not valid YAML/,

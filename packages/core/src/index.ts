@@ -9,3 +9,4 @@ export * from './record.js';
 export * from './report.js';
 export * from './wait.js';
 export * from './redact.js';
+export * from './document.js';
