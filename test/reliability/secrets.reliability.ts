@@ -307,8 +307,8 @@ function echoingChecks(): string {
     `- name: echoed key, polled`,
     `  request: { url: "${echo.url}/status/503/poll", headers: { X-Api-Key: "${ECHOED_TOKEN}" } }`,
     `  until: { status: 503, body: { contains: "never answered" }, interval: 10ms, timeout: 200ms }`,
-    `- name: line break in a header`,
-    `  request: { url: "${echo.url}/status/200/crlf", headers: { Authorization: "Bearer ${CRLF_TOKEN}\\r\\nX-Injected: 1" } }`,
+    `- name: line break in a rendered header`,
+    `  request: { url: "${echo.url}/status/200/crlf", headers: { Authorization: "{{ env.CRLF_AUTHORIZATION }}" } }`,
   ].join('\n');
 }
 
@@ -316,7 +316,11 @@ describe.each([
   ['off', {}],
   ['on', { RUNNER_DEBUG: '1' }],
 ])('servers that echo secrets back, RUNNER_DEBUG %s', (debug, debugEnv) => {
-  const runEnv = () => ({ ...env, ...debugEnv });
+  const runEnv = () => ({ ...env, ...debugEnv, CRLF_AUTHORIZATION: `Bearer ${CRLF_TOKEN}\r\nX-Injected: 1` });
+  const literalCrlf = [
+    `- name: line break in a written header`,
+    `  request: { url: "http://127.0.0.1:9/x", headers: { Authorization: "Bearer ${CRLF_TOKEN}\\r\\nX: 1" } }`,
+  ].join('\n');
 
   it('notify: webhook paths in 404/5xx bodies and retry lines, the bot token in Slack 5xx bodies', async () => {
     const run = await runAction(
@@ -349,6 +353,21 @@ describe.each([
     expect(run.code).toBe(1);
     expect(run.outputs.failed).toBe('5');
     check('smoke-test', `echoing server (debug ${debug})`, run, ECHOED);
+  });
+
+  it('smoke-test and rollback-on-failure: a header value with a line break is refused without quoting it', async () => {
+    const smoke = await runAction('smoke-test', { checks: literalCrlf }, { env: runEnv() });
+    expect(smoke.code).toBe(1);
+    expect(smoke.stdout).toContain('has a line break or NUL (value not shown)');
+    check('smoke-test', `CR/LF header value refused (debug ${debug})`, smoke, ECHOED);
+    const rollback = await runAction(
+      'rollback-on-failure',
+      { 'function-name': 'echo-api', 'target-version': '1', verify: literalCrlf },
+      { env: runEnv() },
+    );
+    expect(rollback.code).toBe(1);
+    expect(rollback.stdout).toContain("input 'verify'");
+    check('rollback-on-failure', `CR/LF header value refused (debug ${debug})`, rollback, ECHOED);
   });
 
   it('rollback-on-failure: the same checks as verify', async () => {

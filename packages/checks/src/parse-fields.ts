@@ -99,10 +99,26 @@ export function requestSpec(scope: Scope, raw: unknown): HttpRequestSpec | undef
   if (typeof raw.body === 'string') body = scope.template(raw.body, [...path, 'body']);
   else if (raw.body !== undefined) json = scope.templates(raw.body, [...path, 'body']);
   if (raw.json !== undefined) json = scope.templates(raw.json, [...path, 'json']);
+  const field = raw.json !== undefined ? 'json' : raw.body !== undefined ? 'body' : undefined;
+  if (field && (method === 'GET' || method === 'HEAD')) {
+    scope.problem(
+      [...path, field],
+      `is sent with method ${method}${raw.method === undefined ? ' (the default)' : ''}, which cannot carry a body — set method: POST, PUT, PATCH or DELETE`,
+    );
+  }
+  const headers = scope.stringMap(raw.headers, [...path, 'headers']);
+  for (const [name, value] of Object.entries(headers)) {
+    // The value is not quoted: a header value is often a secret.
+    if (/[\r\n\0]/.test(value))
+      scope.problem(
+        [...path, 'headers', name],
+        'has a line break or NUL (value not shown) — a header value must be one line',
+      );
+  }
   return {
     method,
     url,
-    headers: scope.stringMap(raw.headers, [...path, 'headers']),
+    headers,
     query: scope.stringMap(raw.query, [...path, 'query']),
     body,
     json,

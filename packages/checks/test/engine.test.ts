@@ -295,6 +295,28 @@ describe('bad definitions', () => {
     ]);
   });
 
+  it('refuses a body with GET or HEAD, and a header value with a line break, naming the check and the field', () => {
+    const text = [
+      '- name: no method',
+      '  request: { url: "http://x/a", json: { a: 1 } }',
+      '- name: head with body',
+      '  request: { method: HEAD, url: "http://x/a", body: "text" }',
+      '- name: crlf',
+      '  request: { method: POST, url: "http://x/a", json: {}, headers: { authorization: "Bearer HIDDEN\\r\\nx: y" } }',
+    ].join('\n');
+    let problems: string[] = [];
+    try {
+      parseChecks(text, { file: 'c.yml' });
+    } catch (error) {
+      problems = (error as CheckDefinitionError).problems;
+    }
+    expect(problems).toEqual([
+      'check "no method" (c.yml line 2): request.json is sent with method GET (the default), which cannot carry a body — set method: POST, PUT, PATCH or DELETE',
+      'check "head with body" (c.yml line 4): request.body is sent with method HEAD, which cannot carry a body — set method: POST, PUT, PATCH or DELETE',
+      'check "crlf" (c.yml line 6): request.headers.authorization has a line break or NUL (value not shown) — a header value must be one line',
+    ]);
+  });
+
   it('refuses a YAML alias bomb and a huge document at once, naming the file and the line', () => {
     const bomb = [
       'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
@@ -408,14 +430,15 @@ describe('credentials in URLs and headers', () => {
     }
   });
 
-  it('refuses a header value with a line break without quoting it', async () => {
+  it('refuses a rendered header value with a line break without quoting it', async () => {
     const result = await runChecks(
       parseChecks([
         {
           name: 'bad header',
-          request: { url: `${api.url}/health`, headers: { authorization: 'Bearer LEAKY-TOKEN\r\nx: y' } },
+          request: { url: `${api.url}/health`, headers: { authorization: '{{ env.BAD_HEADER }}' } },
         },
       ]),
+      { env: { BAD_HEADER: 'Bearer LEAKY-TOKEN\r\nx: y' } },
     );
     const reason = result.checks[0].failure?.reason ?? '';
     expect(reason).toContain("header 'authorization' has a value with a line break");
