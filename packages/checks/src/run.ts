@@ -288,12 +288,23 @@ async function attemptOnce(
 
   const until = check.until;
   const untilExpect = renderExpectation(until.expect, vars, context.template);
+  const failIf = until.failIf && renderExpectation(until.failIf.expect, vars, context.template);
   const deadline = performance.now() + until.timeoutMs;
   let sent = 0;
   let last: { answer?: Answer; failure: CheckFailure } | undefined;
   for (let poll = 0; ; poll++) {
     const outcome = await sendAndJudge(check, vars, untilExpect, context);
     sent += outcome.sent;
+    if (outcome.answer && failIf && !judge(failIf, outcome.answer)) {
+      const held = `fail-if held: ${until.failIf!.shown}`;
+      const failure = {
+        reason: `stopped polling: ${held}`,
+        assertion: 'until.fail-if',
+        expected: 'fail-if not to hold',
+        actual: held,
+      };
+      return { answer: outcome.answer, sent, failure: withSnippets(failure, outcome.answer, context) };
+    }
     if (outcome.answer && !outcome.failure) {
       const final = outcome.answer;
       const failure = judge(expect, final);

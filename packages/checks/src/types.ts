@@ -89,6 +89,8 @@ export interface RetrySpec {
 /** Poll until `expect` holds (then the check's own `expect` is judged), or fail at the deadline. */
 export interface UntilSpec {
   expect: Expectation;
+  /** Assertions that end the poll at once as failed when they hold; `shown` is how they were written. */
+  failIf?: { expect: Expectation; shown: string };
   intervalMs: number;
   timeoutMs: number;
   backoff: number;
