@@ -209,13 +209,10 @@ describe('concurrency and stopping', () => {
       name: `slow ${index}`,
       request: `${api.url}/slow?ms=100`,
     }));
-    const started = performance.now();
     const result = await runChecks(parseChecks(checks), { concurrency: 5 });
-    const elapsed = performance.now() - started;
     expect(result.passed).toBe(true);
+    // Concurrency is proven by the server's count of requests in flight, not by a wall-clock bound.
     expect(api.maxInFlight()).toBe(5);
-    expect(elapsed).toBeGreaterThanOrEqual(400);
-    expect(elapsed).toBeLessThan(1500);
   });
 
   it('defaults to 10 at once', async () => {
