@@ -1,11 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type {
-  MountedService,
-  SandboxRequest,
-  SandboxResponse,
-  ServiceContext,
-  ServiceFactory,
-} from '../contracts.js';
+import type { MountedService, SandboxResponse, ServiceContext, ServiceFactory } from '../contracts.js';
+import { AwsQuery, escapeXml } from '../aws-query.js';
 import { cloudWatchService, SERVICE_TARGET } from './service.js';
 
 /**
@@ -13,8 +7,7 @@ import { cloudWatchService, SERVICE_TARGET } from './service.js';
  * `Version=2010-08-01`, answered in XML. Each request is translated to the JSON operation the SDK uses and
  * served by the same code, so both clients see the same alarms and metrics.
  */
-const VERSION = '2010-08-01';
-const NAMESPACE = `http://monitoring.amazonaws.com/doc/${VERSION}/`;
+const query = new AwsQuery('2010-08-01', 'monitoring');
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
 
 /** Form fields that the JSON operations read as numbers or booleans (the form carries only text). */
@@ -28,17 +21,10 @@ const NUMBER_FIELDS = new Set([
 ]);
 const BOOLEAN_FIELDS = new Set(['ActionsEnabled', 'ReturnData']);
 
-function formOf(req: SandboxRequest): URLSearchParams | undefined {
-  if (req.method !== 'POST' || req.path !== '/') return undefined;
-  if (!(req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return undefined;
-  const form = new URLSearchParams(req.body.toString('utf8'));
-  return form.get('Version') === VERSION && form.has('Action') ? form : undefined;
-}
-
 type Tree = { [key: string]: Tree | string };
 
 /** `Dimensions.member.1.Name=FunctionName` → `{ Dimensions: [{ Name: 'FunctionName' }] }`, typed by field. */
-export function formToJson(form: URLSearchParams): unknown {
+function formToJson(form: URLSearchParams): unknown {
   const root: Tree = {};
   for (const [key, value] of form) {
     if (key === 'Action' || key === 'Version') continue;
@@ -69,15 +55,8 @@ function typed(value: Tree | string, field: string): unknown {
   return Object.fromEntries(keys.map((key) => [key, typed(value[key], key)]));
 }
 
-function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
-  );
-}
-
 /** JSON results as query-protocol XML: lists as `<member>`, maps as `<entry>`, timestamps as ISO 8601. */
-export function toXml(value: unknown, field: string): string {
+function toXml(value: unknown, field: string): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.map((item) => `<member>${toXml(item, field)}</member>`).join('');
   if (typeof value === 'object') {
@@ -94,43 +73,26 @@ export function toXml(value: unknown, field: string): string {
   return escapeXml(String(value));
 }
 
-function xml(status: number, body: string): SandboxResponse {
-  return { status, headers: { 'content-type': 'text/xml' }, body: `<?xml version="1.0"?>\n${body}` };
-}
-
-function errorXml(code: string, message: string, status: number): SandboxResponse {
-  const type = status >= 500 ? 'Receiver' : 'Sender';
-  return xml(
-    status,
-    `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code>` +
-      `<Message>${escapeXml(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
-  );
-}
-
 /** The JSON service's answer in XML; errors keep their awsQuery code (`x-amzn-query-error`). */
 function translateAnswer(action: string, answer: SandboxResponse): SandboxResponse {
   const parsed = JSON.parse(answer.body?.toString() || '{}') as Record<string, unknown>;
   if (answer.status >= 400) {
     const code =
       answer.headers?.['x-amzn-query-error']?.split(';')[0] ?? String(parsed.__type).split('#').pop()!;
-    return errorXml(code, String(parsed.message ?? ''), answer.status);
+    return query.error(code, String(parsed.message ?? ''), answer.status);
   }
-  return xml(
-    200,
-    `<${action}Response xmlns="${NAMESPACE}"><${action}Result>${toXml(parsed, action)}</${action}Result>` +
-      `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`,
-  );
+  return query.result(action, toXml(parsed, action));
 }
 
 export const cloudWatchQueryService: ServiceFactory = (ctx: ServiceContext): MountedService => {
   const json = cloudWatchService(ctx);
   return {
     service: 'cloudwatch',
-    matches: (req) => formOf(req) !== undefined,
-    operation: (req) => formOf(req)?.get('Action') ?? 'Unknown',
+    matches: (req) => query.form(req) !== undefined,
+    operation: (req) => query.form(req)?.get('Action') ?? 'Unknown',
     isMutating: (operation) => json.isMutating(operation),
     handle: async (req) => {
-      const action = formOf(req)!.get('Action')!;
+      const action = query.form(req)!.get('Action')!;
       const answer = await json.handle({
         ...req,
         headers: {
@@ -139,10 +101,10 @@ export const cloudWatchQueryService: ServiceFactory = (ctx: ServiceContext): Mou
           'content-encoding': 'identity',
           'x-amz-target': `${SERVICE_TARGET}.${action}`,
         },
-        body: Buffer.from(JSON.stringify(formToJson(formOf(req)!))),
+        body: Buffer.from(JSON.stringify(formToJson(query.form(req)!))),
       });
       return translateAnswer(action, answer);
     },
-    errorResponse: errorXml,
+    errorResponse: query.error,
   };
 };
