@@ -34,11 +34,20 @@ const SECRETPATH = 'SECRETPATH-0a1b2c3d';
 // Secrets that only a server's answer carries back: user info, echoed headers, webhook paths, the bot token.
 const USERINFO_PASSWORD = 'USERINFO-PW-3456';
 const BASIC_TOKEN = Buffer.from(`echo-user:${USERINFO_PASSWORD}`).toString('base64');
+const HOOK_BASIC_TOKEN = Buffer.from(`hook:${USERINFO_PASSWORD}`).toString('base64');
 const ECHOED_TOKEN = 'ECHOED-BEARER-7890';
 const CRLF_TOKEN = 'CRLF-BEARER-2468';
 const ECHOED_PATH = 'ECHOEDPATH-9f8e7d6c';
 const ECHOED_BOT_TOKEN = 'xoxb-ECHOED-BOT-1357';
-const ECHOED = [USERINFO_PASSWORD, BASIC_TOKEN, ECHOED_TOKEN, CRLF_TOKEN, ECHOED_PATH, ECHOED_BOT_TOKEN];
+const ECHOED = [
+  USERINFO_PASSWORD,
+  BASIC_TOKEN,
+  HOOK_BASIC_TOKEN,
+  ECHOED_TOKEN,
+  CRLF_TOKEN,
+  ECHOED_PATH,
+  ECHOED_BOT_TOKEN,
+];
 
 /**
  * A server that repeats every request back: `/status/<code>/...` answers that status with the method, path and
@@ -322,7 +331,7 @@ describe.each([
     `  request: { url: "http://127.0.0.1:9/x", headers: { Authorization: "Bearer ${CRLF_TOKEN}\\r\\nX: 1" } }`,
   ].join('\n');
 
-  it('notify: webhook paths in 404/5xx bodies and retry lines, the bot token in Slack 5xx bodies', async () => {
+  it('notify: webhook paths and user info in 404/5xx bodies and retry lines, the bot token in Slack 5xx bodies', async () => {
     const run = await runAction(
       'notify',
       {
@@ -332,7 +341,7 @@ describe.each([
         'slack-bot-token': ECHOED_BOT_TOKEN,
         'slack-channel': '#releases',
         'slack-api-url': `${echo.url}/status/500/api`,
-        'webhook-url': `${echo.url}/status/503/hooks/${ECHOED_PATH}`,
+        'webhook-url': `${echo.url.replace('http://', `http://hook:${USERINFO_PASSWORD}@`)}/status/503/hooks/${ECHOED_PATH}`,
         'retry-budget': '2s',
         'fail-on-error': 'true',
       },

@@ -1,5 +1,6 @@
 import type { Answer } from './answer.js';
 import { maskSensitiveJson, type Redactor, snippet } from '@lambda-release-kit/core/redact';
+import { splitUrlCredentials } from '@lambda-release-kit/core/url-credentials';
 import type { HttpRequestSpec } from './types.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -16,20 +17,12 @@ export async function sendHttp(
 ): Promise<Answer> {
   // Header values are secrets from the moment they are read: before anything can throw with one in its message.
   for (const [name, value] of Object.entries(spec.headers)) context.redactor.addHeader(name, value);
-  const url = new URL(spec.url);
-  context.redactor.addUserInfo(url);
+  const given = new URL(spec.url);
+  context.redactor.addUserInfo(given);
+  const { url, authorization } = splitUrlCredentials(given);
   for (const [name, value] of Object.entries(spec.query)) url.searchParams.append(name, value);
   const headers = new Headers(headerEntries(spec.headers));
-  // fetch refuses a URL with user info: it is sent the way a browser sends it, as Basic authentication.
-  if (url.username || url.password) {
-    if (!headers.has('authorization')) {
-      const userInfo = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-      headers.set('authorization', `Basic ${Buffer.from(userInfo).toString('base64')}`);
-      context.redactor.addHeader('authorization', headers.get('authorization')!);
-    }
-    url.username = '';
-    url.password = '';
-  }
+  if (authorization && !headers.has('authorization')) headers.set('authorization', authorization);
   let body: string | undefined = spec.body;
   if (spec.json !== undefined) {
     body = JSON.stringify(spec.json);

@@ -10,3 +10,4 @@ export * from './report.js';
 export * from './wait.js';
 export * from './redact.js';
 export * from './document.js';
+export * from './url-credentials.js';

@@ -1,3 +1,5 @@
+import { splitUrlCredentials } from './url-credentials.js';
+
 /** Headers whose values are never shown. */
 export const SECRET_HEADERS = new Set([
   'authorization',
@@ -60,9 +62,10 @@ export class Redactor {
     this.addUserInfo(url);
   }
 
-  /** The user info of a URL (`user:pass`, the password, encoded and decoded). */
+  /** The user info of a URL (`user:pass`, the password, encoded and decoded, and as the Basic header sent). */
   addUserInfo(url: URL): void {
     if (!url.password) return;
+    this.addHeader('authorization', splitUrlCredentials(url).authorization!);
     this.add(`${url.username}:${url.password}`);
     this.add(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
     this.add(url.password);
