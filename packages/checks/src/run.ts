@@ -3,6 +3,7 @@ import type { Answer } from './answer.js';
 import { judge, type AssertionFailure } from './assertions.js';
 import { captureValues } from './capture.js';
 import { formatMs } from './duration.js';
+import { redactingLines } from '@lambda-release-kit/core/logger';
 import { Redactor, snippet } from '@lambda-release-kit/core/redact';
 import { renderExpectation, sendOnce, type SendContext } from './send.js';
 import { latencyStats } from './stats.js';
@@ -22,15 +23,6 @@ import type {
 export const DEFAULT_CONCURRENCY = 10;
 
 const silentLogger: CheckLogger = { info: () => {}, warning: () => {}, debug: () => {} };
-
-/** Every line the engine logs carries answers from servers: each is redacted on its way out. */
-function redactingLogger(logger: CheckLogger, redactor: Redactor): CheckLogger {
-  return {
-    info: (message) => logger.info(redactor.redact(message)),
-    warning: (message) => logger.warning(redactor.redact(message)),
-    debug: (message) => logger.debug(redactor.redact(message)),
-  };
-}
 
 /** Why the suite stopped early; checks not finished by then are reported with it. */
 class Stop {
@@ -85,7 +77,8 @@ export async function runChecks(suite: CheckSuite, deps: RunDependencies = {}): 
     redactor,
     baseUrl: suite.baseUrl,
     template: { env, now: deps.now },
-    logger: redactingLogger(deps.logger ?? silentLogger, redactor),
+    // Every line the engine logs may carry a server's answer.
+    logger: redactingLines(deps.logger ?? silentLogger, redactor),
     expectVersion: deps.expectVersion,
     stop,
     onFailure: (check) => {

@@ -25,7 +25,7 @@ export function maskSecrets(...values: Array<string | undefined>): void {
 }
 
 /** Text for an HTML summary cell: secrets masked, then `<`, `>`, `&` and quotes escaped. */
-export function summaryText(text: string): string {
+function summaryText(text: string): string {
   return redact(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
