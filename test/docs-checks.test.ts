@@ -24,19 +24,13 @@ const ENV = { SMOKE_PASSWORD: 'correct horse battery staple', API_KEY: 'doc-exam
 interface Example {
   line: number;
   text: string;
-  /** A feature named by `<!-- requires: <feature> -->` before the block, which the engine may not have yet. */
-  requires?: string;
 }
 
 function fencedBlocks(language: string): Example[] {
-  const block = new RegExp(
-    `(?:<!-- requires: ([\\w-]+) -->\\n\\n)?\`\`\`${language}\\n([\\s\\S]*?)\`\`\``,
-    'g',
-  );
+  const block = new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g');
   return [...markdown.matchAll(block)].map((match) => ({
-    line: markdown.slice(0, match.index).split('\n').length + (match[1] ? 2 : 0),
-    text: match[2]!,
-    requires: match[1],
+    line: markdown.slice(0, match.index).split('\n').length,
+    text: match[1] ?? '',
   }));
 }
 
@@ -50,20 +44,6 @@ const isWorkflowStep = (text: string) => {
 const yamlBlocks = fencedBlocks('yaml');
 const checkExamples = yamlBlocks.filter((example) => !isWorkflowStep(example.text));
 const workflowSteps = yamlBlocks.filter((example) => isWorkflowStep(example.text));
-
-/** True when the parser refuses the example because of the feature it requires (not for another reason). */
-function missingFeature(example: Example): boolean {
-  if (!example.requires) return false;
-  try {
-    parseChecks(example.text);
-    return false;
-  } catch (error) {
-    return (
-      error instanceof CheckDefinitionError &&
-      error.problems.some((problem) => problem.includes(`${example.requires} is not a known field`))
-    );
-  }
-}
 
 let api: ApiServer;
 let sandbox: Sandbox;
@@ -97,12 +77,7 @@ describe(DOC, () => {
   });
 
   for (const example of checkExamples) {
-    const name = `the example at line ${example.line} passes`;
-    if (missingFeature(example)) {
-      it.skip(`${name} (needs ${example.requires})`, () => {});
-      continue;
-    }
-    it(name, async () => {
+    it(`the example at line ${example.line} passes`, async () => {
       const result = await run(example.text, `${DOC} line ${example.line}`);
       expect(failures(result)).toEqual([]);
       expect(result.total).toBeGreaterThan(0);

@@ -54488,7 +54488,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6037);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9125);
 // Entry point for the runner (node24): everything happens in run().
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -54498,7 +54498,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6037:
+/***/ 9125:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59621,9 +59621,25 @@ function jsonpath_assertValidPath(path) {
     JSONPath({ path: normalizePath(path), json: {}, wrap: true, eval: 'safe' });
 }
 
-;// CONCATENATED MODULE: ./packages/checks/src/redact.ts
+;// CONCATENATED MODULE: ./packages/core/src/url-credentials.ts
+/**
+ * fetch refuses a URL with user info (`https://user:pass@host/`); browsers and curl send it as Basic
+ * authentication. This returns the URL without it and that header's value (undefined when there is none).
+ */
+function url_credentials_splitUrlCredentials(url) {
+    if (!url.username && !url.password)
+        return { url };
+    const bare = new URL(url);
+    bare.username = '';
+    bare.password = '';
+    const userInfo = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    return { url: bare, authorization: `Basic ${Buffer.from(userInfo).toString('base64')}` };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/redact.ts
+
 /** Headers whose values are never shown. */
-const redact_SECRET_HEADERS = new Set([
+const SECRET_HEADERS = new Set([
     'authorization',
     'proxy-authorization',
     'cookie',
@@ -59632,17 +59648,74 @@ const redact_SECRET_HEADERS = new Set([
     'x-amz-security-token',
 ]);
 const REDACTED = '***';
-/** Replaces known secret values in any text; captures marked secret are added while the suite runs. */
+/** `scheme://user:pass@`: user info in any URL is masked even when its value was never registered. */
+const URL_USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+/**
+ * The one redactor: replaces known secret values in any text, and the user info of any URL. Secrets are added
+ * the moment they are read (inputs, secret headers, captures marked secret); `onAdd` lets the runner adapter
+ * register each one with the runner's own masking as well.
+ */
 class redact_Redactor {
+    onAdd;
     secrets = new Set();
-    constructor(secrets = []) {
+    constructor(secrets = [], onAdd = () => { }) {
+        this.onAdd = onAdd;
         for (const secret of secrets)
             this.add(secret);
     }
     /** Values shorter than 4 characters are ignored: masking "a" or "1" would mangle every message. */
     add(secret) {
-        if (secret && secret.length >= 4)
-            this.secrets.add(secret);
+        if (!secret || secret.length < 4 || this.secrets.has(secret))
+            return;
+        this.secrets.add(secret);
+        this.onAdd(secret);
+    }
+    /** A header value: secret headers are secret whole and without their scheme ("Bearer x" and "x"). */
+    addHeader(name, value) {
+        if (!SECRET_HEADERS.has(name.toLowerCase()))
+            return;
+        this.add(value);
+        this.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
+    }
+    /**
+     * A URL that is a credential (webhooks): the whole URL, its path and query, and its user info. Text that is
+     * not a URL is registered whole.
+     */
+    addUrl(text) {
+        this.add(text);
+        let url;
+        try {
+            url = new URL(text);
+        }
+        catch {
+            return;
+        }
+        this.add(url.href);
+        if (url.pathname !== '/')
+            this.add(url.pathname);
+        this.add(url.search);
+        this.addUserInfo(url);
+    }
+    /** The user info of a URL (`user:pass`, the password, encoded and decoded, and as the Basic header sent). */
+    addUserInfo(url) {
+        if (!url.password)
+            return;
+        this.addHeader('authorization', url_credentials_splitUrlCredentials(url).authorization);
+        this.add(`${url.username}:${url.password}`);
+        this.add(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
+        this.add(url.password);
+        this.add(decodeURIComponent(url.password));
+    }
+    /** Registers the user info of every URL written in a text (a checks document, a `url` input). */
+    addUrlsIn(text) {
+        for (const match of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@'"]+@[^\s'"]*/gi)) {
+            try {
+                this.addUserInfo(new URL(match[0]));
+            }
+            catch {
+                // Not a URL after all (a template, a typo): the URL_USER_INFO pattern still masks it in output.
+            }
+        }
     }
     redact(text) {
         let result = text;
@@ -59650,13 +59723,13 @@ class redact_Redactor {
         for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
             result = result.split(secret).join(REDACTED);
         }
-        return result;
+        return result.replace(URL_USER_INFO, `$1${REDACTED}@`);
     }
     /** A header value as it may be shown. */
     header(name, value) {
-        return redact_SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : this.redact(value);
+        return SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : this.redact(value);
     }
-    /** Redacts every string inside a JSON-like value (for reports). */
+    /** Redacts every string inside a JSON-like value (for reports and records). */
     deep(value) {
         if (typeof value === 'string')
             return this.redact(value);
@@ -60342,6 +60415,7 @@ function parse_scope_prune(value) {
 // The readers for each field of a check definition (request, invoke, expect, capture, retry, until, samples),
 // each validating its part and reporting problems through the check's Scope.
 
+
 const METHODS = (/* unused pure expression or super */ null && (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']));
 const JSON_TYPES = (/* unused pure expression or super */ null && (['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']));
 const parse_fields_CHECK_KEYS = (/* unused pure expression or super */ null && ([
@@ -60359,7 +60433,7 @@ const parse_fields_CHECK_KEYS = (/* unused pure expression or super */ null && (
     'max-p95-latency',
     'max-p99-latency',
 ]));
-const parse_fields_EXPECT_KEYS = [
+const parse_fields_EXPECT_KEYS = (/* unused pure expression or super */ null && ([
     'status',
     'body',
     'json',
@@ -60368,8 +60442,8 @@ const parse_fields_EXPECT_KEYS = [
     'version',
     'version-from',
     'function-error',
-];
-const UNTIL_KEYS = [...parse_fields_EXPECT_KEYS, 'interval', 'timeout', 'backoff', 'max-interval'];
+]));
+const UNTIL_OPTIONS = (/* unused pure expression or super */ null && (['interval', 'timeout', 'backoff', 'max-interval']));
 const JSON_ASSERTION_KEYS = (/* unused pure expression or super */ null && ([
     'path',
     'equals',
@@ -60423,10 +60497,20 @@ function parse_fields_requestSpec(scope, raw) {
         json = scope.templates(raw.body, [...path, 'body']);
     if (raw.json !== undefined)
         json = scope.templates(raw.json, [...path, 'json']);
+    const field = raw.json !== undefined ? 'json' : raw.body !== undefined ? 'body' : undefined;
+    if (field && (method === 'GET' || method === 'HEAD')) {
+        scope.problem([...path, field], `is sent with method ${method}${raw.method === undefined ? ' (the default)' : ''}, which cannot carry a body — set method: POST, PUT, PATCH or DELETE`);
+    }
+    const headers = scope.stringMap(raw.headers, [...path, 'headers']);
+    for (const [name, value] of Object.entries(headers)) {
+        // The value is not quoted: a header value is often a secret.
+        if (/[\r\n\0]/.test(value))
+            scope.problem([...path, 'headers', name], 'has a line break or NUL (value not shown) — a header value must be one line');
+    }
     return {
         method,
         url,
-        headers: scope.stringMap(raw.headers, [...path, 'headers']),
+        headers,
         query: scope.stringMap(raw.query, [...path, 'query']),
         body,
         json,
@@ -60708,17 +60792,39 @@ function parse_fields_retrySpec(scope, raw) {
         maxDelayMs: scope.duration(value, 'max-delay', path) ?? 30_000,
     };
 }
+/**
+ * `until: { expect: {...}, fail-if: {...}, interval, timeout }`: poll until `expect` holds, stop at once as failed
+ * when `fail-if` holds. The conditions of `expect` may also be written directly in `until`.
+ */
 function parse_fields_untilSpec(scope, raw) {
     const path = ['until'];
     if (!isObject(raw)) {
-        scope.problem(path, 'must be a map of assertions to wait for, with interval and timeout');
+        scope.problem(path, 'must be a map with expect (the assertions to wait for), interval and timeout');
         return undefined;
     }
-    const conditions = Object.keys(raw).filter((key) => parse_fields_EXPECT_KEYS.includes(key));
-    if (conditions.length === 0)
-        scope.problem(path, `has no condition — give one of ${parse_fields_EXPECT_KEYS.join(', ')}`);
+    const flat = Object.keys(raw).filter((key) => parse_fields_EXPECT_KEYS.includes(key));
+    let expect;
+    if (raw.expect !== undefined) {
+        scope.allowOnly(raw, ['expect', 'fail-if', ...UNTIL_OPTIONS], path);
+        expect = parse_fields_expectation(scope, raw.expect, [...path, 'expect'], parse_fields_EXPECT_KEYS);
+    }
+    else {
+        expect = parse_fields_expectation(scope, raw, path, [...parse_fields_EXPECT_KEYS, 'fail-if', ...UNTIL_OPTIONS]);
+    }
+    if (raw.expect === undefined && flat.length === 0)
+        scope.problem(path, `has no condition — give expect with one of ${parse_fields_EXPECT_KEYS.join(', ')}`);
+    let failIf;
+    if (raw['fail-if'] !== undefined) {
+        failIf = {
+            expect: parse_fields_expectation(scope, raw['fail-if'], [...path, 'fail-if'], parse_fields_EXPECT_KEYS),
+            shown: snippet(JSON.stringify(raw['fail-if']), 200),
+        };
+        if (isObject(raw['fail-if']) && Object.keys(raw['fail-if']).length === 0)
+            scope.problem([...path, 'fail-if'], `has no condition — give one of ${parse_fields_EXPECT_KEYS.join(', ')}`);
+    }
     return {
-        expect: parse_fields_expectation(scope, raw, path, UNTIL_KEYS),
+        expect,
+        failIf,
         intervalMs: scope.duration(raw, 'interval', path) ?? 1000,
         timeoutMs: scope.duration(raw, 'timeout', path) ?? 60_000,
         backoff: scope.number(raw, 'backoff', path, { min: 1, max: 10 }) ?? 1.5,
@@ -60773,6 +60879,7 @@ function errorRate(scope, raw) {
 
 
 
+
 /** A bad check definition; `problems` lists every one found, each naming the check, the field and the line. */
 class parse_CheckDefinitionError extends Error {
     problems;
@@ -60801,17 +60908,23 @@ function parseChecks(source, origin = {}) {
     }
     let locate = () => undefined;
     if (text !== undefined) {
+        const where = origin.file ?? 'checks';
+        if (text.length > MAX_DOCUMENT_CHARS) {
+            throw new parse_CheckDefinitionError([
+                `${where} has ${text.length} characters — at most ${MAX_DOCUMENT_CHARS} are accepted`,
+            ]);
+        }
         const lineCounter = new LineCounter();
         const document = parseDocument(text, { lineCounter, prettyErrors: false });
         const syntax = document.errors[0];
         if (syntax) {
             const line = lineCounter.linePos(syntax.pos[0]).line;
             throw new parse_CheckDefinitionError([
-                `${origin.file ?? 'checks'}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
+                `${where}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
             ]);
         }
         if (value === undefined)
-            value = document.toJS();
+            value = toPlainValue(document, lineCounter, where);
         locate = (path) => lineOf(document, lineCounter, path);
     }
     return new SuiteParser(origin.file, locate).suite(value);
@@ -60827,6 +60940,28 @@ async function parseChecksFile(file) {
     }
     return parseChecks(text, { file, text });
 }
+/** The document as plain data; an alias bomb (aliases expanding to millions of nodes) is refused at once. */
+function toPlainValue(document, lineCounter, where) {
+    try {
+        return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (error) {
+        if (!(error instanceof ReferenceError))
+            throw error;
+        let line;
+        visit(document, (_key, node) => {
+            if (isAlias(node) && node.range) {
+                line = lineCounter.linePos(node.range[0]).line;
+                return visit.BREAK;
+            }
+        });
+        throw new parse_CheckDefinitionError([
+            `${where}${line ? ` line ${line}` : ''} uses YAML aliases that expand too far (${error.message}) — write the checks out, or use fewer aliases`,
+        ]);
+    }
+}
+/** yaml's own default: enough for shared headers, far too few for a billion laughs. */
+const MAX_ALIAS_COUNT = 100;
 function lineOf(document, lineCounter, path) {
     // A missing field has no node: fall back to the nearest existing parent.
     for (let length = path.length; length >= 0; length--) {
@@ -60997,7 +61132,58 @@ function read(spec, answer) {
     return answer.headers[spec.header];
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/logger.ts
+/** A logger that keeps lines in memory (tests, and callers that print a timeline of their own). */
+class MemoryLogger {
+    lines = [];
+    info(message) {
+        this.lines.push(message);
+    }
+    warning(message) {
+        this.lines.push(`warning: ${message}`);
+    }
+    debug(message) {
+        this.lines.push(`debug: ${message}`);
+    }
+    async group(name, task) {
+        this.lines.push(`[${name}]`);
+        return task();
+    }
+    text() {
+        return this.lines.join('\n');
+    }
+}
+/** A logger that writes plain lines to the console (command-line use outside GitHub). */
+const consoleLogger = {
+    info: (message) => console.log(message),
+    warning: (message) => console.warn(`warning: ${message}`),
+    debug: (message) => {
+        if (process.env.RUNNER_DEBUG === '1')
+            console.log(`debug: ${message}`);
+    },
+    group: async (name, task) => {
+        console.log(`== ${name}`);
+        return task();
+    },
+};
+/** The same lines, each redacted: for lines that carry a server's answer (retries, polls, warnings). */
+function logger_redactingLines(logger, redactor) {
+    return {
+        info: (message) => logger.info(redactor.redact(message)),
+        warning: (message) => logger.warning(redactor.redact(message)),
+        debug: (message) => logger.debug(redactor.redact(message)),
+    };
+}
+/** The same logger with every line and group name redacted. */
+function redactingLogger(logger, redactor) {
+    return {
+        ...logger_redactingLines(logger, redactor),
+        group: (name, task) => logger.group(redactor.redact(name), task),
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/checks/src/http.ts
+
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** A request that got no HTTP answer (refused, reset, timed out); the message says which and where. */
@@ -61006,22 +61192,22 @@ class http_TransportError extends (/* unused pure expression or super */ null &&
 }
 /** Sends one rendered request and reads the whole answer, within the request's own timeout. */
 async function http_sendHttp(spec, context) {
-    const url = new URL(spec.url);
+    // Header values are secrets from the moment they are read: before anything can throw with one in its message.
+    for (const [name, value] of Object.entries(spec.headers))
+        context.redactor.addHeader(name, value);
+    const given = new URL(spec.url);
+    context.redactor.addUserInfo(given);
+    const { url, authorization } = splitUrlCredentials(given);
     for (const [name, value] of Object.entries(spec.query))
         url.searchParams.append(name, value);
-    const headers = new Headers(spec.headers);
+    const headers = new Headers(headerEntries(spec.headers));
+    if (authorization && !headers.has('authorization'))
+        headers.set('authorization', authorization);
     let body = spec.body;
     if (spec.json !== undefined) {
         body = JSON.stringify(spec.json);
         if (!headers.has('content-type'))
             headers.set('content-type', 'application/json');
-    }
-    // Whatever goes into a secret header is a secret everywhere: an echoing server must not leak it either.
-    for (const [name, value] of headers) {
-        if (SECRET_HEADERS.has(name)) {
-            context.redactor.add(value);
-            context.redactor.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
-        }
     }
     const request = describeRequest(spec.method, url, headers, body, context.redactor);
     const timeoutMs = spec.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -61053,6 +61239,15 @@ async function http_sendHttp(spec, context) {
         throw new http_TransportError(`${request} failed: ${reason}`);
     }
 }
+/** The headers as entries; a value with a line break is refused without quoting it (it may be a secret). */
+function headerEntries(given) {
+    for (const [name, value] of Object.entries(given)) {
+        if (/[\r\n\0]/.test(value)) {
+            throw new http_TransportError(`header '${name}' has a value with a line break or NUL (not shown) — a header value must be one line`);
+        }
+    }
+    return Object.entries(given);
+}
 function transportReason(error) {
     // Duck-typed: errors from fetch may come from another realm (test sandboxes), where instanceof fails.
     if (typeof error !== 'object' || error === null || !('message' in error))
@@ -61067,10 +61262,7 @@ function transportReason(error) {
 }
 /** "POST http://host/path?q=1 headers: {authorization: ***} body: {...}" with secrets masked. */
 function describeRequest(method, url, headers, body, redactor) {
-    const shownUrl = new URL(url);
-    if (shownUrl.password)
-        shownUrl.password = '***';
-    const parts = [`${method} ${redactor.redact(shownUrl.toString())}`];
+    const parts = [`${method} ${redactor.redact(url.toString())}`];
     const shownHeaders = [...headers]
         .filter(([name]) => name !== 'content-type')
         .map(([name, value]) => `${name}: ${redactor.header(name, value)}`);
@@ -61285,6 +61477,7 @@ function validate_validateSuite(suite, context) {
 
 
 
+
 const DEFAULT_CONCURRENCY = 10;
 const silentLogger = { info: () => { }, warning: () => { }, debug: () => { } };
 /** Why the suite stopped early; checks not finished by then are reported with it. */
@@ -61319,14 +61512,18 @@ async function runChecks(suite, deps = {}) {
     const timer = deps.timeoutMs === undefined
         ? undefined
         : setTimeout(() => abort(`the suite timed out after ${formatMs(deps.timeoutMs)}`, true), deps.timeoutMs);
+    const redactor = deps.redactor ?? new Redactor();
+    for (const secret of deps.secrets ?? [])
+        redactor.add(secret);
     const context = {
         fetch: deps.fetch ?? fetch,
         lambda: deps.lambda,
         signal: controller.signal,
-        redactor: new Redactor(deps.secrets),
+        redactor,
         baseUrl: suite.baseUrl,
         template: { env, now: deps.now },
-        logger: deps.logger ?? silentLogger,
+        // Every line the engine logs may carry a server's answer.
+        logger: redactingLines(deps.logger ?? silentLogger, redactor),
         expectVersion: deps.expectVersion,
         stop,
         onFailure: (check) => {
@@ -61515,12 +61712,23 @@ async function attemptOnce(check, vars, context) {
         return sendAndJudge(check, vars, expect, context);
     const until = check.until;
     const untilExpect = renderExpectation(until.expect, vars, context.template);
+    const failIf = until.failIf && renderExpectation(until.failIf.expect, vars, context.template);
     const deadline = performance.now() + until.timeoutMs;
     let sent = 0;
     let last;
     for (let poll = 0;; poll++) {
         const outcome = await sendAndJudge(check, vars, untilExpect, context);
         sent += outcome.sent;
+        if (outcome.answer && failIf && !judge(failIf, outcome.answer)) {
+            const held = `fail-if held: ${until.failIf.shown}`;
+            const failure = {
+                reason: `stopped polling: ${held}`,
+                assertion: 'until.fail-if',
+                expected: 'fail-if not to hold',
+                actual: held,
+            };
+            return { answer: outcome.answer, sent, failure: withSnippets(failure, outcome.answer, context) };
+        }
         if (outcome.answer && !outcome.failure) {
             const final = outcome.answer;
             const failure = judge(expect, final);
@@ -61724,7 +61932,6 @@ function xml(text) {
 
 
 
-
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sns/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(8797);
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
@@ -61851,10 +62058,17 @@ function commitUrl(env = process.env) {
         : undefined;
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/document.ts
+/**
+ * The longest input, checks file or document accepted, in characters: far above any real suite or record, far
+ * below what would stall a runner. A longer one is refused before it is parsed.
+ */
+const document_MAX_DOCUMENT_CHARS = 1024 * 1024;
+
 ;// CONCATENATED MODULE: ./packages/core/src/inputs.ts
 
 
-const MAX_INPUT_LENGTH = 1024 * 1024;
+
 /** Quotes a value for an error message: JSON escapes newlines (so no workflow command can be injected), long values are cut. */
 function quoteValue(value) {
     const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
@@ -61874,8 +62088,8 @@ class Inputs {
     }
     text(name) {
         const value = this.raw(name).trim();
-        if (value.length > MAX_INPUT_LENGTH) {
-            throw new InputError(`input '${name}' is ${value.length} characters long — expected at most ${MAX_INPUT_LENGTH}`);
+        if (value.length > document_MAX_DOCUMENT_CHARS) {
+            throw new InputError(`input '${name}' is ${value.length} characters long — expected at most ${document_MAX_DOCUMENT_CHARS}`);
         }
         return value;
     }
@@ -62207,41 +62421,6 @@ async function waitForFunctionUpdated(lambda, functionName, options) {
     return config;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/logger.ts
-/** A logger that keeps lines in memory (tests, and callers that print a timeline of their own). */
-class MemoryLogger {
-    lines = [];
-    info(message) {
-        this.lines.push(message);
-    }
-    warning(message) {
-        this.lines.push(`warning: ${message}`);
-    }
-    debug(message) {
-        this.lines.push(`debug: ${message}`);
-    }
-    async group(name, task) {
-        this.lines.push(`[${name}]`);
-        return task();
-    }
-    text() {
-        return this.lines.join('\n');
-    }
-}
-/** A logger that writes plain lines to the console (command-line use outside GitHub). */
-const consoleLogger = {
-    info: (message) => console.log(message),
-    warning: (message) => console.warn(`warning: ${message}`),
-    debug: (message) => {
-        if (process.env.RUNNER_DEBUG === '1')
-            console.log(`debug: ${message}`);
-    },
-    group: async (name, task) => {
-        console.log(`== ${name}`);
-        return task();
-    },
-};
-
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/core/src/record.ts
@@ -62334,44 +62513,62 @@ function isVersion(value) {
 ;// CONCATENATED MODULE: ./packages/core/src/report.ts
 
 
+
+/**
+ * The secrets of this run: every value added is registered with the runner (`::add-mask::`) and masked by us in
+ * every line, output and summary we write, so a secret never depends on the runner's masking alone.
+ */
+const runnerRedactor = new redact_Redactor([], (secret) => core_setSecret(secret));
+const redact = (text) => runnerRedactor.redact(text);
 /** The Actions runner's logger: plain lines, warnings as annotations, groups as collapsible sections. */
 const actionsLogger = {
-    info: (message) => info(message),
-    warning: (message) => warning(message),
-    debug: (message) => core_debug(message),
-    group: (name, task) => group(name, task),
+    info: (message) => info(redact(message)),
+    warning: (message) => warning(redact(message)),
+    debug: (message) => core_debug(redact(message)),
+    group: (name, task) => group(redact(name), task),
 };
-/** Registers secret values with the runner so they are masked in every log line (empty values are ignored). */
+/** Registers secret values the moment they are read (empty and very short values are ignored). */
 function maskSecrets(...values) {
     for (const value of values)
-        if (value)
-            core_setSecret(value);
+        runnerRedactor.add(value);
+}
+/** Text for an HTML summary cell: secrets masked, then `<`, `>`, `&` and quotes escaped. */
+function summaryText(text) {
+    return redact(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
 }
 /** Sets every defined output; numbers and booleans are written as text. */
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         if (value !== undefined)
-            setOutput(name, String(value));
+            setOutput(name, redact(String(value)));
     }
 }
-/** Writes a job summary: a heading, key facts, and optional tables (cells are plain text). */
+/** Writes a job summary: a heading, key facts, and optional tables (plain text, masked and HTML-escaped here). */
 async function writeSummary(title, facts, tables = []) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    const summary = summary_summary.addHeading(title, 3);
+    const summary = summary_summary.addHeading(summaryText(title), 3);
     if (facts.length > 0) {
         summary.addTable([
             [
                 { data: 'Item', header: true },
                 { data: 'Value', header: true },
             ],
-            ...facts.map(([key, value]) => [key, value]),
+            ...facts.map((row) => row.map(summaryText)),
         ]);
     }
     for (const table of tables) {
         if (table.caption)
-            summary.addHeading(table.caption, 4);
-        summary.addTable([table.header.map((data) => ({ data, header: true })), ...table.rows]);
+            summary.addHeading(summaryText(table.caption), 4);
+        summary.addTable([
+            table.header.map((data) => ({ data: summaryText(data), header: true })),
+            ...table.rows.map((row) => row.map(summaryText)),
+        ]);
     }
     await summary.write();
 }
@@ -62385,12 +62582,15 @@ async function runAction(action, body) {
     }
     catch (error) {
         if (isDebug() && error instanceof Error && error.stack)
-            core_debug(error.stack);
-        setFailed(`${action}: ${errorMessage(error)}`);
+            core_debug(redact(error.stack));
+        setFailed(redact(`${action}: ${errorMessage(error)}`));
     }
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
+
 
 
 
@@ -79154,19 +79354,22 @@ function emailBody(message, subject) {
 
 ;// CONCATENATED MODULE: ./actions/notify/src/http.ts
 
+
 const http_ATTEMPT_TIMEOUT_MS = 15_000;
 /**
  * POSTs with retries: 408, 429 (after Retry-After) and 5xx and dropped connections are transient. Errors never
  * name the URL, which is often the secret itself (Slack webhooks).
  */
 function postWithRetries(what, ctx, url, init) {
+    const { url: target, authorization } = url_credentials_splitUrlCredentials(new URL(url));
+    const headers = authorization ? { authorization, ...init.headers } : init.headers;
     return withRetries(what, async (remainingMs) => {
         const timeout = AbortSignal.timeout(Math.min(remainingMs, http_ATTEMPT_TIMEOUT_MS));
         let response;
         try {
-            response = await ctx.fetch(url, {
+            response = await ctx.fetch(target, {
                 method: 'POST',
-                headers: init.headers,
+                headers,
                 body: init.body,
                 redirect: 'error',
                 signal: ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout,
@@ -79439,15 +79642,6 @@ function notificationDocument(message, record) {
         ...(record ? { record } : {}),
     };
 }
-/** Replaces every secret (and URL credentials) in a text, so no reason can leak one. */
-function redact(text, secrets) {
-    let result = text;
-    for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-        if (secret)
-            result = result.split(secret).join('***');
-    }
-    return result.replace(/(\w+:\/\/)[^\s/@]+@/g, '$1***@');
-}
 function plannedChannels(plan) {
     const channels = [];
     if (plan.slackWebhookUrl)
@@ -79465,9 +79659,14 @@ function plannedChannels(plan) {
 /** Sends on every channel at once; one channel failing never stops the others. */
 async function notify(plan, deps) {
     const now = deps.now ?? Date.now;
+    const redactor = deps.redactor ?? new redact_Redactor();
+    // A webhook URL is a credential whole, and so is its path (servers echo the path in their errors).
+    for (const secret of plan.secrets)
+        redactor.addUrl(secret);
+    const logger = redactingLogger(deps.logger, redactor);
     const ctx = {
         deadline: now() + plan.retryBudgetMs,
-        logger: deps.logger,
+        logger,
         fetch: deps.fetch ?? globalThis.fetch,
         signal: deps.signal,
         now,
@@ -79510,12 +79709,12 @@ async function notify(plan, deps) {
         const channel = channels[index];
         if (outcome.status === 'fulfilled') {
             result.sent.push(channel);
-            deps.logger.info(`${channel}: sent`);
+            logger.info(`${channel}: sent`);
         }
         else {
-            const reason = redact(errorMessage(outcome.reason), plan.secrets);
+            const reason = redactor.redact(errorMessage(outcome.reason));
             result.failed.push({ channel, reason });
-            deps.logger.warning(`${channel}: notification failed: ${reason}`);
+            logger.warning(`${channel}: notification failed: ${reason}`);
         }
     });
     return result;
@@ -79612,18 +79811,9 @@ const SECRET_INPUTS = [
     Input.WebhookUrl,
     Input.WebhookSecret,
 ];
-/** The secret values of the inputs, plus the password inside an smtp:// URL (shown decoded and encoded). */
+/** The secret values of the inputs (URLs are split into their parts by the redactor). */
 function secretValues() {
-    const values = SECRET_INPUTS.map((name) => getInput(name).trim()).filter((v) => v !== '');
-    try {
-        const password = new URL(getInput(Input.SmtpUrl).trim()).password;
-        if (password)
-            values.push(password, decodeURIComponent(password));
-    }
-    catch {
-        // Not a URL: validation below says so; the raw value is already masked.
-    }
-    return values;
+    return SECRET_INPUTS.map((name) => getInput(name).trim()).filter((v) => v !== '');
 }
 async function readRecord(inputs) {
     const document = await inputs.document(Input.Record);
@@ -79647,7 +79837,9 @@ async function readRecord(inputs) {
 async function run() {
     await runAction('notify', async () => {
         const secrets = secretValues();
-        maskSecrets(...secrets);
+        // Each URL is registered whole, with its path and user info: a webhook's path is its credential.
+        for (const secret of secrets)
+            runnerRedactor.addUrl(secret);
         const inputs = new Inputs((name) => getInput(name));
         const record = await readRecord(inputs);
         const jobStatus = inputs.enum(Input.JobStatus, JOB_STATUSES);
@@ -79750,7 +79942,7 @@ async function run() {
         if (plannedChannels(full).length === 0) {
             throw new InputError(`no channel to notify: give '${Input.SlackWebhookUrl}', '${Input.SlackBotToken}' with '${Input.SlackChannel}', '${Input.SmtpUrl}' or '${Input.SmtpHost}' with '${Input.EmailTo}', '${Input.SnsTopicArn}', or '${Input.WebhookUrl}'`);
         }
-        const result = await notify(full, { logger: actionsLogger });
+        const result = await notify(full, { logger: actionsLogger, redactor: runnerRedactor });
         setOutputs({
             [Output.Sent]: result.sent.join(','),
             [Output.Failed]: JSON.stringify(result.failed),

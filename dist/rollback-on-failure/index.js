@@ -57968,8 +57968,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 9 modules
-var src = __nccwpck_require__(3016);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 8 modules
+var src = __nccwpck_require__(197);
 ;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/constants.ts
 /** Action input names, as declared in action.yml. */
 var Input;
@@ -58656,7 +58656,7 @@ function versionLookups(lambda, functionName) {
 // The check engine is loaded with import() only when 'verify' is given, so a plain rollback starts faster.
 /** Parses the `verify` checks (smoke-test's `checks` syntax: inline YAML/JSON, or the path of a checks file). */
 async function parseVerify(text) {
-    const { parseChecks, parseChecksFile } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(229), __nccwpck_require__.e(737)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3737));
+    const { parseChecks, parseChecksFile } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(229), __nccwpck_require__.e(496)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1496));
     const isPath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
     try {
         return isPath ? await parseChecksFile(text) : parseChecks(text, { file: `input '${Input.Verify}'` });
@@ -58667,7 +58667,7 @@ async function parseVerify(text) {
 }
 /** Runs the checks against the rolled-back alias; the variables functionName, alias and version are available. */
 async function runVerify(suite, context) {
-    const { runChecks } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(229), __nccwpck_require__.e(737)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3737));
+    const { runChecks } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(229), __nccwpck_require__.e(496)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1496));
     let result;
     try {
         result = await runChecks(suite, {
@@ -58858,7 +58858,8 @@ function verifyFailure(result) {
 
 async function run() {
     await (0,src/* runAction */.Cs)(ACTION_NAME, async () => {
-        // No input of this action holds a secret, so there is nothing to mask.
+        // The verify checks may carry URLs with user info (`https://user:pass@host/`): masked as soon as read.
+        src/* runnerRedactor */.LY.addUrlsIn(core/* getInput */.V4(Input.Verify));
         const inputs = new src/* Inputs */.G0((name) => core/* getInput */.V4(name));
         const options = readOptions(inputs);
         const verify = options.verify ? await parseVerify(options.verify) : undefined;
@@ -58889,6 +58890,21 @@ async function run() {
         }
     });
 }
+
+
+/***/ }),
+
+/***/ 4816:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ MAX_DOCUMENT_CHARS)
+/* harmony export */ });
+/**
+ * The longest input, checks file or document accepted, in characters: far above any real suite or record, far
+ * below what would stall a runner. A longer one is refused before it is parsed.
+ */
+const MAX_DOCUMENT_CHARS = 1024 * 1024;
 
 
 /***/ }),
@@ -58936,7 +58952,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 3016:
+/***/ 197:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58961,6 +58977,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   m7: () => (/* reexport */ readRecordFile),
   N_: () => (/* reexport */ releaseContext),
   Cs: () => (/* reexport */ runAction),
+  LY: () => (/* reexport */ runnerRedactor),
   Om: () => (/* reexport */ serializeRecord),
   n0: () => (/* reexport */ setOutputs),
   GG: () => (/* reexport */ updateAlias),
@@ -58971,7 +58988,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Sy: () => (/* reexport */ writeSummary)
 });
 
-// UNUSED EXPORTS: AwsClients, CancelledError, MemoryLogger, RECORD_SCHEMA, TOOLKIT_NAME, TOOLKIT_VERSION, WaitTimeoutError, backoffDelay, cloudwatchClient, codedeployClient, commitUrl, consoleLogger, inputError, lambdaClient, maskSecrets, parseDuration, parsePercentage, pause, quoteValue, resolveRegion, snsClient, splitList, validateRecord
+// UNUSED EXPORTS: AwsClients, CancelledError, MAX_DOCUMENT_CHARS, MemoryLogger, RECORD_SCHEMA, REDACTED, Redactor, SECRET_HEADERS, TOOLKIT_NAME, TOOLKIT_VERSION, WaitTimeoutError, backoffDelay, cloudwatchClient, codedeployClient, commitUrl, consoleLogger, inputError, lambdaClient, maskSecrets, maskSensitiveJson, parseDuration, parsePercentage, pause, quoteValue, redactingLines, redactingLogger, resolveRegion, snippet, snsClient, splitList, splitUrlCredentials, validateRecord
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /** An input that failed validation: the message names the input, the value and what is accepted. */
@@ -59099,10 +59116,12 @@ function commitUrl(env = process.env) {
         : undefined;
 }
 
+// EXTERNAL MODULE: ./packages/core/src/document.ts
+var src_document = __nccwpck_require__(4816);
 ;// CONCATENATED MODULE: ./packages/core/src/inputs.ts
 
 
-const MAX_INPUT_LENGTH = 1024 * 1024;
+
 /** Quotes a value for an error message: JSON escapes newlines (so no workflow command can be injected), long values are cut. */
 function quoteValue(value) {
     const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
@@ -59122,8 +59141,8 @@ class Inputs {
     }
     text(name) {
         const value = this.raw(name).trim();
-        if (value.length > MAX_INPUT_LENGTH) {
-            throw new InputError(`input '${name}' is ${value.length} characters long — expected at most ${MAX_INPUT_LENGTH}`);
+        if (value.length > src_document/* MAX_DOCUMENT_CHARS */.L) {
+            throw new InputError(`input '${name}' is ${value.length} characters long — expected at most ${src_document/* MAX_DOCUMENT_CHARS */.L}`);
         }
         return value;
     }
@@ -59459,41 +59478,8 @@ async function waitForFunctionUpdated(lambda, functionName, options) {
     return config;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/logger.ts
-/** A logger that keeps lines in memory (tests, and callers that print a timeline of their own). */
-class MemoryLogger {
-    lines = [];
-    info(message) {
-        this.lines.push(message);
-    }
-    warning(message) {
-        this.lines.push(`warning: ${message}`);
-    }
-    debug(message) {
-        this.lines.push(`debug: ${message}`);
-    }
-    async group(name, task) {
-        this.lines.push(`[${name}]`);
-        return task();
-    }
-    text() {
-        return this.lines.join('\n');
-    }
-}
-/** A logger that writes plain lines to the console (command-line use outside GitHub). */
-const consoleLogger = {
-    info: (message) => console.log(message),
-    warning: (message) => console.warn(`warning: ${message}`),
-    debug: (message) => {
-        if (process.env.RUNNER_DEBUG === '1')
-            console.log(`debug: ${message}`);
-    },
-    group: async (name, task) => {
-        console.log(`== ${name}`);
-        return task();
-    },
-};
-
+// EXTERNAL MODULE: ./packages/core/src/logger.ts
+var logger = __nccwpck_require__(9157);
 // EXTERNAL MODULE: external "node:fs/promises"
 var external_node_fs_promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
@@ -59586,48 +59572,68 @@ function isVersion(value) {
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./packages/core/src/redact.ts
+var redact = __nccwpck_require__(796);
 ;// CONCATENATED MODULE: ./packages/core/src/report.ts
 
 
+
+/**
+ * The secrets of this run: every value added is registered with the runner (`::add-mask::`) and masked by us in
+ * every line, output and summary we write, so a secret never depends on the runner's masking alone.
+ */
+const runnerRedactor = new redact/* Redactor */.pO([], (secret) => core/* setSecret */.Pq(secret));
+const report_redact = (text) => runnerRedactor.redact(text);
 /** The Actions runner's logger: plain lines, warnings as annotations, groups as collapsible sections. */
 const actionsLogger = {
-    info: (message) => lib_core/* info */.pq(message),
-    warning: (message) => lib_core/* warning */.$e(message),
-    debug: (message) => lib_core/* debug */.Yz(message),
-    group: (name, task) => lib_core/* group */.Os(name, task),
+    info: (message) => core/* info */.pq(report_redact(message)),
+    warning: (message) => core/* warning */.$e(report_redact(message)),
+    debug: (message) => core/* debug */.Yz(report_redact(message)),
+    group: (name, task) => core/* group */.Os(report_redact(name), task),
 };
-/** Registers secret values with the runner so they are masked in every log line (empty values are ignored). */
+/** Registers secret values the moment they are read (empty and very short values are ignored). */
 function maskSecrets(...values) {
     for (const value of values)
-        if (value)
-            core.setSecret(value);
+        runnerRedactor.add(value);
+}
+/** Text for an HTML summary cell: secrets masked, then `<`, `>`, `&` and quotes escaped. */
+function summaryText(text) {
+    return report_redact(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
 }
 /** Sets every defined output; numbers and booleans are written as text. */
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         if (value !== undefined)
-            lib_core/* setOutput */.uH(name, String(value));
+            core/* setOutput */.uH(name, report_redact(String(value)));
     }
 }
-/** Writes a job summary: a heading, key facts, and optional tables (cells are plain text). */
+/** Writes a job summary: a heading, key facts, and optional tables (plain text, masked and HTML-escaped here). */
 async function writeSummary(title, facts, tables = []) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    const summary = lib_core/* summary */.z.addHeading(title, 3);
+    const summary = core/* summary */.z.addHeading(summaryText(title), 3);
     if (facts.length > 0) {
         summary.addTable([
             [
                 { data: 'Item', header: true },
                 { data: 'Value', header: true },
             ],
-            ...facts.map(([key, value]) => [key, value]),
+            ...facts.map((row) => row.map(summaryText)),
         ]);
     }
     for (const table of tables) {
         if (table.caption)
-            summary.addHeading(table.caption, 4);
-        summary.addTable([table.header.map((data) => ({ data, header: true })), ...table.rows]);
+            summary.addHeading(summaryText(table.caption), 4);
+        summary.addTable([
+            table.header.map((data) => ({ data: summaryText(data), header: true })),
+            ...table.rows.map((row) => row.map(summaryText)),
+        ]);
     }
     await summary.write();
 }
@@ -59640,9 +59646,9 @@ async function runAction(action, body) {
         await body();
     }
     catch (error) {
-        if (lib_core/* isDebug */._o() && error instanceof Error && error.stack)
-            lib_core/* debug */.Yz(error.stack);
-        lib_core/* setFailed */.C1(`${action}: ${errorMessage(error)}`);
+        if (core/* isDebug */._o() && error instanceof Error && error.stack)
+            core/* debug */.Yz(report_redact(error.stack));
+        core/* setFailed */.C1(report_redact(`${action}: ${errorMessage(error)}`));
     }
 }
 
@@ -59657,6 +59663,241 @@ async function runAction(action, body) {
 
 
 
+
+
+
+
+
+/***/ }),
+
+/***/ 9157:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h3: () => (/* binding */ redactingLines)
+/* harmony export */ });
+/* unused harmony exports MemoryLogger, consoleLogger, redactingLogger */
+/** A logger that keeps lines in memory (tests, and callers that print a timeline of their own). */
+class MemoryLogger {
+    lines = [];
+    info(message) {
+        this.lines.push(message);
+    }
+    warning(message) {
+        this.lines.push(`warning: ${message}`);
+    }
+    debug(message) {
+        this.lines.push(`debug: ${message}`);
+    }
+    async group(name, task) {
+        this.lines.push(`[${name}]`);
+        return task();
+    }
+    text() {
+        return this.lines.join('\n');
+    }
+}
+/** A logger that writes plain lines to the console (command-line use outside GitHub). */
+const consoleLogger = {
+    info: (message) => console.log(message),
+    warning: (message) => console.warn(`warning: ${message}`),
+    debug: (message) => {
+        if (process.env.RUNNER_DEBUG === '1')
+            console.log(`debug: ${message}`);
+    },
+    group: async (name, task) => {
+        console.log(`== ${name}`);
+        return task();
+    },
+};
+/** The same lines, each redacted: for lines that carry a server's answer (retries, polls, warnings). */
+function redactingLines(logger, redactor) {
+    return {
+        info: (message) => logger.info(redactor.redact(message)),
+        warning: (message) => logger.warning(redactor.redact(message)),
+        debug: (message) => logger.debug(redactor.redact(message)),
+    };
+}
+/** The same logger with every line and group name redacted. */
+function redactingLogger(logger, redactor) {
+    return {
+        ...redactingLines(logger, redactor),
+        group: (name, task) => logger.group(redactor.redact(name), task),
+    };
+}
+
+
+/***/ }),
+
+/***/ 796:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   UA: () => (/* binding */ snippet),
+/* harmony export */   pO: () => (/* binding */ Redactor),
+/* harmony export */   zh: () => (/* binding */ maskSensitiveJson)
+/* harmony export */ });
+/* unused harmony exports SECRET_HEADERS, REDACTED */
+/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2939);
+
+/** Headers whose values are never shown. */
+const SECRET_HEADERS = new Set([
+    'authorization',
+    'proxy-authorization',
+    'cookie',
+    'set-cookie',
+    'x-api-key',
+    'x-amz-security-token',
+]);
+const REDACTED = '***';
+/** `scheme://user:pass@`: user info in any URL is masked even when its value was never registered. */
+const URL_USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+/**
+ * The one redactor: replaces known secret values in any text, and the user info of any URL. Secrets are added
+ * the moment they are read (inputs, secret headers, captures marked secret); `onAdd` lets the runner adapter
+ * register each one with the runner's own masking as well.
+ */
+class Redactor {
+    onAdd;
+    secrets = new Set();
+    constructor(secrets = [], onAdd = () => { }) {
+        this.onAdd = onAdd;
+        for (const secret of secrets)
+            this.add(secret);
+    }
+    /** Values shorter than 4 characters are ignored: masking "a" or "1" would mangle every message. */
+    add(secret) {
+        if (!secret || secret.length < 4 || this.secrets.has(secret))
+            return;
+        this.secrets.add(secret);
+        this.onAdd(secret);
+    }
+    /** A header value: secret headers are secret whole and without their scheme ("Bearer x" and "x"). */
+    addHeader(name, value) {
+        if (!SECRET_HEADERS.has(name.toLowerCase()))
+            return;
+        this.add(value);
+        this.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
+    }
+    /**
+     * A URL that is a credential (webhooks): the whole URL, its path and query, and its user info. Text that is
+     * not a URL is registered whole.
+     */
+    addUrl(text) {
+        this.add(text);
+        let url;
+        try {
+            url = new URL(text);
+        }
+        catch {
+            return;
+        }
+        this.add(url.href);
+        if (url.pathname !== '/')
+            this.add(url.pathname);
+        this.add(url.search);
+        this.addUserInfo(url);
+    }
+    /** The user info of a URL (`user:pass`, the password, encoded and decoded, and as the Basic header sent). */
+    addUserInfo(url) {
+        if (!url.password)
+            return;
+        this.addHeader('authorization', (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_0__/* .splitUrlCredentials */ .C)(url).authorization);
+        this.add(`${url.username}:${url.password}`);
+        this.add(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
+        this.add(url.password);
+        this.add(decodeURIComponent(url.password));
+    }
+    /** Registers the user info of every URL written in a text (a checks document, a `url` input). */
+    addUrlsIn(text) {
+        for (const match of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@'"]+@[^\s'"]*/gi)) {
+            try {
+                this.addUserInfo(new URL(match[0]));
+            }
+            catch {
+                // Not a URL after all (a template, a typo): the URL_USER_INFO pattern still masks it in output.
+            }
+        }
+    }
+    redact(text) {
+        let result = text;
+        // Longest first, so a secret containing another is masked whole.
+        for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
+            result = result.split(secret).join(REDACTED);
+        }
+        return result.replace(URL_USER_INFO, `$1${REDACTED}@`);
+    }
+    /** A header value as it may be shown. */
+    header(name, value) {
+        return SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : this.redact(value);
+    }
+    /** Redacts every string inside a JSON-like value (for reports and records). */
+    deep(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map((item) => this.deep(item));
+        if (value !== null && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.deep(item)]));
+        }
+        return value;
+    }
+}
+const SNIPPET_LENGTH = 500;
+/** A bounded one-piece snippet of a body for messages. */
+function snippet(text, limit = SNIPPET_LENGTH) {
+    const flat = text.replace(/\s+/g, ' ').trim();
+    return flat.length > limit ? `${flat.slice(0, limit)}… (${flat.length} chars)` : flat;
+}
+const SENSITIVE_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|private[-_]?key/i;
+/** JSON text with the values of sensitive-looking keys (password, token, apiKey...) masked; other text unchanged. */
+function maskSensitiveJson(text) {
+    const trimmed = text.trim();
+    if (!trimmed.startsWith('{') && !trimmed.startsWith('['))
+        return text;
+    try {
+        return JSON.stringify(maskKeys(JSON.parse(trimmed)));
+    }
+    catch {
+        return text;
+    }
+}
+function maskKeys(value) {
+    if (Array.isArray(value))
+        return value.map(maskKeys);
+    if (value !== null && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [
+            key,
+            SENSITIVE_KEY.test(key) && (typeof item === 'string' || typeof item === 'number')
+                ? REDACTED
+                : maskKeys(item),
+        ]));
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 2939:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ splitUrlCredentials)
+/* harmony export */ });
+/**
+ * fetch refuses a URL with user info (`https://user:pass@host/`); browsers and curl send it as Basic
+ * authentication. This returns the URL without it and that header's value (undefined when there is none).
+ */
+function splitUrlCredentials(url) {
+    if (!url.username && !url.password)
+        return { url };
+    const bare = new URL(url);
+    bare.username = '';
+    bare.password = '';
+    const userInfo = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    return { url: bare, authorization: `Basic ${Buffer.from(userInfo).toString('base64')}` };
+}
 
 
 /***/ }),
@@ -59947,11 +60188,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   _o: () => (/* binding */ isDebug),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -62658,7 +62900,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)

@@ -57947,7 +57947,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4732);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5418);
 // Entry point of the smoke-test action (bundled to dist/smoke-test/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -57957,7 +57957,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4732:
+/***/ 5418:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63082,7 +63082,23 @@ function assertValidPath(path) {
     JSONPath({ path: normalizePath(path), json: {}, wrap: true, eval: 'safe' });
 }
 
-;// CONCATENATED MODULE: ./packages/checks/src/redact.ts
+;// CONCATENATED MODULE: ./packages/core/src/url-credentials.ts
+/**
+ * fetch refuses a URL with user info (`https://user:pass@host/`); browsers and curl send it as Basic
+ * authentication. This returns the URL without it and that header's value (undefined when there is none).
+ */
+function splitUrlCredentials(url) {
+    if (!url.username && !url.password)
+        return { url };
+    const bare = new URL(url);
+    bare.username = '';
+    bare.password = '';
+    const userInfo = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    return { url: bare, authorization: `Basic ${Buffer.from(userInfo).toString('base64')}` };
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/redact.ts
+
 /** Headers whose values are never shown. */
 const SECRET_HEADERS = new Set([
     'authorization',
@@ -63093,17 +63109,74 @@ const SECRET_HEADERS = new Set([
     'x-amz-security-token',
 ]);
 const REDACTED = '***';
-/** Replaces known secret values in any text; captures marked secret are added while the suite runs. */
+/** `scheme://user:pass@`: user info in any URL is masked even when its value was never registered. */
+const URL_USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+/**
+ * The one redactor: replaces known secret values in any text, and the user info of any URL. Secrets are added
+ * the moment they are read (inputs, secret headers, captures marked secret); `onAdd` lets the runner adapter
+ * register each one with the runner's own masking as well.
+ */
 class Redactor {
+    onAdd;
     secrets = new Set();
-    constructor(secrets = []) {
+    constructor(secrets = [], onAdd = () => { }) {
+        this.onAdd = onAdd;
         for (const secret of secrets)
             this.add(secret);
     }
     /** Values shorter than 4 characters are ignored: masking "a" or "1" would mangle every message. */
     add(secret) {
-        if (secret && secret.length >= 4)
-            this.secrets.add(secret);
+        if (!secret || secret.length < 4 || this.secrets.has(secret))
+            return;
+        this.secrets.add(secret);
+        this.onAdd(secret);
+    }
+    /** A header value: secret headers are secret whole and without their scheme ("Bearer x" and "x"). */
+    addHeader(name, value) {
+        if (!SECRET_HEADERS.has(name.toLowerCase()))
+            return;
+        this.add(value);
+        this.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
+    }
+    /**
+     * A URL that is a credential (webhooks): the whole URL, its path and query, and its user info. Text that is
+     * not a URL is registered whole.
+     */
+    addUrl(text) {
+        this.add(text);
+        let url;
+        try {
+            url = new URL(text);
+        }
+        catch {
+            return;
+        }
+        this.add(url.href);
+        if (url.pathname !== '/')
+            this.add(url.pathname);
+        this.add(url.search);
+        this.addUserInfo(url);
+    }
+    /** The user info of a URL (`user:pass`, the password, encoded and decoded, and as the Basic header sent). */
+    addUserInfo(url) {
+        if (!url.password)
+            return;
+        this.addHeader('authorization', splitUrlCredentials(url).authorization);
+        this.add(`${url.username}:${url.password}`);
+        this.add(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
+        this.add(url.password);
+        this.add(decodeURIComponent(url.password));
+    }
+    /** Registers the user info of every URL written in a text (a checks document, a `url` input). */
+    addUrlsIn(text) {
+        for (const match of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@'"]+@[^\s'"]*/gi)) {
+            try {
+                this.addUserInfo(new URL(match[0]));
+            }
+            catch {
+                // Not a URL after all (a template, a typo): the URL_USER_INFO pattern still masks it in output.
+            }
+        }
     }
     redact(text) {
         let result = text;
@@ -63111,13 +63184,13 @@ class Redactor {
         for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
             result = result.split(secret).join(REDACTED);
         }
-        return result;
+        return result.replace(URL_USER_INFO, `$1${REDACTED}@`);
     }
     /** A header value as it may be shown. */
     header(name, value) {
         return SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : this.redact(value);
     }
-    /** Redacts every string inside a JSON-like value (for reports). */
+    /** Redacts every string inside a JSON-like value (for reports and records). */
     deep(value) {
         if (typeof value === 'string')
             return this.redact(value);
@@ -63371,6 +63444,13 @@ function deepEqual(a, b) {
 function show(value) {
     return snippet(JSON.stringify(value) ?? String(value), 200);
 }
+
+;// CONCATENATED MODULE: ./packages/core/src/document.ts
+/**
+ * The longest input, checks file or document accepted, in characters: far above any real suite or record, far
+ * below what would stall a runner. A longer one is refused before it is parsed.
+ */
+const MAX_DOCUMENT_CHARS = 1024 * 1024;
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
@@ -63801,6 +63881,7 @@ function prune(value) {
 // The readers for each field of a check definition (request, invoke, expect, capture, retry, until, samples),
 // each validating its part and reporting problems through the check's Scope.
 
+
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'];
 const CHECK_KEYS = [
@@ -63828,7 +63909,7 @@ const EXPECT_KEYS = [
     'version-from',
     'function-error',
 ];
-const UNTIL_KEYS = [...EXPECT_KEYS, 'interval', 'timeout', 'backoff', 'max-interval'];
+const UNTIL_OPTIONS = ['interval', 'timeout', 'backoff', 'max-interval'];
 const JSON_ASSERTION_KEYS = [
     'path',
     'equals',
@@ -63882,10 +63963,20 @@ function requestSpec(scope, raw) {
         json = scope.templates(raw.body, [...path, 'body']);
     if (raw.json !== undefined)
         json = scope.templates(raw.json, [...path, 'json']);
+    const field = raw.json !== undefined ? 'json' : raw.body !== undefined ? 'body' : undefined;
+    if (field && (method === 'GET' || method === 'HEAD')) {
+        scope.problem([...path, field], `is sent with method ${method}${raw.method === undefined ? ' (the default)' : ''}, which cannot carry a body — set method: POST, PUT, PATCH or DELETE`);
+    }
+    const headers = scope.stringMap(raw.headers, [...path, 'headers']);
+    for (const [name, value] of Object.entries(headers)) {
+        // The value is not quoted: a header value is often a secret.
+        if (/[\r\n\0]/.test(value))
+            scope.problem([...path, 'headers', name], 'has a line break or NUL (value not shown) — a header value must be one line');
+    }
     return {
         method,
         url,
-        headers: scope.stringMap(raw.headers, [...path, 'headers']),
+        headers,
         query: scope.stringMap(raw.query, [...path, 'query']),
         body,
         json,
@@ -64167,17 +64258,39 @@ function retrySpec(scope, raw) {
         maxDelayMs: scope.duration(value, 'max-delay', path) ?? 30_000,
     };
 }
+/**
+ * `until: { expect: {...}, fail-if: {...}, interval, timeout }`: poll until `expect` holds, stop at once as failed
+ * when `fail-if` holds. The conditions of `expect` may also be written directly in `until`.
+ */
 function untilSpec(scope, raw) {
     const path = ['until'];
     if (!isObject(raw)) {
-        scope.problem(path, 'must be a map of assertions to wait for, with interval and timeout');
+        scope.problem(path, 'must be a map with expect (the assertions to wait for), interval and timeout');
         return undefined;
     }
-    const conditions = Object.keys(raw).filter((key) => EXPECT_KEYS.includes(key));
-    if (conditions.length === 0)
-        scope.problem(path, `has no condition — give one of ${EXPECT_KEYS.join(', ')}`);
+    const flat = Object.keys(raw).filter((key) => EXPECT_KEYS.includes(key));
+    let expect;
+    if (raw.expect !== undefined) {
+        scope.allowOnly(raw, ['expect', 'fail-if', ...UNTIL_OPTIONS], path);
+        expect = expectation(scope, raw.expect, [...path, 'expect'], EXPECT_KEYS);
+    }
+    else {
+        expect = expectation(scope, raw, path, [...EXPECT_KEYS, 'fail-if', ...UNTIL_OPTIONS]);
+    }
+    if (raw.expect === undefined && flat.length === 0)
+        scope.problem(path, `has no condition — give expect with one of ${EXPECT_KEYS.join(', ')}`);
+    let failIf;
+    if (raw['fail-if'] !== undefined) {
+        failIf = {
+            expect: expectation(scope, raw['fail-if'], [...path, 'fail-if'], EXPECT_KEYS),
+            shown: snippet(JSON.stringify(raw['fail-if']), 200),
+        };
+        if (isObject(raw['fail-if']) && Object.keys(raw['fail-if']).length === 0)
+            scope.problem([...path, 'fail-if'], `has no condition — give one of ${EXPECT_KEYS.join(', ')}`);
+    }
     return {
-        expect: expectation(scope, raw, path, UNTIL_KEYS),
+        expect,
+        failIf,
         intervalMs: scope.duration(raw, 'interval', path) ?? 1000,
         timeoutMs: scope.duration(raw, 'timeout', path) ?? 60_000,
         backoff: scope.number(raw, 'backoff', path, { min: 1, max: 10 }) ?? 1.5,
@@ -64232,6 +64345,7 @@ function errorRate(scope, raw) {
 
 
 
+
 /** A bad check definition; `problems` lists every one found, each naming the check, the field and the line. */
 class CheckDefinitionError extends Error {
     problems;
@@ -64260,17 +64374,23 @@ function parseChecks(source, origin = {}) {
     }
     let locate = () => undefined;
     if (text !== undefined) {
+        const where = origin.file ?? 'checks';
+        if (text.length > MAX_DOCUMENT_CHARS) {
+            throw new CheckDefinitionError([
+                `${where} has ${text.length} characters — at most ${MAX_DOCUMENT_CHARS} are accepted`,
+            ]);
+        }
         const lineCounter = new dist/* LineCounter */.HN();
         const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
         const syntax = document.errors[0];
         if (syntax) {
             const line = lineCounter.linePos(syntax.pos[0]).line;
             throw new CheckDefinitionError([
-                `${origin.file ?? 'checks'}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
+                `${where}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
             ]);
         }
         if (value === undefined)
-            value = document.toJS();
+            value = toPlainValue(document, lineCounter, where);
         locate = (path) => lineOf(document, lineCounter, path);
     }
     return new SuiteParser(origin.file, locate).suite(value);
@@ -64286,6 +64406,28 @@ async function parseChecksFile(file) {
     }
     return parseChecks(text, { file, text });
 }
+/** The document as plain data; an alias bomb (aliases expanding to millions of nodes) is refused at once. */
+function toPlainValue(document, lineCounter, where) {
+    try {
+        return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (error) {
+        if (!(error instanceof ReferenceError))
+            throw error;
+        let line;
+        (0,dist/* visit */.YR)(document, (_key, node) => {
+            if ((0,dist/* isAlias */.Vj)(node) && node.range) {
+                line = lineCounter.linePos(node.range[0]).line;
+                return dist/* visit */.YR.BREAK;
+            }
+        });
+        throw new CheckDefinitionError([
+            `${where}${line ? ` line ${line}` : ''} uses YAML aliases that expand too far (${error.message}) — write the checks out, or use fewer aliases`,
+        ]);
+    }
+}
+/** yaml's own default: enough for shared headers, far too few for a billion laughs. */
+const MAX_ALIAS_COUNT = 100;
 function lineOf(document, lineCounter, path) {
     // A missing field has no node: fall back to the nearest existing parent.
     for (let length = path.length; length >= 0; length--) {
@@ -64456,7 +64598,58 @@ function read(spec, answer) {
     return answer.headers[spec.header];
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/logger.ts
+/** A logger that keeps lines in memory (tests, and callers that print a timeline of their own). */
+class MemoryLogger {
+    lines = [];
+    info(message) {
+        this.lines.push(message);
+    }
+    warning(message) {
+        this.lines.push(`warning: ${message}`);
+    }
+    debug(message) {
+        this.lines.push(`debug: ${message}`);
+    }
+    async group(name, task) {
+        this.lines.push(`[${name}]`);
+        return task();
+    }
+    text() {
+        return this.lines.join('\n');
+    }
+}
+/** A logger that writes plain lines to the console (command-line use outside GitHub). */
+const consoleLogger = {
+    info: (message) => console.log(message),
+    warning: (message) => console.warn(`warning: ${message}`),
+    debug: (message) => {
+        if (process.env.RUNNER_DEBUG === '1')
+            console.log(`debug: ${message}`);
+    },
+    group: async (name, task) => {
+        console.log(`== ${name}`);
+        return task();
+    },
+};
+/** The same lines, each redacted: for lines that carry a server's answer (retries, polls, warnings). */
+function redactingLines(logger, redactor) {
+    return {
+        info: (message) => logger.info(redactor.redact(message)),
+        warning: (message) => logger.warning(redactor.redact(message)),
+        debug: (message) => logger.debug(redactor.redact(message)),
+    };
+}
+/** The same logger with every line and group name redacted. */
+function redactingLogger(logger, redactor) {
+    return {
+        ...redactingLines(logger, redactor),
+        group: (name, task) => logger.group(redactor.redact(name), task),
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/checks/src/http.ts
+
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** A request that got no HTTP answer (refused, reset, timed out); the message says which and where. */
@@ -64465,22 +64658,22 @@ class TransportError extends Error {
 }
 /** Sends one rendered request and reads the whole answer, within the request's own timeout. */
 async function sendHttp(spec, context) {
-    const url = new URL(spec.url);
+    // Header values are secrets from the moment they are read: before anything can throw with one in its message.
+    for (const [name, value] of Object.entries(spec.headers))
+        context.redactor.addHeader(name, value);
+    const given = new URL(spec.url);
+    context.redactor.addUserInfo(given);
+    const { url, authorization } = splitUrlCredentials(given);
     for (const [name, value] of Object.entries(spec.query))
         url.searchParams.append(name, value);
-    const headers = new Headers(spec.headers);
+    const headers = new Headers(headerEntries(spec.headers));
+    if (authorization && !headers.has('authorization'))
+        headers.set('authorization', authorization);
     let body = spec.body;
     if (spec.json !== undefined) {
         body = JSON.stringify(spec.json);
         if (!headers.has('content-type'))
             headers.set('content-type', 'application/json');
-    }
-    // Whatever goes into a secret header is a secret everywhere: an echoing server must not leak it either.
-    for (const [name, value] of headers) {
-        if (SECRET_HEADERS.has(name)) {
-            context.redactor.add(value);
-            context.redactor.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
-        }
     }
     const request = describeRequest(spec.method, url, headers, body, context.redactor);
     const timeoutMs = spec.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -64512,6 +64705,15 @@ async function sendHttp(spec, context) {
         throw new TransportError(`${request} failed: ${reason}`);
     }
 }
+/** The headers as entries; a value with a line break is refused without quoting it (it may be a secret). */
+function headerEntries(given) {
+    for (const [name, value] of Object.entries(given)) {
+        if (/[\r\n\0]/.test(value)) {
+            throw new TransportError(`header '${name}' has a value with a line break or NUL (not shown) — a header value must be one line`);
+        }
+    }
+    return Object.entries(given);
+}
 function transportReason(error) {
     // Duck-typed: errors from fetch may come from another realm (test sandboxes), where instanceof fails.
     if (typeof error !== 'object' || error === null || !('message' in error))
@@ -64526,10 +64728,7 @@ function transportReason(error) {
 }
 /** "POST http://host/path?q=1 headers: {authorization: ***} body: {...}" with secrets masked. */
 function describeRequest(method, url, headers, body, redactor) {
-    const shownUrl = new URL(url);
-    if (shownUrl.password)
-        shownUrl.password = '***';
-    const parts = [`${method} ${redactor.redact(shownUrl.toString())}`];
+    const parts = [`${method} ${redactor.redact(url.toString())}`];
     const shownHeaders = [...headers]
         .filter(([name]) => name !== 'content-type')
         .map(([name, value]) => `${name}: ${redactor.header(name, value)}`);
@@ -64768,6 +64967,7 @@ function validateSuite(suite, context) {
 
 
 
+
 const DEFAULT_CONCURRENCY = 10;
 const silentLogger = { info: () => { }, warning: () => { }, debug: () => { } };
 /** Why the suite stopped early; checks not finished by then are reported with it. */
@@ -64802,14 +65002,18 @@ async function runChecks(suite, deps = {}) {
     const timer = deps.timeoutMs === undefined
         ? undefined
         : setTimeout(() => abort(`the suite timed out after ${formatMs(deps.timeoutMs)}`, true), deps.timeoutMs);
+    const redactor = deps.redactor ?? new Redactor();
+    for (const secret of deps.secrets ?? [])
+        redactor.add(secret);
     const context = {
         fetch: deps.fetch ?? fetch,
         lambda: deps.lambda,
         signal: controller.signal,
-        redactor: new Redactor(deps.secrets),
+        redactor,
         baseUrl: suite.baseUrl,
         template: { env, now: deps.now },
-        logger: deps.logger ?? silentLogger,
+        // Every line the engine logs may carry a server's answer.
+        logger: redactingLines(deps.logger ?? silentLogger, redactor),
         expectVersion: deps.expectVersion,
         stop,
         onFailure: (check) => {
@@ -64998,12 +65202,23 @@ async function attemptOnce(check, vars, context) {
         return sendAndJudge(check, vars, expect, context);
     const until = check.until;
     const untilExpect = renderExpectation(until.expect, vars, context.template);
+    const failIf = until.failIf && renderExpectation(until.failIf.expect, vars, context.template);
     const deadline = performance.now() + until.timeoutMs;
     let sent = 0;
     let last;
     for (let poll = 0;; poll++) {
         const outcome = await sendAndJudge(check, vars, untilExpect, context);
         sent += outcome.sent;
+        if (outcome.answer && failIf && !judge(failIf, outcome.answer)) {
+            const held = `fail-if held: ${until.failIf.shown}`;
+            const failure = {
+                reason: `stopped polling: ${held}`,
+                assertion: 'until.fail-if',
+                expected: 'fail-if not to hold',
+                actual: held,
+            };
+            return { answer: outcome.answer, sent, failure: withSnippets(failure, outcome.answer, context) };
+        }
         if (outcome.answer && !outcome.failure) {
             const final = outcome.answer;
             const failure = judge(expect, final);
@@ -65207,7 +65422,6 @@ function xml(text) {
 
 
 
-
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /** An input that failed validation: the message names the input, the value and what is accepted. */
 class InputError extends Error {
@@ -65313,7 +65527,7 @@ class AwsClients {
 ;// CONCATENATED MODULE: ./packages/core/src/inputs.ts
 
 
-const MAX_INPUT_LENGTH = 1024 * 1024;
+
 /** Quotes a value for an error message: JSON escapes newlines (so no workflow command can be injected), long values are cut. */
 function quoteValue(value) {
     const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
@@ -65333,8 +65547,8 @@ class Inputs {
     }
     text(name) {
         const value = this.raw(name).trim();
-        if (value.length > MAX_INPUT_LENGTH) {
-            throw new InputError(`input '${name}' is ${value.length} characters long — expected at most ${MAX_INPUT_LENGTH}`);
+        if (value.length > MAX_DOCUMENT_CHARS) {
+            throw new InputError(`input '${name}' is ${value.length} characters long — expected at most ${MAX_DOCUMENT_CHARS}`);
         }
         return value;
     }
@@ -65666,41 +65880,6 @@ async function waitForFunctionUpdated(lambda, functionName, options) {
     return config;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/logger.ts
-/** A logger that keeps lines in memory (tests, and callers that print a timeline of their own). */
-class MemoryLogger {
-    lines = [];
-    info(message) {
-        this.lines.push(message);
-    }
-    warning(message) {
-        this.lines.push(`warning: ${message}`);
-    }
-    debug(message) {
-        this.lines.push(`debug: ${message}`);
-    }
-    async group(name, task) {
-        this.lines.push(`[${name}]`);
-        return task();
-    }
-    text() {
-        return this.lines.join('\n');
-    }
-}
-/** A logger that writes plain lines to the console (command-line use outside GitHub). */
-const consoleLogger = {
-    info: (message) => console.log(message),
-    warning: (message) => console.warn(`warning: ${message}`),
-    debug: (message) => {
-        if (process.env.RUNNER_DEBUG === '1')
-            console.log(`debug: ${message}`);
-    },
-    group: async (name, task) => {
-        console.log(`== ${name}`);
-        return task();
-    },
-};
-
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/core/src/record.ts
@@ -65793,44 +65972,62 @@ function isVersion(value) {
 ;// CONCATENATED MODULE: ./packages/core/src/report.ts
 
 
+
+/**
+ * The secrets of this run: every value added is registered with the runner (`::add-mask::`) and masked by us in
+ * every line, output and summary we write, so a secret never depends on the runner's masking alone.
+ */
+const runnerRedactor = new Redactor([], (secret) => core_setSecret(secret));
+const redact = (text) => runnerRedactor.redact(text);
 /** The Actions runner's logger: plain lines, warnings as annotations, groups as collapsible sections. */
 const actionsLogger = {
-    info: (message) => info(message),
-    warning: (message) => warning(message),
-    debug: (message) => core_debug(message),
-    group: (name, task) => group(name, task),
+    info: (message) => info(redact(message)),
+    warning: (message) => warning(redact(message)),
+    debug: (message) => core_debug(redact(message)),
+    group: (name, task) => group(redact(name), task),
 };
-/** Registers secret values with the runner so they are masked in every log line (empty values are ignored). */
+/** Registers secret values the moment they are read (empty and very short values are ignored). */
 function maskSecrets(...values) {
     for (const value of values)
-        if (value)
-            core_setSecret(value);
+        runnerRedactor.add(value);
+}
+/** Text for an HTML summary cell: secrets masked, then `<`, `>`, `&` and quotes escaped. */
+function summaryText(text) {
+    return redact(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
 }
 /** Sets every defined output; numbers and booleans are written as text. */
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         if (value !== undefined)
-            setOutput(name, String(value));
+            setOutput(name, redact(String(value)));
     }
 }
-/** Writes a job summary: a heading, key facts, and optional tables (cells are plain text). */
+/** Writes a job summary: a heading, key facts, and optional tables (plain text, masked and HTML-escaped here). */
 async function writeSummary(title, facts, tables = []) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    const summary = summary_summary.addHeading(title, 3);
+    const summary = summary_summary.addHeading(summaryText(title), 3);
     if (facts.length > 0) {
         summary.addTable([
             [
                 { data: 'Item', header: true },
                 { data: 'Value', header: true },
             ],
-            ...facts.map(([key, value]) => [key, value]),
+            ...facts.map((row) => row.map(summaryText)),
         ]);
     }
     for (const table of tables) {
         if (table.caption)
-            summary.addHeading(table.caption, 4);
-        summary.addTable([table.header.map((data) => ({ data, header: true })), ...table.rows]);
+            summary.addHeading(summaryText(table.caption), 4);
+        summary.addTable([
+            table.header.map((data) => ({ data: summaryText(data), header: true })),
+            ...table.rows.map((row) => row.map(summaryText)),
+        ]);
     }
     await summary.write();
 }
@@ -65844,12 +66041,15 @@ async function runAction(action, body) {
     }
     catch (error) {
         if (isDebug() && error instanceof Error && error.stack)
-            core_debug(error.stack);
-        setFailed(`${action}: ${errorMessage(error)}`);
+            core_debug(redact(error.stack));
+        setFailed(redact(`${action}: ${errorMessage(error)}`));
     }
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
+
 
 
 
@@ -65935,6 +66135,7 @@ async function runSmokeTest(suite, options, deps) {
         timeoutMs: options.timeoutMs,
         expectVersion: options.expectVersion,
         secrets: options.secrets,
+        redactor: deps.redactor,
         now: deps.now,
     });
     const report = toJsonReport(result, ACTION);
@@ -66127,7 +66328,11 @@ async function readSources(inputs) {
         checks = { text: checksText, file: `input '${Input.Checks}'` };
     if (checksFile) {
         try {
-            checks = { text: await (0,promises_.readFile)(checksFile, 'utf8'), file: checksFile };
+            checks = {
+                text: await (0,promises_.readFile)(checksFile, 'utf8'),
+                file: `${checksFile} (input '${Input.ChecksFile}')`,
+            };
+            runnerRedactor.addUrlsIn(checks.text);
         }
         catch (error) {
             throw new InputError(`input '${Input.ChecksFile}' names ${checksFile}, which cannot be read: ${error.message}`);
@@ -66146,6 +66351,9 @@ async function run() {
         const inputs = new Inputs((name) => getInput(name));
         const secrets = inputs.list(Input.Secrets);
         maskSecrets(...secrets);
+        // The user info of any URL (`https://user:pass@host/`) is a password: masked before anything can quote it.
+        for (const name of [Input.Url, Input.Checks])
+            runnerRedactor.addUrlsIn(getInput(name));
         const sources = await readSources(inputs);
         const vars = await readVars(inputs);
         const record = readRecord(inputs);
@@ -66185,7 +66393,7 @@ async function run() {
                 secrets,
                 record,
                 reportFile,
-            }, { logger: actionsLogger, lambda, signal: cancellation.signal });
+            }, { logger: actionsLogger, redactor: runnerRedactor, lambda, signal: cancellation.signal });
         }
         catch (error) {
             if (error instanceof CheckDefinitionError)
@@ -69117,7 +69325,7 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
+exports.Vj = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 __webpack_unused_export__ = identity.isMap;
@@ -69137,7 +69345,7 @@ exports.parse = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 

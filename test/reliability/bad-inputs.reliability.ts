@@ -41,6 +41,14 @@ const validRecord = JSON.stringify({
   startedAt: '2026-11-01T10:00:00.000Z',
 });
 
+// A billion laughs: ten levels of ten aliases each; the first alias is on line 2.
+const aliasBomb = [
+  'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+  ...Array.from({ length: 9 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`),
+  'checks: [{ name: boom, invoke: { function: orders-api, payload: *l9 } }]',
+].join('\n');
+const aliasBombLine = 'line 2';
+
 interface Case {
   action: ActionName;
   what: string;
@@ -48,6 +56,8 @@ interface Case {
   input: string;
   /** For problems inside a file's content: the error may name the file instead of the input. */
   orFile?: string;
+  /** Text the error line must also hold (the line of a problem inside a document). */
+  mentions?: string;
   inputs: Record<string, string>;
   rawInputs?: Record<string, string>;
 }
@@ -183,6 +193,13 @@ const cases: Case[] = [
     input: 'on-inconclusive',
     inputs: { 'on-inconclusive': 'shrug' },
   },
+  {
+    action: 'deploy-canary',
+    what: 'pre-traffic-check with a YAML alias bomb',
+    input: 'pre-traffic-check',
+    mentions: aliasBombLine,
+    inputs: { 'pre-traffic-check': aliasBomb },
+  },
   // smoke-test
   { action: 'smoke-test', what: 'no url, checks or checks-file', input: 'url', inputs: { checks: '' } },
   {
@@ -252,6 +269,27 @@ const cases: Case[] = [
     input: 'checks-file',
     orFile: join(dir, 'bad.yml'),
     inputs: { checks: '', 'checks-file': file('bad.yml', Buffer.concat([Buffer.from('- name: '), notUtf8])) },
+  },
+  {
+    action: 'smoke-test',
+    what: 'checks with a YAML alias bomb',
+    input: 'checks',
+    mentions: aliasBombLine,
+    inputs: { checks: aliasBomb },
+  },
+  {
+    action: 'smoke-test',
+    what: 'checks-file with a YAML alias bomb',
+    input: 'checks-file',
+    mentions: `bomb.yml (input 'checks-file') ${aliasBombLine}`,
+    inputs: { checks: '', 'checks-file': file('bomb.yml', aliasBomb) },
+  },
+  {
+    action: 'smoke-test',
+    what: 'checks-file of 2 MB',
+    input: 'checks-file',
+    mentions: 'huge.yml',
+    inputs: { checks: '', 'checks-file': file('huge.yml', `# ${'x'.repeat(2_000_000)}\n`) },
   },
   { action: 'smoke-test', what: 'record that is not JSON', input: 'record', inputs: { record: '{not json' } },
   { action: 'smoke-test', what: 'vars that are not a map', input: 'vars', inputs: { vars: '- a\n- b' } },
@@ -430,6 +468,13 @@ const cases: Case[] = [
   },
   {
     action: 'rollback-on-failure',
+    what: 'verify checks with a YAML alias bomb',
+    input: 'verify',
+    mentions: aliasBombLine,
+    inputs: { verify: aliasBomb },
+  },
+  {
+    action: 'rollback-on-failure',
     what: 'verify checks that are not YAML',
     input: 'verify',
     inputs: { verify: '- name: [unclosed' },
@@ -476,7 +521,10 @@ describe('bad inputs fail cleanly before any change', () => {
     const errors = workflowCommands(run.stdout).filter((line) => line.startsWith('::error::'));
     const injected = injectedCommands(run.stdout, { ...inputs, ...c.rawInputs });
     const mutating = fixture.sandbox.mutatingRequests();
-    const named = errors.length === 1 && [`'${c.input}'`, c.orFile].some((n) => n && errors[0].includes(n));
+    const named =
+      errors.length === 1 &&
+      [`'${c.input}'`, c.orFile].some((n) => n && errors[0].includes(n)) &&
+      errors[0].includes(c.mentions ?? '');
     const held = run.code === 1 && named && injected.length === 0 && mutating.length === 0;
     recordResult('bad-inputs', {
       action: c.action,

@@ -13,6 +13,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -29,10 +31,50 @@ const SMTP_WRONG_PASSWORD = 'SMTP-SECRET-PW';
 const SMOKE_TOKEN = 'SMOKE-SECRET-BEARER-9012';
 const SECRETPATH = 'SECRETPATH-0a1b2c3d';
 
+// Secrets that only a server's answer carries back: user info, echoed headers, webhook paths, the bot token.
+const USERINFO_PASSWORD = 'USERINFO-PW-3456';
+const BASIC_TOKEN = Buffer.from(`echo-user:${USERINFO_PASSWORD}`).toString('base64');
+const HOOK_BASIC_TOKEN = Buffer.from(`hook:${USERINFO_PASSWORD}`).toString('base64');
+const ECHOED_TOKEN = 'ECHOED-BEARER-7890';
+const CRLF_TOKEN = 'CRLF-BEARER-2468';
+const ECHOED_PATH = 'ECHOEDPATH-9f8e7d6c';
+const ECHOED_BOT_TOKEN = 'xoxb-ECHOED-BOT-1357';
+const ECHOED = [
+  USERINFO_PASSWORD,
+  BASIC_TOKEN,
+  HOOK_BASIC_TOKEN,
+  ECHOED_TOKEN,
+  CRLF_TOKEN,
+  ECHOED_PATH,
+  ECHOED_BOT_TOKEN,
+];
+
+/**
+ * A server that repeats every request back: `/status/<code>/...` answers that status with the method, path and
+ * headers in the body and in `x-echo-*` headers, the way careless error pages and proxies do.
+ */
+async function startEchoServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const status = Number(/^\/status\/(\d{3})\//.exec(req.url ?? '')?.[1] ?? 200);
+    // Secrets first, so they survive the 200-character snippets of error messages.
+    const { authorization, 'x-api-key': apiKey } = req.headers;
+    const echo = { authorization, apiKey, path: req.url, headers: req.headers };
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'x-echo-path': req.url ?? '',
+      'x-echo-authorization': req.headers.authorization ?? '',
+    });
+    res.end(JSON.stringify({ echo, ok: false, error: `cannot serve ${req.url}` }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'reliability-secrets-'));
 let fixture: Fixture;
 let env: Record<string, string>;
 let secrets: string[];
+let echo: { url: string; server: Server };
 
 /** Every place a run leaves text: raw stdout minus mask registrations, stderr, summary, outputs, its files. */
 function leaks(run: ActionRun, values: string[]): string[] {
@@ -75,10 +117,13 @@ beforeAll(async () => {
   ];
   env.SLACK_WEBHOOK = `${slackBase}/webhook/T0RELY/B0RELY/${SECRETPATH}`;
   await createReleasedFunction(fixture, 'orders-api');
+  await createReleasedFunction(fixture, 'echo-api');
+  echo = await startEchoServer();
 });
 
 afterAll(async () => {
   await fixture?.sandbox.stop();
+  await new Promise((resolve) => echo?.server.close(resolve));
 });
 
 describe('no secret value reaches a log, summary, output or file', () => {
@@ -254,4 +299,118 @@ exit $code
     expect(found).toEqual([]);
     expect(existsSync(raw)).toBe(true);
   }, 90_000);
+});
+
+/** Checks whose failures carry a server's answer: user info, echoed secret headers on retries and polls, CR/LF. */
+function echoingChecks(): string {
+  const withUserInfo = echo.url.replace('http://', `http://echo-user:${USERINFO_PASSWORD}@`);
+  return [
+    `- name: user info in the URL`,
+    `  request: { url: "${withUserInfo}/status/404/login" }`,
+    `- name: user info, nothing listening`,
+    `  request: { url: "http://echo-user:${USERINFO_PASSWORD}@127.0.0.1:1/health", timeout: 2s }`,
+    `- name: echoed bearer, retried`,
+    `  request: { url: "${echo.url}/status/500/retry", headers: { Authorization: "Bearer ${ECHOED_TOKEN}" } }`,
+    `  expect: { status: 500, body: { contains: "never answered" } }`,
+    `  retry: { attempts: 2, delay: 10ms }`,
+    `- name: echoed key, polled`,
+    `  request: { url: "${echo.url}/status/503/poll", headers: { X-Api-Key: "${ECHOED_TOKEN}" } }`,
+    `  until: { status: 503, body: { contains: "never answered" }, interval: 10ms, timeout: 200ms }`,
+    `- name: line break in a rendered header`,
+    `  request: { url: "${echo.url}/status/200/crlf", headers: { Authorization: "{{ env.CRLF_AUTHORIZATION }}" } }`,
+  ].join('\n');
+}
+
+describe.each([
+  ['off', {}],
+  ['on', { RUNNER_DEBUG: '1' }],
+])('servers that echo secrets back, RUNNER_DEBUG %s', (debug, debugEnv) => {
+  const runEnv = () => ({ ...env, ...debugEnv, CRLF_AUTHORIZATION: `Bearer ${CRLF_TOKEN}\r\nX-Injected: 1` });
+  const literalCrlf = [
+    `- name: line break in a written header`,
+    `  request: { url: "http://127.0.0.1:9/x", headers: { Authorization: "Bearer ${CRLF_TOKEN}\\r\\nX: 1" } }`,
+  ].join('\n');
+
+  it('notify: webhook paths and user info in 404/5xx bodies and retry lines, the bot token in Slack 5xx bodies', async () => {
+    const run = await runAction(
+      'notify',
+      {
+        status: 'success',
+        title: 'orders-api released',
+        'slack-webhook-url': `${echo.url}/status/404/services/T0ECHO/B0ECHO/${ECHOED_PATH}`,
+        'slack-bot-token': ECHOED_BOT_TOKEN,
+        'slack-channel': '#releases',
+        'slack-api-url': `${echo.url}/status/500/api`,
+        'webhook-url': `${echo.url.replace('http://', `http://hook:${USERINFO_PASSWORD}@`)}/status/503/hooks/${ECHOED_PATH}`,
+        'retry-budget': '2s',
+        'fail-on-error': 'true',
+      },
+      { env: runEnv() },
+    );
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.outputs.failed).length).toBe(3);
+    expect(run.stdout).toMatch(/retrying in/);
+    check('notify', `echoed webhook paths and bot token (debug ${debug})`, run, ECHOED);
+  });
+
+  it('smoke-test: user info, echoed headers on retries and polls, a CR/LF header value', async () => {
+    const run = await runAction(
+      'smoke-test',
+      (out) => ({ checks: echoingChecks(), 'report-file': join(out, 'smoke-report.xml') }),
+      { env: runEnv() },
+    );
+    expect(run.code).toBe(1);
+    expect(run.outputs.failed).toBe('5');
+    check('smoke-test', `echoing server (debug ${debug})`, run, ECHOED);
+  });
+
+  it('smoke-test and rollback-on-failure: a header value with a line break is refused without quoting it', async () => {
+    const smoke = await runAction('smoke-test', { checks: literalCrlf }, { env: runEnv() });
+    expect(smoke.code).toBe(1);
+    expect(smoke.stdout).toContain('has a line break or NUL (value not shown)');
+    check('smoke-test', `CR/LF header value refused (debug ${debug})`, smoke, ECHOED);
+    const rollback = await runAction(
+      'rollback-on-failure',
+      { 'function-name': 'echo-api', 'target-version': '1', verify: literalCrlf },
+      { env: runEnv() },
+    );
+    expect(rollback.code).toBe(1);
+    expect(rollback.stdout).toContain("input 'verify'");
+    check('rollback-on-failure', `CR/LF header value refused (debug ${debug})`, rollback, ECHOED);
+  });
+
+  it('rollback-on-failure: the same checks as verify', async () => {
+    const run = await runAction(
+      'rollback-on-failure',
+      (out) => ({
+        'function-name': 'echo-api',
+        'target-version': '1',
+        verify: echoingChecks(),
+        'record-file': join(out, 'record.json'),
+        reason: 'reliability suite',
+      }),
+      { env: runEnv() },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toMatch(/verify/);
+    check('rollback-on-failure', `verify against an echoing server (debug ${debug})`, run, ECHOED);
+  });
+
+  it('deploy-canary: a pre-traffic check with user info is refused without showing it', async () => {
+    const run = await runAction(
+      'deploy-canary',
+      (out) => ({
+        'function-name': 'echo-api',
+        'zip-file': writeReleaseZip(dir, 'v1.0.1'),
+        'pre-traffic-check': echoingChecks(),
+        'traffic-steps': '10%:1s',
+        'record-file': join(out, 'record.json'),
+        timeout: '30s',
+      }),
+      { env: runEnv() },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("input 'pre-traffic-check'");
+    check('deploy-canary', `pre-traffic check with user info (debug ${debug})`, run, ECHOED);
+  });
 });

@@ -9,6 +9,7 @@ import {
   type DeploymentRecord,
   Inputs,
   runAction,
+  runnerRedactor,
   serializeRecord,
   setOutputs,
   writeSummary,
@@ -22,11 +23,12 @@ import { summaryContent } from './summary.js';
 /**
  * Reads and validates every input, then deploys. Outputs and the job summary are written on success and on
  * failure alike (the record then says how far the deploy got), and the error is re-thrown so the step fails.
- * No input of this action is a secret, so there is nothing to mask.
  */
 export async function run(): Promise<void> {
   await runAction(ACTION_NAME, async () => {
     const started = Date.now();
+    // The pre-traffic checks may carry URLs with user info (`https://user:pass@host/`): masked as soon as read.
+    runnerRedactor.addUrlsIn(core.getInput(Input.PreTrafficCheck));
     const inputs = new Inputs((name) => core.getInput(name));
     const plan = await readDeployPlan(inputs, process.env);
     const aws = { action: ACTION_NAME, region: inputs.string(Input.Region) };
@@ -38,7 +40,7 @@ export async function run(): Promise<void> {
     const writer = new RecordWriter(
       initialRecord(plan, resolveRegion(aws.region)),
       plan.recordFile,
-      (record) => core.setOutput(Output.Record, serializeRecord(record)),
+      (record) => setOutputs({ [Output.Record]: serializeRecord(record) }),
     );
     const { signal, dispose } = cancellationSignal(plan.timeoutMs);
     let planLines: string[] | undefined;

@@ -1,4 +1,4 @@
-import type { Logger } from '@lambda-release-kit/core';
+import { splitUrlCredentials, type Logger } from '@lambda-release-kit/core';
 import { retryAfterMs, TransientError, withRetries } from './retry.js';
 
 export type FetchFn = typeof fetch;
@@ -31,15 +31,17 @@ export function postWithRetries(
   url: string,
   init: { headers: Record<string, string>; body: string },
 ): Promise<HttpAnswer> {
+  const { url: target, authorization } = splitUrlCredentials(new URL(url));
+  const headers = authorization ? { authorization, ...init.headers } : init.headers;
   return withRetries(
     what,
     async (remainingMs) => {
       const timeout = AbortSignal.timeout(Math.min(remainingMs, ATTEMPT_TIMEOUT_MS));
       let response: Response;
       try {
-        response = await ctx.fetch(url, {
+        response = await ctx.fetch(target, {
           method: 'POST',
-          headers: init.headers,
+          headers,
           body: init.body,
           redirect: 'error',
           signal: ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout,

@@ -6,11 +6,11 @@ import {
   commitUrl,
   InputError,
   Inputs,
-  maskSecrets,
   RecordError,
   readRecordFile,
   releaseContext,
   runAction,
+  runnerRedactor,
   setOutputs,
   UserError,
   validateRecord,
@@ -39,16 +39,9 @@ const SECRET_INPUTS = [
   Input.WebhookSecret,
 ];
 
-/** The secret values of the inputs, plus the password inside an smtp:// URL (shown decoded and encoded). */
+/** The secret values of the inputs (URLs are split into their parts by the redactor). */
 function secretValues(): string[] {
-  const values = SECRET_INPUTS.map((name) => core.getInput(name).trim()).filter((v) => v !== '');
-  try {
-    const password = new URL(core.getInput(Input.SmtpUrl).trim()).password;
-    if (password) values.push(password, decodeURIComponent(password));
-  } catch {
-    // Not a URL: validation below says so; the raw value is already masked.
-  }
-  return values;
+  return SECRET_INPUTS.map((name) => core.getInput(name).trim()).filter((v) => v !== '');
 }
 
 async function readRecord(inputs: Inputs): Promise<DeploymentRecord | undefined> {
@@ -72,7 +65,8 @@ async function readRecord(inputs: Inputs): Promise<DeploymentRecord | undefined>
 export async function run(): Promise<void> {
   await runAction('notify', async () => {
     const secrets = secretValues();
-    maskSecrets(...secrets);
+    // Each URL is registered whole, with its path and user info: a webhook's path is its credential.
+    for (const secret of secrets) runnerRedactor.addUrl(secret);
     const inputs = new Inputs((name) => core.getInput(name));
 
     const record = await readRecord(inputs);
@@ -191,7 +185,7 @@ export async function run(): Promise<void> {
       );
     }
 
-    const result = await notify(full, { logger: actionsLogger });
+    const result = await notify(full, { logger: actionsLogger, redactor: runnerRedactor });
 
     setOutputs({
       [Output.Sent]: result.sent.join(','),

@@ -1,5 +1,11 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { errorMessage, type DeploymentRecord, type Logger } from '@lambda-release-kit/core';
+import {
+  errorMessage,
+  redactingLogger,
+  Redactor,
+  type DeploymentRecord,
+  type Logger,
+} from '@lambda-release-kit/core';
 import type { Channel } from './constants.js';
 import type { ReleaseMessage } from './content.js';
 import { sendEmail, type EmailAddresses, type SmtpSettings } from './email.js';
@@ -23,12 +29,14 @@ export interface NotifyPlan {
   webhook?: { url: string; secret?: string };
   /** Total time for every channel together, retries included. */
   retryBudgetMs: number;
-  /** Values that must never appear in a reason (URLs with tokens, passwords). */
+  /** Values that must never appear in a line or a reason (tokens, passwords; URLs with their paths). */
   secrets: string[];
 }
 
 export interface NotifyDeps {
   logger: Logger;
+  /** The run's redactor (the runner adapter's); the plan's secrets are added to it. */
+  redactor?: Redactor;
   fetch?: FetchFn;
   signal?: AbortSignal;
   now?: () => number;
@@ -54,15 +62,6 @@ export function notificationDocument(message: ReleaseMessage, record?: Deploymen
   };
 }
 
-/** Replaces every secret (and URL credentials) in a text, so no reason can leak one. */
-export function redact(text: string, secrets: string[]): string {
-  let result = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret) result = result.split(secret).join('***');
-  }
-  return result.replace(/(\w+:\/\/)[^\s/@]+@/g, '$1***@');
-}
-
 export function plannedChannels(plan: NotifyPlan): Channel[] {
   const channels: Channel[] = [];
   if (plan.slackWebhookUrl) channels.push('slack-webhook');
@@ -76,9 +75,13 @@ export function plannedChannels(plan: NotifyPlan): Channel[] {
 /** Sends on every channel at once; one channel failing never stops the others. */
 export async function notify(plan: NotifyPlan, deps: NotifyDeps): Promise<NotifyResult> {
   const now = deps.now ?? Date.now;
+  const redactor = deps.redactor ?? new Redactor();
+  // A webhook URL is a credential whole, and so is its path (servers echo the path in their errors).
+  for (const secret of plan.secrets) redactor.addUrl(secret);
+  const logger = redactingLogger(deps.logger, redactor);
   const ctx: SendContext = {
     deadline: now() + plan.retryBudgetMs,
-    logger: deps.logger,
+    logger,
     fetch: deps.fetch ?? globalThis.fetch,
     signal: deps.signal,
     now,
@@ -128,11 +131,11 @@ export async function notify(plan: NotifyPlan, deps: NotifyDeps): Promise<Notify
     const channel = channels[index];
     if (outcome.status === 'fulfilled') {
       result.sent.push(channel);
-      deps.logger.info(`${channel}: sent`);
+      logger.info(`${channel}: sent`);
     } else {
-      const reason = redact(errorMessage(outcome.reason), plan.secrets);
+      const reason = redactor.redact(errorMessage(outcome.reason));
       result.failed.push({ channel, reason });
-      deps.logger.warning(`${channel}: notification failed: ${reason}`);
+      logger.warning(`${channel}: notification failed: ${reason}`);
     }
   });
   return result;

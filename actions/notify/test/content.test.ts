@@ -4,7 +4,6 @@ import { InputError } from '@lambda-release-kit/core';
 import { blockProblems } from '../../../packages/sandbox/src/sinks/slack-blocks.js';
 import { buildMessage, cut } from '../src/content.js';
 import { emailBody } from '../src/email-message.js';
-import { redact } from '../src/notify.js';
 import { slackPayload } from '../src/slack-message.js';
 import { snsSubject } from '../src/sns.js';
 import { deriveStatus } from '../src/status.js';
@@ -143,13 +142,5 @@ describe('email body and SNS subject', () => {
   it('keeps SNS subjects ASCII and under 100 characters', () => {
     expect(snsSubject('⏪ a → b\nc')).toBe('a -> b c');
     expect(snsSubject('x'.repeat(300))).toHaveLength(99);
-  });
-});
-
-describe('redact', () => {
-  it('removes secrets and URL credentials', () => {
-    expect(
-      redact('failed for https://hooks/T1/B2/XYZ and smtp://u:p@host', ['https://hooks/T1/B2/XYZ']),
-    ).toBe('failed for *** and smtp://***@host');
   });
 });

@@ -5,11 +5,12 @@ import {
   Inputs,
   releaseContext,
   runAction,
+  runnerRedactor,
   setOutputs,
   UserError,
   writeSummary,
 } from '@lambda-release-kit/core';
-import { ACTION_NAME } from './constants.js';
+import { ACTION_NAME, Input } from './constants.js';
 import { readOptions } from './options.js';
 import { RollbackClients } from './clients.js';
 import { performRollback } from './perform.js';
@@ -19,7 +20,8 @@ import { parseVerify } from './verify.js';
 
 export async function run(): Promise<void> {
   await runAction(ACTION_NAME, async () => {
-    // No input of this action holds a secret, so there is nothing to mask.
+    // The verify checks may carry URLs with user info (`https://user:pass@host/`): masked as soon as read.
+    runnerRedactor.addUrlsIn(core.getInput(Input.Verify));
     const inputs = new Inputs((name) => core.getInput(name));
     const options = readOptions(inputs);
     const verify = options.verify ? await parseVerify(options.verify) : undefined;

@@ -11,6 +11,7 @@ import {
   parseRecord,
   RecordError,
   runAction,
+  runnerRedactor,
   serializeRecord,
   setOutputs,
   UserError,
@@ -100,7 +101,11 @@ async function readSources(inputs: Inputs): Promise<SuiteSources> {
   if (checksText) checks = { text: checksText, file: `input '${Input.Checks}'` };
   if (checksFile) {
     try {
-      checks = { text: await readFile(checksFile, 'utf8'), file: checksFile };
+      checks = {
+        text: await readFile(checksFile, 'utf8'),
+        file: `${checksFile} (input '${Input.ChecksFile}')`,
+      };
+      runnerRedactor.addUrlsIn(checks.text);
     } catch (error) {
       throw new InputError(
         `input '${Input.ChecksFile}' names ${checksFile}, which cannot be read: ${(error as Error).message}`,
@@ -121,6 +126,8 @@ export async function run(): Promise<void> {
     const inputs = new Inputs((name) => core.getInput(name));
     const secrets = inputs.list(Input.Secrets);
     maskSecrets(...secrets);
+    // The user info of any URL (`https://user:pass@host/`) is a password: masked before anything can quote it.
+    for (const name of [Input.Url, Input.Checks]) runnerRedactor.addUrlsIn(core.getInput(name));
 
     const sources = await readSources(inputs);
     const vars = await readVars(inputs);
@@ -167,7 +174,7 @@ export async function run(): Promise<void> {
           record,
           reportFile,
         },
-        { logger: actionsLogger, lambda, signal: cancellation.signal },
+        { logger: actionsLogger, redactor: runnerRedactor, lambda, signal: cancellation.signal },
       );
     } catch (error) {
       if (error instanceof CheckDefinitionError) throw new InputError(error.message);

@@ -9,7 +9,7 @@ import {
   type CheckSuite,
   type SuiteResult,
 } from '@lambda-release-kit/checks';
-import { withContext, type DeploymentRecord, type Logger } from '@lambda-release-kit/core';
+import { withContext, type DeploymentRecord, type Logger, type Redactor } from '@lambda-release-kit/core';
 import { ACTION } from './constants.js';
 
 export interface SmokeTestOptions {
@@ -59,6 +59,8 @@ export async function runSmokeTest(
   options: SmokeTestOptions,
   deps: {
     logger: Logger;
+    /** The run's redactor, so secrets found while checking are masked in every line. */
+    redactor?: Redactor;
     lambda?: LambdaClient;
     fetch?: typeof fetch;
     signal?: AbortSignal;
@@ -78,6 +80,7 @@ export async function runSmokeTest(
     timeoutMs: options.timeoutMs,
     expectVersion: options.expectVersion,
     secrets: options.secrets,
+    redactor: deps.redactor,
     now: deps.now,
   });
   const report = toJsonReport(result, ACTION);

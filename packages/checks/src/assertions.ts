@@ -1,7 +1,7 @@
 import { answerJson, isJson, type Answer } from './answer.js';
 import { formatMs } from './duration.js';
 import { queryPath } from './jsonpath.js';
-import { snippet } from './redact.js';
+import { snippet } from '@lambda-release-kit/core/redact';
 import type {
   Comparison,
   Expectation,

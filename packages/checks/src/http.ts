@@ -1,5 +1,6 @@
 import type { Answer } from './answer.js';
-import { maskSensitiveJson, type Redactor, SECRET_HEADERS, snippet } from './redact.js';
+import { maskSensitiveJson, type Redactor, snippet } from '@lambda-release-kit/core/redact';
+import { splitUrlCredentials } from '@lambda-release-kit/core/url-credentials';
 import type { HttpRequestSpec } from './types.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -14,20 +15,18 @@ export async function sendHttp(
   spec: HttpRequestSpec,
   context: { fetch: typeof fetch; signal?: AbortSignal; redactor: Redactor },
 ): Promise<Answer> {
-  const url = new URL(spec.url);
+  // Header values are secrets from the moment they are read: before anything can throw with one in its message.
+  for (const [name, value] of Object.entries(spec.headers)) context.redactor.addHeader(name, value);
+  const given = new URL(spec.url);
+  context.redactor.addUserInfo(given);
+  const { url, authorization } = splitUrlCredentials(given);
   for (const [name, value] of Object.entries(spec.query)) url.searchParams.append(name, value);
-  const headers = new Headers(spec.headers);
+  const headers = new Headers(headerEntries(spec.headers));
+  if (authorization && !headers.has('authorization')) headers.set('authorization', authorization);
   let body: string | undefined = spec.body;
   if (spec.json !== undefined) {
     body = JSON.stringify(spec.json);
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-  }
-  // Whatever goes into a secret header is a secret everywhere: an echoing server must not leak it either.
-  for (const [name, value] of headers) {
-    if (SECRET_HEADERS.has(name)) {
-      context.redactor.add(value);
-      context.redactor.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
-    }
   }
   const request = describeRequest(spec.method, url, headers, body, context.redactor);
   const timeoutMs = spec.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -58,6 +57,18 @@ export async function sendHttp(
   }
 }
 
+/** The headers as entries; a value with a line break is refused without quoting it (it may be a secret). */
+function headerEntries(given: Record<string, string>): Array<[string, string]> {
+  for (const [name, value] of Object.entries(given)) {
+    if (/[\r\n\0]/.test(value)) {
+      throw new TransportError(
+        `header '${name}' has a value with a line break or NUL (not shown) — a header value must be one line`,
+      );
+    }
+  }
+  return Object.entries(given);
+}
+
 function transportReason(error: unknown): string {
   // Duck-typed: errors from fetch may come from another realm (test sandboxes), where instanceof fails.
   if (typeof error !== 'object' || error === null || !('message' in error)) return String(error);
@@ -81,9 +92,7 @@ export function describeRequest(
   body: string | undefined,
   redactor: Redactor,
 ): string {
-  const shownUrl = new URL(url);
-  if (shownUrl.password) shownUrl.password = '***';
-  const parts = [`${method} ${redactor.redact(shownUrl.toString())}`];
+  const parts = [`${method} ${redactor.redact(url.toString())}`];
   const shownHeaders = [...headers]
     .filter(([name]) => name !== 'content-type')
     .map(([name, value]) => `${name}: ${redactor.header(name, value)}`);

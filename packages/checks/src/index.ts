@@ -8,7 +8,6 @@ export {
   parseErrorRate,
   type CheckOrigin,
 } from './parse.js';
-export { maskSensitiveJson, Redactor, REDACTED, SECRET_HEADERS } from './redact.js';
 export { toJsonReport, toJUnitXml, toRecordSummary, type CheckResultSummary } from './report.js';
 export { DEFAULT_CONCURRENCY, describeFailure, runChecks } from './run.js';
 export { VERSION_HEADERS } from './send.js';

@@ -1,7 +1,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { Answer } from './answer.js';
 import { TransportError } from './http.js';
-import { maskSensitiveJson, type Redactor, snippet } from './redact.js';
+import { maskSensitiveJson, type Redactor, snippet } from '@lambda-release-kit/core/redact';
 import type { InvokeSpec } from './types.js';
 
 /** Invokes a function version or alias directly (RequestResponse) and reports which version executed. */

@@ -1,6 +1,7 @@
 // The readers for each field of a check definition (request, invoke, expect, capture, retry, until, samples),
 // each validating its part and reporting problems through the check's Scope.
 import { describe, isObject, prune, type Path, type Raw, type Scope } from './parse-scope.js';
+import { snippet } from '@lambda-release-kit/core/redact';
 import type {
   CaptureSpec,
   Comparison,
@@ -44,7 +45,7 @@ export const EXPECT_KEYS = [
   'version-from',
   'function-error',
 ];
-const UNTIL_KEYS = [...EXPECT_KEYS, 'interval', 'timeout', 'backoff', 'max-interval'];
+const UNTIL_OPTIONS = ['interval', 'timeout', 'backoff', 'max-interval'];
 const JSON_ASSERTION_KEYS = [
   'path',
   'equals',
@@ -99,10 +100,26 @@ export function requestSpec(scope: Scope, raw: unknown): HttpRequestSpec | undef
   if (typeof raw.body === 'string') body = scope.template(raw.body, [...path, 'body']);
   else if (raw.body !== undefined) json = scope.templates(raw.body, [...path, 'body']);
   if (raw.json !== undefined) json = scope.templates(raw.json, [...path, 'json']);
+  const field = raw.json !== undefined ? 'json' : raw.body !== undefined ? 'body' : undefined;
+  if (field && (method === 'GET' || method === 'HEAD')) {
+    scope.problem(
+      [...path, field],
+      `is sent with method ${method}${raw.method === undefined ? ' (the default)' : ''}, which cannot carry a body — set method: POST, PUT, PATCH or DELETE`,
+    );
+  }
+  const headers = scope.stringMap(raw.headers, [...path, 'headers']);
+  for (const [name, value] of Object.entries(headers)) {
+    // The value is not quoted: a header value is often a secret.
+    if (/[\r\n\0]/.test(value))
+      scope.problem(
+        [...path, 'headers', name],
+        'has a line break or NUL (value not shown) — a header value must be one line',
+      );
+  }
   return {
     method,
     url,
-    headers: scope.stringMap(raw.headers, [...path, 'headers']),
+    headers,
     query: scope.stringMap(raw.query, [...path, 'query']),
     body,
     json,
@@ -386,17 +403,38 @@ export function retrySpec(scope: Scope, raw: unknown): RetrySpec | undefined {
   };
 }
 
+/**
+ * `until: { expect: {...}, fail-if: {...}, interval, timeout }`: poll until `expect` holds, stop at once as failed
+ * when `fail-if` holds. The conditions of `expect` may also be written directly in `until`.
+ */
 export function untilSpec(scope: Scope, raw: unknown): UntilSpec | undefined {
   const path: Path = ['until'];
   if (!isObject(raw)) {
-    scope.problem(path, 'must be a map of assertions to wait for, with interval and timeout');
+    scope.problem(path, 'must be a map with expect (the assertions to wait for), interval and timeout');
     return undefined;
   }
-  const conditions = Object.keys(raw).filter((key) => EXPECT_KEYS.includes(key));
-  if (conditions.length === 0)
-    scope.problem(path, `has no condition — give one of ${EXPECT_KEYS.join(', ')}`);
+  const flat = Object.keys(raw).filter((key) => EXPECT_KEYS.includes(key));
+  let expect: Expectation;
+  if (raw.expect !== undefined) {
+    scope.allowOnly(raw, ['expect', 'fail-if', ...UNTIL_OPTIONS], path);
+    expect = expectation(scope, raw.expect, [...path, 'expect'], EXPECT_KEYS);
+  } else {
+    expect = expectation(scope, raw, path, [...EXPECT_KEYS, 'fail-if', ...UNTIL_OPTIONS]);
+  }
+  if (raw.expect === undefined && flat.length === 0)
+    scope.problem(path, `has no condition — give expect with one of ${EXPECT_KEYS.join(', ')}`);
+  let failIf: UntilSpec['failIf'];
+  if (raw['fail-if'] !== undefined) {
+    failIf = {
+      expect: expectation(scope, raw['fail-if'], [...path, 'fail-if'], EXPECT_KEYS),
+      shown: snippet(JSON.stringify(raw['fail-if']), 200),
+    };
+    if (isObject(raw['fail-if']) && Object.keys(raw['fail-if']).length === 0)
+      scope.problem([...path, 'fail-if'], `has no condition — give one of ${EXPECT_KEYS.join(', ')}`);
+  }
   return {
-    expect: expectation(scope, raw, path, UNTIL_KEYS),
+    expect,
+    failIf,
     intervalMs: scope.duration(raw, 'interval', path) ?? 1000,
     timeoutMs: scope.duration(raw, 'timeout', path) ?? 60_000,
     backoff: scope.number(raw, 'backoff', path, { min: 1, max: 10 }) ?? 1.5,

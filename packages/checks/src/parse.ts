@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { MAX_DOCUMENT_CHARS } from '@lambda-release-kit/core/document';
+import { isAlias, isNode, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import {
   captures,
   CHECK_KEYS,
@@ -52,16 +53,22 @@ export function parseChecks(source: unknown, origin: CheckOrigin = {}): CheckSui
   }
   let locate: (path: Path) => number | undefined = () => undefined;
   if (text !== undefined) {
+    const where = origin.file ?? 'checks';
+    if (text.length > MAX_DOCUMENT_CHARS) {
+      throw new CheckDefinitionError([
+        `${where} has ${text.length} characters — at most ${MAX_DOCUMENT_CHARS} are accepted`,
+      ]);
+    }
     const lineCounter = new LineCounter();
     const document = parseDocument(text, { lineCounter, prettyErrors: false });
     const syntax = document.errors[0];
     if (syntax) {
       const line = lineCounter.linePos(syntax.pos[0]).line;
       throw new CheckDefinitionError([
-        `${origin.file ?? 'checks'}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
+        `${where}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
       ]);
     }
-    if (value === undefined) value = document.toJS();
+    if (value === undefined) value = toPlainValue(document, lineCounter, where);
     locate = (path) => lineOf(document, lineCounter, path);
   }
   return new SuiteParser(origin.file, locate).suite(value);
@@ -77,6 +84,28 @@ export async function parseChecksFile(file: string): Promise<CheckSuite> {
   }
   return parseChecks(text, { file, text });
 }
+
+/** The document as plain data; an alias bomb (aliases expanding to millions of nodes) is refused at once. */
+function toPlainValue(document: Document, lineCounter: LineCounter, where: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let line: number | undefined;
+    visit(document, (_key, node) => {
+      if (isAlias(node) && node.range) {
+        line = lineCounter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      }
+    });
+    throw new CheckDefinitionError([
+      `${where}${line ? ` line ${line}` : ''} uses YAML aliases that expand too far (${error.message}) — write the checks out, or use fewer aliases`,
+    ]);
+  }
+}
+
+/** yaml's own default: enough for shared headers, far too few for a billion laughs. */
+const MAX_ALIAS_COUNT = 100;
 
 function lineOf(document: Document, lineCounter: LineCounter, path: Path): number | undefined {
   // A missing field has no node: fall back to the nearest existing parent.

@@ -3,7 +3,8 @@ import type { Answer } from './answer.js';
 import { judge, type AssertionFailure } from './assertions.js';
 import { captureValues } from './capture.js';
 import { formatMs } from './duration.js';
-import { Redactor, snippet } from './redact.js';
+import { redactingLines } from '@lambda-release-kit/core/logger';
+import { Redactor, snippet } from '@lambda-release-kit/core/redact';
 import { renderExpectation, sendOnce, type SendContext } from './send.js';
 import { latencyStats } from './stats.js';
 import { validateSuite } from './validate.js';
@@ -67,14 +68,17 @@ export async function runChecks(suite: CheckSuite, deps: RunDependencies = {}): 
           deps.timeoutMs,
         );
 
+  const redactor = deps.redactor ?? new Redactor();
+  for (const secret of deps.secrets ?? []) redactor.add(secret);
   const context: RunContext = {
     fetch: deps.fetch ?? fetch,
     lambda: deps.lambda,
     signal: controller.signal,
-    redactor: new Redactor(deps.secrets),
+    redactor,
     baseUrl: suite.baseUrl,
     template: { env, now: deps.now },
-    logger: deps.logger ?? silentLogger,
+    // Every line the engine logs may carry a server's answer.
+    logger: redactingLines(deps.logger ?? silentLogger, redactor),
     expectVersion: deps.expectVersion,
     stop,
     onFailure: (check) => {
@@ -277,12 +281,23 @@ async function attemptOnce(
 
   const until = check.until;
   const untilExpect = renderExpectation(until.expect, vars, context.template);
+  const failIf = until.failIf && renderExpectation(until.failIf.expect, vars, context.template);
   const deadline = performance.now() + until.timeoutMs;
   let sent = 0;
   let last: { answer?: Answer; failure: CheckFailure } | undefined;
   for (let poll = 0; ; poll++) {
     const outcome = await sendAndJudge(check, vars, untilExpect, context);
     sent += outcome.sent;
+    if (outcome.answer && failIf && !judge(failIf, outcome.answer)) {
+      const held = `fail-if held: ${until.failIf!.shown}`;
+      const failure = {
+        reason: `stopped polling: ${held}`,
+        assertion: 'until.fail-if',
+        expected: 'fail-if not to hold',
+        actual: held,
+      };
+      return { answer: outcome.answer, sent, failure: withSnippets(failure, outcome.answer, context) };
+    }
     if (outcome.answer && !outcome.failure) {
       const final = outcome.answer;
       const failure = judge(expect, final);

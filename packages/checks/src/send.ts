@@ -3,7 +3,7 @@ import { answerJson, type Answer } from './answer.js';
 import { sendHttp } from './http.js';
 import { sendInvoke } from './invoke.js';
 import { queryPath } from './jsonpath.js';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '@lambda-release-kit/core/redact';
 import { renderDeep, renderTemplate, type TemplateOptions } from './template.js';
 import type { Check, Expectation, JsonAssertion, TextAssertion, VersionSource } from './types.js';
 

@@ -1,3 +1,4 @@
+import type { Redactor } from '@lambda-release-kit/core/redact';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 
 /** The slice of a logger the engine uses (core's Logger fits). */
@@ -88,6 +89,8 @@ export interface RetrySpec {
 /** Poll until `expect` holds (then the check's own `expect` is judged), or fail at the deadline. */
 export interface UntilSpec {
   expect: Expectation;
+  /** Assertions that end the poll at once as failed when they hold; `shown` is how they were written. */
+  failIf?: { expect: Expectation; shown: string };
   intervalMs: number;
   timeoutMs: number;
   backoff: number;
@@ -209,5 +212,7 @@ export interface RunDependencies {
   expectVersion?: string;
   /** Values never to show in messages and reports (tokens, passwords). */
   secrets?: string[];
+  /** The run's redactor (the runner adapter's, so secrets found while checking are masked everywhere). */
+  redactor?: Redactor;
   now?: () => Date;
 }

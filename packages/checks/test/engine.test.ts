@@ -145,10 +145,12 @@ describe('retries and polling', () => {
       until: { json: { '$.status': 'never' }, interval: '20ms', timeout: '150ms' },
     });
     expect(check.passed).toBe(false);
-    expect(check.failure?.reason).toMatch(
+    const reason = check.failure?.reason ?? '';
+    expect(reason).toMatch(
       /^still not true after 150ms \(\d+ polls\): \$\.status equals: expected "never", got "ok"$/,
     );
-    expect(check.attempts).toBeGreaterThanOrEqual(3);
+    // How many polls fit in 150 ms depends on the machine; that the count is reported truly does not.
+    expect(check.attempts).toBe(Number(/\((\d+) polls\)/.exec(reason)?.[1]));
   });
 
   it('reports a connection failure with its code', async () => {
@@ -207,13 +209,10 @@ describe('concurrency and stopping', () => {
       name: `slow ${index}`,
       request: `${api.url}/slow?ms=100`,
     }));
-    const started = performance.now();
     const result = await runChecks(parseChecks(checks), { concurrency: 5 });
-    const elapsed = performance.now() - started;
     expect(result.passed).toBe(true);
+    // Concurrency is proven by the server's count of requests in flight, not by a wall-clock bound.
     expect(api.maxInFlight()).toBe(5);
-    expect(elapsed).toBeGreaterThanOrEqual(400);
-    expect(elapsed).toBeLessThan(1500);
   });
 
   it('defaults to 10 at once', async () => {
@@ -289,10 +288,48 @@ describe('bad definitions', () => {
       'check "health" (smoke.yml line 13): invoke.function is required',
       'check "health" (smoke.yml line 14): expect.json[0].type has "text" — expected one of string, number, integer, boolean, object, array, null',
       'check "health" (smoke.yml line 14): expect.headers.x.matches is not a valid regular expression: Invalid regular expression: /(/: Unterminated group',
-      'check "health" (smoke.yml line 16): until has no condition — give one of status, body, json, headers, max-duration, version, version-from, function-error',
+      'check "health" (smoke.yml line 16): until has no condition — give expect with one of status, body, json, headers, max-duration, version, version-from, function-error',
       'check "health" (smoke.yml line 17): samples has 0 — expected a whole number from 1 to 10000',
       'check "health" (smoke.yml line 16): until cannot be combined with samples',
     ]);
+  });
+
+  it('refuses a body with GET or HEAD, and a header value with a line break, naming the check and the field', () => {
+    const text = [
+      '- name: no method',
+      '  request: { url: "http://x/a", json: { a: 1 } }',
+      '- name: head with body',
+      '  request: { method: HEAD, url: "http://x/a", body: "text" }',
+      '- name: crlf',
+      '  request: { method: POST, url: "http://x/a", json: {}, headers: { authorization: "Bearer HIDDEN\\r\\nx: y" } }',
+    ].join('\n');
+    let problems: string[] = [];
+    try {
+      parseChecks(text, { file: 'c.yml' });
+    } catch (error) {
+      problems = (error as CheckDefinitionError).problems;
+    }
+    expect(problems).toEqual([
+      'check "no method" (c.yml line 2): request.json is sent with method GET (the default), which cannot carry a body — set method: POST, PUT, PATCH or DELETE',
+      'check "head with body" (c.yml line 4): request.body is sent with method HEAD, which cannot carry a body — set method: POST, PUT, PATCH or DELETE',
+      'check "crlf" (c.yml line 6): request.headers.authorization has a line break or NUL (value not shown) — a header value must be one line',
+    ]);
+  });
+
+  it('refuses a YAML alias bomb and a huge document at once, naming the file and the line', () => {
+    const bomb = [
+      'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+      ...Array.from(
+        { length: 6 },
+        (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`,
+      ),
+    ].join('\n');
+    expect(() => parseChecks(bomb, { file: 'bomb.yml' })).toThrow(
+      /^invalid checks: bomb\.yml line 2 uses YAML aliases that expand too far/,
+    );
+    expect(() => parseChecks(`# ${'x'.repeat(1024 * 1024)}`, { file: 'huge.yml' })).toThrow(
+      'invalid checks: huge.yml has 1048578 characters — at most 1048576 are accepted',
+    );
   });
 
   it('reports YAML syntax errors with the line, and bad templates with the field', () => {
@@ -364,6 +401,47 @@ describe('secret redaction', () => {
     expect(echo.failure?.request).toBe(
       `POST ${api.url}/echo headers {authorization: ***, x-api-key: ***, x-custom: ***} body token=*** secret=***`,
     );
+  });
+});
+
+describe('credentials in URLs and headers', () => {
+  it('sends the user info of a URL as Basic authentication and never shows the password', async () => {
+    const url = api.url.replace('http://', 'http://smoke:pa%24%24-word-1@');
+    const result = await runChecks(
+      parseChecks([
+        {
+          name: 'basic auth',
+          request: { method: 'POST', url: `${url}/echo` },
+          expect: { json: { '$.headers.authorization': `Basic ${btoa('smoke:pa$$-word-1')}` } },
+        },
+        {
+          name: 'echoed back in a failure',
+          request: { method: 'POST', url: `${url}/echo` },
+          expect: { status: 201 },
+        },
+      ]),
+    );
+    expect(result.checks.map((check) => check.passed)).toEqual([true, false]);
+    const text = JSON.stringify(result) + toJUnitXml(result);
+    expect(text).toContain('***');
+    for (const secret of ['pa$$-word-1', 'pa%24%24-word-1', btoa('smoke:pa$$-word-1')]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it('refuses a rendered header value with a line break without quoting it', async () => {
+    const result = await runChecks(
+      parseChecks([
+        {
+          name: 'bad header',
+          request: { url: `${api.url}/health`, headers: { authorization: '{{ env.BAD_HEADER }}' } },
+        },
+      ]),
+      { env: { BAD_HEADER: 'Bearer LEAKY-TOKEN\r\nx: y' } },
+    );
+    const reason = result.checks[0].failure?.reason ?? '';
+    expect(reason).toContain("header 'authorization' has a value with a line break");
+    expect(JSON.stringify(result)).not.toContain('LEAKY-TOKEN');
   });
 });
 

@@ -65,7 +65,7 @@ checks:
             - path: $.status
               one-of: [completed, failed]
           interval: 10ms
-          timeout: 2s
+          timeout: 60s
         expect:
           json:
             - path: $.status
@@ -112,6 +112,48 @@ describe('flows against a multi-step API', () => {
       actual: '"failed"',
     });
     expect(result.passed).toBe(false);
+  });
+
+  it('stops polling at once when fail-if holds, and says which assertion held', async () => {
+    const failIf = seedFlow('doomed').replace(
+      /until:\n {10}json:\n {12}- path: \$\.status\n {14}one-of: \[completed, failed\]/,
+      'until:\n          expect: { json: { $.status: completed } }\n          fail-if: { json: { $.status: failed } }',
+    );
+    expect(failIf).toContain('fail-if');
+    const result = await runChecks(parseChecks(failIf), { vars: { api: api.url } });
+    const poll = result.checks.find((check) => check.name === 'report completes')!;
+    expect(poll).toMatchObject({ passed: false, attempts: 3 });
+    expect(poll.failure).toMatchObject({
+      reason: 'stopped polling: fail-if held: {"json":{"$.status":"failed"}}',
+      assertion: 'until.fail-if',
+    });
+    expect(poll.failure?.response).toContain('"status":"failed"');
+  });
+
+  it('checks until and fail-if when the suite is parsed', () => {
+    const problems = (text: string) => {
+      try {
+        parseChecks(text, { file: 'p.yml' });
+        return [];
+      } catch (error) {
+        return (error as CheckDefinitionError).problems;
+      }
+    };
+    const check = (until: string) => `- name: poll\n  request: http://x/a\n  until: ${until}`;
+    expect(problems(check('{ expect: { status: 200 }, fail-if: { status: 5xx }, timeout: 5s }'))).toEqual([]);
+    expect(problems(check('{ status: 200, fail-if: { status: 500 } }'))).toEqual([]);
+    expect(problems(check('{ expect: { status: 200 }, fail-if: { state: failed } }'))).toEqual([
+      'check "poll" (p.yml line 3): until.fail-if.state is not a known field — expected one of status, body, json, headers, max-duration, version, version-from, function-error',
+    ]);
+    expect(problems(check('{ fail-if: { status: 500 } }'))).toEqual([
+      'check "poll" (p.yml line 3): until has no condition — give expect with one of status, body, json, headers, max-duration, version, version-from, function-error',
+    ]);
+    expect(problems(check('{ expect: { status: 200 }, fail-if: {} }'))).toEqual([
+      'check "poll" (p.yml line 3): until.fail-if has no condition — give one of status, body, json, headers, max-duration, version, version-from, function-error',
+    ]);
+    expect(problems(check('{ expect: { status: 200 }, status: 201 }'))).toEqual([
+      'check "poll" (p.yml line 3): until.status is not a known field — expected one of expect, fail-if, interval, timeout, backoff, max-interval',
+    ]);
   });
 
   it('skips the remaining steps of a flow after a failing step, and runs other items', async () => {

@@ -8,3 +8,6 @@ export * from './logger.js';
 export * from './record.js';
 export * from './report.js';
 export * from './wait.js';
+export * from './redact.js';
+export * from './document.js';
+export * from './url-credentials.js';

@@ -1,10 +1,9 @@
 import { formatDuration, parseDuration } from './duration.js';
+import { MAX_DOCUMENT_CHARS } from './document.js';
 import { InputError } from './errors.js';
 
 /** Reads an input's raw text ('' when unset), e.g. `(name) => core.getInput(name)`. */
 export type RawInputReader = (name: string) => string;
-
-const MAX_INPUT_LENGTH = 1024 * 1024;
 
 /** Quotes a value for an error message: JSON escapes newlines (so no workflow command can be injected), long values are cut. */
 export function quoteValue(value: string): string {
@@ -30,9 +29,9 @@ export class Inputs {
 
   private text(name: string): string {
     const value = this.raw(name).trim();
-    if (value.length > MAX_INPUT_LENGTH) {
+    if (value.length > MAX_DOCUMENT_CHARS) {
       throw new InputError(
-        `input '${name}' is ${value.length} characters long — expected at most ${MAX_INPUT_LENGTH}`,
+        `input '${name}' is ${value.length} characters long — expected at most ${MAX_DOCUMENT_CHARS}`,
       );
     }
     return value;

@@ -1,3 +1,5 @@
+import type { Redactor } from './redact.js';
+
 /** How logic reports progress without touching the runner: main.ts passes the Actions logger, tests a memory one. */
 export interface Logger {
   info(message: string): void;
@@ -40,3 +42,23 @@ export const consoleLogger: Logger = {
     return task();
   },
 };
+
+/** The lines a logger writes, without groups: what the check engine needs. */
+export type LineLogger = Pick<Logger, 'info' | 'warning' | 'debug'>;
+
+/** The same lines, each redacted: for lines that carry a server's answer (retries, polls, warnings). */
+export function redactingLines(logger: LineLogger, redactor: Redactor): LineLogger {
+  return {
+    info: (message) => logger.info(redactor.redact(message)),
+    warning: (message) => logger.warning(redactor.redact(message)),
+    debug: (message) => logger.debug(redactor.redact(message)),
+  };
+}
+
+/** The same logger with every line and group name redacted. */
+export function redactingLogger(logger: Logger, redactor: Redactor): Logger {
+  return {
+    ...redactingLines(logger, redactor),
+    group: (name, task) => logger.group(redactor.redact(name), task),
+  };
+}

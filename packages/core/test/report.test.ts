@@ -7,6 +7,7 @@ import {
   CancelledError,
   consoleLogger,
   InputError,
+  maskSecrets,
   MemoryLogger,
   pause,
   runAction,
@@ -16,6 +17,7 @@ import {
 
 // The runner's files, as the runner sets them up for a step.
 let dir: string;
+let firstSummary: string;
 const saved = { ...process.env };
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'report-'));
@@ -45,11 +47,48 @@ describe('reporting to the runner', () => {
       [['Function', 'orders-api']],
       [{ caption: 'Steps', header: ['weight', 'verdict'], rows: [['10%', 'healthy']] }],
     );
-    const html = readFileSync(join(dir, 'summary'), 'utf8');
+    firstSummary = join(dir, 'summary');
+    const html = readFileSync(firstSummary, 'utf8');
     expect(html).toContain('<h3>deploy-canary: promoted</h3>');
     expect(html).toContain('<td>orders-api</td>');
     expect(html).toContain('<h4>Steps</h4>');
     expect(html).toContain('<th>verdict</th>');
+  });
+
+  // The toolkit keeps the summary file of its first write: this test appends to the one above.
+  it('escapes every summary value and masks registered secrets in it', async () => {
+    maskSecrets('SUMMARY-SECRET-1');
+    await writeSummary(
+      'smoke <b>test</b>',
+      [['Reason', 'got "<script>" & SUMMARY-SECRET-1']],
+      [{ caption: 'A & B', header: ['Check <name>'], rows: [['List <orders> & totals']] }],
+    );
+    const html = readFileSync(firstSummary, 'utf8');
+    expect(html).toContain('<h3>smoke &lt;b&gt;test&lt;/b&gt;</h3>');
+    expect(html).toContain('<td>got &quot;&lt;script&gt;&quot; &amp; ***</td>');
+    expect(html).toContain('<h4>A &amp; B</h4>');
+    expect(html).toContain('<th>Check &lt;name&gt;</th>');
+    expect(html).toContain('<td>List &lt;orders&gt; &amp; totals</td>');
+    expect(html).not.toContain('SUMMARY-SECRET-1');
+  });
+
+  it('masks registered secrets in outputs and in the ::error:: line', async () => {
+    maskSecrets('OUTPUT-SECRET-2');
+    setOutputs({ failed: 'answer was OUTPUT-SECRET-2' });
+    expect(readFileSync(join(dir, 'output'), 'utf8')).toContain('\nanswer was ***\n');
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await runAction('notify', async () => {
+        throw new Error('server said OUTPUT-SECRET-2');
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines.join('')).toContain('::error::notify: server said ***');
   });
 
   it('turns a thrown error into one ::error:: line with the action name and exit code 1', async () => {

@@ -118,7 +118,7 @@ export function createSandboxServer(parts: ServerParts): Server {
     });
     send(res, response);
   };
-  return createServer((msg, res) => {
+  const server = createServer((msg, res) => {
     handle(msg, res).catch((e: unknown) => {
       if (!res.headersSent)
         send(
@@ -131,4 +131,9 @@ export function createSandboxServer(parts: ServerParts): Server {
         );
     });
   });
+  // Node closes idle sockets after 5 s; a client reusing one at that moment sees ECONNRESET. AWS endpoints keep
+  // them for about a minute, longer than any SDK's idle pool, so the client always closes first.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }

@@ -7,5 +7,7 @@ import { sinkServices } from './sinks/index.js';
 // Notification sinks: Slack, generic webhooks, SNS, SMTP.
 extraServices.push(...sinkServices);
 import { cloudWatchService } from './cloudwatch/service.js';
+import { cloudWatchQueryService } from './cloudwatch/query-protocol.js';
 import { codeDeployService } from './codedeploy/service.js';
-extraServices.push(cloudWatchService, codeDeployService);
+// CloudWatch twice: AWS JSON 1.0 for the SDK, awsQuery for the AWS CLI v2.
+extraServices.push(cloudWatchService, cloudWatchQueryService, codeDeployService);

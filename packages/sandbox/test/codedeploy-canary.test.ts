@@ -118,10 +118,9 @@ afterAll(async () => {
 });
 
 describe('LambdaCanary10Percent5Minutes at time scale 60', () => {
-  it('routes 10% to the target, then promotes it, in well under 10 real seconds', async () => {
+  it('routes 10% to the target, then promotes it after 5 simulated minutes', async () => {
     await functionWithAlias('canary-fn', healthy, healthyToo);
     await group('canary');
-    const started = Date.now();
     const { deploymentId } = await codedeploy.send(
       new CreateDeploymentCommand({
         applicationName: APP,
@@ -147,12 +146,9 @@ describe('LambdaCanary10Percent5Minutes at time scale 60', () => {
       },
       20_000,
     );
-    const elapsed = Date.now() - started;
-    console.log(`LambdaCanary10Percent5Minutes at time scale 60 took ${elapsed} ms`);
     expect(info.status).toBe('Succeeded');
     expect(await aliasOf('canary-fn')).toEqual({ version: '2', weights: {} });
     expect(info.completeTime!.getTime() - info.startTime!.getTime()).toBeGreaterThanOrEqual(5 * 60_000);
-    expect(elapsed).toBeLessThan(20_000);
   });
 });
 

@@ -114,7 +114,7 @@ async function deploy(
 const FINISHED: DeploymentStatus[] = ['Succeeded', 'Failed', 'Stopped'];
 
 /** Polls GetDeployment (bounded, with backoff) until the deployment has finished. */
-async function finished(deploymentId: string, deadlineMs = 8000): Promise<DeploymentInfo> {
+async function finished(deploymentId: string, deadlineMs = 20_000): Promise<DeploymentInfo> {
   const deadline = Date.now() + deadlineMs;
   for (let delay = 5; Date.now() < deadline; delay = Math.min(delay * 2, 50)) {
     const { deploymentInfo } = await codedeploy.send(new GetDeploymentCommand({ deploymentId }));
@@ -280,13 +280,16 @@ describe('deployments', () => {
       appSpec({ current: '1', target: '2' }),
       'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
     );
+    // Each step lasts 100 ms here: the alias is read from the backend in memory (no HTTP round trip), so even a
+    // loaded machine sees several steps.
     const seen: number[] = [];
-    const deadline = Date.now() + 8000;
+    const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
-      const { version, weights } = await alias();
-      if (version === '2') break;
-      if (weights['2'] !== undefined && seen[seen.length - 1] !== weights['2']) seen.push(weights['2']);
-      await new Promise((r) => setTimeout(r, 20));
+      const state = sandbox.lambda.getAlias(FN, 'live')!;
+      if (state.functionVersion === '2') break;
+      const weight = state.additionalVersionWeights['2'];
+      if (weight !== undefined && seen[seen.length - 1] !== weight) seen.push(weight);
+      await new Promise((r) => setTimeout(r, 5));
     }
     const info = await finished(id);
     expect(info.status).toBe('Succeeded');
@@ -390,7 +393,7 @@ describe('deployments', () => {
       appSpec({ current: '1', target: '2' }),
       'CodeDeployDefault.LambdaCanary10Percent30Minutes',
     );
-    const deadline = Date.now() + 3000;
+    const deadline = Date.now() + 20_000;
     while ((await alias()).weights['2'] !== 0.1 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 10));
     expect(await alias()).toEqual({ version: '1', weights: { '2': 0.1 } });
@@ -521,7 +524,7 @@ describe('a hook that never reports', () => {
           revision: appSpec({ current: '1', target: '2' }, { BeforeAllowTraffic: 'silent-hook' }),
         }),
       );
-      const deadline = Date.now() + 5000;
+      const deadline = Date.now() + 20_000;
       let info: DeploymentInfo | undefined;
       while (Date.now() < deadline) {
         info = (await deployer.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;

@@ -8,7 +8,7 @@ import { getMetricData, getMetricStatistics } from './metric-queries.js';
  * CloudWatch as @aws-sdk/client-cloudwatch speaks it: AWS JSON 1.0 (`X-Amz-Target:
  * GraniteServiceVersion20100801.<Op>`), query-compatible, so errors also carry `x-amzn-query-error`.
  */
-const SERVICE_TARGET = 'GraniteServiceVersion20100801';
+export const SERVICE_TARGET = 'GraniteServiceVersion20100801';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const ERROR_NAMESPACE = 'com.amazonaws.cloudwatch';
 

@@ -100,6 +100,12 @@ function readAutoRollback(value: unknown): AutoRollbackConfiguration {
   return { enabled, events: events as AutoRollbackEvent[] };
 }
 
+function roleArn(arn: string): string {
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(arn))
+    throw codeDeployError('InvalidRoleException', `The service role ${arn} is not a valid IAM role ARN.`);
+  return arn;
+}
+
 /** CodeDeploy's state and operations for the Lambda compute platform. */
 export class CodeDeployApi {
   private readonly applications = new Map<string, Application>();
@@ -122,6 +128,7 @@ export class CodeDeployApi {
     GetApplication: (body) => ({ application: applicationView(this.application(body)) }),
     CreateDeploymentGroup: (body) => this.createDeploymentGroup(body),
     GetDeploymentGroup: (body) => ({ deploymentGroupInfo: deploymentGroupView(this.group(body)) }),
+    UpdateDeploymentGroup: (body) => this.updateDeploymentGroup(body),
     CreateDeploymentConfig: (body) => this.createDeploymentConfig(body),
     GetDeploymentConfig: (body) => ({ deploymentConfigInfo: deploymentConfigView(this.config(body)) }),
     CreateDeployment: (body) => this.createDeployment(body),
@@ -250,13 +257,9 @@ export class CodeDeployApi {
         'DeploymentGroupAlreadyExistsException',
         `The deployment group ${name} already exists for application ${app.applicationName}.`,
       );
-    const serviceRoleArn = required(body, 'serviceRoleArn', 'RoleRequiredException', 'The service role ARN');
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(serviceRoleArn)) {
-      throw codeDeployError(
-        'InvalidRoleException',
-        `The service role ${serviceRoleArn} is not a valid IAM role ARN.`,
-      );
-    }
+    const serviceRoleArn = roleArn(
+      required(body, 'serviceRoleArn', 'RoleRequiredException', 'The service role ARN'),
+    );
     const deploymentConfigName = optionalString(body, 'deploymentConfigName') ?? DEFAULT_LAMBDA_CONFIG;
     this.configNamed(deploymentConfigName);
     const group: DeploymentGroup = {
@@ -270,6 +273,40 @@ export class CodeDeployApi {
     };
     this.groups.set(key, group);
     return { deploymentGroupId: group.deploymentGroupId };
+  }
+
+  /** Changes what is given (name, configuration, role, alarms, automatic rollback); the rest is kept. */
+  private updateDeploymentGroup(body: JsonObject): unknown {
+    const current = optionalString(body, 'currentDeploymentGroupName');
+    const group = this.group({ ...body, deploymentGroupName: current });
+    const newName = optionalString(body, 'newDeploymentGroupName');
+    const oldKey = `${group.applicationName}/${group.deploymentGroupName}`;
+    const newKey = `${group.applicationName}/${newName}`;
+    if (newName && newName !== group.deploymentGroupName && this.groups.has(newKey))
+      throw codeDeployError(
+        'DeploymentGroupAlreadyExistsException',
+        `The deployment group ${newName} already exists for application ${group.applicationName}.`,
+      );
+    const configName = optionalString(body, 'deploymentConfigName');
+    if (configName) this.configNamed(configName);
+    const role = optionalString(body, 'serviceRoleArn');
+    const updated: DeploymentGroup = {
+      ...group,
+      deploymentGroupName: newName ?? group.deploymentGroupName,
+      deploymentConfigName: configName ?? group.deploymentConfigName,
+      serviceRoleArn: role ? roleArn(role) : group.serviceRoleArn,
+      alarmConfiguration:
+        body.alarmConfiguration === undefined
+          ? group.alarmConfiguration
+          : readAlarmConfiguration(body.alarmConfiguration),
+      autoRollbackConfiguration:
+        body.autoRollbackConfiguration === undefined
+          ? group.autoRollbackConfiguration
+          : readAutoRollback(body.autoRollbackConfiguration),
+    };
+    this.groups.delete(oldKey);
+    this.groups.set(`${updated.applicationName}/${updated.deploymentGroupName}`, updated);
+    return { hooksNotCleanedUp: [] };
   }
 
   private createDeploymentConfig(body: JsonObject): unknown {

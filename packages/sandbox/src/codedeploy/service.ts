@@ -19,7 +19,7 @@ export const codeDeployService: ServiceFactory = (ctx: ServiceContext): MountedS
     service: 'codedeploy',
     matches: (req: SandboxRequest) => targetOperation(req, SERVICE_TARGET) !== undefined,
     operation: (req: SandboxRequest) => targetOperation(req, SERVICE_TARGET) ?? 'Unknown',
-    isMutating: (operation: string) => /^(Create|Put|Stop|Set|Delete)/.test(operation),
+    isMutating: (operation: string) => /^(Create|Put|Stop|Set|Delete|Update)/.test(operation),
     handle: (req: SandboxRequest) =>
       dispatch(CONTENT_TYPE, undefined, () => {
         const name = targetOperation(req, SERVICE_TARGET) ?? '';

@@ -1,19 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  MountedService,
-  SandboxRequest,
-  SandboxResponse,
-  ServiceContext,
-  ServiceFactory,
-} from '../contracts.js';
+import type { MountedService, SandboxResponse, ServiceContext, ServiceFactory } from '../contracts.js';
+import { AwsQuery, escapeXml } from '../aws-query.js';
 
 /**
  * SNS as @aws-sdk/client-sns speaks it: the awsQuery protocol, a form-encoded POST / with `Action=<Op>` and
  * `Version=2010-03-31`, answered in XML. Supports CreateTopic and Publish (with message attributes), enough
  * for release notifications. Publishing to a topic that was not created answers NotFound, as SNS does.
  */
-const VERSION = '2010-03-31';
-const NAMESPACE = `http://sns.amazonaws.com/doc/${VERSION}/`;
+const query = new AwsQuery('2010-03-31', 'sns');
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 const MAX_MESSAGE_BYTES = 256 * 1024;
 
@@ -39,41 +33,6 @@ class SnsError extends Error {
   ) {
     super(message);
   }
-}
-
-function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
-  );
-}
-
-function xml(status: number, body: string): SandboxResponse {
-  return { status, headers: { 'content-type': 'text/xml' }, body: `<?xml version="1.0"?>\n${body}` };
-}
-
-function errorXml(code: string, message: string, status: number): SandboxResponse {
-  const type = status >= 500 ? 'Receiver' : 'Sender';
-  return xml(
-    status,
-    `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${type}</Type><Code>${escapeXml(code)}</Code>` +
-      `<Message>${escapeXml(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
-  );
-}
-
-function result(action: string, inner: string): SandboxResponse {
-  return xml(
-    200,
-    `<${action}Response xmlns="${NAMESPACE}"><${action}Result>${inner}</${action}Result>` +
-      `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${action}Response>`,
-  );
-}
-
-function formOf(req: SandboxRequest): URLSearchParams | undefined {
-  if (req.method !== 'POST' || req.path !== '/') return undefined;
-  if (!(req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return undefined;
-  const form = new URLSearchParams(req.body.toString('utf8'));
-  return form.get('Version') === VERSION && form.has('Action') ? form : undefined;
 }
 
 /** `MessageAttributes.entry.N.Name` / `.Value.DataType` / `.Value.StringValue` / `.Value.BinaryValue`. */
@@ -115,7 +74,7 @@ export const snsService: ServiceFactory = (ctx: ServiceContext): MountedService 
     if (!TOPIC_NAME.test(name)) throw new SnsError('InvalidParameter', 'Invalid parameter: Topic Name');
     const arn = `${arnPrefix}${name}`;
     topics.add(arn);
-    return result('CreateTopic', `<TopicArn>${escapeXml(arn)}</TopicArn>`);
+    return query.result('CreateTopic', `<TopicArn>${escapeXml(arn)}</TopicArn>`);
   };
 
   const publish = (form: URLSearchParams) => {
@@ -143,7 +102,7 @@ export const snsService: ServiceFactory = (ctx: ServiceContext): MountedService 
       MessageAttributes: messageAttributes(form),
     };
     published.push(entry);
-    return result('Publish', `<MessageId>${entry.MessageId}</MessageId>`);
+    return query.result('Publish', `<MessageId>${entry.MessageId}</MessageId>`);
   };
 
   const actions: Record<string, (form: URLSearchParams) => SandboxResponse> = {
@@ -153,11 +112,11 @@ export const snsService: ServiceFactory = (ctx: ServiceContext): MountedService 
 
   return {
     service: 'sns',
-    matches: (req) => formOf(req) !== undefined,
-    operation: (req) => formOf(req)?.get('Action') ?? 'Unknown',
+    matches: (req) => query.form(req) !== undefined,
+    operation: (req) => query.form(req)?.get('Action') ?? 'Unknown',
     isMutating: (operation) => operation !== 'ListTopics',
     handle: async (req) => {
-      const form = formOf(req)!;
+      const form = query.form(req)!;
       const action = form.get('Action')!;
       try {
         const run = actions[action];
@@ -166,10 +125,10 @@ export const snsService: ServiceFactory = (ctx: ServiceContext): MountedService 
         return run(form);
       } catch (error) {
         if (!(error instanceof SnsError)) throw error;
-        return errorXml(error.code, error.message, error.status);
+        return query.error(error.code, error.message, error.status);
       }
     },
-    errorResponse: errorXml,
+    errorResponse: query.error,
     inspect: () => ({ topics: [...topics], published: published.map((p) => ({ ...p })) }),
   };
 };

@@ -1,3 +1,5 @@
+import { splitUrlCredentials } from './url-credentials.js';
+
 /** Headers whose values are never shown. */
 export const SECRET_HEADERS = new Set([
   'authorization',
@@ -10,17 +12,75 @@ export const SECRET_HEADERS = new Set([
 
 export const REDACTED = '***';
 
-/** Replaces known secret values in any text; captures marked secret are added while the suite runs. */
+/** `scheme://user:pass@`: user info in any URL is masked even when its value was never registered. */
+const URL_USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+
+/**
+ * The one redactor: replaces known secret values in any text, and the user info of any URL. Secrets are added
+ * the moment they are read (inputs, secret headers, captures marked secret); `onAdd` lets the runner adapter
+ * register each one with the runner's own masking as well.
+ */
 export class Redactor {
   private readonly secrets = new Set<string>();
 
-  constructor(secrets: Iterable<string | undefined> = []) {
+  constructor(
+    secrets: Iterable<string | undefined> = [],
+    private readonly onAdd: (secret: string) => void = () => {},
+  ) {
     for (const secret of secrets) this.add(secret);
   }
 
   /** Values shorter than 4 characters are ignored: masking "a" or "1" would mangle every message. */
   add(secret: string | undefined): void {
-    if (secret && secret.length >= 4) this.secrets.add(secret);
+    if (!secret || secret.length < 4 || this.secrets.has(secret)) return;
+    this.secrets.add(secret);
+    this.onAdd(secret);
+  }
+
+  /** A header value: secret headers are secret whole and without their scheme ("Bearer x" and "x"). */
+  addHeader(name: string, value: string): void {
+    if (!SECRET_HEADERS.has(name.toLowerCase())) return;
+    this.add(value);
+    this.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
+  }
+
+  /**
+   * A URL that is a credential (webhooks): the whole URL, its path and query, and its user info. Text that is
+   * not a URL is registered whole.
+   */
+  addUrl(text: string): void {
+    this.add(text);
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      return;
+    }
+    this.add(url.href);
+    if (url.pathname !== '/') this.add(url.pathname);
+    this.add(url.search);
+    this.addUserInfo(url);
+  }
+
+  /** The user info of a URL (`user:pass`, the password, encoded and decoded, and as the Basic header sent). */
+  addUserInfo(url: URL): void {
+    if (!url.password) return;
+    this.addHeader('authorization', splitUrlCredentials(url).authorization!);
+    this.add(`${url.username}:${url.password}`);
+    this.add(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
+    this.add(url.password);
+    this.add(decodeURIComponent(url.password));
+  }
+
+  /** Registers the user info of every URL written in a text (a checks document, a `url` input). */
+  addUrlsIn(text: string): void {
+    for (const match of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@'"]+@[^\s'"]*/gi)) {
+      try {
+        this.addUserInfo(new URL(match[0]));
+      } catch {
+        // Not a URL after all (a template, a typo): the URL_USER_INFO pattern still masks it in output.
+      }
+    }
   }
 
   redact(text: string): string {
@@ -29,7 +89,7 @@ export class Redactor {
     for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
       result = result.split(secret).join(REDACTED);
     }
-    return result;
+    return result.replace(URL_USER_INFO, `$1${REDACTED}@`);
   }
 
   /** A header value as it may be shown. */
@@ -37,7 +97,7 @@ export class Redactor {
     return SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : this.redact(value);
   }
 
-  /** Redacts every string inside a JSON-like value (for reports). */
+  /** Redacts every string inside a JSON-like value (for reports and records). */
   deep<T>(value: T): T {
     if (typeof value === 'string') return this.redact(value) as T;
     if (Array.isArray(value)) return value.map((item) => this.deep(item)) as T;

@@ -1,8 +1,8 @@
-export const id = 737;
-export const ids = [737];
+export const id = 496;
+export const ids = [496];
 export const modules = {
 
-/***/ 3737:
+/***/ 1496:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,7 +13,7 @@ __webpack_require__.d(__webpack_exports__, {
   runChecks: () => (/* reexport */ runChecks)
 });
 
-// UNUSED EXPORTS: CheckDefinitionError, DEFAULT_CONCURRENCY, REDACTED, Redactor, SECRET_HEADERS, TEMPLATE_HELPERS, TemplateError, VERSION_HEADERS, describeFailure, formatMs, formatStatus, maskSensitiveJson, parseDuration, parseErrorRate, renderDeep, renderTemplate, renderTemplateValue, templateVariables, toJUnitXml, toJsonReport, toRecordSummary, validateSuite
+// UNUSED EXPORTS: CheckDefinitionError, DEFAULT_CONCURRENCY, TEMPLATE_HELPERS, TemplateError, VERSION_HEADERS, describeFailure, formatMs, formatStatus, parseDuration, parseErrorRate, renderDeep, renderTemplate, renderTemplateValue, templateVariables, toJUnitXml, toJsonReport, toRecordSummary, validateSuite
 
 ;// CONCATENATED MODULE: ./packages/checks/src/answer.ts
 const NOT_JSON = Symbol('not json');
@@ -76,86 +76,8 @@ function assertValidPath(path) {
     (0,index_node_esm/* JSONPath */.E)({ path: normalizePath(path), json: {}, wrap: true, eval: 'safe' });
 }
 
-;// CONCATENATED MODULE: ./packages/checks/src/redact.ts
-/** Headers whose values are never shown. */
-const SECRET_HEADERS = new Set([
-    'authorization',
-    'proxy-authorization',
-    'cookie',
-    'set-cookie',
-    'x-api-key',
-    'x-amz-security-token',
-]);
-const REDACTED = '***';
-/** Replaces known secret values in any text; captures marked secret are added while the suite runs. */
-class Redactor {
-    secrets = new Set();
-    constructor(secrets = []) {
-        for (const secret of secrets)
-            this.add(secret);
-    }
-    /** Values shorter than 4 characters are ignored: masking "a" or "1" would mangle every message. */
-    add(secret) {
-        if (secret && secret.length >= 4)
-            this.secrets.add(secret);
-    }
-    redact(text) {
-        let result = text;
-        // Longest first, so a secret containing another is masked whole.
-        for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
-            result = result.split(secret).join(REDACTED);
-        }
-        return result;
-    }
-    /** A header value as it may be shown. */
-    header(name, value) {
-        return SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : this.redact(value);
-    }
-    /** Redacts every string inside a JSON-like value (for reports). */
-    deep(value) {
-        if (typeof value === 'string')
-            return this.redact(value);
-        if (Array.isArray(value))
-            return value.map((item) => this.deep(item));
-        if (value !== null && typeof value === 'object') {
-            return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.deep(item)]));
-        }
-        return value;
-    }
-}
-const SNIPPET_LENGTH = 500;
-/** A bounded one-piece snippet of a body for messages. */
-function snippet(text, limit = SNIPPET_LENGTH) {
-    const flat = text.replace(/\s+/g, ' ').trim();
-    return flat.length > limit ? `${flat.slice(0, limit)}… (${flat.length} chars)` : flat;
-}
-const SENSITIVE_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|private[-_]?key/i;
-/** JSON text with the values of sensitive-looking keys (password, token, apiKey...) masked; other text unchanged. */
-function maskSensitiveJson(text) {
-    const trimmed = text.trim();
-    if (!trimmed.startsWith('{') && !trimmed.startsWith('['))
-        return text;
-    try {
-        return JSON.stringify(maskKeys(JSON.parse(trimmed)));
-    }
-    catch {
-        return text;
-    }
-}
-function maskKeys(value) {
-    if (Array.isArray(value))
-        return value.map(maskKeys);
-    if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [
-            key,
-            SENSITIVE_KEY.test(key) && (typeof item === 'string' || typeof item === 'number')
-                ? REDACTED
-                : maskKeys(item),
-        ]));
-    }
-    return value;
-}
-
+// EXTERNAL MODULE: ./packages/core/src/redact.ts
+var redact = __webpack_require__(796);
 ;// CONCATENATED MODULE: ./packages/checks/src/assertions.ts
 
 
@@ -193,7 +115,7 @@ function checkFunctionError(expect, answer) {
         return undefined;
     return wanted
         ? fail('function error', 'a function error', 'a normal response')
-        : fail('function error', 'no function error', `${answer.functionError}: ${snippet(answer.body, 200)}`, `the function returned an error (${answer.functionError})`);
+        : fail('function error', 'no function error', `${answer.functionError}: ${(0,redact/* snippet */.UA)(answer.body, 200)}`, `the function returned an error (${answer.functionError})`);
 }
 function checkStatus(ranges, answer) {
     if (ranges.some(({ min, max }) => answer.status >= min && answer.status <= max))
@@ -220,7 +142,7 @@ function checkHeaders(headers, answer) {
     return undefined;
 }
 function checkText(subject, assertion, value) {
-    const shown = value === undefined ? 'nothing (missing)' : JSON.stringify(snippet(value, 200));
+    const shown = value === undefined ? 'nothing (missing)' : JSON.stringify((0,redact/* snippet */.UA)(value, 200));
     if (assertion.exists !== undefined && assertion.exists !== (value !== undefined)) {
         return fail(`${subject} exists`, assertion.exists ? 'present' : 'absent', shown);
     }
@@ -250,7 +172,7 @@ function checkJson(assertions, answer) {
     if (assertions.length === 0)
         return undefined;
     if (!isJson(answer)) {
-        return fail('json', 'a JSON body', JSON.stringify(snippet(answer.body, 200)), 'the body is not JSON');
+        return fail('json', 'a JSON body', JSON.stringify((0,redact/* snippet */.UA)(answer.body, 200)), 'the body is not JSON');
     }
     const json = answerJson(answer);
     for (const assertion of assertions) {
@@ -363,11 +285,13 @@ function deepEqual(a, b) {
         aKeys.every((key) => deepEqual(a[key], b[key])));
 }
 function show(value) {
-    return snippet(JSON.stringify(value) ?? String(value), 200);
+    return (0,redact/* snippet */.UA)(JSON.stringify(value) ?? String(value), 200);
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: ./packages/core/src/document.ts
+var src_document = __webpack_require__(4816);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
 // EXTERNAL MODULE: external "node:crypto"
@@ -797,6 +721,7 @@ function prune(value) {
 // The readers for each field of a check definition (request, invoke, expect, capture, retry, until, samples),
 // each validating its part and reporting problems through the check's Scope.
 
+
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'];
 const CHECK_KEYS = [
@@ -824,7 +749,7 @@ const EXPECT_KEYS = [
     'version-from',
     'function-error',
 ];
-const UNTIL_KEYS = [...EXPECT_KEYS, 'interval', 'timeout', 'backoff', 'max-interval'];
+const UNTIL_OPTIONS = ['interval', 'timeout', 'backoff', 'max-interval'];
 const JSON_ASSERTION_KEYS = [
     'path',
     'equals',
@@ -878,10 +803,20 @@ function requestSpec(scope, raw) {
         json = scope.templates(raw.body, [...path, 'body']);
     if (raw.json !== undefined)
         json = scope.templates(raw.json, [...path, 'json']);
+    const field = raw.json !== undefined ? 'json' : raw.body !== undefined ? 'body' : undefined;
+    if (field && (method === 'GET' || method === 'HEAD')) {
+        scope.problem([...path, field], `is sent with method ${method}${raw.method === undefined ? ' (the default)' : ''}, which cannot carry a body — set method: POST, PUT, PATCH or DELETE`);
+    }
+    const headers = scope.stringMap(raw.headers, [...path, 'headers']);
+    for (const [name, value] of Object.entries(headers)) {
+        // The value is not quoted: a header value is often a secret.
+        if (/[\r\n\0]/.test(value))
+            scope.problem([...path, 'headers', name], 'has a line break or NUL (value not shown) — a header value must be one line');
+    }
     return {
         method,
         url,
-        headers: scope.stringMap(raw.headers, [...path, 'headers']),
+        headers,
         query: scope.stringMap(raw.query, [...path, 'query']),
         body,
         json,
@@ -1163,17 +1098,39 @@ function retrySpec(scope, raw) {
         maxDelayMs: scope.duration(value, 'max-delay', path) ?? 30_000,
     };
 }
+/**
+ * `until: { expect: {...}, fail-if: {...}, interval, timeout }`: poll until `expect` holds, stop at once as failed
+ * when `fail-if` holds. The conditions of `expect` may also be written directly in `until`.
+ */
 function untilSpec(scope, raw) {
     const path = ['until'];
     if (!isObject(raw)) {
-        scope.problem(path, 'must be a map of assertions to wait for, with interval and timeout');
+        scope.problem(path, 'must be a map with expect (the assertions to wait for), interval and timeout');
         return undefined;
     }
-    const conditions = Object.keys(raw).filter((key) => EXPECT_KEYS.includes(key));
-    if (conditions.length === 0)
-        scope.problem(path, `has no condition — give one of ${EXPECT_KEYS.join(', ')}`);
+    const flat = Object.keys(raw).filter((key) => EXPECT_KEYS.includes(key));
+    let expect;
+    if (raw.expect !== undefined) {
+        scope.allowOnly(raw, ['expect', 'fail-if', ...UNTIL_OPTIONS], path);
+        expect = expectation(scope, raw.expect, [...path, 'expect'], EXPECT_KEYS);
+    }
+    else {
+        expect = expectation(scope, raw, path, [...EXPECT_KEYS, 'fail-if', ...UNTIL_OPTIONS]);
+    }
+    if (raw.expect === undefined && flat.length === 0)
+        scope.problem(path, `has no condition — give expect with one of ${EXPECT_KEYS.join(', ')}`);
+    let failIf;
+    if (raw['fail-if'] !== undefined) {
+        failIf = {
+            expect: expectation(scope, raw['fail-if'], [...path, 'fail-if'], EXPECT_KEYS),
+            shown: (0,redact/* snippet */.UA)(JSON.stringify(raw['fail-if']), 200),
+        };
+        if (isObject(raw['fail-if']) && Object.keys(raw['fail-if']).length === 0)
+            scope.problem([...path, 'fail-if'], `has no condition — give one of ${EXPECT_KEYS.join(', ')}`);
+    }
     return {
-        expect: expectation(scope, raw, path, UNTIL_KEYS),
+        expect,
+        failIf,
         intervalMs: scope.duration(raw, 'interval', path) ?? 1000,
         timeoutMs: scope.duration(raw, 'timeout', path) ?? 60_000,
         backoff: scope.number(raw, 'backoff', path, { min: 1, max: 10 }) ?? 1.5,
@@ -1228,6 +1185,7 @@ function errorRate(scope, raw) {
 
 
 
+
 /** A bad check definition; `problems` lists every one found, each naming the check, the field and the line. */
 class CheckDefinitionError extends Error {
     problems;
@@ -1256,17 +1214,23 @@ function parseChecks(source, origin = {}) {
     }
     let locate = () => undefined;
     if (text !== undefined) {
+        const where = origin.file ?? 'checks';
+        if (text.length > src_document/* MAX_DOCUMENT_CHARS */.L) {
+            throw new CheckDefinitionError([
+                `${where} has ${text.length} characters — at most ${src_document/* MAX_DOCUMENT_CHARS */.L} are accepted`,
+            ]);
+        }
         const lineCounter = new dist/* LineCounter */.HN();
         const document = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false });
         const syntax = document.errors[0];
         if (syntax) {
             const line = lineCounter.linePos(syntax.pos[0]).line;
             throw new CheckDefinitionError([
-                `${origin.file ?? 'checks'}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
+                `${where}${line ? ` line ${line}` : ''} is not valid YAML: ${syntax.message.split('\n')[0]}`,
             ]);
         }
         if (value === undefined)
-            value = document.toJS();
+            value = toPlainValue(document, lineCounter, where);
         locate = (path) => lineOf(document, lineCounter, path);
     }
     return new SuiteParser(origin.file, locate).suite(value);
@@ -1282,6 +1246,28 @@ async function parseChecksFile(file) {
     }
     return parseChecks(text, { file, text });
 }
+/** The document as plain data; an alias bomb (aliases expanding to millions of nodes) is refused at once. */
+function toPlainValue(document, lineCounter, where) {
+    try {
+        return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (error) {
+        if (!(error instanceof ReferenceError))
+            throw error;
+        let line;
+        (0,dist/* visit */.YR)(document, (_key, node) => {
+            if ((0,dist/* isAlias */.Vj)(node) && node.range) {
+                line = lineCounter.linePos(node.range[0]).line;
+                return dist/* visit */.YR.BREAK;
+            }
+        });
+        throw new CheckDefinitionError([
+            `${where}${line ? ` line ${line}` : ''} uses YAML aliases that expand too far (${error.message}) — write the checks out, or use fewer aliases`,
+        ]);
+    }
+}
+/** yaml's own default: enough for shared headers, far too few for a billion laughs. */
+const MAX_ALIAS_COUNT = 100;
 function lineOf(document, lineCounter, path) {
     // A missing field has no node: fall back to the nearest existing parent.
     for (let length = path.length; length >= 0; length--) {
@@ -1452,7 +1438,12 @@ function read(spec, answer) {
     return answer.headers[spec.header];
 }
 
+// EXTERNAL MODULE: ./packages/core/src/logger.ts
+var logger = __webpack_require__(9157);
+// EXTERNAL MODULE: ./packages/core/src/url-credentials.ts
+var url_credentials = __webpack_require__(2939);
 ;// CONCATENATED MODULE: ./packages/checks/src/http.ts
+
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** A request that got no HTTP answer (refused, reset, timed out); the message says which and where. */
@@ -1461,22 +1452,22 @@ class TransportError extends Error {
 }
 /** Sends one rendered request and reads the whole answer, within the request's own timeout. */
 async function sendHttp(spec, context) {
-    const url = new URL(spec.url);
+    // Header values are secrets from the moment they are read: before anything can throw with one in its message.
+    for (const [name, value] of Object.entries(spec.headers))
+        context.redactor.addHeader(name, value);
+    const given = new URL(spec.url);
+    context.redactor.addUserInfo(given);
+    const { url, authorization } = (0,url_credentials/* splitUrlCredentials */.C)(given);
     for (const [name, value] of Object.entries(spec.query))
         url.searchParams.append(name, value);
-    const headers = new Headers(spec.headers);
+    const headers = new Headers(headerEntries(spec.headers));
+    if (authorization && !headers.has('authorization'))
+        headers.set('authorization', authorization);
     let body = spec.body;
     if (spec.json !== undefined) {
         body = JSON.stringify(spec.json);
         if (!headers.has('content-type'))
             headers.set('content-type', 'application/json');
-    }
-    // Whatever goes into a secret header is a secret everywhere: an echoing server must not leak it either.
-    for (const [name, value] of headers) {
-        if (SECRET_HEADERS.has(name)) {
-            context.redactor.add(value);
-            context.redactor.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
-        }
     }
     const request = describeRequest(spec.method, url, headers, body, context.redactor);
     const timeoutMs = spec.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -1508,6 +1499,15 @@ async function sendHttp(spec, context) {
         throw new TransportError(`${request} failed: ${reason}`);
     }
 }
+/** The headers as entries; a value with a line break is refused without quoting it (it may be a secret). */
+function headerEntries(given) {
+    for (const [name, value] of Object.entries(given)) {
+        if (/[\r\n\0]/.test(value)) {
+            throw new TransportError(`header '${name}' has a value with a line break or NUL (not shown) — a header value must be one line`);
+        }
+    }
+    return Object.entries(given);
+}
 function transportReason(error) {
     // Duck-typed: errors from fetch may come from another realm (test sandboxes), where instanceof fails.
     if (typeof error !== 'object' || error === null || !('message' in error))
@@ -1522,17 +1522,14 @@ function transportReason(error) {
 }
 /** "POST http://host/path?q=1 headers: {authorization: ***} body: {...}" with secrets masked. */
 function describeRequest(method, url, headers, body, redactor) {
-    const shownUrl = new URL(url);
-    if (shownUrl.password)
-        shownUrl.password = '***';
-    const parts = [`${method} ${redactor.redact(shownUrl.toString())}`];
+    const parts = [`${method} ${redactor.redact(url.toString())}`];
     const shownHeaders = [...headers]
         .filter(([name]) => name !== 'content-type')
         .map(([name, value]) => `${name}: ${redactor.header(name, value)}`);
     if (shownHeaders.length > 0)
         parts.push(`headers {${shownHeaders.join(', ')}}`);
     if (body)
-        parts.push(`body ${snippet(redactor.redact(maskSensitiveJson(body)), 200)}`);
+        parts.push(`body ${(0,redact/* snippet */.UA)(redactor.redact((0,redact/* maskSensitiveJson */.zh)(body)), 200)}`);
     return parts.join(' ');
 }
 
@@ -1550,7 +1547,7 @@ async function sendInvoke(spec, context) {
             ? spec.payload
             : JSON.stringify(spec.payload);
     const target = spec.qualifier ? `${spec.function}:${spec.qualifier}` : spec.function;
-    const request = `invoke ${target}${payload ? ` payload ${snippet(context.redactor.redact(maskSensitiveJson(payload)), 200)}` : ''}`;
+    const request = `invoke ${target}${payload ? ` payload ${(0,redact/* snippet */.UA)(context.redactor.redact((0,redact/* maskSensitiveJson */.zh)(payload)), 200)}` : ''}`;
     const signals = [
         context.signal,
         context.timeoutMs ? AbortSignal.timeout(context.timeoutMs) : undefined,
@@ -1764,6 +1761,7 @@ function validateSuite(suite, context) {
 
 
 
+
 const DEFAULT_CONCURRENCY = 10;
 const silentLogger = { info: () => { }, warning: () => { }, debug: () => { } };
 /** Why the suite stopped early; checks not finished by then are reported with it. */
@@ -1798,14 +1796,18 @@ async function runChecks(suite, deps = {}) {
     const timer = deps.timeoutMs === undefined
         ? undefined
         : setTimeout(() => abort(`the suite timed out after ${formatMs(deps.timeoutMs)}`, true), deps.timeoutMs);
+    const redactor = deps.redactor ?? new redact/* Redactor */.pO();
+    for (const secret of deps.secrets ?? [])
+        redactor.add(secret);
     const context = {
         fetch: deps.fetch ?? fetch,
         lambda: deps.lambda,
         signal: controller.signal,
-        redactor: new Redactor(deps.secrets),
+        redactor,
         baseUrl: suite.baseUrl,
         template: { env, now: deps.now },
-        logger: deps.logger ?? silentLogger,
+        // Every line the engine logs may carry a server's answer.
+        logger: (0,logger/* redactingLines */.h3)(deps.logger ?? silentLogger, redactor),
         expectVersion: deps.expectVersion,
         stop,
         onFailure: (check) => {
@@ -1994,12 +1996,23 @@ async function attemptOnce(check, vars, context) {
         return sendAndJudge(check, vars, expect, context);
     const until = check.until;
     const untilExpect = renderExpectation(until.expect, vars, context.template);
+    const failIf = until.failIf && renderExpectation(until.failIf.expect, vars, context.template);
     const deadline = performance.now() + until.timeoutMs;
     let sent = 0;
     let last;
     for (let poll = 0;; poll++) {
         const outcome = await sendAndJudge(check, vars, untilExpect, context);
         sent += outcome.sent;
+        if (outcome.answer && failIf && !judge(failIf, outcome.answer)) {
+            const held = `fail-if held: ${until.failIf.shown}`;
+            const failure = {
+                reason: `stopped polling: ${held}`,
+                assertion: 'until.fail-if',
+                expected: 'fail-if not to hold',
+                actual: held,
+            };
+            return { answer: outcome.answer, sent, failure: withSnippets(failure, outcome.answer, context) };
+        }
         if (outcome.answer && !outcome.failure) {
             const final = outcome.answer;
             const failure = judge(expect, final);
@@ -2050,7 +2063,7 @@ function withSnippets(failure, answer, context) {
     const response = [
         `${answer.kind === 'invoke' ? 'StatusCode' : 'status'} ${answer.status}`,
         headers.length > 0 ? `{${headers.join(', ')}}` : undefined,
-        answer.body ? snippet(answer.body) : undefined,
+        answer.body ? (0,redact/* snippet */.UA)(answer.body) : undefined,
     ].filter((part) => part !== undefined);
     return { ...failure, request: answer.request, response: context.redactor.redact(response.join(' ')) };
 }
@@ -2193,7 +2206,6 @@ function xml(text) {
 }
 
 ;// CONCATENATED MODULE: ./packages/checks/src/index.ts
-
 
 
 
