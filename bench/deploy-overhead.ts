@@ -37,7 +37,7 @@ export const deployOverhead: Benchmark = {
   name: NAME,
   run: async (context: BenchContext): Promise<BenchResult> => {
     if (!bundleExists('deploy-canary')) return notBuilt(NAME, TITLE, ['deploy-canary']);
-    const world = await startWorld({ updateDelayMs: UPDATE_DELAY_MS });
+    const world = await startWorld({ updateDelayMs: UPDATE_DELAY_MS, metricDelayMs: 0 });
     const dir = mkdtempSync(join(tmpdir(), 'bench-deploy-'));
     try {
       const first = await world.publish({ release: 'v1.0.0' });

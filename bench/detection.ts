@@ -29,7 +29,7 @@ export const detection: Benchmark = {
   name: NAME,
   run: async (context: BenchContext): Promise<BenchResult> => {
     if (!bundleExists('deploy-canary')) return notBuilt(NAME, TITLE, ['deploy-canary']);
-    const world = await startWorld({ timeScale: 1, updateDelayMs: 200 });
+    const world = await startWorld({ timeScale: 1, updateDelayMs: 200, metricDelayMs: 0 });
     const dir = mkdtempSync(join(tmpdir(), 'bench-detection-'));
     const traffic = startTraffic(world.sandbox.functionUrl(FUNCTION_NAME, ALIAS), {
       ratePerSecond: TRAFFIC_RPS,

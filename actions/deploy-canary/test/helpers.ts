@@ -65,7 +65,7 @@ export interface TestBed {
 }
 
 export async function startTestBed(options: SandboxOptions = {}): Promise<TestBed> {
-  const sandbox = await startSandbox({ timeScale: 1, updateDelayMs: 50, ...options });
+  const sandbox = await startSandbox({ timeScale: 1, updateDelayMs: 50, metricDelayMs: 0, ...options });
   const clients = sandboxClients(sandbox);
   const dir = mkdtempSync(join(tmpdir(), 'deploy-canary-'));
   return {

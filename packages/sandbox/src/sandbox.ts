@@ -56,6 +56,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     ...options,
     timeScale: options.timeScale ?? 1,
     updateDelayMs: options.updateDelayMs ?? 1000,
+    metricDelayMs: options.metricDelayMs ?? 90_000,
     accountId: options.accountId ?? '123456789012',
     region: options.region ?? 'us-east-1',
   };

@@ -2,6 +2,8 @@ import type { InvocationRecord } from '../contracts.js';
 import { AwsServiceError, epochSeconds, type JsonObject, readTimestamp } from './json-rpc.js';
 import {
   bucketByPeriod,
+  type MetricPublication,
+  publishedRange,
   computeStatistic,
   isSupportedStatistic,
   metricSamples,
@@ -82,9 +84,13 @@ function readStringList(value: unknown, field: string): string[] {
   return value as string[];
 }
 
-export function getMetricStatistics(body: JsonObject, invocations: readonly InvocationRecord[]): unknown {
+export function getMetricStatistics(
+  body: JsonObject,
+  invocations: readonly InvocationRecord[],
+  publication: MetricPublication,
+): unknown {
   const selector = readSelector(body, '');
-  const { start, end } = readRange(body);
+  const { start, end } = publishedRange(readRange(body), publication);
   const period = readPeriod(body.Period, 'Period');
   const statistics = readStringList(body.Statistics, 'Statistics');
   const extended = readStringList(body.ExtendedStatistics, 'ExtendedStatistics');
@@ -121,11 +127,15 @@ export function getMetricStatistics(body: JsonObject, invocations: readonly Invo
 
 const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
 
-export function getMetricData(body: JsonObject, invocations: readonly InvocationRecord[]): unknown {
+export function getMetricData(
+  body: JsonObject,
+  invocations: readonly InvocationRecord[],
+  publication: MetricPublication,
+): unknown {
   const queries = body.MetricDataQueries;
   if (!Array.isArray(queries) || queries.length === 0)
     throw missingParameter('The parameter MetricDataQueries is required.');
-  const { start, end } = readRange(body);
+  const { start, end } = publishedRange(readRange(body), publication);
   const descending = (body.ScanBy ?? 'TimestampDescending') === 'TimestampDescending';
   const results = [];
   for (const [index, query] of (queries as JsonObject[]).entries()) {
