@@ -10,6 +10,7 @@ import {
   UserError,
 } from '@lambda-release-kit/core';
 import { restoreAlias } from './alias-moves.js';
+import { LookCounter, MINUTE_MS, plannedLooks } from './check-schedule.js';
 import { probeHealth } from './health-probe.js';
 import type { DeployPlan } from './plan.js';
 import type { RecordWriter } from './record-writer.js';
@@ -40,6 +41,9 @@ export async function aliasWeightsRollout(
   const fn = plan.functionName;
   const previous = from.version;
   let alias = from;
+  // One body of evidence for the whole rollout: from the minute the first step starts, one false-rollback budget.
+  const looks = new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate);
+  let rolloutStart: Date | undefined;
   try {
     for (const [index, step] of plan.steps.entries()) {
       alias = await updateAlias(clients.lambda, {
@@ -50,6 +54,8 @@ export async function aliasWeightsRollout(
         revisionId: alias.revisionId,
       });
       const startedAt = now();
+      rolloutStart ??= new Date(Math.floor(startedAt / MINUTE_MS) * MINUTE_MS);
+      const since = rolloutStart;
       logger.info(
         `step ${index + 1}/${plan.steps.length}: ${formatPercent(step.weight)} of ${plan.alias} on version ${target}, ` +
           `baking ${formatDuration(step.bakeMs)} with a health check every ${formatDuration(plan.healthCheckIntervalMs)}`,
@@ -57,8 +63,9 @@ export async function aliasWeightsRollout(
       const outcome = await watchStep(
         plan,
         step,
-        startedAt,
-        (window) => probeHealth(clients.cloudwatch, plan, { target, previous }, window, signal),
+        { startedAt, last: index === plan.steps.length - 1 },
+        (end) =>
+          probeHealth(clients.cloudwatch, plan, { target, previous }, { start: since, end }, looks, signal),
         logger,
         signal,
         now,

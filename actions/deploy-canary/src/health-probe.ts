@@ -1,14 +1,20 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { LookCounter } from './check-schedule.js';
 import { judgeHealth, type HealthJudgement } from './health.js';
 import { readAlarms, readVersionMetrics } from './metrics.js';
 import { functionShortName, type DeployPlan } from './plan.js';
 
-/** One health check: alarms, the new version's metrics and (if asked) the stable version's, then the verdict. */
+/**
+ * One look at the published evidence of the whole rollout so far: alarms, the new version's metrics and (if
+ * asked) the stable version's over the same minutes, then the verdict. A look with data spends its share of
+ * the false-rollback budget; a look at nothing spends none.
+ */
 export async function probeHealth(
   cloudwatch: CloudWatchClient,
   plan: DeployPlan,
   versions: { target: string; previous: string },
   window: { start: Date; end: Date },
+  looks: LookCounter,
   signal?: AbortSignal,
 ): Promise<HealthJudgement> {
   const functionName = functionShortName(plan.functionName);
@@ -19,5 +25,8 @@ export async function probeHealth(
     plan.thresholds.compareToStable ? of(versions.previous) : Promise.resolve(undefined),
     plan.alarms.length > 0 ? readAlarms(cloudwatch, plan.alarms, signal) : Promise.resolve([]),
   ]);
-  return judgeHealth({ canary, stable, alarms }, plan.thresholds);
+  const hasData = canary.invocations + canary.throttles > 0;
+  const alpha = hasData ? looks.next() : looks.peek();
+  const windowMs = window.end.getTime() - window.start.getTime();
+  return judgeHealth({ canary, stable, alarms, windowMs }, plan.thresholds, alpha);
 }

@@ -124,9 +124,14 @@ export function plan(
     strategy: 'alias-weights',
     steps: [],
     alarms: [],
-    thresholds: { maxErrorRate: 0.01, minInvocations: 5, compareToStable: false },
-    onInconclusive: 'fail',
+    // A wide gate, so a healthy verdict needs tens of invocations, not hundreds.
+    thresholds: { maxErrorRate: 0.1, minInvocations: 5, compareToStable: false, falseRollbackRate: 0.01 },
+    // Waits on evidence (bounded by the bake timeout) instead of betting on what a loaded machine serves in a bake.
+    onInconclusive: 'wait',
+    bakeTimeoutMs: 60_000,
     healthCheckIntervalMs: 300,
+    // The test bed's sandbox publishes metrics at once.
+    metricDelayMs: 0,
     dryRun: false,
     release: { tag: 'v1.2.3', actor: 'tester' },
     wait: true,

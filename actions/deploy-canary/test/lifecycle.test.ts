@@ -73,6 +73,7 @@ describe('deploy lifecycle', () => {
             maxP95LatencyMs: 800,
             minInvocations: 50,
             compareToStable: false,
+            falseRollbackRate: 0.01,
           },
         },
         bed.dir,

@@ -64,6 +64,11 @@ describe('run()', () => {
       'traffic-steps': '30%:600ms',
       'health-check-interval': '300ms',
       'min-invocations': '3',
+      // A wide gate and time to gather evidence: a verdict waits on the invocations it needs, up to 60 s.
+      'max-error-rate': '10%',
+      'bake-timeout': '60s',
+      // The test bed's sandbox publishes metrics at once.
+      'metric-delay': '0',
       'release-tag': 'v2.0.0',
     }).finally(() => {
       done = true;
@@ -120,6 +125,7 @@ describe('run()', () => {
       'zip-file': zipPath,
       'traffic-steps': '50%:10s',
       'health-check-interval': '300ms',
+      'metric-delay': '0',
       'record-file': join(bed.dir, 'bad', 'record.json'),
     }).finally(() => {
       done = true;

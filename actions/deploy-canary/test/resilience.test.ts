@@ -156,7 +156,12 @@ describe('resilience', () => {
           functionName: 'legacy-fn',
           source: zipSource(failing('v2')),
           steps: [{ weight: 0.5, bakeMs: 700 }],
-          thresholds: { maxErrorRate: 0.01, minInvocations: 5, compareToStable: true },
+          thresholds: {
+            maxErrorRate: 0.01,
+            minInvocations: 5,
+            compareToStable: true,
+            falseRollbackRate: 0.01,
+          },
         },
         bed.dir,
       ),

@@ -1,0 +1,62 @@
+import type { DeployPlan } from './plan.js';
+
+/**
+ * When CloudWatch data can be judged, and how much of the false-rollback budget each look spends.
+ *
+ * Lambda publishes metrics per whole minute, some time after the minute ends: with a `metric-delay`, only
+ * minutes that ended at least that long ago are complete. A delay of 0 takes everything up to now (for a
+ * sandbox that publishes at once).
+ */
+
+export const MINUTE_MS = 60_000;
+
+/** The end of the data that is complete at `now`: a whole minute, `delayMs` in the past. */
+export function publishedEnd(now: number, delayMs: number): number {
+  if (delayMs === 0) return now;
+  return Math.floor((now - delayMs) / MINUTE_MS) * MINUTE_MS;
+}
+
+/** When the data up to `at` (the minute containing it, whole) has been published. */
+export function publishedBy(at: number, delayMs: number): number {
+  if (delayMs === 0) return at;
+  return Math.ceil(at / MINUTE_MS) * MINUTE_MS + delayMs;
+}
+
+/** Looks the rollout plans: one per interval in each bake, and one more once the last minute is published. */
+export function plannedLooks(plan: Pick<DeployPlan, 'steps' | 'healthCheckIntervalMs'>): number {
+  const perStep = plan.steps.map((step) => Math.ceil(step.bakeMs / plan.healthCheckIntervalMs));
+  return perStep.reduce((sum, looks) => sum + looks, 0) + 1;
+}
+
+/**
+ * Alpha spending (a Bonferroni union bound over every look): the k-th look with data may roll back only at
+ * level alpha_k, and the alpha_k of all looks sum to at most `falseRollbackRate`. Half goes to the first look
+ * (a broken version is caught at once), a quarter is spread evenly over the planned looks, and a quarter
+ * halves at each look (looks beyond the plan, while waiting for a verdict, still get some).
+ */
+export function lookAlpha(look: number, planned: number, falseRollbackRate: number): number {
+  const first = look === 1 ? falseRollbackRate / 2 : 0;
+  const even = look <= planned ? falseRollbackRate / 4 / planned : 0;
+  return first + even + falseRollbackRate / 4 / 2 ** look;
+}
+
+/** Counts the looks that had data, so each spends its own share of the budget. */
+export class LookCounter {
+  private looks = 0;
+
+  constructor(
+    private readonly planned: number,
+    private readonly falseRollbackRate: number,
+  ) {}
+
+  /** The alpha of the next look with data (and counts it). */
+  next(): number {
+    this.looks++;
+    return lookAlpha(this.looks, this.planned, this.falseRollbackRate);
+  }
+
+  /** The alpha the next look would get, for "how many more invocations" estimates. */
+  peek(): number {
+    return lookAlpha(this.looks + 1, this.planned, this.falseRollbackRate);
+  }
+}
