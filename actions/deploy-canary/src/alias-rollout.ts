@@ -14,6 +14,7 @@ import { LookCounter, MINUTE_MS, plannedLooks } from './check-schedule.js';
 import { probeHealth } from './health-probe.js';
 import type { DeployPlan } from './plan.js';
 import type { RecordWriter } from './record-writer.js';
+import { systemClock, type RolloutClock } from './rollout-clock.js';
 import { watchStep } from './step-watch.js';
 import { formatPercent } from './traffic-steps.js';
 
@@ -36,8 +37,9 @@ export async function aliasWeightsRollout(
   writer: RecordWriter,
   logger: Logger,
   signal?: AbortSignal,
-  now: () => number = Date.now,
+  clock: RolloutClock = systemClock,
 ): Promise<AliasState> {
+  const now = () => clock.now();
   const fn = plan.functionName;
   const previous = from.version;
   let alias = from;
@@ -68,7 +70,7 @@ export async function aliasWeightsRollout(
           probeHealth(clients.cloudwatch, plan, { target, previous }, { start: since, end }, looks, signal),
         logger,
         signal,
-        now,
+        clock,
       );
       await writer.update((record) =>
         record.steps.push({

@@ -1,7 +1,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { LookCounter } from './check-schedule.js';
 import { judgeHealth, type HealthJudgement } from './health.js';
-import { readAlarms, readVersionMetrics } from './metrics.js';
+import { readAlarms, readVersionMetrics, type VersionMetrics } from './metrics.js';
 import { functionShortName, type DeployPlan } from './plan.js';
 
 /**
@@ -18,8 +18,12 @@ export async function probeHealth(
   signal?: AbortSignal,
 ): Promise<HealthJudgement> {
   const functionName = functionShortName(plan.functionName);
+  // Before the first minute of the rollout is published there is nothing to read (alarms still count).
+  const published = window.end.getTime() > window.start.getTime();
   const of = (version: string) =>
-    readVersionMetrics(cloudwatch, { functionName, alias: plan.alias, version }, window, signal);
+    published
+      ? readVersionMetrics(cloudwatch, { functionName, alias: plan.alias, version }, window, signal)
+      : Promise.resolve(noMetrics(version));
   const [canary, stable, alarms] = await Promise.all([
     of(versions.target),
     plan.thresholds.compareToStable ? of(versions.previous) : Promise.resolve(undefined),
@@ -30,3 +34,12 @@ export async function probeHealth(
   const windowMs = window.end.getTime() - window.start.getTime();
   return judgeHealth({ canary, stable, alarms, windowMs }, plan.thresholds, alpha);
 }
+
+const noMetrics = (version: string): VersionMetrics => ({
+  version,
+  invocations: 0,
+  errors: 0,
+  throttles: 0,
+  p95Ms: null,
+  p99Ms: null,
+});

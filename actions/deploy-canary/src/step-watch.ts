@@ -1,7 +1,8 @@
-import { formatDuration, type Logger, pause } from '@lambda-release-kit/core';
+import { formatDuration, type Logger } from '@lambda-release-kit/core';
 import { publishedBy, publishedEnd } from './check-schedule.js';
 import type { HealthJudgement } from './health.js';
 import { stepDeadlineMs, type DeployPlan } from './plan.js';
+import { systemClock, type RolloutClock } from './rollout-clock.js';
 import { formatPercent, type CanaryStep } from './traffic-steps.js';
 
 export interface StepOutcome {
@@ -33,8 +34,9 @@ export async function watchStep(
   check: (publishedUntil: Date) => Promise<HealthJudgement>,
   logger: Logger,
   signal?: AbortSignal,
-  now: () => number = Date.now,
+  clock: RolloutClock = systemClock,
 ): Promise<StepOutcome> {
+  const now = () => clock.now();
   const { startedAt, last } = position;
   const bakeEnd = startedAt + step.bakeMs;
   const judgedAt = last ? publishedBy(bakeEnd, plan.metricDelayMs) : bakeEnd;
@@ -46,7 +48,7 @@ export async function watchStep(
   for (let count = 1; count <= maxLooks; count++) {
     const at = now();
     const nextStop = at < judgedAt ? judgedAt : deadline;
-    await pause(Math.max(0, Math.min(interval, nextStop - at)), signal);
+    await clock.sleep(Math.max(0, Math.min(interval, nextStop - at)), signal);
     const checkedAt = now();
     const end = publishedEnd(checkedAt, plan.metricDelayMs);
     if (end === lastEnd && checkedAt < judgedAt) continue;

@@ -17,6 +17,7 @@ import { startSandbox, zipFunction, type Sandbox, type SandboxOptions } from '@l
 import { deployCanary, initialRecord, type DeployClients, type DeployResult } from '../src/deploy.js';
 import type { DeployPlan } from '../src/plan.js';
 import { RecordWriter } from '../src/record-writer.js';
+import type { RolloutClock } from '../src/rollout-clock.js';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';
 
@@ -157,11 +158,12 @@ export async function runDeploy(
   clients: DeployClients,
   deployPlan: DeployPlan,
   signal?: AbortSignal,
+  clock?: RolloutClock,
 ): Promise<Run> {
   const writer = new RecordWriter(initialRecord(deployPlan, 'us-east-1'), deployPlan.recordFile);
   const logger = new MemoryLogger();
   try {
-    return { result: await deployCanary(clients, deployPlan, writer, logger, signal), writer, logger };
+    return { result: await deployCanary(clients, deployPlan, writer, logger, signal, clock), writer, logger };
   } catch (error) {
     return { error: error as Error, writer, logger };
   }
