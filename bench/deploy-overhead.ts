@@ -126,6 +126,8 @@ export const deployOverhead: Benchmark = {
       const canary = await deploy({
         'traffic-steps': CANARY_STEPS,
         'health-check-interval': CANARY_INTERVAL,
+        // The sandbox publishes metrics at once.
+        'metric-delay': '0',
         'min-invocations': '2',
       }).finally(() => traffic.stop());
       context.log(`3-step canary: ${canary.ms.toFixed(0)} ms, ${canary.calls.length} AWS calls`);

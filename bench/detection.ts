@@ -71,6 +71,8 @@ export const detection: Benchmark = {
             'release-tag': `v3.0.${i}`,
             'traffic-steps': STEP,
             'health-check-interval': `${INTERVAL_MS}ms`,
+            // The sandbox publishes metrics at once.
+            'metric-delay': '0',
             timeout: '2m',
           },
           env: world.sandbox.env,
