@@ -10,7 +10,7 @@ import {
   UserError,
 } from '@lambda-release-kit/core';
 import { restoreAlias } from './alias-moves.js';
-import { LookCounter, MINUTE_MS, plannedLooks } from './check-schedule.js';
+import { LookCounter, type LookState, MINUTE_MS, plannedLooks } from './check-schedule.js';
 import { probeHealth } from './health-probe.js';
 import type { DeployPlan } from './plan.js';
 import type { RecordWriter } from './record-writer.js';
@@ -44,8 +44,9 @@ export async function aliasWeightsRollout(
   const previous = from.version;
   let alias = from;
   // One body of evidence for the whole rollout: from the minute the first step starts, one false-rollback budget.
-  const looks = new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate);
+  const budget = new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate);
   let rolloutStart: Date | undefined;
+  let looks: LookState | undefined;
   try {
     for (const [index, step] of plan.steps.entries()) {
       alias = await updateAlias(clients.lambda, {
@@ -57,6 +58,7 @@ export async function aliasWeightsRollout(
       });
       const startedAt = now();
       rolloutStart ??= new Date(Math.floor(startedAt / MINUTE_MS) * MINUTE_MS);
+      looks ??= { lastLookAt: startedAt, lastEnd: rolloutStart.getTime() };
       const since = rolloutStart;
       logger.info(
         `step ${index + 1}/${plan.steps.length}: ${formatPercent(step.weight)} of ${plan.alias} on version ${target}, ` +
@@ -65,9 +67,9 @@ export async function aliasWeightsRollout(
       const outcome = await watchStep(
         plan,
         step,
-        { startedAt, last: index === plan.steps.length - 1 },
+        { startedAt, last: index === plan.steps.length - 1, looks },
         (end) =>
-          probeHealth(clients.cloudwatch, plan, { target, previous }, { start: since, end }, looks, signal),
+          probeHealth(clients.cloudwatch, plan, { target, previous }, { start: since, end }, budget, signal),
         logger,
         signal,
         clock,

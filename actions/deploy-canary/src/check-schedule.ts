@@ -22,6 +22,21 @@ export function publishedBy(at: number, delayMs: number): number {
   return Math.ceil(at / MINUTE_MS) * MINUTE_MS + delayMs;
 }
 
+/** Where the looks of a rollout stand: when the last one ran and how far its data reached. */
+export interface LookState {
+  lastLookAt: number;
+  lastEnd: number;
+}
+
+/**
+ * When the next look is due: at most one per interval, and with a metric delay, not before another minute is
+ * published (then right when it is, so a bad minute is judged as soon as CloudWatch has it).
+ */
+export function nextLookAt(state: LookState, intervalMs: number, delayMs: number): number {
+  const due = state.lastLookAt + intervalMs;
+  return delayMs === 0 ? due : Math.max(due, state.lastEnd + MINUTE_MS + delayMs);
+}
+
 /** Looks the rollout plans: one per interval in each bake, and one more once the last minute is published. */
 export function plannedLooks(plan: Pick<DeployPlan, 'steps' | 'healthCheckIntervalMs'>): number {
   const perStep = plan.steps.map((step) => Math.ceil(step.bakeMs / plan.healthCheckIntervalMs));

@@ -1,5 +1,5 @@
 import { formatDuration, type Logger } from '@lambda-release-kit/core';
-import { publishedBy, publishedEnd } from './check-schedule.js';
+import { type LookState, nextLookAt, publishedBy, publishedEnd } from './check-schedule.js';
 import type { HealthJudgement } from './health.js';
 import { stepDeadlineMs, type DeployPlan } from './plan.js';
 import { systemClock, type RolloutClock } from './rollout-clock.js';
@@ -13,16 +13,16 @@ export interface StepOutcome {
   failure?: string;
 }
 
-/** Where the step is in the rollout: the last step's verdict decides promotion. */
+/** Where the step is in the rollout: the last step's verdict decides promotion; looks carry over between steps. */
 export interface StepPosition {
   startedAt: number;
   last: boolean;
+  looks: LookState;
 }
 
 /**
- * Watches one canary step. Every `health-check-interval` it looks at the evidence published so far (skipping
- * a look when no new minute has been published), so a bad version is caught within one interval plus the
- * metric delay. Evidence accumulates over the rollout, so an inconclusive earlier step goes on to the next
+ * Watches one canary step. It looks at the evidence published so far when a new minute is published, at most
+ * once per `health-check-interval`, so a bad version is caught within one interval plus the metric delay. Evidence accumulates over the rollout, so an inconclusive earlier step goes on to the next
  * (more traffic, more evidence). The last step is judged once the minute holding the end of its bake is
  * published; then an inconclusive verdict follows `on-inconclusive`: wait (keep looking until the step's
  * deadline), fail, or promote.
@@ -37,22 +37,23 @@ export async function watchStep(
   clock: RolloutClock = systemClock,
 ): Promise<StepOutcome> {
   const now = () => clock.now();
-  const { startedAt, last } = position;
+  const { startedAt, last, looks } = position;
   const bakeEnd = startedAt + step.bakeMs;
   const judgedAt = last ? publishedBy(bakeEnd, plan.metricDelayMs) : bakeEnd;
   const deadline = Math.max(judgedAt, startedAt + stepDeadlineMs(plan, step));
   const interval = plan.healthCheckIntervalMs;
-  const maxLooks = Math.ceil((deadline - startedAt) / interval) + 2;
+  const maxLooks = 2 * Math.ceil((deadline - startedAt) / interval) + 2;
   let judgement: HealthJudgement | undefined;
-  let lastEnd = -1;
   for (let count = 1; count <= maxLooks; count++) {
     const at = now();
     const nextStop = at < judgedAt ? judgedAt : deadline;
-    await clock.sleep(Math.max(0, Math.min(interval, nextStop - at)), signal);
+    const wake = Math.min(nextStop, nextLookAt(looks, interval, plan.metricDelayMs));
+    await clock.sleep(Math.max(0, wake - at), signal);
     const checkedAt = now();
     const end = publishedEnd(checkedAt, plan.metricDelayMs);
-    if (end === lastEnd && checkedAt < judgedAt) continue;
-    lastEnd = end;
+    if (end <= looks.lastEnd && checkedAt < judgedAt) continue;
+    looks.lastLookAt = checkedAt;
+    looks.lastEnd = Math.max(looks.lastEnd, end);
     judgement = await check(new Date(end));
     logger.info(
       `  ${formatPercent(step.weight)} step at ${formatDuration(checkedAt - startedAt)} (data to ${new Date(end).toISOString()}): ` +

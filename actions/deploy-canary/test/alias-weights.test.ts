@@ -137,7 +137,8 @@ describe('alias-weights canary', () => {
     );
     const failed = await deployUnderTraffic(bed, quiet, { pauseMs: 20 });
     expect(failed.error?.message).toMatch(
-      /inconclusive: version 2 error rate 0% \(0 of \d+ invocations\).*; at least 1000 invocations are needed \(min-invocations\)/,
+      // However few requests a loaded machine served in 600 ms, the sample cannot reach 1000.
+      /step 10%: inconclusive: (no published invocations of version 2 yet|version 2 error rate 0% \(0 of \d+ invocations\).*; at least 1000 invocations are needed \(min-invocations\))$/,
     );
     expect((await aliasOf('quiet-fn')).FunctionVersion).toBe('1');
 
