@@ -52,8 +52,10 @@ interface Outcome {
   status: string;
   /** Invocations of the new version behind the last verdict. */
   invocations: number;
-  /** Sandbox ms from the end of the first minute with canary traffic to the alias restored (rolled back only). */
+  /** Sandbox ms from the end of the first whole minute at canary weight to the alias restored (rolled back only). */
   detectionMs?: number;
+  /** Sandbox ms from the first canary traffic (the step's start) to the alias restored. */
+  sinceShiftMs?: number;
 }
 
 export const verdicts: Benchmark = {
@@ -84,7 +86,7 @@ export const verdicts: Benchmark = {
             context.log(
               `${name}: ${outcome.status} on ${outcome.invocations} invocations` +
                 (outcome.detectionMs !== undefined
-                  ? `, restored ${(outcome.detectionMs / 1000).toFixed(1)} s after its first minute`
+                  ? `, restored ${(outcome.detectionMs / 1000).toFixed(1)} s after its first whole bad minute ended`
                   : ''),
             );
           }),
@@ -95,6 +97,7 @@ export const verdicts: Benchmark = {
       const falseRollbacks = healthy.filter((o) => o.status !== 'promoted').length;
       const caught = bad.filter((o) => o.status === 'rolled-back').length;
       const detection = bad.flatMap((o) => (o.detectionMs !== undefined ? [o.detectionMs / 1000] : []));
+      const sinceShift = bad.flatMap((o) => (o.sinceShiftMs !== undefined ? [o.sinceShiftMs / 1000] : []));
       const detectionTarget = (INTERVAL_MS + METRIC_DELAY_MS) / 1000;
       const detectionSummary = detection.length > 0 ? summarize(detection) : undefined;
       const wallSeconds = (performance.now() - started) / 1000;
@@ -106,7 +109,7 @@ export const verdicts: Benchmark = {
           `Traffic: ${RATE_PER_SECOND} requests/s of sandbox time through the alias, simulated in the sandbox (\`sandbox.simulateLoad\`: routed by the alias's weights, recorded as invocations, handlers not run; the real rate would be ${RATE_PER_SECOND * SCALE} requests a real second). The stable version fails ${BACKGROUND * 100}% of requests.`,
           `Steps \`10%:5m,50%:5m\`, \`health-check-interval: 1m\`, gates \`max-error-rate: 0.5%\`, \`max-p95-latency: 2s\`, \`false-rollback-rate: 1%\`, \`on-inconclusive: wait\`.`,
           `${HEALTHY_RUNS} rollouts of a canary as good as stable (${BACKGROUND * 100}% errors) and ${BAD_RUNS} of a canary failing ${BAD * 100}%, each on its own function, ${PARALLEL} at a time.`,
-          `Detection: from the end of the first minute with canary traffic to the alias restored (the record's rollback time plus its duration), in sandbox time.`,
+          `Detection: from the end of the first whole minute at canary weight (the first complete bad minute CloudWatch publishes; the minute the shift happens in is partial) to the alias restored (the record's rollback time plus its duration), in sandbox time; also from the shift itself.`,
         ],
         rows: [
           {
@@ -122,9 +125,14 @@ export const verdicts: Benchmark = {
           ...(detectionSummary
             ? [
                 {
-                  measure: 'first bad minute ends → alias restored (sandbox s)',
+                  measure: 'first whole bad minute ends → alias restored (sandbox s)',
                   unit: '' as const,
                   summary: detectionSummary,
+                },
+                {
+                  measure: 'traffic shifted → alias restored (sandbox s)',
+                  unit: '' as const,
+                  summary: summarize(sinceShift),
                 },
               ]
             : []),
@@ -237,14 +245,18 @@ async function rollout(
   const last = record.steps.at(-1);
   const rollback = record.rollbacks[0];
   const firstStep = record.steps[0];
-  const firstMinuteEnd = firstStep ? (Math.floor(Date.parse(firstStep.at) / MINUTE) + 1) * MINUTE : undefined;
+  const shiftedAt = firstStep ? Date.parse(firstStep.at) : undefined;
+  const restoredAt = rollback ? Date.parse(rollback.at) + (rollback.durationMs ?? 0) : undefined;
+  if (shiftedAt === undefined || restoredAt === undefined) {
+    return { status: record.status, invocations: Number(last?.metrics?.invocations ?? 0) };
+  }
+  // The first minute wholly at canary weight: CloudWatch's first complete bad minute.
+  const firstWholeMinuteEnd = (Math.ceil(shiftedAt / MINUTE) + 1) * MINUTE;
   return {
     status: record.status,
     invocations: Number(last?.metrics?.invocations ?? 0),
-    detectionMs:
-      rollback && firstMinuteEnd !== undefined
-        ? Date.parse(rollback.at) + (rollback.durationMs ?? 0) - firstMinuteEnd
-        : undefined,
+    detectionMs: restoredAt - firstWholeMinuteEnd,
+    sinceShiftMs: restoredAt - shiftedAt,
   };
 }
 

@@ -45,14 +45,13 @@ export function plannedLooks(plan: Pick<DeployPlan, 'steps' | 'healthCheckInterv
 
 /**
  * Alpha spending (a Bonferroni union bound over every look): the k-th look with data may roll back only at
- * level alpha_k, and the alpha_k of all looks sum to at most `falseRollbackRate`. Half goes to the first look
- * (a broken version is caught at once), a quarter is spread evenly over the planned looks, and a quarter
- * halves at each look (looks beyond the plan, while waiting for a verdict, still get some).
+ * level alpha_k, and the alpha_k of all looks sum to at most `falseRollbackRate`. Half is front-loaded and
+ * halves at each look (a quarter at the first, so a broken version is caught at once; looks beyond the plan,
+ * while waiting for a verdict, still get some); the other half is spread evenly over the planned looks.
  */
 export function lookAlpha(look: number, planned: number, falseRollbackRate: number): number {
-  const first = look === 1 ? falseRollbackRate / 2 : 0;
-  const even = look <= planned ? falseRollbackRate / 4 / planned : 0;
-  return first + even + falseRollbackRate / 4 / 2 ** look;
+  const even = look <= planned ? falseRollbackRate / 2 / planned : 0;
+  return falseRollbackRate / 2 / 2 ** look + even;
 }
 
 /** Counts the looks that had data, so each spends its own share of the budget. */

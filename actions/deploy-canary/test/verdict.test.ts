@@ -168,7 +168,7 @@ describe('alpha spending', () => {
     let total = 0;
     for (let look = 1; look <= 1000; look++) total += lookAlpha(look, planned, 0.01);
     expect(total).toBeLessThanOrEqual(0.01);
-    expect(lookAlpha(1, planned, 0.01)).toBeGreaterThan(0.005);
+    expect(lookAlpha(1, planned, 0.01)).toBeGreaterThan(0.0025);
   });
 });
 

@@ -98,8 +98,8 @@ export interface LambdaBackend {
   hasVersion(functionName: string, version: string): boolean;
   /** Runs the function (used for CodeDeploy lifecycle hooks). */
   invoke(functionName: string, qualifier: string | undefined, payload: string): Promise<InvokeOutcome>;
-  /** Every recorded invocation, oldest first (CloudWatch computes metrics from these). */
-  invocations(): readonly InvocationRecord[];
+  /** Every recorded invocation, oldest first; with a name, only that function's (the fast path for metric queries). */
+  invocations(functionName?: string): readonly InvocationRecord[];
   /** Account and region used in ARNs. */
   readonly accountId: string;
   readonly region: string;

@@ -20,6 +20,9 @@ export const missingParameter = (message: string) =>
 const invalidCombination = (message: string) =>
   new AwsServiceError('InvalidParameterCombinationException', message, 400, 'InvalidParameterCombination');
 
+/** The invocations a query may match: one function's when its dimensions name one, else all. */
+export type InvocationSource = (functionName?: string) => readonly InvocationRecord[];
+
 /** CloudWatch returns at most 1,440 datapoints from one GetMetricStatistics call. */
 const MAX_DATAPOINTS = 1440;
 
@@ -86,7 +89,7 @@ function readStringList(value: unknown, field: string): string[] {
 
 export function getMetricStatistics(
   body: JsonObject,
-  invocations: readonly InvocationRecord[],
+  invocations: InvocationSource,
   publication: MetricPublication,
 ): unknown {
   const selector = readSelector(body, '');
@@ -111,7 +114,11 @@ export function getMetricStatistics(
     );
   }
   const unit = unitOf(selector.metricName);
-  const buckets = bucketByPeriod(metricSamples(invocations, selector, start, end), start, period * 1000);
+  const buckets = bucketByPeriod(
+    metricSamples(invocations(selector.dimensions.FunctionName), selector, start, end),
+    start,
+    period * 1000,
+  );
   const datapoints = [...buckets.entries()].map(([bucketStart, values]) => {
     const datapoint: JsonObject = { Timestamp: epochSeconds(bucketStart), Unit: unit };
     for (const stat of statistics) datapoint[stat] = computeStatistic(values, stat);
@@ -129,7 +136,7 @@ const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
 
 export function getMetricData(
   body: JsonObject,
-  invocations: readonly InvocationRecord[],
+  invocations: InvocationSource,
   publication: MetricPublication,
 ): unknown {
   const queries = body.MetricDataQueries;
@@ -156,7 +163,11 @@ export function getMetricData(
       throw invalidValue(`${where}MetricStat.Stat has an unsupported statistic ${JSON.stringify(stat.Stat)}`);
     }
     if (query.ReturnData === false) continue;
-    const buckets = bucketByPeriod(metricSamples(invocations, selector, start, end), start, period * 1000);
+    const buckets = bucketByPeriod(
+      metricSamples(invocations(selector.dimensions.FunctionName), selector, start, end),
+      start,
+      period * 1000,
+    );
     const points = [...buckets.entries()].map(([at, values]) => [
       at,
       computeStatistic(values, stat.Stat as string),

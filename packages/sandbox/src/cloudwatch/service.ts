@@ -18,8 +18,9 @@ export const cloudWatchService: ServiceFactory = (ctx: ServiceContext): MountedS
 
   const publication = () => ({ now: ctx.clock.now(), delayMs: ctx.options.metricDelayMs });
   const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
-    GetMetricData: (body) => getMetricData(body, ctx.lambda.invocations(), publication()),
-    GetMetricStatistics: (body) => getMetricStatistics(body, ctx.lambda.invocations(), publication()),
+    GetMetricData: (body) => getMetricData(body, (fn) => ctx.lambda.invocations(fn), publication()),
+    GetMetricStatistics: (body) =>
+      getMetricStatistics(body, (fn) => ctx.lambda.invocations(fn), publication()),
     DescribeAlarms: (body) => describeAlarms(body, store, arnPrefix),
     PutMetricAlarm: (body) => putMetricAlarm(body, store, ctx.clock.now()),
     SetAlarmState: (body) => setAlarmState(body, store),
