@@ -45,8 +45,7 @@ export async function aliasWeightsRollout(
   let alias = from;
   // One body of evidence for the whole rollout: from the minute the first step starts, one false-rollback budget.
   const budget = new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate);
-  let rolloutStart: Date | undefined;
-  let looks: LookState | undefined;
+  let evidence: { since: Date; shiftedAt: number; looks: LookState } | undefined;
   try {
     for (const [index, step] of plan.steps.entries()) {
       alias = await updateAlias(clients.lambda, {
@@ -57,9 +56,13 @@ export async function aliasWeightsRollout(
         revisionId: alias.revisionId,
       });
       const startedAt = now();
-      rolloutStart ??= new Date(Math.floor(startedAt / MINUTE_MS) * MINUTE_MS);
-      looks ??= { lastLookAt: startedAt, lastEnd: rolloutStart.getTime() };
-      const since = rolloutStart;
+      const minute = Math.floor(startedAt / MINUTE_MS) * MINUTE_MS;
+      evidence ??= {
+        since: new Date(minute),
+        shiftedAt: startedAt,
+        looks: { lastLookAt: startedAt, lastEnd: minute },
+      };
+      const { since, shiftedAt, looks } = evidence;
       logger.info(
         `step ${index + 1}/${plan.steps.length}: ${formatPercent(step.weight)} of ${plan.alias} on version ${target}, ` +
           `baking ${formatDuration(step.bakeMs)} with a health check every ${formatDuration(plan.healthCheckIntervalMs)}`,
@@ -69,7 +72,15 @@ export async function aliasWeightsRollout(
         step,
         { startedAt, last: index === plan.steps.length - 1, looks },
         (end) =>
-          probeHealth(clients.cloudwatch, plan, { target, previous }, { start: since, end }, budget, signal),
+          probeHealth(
+            clients.cloudwatch,
+            plan,
+            { target, previous },
+            { start: since, end },
+            shiftedAt,
+            budget,
+            signal,
+          ),
         logger,
         signal,
         clock,

@@ -14,6 +14,7 @@ export async function probeHealth(
   plan: DeployPlan,
   versions: { target: string; previous: string },
   window: { start: Date; end: Date },
+  trafficSince: number,
   looks: LookCounter,
   signal?: AbortSignal,
 ): Promise<HealthJudgement> {
@@ -31,7 +32,8 @@ export async function probeHealth(
   ]);
   const hasData = canary.invocations + canary.throttles > 0;
   const alpha = hasData ? looks.next() : looks.peek();
-  const windowMs = window.end.getTime() - window.start.getTime();
+  // The canary's own time in the window (the first minute starts before the shift), for its invocation rate.
+  const windowMs = window.end.getTime() - Math.max(window.start.getTime(), trafficSince);
   return judgeHealth({ canary, stable, alarms, windowMs }, plan.thresholds, alpha);
 }
 
