@@ -17,11 +17,11 @@ export function upperBound(failures: number, trials: number, alpha: number): num
   return solveIncreasing((p) => incompleteBeta(p, failures + 1, trials - failures), 1 - alpha);
 }
 
-/** The p in [0, 1] where an increasing `f` reaches `target`, to about 1e-12. */
+/** The p in [0, 1] where an increasing `f` reaches `target`, to 1e-10 (gates are rates of 1e-4 and above). */
 function solveIncreasing(f: (p: number) => number, target: number): number {
   let low = 0;
   let high = 1;
-  for (let i = 0; i < 60; i++) {
+  while (high - low > 1e-10) {
     const mid = (low + high) / 2;
     if (f(mid) < target) low = mid;
     else high = mid;
