@@ -3,23 +3,20 @@
  * good as stable (0.2% background errors) must not be rolled back; canaries failing 3% must all be, within one
  * health-check interval plus the metric delay of their first minute.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { pause, readRecordFile } from '@lambda-release-kit/core';
+import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
+// The deploy-canary test kit: SDK clients on the sandbox, a function on version 1, a plan, a deploy to its end.
 import {
-  CreateAliasCommand,
-  CreateFunctionCommand,
-  LambdaClient,
-  PublishVersionCommand,
-} from '@aws-sdk/client-lambda';
-import { MemoryLogger, pause, readRecordFile, waitForFunctionUpdated } from '@lambda-release-kit/core';
-import { startSandbox, zipFunction, type Sandbox } from '@lambda-release-kit/sandbox';
-import { deployCanary, initialRecord, type DeployClients } from '../actions/deploy-canary/src/deploy.js';
-import type { DeployPlan } from '../actions/deploy-canary/src/plan.js';
-import { RecordWriter } from '../actions/deploy-canary/src/record-writer.js';
+  functionOnVersion1,
+  handlers,
+  plan,
+  runDeploy,
+  sandboxClients,
+  zipSource,
+} from '../actions/deploy-canary/test/helpers.js';
 import type { BenchContext, Benchmark } from './context.js';
 import type { BenchResult } from './report.js';
 import { summarize } from './stats.js';
@@ -182,66 +179,38 @@ export const verdicts: Benchmark = {
 
 async function rollout(
   sandbox: Sandbox,
-  clients: DeployClients & { lambda: LambdaClient },
+  clients: ReturnType<typeof sandboxClients>,
   dir: string,
   name: string,
   canaryErrors: number,
 ): Promise<Outcome> {
-  await clients.lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Role: 'arn:aws:iam::123456789012:role/lambda-exec',
-      Runtime: 'nodejs22.x',
-      Handler: 'index.handler',
-      Code: { ZipFile: handler('v1') },
-    }),
-  );
-  await waitForFunctionUpdated(clients.lambda, name, { timeoutMs: 60_000 });
-  await clients.lambda.send(new PublishVersionCommand({ FunctionName: name }));
-  await clients.lambda.send(
-    new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1' }),
-  );
-  const zip = handler('v2');
-  const plan: DeployPlan = {
-    functionName: name,
-    alias: 'live',
-    source: {
-      kind: 'zip',
-      path: 'build/function.zip',
-      bytes: zip,
-      codeSha256: createHash('sha256').update(zip).digest('base64'),
+  await functionOnVersion1(clients.lambda, name, handlers.ok('v1'));
+  const deployPlan = plan(
+    {
+      functionName: name,
+      source: zipSource(handlers.ok('v2')),
+      steps: STEPS,
+      thresholds: GATES,
+      onInconclusive: 'wait',
+      bakeTimeoutMs: 1_800_000,
+      healthCheckIntervalMs: INTERVAL_MS,
+      metricDelayMs: METRIC_DELAY_MS,
+      timeoutMs: 3_600_000,
     },
-    strategy: 'alias-weights',
-    steps: STEPS,
-    alarms: [],
-    thresholds: GATES,
-    onInconclusive: 'wait',
-    bakeTimeoutMs: 1_800_000,
-    healthCheckIntervalMs: INTERVAL_MS,
-    metricDelayMs: METRIC_DELAY_MS,
-    dryRun: false,
-    release: { tag: 'v2.0.0', actor: 'bench' },
-    wait: true,
-    timeoutMs: 3_600_000,
-    recordFile: join(dir, `${name}.json`),
-  };
+    dir,
+  );
   const load = sandbox.simulateLoad({
     functionName: name,
     alias: 'live',
     ratePerSecond: RATE_PER_SECOND,
     versions: { '1': { errorRate: BACKGROUND }, '2': { errorRate: canaryErrors } },
   });
-  const writer = new RecordWriter(initialRecord(plan, 'us-east-1'), plan.recordFile);
   const clock = {
     now: () => sandbox.clock.now(),
     sleep: (ms: number, signal?: AbortSignal) => pause(ms / SCALE, signal),
   };
-  try {
-    await deployCanary(clients, plan, writer, new MemoryLogger(), undefined, clock).catch(() => undefined);
-  } finally {
-    load.stop();
-  }
-  const record = await readRecordFile(plan.recordFile);
+  const run = await runDeploy(clients, deployPlan, undefined, clock).finally(() => load.stop());
+  const record = await readRecordFile(run.writer.path);
   const last = record.steps.at(-1);
   const rollback = record.rollbacks[0];
   const firstStep = record.steps[0];
@@ -257,27 +226,5 @@ async function rollout(
     invocations: Number(last?.metrics?.invocations ?? 0),
     detectionMs: restoredAt - firstWholeMinuteEnd,
     sinceShiftMs: restoredAt - shiftedAt,
-  };
-}
-
-const handler = (label: string) =>
-  zipFunction({
-    'index.mjs': `export const handler = async () => ({ ok: true, label: ${JSON.stringify(label)} });`,
-  });
-
-function sandboxClients(sandbox: Sandbox): DeployClients & { lambda: LambdaClient; destroy(): void } {
-  const config = {
-    endpoint: sandbox.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-  };
-  const lambda = new LambdaClient(config);
-  const cloudwatch = new CloudWatchClient(config);
-  const codedeploy = new CodeDeployClient(config);
-  return {
-    lambda,
-    cloudwatch,
-    codedeploy,
-    destroy: () => [lambda, cloudwatch, codedeploy].forEach((client) => client.destroy()),
   };
 }

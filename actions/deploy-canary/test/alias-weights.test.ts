@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { GetAliasCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { readRecordFile } from '@lambda-release-kit/core';
 import {
@@ -11,6 +11,9 @@ import {
   zipSource,
   type TestBed,
 } from './helpers.js';
+
+// Verdicts wait on evidence (up to the plans' bake timeout) rather than on a fixed bake: allow a slow machine.
+jest.setTimeout(90_000);
 
 // Time scale 1: the rollout waits in real time and CloudWatch answers in the same (real) time.
 let bed: TestBed;

@@ -5,6 +5,9 @@ import { parseRecord } from '@lambda-release-kit/core';
 import { run } from '../src/main.js';
 import { driveTraffic, functionOnVersion1, handlers, startTestBed, type TestBed } from './helpers.js';
 
+// Verdicts wait on evidence (up to the plans' bake timeout) rather than on a fixed bake: allow a slow machine.
+jest.setTimeout(90_000);
+
 // run() reads the runner's environment: inputs, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and the AWS endpoint.
 let bed: TestBed;
 const saved = { ...process.env };
