@@ -80,20 +80,31 @@ export function judgeHealth(
   }
 
   const pending: string[] = [];
-  for (const [name, value, limit] of [
-    ['p95', canary.p95Ms, thresholds.maxP95LatencyMs],
-    ['p99', canary.p99Ms, thresholds.maxP99LatencyMs],
+  // With compare-to-stable, a latency the stable version shows too (over enough samples) is not the canary's fault.
+  const { stable } = evidence;
+  const comparable = thresholds.compareToStable && stable !== undefined;
+  for (const [name, value, limit, stableValue] of [
+    ['p95', canary.p95Ms, thresholds.maxP95LatencyMs, stable?.p95Ms],
+    ['p99', canary.p99Ms, thresholds.maxP99LatencyMs, stable?.p99Ms],
   ] as const) {
     if (limit === undefined) continue;
     const needed = PERCENTILE_SAMPLES[name];
     if (canary.invocations < needed || value === null) {
       pending.push(`${name} latency is judged from ${needed} invocations (${canary.invocations} so far)`);
-    } else if (value > limit) {
-      return verdict(
-        'unhealthy',
-        `${v} ${name} latency ${Math.round(value)} ms (over ${canary.invocations} invocations) is above ${limit} ms`,
-      );
+      continue;
     }
+    if (value <= limit) continue;
+    const baseline =
+      comparable && stable.invocations >= needed && stableValue !== null && stableValue !== undefined
+        ? stableValue
+        : undefined;
+    if (baseline !== undefined && value <= baseline) continue;
+    const than =
+      baseline !== undefined ? ` and stable version ${stable?.version}'s ${Math.round(baseline)} ms` : '';
+    return verdict(
+      'unhealthy',
+      `${v} ${name} latency ${Math.round(value)} ms (over ${canary.invocations} invocations) is above ${limit} ms${than}`,
+    );
   }
   if (canary.invocations < thresholds.minInvocations) {
     pending.push(`at least ${thresholds.minInvocations} invocations are needed (min-invocations)`);

@@ -142,6 +142,28 @@ describe('verdict at the boundaries', () => {
     expect(good.verdict).toBe('healthy');
   });
 
+  it('with compare-to-stable, a latency above the gate that stable shows too is not blamed on the canary', () => {
+    const compare = { ...gates, compareToStable: true };
+    const slowAlike = judgeHealth(
+      evidence({ invocations: 3000, p95Ms: 2500 }, { invocations: 12_000, p95Ms: 2600 }),
+      compare,
+      ALPHA,
+    );
+    expect(slowAlike.verdict).toBe('healthy');
+    const slower = judgeHealth(
+      evidence({ invocations: 3000, p95Ms: 2500 }, { invocations: 12_000, p95Ms: 900 }),
+      compare,
+      ALPHA,
+    );
+    expect(slower).toMatchObject({
+      verdict: 'unhealthy',
+      reason:
+        "version 8 p95 latency 2500 ms (over 3000 invocations) is above 2000 ms and stable version 7's 900 ms",
+    });
+    // Without comparison the gate alone decides.
+    expect(judgeHealth(evidence({ invocations: 3000, p95Ms: 2500 }), gates, ALPHA).verdict).toBe('unhealthy');
+  });
+
   it('an alarm in ALARM is unhealthy whatever the metrics', () => {
     const j = judgeHealth(
       { ...evidence({}), alarms: [{ name: 'api-5xx', state: 'ALARM', reason: 'Threshold Crossed' }] },
