@@ -37,10 +37,17 @@ export function nextLookAt(state: LookState, intervalMs: number, delayMs: number
   return delayMs === 0 ? due : Math.max(due, state.lastEnd + MINUTE_MS + delayMs);
 }
 
-/** Looks the rollout plans: one per interval in each bake, and one more once the last minute is published. */
-export function plannedLooks(plan: Pick<DeployPlan, 'steps' | 'healthCheckIntervalMs'>): number {
-  const perStep = plan.steps.map((step) => Math.ceil(step.bakeMs / plan.healthCheckIntervalMs));
-  return perStep.reduce((sum, looks) => sum + looks, 0) + 1;
+/**
+ * Looks the rollout plans: one per interval in each bake, the looks while the last bake's minutes are published
+ * (with a metric delay), and one more for the verdict before promotion.
+ */
+export function plannedLooks(
+  plan: Pick<DeployPlan, 'steps' | 'healthCheckIntervalMs' | 'metricDelayMs'>,
+): number {
+  const interval = plan.healthCheckIntervalMs;
+  const inBakes = plan.steps.reduce((sum, step) => sum + Math.ceil(step.bakeMs / interval), 0);
+  const whilePublished = plan.metricDelayMs > 0 ? Math.ceil((MINUTE_MS + plan.metricDelayMs) / interval) : 0;
+  return inBakes + whilePublished + 1;
 }
 
 /**

@@ -185,8 +185,10 @@ describe('alpha spending', () => {
         { weight: 0.5, bakeMs: 300_000 },
       ],
       healthCheckIntervalMs: 60_000,
+      metricDelayMs: 90_000,
     });
-    expect(planned).toBe(11);
+    // 5 + 5 looks in the bakes, 3 while the last minutes are published (60 s + 90 s), 1 before promotion.
+    expect(planned).toBe(14);
     let total = 0;
     for (let look = 1; look <= 1000; look++) total += lookAlpha(look, planned, 0.01);
     expect(total).toBeLessThanOrEqual(0.01);
@@ -215,7 +217,7 @@ function simulateRollout(random: () => number, canaryErrorRate: number): 'rolled
     { weight: 0.1, minutes: 5 },
     { weight: 0.5, minutes: 5 },
   ];
-  const planned = 11;
+  const planned = 14;
   let invocations = 0;
   let errors = 0;
   let look = 0;
