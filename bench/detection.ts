@@ -29,7 +29,7 @@ export const detection: Benchmark = {
   name: NAME,
   run: async (context: BenchContext): Promise<BenchResult> => {
     if (!bundleExists('deploy-canary')) return notBuilt(NAME, TITLE, ['deploy-canary']);
-    const world = await startWorld({ timeScale: 1, updateDelayMs: 200 });
+    const world = await startWorld({ timeScale: 1, updateDelayMs: 200, metricDelayMs: 0 });
     const dir = mkdtempSync(join(tmpdir(), 'bench-detection-'));
     const traffic = startTraffic(world.sandbox.functionUrl(FUNCTION_NAME, ALIAS), {
       ratePerSecond: TRAFFIC_RPS,
@@ -71,6 +71,8 @@ export const detection: Benchmark = {
             'release-tag': `v3.0.${i}`,
             'traffic-steps': STEP,
             'health-check-interval': `${INTERVAL_MS}ms`,
+            // The sandbox publishes metrics at once.
+            'metric-delay': '0',
             timeout: '2m',
           },
           env: world.sandbox.env,
@@ -109,7 +111,7 @@ export const detection: Benchmark = {
         title: TITLE,
         method: [
           `Sandbox at real time scale (1), update delay 200 ms. ${TRAFFIC_RPS} requests/s go to the \`${ALIAS}\` alias's function URL for the whole benchmark (bounded), as users would.`,
-          `Each run deploys a new orders-api release whose code fails ${FAILURE_RATE * 100}% of requests with \`dist/deploy-canary/index.js\`: strategy alias-weights, \`traffic-steps: ${STEP}\`, \`health-check-interval: ${INTERVAL_MS / 1000}s\`, and the default thresholds (\`max-error-rate: 1%\`, \`min-invocations: 10\`; errors already above the limit roll back below the minimum too). Every run must exit non-zero with the alias back on version ${good}.`,
+          `Each run deploys a new orders-api release whose code fails ${FAILURE_RATE * 100}% of requests with \`dist/deploy-canary/index.js\`: strategy alias-weights, \`traffic-steps: ${STEP}\`, \`health-check-interval: ${INTERVAL_MS / 1000}s\`, \`metric-delay: 0\` (the sandbox publishes at once) and the default thresholds (\`max-error-rate: 1%\`, \`false-rollback-rate: 1%\`: unhealthy once the error rate's lower confidence bound is above 1%, which a 20% failure rate shows on a few dozen invocations). Every run must exit non-zero with the alias back on version ${good}.`,
           `First failure: the end (start + duration) of the earliest failed invocation of the new version, from the sandbox's invocation records. Restored: the first moment the alias, read in-process every ${POLL_MS} ms, is back on version ${good} with no routing.`,
           `${RUNS} runs, one after the other.`,
         ],

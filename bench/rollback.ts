@@ -21,7 +21,7 @@ export const rollback: Benchmark = {
   name: NAME,
   run: async (context: BenchContext): Promise<BenchResult> => {
     if (!bundleExists('rollback-on-failure')) return notBuilt(NAME, TITLE, ['rollback-on-failure']);
-    const world = await startWorld({ updateDelayMs: 0 });
+    const world = await startWorld({ updateDelayMs: 0, metricDelayMs: 0 });
     try {
       const good = await world.publish({ release: 'v1.0.0' });
       const bad = await world.publish({ release: 'v1.1.0', failureRate: 0.3 });

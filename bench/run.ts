@@ -9,10 +9,11 @@ import { REPORT_FILE, writeReport, type BenchResult } from './report.js';
 import { rollback } from './rollback.js';
 import { smoke } from './smoke.js';
 import { startup } from './startup.js';
+import { verdicts } from './verdicts.js';
 import { snapshotDist } from './processes.js';
 import { AWS_CLI, CURL, ensureTool, GNU_TIME } from './tools.js';
 
-const BENCHMARKS: Benchmark[] = [rollback, detection, deployOverhead, smoke, startup];
+const BENCHMARKS: Benchmark[] = [rollback, detection, deployOverhead, smoke, startup, verdicts];
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2).filter((a) => a !== '--');

@@ -291,7 +291,7 @@ export const startup: Benchmark = {
     const zip = join(dir, 'orders-api.zip');
     writeFileSync(zip, buildOrdersApi({ release: 'v9.9.9' }));
     const endpoint = await firstRequestServer();
-    const world = await startWorld({ updateDelayMs: 50 });
+    const world = await startWorld({ updateDelayMs: 50, metricDelayMs: 0 });
     try {
       const setAlias = await prepareWorld(world);
       let releases = 0;

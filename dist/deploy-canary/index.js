@@ -65919,7 +65919,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5623);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(341);
 // Entry point the runner executes (bundled into dist/deploy-canary/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65929,7 +65929,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5623:
+/***/ 341:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69826,6 +69826,8 @@ var Input;
     Input["OnInconclusive"] = "on-inconclusive";
     Input["BakeTimeout"] = "bake-timeout";
     Input["HealthCheckInterval"] = "health-check-interval";
+    Input["MetricDelay"] = "metric-delay";
+    Input["FalseRollbackRate"] = "false-rollback-rate";
     Input["PreTrafficCheck"] = "pre-traffic-check";
     Input["SkipCanary"] = "skip-canary";
     Input["SkipCanaryReason"] = "skip-canary-reason";
@@ -69868,6 +69870,8 @@ const ACTION_DEFAULTS = {
     [Input.CompareToStable]: 'false',
     [Input.OnInconclusive]: 'wait',
     [Input.HealthCheckInterval]: '1m',
+    [Input.MetricDelay]: '2m',
+    [Input.FalseRollbackRate]: '1%',
     [Input.SkipCanary]: 'false',
     [Input.DryRun]: 'false',
     [Input.Wait]: 'true',
@@ -69934,73 +69938,346 @@ async function restoreAlias(lambda, request, logger) {
     }
 }
 
+;// CONCATENATED MODULE: ./actions/deploy-canary/src/check-schedule.ts
+/**
+ * When CloudWatch data can be judged, and how much of the false-rollback budget each look spends.
+ *
+ * Lambda publishes metrics per whole minute, some time after the minute ends: with a `metric-delay`, only
+ * minutes that ended at least that long ago are complete. A delay of 0 takes everything up to now (for a
+ * sandbox that publishes at once).
+ */
+const MINUTE_MS = 60_000;
+/** The end of the data that is complete at `now`: a whole minute, `delayMs` in the past. */
+function publishedEnd(now, delayMs) {
+    if (delayMs === 0)
+        return now;
+    return Math.floor((now - delayMs) / MINUTE_MS) * MINUTE_MS;
+}
+/** When the data up to `at` (the minute containing it, whole) has been published. */
+function publishedBy(at, delayMs) {
+    if (delayMs === 0)
+        return at;
+    return Math.ceil(at / MINUTE_MS) * MINUTE_MS + delayMs;
+}
+/**
+ * When the next look is due: at most one per interval, and with a metric delay, not before another minute is
+ * published (then right when it is, so a bad minute is judged as soon as CloudWatch has it).
+ */
+function nextLookAt(state, intervalMs, delayMs) {
+    const due = state.lastLookAt + intervalMs;
+    return delayMs === 0 ? due : Math.max(due, state.lastEnd + MINUTE_MS + delayMs);
+}
+/**
+ * Looks the rollout plans: one per interval in each bake, the looks while the last bake's minutes are published
+ * (with a metric delay), and one more for the verdict before promotion.
+ */
+function plannedLooks(plan) {
+    const interval = plan.healthCheckIntervalMs;
+    const inBakes = plan.steps.reduce((sum, step) => sum + Math.ceil(step.bakeMs / interval), 0);
+    const whilePublished = plan.metricDelayMs > 0 ? Math.ceil((MINUTE_MS + plan.metricDelayMs) / interval) : 0;
+    return inBakes + whilePublished + 1;
+}
+/**
+ * Alpha spending (a Bonferroni union bound over every look): the k-th look with data may roll back only at
+ * level alpha_k, and the alpha_k of all looks sum to at most `falseRollbackRate`. Half is front-loaded and
+ * halves at each look (a quarter at the first, so a broken version is caught at once; looks beyond the plan,
+ * while waiting for a verdict, still get some); the other half is spread evenly over the planned looks.
+ */
+function lookAlpha(look, planned, falseRollbackRate) {
+    const even = look <= planned ? falseRollbackRate / 2 / planned : 0;
+    return falseRollbackRate / 2 / 2 ** look + even;
+}
+/** Counts the looks that had data, so each spends its own share of the budget. */
+class LookCounter {
+    planned;
+    falseRollbackRate;
+    looks = 0;
+    constructor(planned, falseRollbackRate) {
+        this.planned = planned;
+        this.falseRollbackRate = falseRollbackRate;
+    }
+    /** The alpha of the next look with data (and counts it). */
+    next() {
+        this.looks++;
+        return lookAlpha(this.looks, this.planned, this.falseRollbackRate);
+    }
+    /** The alpha the next look would get, for "how many more invocations" estimates. */
+    peek() {
+        return lookAlpha(this.looks + 1, this.planned, this.falseRollbackRate);
+    }
+}
+
+;// CONCATENATED MODULE: ./actions/deploy-canary/src/binomial-bounds.ts
+/**
+ * Exact (Clopper–Pearson) one-sided confidence bounds for a failure rate seen as `failures` of `trials`. The
+ * lower bound at level alpha is the rate p whose chance of showing at least `failures` is alpha; the upper
+ * bound is the rate whose chance of showing at most `failures` is alpha. Both come from the binomial tail,
+ * written as a regularized incomplete beta function and solved by bisection.
+ */
+function lowerBound(failures, trials, alpha) {
+    if (failures <= 0)
+        return 0;
+    // P(X >= failures | p) = I_p(failures, trials - failures + 1), increasing in p.
+    return solveIncreasing((p) => incompleteBeta(p, failures, trials - failures + 1), alpha);
+}
+function upperBound(failures, trials, alpha) {
+    if (failures >= trials)
+        return 1;
+    // P(X <= failures | p) = 1 - I_p(failures + 1, trials - failures), decreasing in p.
+    return solveIncreasing((p) => incompleteBeta(p, failures + 1, trials - failures), 1 - alpha);
+}
+/** The p in [0, 1] where an increasing `f` reaches `target`, to 1e-10 (gates are rates of 1e-4 and above). */
+function solveIncreasing(f, target) {
+    let low = 0;
+    let high = 1;
+    while (high - low > 1e-10) {
+        const mid = (low + high) / 2;
+        if (f(mid) < target)
+            low = mid;
+        else
+            high = mid;
+    }
+    return (low + high) / 2;
+}
+/** The regularized incomplete beta function I_x(a, b) (continued fraction, Numerical Recipes 6.4). */
+function incompleteBeta(x, a, b) {
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
+    return x < (a + 1) / (a + b + 2)
+        ? (front * continuedFraction(x, a, b)) / a
+        : 1 - (front * continuedFraction(1 - x, b, a)) / b;
+}
+function continuedFraction(x, a, b) {
+    const tiny = 1e-300;
+    let c = 1;
+    let d = 1 - ((a + b) * x) / (a + 1);
+    if (Math.abs(d) < tiny)
+        d = tiny;
+    d = 1 / d;
+    let result = d;
+    for (let m = 1; m <= 100_000; m++) {
+        const even = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
+        d = 1 + even * d;
+        if (Math.abs(d) < tiny)
+            d = tiny;
+        c = 1 + even / c;
+        if (Math.abs(c) < tiny)
+            c = tiny;
+        d = 1 / d;
+        result *= d * c;
+        const odd = (-(a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
+        d = 1 + odd * d;
+        if (Math.abs(d) < tiny)
+            d = tiny;
+        c = 1 + odd / c;
+        if (Math.abs(c) < tiny)
+            c = tiny;
+        d = 1 / d;
+        const step = d * c;
+        result *= step;
+        if (Math.abs(step - 1) < 1e-14)
+            break;
+    }
+    return result;
+}
+const LANCZOS_BASE = 0.99999999999980993;
+const LANCZOS = [
+    676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+/** ln Γ(z) for z > 0 (Lanczos approximation, g = 7). */
+function logGamma(z) {
+    if (z < 0.5)
+        return Math.log(Math.PI / Math.sin(Math.PI * z)) - logGamma(1 - z);
+    const shifted = z - 1;
+    const sum = LANCZOS.reduce((total, c, i) => total + c / (shifted + i + 1), LANCZOS_BASE);
+    const t = shifted + 7.5;
+    return 0.5 * Math.log(2 * Math.PI) + (shifted + 0.5) * Math.log(t) - t + Math.log(sum);
+}
+
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/health.ts
-const percent = (fraction) => `${Math.round(fraction * 100_000) / 1000}%`;
+
+/** Latency percentiles mean something only over enough samples: p95 from 60 invocations, p99 from 300. */
+const PERCENTILE_SAMPLES = { p95: 60, p99: 300 };
+const percent = (fraction) => `${Number((fraction * 100).toPrecision(2))}%`;
+const confidence = (alpha) => `${Number(((1 - alpha) * 100).toPrecision(4))}%`;
 function errorRate(metrics) {
     return metrics.invocations > 0 ? metrics.errors / metrics.invocations : 0;
 }
-function throttleRate(metrics) {
-    const attempts = metrics.invocations + metrics.throttles;
-    return attempts > 0 ? metrics.throttles / attempts : 0;
-}
 /**
- * Judges the new version from alarms and its metrics. Any alarm in ALARM is unhealthy. Errors and throttles
- * are judged even below the minimum sample when they already exceed the limit as if the rest of the sample
- * had succeeded (so a version that fails every request is caught at once); latency and "healthy" need the
- * minimum sample. With compare-to-stable, the canary may exceed the stable version's error rate by at most
- * max-error-rate.
+ * The verdict on the evidence at one look, with that look's share `alpha` of the false-rollback budget. Any
+ * alarm in ALARM is unhealthy. A rate (errors, throttles) is unhealthy only when its exact lower confidence
+ * bound is above the gate, so a canary exactly at the gate is rolled back with probability at most alpha;
+ * with compare-to-stable, when the canary's lower bound minus the stable version's upper bound (each at
+ * alpha/2) exceeds the margin. Healthy needs the upper bound within the gate, min-invocations, and the
+ * latency gates judged on enough samples. Anything else is inconclusive, with what a verdict still needs.
  */
-function judgeHealth(evidence, thresholds) {
-    const { canary, stable } = evidence;
+function judgeHealth(evidence, thresholds, alpha) {
+    const { canary } = evidence;
     const metrics = {
         invocations: canary.invocations,
         errors: canary.errors,
         throttles: canary.throttles,
-        errorRate: roundRate(errorRate(canary)),
+        errorRate: round(errorRate(canary)),
         p95Ms: canary.p95Ms,
         p99Ms: canary.p99Ms,
+        confidence: round(1 - alpha),
     };
-    if (stable) {
-        metrics.stableInvocations = stable.invocations;
-        metrics.stableErrors = stable.errors;
-        metrics.stableErrorRate = roundRate(errorRate(stable));
-    }
     const verdict = (v, reason) => ({ verdict: v, reason, metrics });
     const alarming = evidence.alarms.filter((alarm) => alarm.state === 'ALARM');
     if (alarming.length > 0) {
         const names = alarming.map((alarm) => (alarm.reason ? `${alarm.name} (${alarm.reason})` : alarm.name));
         return verdict('unhealthy', `alarm ${names.join(', ')} is in ALARM`);
     }
-    const stableRate = stable && stable.invocations > 0 ? errorRate(stable) : 0;
-    const errorLimit = thresholds.compareToStable
-        ? stableRate + thresholds.maxErrorRate
-        : thresholds.maxErrorRate;
-    const limitText = thresholds.compareToStable
-        ? `${percent(errorLimit)} (stable version ${stable?.version ?? '?'} at ${percent(stableRate)} plus ${percent(thresholds.maxErrorRate)})`
-        : percent(errorLimit);
-    const sample = Math.max(canary.invocations, thresholds.minInvocations);
-    if (canary.errors > 0 && canary.errors / sample > errorLimit) {
-        return verdict('unhealthy', `version ${canary.version} error rate ${percent(errorRate(canary))} (${canary.errors} of ${canary.invocations} invocations) is above ${limitText}`);
+    const v = `version ${canary.version}`;
+    if (canary.invocations === 0 && canary.throttles === 0) {
+        return verdict('inconclusive', `no published invocations of ${v} yet`);
     }
-    const attempts = Math.max(canary.invocations + canary.throttles, thresholds.minInvocations);
-    if (canary.throttles > 0 && canary.throttles / attempts > thresholds.maxErrorRate) {
-        return verdict('unhealthy', `version ${canary.version} was throttled ${canary.throttles} times (${percent(throttleRate(canary))} of requests), above ${percent(thresholds.maxErrorRate)}`);
+    const errors = judgeErrors(evidence, thresholds, alpha, metrics);
+    if (errors.unhealthy)
+        return verdict('unhealthy', errors.text);
+    const attempts = canary.invocations + canary.throttles;
+    const throttleLow = lowerBound(canary.throttles, attempts, alpha);
+    if (throttleLow > thresholds.maxErrorRate) {
+        return verdict('unhealthy', `${v} was throttled ${canary.throttles} of ${attempts} times, above ${percent(thresholds.maxErrorRate)} ` +
+            `(lower bound ${percent(throttleLow)} at ${confidence(alpha)} confidence)`);
+    }
+    const pending = [];
+    // With compare-to-stable, a latency the stable version shows too (over enough samples) is not the canary's fault.
+    const { stable } = evidence;
+    const comparable = thresholds.compareToStable && stable !== undefined;
+    for (const [name, value, limit, stableValue] of [
+        ['p95', canary.p95Ms, thresholds.maxP95LatencyMs, stable?.p95Ms],
+        ['p99', canary.p99Ms, thresholds.maxP99LatencyMs, stable?.p99Ms],
+    ]) {
+        if (limit === undefined)
+            continue;
+        const needed = PERCENTILE_SAMPLES[name];
+        if (canary.invocations < needed || value === null) {
+            pending.push(`${name} latency is judged from ${needed} invocations (${canary.invocations} so far)`);
+            continue;
+        }
+        if (value <= limit)
+            continue;
+        const baseline = comparable && stable.invocations >= needed && stableValue !== null && stableValue !== undefined
+            ? stableValue
+            : undefined;
+        if (baseline !== undefined && value <= baseline)
+            continue;
+        const than = baseline !== undefined ? ` and stable version ${stable?.version}'s ${Math.round(baseline)} ms` : '';
+        return verdict('unhealthy', `${v} ${name} latency ${Math.round(value)} ms (over ${canary.invocations} invocations) is above ${limit} ms${than}`);
     }
     if (canary.invocations < thresholds.minInvocations) {
-        return verdict('inconclusive', `only ${canary.invocations} invocations of version ${canary.version} so far; at least ${thresholds.minInvocations} are needed for a verdict`);
+        pending.push(`at least ${thresholds.minInvocations} invocations are needed (min-invocations)`);
     }
-    for (const [name, value, limit] of [
-        ['p95', canary.p95Ms, thresholds.maxP95LatencyMs],
-        ['p99', canary.p99Ms, thresholds.maxP99LatencyMs],
-    ]) {
-        if (limit !== undefined && value !== null && value > limit) {
-            return verdict('unhealthy', `version ${canary.version} ${name} latency ${Math.round(value)} ms (over ${canary.invocations} invocations) is above ${limit} ms`);
-        }
+    if (errors.healthy && pending.length === 0) {
+        const latency = canary.p95Ms !== null ? `, p95 ${Math.round(canary.p95Ms)} ms` : '';
+        return verdict('healthy', `${errors.text}${latency}`);
     }
-    return verdict('healthy', `version ${canary.version}: ${canary.invocations} invocations, error rate ${percent(errorRate(canary))}` +
-        (canary.p95Ms !== null ? `, p95 ${Math.round(canary.p95Ms)} ms` : ''));
+    return verdict('inconclusive', [errors.text, ...pending].join('; '));
 }
-const roundRate = (rate) => Math.round(rate * 1_000_000) / 1_000_000;
+function judgeErrors(evidence, thresholds, alpha, metrics) {
+    const { canary, stable } = evidence;
+    const gate = thresholds.maxErrorRate;
+    const counts = `${canary.errors} of ${canary.invocations} invocations`;
+    const rate = `${percent(errorRate(canary))} (${counts})`;
+    if (thresholds.compareToStable && stable && stable.invocations > 0) {
+        metrics.stableInvocations = stable.invocations;
+        metrics.stableErrors = stable.errors;
+        metrics.stableErrorRate = round(errorRate(stable));
+        const half = alpha / 2;
+        const canaryLow = lowerBound(canary.errors, canary.invocations, half);
+        const canaryHigh = upperBound(canary.errors, canary.invocations, half);
+        const stableLow = lowerBound(stable.errors, stable.invocations, half);
+        const stableHigh = upperBound(stable.errors, stable.invocations, half);
+        metrics.differenceLower = round(canaryLow - stableHigh);
+        metrics.differenceUpper = round(canaryHigh - stableLow);
+        const against = `stable version ${stable.version} at ${percent(errorRate(stable))} ` +
+            `(${stable.errors} of ${stable.invocations}) in the same minutes`;
+        const bounds = `the difference is between ${percent(canaryLow - stableHigh)} and ${percent(canaryHigh - stableLow)} at ${confidence(alpha)} confidence`;
+        if (canaryLow - stableHigh > gate) {
+            return {
+                unhealthy: true,
+                healthy: false,
+                text: `version ${canary.version} error rate ${rate} is above ${against} by more than ${percent(gate)}: ${bounds}`,
+            };
+        }
+        const healthy = canaryHigh - stableLow <= gate;
+        return {
+            unhealthy: false,
+            healthy,
+            text: `version ${canary.version} error rate ${rate} against ${against}: ${bounds}, ${healthy ? 'within' : 'not yet shown within'} the ${percent(gate)} margin`,
+        };
+    }
+    const low = lowerBound(canary.errors, canary.invocations, alpha);
+    const high = upperBound(canary.errors, canary.invocations, alpha);
+    metrics.errorRateLower = round(low);
+    metrics.errorRateUpper = round(high);
+    const fallback = thresholds.compareToStable && stable
+        ? ` (stable version ${stable.version} had no invocations to compare)`
+        : '';
+    if (low > gate) {
+        return {
+            unhealthy: true,
+            healthy: false,
+            text: `version ${canary.version} error rate ${rate} is above ${percent(gate)}${fallback} (lower bound ${percent(low)} at ${confidence(alpha)} confidence)`,
+        };
+    }
+    if (high <= gate) {
+        return {
+            unhealthy: false,
+            healthy: true,
+            text: `version ${canary.version} error rate ${rate} is within ${percent(gate)}${fallback} (upper bound ${percent(high)} at ${confidence(alpha)} confidence)`,
+        };
+    }
+    const needed = invocationsNeeded(canary.errors, canary.invocations, gate, alpha);
+    metrics.invocationsNeeded = needed ?? null;
+    return {
+        unhealthy: false,
+        healthy: false,
+        text: `version ${canary.version} error rate ${rate}: between ${percent(low)} and ${percent(high)} at ${confidence(alpha)} confidence, which includes ${percent(gate)}${fallback}; ` +
+            moreEvidence(canary.version, gate, needed, canary.invocations / Math.max(1, evidence.windowMs / 1000)),
+    };
+}
+/** "about 1,400 more invocations of version 8 are needed ...; at 2/s that is 12 minutes". */
+function moreEvidence(version, gate, needed, perSecond) {
+    if (needed === undefined) {
+        return `the rate so far is not below ${percent(gate)}: more invocations of version ${version} will show whether it is above`;
+    }
+    const rate = perSecond >= 10 ? Math.round(perSecond) : Number(perSecond.toPrecision(2));
+    const minutes = perSecond > 0 ? Math.max(1, Math.ceil(needed / perSecond / 60)) : undefined;
+    const time = minutes === undefined ? '' : `; at ${rate}/s that is ${minutes} minute${minutes === 1 ? '' : 's'}`;
+    return `about ${needed.toLocaleString('en-US')} more invocations of version ${version} are needed to show an error rate below ${percent(gate)}${time}`;
+}
+/**
+ * How many more invocations, at the error rate seen so far, would bring the upper bound within the gate;
+ * undefined when the rate seen is not below the gate. Doubling, then bisection, on the total count.
+ */
+function invocationsNeeded(errors, invocations, gate, alpha) {
+    const rate = invocations > 0 ? errors / invocations : 0;
+    if (rate >= gate)
+        return undefined;
+    const within = (total) => upperBound(Math.round(rate * total), total, alpha) <= gate;
+    let high = Math.max(1, invocations);
+    while (!within(high)) {
+        high *= 2;
+        if (high > 1e9)
+            return undefined;
+    }
+    let low = Math.max(invocations, high / 2);
+    while (high - low > Math.max(1, high * 0.01)) {
+        const mid = Math.floor((low + high) / 2);
+        if (within(mid))
+            high = mid;
+        else
+            low = mid;
+    }
+    return Math.max(1, Math.ceil(high - invocations));
+}
+const round = (rate) => Math.round(rate * 1_000_000) / 1_000_000;
 
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/metrics.ts
 
@@ -70094,17 +70371,41 @@ function stepDeadlineMs(plan, step) {
 
 
 
-/** One health check: alarms, the new version's metrics and (if asked) the stable version's, then the verdict. */
-async function probeHealth(cloudwatch, plan, versions, window, signal) {
+/**
+ * One look at the published evidence of the whole rollout so far: alarms, the new version's metrics and (if
+ * asked) the stable version's over the same minutes, then the verdict. A look with data spends its share of
+ * the false-rollback budget; a look at nothing spends none.
+ */
+async function probeHealth(cloudwatch, plan, versions, window, trafficSince, looks, signal) {
     const functionName = functionShortName(plan.functionName);
-    const of = (version) => readVersionMetrics(cloudwatch, { functionName, alias: plan.alias, version }, window, signal);
+    // Before the first minute of the rollout is published there is nothing to read (alarms still count).
+    const published = window.end.getTime() > window.start.getTime();
+    const of = (version) => published
+        ? readVersionMetrics(cloudwatch, { functionName, alias: plan.alias, version }, window, signal)
+        : Promise.resolve(noMetrics(version));
     const [canary, stable, alarms] = await Promise.all([
         of(versions.target),
         plan.thresholds.compareToStable ? of(versions.previous) : Promise.resolve(undefined),
         plan.alarms.length > 0 ? readAlarms(cloudwatch, plan.alarms, signal) : Promise.resolve([]),
     ]);
-    return judgeHealth({ canary, stable, alarms }, plan.thresholds);
+    const hasData = canary.invocations + canary.throttles > 0;
+    const alpha = hasData ? looks.next() : looks.peek();
+    // The canary's own time in the window (the first minute starts before the shift), for its invocation rate.
+    const windowMs = window.end.getTime() - Math.max(window.start.getTime(), trafficSince);
+    return judgeHealth({ canary, stable, alarms, windowMs }, plan.thresholds, alpha);
 }
+const noMetrics = (version) => ({
+    version,
+    invocations: 0,
+    errors: 0,
+    throttles: 0,
+    p95Ms: null,
+    p99Ms: null,
+});
+
+;// CONCATENATED MODULE: ./actions/deploy-canary/src/rollout-clock.ts
+
+const systemClock = { now: () => Date.now(), sleep: pause };
 
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/traffic-steps.ts
 
@@ -70179,32 +70480,48 @@ function describeSteps(steps) {
 
 
 
+
+
 /**
- * Watches one canary step: a health check every `health-check-interval` (the last one exactly at the end of the
- * bake time), so a bad version is caught within one interval instead of at the end of the step. At the end of
- * the bake an inconclusive sample follows `on-inconclusive`: wait (keep checking until the step's deadline),
- * fail, or promote.
+ * Watches one canary step. It looks at the evidence published so far when a new minute is published, at most
+ * once per `health-check-interval`, so a bad version is caught within one interval plus the metric delay. Evidence accumulates over the rollout, so an inconclusive earlier step goes on to the next
+ * (more traffic, more evidence). The last step is judged once the minute holding the end of its bake is
+ * published; then an inconclusive verdict follows `on-inconclusive`: wait (keep looking until the step's
+ * deadline), fail, or promote.
  */
-async function watchStep(plan, step, startedAt, check, logger, signal, now = Date.now) {
+async function watchStep(plan, step, position, check, logger, signal, clock = systemClock) {
+    const now = () => clock.now();
+    const { startedAt, last, looks } = position;
     const bakeEnd = startedAt + step.bakeMs;
-    const deadline = startedAt + stepDeadlineMs(plan, step);
+    const judgedAt = last ? publishedBy(bakeEnd, plan.metricDelayMs) : bakeEnd;
+    const deadline = Math.max(judgedAt, startedAt + stepDeadlineMs(plan, step));
     const interval = plan.healthCheckIntervalMs;
-    const maxChecks = Math.ceil((deadline - startedAt) / interval) + 2;
+    const maxLooks = 2 * Math.ceil((deadline - startedAt) / interval) + 2;
     let judgement;
-    for (let count = 1; count <= maxChecks; count++) {
+    for (let count = 1; count <= maxLooks; count++) {
         const at = now();
-        const nextStop = at < bakeEnd ? bakeEnd : deadline;
-        await pause(Math.max(0, Math.min(interval, nextStop - at)), signal);
+        const nextStop = at < judgedAt ? judgedAt : deadline;
+        const wake = Math.min(nextStop, nextLookAt(looks, interval, plan.metricDelayMs));
+        await clock.sleep(Math.max(0, wake - at), signal);
         const checkedAt = now();
-        judgement = await check({ start: new Date(startedAt), end: new Date(checkedAt) });
-        const elapsed = duration_formatDuration(checkedAt - startedAt);
-        logger.info(`  ${formatPercent(step.weight)} step, check ${count} at ${elapsed}: ${judgement.verdict} — ${judgement.reason}`);
+        const end = publishedEnd(checkedAt, plan.metricDelayMs);
+        if (end <= looks.lastEnd && checkedAt < judgedAt)
+            continue;
+        looks.lastLookAt = checkedAt;
+        looks.lastEnd = Math.max(looks.lastEnd, end);
+        judgement = await check(new Date(end));
+        logger.info(`  ${formatPercent(step.weight)} step at ${duration_formatDuration(checkedAt - startedAt)} (data to ${new Date(end).toISOString()}): ` +
+            `${judgement.verdict} — ${judgement.reason}`);
         if (judgement.verdict === 'unhealthy')
             return { judgement, proceed: false, failure: judgement.reason };
-        if (checkedAt < bakeEnd)
+        if (checkedAt < judgedAt)
             continue;
         if (judgement.verdict === 'healthy')
             return { judgement, proceed: true };
+        if (!last) {
+            logger.info(`  no verdict yet; the next step adds to the same evidence`);
+            return { judgement, proceed: true };
+        }
         if (plan.onInconclusive === 'promote') {
             logger.warning(`the sample stayed inconclusive (${judgement.reason}); going on because on-inconclusive is promote`);
             return { judgement, proceed: true };
@@ -70214,14 +70531,21 @@ async function watchStep(plan, step, startedAt, check, logger, signal, now = Dat
             return { judgement, proceed: false, failure: `inconclusive${waited}: ${judgement.reason}` };
         }
     }
+    const final = judgement ?? {
+        verdict: 'inconclusive',
+        reason: 'no published data was judged',
+        metrics: {},
+    };
     return {
-        judgement: judgement,
+        judgement: final,
         proceed: false,
-        failure: `inconclusive after ${maxChecks} checks: ${judgement.reason}`,
+        failure: `inconclusive after ${maxLooks} looks: ${final.reason}`,
     };
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/alias-rollout.ts
+
+
 
 
 
@@ -70233,10 +70557,14 @@ async function watchStep(plan, step, startedAt, check, logger, signal, now = Dat
  * `fail`, cancelled (SIGTERM/SIGINT, timeout) or any error once traffic has moved → the alias goes back to the
  * previous version at once, the record says rolled-back, and the error is re-thrown with the reason.
  */
-async function aliasWeightsRollout(clients, plan, from, target, writer, logger, signal, now = Date.now) {
+async function aliasWeightsRollout(clients, plan, from, target, writer, logger, signal, clock = systemClock) {
+    const now = () => clock.now();
     const fn = plan.functionName;
     const previous = from.version;
     let alias = from;
+    // One body of evidence for the whole rollout: from the minute the first step starts, one false-rollback budget.
+    const budget = new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate);
+    let evidence;
     try {
         for (const [index, step] of plan.steps.entries()) {
             alias = await updateAlias(clients.lambda, {
@@ -70247,9 +70575,16 @@ async function aliasWeightsRollout(clients, plan, from, target, writer, logger, 
                 revisionId: alias.revisionId,
             });
             const startedAt = now();
+            const minute = Math.floor(startedAt / MINUTE_MS) * MINUTE_MS;
+            evidence ??= {
+                since: new Date(minute),
+                shiftedAt: startedAt,
+                looks: { lastLookAt: startedAt, lastEnd: minute },
+            };
+            const { since, shiftedAt, looks } = evidence;
             logger.info(`step ${index + 1}/${plan.steps.length}: ${formatPercent(step.weight)} of ${plan.alias} on version ${target}, ` +
                 `baking ${duration_formatDuration(step.bakeMs)} with a health check every ${duration_formatDuration(plan.healthCheckIntervalMs)}`);
-            const outcome = await watchStep(plan, step, startedAt, (window) => probeHealth(clients.cloudwatch, plan, { target, previous }, window, signal), logger, signal, now);
+            const outcome = await watchStep(plan, step, { startedAt, last: index === plan.steps.length - 1, looks }, (end) => probeHealth(clients.cloudwatch, plan, { target, previous }, { start: since, end }, shiftedAt, budget, signal), logger, signal, clock);
             await writer.update((record) => record.steps.push({
                 at: new Date(startedAt).toISOString(),
                 weight: step.weight,
@@ -70805,6 +71140,8 @@ function trafficLines(plan, state, target) {
         `Promote: UpdateAlias ${plan.alias} FunctionVersion ${target}, AdditionalVersionWeights {}`,
         `Total bake time: ${duration_formatDuration(totalBakeMs(plan.steps))}`,
         `Health gates (metrics of ${functionShortName(plan.functionName)}:${plan.alias} by ExecutedVersion): ${gates.join(', ')}`,
+        `Verdicts: exact confidence bounds on all published minutes since the first step, at most ${plan_printer_percent(t.falseRollbackRate)} false rollbacks over the rollout; ` +
+            `minutes count once ${duration_formatDuration(plan.metricDelayMs)} after they end, so a bad version is caught within ${duration_formatDuration(plan.healthCheckIntervalMs + plan.metricDelayMs)}`,
         `Alarms: ${plan.alarms.length > 0 ? plan.alarms.join(', ') : 'none'} (any in ALARM rolls back)`,
         `On failure: UpdateAlias ${plan.alias} FunctionVersion ${alias.version}, AdditionalVersionWeights {}`,
     ];
@@ -74534,21 +74871,21 @@ function mapValues(record, map) {
 /** Latency percentiles (nearest rank) over answered samples, and the error rate over all samples. */
 function latencyStats(durationsMs, samples, errors) {
     const sorted = [...durationsMs].sort((a, b) => a - b);
-    const rank = (percentile) => sorted.length === 0 ? 0 : round(sorted[Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1)]);
+    const rank = (percentile) => sorted.length === 0 ? 0 : stats_round(sorted[Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1)]);
     const total = sorted.reduce((sum, value) => sum + value, 0);
     return {
         samples,
         errors,
         errorRate: samples === 0 ? 0 : errors / samples,
-        minMs: round(sorted[0] ?? 0),
+        minMs: stats_round(sorted[0] ?? 0),
         p50Ms: rank(50),
         p95Ms: rank(95),
         p99Ms: rank(99),
-        maxMs: round(sorted.at(-1) ?? 0),
-        meanMs: sorted.length === 0 ? 0 : round(total / sorted.length),
+        maxMs: stats_round(sorted.at(-1) ?? 0),
+        meanMs: sorted.length === 0 ? 0 : stats_round(total / sorted.length),
     };
 }
-function round(ms) {
+function stats_round(ms) {
     return Math.round(ms * 10) / 10;
 }
 
@@ -75177,7 +75514,7 @@ function initialRecord(plan, region, now = new Date()) {
  * and after each step; on any failure it is finished as failed (or rolled-back by the rollout) before the error
  * is re-thrown.
  */
-async function deployCanary(clients, plan, writer, logger, signal) {
+async function deployCanary(clients, plan, writer, logger, signal, clock) {
     const record = writer.record;
     try {
         const state = await logger.group('Preflight', () => preflight(clients, plan, logger, signal));
@@ -75206,7 +75543,7 @@ async function deployCanary(clients, plan, writer, logger, signal) {
         if (plan.preTrafficCheck) {
             await logger.group('Pre-traffic check', () => runPreTrafficCheck(clients.lambda, plan, { target, previous: previousVersion }, plan.preTrafficCheck, logger, signal));
         }
-        const status = await logger.group('Traffic', () => shiftTraffic(clients, plan, state, target, writer, logger, signal));
+        const status = await logger.group('Traffic', () => shiftTraffic(clients, plan, state, target, writer, logger, signal, clock));
         if (status === 'promoted')
             await writer.finish('promoted');
         return { status, previousVersion, newVersion: target, deploymentId: record.codedeploy?.deploymentId };
@@ -75217,7 +75554,7 @@ async function deployCanary(clients, plan, writer, logger, signal) {
         throw error;
     }
 }
-async function shiftTraffic(clients, plan, state, target, writer, logger, signal) {
+async function shiftTraffic(clients, plan, state, target, writer, logger, signal, clock) {
     const alias = state.alias;
     if (!alias) {
         await createAliasOn(clients.lambda, plan.functionName, plan.alias, target, `created by deploy-canary for ${plan.release.tag ?? 'the first release'}`);
@@ -75234,7 +75571,7 @@ async function shiftTraffic(clients, plan, state, target, writer, logger, signal
         logger.info(`moved all of ${plan.alias} to version ${target} at once`);
         return 'promoted';
     }
-    await aliasWeightsRollout(clients, plan, alias, target, writer, logger, signal);
+    await aliasWeightsRollout(clients, plan, alias, target, writer, logger, signal, clock);
     return 'promoted';
 }
 /** For a dry run: whether the code is unchanged (when that can be known without uploading) and the next number. */
@@ -75304,11 +75641,20 @@ async function readDeployPlan(inputs, env) {
         // At least one: with no invocation at all there is nothing to judge (on-inconclusive decides what happens then).
         minInvocations: inputs.integer(Input.MinInvocations, { default: 10, min: 1 }),
         compareToStable: inputs.boolean(Input.CompareToStable, false),
+        falseRollbackRate: inputs.percentage(Input.FalseRollbackRate, { default: 0.01 }),
     };
+    if (thresholds.falseRollbackRate <= 0 || thresholds.falseRollbackRate > 0.2) {
+        throw inputError(Input.FalseRollbackRate, inputs.string(Input.FalseRollbackRate) ?? '', 'a rate above 0% and at most 20%, like "1%"');
+    }
     const onInconclusive = inputs.enum(Input.OnInconclusive, ON_INCONCLUSIVE, 'wait');
     const longestBake = Math.max(0, ...steps.map((step) => step.bakeMs));
     const bakeTimeoutMs = inputs.duration(Input.BakeTimeout, { min: Math.max(1, longestBake) });
     const healthCheckIntervalMs = inputs.duration(Input.HealthCheckInterval, { default: 60_000, min: 100 });
+    const shortestBake = Math.min(...steps.map((step) => step.bakeMs));
+    if (healthCheckIntervalMs > shortestBake) {
+        throw inputError(Input.HealthCheckInterval, inputs.string(Input.HealthCheckInterval) ?? '', `an interval no longer than the shortest bake time in '${Input.TrafficSteps}' (${shortestBake} ms), or a step would go unchecked until its end`);
+    }
+    const metricDelayMs = inputs.duration(Input.MetricDelay, { default: 120_000, min: 0 });
     const wait = inputs.boolean(Input.Wait, true);
     if (!wait && canary) {
         throw new InputError(`input '${Input.Wait}' is false, but strategy alias-weights moves traffic from this step and must wait; ` +
@@ -75332,6 +75678,7 @@ async function readDeployPlan(inputs, env) {
         onInconclusive,
         bakeTimeoutMs,
         healthCheckIntervalMs,
+        metricDelayMs,
         preTrafficCheck: preTrafficText ? parsePreTrafficCheck(preTrafficText) : undefined,
         skipCanary,
         dryRun: inputs.boolean(Input.DryRun, false),
@@ -75435,6 +75782,8 @@ function rejectCanaryOnlyInputs(inputs, strategy) {
         Input.OnInconclusive,
         Input.BakeTimeout,
         Input.HealthCheckInterval,
+        Input.MetricDelay,
+        Input.FalseRollbackRate,
         ...(strategy === 'codedeploy' ? [Input.Alarms] : []),
     ];
     const stray = canaryOnly.find((name) => changedFromDefault(inputs, name));
@@ -75548,8 +75897,8 @@ function summaryContent(record, durationMs, planLines) {
                 'Started',
                 'New version share',
                 'Verdict',
-                'Invocations',
-                'Errors',
+                'Invocations (rollout so far)',
+                'Errors (so far)',
                 'Error rate',
                 'p95 ms',
                 'p99 ms',

@@ -60,6 +60,8 @@ function deploy(functionName: string) {
       'zip-file': zip,
       'traffic-steps': '10%:1s',
       'health-check-interval': '1s',
+      // The sandbox publishes metrics at once.
+      'metric-delay': '0',
       'min-invocations': '1',
       'on-inconclusive': 'promote',
       'release-tag': 'v1.1.0',

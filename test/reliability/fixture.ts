@@ -27,7 +27,7 @@ export interface Fixture {
 }
 
 export async function startFixture(options: StartOptions = {}): Promise<Fixture> {
-  const sandbox = await startSandbox({ updateDelayMs: 200, ...options });
+  const sandbox = await startSandbox({ updateDelayMs: 200, metricDelayMs: 0, ...options });
   const lambda = new LambdaClient({
     endpoint: sandbox.endpoint,
     region: sandbox.env.AWS_REGION,

@@ -178,6 +178,8 @@ function startDeploy(target: Fixture, name: string, extra: Record<string, string
 const ALIAS_WEIGHTS = {
   'traffic-steps': '10%:3s,50%:3s',
   'health-check-interval': '1s',
+  // The sandbox publishes metrics at once.
+  'metric-delay': '0',
   'min-invocations': '1',
   'on-inconclusive': 'promote',
 };

@@ -219,6 +219,8 @@ describe('no secret value reaches a log, summary, output or file', () => {
         'zip-file': writeReleaseZip(dir, 'v1.2.0'),
         'traffic-steps': '10%:1s',
         'health-check-interval': '1s',
+        // The sandbox publishes metrics at once.
+        'metric-delay': '0',
         'on-inconclusive': 'fail',
         'release-tag': 'v1.2.0',
         'record-file': join(out, 'record.json'),
@@ -268,6 +270,7 @@ exit $code
         TRAFFIC_STEPS: '10%:1s',
         HEALTH_CHECK_INTERVAL: '1s',
         MIN_INVOCATIONS: '1000',
+        METRIC_DELAY: '0',
         SLACK_API_URL: fixture.env.SANDBOX_SLACK_API_URL,
         SLACK_CHANNEL: '#releases',
         EMAIL_FROM: 'releases@example.com',

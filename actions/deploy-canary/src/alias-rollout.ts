@@ -10,9 +10,11 @@ import {
   UserError,
 } from '@lambda-release-kit/core';
 import { restoreAlias } from './alias-moves.js';
+import { LookCounter, type LookState, MINUTE_MS, plannedLooks } from './check-schedule.js';
 import { probeHealth } from './health-probe.js';
 import type { DeployPlan } from './plan.js';
 import type { RecordWriter } from './record-writer.js';
+import { systemClock, type RolloutClock } from './rollout-clock.js';
 import { watchStep } from './step-watch.js';
 import { formatPercent } from './traffic-steps.js';
 
@@ -35,11 +37,15 @@ export async function aliasWeightsRollout(
   writer: RecordWriter,
   logger: Logger,
   signal?: AbortSignal,
-  now: () => number = Date.now,
+  clock: RolloutClock = systemClock,
 ): Promise<AliasState> {
+  const now = () => clock.now();
   const fn = plan.functionName;
   const previous = from.version;
   let alias = from;
+  // One body of evidence for the whole rollout: from the minute the first step starts, one false-rollback budget.
+  const budget = new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate);
+  let evidence: { since: Date; shiftedAt: number; looks: LookState } | undefined;
   try {
     for (const [index, step] of plan.steps.entries()) {
       alias = await updateAlias(clients.lambda, {
@@ -50,6 +56,13 @@ export async function aliasWeightsRollout(
         revisionId: alias.revisionId,
       });
       const startedAt = now();
+      const minute = Math.floor(startedAt / MINUTE_MS) * MINUTE_MS;
+      evidence ??= {
+        since: new Date(minute),
+        shiftedAt: startedAt,
+        looks: { lastLookAt: startedAt, lastEnd: minute },
+      };
+      const { since, shiftedAt, looks } = evidence;
       logger.info(
         `step ${index + 1}/${plan.steps.length}: ${formatPercent(step.weight)} of ${plan.alias} on version ${target}, ` +
           `baking ${formatDuration(step.bakeMs)} with a health check every ${formatDuration(plan.healthCheckIntervalMs)}`,
@@ -57,11 +70,20 @@ export async function aliasWeightsRollout(
       const outcome = await watchStep(
         plan,
         step,
-        startedAt,
-        (window) => probeHealth(clients.cloudwatch, plan, { target, previous }, window, signal),
+        { startedAt, last: index === plan.steps.length - 1, looks },
+        (end) =>
+          probeHealth(
+            clients.cloudwatch,
+            plan,
+            { target, previous },
+            { start: since, end },
+            shiftedAt,
+            budget,
+            signal,
+          ),
         logger,
         signal,
-        now,
+        clock,
       );
       await writer.update((record) =>
         record.steps.push({

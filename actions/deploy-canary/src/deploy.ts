@@ -11,6 +11,7 @@ import {
 } from '@lambda-release-kit/core';
 import { createAliasOn, moveAllTraffic } from './alias-moves.js';
 import { aliasWeightsRollout } from './alias-rollout.js';
+import type { RolloutClock } from './rollout-clock.js';
 import { codeDeployRollout } from './codedeploy-rollout.js';
 import type { DeployPlan } from './plan.js';
 import { formatPlan, type VersionForecast } from './plan-printer.js';
@@ -73,6 +74,7 @@ export async function deployCanary(
   writer: RecordWriter,
   logger: Logger,
   signal?: AbortSignal,
+  clock?: RolloutClock,
 ): Promise<DeployResult> {
   const record = writer.record;
   try {
@@ -120,7 +122,7 @@ export async function deployCanary(
     }
 
     const status = await logger.group('Traffic', () =>
-      shiftTraffic(clients, plan, state, target, writer, logger, signal),
+      shiftTraffic(clients, plan, state, target, writer, logger, signal, clock),
     );
     if (status === 'promoted') await writer.finish('promoted');
     return { status, previousVersion, newVersion: target, deploymentId: record.codedeploy?.deploymentId };
@@ -138,6 +140,7 @@ async function shiftTraffic(
   writer: RecordWriter,
   logger: Logger,
   signal?: AbortSignal,
+  clock?: RolloutClock,
 ): Promise<'promoted' | 'in-progress'> {
   const alias = state.alias;
   if (!alias) {
@@ -161,7 +164,7 @@ async function shiftTraffic(
     logger.info(`moved all of ${plan.alias} to version ${target} at once`);
     return 'promoted';
   }
-  await aliasWeightsRollout(clients, plan, alias, target, writer, logger, signal);
+  await aliasWeightsRollout(clients, plan, alias, target, writer, logger, signal, clock);
   return 'promoted';
 }
 

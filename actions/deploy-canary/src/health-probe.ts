@@ -1,23 +1,47 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { LookCounter } from './check-schedule.js';
 import { judgeHealth, type HealthJudgement } from './health.js';
-import { readAlarms, readVersionMetrics } from './metrics.js';
+import { readAlarms, readVersionMetrics, type VersionMetrics } from './metrics.js';
 import { functionShortName, type DeployPlan } from './plan.js';
 
-/** One health check: alarms, the new version's metrics and (if asked) the stable version's, then the verdict. */
+/**
+ * One look at the published evidence of the whole rollout so far: alarms, the new version's metrics and (if
+ * asked) the stable version's over the same minutes, then the verdict. A look with data spends its share of
+ * the false-rollback budget; a look at nothing spends none.
+ */
 export async function probeHealth(
   cloudwatch: CloudWatchClient,
   plan: DeployPlan,
   versions: { target: string; previous: string },
   window: { start: Date; end: Date },
+  trafficSince: number,
+  looks: LookCounter,
   signal?: AbortSignal,
 ): Promise<HealthJudgement> {
   const functionName = functionShortName(plan.functionName);
+  // Before the first minute of the rollout is published there is nothing to read (alarms still count).
+  const published = window.end.getTime() > window.start.getTime();
   const of = (version: string) =>
-    readVersionMetrics(cloudwatch, { functionName, alias: plan.alias, version }, window, signal);
+    published
+      ? readVersionMetrics(cloudwatch, { functionName, alias: plan.alias, version }, window, signal)
+      : Promise.resolve(noMetrics(version));
   const [canary, stable, alarms] = await Promise.all([
     of(versions.target),
     plan.thresholds.compareToStable ? of(versions.previous) : Promise.resolve(undefined),
     plan.alarms.length > 0 ? readAlarms(cloudwatch, plan.alarms, signal) : Promise.resolve([]),
   ]);
-  return judgeHealth({ canary, stable, alarms }, plan.thresholds);
+  const hasData = canary.invocations + canary.throttles > 0;
+  const alpha = hasData ? looks.next() : looks.peek();
+  // The canary's own time in the window (the first minute starts before the shift), for its invocation rate.
+  const windowMs = window.end.getTime() - Math.max(window.start.getTime(), trafficSince);
+  return judgeHealth({ canary, stable, alarms, windowMs }, plan.thresholds, alpha);
 }
+
+const noMetrics = (version: string): VersionMetrics => ({
+  version,
+  invocations: 0,
+  errors: 0,
+  throttles: 0,
+  p95Ms: null,
+  p99Ms: null,
+});

@@ -61,11 +61,28 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
     // At least one: with no invocation at all there is nothing to judge (on-inconclusive decides what happens then).
     minInvocations: inputs.integer(Input.MinInvocations, { default: 10, min: 1 }),
     compareToStable: inputs.boolean(Input.CompareToStable, false),
+    falseRollbackRate: inputs.percentage(Input.FalseRollbackRate, { default: 0.01 }),
   };
+  if (thresholds.falseRollbackRate <= 0 || thresholds.falseRollbackRate > 0.2) {
+    throw inputError(
+      Input.FalseRollbackRate,
+      inputs.string(Input.FalseRollbackRate) ?? '',
+      'a rate above 0% and at most 20%, like "1%"',
+    );
+  }
   const onInconclusive = inputs.enum(Input.OnInconclusive, ON_INCONCLUSIVE, 'wait');
   const longestBake = Math.max(0, ...steps.map((step) => step.bakeMs));
   const bakeTimeoutMs = inputs.duration(Input.BakeTimeout, { min: Math.max(1, longestBake) });
   const healthCheckIntervalMs = inputs.duration(Input.HealthCheckInterval, { default: 60_000, min: 100 });
+  const shortestBake = Math.min(...steps.map((step) => step.bakeMs));
+  if (healthCheckIntervalMs > shortestBake) {
+    throw inputError(
+      Input.HealthCheckInterval,
+      inputs.string(Input.HealthCheckInterval) ?? '',
+      `an interval no longer than the shortest bake time in '${Input.TrafficSteps}' (${shortestBake} ms), or a step would go unchecked until its end`,
+    );
+  }
+  const metricDelayMs = inputs.duration(Input.MetricDelay, { default: 120_000, min: 0 });
   const wait = inputs.boolean(Input.Wait, true);
   if (!wait && canary) {
     throw new InputError(
@@ -94,6 +111,7 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
     onInconclusive,
     bakeTimeoutMs,
     healthCheckIntervalMs,
+    metricDelayMs,
     preTrafficCheck: preTrafficText ? parsePreTrafficCheck(preTrafficText) : undefined,
     skipCanary,
     dryRun: inputs.boolean(Input.DryRun, false),
@@ -214,6 +232,8 @@ function rejectCanaryOnlyInputs(inputs: Inputs, strategy: Strategy): void {
     Input.OnInconclusive,
     Input.BakeTimeout,
     Input.HealthCheckInterval,
+    Input.MetricDelay,
+    Input.FalseRollbackRate,
     ...(strategy === 'codedeploy' ? [Input.Alarms] : []),
   ];
   const stray = canaryOnly.find((name) => changedFromDefault(inputs, name));

@@ -95,6 +95,8 @@ function trafficLines(plan: DeployPlan, state: CurrentState, target: string): st
     `Promote: UpdateAlias ${plan.alias} FunctionVersion ${target}, AdditionalVersionWeights {}`,
     `Total bake time: ${formatDuration(totalBakeMs(plan.steps))}`,
     `Health gates (metrics of ${functionShortName(plan.functionName)}:${plan.alias} by ExecutedVersion): ${gates.join(', ')}`,
+    `Verdicts: exact confidence bounds on all published minutes since the first step, at most ${percent(t.falseRollbackRate)} false rollbacks over the rollout; ` +
+      `minutes count once ${formatDuration(plan.metricDelayMs)} after they end, so a bad version is caught within ${formatDuration(plan.healthCheckIntervalMs + plan.metricDelayMs)}`,
     `Alarms: ${plan.alarms.length > 0 ? plan.alarms.join(', ') : 'none'} (any in ALARM rolls back)`,
     `On failure: UpdateAlias ${plan.alias} FunctionVersion ${alias.version}, AdditionalVersionWeights {}`,
   ];

@@ -18,8 +18,10 @@ export interface HealthThresholds {
   maxP99LatencyMs?: number;
   /** Below this many invocations of the new version in the window, a verdict is inconclusive. */
   minInvocations: number;
-  /** Judge the canary's error rate against the stable version's in the same window (plus maxErrorRate). */
+  /** Judge the canary's error rate against the stable version's in the same minutes (plus maxErrorRate). */
   compareToStable: boolean;
+  /** Most a canary exactly at the gate may be rolled back, over the whole rollout (alpha spending). */
+  falseRollbackRate: number;
 }
 
 export interface CodeDeploySettings {
@@ -45,6 +47,8 @@ export interface DeployPlan {
   /** Longest one step may last while waiting for a conclusive sample; default twice its bake time. */
   bakeTimeoutMs?: number;
   healthCheckIntervalMs: number;
+  /** How long after a minute ends CloudWatch has all of its data; 0 reads up to now. */
+  metricDelayMs: number;
   /** Invoke checks (smoke-test syntax) run against the new version before any traffic moves. */
   preTrafficCheck?: CheckSuite;
   skipCanary?: { reason: string; by: string };

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { GetAliasCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { readRecordFile } from '@lambda-release-kit/core';
 import {
@@ -11,6 +11,9 @@ import {
   zipSource,
   type TestBed,
 } from './helpers.js';
+
+// Verdicts wait on evidence (up to the plans' bake timeout) rather than on a fixed bake: allow a slow machine.
+jest.setTimeout(90_000);
 
 // Time scale 1: the rollout waits in real time and CloudWatch answers in the same (real) time.
 let bed: TestBed;
@@ -52,33 +55,34 @@ describe('alias-weights canary', () => {
     expect(record.status).toBe('promoted');
     expect(record.previous).toMatchObject({ version: '1' });
     expect(record.target).toMatchObject({ version: '2' });
-    expect(record.steps.map((s) => [s.weight, s.verdict])).toEqual([
-      [0.2, 'healthy'],
-      [0.5, 'healthy'],
-    ]);
-    expect(record.steps[0].metrics!.invocations).toBeGreaterThanOrEqual(5);
-    expect(record.steps[0].metrics!.errors).toBe(0);
+    // The 20% step may end without a verdict: its evidence carries over to the 50% step, which must conclude.
+    expect(record.steps.map((s) => s.weight)).toEqual([0.2, 0.5]);
+    expect(record.steps[1].verdict).toBe('healthy');
+    expect(record.steps[1].reason).toMatch(
+      /^version 2 error rate 0% \(0 of \d+ invocations\) is within 10% \(upper bound [\d.]+% at [\d.]+% confidence\)/,
+    );
+    const [first, last] = record.steps.map((s) => s.metrics!.invocations!);
+    expect(last).toBeGreaterThanOrEqual(first);
+    expect(record.steps[1].metrics!.errors).toBe(0);
   });
 
   it('rolls a failing version back within one health-check interval, with the reason and the numbers', async () => {
     await functionOnVersion1(bed.clients.lambda, 'broken-fn', handlers.ok('v1'));
-    const started = Date.now();
     const run = await deployUnderTraffic(
       bed,
       plan(
         {
           functionName: 'broken-fn',
           source: zipSource(handlers.failing()),
-          steps: [{ weight: 0.3, bakeMs: 20_000 }],
+          // A bake far longer than the test may run: only the early looks can have rolled it back.
+          steps: [{ weight: 0.3, bakeMs: 600_000 }],
           healthCheckIntervalMs: 400,
         },
         bed.dir,
       ),
     );
-    // Caught at the first checks, far before the 20 s bake would end.
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(run.error?.message).toMatch(
-      /version 2 was rolled back to 1: step 30%: version 2 error rate 100% \(\d+ of \d+ invocations\) is above 1%/,
+      /version 2 was rolled back to 1: step 30%: version 2 error rate 100% \(\d+ of \d+ invocations\) is above 10% \(lower bound \d+% at [\d.]+% confidence\)/,
     );
     const alias = await aliasOf('broken-fn');
     expect(alias.FunctionVersion).toBe('1');
@@ -98,7 +102,13 @@ describe('alias-weights canary', () => {
           functionName: 'slow-fn',
           source: zipSource(handlers.slow(120)),
           steps: [{ weight: 0.5, bakeMs: 1500 }],
-          thresholds: { maxErrorRate: 0.01, maxP95LatencyMs: 60, minInvocations: 4, compareToStable: false },
+          thresholds: {
+            maxErrorRate: 0.01,
+            maxP95LatencyMs: 60,
+            minInvocations: 4,
+            compareToStable: false,
+            falseRollbackRate: 0.01,
+          },
           healthCheckIntervalMs: 500,
         },
         bed.dir,
@@ -118,13 +128,20 @@ describe('alias-weights canary', () => {
         functionName: 'quiet-fn',
         source: zipSource(handlers.ok('v2')),
         steps: [{ weight: 0.1, bakeMs: 600 }],
-        thresholds: { maxErrorRate: 0.01, minInvocations: 1000, compareToStable: false },
+        thresholds: {
+          maxErrorRate: 0.01,
+          minInvocations: 1000,
+          compareToStable: false,
+          falseRollbackRate: 0.01,
+        },
+        onInconclusive: 'fail',
       },
       bed.dir,
     );
     const failed = await deployUnderTraffic(bed, quiet, { pauseMs: 20 });
     expect(failed.error?.message).toMatch(
-      /inconclusive: only \d+ invocations of version 2 so far; at least 1000 are needed/,
+      // However few requests a loaded machine served in 600 ms, the sample cannot reach 1000.
+      /step 10%: inconclusive: (no published invocations of version 2 yet|version 2 error rate 0% \(0 of \d+ invocations\).*; at least 1000 invocations are needed \(min-invocations\))$/,
     );
     expect((await aliasOf('quiet-fn')).FunctionVersion).toBe('1');
 

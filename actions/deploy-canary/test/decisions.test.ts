@@ -5,21 +5,9 @@ import { Inputs } from '@lambda-release-kit/core';
 import nock from 'nock';
 import { parse } from 'yaml';
 import { ACTION_DEFAULTS, Input } from '../src/constants.js';
-import { judgeHealth } from '../src/health.js';
 import { readDeployPlan } from '../src/inputs.js';
-import { readVersionMetrics, type VersionMetrics } from '../src/metrics.js';
+import { readVersionMetrics } from '../src/metrics.js';
 import { parseTrafficSteps } from '../src/traffic-steps.js';
-
-const thresholds = { maxErrorRate: 0.01, minInvocations: 20, compareToStable: false };
-const metrics = (over: Partial<VersionMetrics>): VersionMetrics => ({
-  version: '8',
-  invocations: 100,
-  errors: 0,
-  throttles: 0,
-  p95Ms: 50,
-  p99Ms: 80,
-  ...over,
-});
 
 describe('traffic steps', () => {
   it('parses explicit steps and CodeDeploy-equivalent presets', () => {
@@ -40,74 +28,6 @@ describe('traffic steps', () => {
     expect(parseTrafficSteps('50%:1m,10%:1m')).toBe('"10%:1m" must route more than the step before');
     expect(parseTrafficSteps('100%:1m')).toBe('"100%:1m" must route more than 0% and less than 100%');
     expect(parseTrafficSteps('10%:0s')).toBe('"10%:0s" needs a bake time above zero');
-  });
-});
-
-describe('health verdict', () => {
-  it('is healthy within every limit', () => {
-    expect(
-      judgeHealth({ canary: metrics({}), alarms: [] }, { ...thresholds, maxP95LatencyMs: 100 }).verdict,
-    ).toBe('healthy');
-  });
-
-  it('is unhealthy on an alarm in ALARM, whatever the metrics', () => {
-    const j = judgeHealth(
-      { canary: metrics({}), alarms: [{ name: 'api-5xx', state: 'ALARM', reason: 'Threshold Crossed' }] },
-      thresholds,
-    );
-    expect(j).toMatchObject({
-      verdict: 'unhealthy',
-      reason: 'alarm api-5xx (Threshold Crossed) is in ALARM',
-    });
-  });
-
-  it('catches errors below the minimum sample only when they exceed the limit on the full sample', () => {
-    expect(
-      judgeHealth({ canary: metrics({ invocations: 3, errors: 3 }), alarms: [] }, thresholds).verdict,
-    ).toBe('unhealthy');
-    // 1 error in 5: could still be 1 in 20 = 5% > 1% → unhealthy; with a 10% limit it is only inconclusive.
-    expect(
-      judgeHealth(
-        { canary: metrics({ invocations: 5, errors: 1 }), alarms: [] },
-        { ...thresholds, maxErrorRate: 0.1 },
-      ).verdict,
-    ).toBe('inconclusive');
-  });
-
-  it('judges error rate, throttles, p95 and p99 with the numbers in the reason', () => {
-    expect(judgeHealth({ canary: metrics({ errors: 2 }), alarms: [] }, thresholds).reason).toBe(
-      'version 8 error rate 2% (2 of 100 invocations) is above 1%',
-    );
-    expect(judgeHealth({ canary: metrics({ throttles: 5 }), alarms: [] }, thresholds).reason).toMatch(
-      /throttled 5 times/,
-    );
-    expect(
-      judgeHealth({ canary: metrics({ p99Ms: 900 }), alarms: [] }, { ...thresholds, maxP99LatencyMs: 500 })
-        .reason,
-    ).toBe('version 8 p99 latency 900 ms (over 100 invocations) is above 500 ms');
-  });
-
-  it('is inconclusive below the minimum sample, even when slow', () => {
-    const j = judgeHealth(
-      { canary: metrics({ invocations: 4, p95Ms: 5000 }), alarms: [] },
-      { ...thresholds, maxP95LatencyMs: 100 },
-    );
-    expect(j).toMatchObject({
-      verdict: 'inconclusive',
-      reason: 'only 4 invocations of version 8 so far; at least 20 are needed for a verdict',
-    });
-  });
-
-  it('with compare-to-stable allows the stable rate plus max-error-rate', () => {
-    const stable = metrics({ version: '7', errors: 5 });
-    const compare = { ...thresholds, compareToStable: true };
-    expect(judgeHealth({ canary: metrics({ errors: 5 }), stable, alarms: [] }, compare).verdict).toBe(
-      'healthy',
-    );
-    const worse = judgeHealth({ canary: metrics({ errors: 7 }), stable, alarms: [] }, compare);
-    expect(worse.reason).toBe(
-      'version 8 error rate 7% (7 of 100 invocations) is above 6% (stable version 7 at 5% plus 1%)',
-    );
   });
 });
 
@@ -182,9 +102,10 @@ describe('inputs', () => {
       alias: 'live',
       strategy: 'alias-weights',
       steps: [{ weight: 0.1, bakeMs: 300_000 }],
-      thresholds: { maxErrorRate: 0.01, minInvocations: 10, compareToStable: false },
+      thresholds: { maxErrorRate: 0.01, minInvocations: 10, compareToStable: false, falseRollbackRate: 0.01 },
       onInconclusive: 'wait',
       healthCheckIntervalMs: 60_000,
+      metricDelayMs: 120_000,
       release: { tag: 'v1.4.0' },
       recordFile: '/runner/tmp/lambda-release-record.json',
       source: { kind: 'latest' },
@@ -214,6 +135,14 @@ describe('inputs', () => {
     await expect(read({ 'function-name': 'f:live' })).rejects.toThrow('input \'function-name\' has "f:live"');
     await expect(read({ 'function-name': 'f', 'min-invocations': '0' })).rejects.toThrow(
       `input 'min-invocations' has "0" — expected a whole number of at least 1`,
+    );
+    await expect(
+      read({ 'function-name': 'f', 'traffic-steps': '10%:30s,50%:5m', 'health-check-interval': '1m' }),
+    ).rejects.toThrow(
+      `input 'health-check-interval' has "1m" — expected an interval no longer than the shortest bake time in 'traffic-steps' (30000 ms)`,
+    );
+    await expect(read({ 'function-name': 'f', 'false-rollback-rate': '0%' })).rejects.toThrow(
+      `input 'false-rollback-rate' has "0%" — expected a rate above 0% and at most 20%`,
     );
   });
 

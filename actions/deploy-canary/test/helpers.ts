@@ -17,6 +17,7 @@ import { startSandbox, zipFunction, type Sandbox, type SandboxOptions } from '@l
 import { deployCanary, initialRecord, type DeployClients, type DeployResult } from '../src/deploy.js';
 import type { DeployPlan } from '../src/plan.js';
 import { RecordWriter } from '../src/record-writer.js';
+import type { RolloutClock } from '../src/rollout-clock.js';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';
 
@@ -65,7 +66,7 @@ export interface TestBed {
 }
 
 export async function startTestBed(options: SandboxOptions = {}): Promise<TestBed> {
-  const sandbox = await startSandbox({ timeScale: 1, updateDelayMs: 50, ...options });
+  const sandbox = await startSandbox({ timeScale: 1, updateDelayMs: 50, metricDelayMs: 0, ...options });
   const clients = sandboxClients(sandbox);
   const dir = mkdtempSync(join(tmpdir(), 'deploy-canary-'));
   return {
@@ -124,9 +125,14 @@ export function plan(
     strategy: 'alias-weights',
     steps: [],
     alarms: [],
-    thresholds: { maxErrorRate: 0.01, minInvocations: 5, compareToStable: false },
-    onInconclusive: 'fail',
+    // A wide gate, so a healthy verdict needs tens of invocations, not hundreds.
+    thresholds: { maxErrorRate: 0.1, minInvocations: 5, compareToStable: false, falseRollbackRate: 0.01 },
+    // Waits on evidence (bounded by the bake timeout) instead of betting on what a loaded machine serves in a bake.
+    onInconclusive: 'wait',
+    bakeTimeoutMs: 60_000,
     healthCheckIntervalMs: 300,
+    // The test bed's sandbox publishes metrics at once.
+    metricDelayMs: 0,
     dryRun: false,
     release: { tag: 'v1.2.3', actor: 'tester' },
     wait: true,
@@ -152,11 +158,12 @@ export async function runDeploy(
   clients: DeployClients,
   deployPlan: DeployPlan,
   signal?: AbortSignal,
+  clock?: RolloutClock,
 ): Promise<Run> {
   const writer = new RecordWriter(initialRecord(deployPlan, 'us-east-1'), deployPlan.recordFile);
   const logger = new MemoryLogger();
   try {
-    return { result: await deployCanary(clients, deployPlan, writer, logger, signal), writer, logger };
+    return { result: await deployCanary(clients, deployPlan, writer, logger, signal, clock), writer, logger };
   } catch (error) {
     return { error: error as Error, writer, logger };
   }

@@ -73,6 +73,7 @@ describe('deploy lifecycle', () => {
             maxP95LatencyMs: 800,
             minInvocations: 50,
             compareToStable: false,
+            falseRollbackRate: 0.01,
           },
         },
         bed.dir,
@@ -91,6 +92,7 @@ describe('deploy lifecycle', () => {
     expect(text).toContain('Promote: UpdateAlias live FunctionVersion 2, AdditionalVersionWeights {}');
     expect(text).toContain('Total bake time: 10m');
     expect(text).toMatch(/error rate ≤ 0.5%.*p95 ≤ 800 ms.*at least 50 invocations/);
+    expect(text).toContain('at most 1% false rollbacks over the rollout');
     expect(text).toContain('On failure: UpdateAlias live FunctionVersion 1, AdditionalVersionWeights {}');
     expect((await readRecordFile(run.writer.path)).status).toBe('planned');
   });

@@ -5,6 +5,9 @@ import { parseRecord } from '@lambda-release-kit/core';
 import { run } from '../src/main.js';
 import { driveTraffic, functionOnVersion1, handlers, startTestBed, type TestBed } from './helpers.js';
 
+// Verdicts wait on evidence (up to the plans' bake timeout) rather than on a fixed bake: allow a slow machine.
+jest.setTimeout(90_000);
+
 // run() reads the runner's environment: inputs, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and the AWS endpoint.
 let bed: TestBed;
 const saved = { ...process.env };
@@ -64,6 +67,11 @@ describe('run()', () => {
       'traffic-steps': '30%:600ms',
       'health-check-interval': '300ms',
       'min-invocations': '3',
+      // A wide gate and time to gather evidence: a verdict waits on the invocations it needs, up to 60 s.
+      'max-error-rate': '10%',
+      'bake-timeout': '60s',
+      // The test bed's sandbox publishes metrics at once.
+      'metric-delay': '0',
       'release-tag': 'v2.0.0',
     }).finally(() => {
       done = true;
@@ -120,6 +128,7 @@ describe('run()', () => {
       'zip-file': zipPath,
       'traffic-steps': '50%:10s',
       'health-check-interval': '300ms',
+      'metric-delay': '0',
       'record-file': join(bed.dir, 'bad', 'record.json'),
     }).finally(() => {
       done = true;

@@ -34,7 +34,7 @@ export interface Bed {
 }
 
 export async function startBed(options: SandboxOptions = {}): Promise<Bed> {
-  const sandbox = await startSandbox({ timeScale: 600, updateDelayMs: 1000, ...options });
+  const sandbox = await startSandbox({ timeScale: 600, updateDelayMs: 1000, metricDelayMs: 0, ...options });
   const saved = Object.fromEntries(Object.keys(sandbox.env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, sandbox.env);
   const clients = new AwsClients({ action: 'rollback-on-failure', region: 'us-east-1', maxAttempts: 1 });

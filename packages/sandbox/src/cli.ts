@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util';
 import { startSandbox } from './sandbox.js';
 
-const USAGE = 'usage: sandbox [--port N] [--time-scale X] [--update-delay MS] [--region R]';
+const USAGE =
+  'usage: sandbox [--port N] [--time-scale X] [--update-delay MS] [--metric-delay MS] [--region R]';
 
 function numberFlag(value: string | undefined, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       'time-scale': { type: 'string' },
       'update-delay': { type: 'string' },
+      'metric-delay': { type: 'string' },
       region: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     port: numberFlag(values.port, 'port', 0) ?? 4566,
     timeScale: numberFlag(values['time-scale'], 'time-scale', Number.MIN_VALUE),
     updateDelayMs: numberFlag(values['update-delay'], 'update-delay', 0),
+    metricDelayMs: numberFlag(values['metric-delay'], 'metric-delay', 0),
     region: values.region,
   });
   for (const [name, value] of Object.entries(sandbox.env))

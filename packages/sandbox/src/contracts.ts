@@ -98,8 +98,8 @@ export interface LambdaBackend {
   hasVersion(functionName: string, version: string): boolean;
   /** Runs the function (used for CodeDeploy lifecycle hooks). */
   invoke(functionName: string, qualifier: string | undefined, payload: string): Promise<InvokeOutcome>;
-  /** Every recorded invocation, oldest first (CloudWatch computes metrics from these). */
-  invocations(): readonly InvocationRecord[];
+  /** Every recorded invocation, oldest first; with a name, only that function's (the fast path for metric queries). */
+  invocations(functionName?: string): readonly InvocationRecord[];
   /** Account and region used in ARNs. */
   readonly accountId: string;
   readonly region: string;
@@ -128,6 +128,11 @@ export interface SandboxOptions {
   timeScale?: number;
   /** Simulated time LastUpdateStatus stays InProgress after a code or configuration update. Default 1000 ms. */
   updateDelayMs?: number;
+  /**
+   * Simulated time after a minute ends before CloudWatch returns that minute's Lambda metrics (real AWS: about
+   * 1–3 minutes). Default 90 s; 0 returns every invocation at once, the current minute included.
+   */
+  metricDelayMs?: number;
   accountId?: string;
   region?: string;
   /** Port for the HTTP server (0 = ephemeral, the default). */
@@ -174,7 +179,9 @@ export interface RequestLogEntry {
 export interface ServiceContext {
   clock: Clock;
   lambda: LambdaBackend;
-  options: Required<Pick<SandboxOptions, 'timeScale' | 'updateDelayMs' | 'accountId' | 'region'>> &
+  options: Required<
+    Pick<SandboxOptions, 'timeScale' | 'updateDelayMs' | 'metricDelayMs' | 'accountId' | 'region'>
+  > &
     SandboxOptions;
   /** The sandbox's base URL (http://127.0.0.1:<port>); known once the server listens, so call it lazily. */
   endpoint?: () => string;

@@ -2,6 +2,7 @@ export { startSandbox, type Sandbox, type StartOptions } from './sandbox.js';
 export { zipFunction } from './zip.js';
 export { startTraffic, type Answer, type Traffic } from './traffic.js';
 export { createClock } from './clock.js';
+export type { SimulatedLoad, SimulatedLoadOptions, VersionBehaviour } from './lambda/simulated-load.js';
 export { extraServices } from './services.js';
 export type * from './contracts.js';
 export * from './sinks/index.js';

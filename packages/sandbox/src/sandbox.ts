@@ -21,6 +21,7 @@ import { inspectLambda } from './lambda/inspect.js';
 import { Invoker } from './lambda/invoker.js';
 import { CodeRunner } from './lambda/runner.js';
 import { LambdaService } from './lambda/service.js';
+import { simulateLoad, type SimulatedLoad, type SimulatedLoadOptions } from './lambda/simulated-load.js';
 import { UrlConfigs } from './lambda/url-configs.js';
 import { ObjectStore } from './object-store.js';
 import { RequestLog } from './request-log.js';
@@ -42,6 +43,8 @@ export interface Sandbox {
   functionUrl(functionName: string, qualifier?: string): string;
   /** Stores an object for S3-sourced code; returns its version id (for S3ObjectVersion). */
   putS3Object(bucket: string, key: string, body: Uint8Array): string;
+  /** Records production-sized traffic through an alias without running handlers (see simulated-load.ts). */
+  simulateLoad(options: SimulatedLoadOptions): SimulatedLoad;
   stop(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     ...options,
     timeScale: options.timeScale ?? 1,
     updateDelayMs: options.updateDelayMs ?? 1000,
+    metricDelayMs: options.metricDelayMs ?? 90_000,
     accountId: options.accountId ?? '123456789012',
     region: options.region ?? 'us-east-1',
   };
@@ -161,6 +165,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
     functionUrl,
     putS3Object: (bucket, key, body) => objects.put(bucket, key, body),
+    simulateLoad: (load) => simulateLoad(store, invoker, clock, load),
     stop,
   };
 }

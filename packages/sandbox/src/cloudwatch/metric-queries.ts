@@ -2,6 +2,8 @@ import type { InvocationRecord } from '../contracts.js';
 import { AwsServiceError, epochSeconds, type JsonObject, readTimestamp } from './json-rpc.js';
 import {
   bucketByPeriod,
+  type MetricPublication,
+  publishedRange,
   computeStatistic,
   isSupportedStatistic,
   metricSamples,
@@ -17,6 +19,9 @@ export const missingParameter = (message: string) =>
   new AwsServiceError('MissingRequiredParameterException', message, 400, 'MissingParameter');
 const invalidCombination = (message: string) =>
   new AwsServiceError('InvalidParameterCombinationException', message, 400, 'InvalidParameterCombination');
+
+/** The invocations a query may match: one function's when its dimensions name one, else all. */
+export type InvocationSource = (functionName?: string) => readonly InvocationRecord[];
 
 /** CloudWatch returns at most 1,440 datapoints from one GetMetricStatistics call. */
 const MAX_DATAPOINTS = 1440;
@@ -82,9 +87,13 @@ function readStringList(value: unknown, field: string): string[] {
   return value as string[];
 }
 
-export function getMetricStatistics(body: JsonObject, invocations: readonly InvocationRecord[]): unknown {
+export function getMetricStatistics(
+  body: JsonObject,
+  invocations: InvocationSource,
+  publication: MetricPublication,
+): unknown {
   const selector = readSelector(body, '');
-  const { start, end } = readRange(body);
+  const { start, end } = publishedRange(readRange(body), publication);
   const period = readPeriod(body.Period, 'Period');
   const statistics = readStringList(body.Statistics, 'Statistics');
   const extended = readStringList(body.ExtendedStatistics, 'ExtendedStatistics');
@@ -105,7 +114,11 @@ export function getMetricStatistics(body: JsonObject, invocations: readonly Invo
     );
   }
   const unit = unitOf(selector.metricName);
-  const buckets = bucketByPeriod(metricSamples(invocations, selector, start, end), start, period * 1000);
+  const buckets = bucketByPeriod(
+    metricSamples(invocations(selector.dimensions.FunctionName), selector, start, end),
+    start,
+    period * 1000,
+  );
   const datapoints = [...buckets.entries()].map(([bucketStart, values]) => {
     const datapoint: JsonObject = { Timestamp: epochSeconds(bucketStart), Unit: unit };
     for (const stat of statistics) datapoint[stat] = computeStatistic(values, stat);
@@ -121,11 +134,15 @@ export function getMetricStatistics(body: JsonObject, invocations: readonly Invo
 
 const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
 
-export function getMetricData(body: JsonObject, invocations: readonly InvocationRecord[]): unknown {
+export function getMetricData(
+  body: JsonObject,
+  invocations: InvocationSource,
+  publication: MetricPublication,
+): unknown {
   const queries = body.MetricDataQueries;
   if (!Array.isArray(queries) || queries.length === 0)
     throw missingParameter('The parameter MetricDataQueries is required.');
-  const { start, end } = readRange(body);
+  const { start, end } = publishedRange(readRange(body), publication);
   const descending = (body.ScanBy ?? 'TimestampDescending') === 'TimestampDescending';
   const results = [];
   for (const [index, query] of (queries as JsonObject[]).entries()) {
@@ -146,7 +163,11 @@ export function getMetricData(body: JsonObject, invocations: readonly Invocation
       throw invalidValue(`${where}MetricStat.Stat has an unsupported statistic ${JSON.stringify(stat.Stat)}`);
     }
     if (query.ReturnData === false) continue;
-    const buckets = bucketByPeriod(metricSamples(invocations, selector, start, end), start, period * 1000);
+    const buckets = bucketByPeriod(
+      metricSamples(invocations(selector.dimensions.FunctionName), selector, start, end),
+      start,
+      period * 1000,
+    );
     const points = [...buckets.entries()].map(([at, values]) => [
       at,
       computeStatistic(values, stat.Stat as string),

@@ -86,6 +86,29 @@ export function metricSamples(
   return samples;
 }
 
+const MINUTE_MS = 60_000;
+
+/** When metric data becomes readable: Lambda publishes whole minutes, `delayMs` after each minute ends. */
+export interface MetricPublication {
+  now: number;
+  /** 0 publishes every sample at once, the current minute included (for tests that do not care about timing). */
+  delayMs: number;
+}
+
+/**
+ * The part of a query's range that has data, as CloudWatch answers for Lambda: StartTime rounded down to the
+ * whole minute, and with a publication delay, only the minutes that ended at least `delayMs` ago.
+ */
+export function publishedRange(
+  range: { start: number; end: number },
+  publication: MetricPublication,
+): { start: number; end: number } {
+  const start = Math.floor(range.start / MINUTE_MS) * MINUTE_MS;
+  if (publication.delayMs === 0) return { start, end: range.end };
+  const published = Math.floor((publication.now - publication.delayMs) / MINUTE_MS) * MINUTE_MS;
+  return { start, end: Math.max(start, Math.min(range.end, published)) };
+}
+
 /** Groups samples into periods of `periodMs` starting at `startMs`; only periods with data are returned. */
 export function bucketByPeriod(
   samples: readonly Sample[],

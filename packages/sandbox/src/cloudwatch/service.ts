@@ -16,9 +16,11 @@ export const cloudWatchService: ServiceFactory = (ctx: ServiceContext): MountedS
   const store = alarmStoreFor(ctx);
   const arnPrefix = `arn:aws:cloudwatch:${ctx.options.region}:${ctx.options.accountId}:alarm:`;
 
+  const publication = () => ({ now: ctx.clock.now(), delayMs: ctx.options.metricDelayMs });
   const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
-    GetMetricData: (body) => getMetricData(body, ctx.lambda.invocations()),
-    GetMetricStatistics: (body) => getMetricStatistics(body, ctx.lambda.invocations()),
+    GetMetricData: (body) => getMetricData(body, (fn) => ctx.lambda.invocations(fn), publication()),
+    GetMetricStatistics: (body) =>
+      getMetricStatistics(body, (fn) => ctx.lambda.invocations(fn), publication()),
     DescribeAlarms: (body) => describeAlarms(body, store, arnPrefix),
     PutMetricAlarm: (body) => putMetricAlarm(body, store, ctx.clock.now()),
     SetAlarmState: (body) => setAlarmState(body, store),

@@ -36,6 +36,6 @@ export function createLambdaBackend(store: FunctionStore, invoker: Invoker): Lam
         durationMs: inv.durationMs,
       };
     },
-    invocations: () => invoker.invocations(),
+    invocations: (functionName) => invoker.invocations(functionName),
   };
 }

@@ -28,6 +28,8 @@ export function drawVersion(alias: AliasState, random: () => number = Math.rando
 /** Runs functions (zip code in warm child processes, images via `images`) and records every invocation. */
 export class Invoker {
   private records: InvocationRecord[] = [];
+  /** The same records by function, so a metric query reads one function's invocations, not every one. */
+  private readonly byFunction = new Map<string, InvocationRecord[]>();
   private readonly store: FunctionStore;
   private readonly code: CodeStore;
   private readonly runner: CodeRunner;
@@ -51,12 +53,16 @@ export class Invoker {
     this.endpoint = opts.endpoint;
   }
 
-  invocations(): readonly InvocationRecord[] {
-    return this.records;
+  invocations(functionName?: string): readonly InvocationRecord[] {
+    if (functionName === undefined) return this.records;
+    return this.byFunction.get(functionName) ?? [];
   }
 
   record(r: InvocationRecord): void {
     this.records.push(r);
+    const own = this.byFunction.get(r.functionName) ?? [];
+    own.push(r);
+    this.byFunction.set(r.functionName, own);
   }
 
   /** Records a throttled invocation (an injected throttle fault on Invoke or a function URL); unknown targets are ignored. */

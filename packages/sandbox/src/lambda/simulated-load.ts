@@ -1,0 +1,83 @@
+import type { Clock } from '../contracts.js';
+import type { FunctionStore } from './functions.js';
+import { drawVersion, type Invoker } from './invoker.js';
+
+/** What each version does under simulated load: its error probability and its duration range. */
+export interface VersionBehaviour {
+  errorRate: number;
+  durationMs?: { min: number; max: number };
+}
+
+export interface SimulatedLoadOptions {
+  functionName: string;
+  alias: string;
+  /** Requests per second of sandbox time, routed by the alias's current weights. */
+  ratePerSecond: number;
+  /** By version number; versions not listed succeed in 50–150 ms. */
+  versions: Record<string, VersionBehaviour>;
+  /** A seeded generator makes a run repeatable. */
+  random?: () => number;
+}
+
+export interface SimulatedLoad {
+  /** Invocations recorded so far, by version: total and errors. */
+  counts(): Record<string, { invocations: number; errors: number }>;
+  stop(): void;
+}
+
+const TICK_MS = 20;
+const DEFAULT_BEHAVIOUR: VersionBehaviour = { errorRate: 0, durationMs: { min: 50, max: 150 } };
+
+/**
+ * Production-sized traffic at a time scale, without running handlers: every few real milliseconds it records
+ * the invocations the elapsed sandbox time would have served through the alias (CloudWatch sees them like
+ * real ones). At time scale 60, 50 requests/s of sandbox time would be 3,000 real requests a second, more than
+ * a test machine serves; this keeps the statistics of a canary verdict realistic in a benchmark.
+ */
+export function simulateLoad(
+  store: FunctionStore,
+  invoker: Invoker,
+  clock: Clock,
+  options: SimulatedLoadOptions,
+): SimulatedLoad {
+  const random = options.random ?? Math.random;
+  const counts: Record<string, { invocations: number; errors: number }> = {};
+  let last = clock.now();
+  let owed = 0;
+  const tick = () => {
+    const now = clock.now();
+    const fn = store.find(options.functionName);
+    const alias = fn?.aliases.get(options.alias);
+    if (!fn || !alias) {
+      last = now;
+      return;
+    }
+    owed += ((now - last) / 1000) * options.ratePerSecond;
+    const due = Math.floor(owed);
+    owed -= due;
+    for (let i = 0; i < due; i++) {
+      const version = drawVersion(alias, random);
+      const behaviour = options.versions[version] ?? DEFAULT_BEHAVIOUR;
+      const range = behaviour.durationMs ?? DEFAULT_BEHAVIOUR.durationMs!;
+      const error = random() < behaviour.errorRate;
+      const count = (counts[version] ??= { invocations: 0, errors: 0 });
+      count.invocations++;
+      if (error) count.errors++;
+      invoker.record({
+        functionName: fn.name,
+        executedVersion: version,
+        alias: alias.name,
+        // Spread evenly over the elapsed sandbox time.
+        at: last + ((now - last) * (i + 1)) / (due + 1),
+        durationMs: range.min + random() * (range.max - range.min),
+        error,
+        throttled: false,
+      });
+    }
+    last = now;
+  };
+  const timer = setInterval(tick, TICK_MS);
+  // A load left running must not keep a test or benchmark process alive.
+  timer.unref();
+  return { counts: () => counts, stop: () => clearInterval(timer) };
+}
