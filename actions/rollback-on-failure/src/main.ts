@@ -23,8 +23,8 @@ export async function run(): Promise<void> {
     const inputs = new Inputs((name) => core.getInput(name));
     const options = readOptions(inputs);
     const verify = options.verify ? await parseVerify(options.verify) : undefined;
-    const source = await loadRecord(options, options);
     const clients = new RollbackClients({ action: ACTION_NAME, region: options.region });
+    const source = await loadRecord(options, { ...options, region: clients.region });
 
     const cancellation = cancellationSignal(options.timeoutMs);
     try {

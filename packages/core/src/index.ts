@@ -6,5 +6,7 @@ export * from './inputs.js';
 export * from './lambda.js';
 export * from './logger.js';
 export * from './record.js';
+export * from './release-status.js';
 export * from './report.js';
+export * from './retry.js';
 export * from './wait.js';

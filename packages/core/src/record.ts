@@ -123,7 +123,17 @@ export function validateRecord(value: unknown, source = 'record'): DeploymentRec
   return { steps: [], rollbacks: [], release: {}, ...value } as unknown as DeploymentRecord;
 }
 
+/** Limits that keep a hostile or corrupted record from reaching any code that walks it. */
+export const MAX_RECORD_BYTES = 512 * 1024;
+export const MAX_RECORD_DEPTH = 16;
+
 export function parseRecord(text: string, source = 'record'): DeploymentRecord {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_RECORD_BYTES) {
+    throw new RecordError(
+      `${source} is ${bytes} bytes, over the ${MAX_RECORD_BYTES} bytes (512 KiB) a deployment record may have`,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -132,7 +142,27 @@ export function parseRecord(text: string, source = 'record'): DeploymentRecord {
       `${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
     );
   }
+  const depth = nestingDepth(parsed);
+  if (depth > MAX_RECORD_DEPTH) {
+    throw new RecordError(
+      `${source} is nested ${depth} levels deep, more than the ${MAX_RECORD_DEPTH} a deployment record may have`,
+    );
+  }
   return validateRecord(parsed, source);
+}
+
+/** How deeply objects and arrays nest (a scalar is 0), walked without recursion so depth cannot overflow the stack. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_RECORD_DEPTH) return deepest;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 export async function readRecordFile(path: string): Promise<DeploymentRecord> {
