@@ -6,16 +6,20 @@ import {
   lambdaClient,
   resolveRegion,
   cancellationSignal,
+  createRecord,
   type DeploymentRecord,
+  errorMessage,
   Inputs,
+  releaseContext,
   runAction,
   serializeRecord,
   setOutputs,
+  writeRecordFile,
   writeSummary,
 } from '@lambda-release-kit/core';
 import { ACTION_NAME, Input, Output } from './constants.js';
 import { deployCanary, initialRecord } from './deploy.js';
-import { readDeployPlan } from './inputs.js';
+import { readDeployPlan, readRecordPlace } from './inputs.js';
 import { RecordWriter } from './record-writer.js';
 import { summaryContent } from './summary.js';
 
@@ -28,7 +32,9 @@ export async function run(): Promise<void> {
   await runAction(ACTION_NAME, async () => {
     const started = Date.now();
     const inputs = new Inputs((name) => core.getInput(name));
-    const plan = await readDeployPlan(inputs, process.env);
+    const plan = await readDeployPlan(inputs, process.env).catch((error: unknown) =>
+      recordInputFailure(inputs, error),
+    );
     const aws = { action: ACTION_NAME, region: inputs.string(Input.Region) };
     const clients = {
       lambda: lambdaClient(aws),
@@ -67,4 +73,35 @@ async function report(writer: RecordWriter, durationMs: number, planLines?: stri
   });
   const summary = summaryContent(record, durationMs, planLines);
   await writeSummary(summary.title, summary.facts, summary.tables);
+}
+
+/**
+ * An input error stops the deploy before any AWS call; when the function, alias and record file can still be read,
+ * a record (status failed, no target) says so, so the rollback job finds "this release moved no traffic" instead of
+ * a missing file, which would make it decide from the live state and undo the release that is live.
+ */
+async function recordInputFailure(inputs: Inputs, error: unknown): Promise<never> {
+  const place = (() => {
+    try {
+      return readRecordPlace(inputs, process.env);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (place) {
+    const record = createRecord({
+      function: { name: place.functionName },
+      alias: place.alias,
+      strategy: 'alias-weights',
+      release: releaseContext(),
+      status: 'failed',
+      error: errorMessage(error),
+      finishedAt: new Date().toISOString(),
+    });
+    await writeRecordFile(place.recordFile, record).catch((failure: unknown) =>
+      core.warning(`could not write the deployment record to ${place.recordFile}: ${errorMessage(failure)}`),
+    );
+    setOutputs({ [Output.Record]: serializeRecord(record), [Output.Status]: record.status });
+  }
+  throw error;
 }

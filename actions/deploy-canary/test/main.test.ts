@@ -76,7 +76,7 @@ describe('run()', () => {
       'previous-version': '1',
       'new-version': '2',
       status: 'promoted',
-      'record-file': join(bed.dir, 'lambda-release-record.json'),
+      'record-file': join(bed.dir, 'lambda-release-record.main-fn.live.json'),
     });
     expect(Number(outputs['duration-ms'])).toBeGreaterThan(0);
     const record = parseRecord(outputs.record);

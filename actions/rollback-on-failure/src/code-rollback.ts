@@ -8,6 +8,7 @@ import {
 import {
   awsErrorName,
   errorMessage,
+  s3Location,
   UserError,
   waitForFunctionUpdated,
   type DeploymentRecord,
@@ -31,10 +32,7 @@ export interface CodeRollbackResult {
 /** Where the previous code lives, as the record saw it: an image URI or an S3 object. */
 export function previousCodeLocation(previous: VersionRef | undefined): string | undefined {
   if (previous?.imageUri) return previous.imageUri;
-  if (previous?.s3) {
-    const version = previous.s3.objectVersion ? `?versionId=${previous.s3.objectVersion}` : '';
-    return `s3://${previous.s3.bucket}/${previous.s3.key}${version}`;
-  }
+  if (previous?.s3) return s3Location(previous.s3);
   return undefined;
 }
 

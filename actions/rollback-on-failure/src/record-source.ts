@@ -5,9 +5,9 @@ import {
   readRecordFile,
   RecordError,
   UserError,
+  bareFunctionName,
   type DeploymentRecord,
 } from '@lambda-release-kit/core';
-import { bareFunctionName } from './options.js';
 
 /** The deployment record a rollback starts from, or why the one that was given could not be used. */
 export interface RecordSource {

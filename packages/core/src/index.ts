@@ -9,4 +9,5 @@ export * from './record.js';
 export * from './release-status.js';
 export * from './report.js';
 export * from './retry.js';
+export * from './s3-location.js';
 export * from './wait.js';

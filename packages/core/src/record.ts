@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const RECORD_SCHEMA = 'lambda-release-record/v1';
 
@@ -174,6 +174,19 @@ export async function readRecordFile(path: string): Promise<DeploymentRecord> {
     throw new RecordError(`record file ${path} could not be read (${code ?? String(error)})`);
   }
   return parseRecord(text, `record file ${path}`);
+}
+
+/**
+ * Where a deployment record lives when no path is given: one file per function and alias in `dir` (the runner's
+ * temp folder), so two deploys in one job never share, and a later step finds the record of its own function.
+ */
+export function defaultRecordPath(functionName: string, alias: string, dir: string): string {
+  return join(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
+}
+
+/** The bare function name of a name, partial ARN or ARN. */
+export function bareFunctionName(name: string): string {
+  return name.split(':function:').pop()!.split(':')[0];
 }
 
 export function serializeRecord(record: DeploymentRecord): string {
