@@ -92,7 +92,7 @@ export async function aliasWeightsRollout(
           : errorMessage(error);
     const restored = await rollBack(clients.lambda, plan, { previous, target }, reason, writer, logger, now);
     // Say "rolled back" only when this run moved traffic back (restoreAlias leaves an alias that someone else moved).
-    const untouched = `alias ${plan.alias} did not route to version ${target}, so nothing was rolled back`;
+    const untouched = `alias ${plan.alias} did not route to version ${target}, so there was nothing to restore`;
     if (error instanceof RolloutHalted) {
       throw new UserError(
         restored

@@ -22,8 +22,13 @@ import { checkRecordOwner } from './record-source.js';
 import { recordRollback } from './record-update.js';
 
 const DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
-/** What CodeDeploy answers for a deployment id it does not know. */
-const UNKNOWN_DEPLOYMENT = ['DeploymentDoesNotExistException', 'InvalidDeploymentIdException'];
+/** What CodeDeploy answers for a deployment, application or group it does not know. */
+const UNKNOWN_TO_CODEDEPLOY = [
+  'DeploymentDoesNotExistException',
+  'InvalidDeploymentIdException',
+  'ApplicationDoesNotExistException',
+  'DeploymentGroupDoesNotExistException',
+];
 
 export type Outcome = 'rolled-back' | 'nothing-to-do' | 'superseded' | 'dry-run';
 
@@ -344,15 +349,8 @@ async function codeDeployPath(
   call: Call,
   remaining: () => number,
 ): Promise<Decided | { alias: AliasState }> {
-  const fromRecord = request.record?.codedeploy;
-  const recordId = fromRecord?.deploymentId;
-  const recordIdUsable = recordId === undefined || DEPLOYMENT_ID.test(recordId);
-  if (!recordIdUsable) {
-    deps.logger.warning(
-      `the deployment record names CodeDeploy deployment ${JSON.stringify(recordId)}, which is not a deployment id (d- and letters or digits); ignoring it and deciding from the live state`,
-    );
-  }
-  const knownId = request.deploymentId ?? (recordIdUsable ? recordId : undefined);
+  const fromRecord = recordCodeDeploy(request, deps.logger);
+  const knownId = request.deploymentId ?? fromRecord?.deploymentId;
   const group =
     request.codedeployGroup ??
     (fromRecord
@@ -376,12 +374,28 @@ async function codeDeployPath(
   const { appSpecTargetVersion, findActiveDeployment, getDeployment, isActive, stopWithRollback } =
     await import('./codedeploy-stop.js');
   const client = await deps.codedeploy();
-  const deploymentId =
-    knownId ??
-    (await call(
-      `listing in-progress deployments of CodeDeploy group ${group!.application}/${group!.deploymentGroup}`,
-      () => findActiveDeployment(client, group!),
-    ));
+  // A deployment or group known only from the record that CodeDeploy does not know must not stop the rollback:
+  // the alias can still be restored from its live state. One given as an input stays an error.
+  const onlyFromRecord = !request.deploymentId && !request.codedeployGroup;
+  const ignoreUnknown = (error: unknown): { alias: AliasState } => {
+    const name = awsErrorName(error instanceof Error && error.cause ? error.cause : error) ?? '';
+    if (!onlyFromRecord || !UNKNOWN_TO_CODEDEPLOY.includes(name)) throw error;
+    deps.logger.warning(
+      `the deployment record names CodeDeploy deployment ${knownId ?? `group ${group!.application}/${group!.deploymentGroup}`}, which CodeDeploy does not know (${errorMessage(error)}); deciding from the live state`,
+    );
+    return { alias };
+  };
+  let deploymentId: string | undefined;
+  try {
+    deploymentId =
+      knownId ??
+      (await call(
+        `listing in-progress deployments of CodeDeploy group ${group!.application}/${group!.deploymentGroup}`,
+        () => findActiveDeployment(client, group!),
+      ));
+  } catch (error) {
+    return ignoreUnknown(error);
+  }
   if (!deploymentId) {
     deps.logger.info(
       `no CodeDeploy deployment is in progress in ${group!.application}/${group!.deploymentGroup}; deciding from the alias`,
@@ -391,17 +405,6 @@ async function codeDeployPath(
   const failed = request.record?.target?.version;
   const extra = Object.keys(alias.weights)[0];
 
-  // A deployment id from the record that CodeDeploy does not know must not stop the rollback: the alias can
-  // still be restored from its live state. An id given as an input is the user's statement, so it stays an error.
-  const fromRecordOnly = !request.deploymentId && deploymentId === recordId;
-  const unknown = (error: unknown) =>
-    fromRecordOnly && UNKNOWN_DEPLOYMENT.includes(awsErrorName(error) ?? '')
-      ? (deps.logger.warning(
-          `the deployment record names CodeDeploy deployment ${deploymentId}, which CodeDeploy does not know (${errorMessage(error)}); deciding from the live state`,
-        ),
-        { alias })
-      : Promise.reject(error);
-
   if (request.dryRun) {
     let info;
     try {
@@ -409,7 +412,7 @@ async function codeDeployPath(
         getDeployment(client, deploymentId),
       );
     } catch (error) {
-      return unknown(error);
+      return ignoreUnknown(error);
     }
     if (!isActive(info.status)) {
       deps.logger.info(
@@ -437,7 +440,7 @@ async function codeDeployPath(
       call,
     });
   } catch (error) {
-    return unknown(error);
+    return ignoreUnknown(error);
   }
   if (!stop.stopped) {
     deps.logger.info(`${stop.message}; deciding from the alias`);
@@ -465,6 +468,17 @@ async function codeDeployPath(
     before: alias,
     after,
   };
+}
+
+/** The record's CodeDeploy deployment, unless its id is malformed (then ignored, with a warning). */
+function recordCodeDeploy(request: RollbackRequest, logger: Logger): DeploymentRecord['codedeploy'] {
+  const fromRecord = request.record?.codedeploy;
+  const id = fromRecord?.deploymentId;
+  if (id === undefined || DEPLOYMENT_ID.test(id)) return fromRecord;
+  logger.warning(
+    `the deployment record names CodeDeploy deployment ${JSON.stringify(id)}, which is not a deployment id (d- and letters or digits); ignoring it and deciding from the live state`,
+  );
+  return undefined;
 }
 
 async function readAliasOrFail(
