@@ -84,7 +84,7 @@ async function rollback(
   recordOperations(CATEGORY, 'rollback-on-failure', log);
   return {
     run,
-    mutations: log.filter((e) => e.mutating && e.status === 200).map((e) => e.operation),
+    mutations: log.filter((e) => e.mutating && e.status < 300).map((e) => e.operation),
     calls: log.length,
   };
 }
