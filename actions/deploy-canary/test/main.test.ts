@@ -109,6 +109,17 @@ describe('run()', () => {
     expect(bed.sandbox.requestLog()).toEqual([]);
   });
 
+  it('a bad input still leaves a record that says this release moved no traffic', async () => {
+    const bad = await runAction('bad-record', { 'function-name': 'input-fn', 'traffic-steps': '10%:5' });
+    expect(bad.exitCode).toBe(1);
+    const file = join(bed.dir, 'lambda-release-record.input-fn.live.json');
+    const record = parseRecord(readFileSync(file, 'utf8'));
+    expect(record).toMatchObject({ function: { name: 'input-fn' }, alias: 'live', status: 'failed' });
+    expect(record.target).toBeUndefined();
+    expect(record.error).toMatch(/input 'traffic-steps' has "10%:5"/);
+    expect(parseRecord(bad.outputs.record)).toEqual(record);
+  });
+
   it('on failure still sets the outputs and writes the record, then fails the step', async () => {
     await functionOnVersion1(bed.clients.lambda, 'main-bad-fn', handlers.ok('v1'));
     const zipPath = join(bed.dir, 'broken.zip');
