@@ -63,8 +63,8 @@ function currentCodeLocation(current: GetFunctionResponse): string {
 
 /**
  * Puts a function's code ($LATEST) back to the record's previous image or S3 object and waits until the
- * update is live; for functions invoked without an alias (seed 000's image rollback). The update is guarded
- * by the RevisionId just read; a concurrent change is re-read and decided once more.
+ * update is live (rollback.ts then moves the alias, when the function has it, to the previous version). The
+ * update is guarded by the RevisionId just read; a concurrent change is re-read and decided once more.
  */
 export async function rollbackCode(
   lambda: LambdaClient,
@@ -73,7 +73,6 @@ export async function rollbackCode(
     record?: DeploymentRecord;
     dryRun: boolean;
     timeoutMs: number;
-    signal?: AbortSignal;
     /** Retries transient errors until the rollback's deadline. */
     call: Call;
     /** Refuses a record from another account or region, given the function's ARN. */

@@ -170,7 +170,6 @@ async function codePath(
       record: request.record,
       dryRun: request.dryRun,
       timeoutMs: remaining(),
-      signal: deps.signal,
       call,
       checkOwner: (arn) => request.record && checkRecordOwner(request.record, arn),
     },
@@ -182,17 +181,16 @@ async function codePath(
   // Versions name the code best when the record has them; otherwise the code locations do.
   const codeFrom = request.record?.target?.version ?? code.from;
   const codeTo = request.record?.previous?.version ?? code.to;
-  const codeOnly: Decided = {
-    outcome: code.outcome,
-    method: 'code',
-    from: codeFrom,
-    to: codeTo,
-    explanation: alias
-      ? code.explanation
-      : `${code.explanation}; ${request.functionName} has no alias ${request.alias}, so nothing else changed`,
-    change: code.change,
-  };
-  if (!alias) return codeOnly;
+  if (!alias) {
+    return {
+      outcome: code.outcome,
+      method: 'code',
+      from: codeFrom,
+      to: codeTo,
+      explanation: `${code.explanation}; ${request.functionName} has no alias ${request.alias}, so nothing else changed`,
+      change: code.change,
+    };
+  }
   const moved = await aliasPath({ ...request, method: 'alias' }, deps, call, remaining);
   const changed = [code.outcome, moved.outcome];
   const outcome = changed.includes('dry-run')
