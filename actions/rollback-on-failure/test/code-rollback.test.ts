@@ -49,6 +49,25 @@ function codeRecord(
   });
 }
 
+/** An image function on `:v1`, then updated to `:v2`; with `publish`, each is published (versions 1 and 2). */
+async function imageFunction(name: string, options: { publish: boolean }) {
+  const publish = () =>
+    options.publish ? bed.lambda.send(new PublishVersionCommand({ FunctionName: name })) : undefined;
+  await bed.lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Role: ROLE,
+      PackageType: 'Image',
+      Code: { ImageUri: `${REPO}:v1` },
+    }),
+  );
+  await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
+  await publish();
+  await bed.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ImageUri: `${REPO}:v2` }));
+  await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
+  await publish();
+}
+
 async function code(name: string) {
   const out = await bed.lambda.send(new GetFunctionCommand({ FunctionName: name }));
   return { imageUri: out.Code?.ImageUri, sha: out.Configuration?.CodeSha256 };
@@ -57,17 +76,7 @@ async function code(name: string) {
 describe("method 'code' (functions without aliases)", () => {
   it('restores the previous image URI, waits until it is live, and is idempotent', async () => {
     const name = 'image-fn';
-    await bed.lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Role: ROLE,
-        PackageType: 'Image',
-        Code: { ImageUri: `${REPO}:v1` },
-      }),
-    );
-    await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
-    await bed.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ImageUri: `${REPO}:v2` }));
-    await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
+    await imageFunction(name, { publish: false });
     const record = codeRecord(
       name,
       { version: '1', imageUri: `${REPO}:v1` },
@@ -104,19 +113,7 @@ describe("method 'code' (functions without aliases)", () => {
 
   it('behind an alias, also moves the alias to the previous version, and says both changes', async () => {
     const name = 'image-alias-fn';
-    await bed.lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Role: ROLE,
-        PackageType: 'Image',
-        Code: { ImageUri: `${REPO}:v1` },
-      }),
-    );
-    await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
-    await bed.lambda.send(new PublishVersionCommand({ FunctionName: name }));
-    await bed.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ImageUri: `${REPO}:v2` }));
-    await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
-    await bed.lambda.send(new PublishVersionCommand({ FunctionName: name }));
+    await imageFunction(name, { publish: true });
     await bed.lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '2' }));
     const record = codeRecord(
       name,
