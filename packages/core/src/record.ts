@@ -6,7 +6,8 @@ export const RECORD_SCHEMA = 'lambda-release-record/v1';
 export type Strategy = 'codedeploy' | 'alias-weights' | 'all-at-once';
 export type RecordStatus = 'planned' | 'in-progress' | 'promoted' | 'rolled-back' | 'failed' | 'no-op';
 export type Verdict = 'healthy' | 'unhealthy' | 'inconclusive';
-export type RollbackMethod = 'alias' | 'codedeploy-stop' | 'code';
+/** How traffic was restored; `codedeploy-auto` is CodeDeploy's own automatic rollback of a failed deployment. */
+export type RollbackMethod = 'alias' | 'codedeploy-stop' | 'codedeploy-auto' | 'code';
 
 export interface VersionRef {
   version: string;
