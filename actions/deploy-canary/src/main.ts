@@ -92,6 +92,7 @@ async function recordInputFailure(inputs: Inputs, error: unknown): Promise<never
     const record = createRecord({
       function: { name: place.functionName },
       alias: place.alias,
+      // The required field; the 'strategy' input may be the invalid one, so the default is recorded.
       strategy: 'alias-weights',
       release: releaseContext(),
       status: 'failed',
