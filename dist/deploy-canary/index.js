@@ -65919,7 +65919,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(341);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9716);
 // Entry point the runner executes (bundled into dist/deploy-canary/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65929,7 +65929,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 341:
+/***/ 9716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68895,12 +68895,12 @@ class InputError extends Error {
     name = 'InputError';
 }
 /** A problem the user can fix; the message already says what happened and what to do. */
-class UserError extends Error {
+class errors_UserError extends Error {
     name = 'UserError';
 }
 const PLAIN_ERRORS = new Set(['Error', 'InputError', 'UserError', 'RecordError']);
 /** One line describing an error; AWS SDK errors keep their exception name ("ResourceConflictException: ..."). */
-function errorMessage(error) {
+function errors_errorMessage(error) {
     if (error instanceof Error) {
         const message = error.message || String(error);
         const text = PLAIN_ERRORS.has(error.name) ? message : `${error.name}: ${message}`;
@@ -68909,7 +68909,7 @@ function errorMessage(error) {
     return String(error);
 }
 /** The AWS exception name of an SDK error, or undefined. */
-function awsErrorName(error) {
+function errors_awsErrorName(error) {
     return error instanceof Error && error.name !== 'Error' ? error.name : undefined;
 }
 /** Runs `task`, re-throwing any failure as "<doing> failed: <cause>" with the original kept as `cause`. */
@@ -68918,9 +68918,9 @@ async function withContext(doing, task) {
         return await task();
     }
     catch (error) {
-        if (error instanceof InputError || error instanceof UserError)
+        if (error instanceof InputError || error instanceof errors_UserError)
             throw error;
-        const wrapped = new Error(`${doing} failed: ${errorMessage(error)}`, { cause: error });
+        const wrapped = new Error(`${doing} failed: ${errors_errorMessage(error)}`, { cause: error });
         throw wrapped;
     }
 }
@@ -68936,7 +68936,7 @@ const TOOLKIT_VERSION = '0.1.0';
 function resolveRegion(input, env = process.env) {
     const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
     if (!region) {
-        throw new UserError("no AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it)");
+        throw new errors_UserError("no AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it)");
     }
     return region;
 }
@@ -69220,13 +69220,13 @@ class CancelledError extends Error {
     name = 'CancelledError';
 }
 /** The delay before poll number `attempt` (0-based): exponential, capped, with jitter. */
-function backoffDelay(attempt, options, random = Math.random) {
+function wait_backoffDelay(attempt, options, random = Math.random) {
     const base = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
     const spread = base * options.jitter;
     return Math.max(0, Math.round(base - spread + random() * 2 * spread));
 }
 /** Sleeps for `ms` unless the signal fires first (then throws CancelledError). */
-async function pause(ms, signal) {
+async function wait_pause(ms, signal) {
     try {
         await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal });
     }
@@ -69271,7 +69271,7 @@ async function waitFor(options) {
             const seen = lastStatus ? `; last status: ${lastStatus}` : '';
             throw new WaitTimeoutError(`timed out after ${duration_formatDuration(options.timeoutMs)} waiting for ${options.what}${seen}`);
         }
-        await pause(Math.min(remaining, backoffDelay(attempt, schedule)), options.signal);
+        await wait_pause(Math.min(remaining, wait_backoffDelay(attempt, schedule)), options.signal);
     }
 }
 /**
@@ -69310,9 +69310,11 @@ function pct(fraction) {
     return `${Math.round(fraction * 1000) / 10}%`;
 }
 /** Reads an alias; undefined when the function or alias does not exist. */
-async function readAlias(lambda, functionName, alias) {
+async function readAlias(lambda, functionName, alias, signal) {
     try {
-        const result = await lambda.send(new client_lambda_dist_cjs/* GetAliasCommand */.MES({ FunctionName: functionName, Name: alias }));
+        const result = await lambda.send(new client_lambda_dist_cjs/* GetAliasCommand */.MES({ FunctionName: functionName, Name: alias }), {
+            abortSignal: signal,
+        });
         return {
             name: alias,
             arn: result.AliasArn,
@@ -69322,7 +69324,7 @@ async function readAlias(lambda, functionName, alias) {
         };
     }
     catch (error) {
-        if (awsErrorName(error) === 'ResourceNotFoundException')
+        if (errors_awsErrorName(error) === 'ResourceNotFoundException')
             return undefined;
         throw error;
     }
@@ -69345,7 +69347,7 @@ async function updateAlias(lambda, request, options = {}) {
     });
     for (let attempt = 0;; attempt++) {
         try {
-            const result = await lambda.send(command);
+            const result = await lambda.send(command, { abortSignal: options.signal });
             return {
                 name: request.alias,
                 arn: result.AliasArn,
@@ -69355,18 +69357,18 @@ async function updateAlias(lambda, request, options = {}) {
             };
         }
         catch (error) {
-            if (awsErrorName(error) !== 'ResourceConflictException' || attempt + 1 >= ALIAS_CONFLICT_ATTEMPTS)
+            if (errors_awsErrorName(error) !== 'ResourceConflictException' || attempt + 1 >= ALIAS_CONFLICT_ATTEMPTS)
                 throw error;
-            await pause(backoffDelay(attempt, { initialDelayMs: 200, maxDelayMs: 2_000, factor: 2, jitter: 0.2 }), options.signal);
+            await wait_pause(wait_backoffDelay(attempt, { initialDelayMs: 200, maxDelayMs: 2_000, factor: 2, jitter: 0.2 }), options.signal);
         }
     }
 }
 /** Every published version (never $LATEST), oldest first, following pagination. */
-async function listPublishedVersions(lambda, functionName) {
+async function listPublishedVersions(lambda, functionName, signal) {
     const versions = [];
     let marker;
     for (let page = 0; page < 1000; page++) {
-        const result = await lambda.send(new client_lambda_dist_cjs/* ListVersionsByFunctionCommand */.Ox4({ FunctionName: functionName, Marker: marker }));
+        const result = await lambda.send(new client_lambda_dist_cjs/* ListVersionsByFunctionCommand */.Ox4({ FunctionName: functionName, Marker: marker }), { abortSignal: signal });
         versions.push(...(result.Versions ?? []).filter((v) => v.Version && v.Version !== '$LATEST'));
         marker = result.NextMarker;
         if (!marker)
@@ -69374,12 +69376,12 @@ async function listPublishedVersions(lambda, functionName) {
     }
     return versions.sort((a, b) => Number(a.Version) - Number(b.Version));
 }
-async function getFunctionConfiguration(lambda, functionName, qualifier) {
+async function getFunctionConfiguration(lambda, functionName, qualifier, signal) {
     try {
-        return await lambda.send(new client_lambda_dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName, Qualifier: qualifier }));
+        return await lambda.send(new client_lambda_dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName, Qualifier: qualifier }), { abortSignal: signal });
     }
     catch (error) {
-        if (awsErrorName(error) === 'ResourceNotFoundException')
+        if (errors_awsErrorName(error) === 'ResourceNotFoundException')
             return undefined;
         throw error;
     }
@@ -69397,7 +69399,9 @@ async function waitForFunctionUpdated(lambda, functionName, options) {
         initialDelayMs: 200,
         maxDelayMs: 3_000,
         check: async () => {
-            const current = await lambda.send(new client_lambda_dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName }));
+            const current = await lambda.send(new client_lambda_dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName }), {
+                abortSignal: options.signal,
+            });
             const busy = current.LastUpdateStatus === 'InProgress' || current.State === 'Pending';
             return {
                 done: !busy,
@@ -69407,7 +69411,7 @@ async function waitForFunctionUpdated(lambda, functionName, options) {
         },
     });
     if (config?.LastUpdateStatus === 'Failed') {
-        throw new UserError(`the update of ${functionName} failed: ${config.LastUpdateStatusReasonCode ?? 'unknown'}: ${config.LastUpdateStatusReason ?? ''}`.trim());
+        throw new errors_UserError(`the update of ${functionName} failed: ${config.LastUpdateStatusReasonCode ?? 'unknown'}: ${config.LastUpdateStatusReason ?? ''}`.trim());
     }
     return config;
 }
@@ -69512,7 +69516,14 @@ function validateRecord(value, source = 'record') {
         throw new RecordError(`${source} is not a valid deployment record: ${problems.join('; ')}`);
     return { steps: [], rollbacks: [], release: {}, ...value };
 }
+/** Limits that keep a hostile or corrupted record from reaching any code that walks it. */
+const MAX_RECORD_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
+const MAX_RECORD_DEPTH = 16;
 function parseRecord(text, source = 'record') {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_RECORD_BYTES) {
+        throw new RecordError(`${source} is ${bytes} bytes, over the ${MAX_RECORD_BYTES} bytes (512 KiB) a deployment record may have`);
+    }
     let parsed;
     try {
         parsed = JSON.parse(text);
@@ -69520,7 +69531,27 @@ function parseRecord(text, source = 'record') {
     catch (error) {
         throw new RecordError(`${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
     }
+    const depth = nestingDepth(parsed);
+    if (depth > MAX_RECORD_DEPTH) {
+        throw new RecordError(`${source} is nested ${depth} levels deep, more than the ${MAX_RECORD_DEPTH} a deployment record may have`);
+    }
     return validateRecord(parsed, source);
+}
+/** How deeply objects and arrays nest (a scalar is 0), walked without recursion so depth cannot overflow the stack. */
+function nestingDepth(value) {
+    let deepest = 0;
+    const pending = [[value, 0]];
+    while (pending.length > 0) {
+        const [item, depth] = pending.pop();
+        if (typeof item !== 'object' || item === null)
+            continue;
+        deepest = Math.max(deepest, depth + 1);
+        if (deepest > MAX_RECORD_DEPTH)
+            return deepest;
+        for (const child of Object.values(item))
+            pending.push([child, depth + 1]);
+    }
+    return deepest;
 }
 async function readRecordFile(path) {
     let text;
@@ -69532,6 +69563,17 @@ async function readRecordFile(path) {
         throw new RecordError(`record file ${path} could not be read (${code ?? String(error)})`);
     }
     return parseRecord(text, `record file ${path}`);
+}
+/**
+ * Where a deployment record lives when no path is given: one file per function and alias in `dir` (the runner's
+ * temp folder), so two deploys in one job never share, and a later step finds the record of its own function.
+ */
+function defaultRecordPath(functionName, alias, dir) {
+    return (0,external_node_path_.join)(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
+}
+/** The bare function name of a name, partial ARN or ARN. */
+function bareFunctionName(name) {
+    return name.split(':function:').pop().split(':')[0];
 }
 function serializeRecord(record) {
     return JSON.stringify(record);
@@ -69779,11 +69821,110 @@ async function runAction(action, body) {
     catch (error) {
         if (isDebug() && error instanceof Error && error.stack)
             core_debug(redact(error.stack));
-        setFailed(redact(`${action}: ${errorMessage(error)}`));
+        setFailed(redact(`${action}: ${errors_errorMessage(error)}`));
     }
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/retry.ts
+
+
+
+/** Exception names AWS uses for throttling and for "another operation is in progress" (409): both pass. */
+const TRANSIENT_NAMES = new Set([
+    'TooManyRequestsException',
+    'ThrottlingException',
+    'Throttling',
+    'Throttled',
+    'RequestLimitExceeded',
+    'SlowDown',
+    'ResourceConflictException',
+    'ServiceException',
+    'ServiceUnavailableException',
+    'InternalFailure',
+    'InternalServerError',
+    'TimeoutError',
+    'RequestTimeout',
+    'RequestTimeoutException',
+]);
+/** Socket errors of a dropped or refused connection. */
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
+/** What to do about errors that retrying cannot fix. */
+const FIXES = {
+    AccessDeniedException: "the role needs permission for this call: see the IAM policy in the action's docs",
+    AccessDenied: "the role needs permission for this call: see the IAM policy in the action's docs",
+    ResourceNotFoundException: "check 'function-name', 'alias' and 'region'",
+};
+/** True for errors that may pass by themselves: throttling, 5xx, 409 in progress, dropped connections, timeouts. */
+function isTransient(error) {
+    if (!(error instanceof Error))
+        return false;
+    const status = error.$metadata?.httpStatusCode;
+    const code = error.code;
+    return (TRANSIENT_NAMES.has(error.name) ||
+        (status !== undefined && status >= 500) ||
+        (code !== undefined && NETWORK_CODES.has(code)) ||
+        /socket hang up/i.test(error.message));
+}
+/**
+ * Runs `call` until it succeeds, retrying transient errors with backoff and jitter until the deadline (each retry
+ * logged on one line), for operations that must not give up while time is left, such as restoring traffic. Each
+ * attempt gets an AbortSignal that fires at the deadline, so the SDK's own retries cannot overrun it. Other
+ * errors (access denied, not found, validation) are thrown at once with the fix where one is known.
+ */
+async function retryTransient(call, options) {
+    const now = options.now ?? Date.now;
+    const schedule = {
+        initialDelayMs: options.initialDelayMs ?? 500,
+        maxDelayMs: options.maxDelayMs ?? 5_000,
+        factor: 2,
+        jitter: 0.3,
+    };
+    for (let attempt = 1;; attempt++) {
+        const remaining = options.deadline - now();
+        const atDeadline = AbortSignal.timeout(Math.max(1, remaining));
+        const signal = options.signal ? AbortSignal.any([options.signal, atDeadline]) : atDeadline;
+        try {
+            return await call(signal);
+        }
+        catch (error) {
+            if (options.signal?.aborted)
+                throw error;
+            const name = awsErrorName(error) ?? error.code ?? 'Error';
+            const left = options.deadline - now();
+            if (!isTransient(error) && !atDeadline.aborted) {
+                const fix = FIXES[name];
+                // Other errors go back unchanged: callers decide on them by their AWS name (412, already completed).
+                if (!fix)
+                    throw error;
+                throw new UserError(`${options.operation} failed: ${errorMessage(error)} — ${fix}`, { cause: error });
+            }
+            const delay = Math.min(backoffDelay(attempt - 1, schedule), left);
+            if (delay <= 0 || atDeadline.aborted) {
+                throw new UserError(`${options.operation} still failed at the deadline after ${attempt} attempts: ${errorMessage(error)} — raise 'timeout' or run again`);
+            }
+            options.logger.info(`${options.operation}: ${name} (attempt ${attempt}); retrying in ${formatDuration(delay)}`);
+            await pause(delay, options.signal);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/s3-location.ts
+/** "s3://bucket/key?versionId=v": how records, logs and version descriptions name an S3 object. */
+function s3Location(s3) {
+    return `s3://${s3.bucket}/${s3.key}${s3.objectVersion ? `?versionId=${s3.objectVersion}` : ''}`;
+}
+/** The S3 object named in a text (e.g. a version description deploy-canary wrote), if any. */
+function findS3Location(text) {
+    const match = text?.match(/(?:^| )s3:\/\/([^/\s]+)\/([^\s?]+)(?:\?versionId=(\S+))?(?= |$)/);
+    if (!match)
+        return undefined;
+    return { bucket: match[1], key: match[2], ...(match[3] ? { objectVersion: match[3] } : {}) };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
+
 
 
 
@@ -69932,7 +70073,7 @@ async function restoreAlias(lambda, request, logger) {
         }
         catch (error) {
             // Someone changed the alias between our read and write: read again and re-decide.
-            if (awsErrorName(error) !== 'PreconditionFailedException' || attempt >= RESTORE_ATTEMPTS)
+            if (errors_awsErrorName(error) !== 'PreconditionFailedException' || attempt >= RESTORE_ATTEMPTS)
                 throw error;
         }
     }
@@ -70405,7 +70546,7 @@ const noMetrics = (version) => ({
 
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/rollout-clock.ts
 
-const systemClock = { now: () => Date.now(), sleep: pause };
+const systemClock = { now: () => Date.now(), sleep: wait_pause };
 
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/traffic-steps.ts
 
@@ -70609,12 +70750,17 @@ async function aliasWeightsRollout(clients, plan, from, target, writer, logger, 
         const reason = error instanceof RolloutHalted
             ? error.message
             : error instanceof CancelledError || signal?.aborted
-                ? `cancelled (${String(signal?.reason ?? errorMessage(error))})`
-                : errorMessage(error);
-        await rollBack(clients.lambda, plan, { previous, target }, reason, writer, logger, now);
-        throw error instanceof RolloutHalted
-            ? new UserError(`version ${target} was rolled back to ${previous}: ${reason}`)
-            : new Error(`${reason}; alias ${plan.alias} was rolled back to version ${previous}`, { cause: error });
+                ? `cancelled (${String(signal?.reason ?? errors_errorMessage(error))})`
+                : errors_errorMessage(error);
+        const restored = await rollBack(clients.lambda, plan, { previous, target }, reason, writer, logger, now);
+        // Say "rolled back" only when this run moved traffic back (restoreAlias leaves an alias that someone else moved).
+        const untouched = `alias ${plan.alias} did not route to version ${target}, so there was nothing to restore`;
+        if (error instanceof RolloutHalted) {
+            throw new errors_UserError(restored
+                ? `version ${target} was rolled back to ${previous}: ${reason}`
+                : `version ${target} failed: ${reason}; ${untouched}`);
+        }
+        throw new Error(`${reason}; ${restored ? `alias ${plan.alias} was rolled back to version ${previous}` : untouched}`, { cause: error });
     }
 }
 /** A step that ended without permission to go on (unhealthy or inconclusive). */
@@ -70629,7 +70775,7 @@ async function rollBack(lambda, plan, versions, reason, writer, logger, now) {
         restored = await restoreAlias(lambda, { functionName: plan.functionName, alias: plan.alias, ...versions }, logger);
     }
     catch (error) {
-        const failure = `restoring alias ${plan.alias} to version ${versions.previous} failed: ${errorMessage(error)} (after: ${reason})`;
+        const failure = `restoring alias ${plan.alias} to version ${versions.previous} failed: ${errors_errorMessage(error)} (after: ${reason})`;
         await writer.finish('failed', failure);
         throw new Error(`${failure}; run rollback-on-failure with the deployment record`, { cause: error });
     }
@@ -70648,6 +70794,7 @@ async function rollBack(lambda, plan, versions, reason, writer, logger, now) {
     });
     // Nothing to undo (traffic never reached the new version, or someone else moved the alias): a plain failure.
     await writer.finish(restored ? 'rolled-back' : 'failed', reason);
+    return restored;
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -70723,7 +70870,7 @@ async function preflight(clients, plan, logger, signal) {
         const found = await withContext('reading the CloudWatch alarms', () => readAlarms(clients.cloudwatch, plan.alarms, signal));
         const missing = plan.alarms.filter((name) => !found.some((alarm) => alarm.name === name));
         if (missing.length > 0) {
-            throw new UserError(`alarm ${missing.join(', ')} does not exist in this account and region: fix the 'alarms' input or create the alarm`);
+            throw new errors_UserError(`alarm ${missing.join(', ')} does not exist in this account and region: fix the 'alarms' input or create the alarm`);
         }
     }
     return { functionArn: latest.FunctionArn, latest, alias, previous };
@@ -70732,7 +70879,7 @@ async function readReadyFunction(lambda, plan, logger, signal) {
     const fn = plan.functionName;
     let config = await getFunctionConfiguration(lambda, fn);
     if (!config) {
-        throw new UserError(`function ${fn} does not exist in this account and region: create it first (deploy-canary publishes new versions of an existing function), or fix 'function-name' / 'region'`);
+        throw new errors_UserError(`function ${fn} does not exist in this account and region: create it first (deploy-canary publishes new versions of an existing function), or fix 'function-name' / 'region'`);
     }
     if (config.State === 'Pending' || config.LastUpdateStatus === 'InProgress') {
         config = await waitForFunctionUpdated(lambda, fn, {
@@ -70743,29 +70890,29 @@ async function readReadyFunction(lambda, plan, logger, signal) {
     }
     if (config.State !== 'Active') {
         const why = config.StateReason ? ` (${config.StateReasonCode ?? ''}: ${config.StateReason})` : '';
-        throw new UserError(`function ${fn} is ${config.State}${why}, not Active: fix the function (see its StateReason in the Lambda console) before deploying`);
+        throw new errors_UserError(`function ${fn} is ${config.State}${why}, not Active: fix the function (see its StateReason in the Lambda console) before deploying`);
     }
     if (config.LastUpdateStatus === 'Failed') {
-        throw new UserError(`the last update of ${fn} failed (${config.LastUpdateStatusReasonCode}: ${config.LastUpdateStatusReason}): fix it before deploying`);
+        throw new errors_UserError(`the last update of ${fn} failed (${config.LastUpdateStatusReasonCode}: ${config.LastUpdateStatusReason}): fix it before deploying`);
     }
     const packageType = config.PackageType ?? 'Zip';
     if (plan.source.kind === 'image' && packageType !== 'Image') {
-        throw new UserError(`function ${fn} is a ${packageType} function, so 'image-uri' cannot be deployed to it: use 'zip-file' or 's3-bucket'`);
+        throw new errors_UserError(`function ${fn} is a ${packageType} function, so 'image-uri' cannot be deployed to it: use 'zip-file' or 's3-bucket'`);
     }
     if ((plan.source.kind === 'zip' || plan.source.kind === 's3') && packageType === 'Image') {
-        throw new UserError(`function ${fn} runs a container image, so it takes 'image-uri', not a .zip package`);
+        throw new errors_UserError(`function ${fn} runs a container image, so it takes 'image-uri', not a .zip package`);
     }
     return config;
 }
 function checkAlias(alias, plan) {
     const fn = plan.functionName;
     if (alias.version === '$LATEST') {
-        throw new UserError(`alias ${plan.alias} of ${fn} points at $LATEST, which cannot be canaried or rolled back: point it at a published version first ` +
+        throw new errors_UserError(`alias ${plan.alias} of ${fn} points at $LATEST, which cannot be canaried or rolled back: point it at a published version first ` +
             `(aws lambda update-alias --function-name ${fn} --name ${plan.alias} --function-version <N>)`);
     }
     const extra = Object.keys(alias.weights);
     if (extra.length > 0) {
-        throw new UserError(`alias ${plan.alias} of ${fn} routes ${describeAlias(alias)} from an unfinished deploy: run rollback-on-failure, ` +
+        throw new errors_UserError(`alias ${plan.alias} of ${fn} routes ${describeAlias(alias)} from an unfinished deploy: run rollback-on-failure, ` +
             `or settle it on one version (aws lambda update-alias --function-name ${fn} --name ${plan.alias} ` +
             `--function-version ${alias.version} --routing-config AdditionalVersionWeights={}) and deploy again`);
     }
@@ -70776,6 +70923,7 @@ async function readVersion(lambda, fn, alias) {
         version: alias.version,
         codeSha256: result.Configuration?.CodeSha256,
         imageUri: result.Code?.ImageUri,
+        s3: findS3Location(result.Configuration?.Description),
         aliasRevisionId: alias.revisionId,
     };
 }
@@ -70788,18 +70936,18 @@ async function checkCodeDeploy(clients, plan) {
         deploymentGroupName: deploymentGroup,
     }))
         .catch((error) => {
-        const name = awsErrorName(error);
+        const name = errors_awsErrorName(error);
         if (name === 'ApplicationDoesNotExistException') {
-            throw new UserError(`CodeDeploy application ${application} does not exist: fix 'codedeploy-application' or create it (compute platform Lambda)`);
+            throw new errors_UserError(`CodeDeploy application ${application} does not exist: fix 'codedeploy-application' or create it (compute platform Lambda)`);
         }
         if (name === 'DeploymentGroupDoesNotExistException') {
-            throw new UserError(`CodeDeploy deployment group ${deploymentGroup} does not exist in application ${application}: fix 'codedeploy-deployment-group' or create it`);
+            throw new errors_UserError(`CodeDeploy deployment group ${deploymentGroup} does not exist in application ${application}: fix 'codedeploy-deployment-group' or create it`);
         }
         throw error;
     }));
     const platform = group.deploymentGroupInfo?.computePlatform;
     if (platform && platform !== 'Lambda') {
-        throw new UserError(`CodeDeploy deployment group ${deploymentGroup} deploys to ${platform}, not Lambda: use a group of a Lambda application`);
+        throw new errors_UserError(`CodeDeploy deployment group ${deploymentGroup} deploys to ${platform}, not Lambda: use a group of a Lambda application`);
     }
     const active = await withContext(`listing deployments of ${application}/${deploymentGroup}`, () => clients.codedeploy.send(new client_codedeploy_dist_cjs/* ListDeploymentsCommand */.sr8({
         applicationName: application,
@@ -70808,22 +70956,22 @@ async function checkCodeDeploy(clients, plan) {
     })));
     const running = active.deployments ?? [];
     if (running.length > 0) {
-        throw new UserError(`CodeDeploy deployment ${running.join(', ')} is still in progress for ${application}/${deploymentGroup}: wait for it to finish ` +
+        throw new errors_UserError(`CodeDeploy deployment ${running.join(', ')} is still in progress for ${application}/${deploymentGroup}: wait for it to finish ` +
             `or stop it (aws deploy stop-deployment --deployment-id ${running[0]} --auto-rollback-enabled), then deploy again`);
     }
     if (!settings.deploymentConfig.startsWith('CodeDeployDefault.')) {
         await withContext(`reading CodeDeploy deployment config ${settings.deploymentConfig}`, () => clients.codedeploy
             .send(new client_codedeploy_dist_cjs/* GetDeploymentConfigCommand */.z2K({ deploymentConfigName: settings.deploymentConfig }))
             .catch((error) => {
-            if (awsErrorName(error) === 'DeploymentConfigDoesNotExistException') {
-                throw new UserError(`CodeDeploy deployment config ${settings.deploymentConfig} does not exist: fix 'deployment-config' or create it`);
+            if (errors_awsErrorName(error) === 'DeploymentConfigDoesNotExistException') {
+                throw new errors_UserError(`CodeDeploy deployment config ${settings.deploymentConfig} does not exist: fix 'deployment-config' or create it`);
             }
             throw error;
         }));
     }
     for (const hook of [settings.beforeTrafficHook, settings.afterTrafficHook]) {
         if (hook && !(await getFunctionConfiguration(clients.lambda, hook))) {
-            throw new UserError(`hook function ${hook} does not exist: fix 'before-traffic-hook' / 'after-traffic-hook' or deploy the hook first`);
+            throw new errors_UserError(`hook function ${hook} does not exist: fix 'before-traffic-hook' / 'after-traffic-hook' or deploy the hook first`);
         }
     }
 }
@@ -70833,7 +70981,7 @@ async function checkCodeDeploy(clients, plan) {
  */
 function assertSameAlias(expected, now) {
     if (!now || now.version !== expected.version || Object.keys(now.weights).length > 0) {
-        throw new UserError(`alias ${expected.name} changed during the deploy (it was on version ${expected.version}, now ${now ? describeAlias(now) : 'gone'}): ` +
+        throw new errors_UserError(`alias ${expected.name} changed during the deploy (it was on version ${expected.version}, now ${now ? describeAlias(now) : 'gone'}): ` +
             'another deploy may be running; run this again when it has finished');
     }
 }
@@ -70900,7 +71048,7 @@ async function codeDeployRollout(clients, plan, from, target, writer, logger, si
     }
     catch (error) {
         if (error instanceof CancelledError || signal?.aborted) {
-            await stopDeployment(clients.codedeploy, deploymentId, `cancelled (${String(signal?.reason ?? errorMessage(error))})`, from.version, target, writer, logger);
+            await stopDeployment(clients.codedeploy, deploymentId, `cancelled (${String(signal?.reason ?? errors_errorMessage(error))})`, from.version, target, writer, logger);
         }
         throw error;
     }
@@ -70916,10 +71064,23 @@ async function codeDeployRollout(clients, plan, from, target, writer, logger, si
         .join('; ');
     const alias = await readAlias(clients.lambda, fn, plan.alias);
     const back = alias?.version === from.version && Object.keys(alias.weights).length === 0;
+    // Rolled back only when CodeDeploy ran a rollback deployment; a deployment that failed before shifting traffic
+    // (a BeforeAllowTraffic hook) left the alias where it was, which is a failure, not a rollback.
+    const rolledBack = back && info?.rollbackInfo?.rollbackDeploymentId !== undefined;
     const failure = `CodeDeploy deployment ${deploymentId} ${info?.status}: ${detail || 'no error information'}`;
-    await writer.finish(back ? 'rolled-back' : 'failed', failure);
-    throw new UserError(back
-        ? `${failure}; ${plan.alias} is back on version ${from.version}`
+    if (rolledBack) {
+        await writer.update((record) => record.rollbacks.push({
+            at: new Date().toISOString(),
+            from: target,
+            to: from.version,
+            method: 'codedeploy-auto',
+            reason: failure,
+            by: 'codedeploy',
+        }));
+    }
+    await writer.finish(rolledBack ? 'rolled-back' : 'failed', failure);
+    throw new errors_UserError(back
+        ? `${failure}; ${plan.alias} ${rolledBack ? 'is back' : 'stayed'} on version ${from.version}`
         : `${failure}; ${plan.alias} serves ${alias ? describeAlias(alias) : 'nothing'}: run rollback-on-failure`);
 }
 /** Cancellation: StopDeployment with automatic rollback (no signal: this is the cleanup). */
@@ -70930,13 +71091,13 @@ async function stopDeployment(codedeploy, deploymentId, reason, previous, target
         await codedeploy.send(new client_codedeploy_dist_cjs/* StopDeploymentCommand */.NzN({ deploymentId, autoRollbackEnabled: true }));
     }
     catch (error) {
-        if (awsErrorName(error) === 'DeploymentAlreadyCompletedException') {
+        if (errors_awsErrorName(error) === 'DeploymentAlreadyCompletedException') {
             logger.warning(`CodeDeploy deployment ${deploymentId} had already completed; run rollback-on-failure to undo it`);
             await writer.finish('failed', `${reason}; the deployment had already completed`);
             return;
         }
-        await writer.finish('failed', `${reason}; stopping ${deploymentId} failed: ${errorMessage(error)}`);
-        throw new Error(`stopping CodeDeploy deployment ${deploymentId} failed: ${errorMessage(error)}`, {
+        await writer.finish('failed', `${reason}; stopping ${deploymentId} failed: ${errors_errorMessage(error)}`);
+        throw new Error(`stopping CodeDeploy deployment ${deploymentId} failed: ${errors_errorMessage(error)}`, {
             cause: error,
         });
     }
@@ -70957,10 +71118,12 @@ async function stopDeployment(codedeploy, deploymentId, reason, previous, target
 
 const UPDATE_TIMEOUT_MS = 10 * 60_000;
 const CONFLICT_ATTEMPTS = 4;
+const MAX_DESCRIPTION = 256;
 /**
  * Puts the new code into $LATEST and publishes it as a version. UpdateFunctionCode is guarded by the RevisionId
- * read in preflight and PublishVersion by the CodeSha256 and RevisionId the update produced, so a concurrent
- * change fails instead of being published under our name. Code equal to the alias's version ends as unchanged.
+ * read in preflight; PublishVersion by the CodeSha256 that our own update produced, so code another run put into
+ * $LATEST meanwhile is never published under our name: the deploy fails naming the other code, alias untouched.
+ * Code equal to the alias's version ends as unchanged.
  */
 async function publishNewVersion(lambda, plan, state, logger, signal) {
     const fn = plan.functionName;
@@ -70969,9 +71132,10 @@ async function publishNewVersion(lambda, plan, state, logger, signal) {
     if (source.kind === 'zip' && source.codeSha256 === previousSha)
         return { kind: 'unchanged', codeSha256: source.codeSha256 };
     let latest = state.latest;
+    let ours = state.latest.CodeSha256;
     if (source.kind !== 'latest') {
         logger.info(`updating the code of ${fn} from ${describeSource(plan)}`);
-        await retryConflicts(lambda, fn, logger, signal, 'updating the code', () => lambda.send(new client_lambda_dist_cjs/* UpdateFunctionCodeCommand */.KfB({
+        const updated = await retryConflicts(lambda, fn, logger, signal, 'updating the code', () => lambda.send(new client_lambda_dist_cjs/* UpdateFunctionCodeCommand */.KfB({
             FunctionName: fn,
             RevisionId: state.latest.RevisionId,
             ...(source.kind === 'zip' ? { ZipFile: source.bytes } : {}),
@@ -70980,17 +71144,22 @@ async function publishNewVersion(lambda, plan, state, logger, signal) {
                 : {}),
             ...(source.kind === 'image' ? { ImageUri: source.imageUri } : {}),
         }), { abortSignal: signal }));
+        ours = updated.CodeSha256;
         latest = await waitForFunctionUpdated(lambda, fn, {
             timeoutMs: UPDATE_TIMEOUT_MS,
             signal,
             onProgress: (line) => logger.info(line),
         });
     }
+    if (latest.CodeSha256 !== ours)
+        throw replacedUnderUs(fn, ours, latest.CodeSha256);
     if (latest.CodeSha256 === previousSha)
         return { kind: 'unchanged', codeSha256: latest.CodeSha256 };
+    // The RevisionId is the one read once $LATEST was confirmed to hold our code, not the one UpdateFunctionCode
+    // returned: Lambda changes RevisionId again when the update finishes, so that one would reject every publish.
     const published = await retryConflicts(lambda, fn, logger, signal, 'publishing a version', () => lambda.send(new client_lambda_dist_cjs/* PublishVersionCommand */.D3m({
         FunctionName: fn,
-        CodeSha256: latest.CodeSha256,
+        CodeSha256: ours,
         RevisionId: latest.RevisionId,
         Description: versionDescription(plan),
     }), { abortSignal: signal }));
@@ -71008,6 +71177,10 @@ async function publishNewVersion(lambda, plan, state, logger, signal) {
         },
     };
 }
+function replacedUnderUs(fn, ours, theirs) {
+    return new errors_UserError(`$LATEST of ${fn} holds code sha256 ${theirs}, not the ${ours} this deploy uploaded: another run changed it meanwhile (two deploys at once?). ` +
+        `Nothing was published and the alias was not touched; deploy again when the other run has finished`);
+}
 function describeSource(plan) {
     const { source } = plan;
     switch (source.kind) {
@@ -71021,11 +71194,21 @@ function describeSource(plan) {
             return '$LATEST as it is';
     }
 }
-/** PublishVersion's description (at most 256 characters): the release, so the console shows what each version is. */
+/**
+ * PublishVersion's description (at most 256 characters): the release, so the console shows what each version is,
+ * and for S3 code the object it came from, so the next deploy can record it as `previous.s3` (code rollbacks
+ * need it). The location is left out rather than cut when it does not fit; the run URL is what gets cut.
+ */
 function versionDescription(plan) {
     const { tag, commit, runUrl } = plan.release;
-    const parts = [tag ? `release ${tag}` : 'deploy-canary', commit ? `commit ${commit}` : '', runUrl ?? ''];
-    return parts.filter(Boolean).join(' ').slice(0, 256);
+    const { source } = plan;
+    const release = [tag ? `release ${tag}` : 'deploy-canary', commit ? `commit ${commit}` : ''];
+    const head = release.filter(Boolean).join(' ');
+    const s3 = source.kind === 's3'
+        ? ` ${s3Location({ bucket: source.bucket, key: source.key, objectVersion: source.objectVersion })}`
+        : '';
+    const withS3 = head.length + s3.length <= MAX_DESCRIPTION ? `${head}${s3}` : head;
+    return `${withS3}${runUrl ? ` ${runUrl}` : ''}`.slice(0, MAX_DESCRIPTION);
 }
 async function imageOf(lambda, fn, version, config) {
     if (config.PackageType !== 'Image')
@@ -71044,17 +71227,21 @@ async function retryConflicts(lambda, fn, logger, signal, doing, call) {
             return await call();
         }
         catch (error) {
-            const name = awsErrorName(error);
-            if (name === 'PreconditionFailedException') {
-                throw new UserError(`${doing} of ${fn} failed: ${errorMessage(error)} — the function changed since it was read (another deploy running?); run this again when it has finished`);
+            const name = errors_awsErrorName(error);
+            if (name === 'PreconditionFailedException' || isCodeShaMismatch(error)) {
+                throw new errors_UserError(`${doing} of ${fn} failed: ${errors_errorMessage(error)} — the function changed since it was read (another deploy running?); run this again when it has finished`);
             }
             if (name !== 'ResourceConflictException' || attempt >= CONFLICT_ATTEMPTS) {
-                throw new Error(`${doing} of ${fn} failed: ${errorMessage(error)}`, { cause: error });
+                throw new Error(`${doing} of ${fn} failed: ${errors_errorMessage(error)}`, { cause: error });
             }
             logger.info(`${doing} of ${fn} hit ${name}; waiting for the function's update to finish (attempt ${attempt})`);
             await waitForFunctionUpdated(lambda, fn, { timeoutMs: UPDATE_TIMEOUT_MS, signal });
         }
     }
+}
+/** PublishVersion's answer when $LATEST no longer holds the CodeSha256 we gave (400, not 412). */
+function isCodeShaMismatch(error) {
+    return errors_awsErrorName(error) === 'InvalidParameterValueException' && /CodeSHA256/i.test(errors_errorMessage(error));
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/plan-printer.ts
@@ -75474,7 +75661,7 @@ async function runPreTrafficCheck(lambda, plan, versions, suite, logger, signal)
         const failures = result.checks
             .filter((check) => !check.passed && !check.skipped && check.failure)
             .map((check) => `${check.name}: ${run_describeFailure(check.failure)}`);
-        throw new UserError(`pre-traffic check of version ${versions.target} failed (${result.failedCount} of ${result.total}), no traffic was moved: ${failures.join('; ')}`);
+        throw new errors_UserError(`pre-traffic check of version ${versions.target} failed (${result.failedCount} of ${result.total}), no traffic was moved: ${failures.join('; ')}`);
     }
     logger.info(`pre-traffic check passed: ${result.passedCount} of ${result.total} checks on version ${versions.target}`);
 }
@@ -75550,7 +75737,7 @@ async function deployCanary(clients, plan, writer, logger, signal, clock) {
     }
     catch (error) {
         if (!record.finishedAt)
-            await writer.finish('failed', errorMessage(error));
+            await writer.finish('failed', errors_errorMessage(error));
         throw error;
     }
 }
@@ -75599,7 +75786,6 @@ var external_node_os_ = __nccwpck_require__(8161);
 
 
 
-
 const FUNCTION_NAME = /^(?:arn:[\w-]+:lambda:[\w-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
 const FUNCTION_EXPECTED = 'a function name like "orders-api" or its ARN, without a version or alias';
 const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
@@ -75612,15 +75798,7 @@ const SIX_HOURS_MS = 6 * 3_600_000;
  * too, so a contradictory configuration fails with a message naming the inputs involved.
  */
 async function readDeployPlan(inputs, env) {
-    const functionName = inputs.string(Input.FunctionName, {
-        required: true,
-        pattern: FUNCTION_NAME,
-        expected: FUNCTION_EXPECTED,
-    });
-    const alias = inputs.string(Input.Alias, {
-        pattern: ALIAS_NAME,
-        expected: 'an alias name of letters, digits, "-" or "_" (not only digits)',
-    }) ?? 'live';
+    const { functionName, alias, recordFile } = readRecordPlace(inputs, env);
     const source = await readCodeSource(inputs);
     const strategy = inputs.enum(Input.Strategy, constants_STRATEGIES, 'alias-weights');
     const skipCanary = readSkipCanary(inputs, env);
@@ -75670,7 +75848,8 @@ async function readDeployPlan(inputs, env) {
         functionName,
         alias,
         source,
-        strategy,
+        // A skipped canary on alias weights moves all traffic at once, and the record says so.
+        strategy: skipCanary && strategy === 'alias-weights' ? 'all-at-once' : strategy,
         codedeploy,
         steps,
         alarms: inputs.list(Input.Alarms),
@@ -75685,8 +75864,22 @@ async function readDeployPlan(inputs, env) {
         release: readRelease(inputs, env),
         wait,
         timeoutMs,
-        recordFile: inputs.string(Input.RecordFile) ?? (0,external_node_path_.join)(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'lambda-release-record.json'),
+        recordFile,
     };
+}
+/** The function, alias and record file: enough to leave a record even when a later input is wrong. */
+function readRecordPlace(inputs, env) {
+    const functionName = inputs.string(Input.FunctionName, {
+        required: true,
+        pattern: FUNCTION_NAME,
+        expected: FUNCTION_EXPECTED,
+    });
+    const alias = inputs.string(Input.Alias, {
+        pattern: ALIAS_NAME,
+        expected: 'an alias name of letters, digits, "-" or "_" (not only digits)',
+    }) ?? 'live';
+    const recordFile = inputs.string(Input.RecordFile) ?? defaultRecordPath(functionName, alias, env.RUNNER_TEMP || (0,external_node_os_.tmpdir)());
+    return { functionName, alias, recordFile };
 }
 async function readCodeSource(inputs) {
     const given = [Input.ZipFile, Input.S3Bucket, Input.ImageUri].filter((name) => inputs.has(name));
@@ -75948,7 +76141,7 @@ async function run() {
         // The pre-traffic checks may carry URLs with user info (`https://user:pass@host/`): masked as soon as read.
         runnerRedactor.addUrlsIn(getInput(Input.PreTrafficCheck));
         const inputs = new Inputs((name) => getInput(name));
-        const plan = await readDeployPlan(inputs, process.env);
+        const plan = await readDeployPlan(inputs, process.env).catch((error) => recordInputFailure(inputs, error));
         const aws = { action: ACTION_NAME, region: inputs.string(Input.Region) };
         const clients = {
             lambda: lambdaClient(aws),
@@ -75982,6 +76175,36 @@ async function main_report(writer, durationMs, planLines) {
     });
     const summary = summaryContent(record, durationMs, planLines);
     await writeSummary(summary.title, summary.facts, summary.tables);
+}
+/**
+ * An input error stops the deploy before any AWS call; when the function, alias and record file can still be read,
+ * a record (status failed, no target) says so, so the rollback job finds "this release moved no traffic" instead of
+ * a missing file, which would make it decide from the live state and undo the release that is live.
+ */
+async function recordInputFailure(inputs, error) {
+    const place = (() => {
+        try {
+            return readRecordPlace(inputs, process.env);
+        }
+        catch {
+            return undefined;
+        }
+    })();
+    if (place) {
+        const record = createRecord({
+            function: { name: place.functionName },
+            alias: place.alias,
+            // The required field; the 'strategy' input may be the invalid one, so the default is recorded.
+            strategy: 'alias-weights',
+            release: releaseContext(),
+            status: 'failed',
+            error: errors_errorMessage(error),
+            finishedAt: new Date().toISOString(),
+        });
+        await writeRecordFile(place.recordFile, record).catch((failure) => warning(`could not write the deployment record to ${place.recordFile}: ${errors_errorMessage(failure)}`));
+        setOutputs({ [Output.Record]: serializeRecord(record), [Output.Status]: record.status });
+    }
+    throw error;
 }
 
 

@@ -54488,7 +54488,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9125);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3608);
 // Entry point for the runner (node24): everything happens in run().
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -54498,7 +54498,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9125:
+/***/ 3608:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61945,7 +61945,7 @@ class errors_UserError extends Error {
 }
 const PLAIN_ERRORS = new Set(['Error', 'InputError', 'UserError', 'RecordError']);
 /** One line describing an error; AWS SDK errors keep their exception name ("ResourceConflictException: ..."). */
-function errorMessage(error) {
+function errors_errorMessage(error) {
     if (error instanceof Error) {
         const message = error.message || String(error);
         const text = PLAIN_ERRORS.has(error.name) ? message : `${error.name}: ${message}`;
@@ -61965,7 +61965,7 @@ async function withContext(doing, task) {
     catch (error) {
         if (error instanceof InputError || error instanceof errors_UserError)
             throw error;
-        const wrapped = new Error(`${doing} failed: ${errorMessage(error)}`, { cause: error });
+        const wrapped = new Error(`${doing} failed: ${errors_errorMessage(error)}`, { cause: error });
         throw wrapped;
     }
 }
@@ -62319,9 +62319,11 @@ function pct(fraction) {
     return `${Math.round(fraction * 1000) / 10}%`;
 }
 /** Reads an alias; undefined when the function or alias does not exist. */
-async function readAlias(lambda, functionName, alias) {
+async function readAlias(lambda, functionName, alias, signal) {
     try {
-        const result = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }));
+        const result = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }), {
+            abortSignal: signal,
+        });
         return {
             name: alias,
             arn: result.AliasArn,
@@ -62354,7 +62356,7 @@ async function updateAlias(lambda, request, options = {}) {
     });
     for (let attempt = 0;; attempt++) {
         try {
-            const result = await lambda.send(command);
+            const result = await lambda.send(command, { abortSignal: options.signal });
             return {
                 name: request.alias,
                 arn: result.AliasArn,
@@ -62371,11 +62373,11 @@ async function updateAlias(lambda, request, options = {}) {
     }
 }
 /** Every published version (never $LATEST), oldest first, following pagination. */
-async function listPublishedVersions(lambda, functionName) {
+async function listPublishedVersions(lambda, functionName, signal) {
     const versions = [];
     let marker;
     for (let page = 0; page < 1000; page++) {
-        const result = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker }));
+        const result = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker }), { abortSignal: signal });
         versions.push(...(result.Versions ?? []).filter((v) => v.Version && v.Version !== '$LATEST'));
         marker = result.NextMarker;
         if (!marker)
@@ -62383,9 +62385,9 @@ async function listPublishedVersions(lambda, functionName) {
     }
     return versions.sort((a, b) => Number(a.Version) - Number(b.Version));
 }
-async function getFunctionConfiguration(lambda, functionName, qualifier) {
+async function getFunctionConfiguration(lambda, functionName, qualifier, signal) {
     try {
-        return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }));
+        return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }), { abortSignal: signal });
     }
     catch (error) {
         if (awsErrorName(error) === 'ResourceNotFoundException')
@@ -62406,7 +62408,9 @@ async function waitForFunctionUpdated(lambda, functionName, options) {
         initialDelayMs: 200,
         maxDelayMs: 3_000,
         check: async () => {
-            const current = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+            const current = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }), {
+                abortSignal: options.signal,
+            });
             const busy = current.LastUpdateStatus === 'InProgress' || current.State === 'Pending';
             return {
                 done: !busy,
@@ -62469,7 +62473,14 @@ function validateRecord(value, source = 'record') {
         throw new RecordError(`${source} is not a valid deployment record: ${problems.join('; ')}`);
     return { steps: [], rollbacks: [], release: {}, ...value };
 }
+/** Limits that keep a hostile or corrupted record from reaching any code that walks it. */
+const MAX_RECORD_BYTES = 512 * 1024;
+const MAX_RECORD_DEPTH = 16;
 function parseRecord(text, source = 'record') {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_RECORD_BYTES) {
+        throw new RecordError(`${source} is ${bytes} bytes, over the ${MAX_RECORD_BYTES} bytes (512 KiB) a deployment record may have`);
+    }
     let parsed;
     try {
         parsed = JSON.parse(text);
@@ -62477,7 +62488,27 @@ function parseRecord(text, source = 'record') {
     catch (error) {
         throw new RecordError(`${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
     }
+    const depth = nestingDepth(parsed);
+    if (depth > MAX_RECORD_DEPTH) {
+        throw new RecordError(`${source} is nested ${depth} levels deep, more than the ${MAX_RECORD_DEPTH} a deployment record may have`);
+    }
     return validateRecord(parsed, source);
+}
+/** How deeply objects and arrays nest (a scalar is 0), walked without recursion so depth cannot overflow the stack. */
+function nestingDepth(value) {
+    let deepest = 0;
+    const pending = [[value, 0]];
+    while (pending.length > 0) {
+        const [item, depth] = pending.pop();
+        if (typeof item !== 'object' || item === null)
+            continue;
+        deepest = Math.max(deepest, depth + 1);
+        if (deepest > MAX_RECORD_DEPTH)
+            return deepest;
+        for (const child of Object.values(item))
+            pending.push([child, depth + 1]);
+    }
+    return deepest;
 }
 async function readRecordFile(path) {
     let text;
@@ -62489,6 +62520,17 @@ async function readRecordFile(path) {
         throw new RecordError(`record file ${path} could not be read (${code ?? String(error)})`);
     }
     return parseRecord(text, `record file ${path}`);
+}
+/**
+ * Where a deployment record lives when no path is given: one file per function and alias in `dir` (the runner's
+ * temp folder), so two deploys in one job never share, and a later step finds the record of its own function.
+ */
+function defaultRecordPath(functionName, alias, dir) {
+    return join(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
+}
+/** The bare function name of a name, partial ARN or ARN. */
+function bareFunctionName(name) {
+    return name.split(':function:').pop().split(':')[0];
 }
 function serializeRecord(record) {
     return JSON.stringify(record);
@@ -62508,6 +62550,34 @@ function isText(value) {
 }
 function isVersion(value) {
     return typeof value === 'string' && /^\d+$/.test(value);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/release-status.ts
+const RELEASE_STATUSES = ['started', 'success', 'failure', 'cancelled', 'rolled-back'];
+const JOB_STATUSES = ['success', 'failure', 'cancelled'];
+/**
+ * The release's final status, derived in this one place from the record and the job's result. "rolled-back" only
+ * when a rollback entry shows that traffic was restored (deploy-canary and rollback-on-failure add one only then):
+ * a rollback that found nothing to do, was superseded, or followed a deploy that failed before moving traffic is
+ * not a rollback. Undefined when neither a record nor a job status says anything.
+ */
+function releaseStatus(record, jobStatus) {
+    if (record && record.rollbacks.length > 0)
+        return 'rolled-back';
+    if (jobStatus === 'cancelled')
+        return 'cancelled';
+    switch (record?.status) {
+        case 'promoted':
+        case 'no-op':
+            return jobStatus === 'failure' ? 'failure' : 'success';
+        case 'rolled-back':
+        case 'failed':
+            return 'failure';
+        case 'planned':
+        case 'in-progress':
+            return jobStatus ?? 'started';
+    }
+    return jobStatus;
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/report.ts
@@ -62583,11 +62653,97 @@ async function runAction(action, body) {
     catch (error) {
         if (isDebug() && error instanceof Error && error.stack)
             core_debug(redact(error.stack));
-        setFailed(redact(`${action}: ${errorMessage(error)}`));
+        setFailed(redact(`${action}: ${errors_errorMessage(error)}`));
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/retry.ts
+
+
+
+/** Exception names AWS uses for throttling and for "another operation is in progress" (409): both pass. */
+const TRANSIENT_NAMES = new Set([
+    'TooManyRequestsException',
+    'ThrottlingException',
+    'Throttling',
+    'Throttled',
+    'RequestLimitExceeded',
+    'SlowDown',
+    'ResourceConflictException',
+    'ServiceException',
+    'ServiceUnavailableException',
+    'InternalFailure',
+    'InternalServerError',
+    'TimeoutError',
+    'RequestTimeout',
+    'RequestTimeoutException',
+]);
+/** Socket errors of a dropped or refused connection. */
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
+/** What to do about errors that retrying cannot fix. */
+const FIXES = {
+    AccessDeniedException: "the role needs permission for this call: see the IAM policy in the action's docs",
+    AccessDenied: "the role needs permission for this call: see the IAM policy in the action's docs",
+    ResourceNotFoundException: "check 'function-name', 'alias' and 'region'",
+};
+/** True for errors that may pass by themselves: throttling, 5xx, 409 in progress, dropped connections, timeouts. */
+function isTransient(error) {
+    if (!(error instanceof Error))
+        return false;
+    const status = error.$metadata?.httpStatusCode;
+    const code = error.code;
+    return (TRANSIENT_NAMES.has(error.name) ||
+        (status !== undefined && status >= 500) ||
+        (code !== undefined && NETWORK_CODES.has(code)) ||
+        /socket hang up/i.test(error.message));
+}
+/**
+ * Runs `call` until it succeeds, retrying transient errors with backoff and jitter until the deadline (each retry
+ * logged on one line), for operations that must not give up while time is left, such as restoring traffic. Each
+ * attempt gets an AbortSignal that fires at the deadline, so the SDK's own retries cannot overrun it. Other
+ * errors (access denied, not found, validation) are thrown at once with the fix where one is known.
+ */
+async function retryTransient(call, options) {
+    const now = options.now ?? Date.now;
+    const schedule = {
+        initialDelayMs: options.initialDelayMs ?? 500,
+        maxDelayMs: options.maxDelayMs ?? 5_000,
+        factor: 2,
+        jitter: 0.3,
+    };
+    for (let attempt = 1;; attempt++) {
+        const remaining = options.deadline - now();
+        const atDeadline = AbortSignal.timeout(Math.max(1, remaining));
+        const signal = options.signal ? AbortSignal.any([options.signal, atDeadline]) : atDeadline;
+        try {
+            return await call(signal);
+        }
+        catch (error) {
+            if (options.signal?.aborted)
+                throw error;
+            const name = awsErrorName(error) ?? error.code ?? 'Error';
+            const left = options.deadline - now();
+            if (!isTransient(error) && !atDeadline.aborted) {
+                const fix = FIXES[name];
+                // Other errors go back unchanged: callers decide on them by their AWS name (412, already completed).
+                if (!fix)
+                    throw error;
+                throw new UserError(`${options.operation} failed: ${errorMessage(error)} — ${fix}`, { cause: error });
+            }
+            const delay = Math.min(backoffDelay(attempt - 1, schedule), left);
+            if (delay <= 0 || atDeadline.aborted) {
+                throw new UserError(`${options.operation} still failed at the deadline after ${attempt} attempts: ${errorMessage(error)} — raise 'timeout' or run again`);
+            }
+            options.logger.info(`${options.operation}: ${name} (attempt ${attempt}); retrying in ${formatDuration(delay)}`);
+            await pause(delay, options.signal);
+        }
     }
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
+
 
 
 
@@ -62641,8 +62797,7 @@ var Output;
     Output["SlackChannelId"] = "slack-channel-id";
     Output["EmailMessageId"] = "email-message-id";
 })(Output || (Output = {}));
-const NOTIFY_STATUSES = ['started', 'success', 'failure', 'cancelled', 'rolled-back'];
-const JOB_STATUSES = ['success', 'failure', 'cancelled'];
+
 const DEFAULT_SLACK_API_URL = 'https://slack.com/api';
 const DEFAULT_RETRY_BUDGET_MS = 30_000;
 
@@ -62714,27 +62869,41 @@ function defaultTitle(facts) {
         ? `version ${record.target.version}${release.tag ? ` (${release.tag})` : ''}`
         : (release.tag ?? '');
     const where = record ? ` on alias ${record.alias}` : '';
-    if (facts.status === 'rolled-back' && record?.rollbacks.length) {
-        const last = record.rollbacks.at(-1);
-        return `${subject}: rolled back from version ${last.from} to ${last.to}${where}`;
-    }
+    const rollback = rolledBack(facts);
+    if (rollback)
+        return `${subject}: ${rollbackPhrase(rollback)}${where}`;
     return `${subject}: release${what ? ` of ${what}` : ''}${where} ${STATUS_WORDS[facts.status]}`;
+}
+/**
+ * The one sentence that says which way a rollback went: from the bad version to the restored one. The title says it
+ * for a rolled-back release; text, facts and channel blocks never repeat the direction (or show the deploy's own
+ * "previous → new" arrow, which reads backwards next to it).
+ */
+function rollbackPhrase(rollback) {
+    return `rolled back from version ${rollback.from} to ${rollback.to}`;
+}
+function rolledBack(facts) {
+    return facts.status === 'rolled-back' ? facts.record?.rollbacks.at(-1) : undefined;
 }
 function defaultText(facts) {
     const record = facts.record;
     if (!record)
         return `Release ${STATUS_WORDS[facts.status]}.`;
     const parts = [];
-    const versions = record.previous && record.target ? `${record.previous.version} → ${record.target.version}` : '';
+    const rollback = rolledBack(facts);
+    const versions = record.previous && record.target && !rollback
+        ? `${record.previous.version} → ${record.target.version}`
+        : record.target
+            ? `version ${record.target.version}`
+            : '';
     parts.push(`${record.function.name}${versions ? ` ${versions}` : ''} with strategy ${record.strategy}` +
         (record.steps.length
             ? `, ${record.steps.length} traffic step${record.steps.length === 1 ? '' : 's'}`
             : '') +
         (durationOf(record) ? `, took ${durationOf(record)}` : '') +
         '.');
-    const rollback = record.rollbacks.at(-1);
     if (rollback)
-        parts.push(`Rolled back ${rollback.from} → ${rollback.to}: ${rollback.reason}`);
+        parts.push(`Reason: ${rollback.reason}`);
     else if (record.error)
         parts.push(`Error: ${record.error}`);
     return parts.join('\n');
@@ -62751,9 +62920,11 @@ function buildMessage(facts, templates, options) {
         ['Alias', record?.alias ?? ''],
         [
             'Versions',
-            record?.previous && record.target
-                ? `${record.previous.version} → ${record.target.version}`
-                : (record?.target?.version ?? ''),
+            rolledBack(facts)
+                ? ''
+                : record?.previous && record.target
+                    ? `${record.previous.version} → ${record.target.version}`
+                    : (record?.target?.version ?? ''),
         ],
         ['Strategy', record?.strategy ?? ''],
         ['Duration', durationOf(record)],
@@ -79234,7 +79405,7 @@ async function withRetries(what, attempt, options) {
 ;// CONCATENATED MODULE: ./actions/notify/src/email.ts
 
 
-const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS']);
+const email_NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS']);
 const ATTEMPT_TIMEOUT_MS = 15_000;
 /** SMTP 4xx replies mean "try again later"; 5xx and authentication failures are final. */
 function classify(error) {
@@ -79244,7 +79415,7 @@ function classify(error) {
         ? `SMTP ${e.responseCode}${reply}`
         : `${e.code ?? 'SMTP error'}: ${e.message ?? String(error)}`;
     if ((e.responseCode && e.responseCode >= 400 && e.responseCode < 500) ||
-        (!e.responseCode && NETWORK_CODES.has(e.code ?? ''))) {
+        (!e.responseCode && email_NETWORK_CODES.has(e.code ?? ''))) {
         return new TransientError(text);
     }
     return new Error(e.code === 'EAUTH' ? `SMTP authentication failed${reply || ` (${e.message ?? ''})`}` : text);
@@ -79309,7 +79480,7 @@ function emailBody(message, subject) {
         }
     }
     for (const r of message.rollbacks)
-        text.push('', `Rolled back ${r.from} -> ${r.to} (${r.method}, by ${r.by}): ${r.reason}`);
+        text.push('', `Rollback (${r.method}, by ${r.by}): ${r.reason}`);
     if (message.skipCanary)
         text.push('', message.skipCanary);
     if (message.links.run)
@@ -79330,7 +79501,7 @@ function emailBody(message, subject) {
             `<td style="${cell}">${escapeHtml(s.metrics)}${s.reason ? ` (${escapeHtml(s.reason)})` : ''}</td></tr>`), '</table>');
     }
     for (const r of message.rollbacks) {
-        html.push(`<p><strong>Rolled back</strong> ${escapeHtml(r.from)} → ${escapeHtml(r.to)} (${escapeHtml(r.method)}, by ${escapeHtml(r.by)}): ${escapeHtml(r.reason)}</p>`);
+        html.push(`<p><strong>Rollback</strong> (${escapeHtml(r.method)}, by ${escapeHtml(r.by)}): ${escapeHtml(r.reason)}</p>`);
     }
     if (message.skipCanary)
         html.push(`<p><em>${escapeHtml(message.skipCanary)}</em></p>`);
@@ -79516,7 +79687,7 @@ function slackPayload(message) {
     if (message.steps.length > 0)
         blocks.push({ type: 'section', text: mrkdwn(stepTable(message.steps)) });
     for (const rollback of message.rollbacks.slice(-3)) {
-        const text = `:rewind: *Rolled back* ${rollback.from} → ${rollback.to} (${rollback.method}, by ${escapeMrkdwn(rollback.by)}): ${escapeMrkdwn(rollback.reason)}`;
+        const text = `:rewind: *Rollback* (${rollback.method}, by ${escapeMrkdwn(rollback.by)}): ${escapeMrkdwn(rollback.reason)}`;
         blocks.push({ type: 'section', text: mrkdwn(cut(text, LIMITS.sectionText)) });
     }
     if (message.skipCanary) {
@@ -79550,7 +79721,7 @@ const THROTTLING = new Set([
 ]);
 const sns_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
 /** Throttling, server errors and dropped connections; not credentials, permissions or a missing topic. */
-function isTransient(error) {
+function sns_isTransient(error) {
     const e = error;
     const status = e.$metadata?.httpStatusCode ?? 0;
     return (THROTTLING.has(e.name ?? '') ||
@@ -79592,8 +79763,8 @@ async function publishSns(ctx, client, notification) {
             return result.MessageId ?? '';
         }
         catch (error) {
-            if (isTransient(error))
-                throw new TransientError(errorMessage(error));
+            if (sns_isTransient(error))
+                throw new TransientError(errors_errorMessage(error));
             throw error;
         }
     }, ctx);
@@ -79712,7 +79883,7 @@ async function notify(plan, deps) {
             logger.info(`${channel}: sent`);
         }
         else {
-            const reason = redactor.redact(errorMessage(outcome.reason));
+            const reason = redactor.redact(errors_errorMessage(outcome.reason));
             result.failed.push({ channel, reason });
             logger.warning(`${channel}: notification failed: ${reason}`);
         }
@@ -79723,28 +79894,11 @@ async function notify(plan, deps) {
 ;// CONCATENATED MODULE: ./actions/notify/src/status.ts
 
 
-/**
- * The status to announce when none is given: the record says what the deploy did, the job status says how the
- * job ended. A cancelled job is "cancelled" whatever the record says; a failed job with a record still in
- * progress failed; a rolled-back record stays "rolled-back" (the rollback job itself may have succeeded).
- */
+/** The status to announce when none is given: core's releaseStatus, or an input error when nothing says. */
 function deriveStatus(record, jobStatus) {
-    if (jobStatus === 'cancelled')
-        return 'cancelled';
-    switch (record?.status) {
-        case 'promoted':
-        case 'no-op':
-            return jobStatus === 'failure' ? 'failure' : 'success';
-        case 'rolled-back':
-            return 'rolled-back';
-        case 'failed':
-            return 'failure';
-        case 'planned':
-        case 'in-progress':
-            return jobStatus === 'failure' ? 'failure' : jobStatus === 'success' ? 'success' : 'started';
-    }
-    if (jobStatus)
-        return jobStatus;
+    const status = releaseStatus(record, jobStatus);
+    if (status)
+        return status;
     throw new InputError(`input '${Input.Status}' is required but was not given (or give '${Input.Record}', '${Input.RecordFile}' or '${Input.JobStatus}' to derive it)`);
 }
 
@@ -79843,7 +79997,7 @@ async function run() {
         const inputs = new Inputs((name) => getInput(name));
         const record = await readRecord(inputs);
         const jobStatus = inputs.enum(Input.JobStatus, JOB_STATUSES);
-        const status = inputs.enum(Input.Status, NOTIFY_STATUSES) ?? deriveStatus(record, jobStatus);
+        const status = inputs.enum(Input.Status, RELEASE_STATUSES) ?? deriveStatus(record, jobStatus);
         const failOnError = inputs.boolean(Input.FailOnError, false);
         const retryBudgetMs = inputs.duration(Input.RetryBudget, {
             default: DEFAULT_RETRY_BUDGET_MS,

@@ -13,7 +13,7 @@ export const modules = {
 /* harmony export */   stopWithRollback: () => (/* binding */ stopWithRollback)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7507);
-/* harmony import */ var _lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(197);
+/* harmony import */ var _lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2072);
 
 
 // Loaded with import() only when a CodeDeploy deployment may be involved, so the plain alias path never pays for it.
@@ -51,7 +51,7 @@ function appSpecTargetVersion(info) {
  */
 async function stopWithRollback(client, deploymentId, options) {
     try {
-        const result = await client.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
+        const result = await options.call(`StopDeployment ${deploymentId}`, (abortSignal) => client.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }), { abortSignal }));
         options.logger.info(`StopDeployment ${deploymentId}: ${result.status ?? 'accepted'}${result.statusMessage ? ` (${result.statusMessage})` : ''}`);
     }
     catch (error) {
@@ -77,7 +77,7 @@ async function waitUntilFinished(client, deploymentId, options) {
         maxDelayMs: 3_000,
         onProgress: (line) => options.logger.info(line),
         check: async () => {
-            const current = await getDeployment(client, deploymentId);
+            const current = await options.call(`reading CodeDeploy deployment ${deploymentId}`, () => getDeployment(client, deploymentId));
             return { done: FINISHED.has(current.status ?? ''), value: current, status: current.status };
         },
     });

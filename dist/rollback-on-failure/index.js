@@ -57966,10 +57966,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 8 modules
-var src = __nccwpck_require__(197);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 10 modules
+var src = __nccwpck_require__(2072);
 ;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/constants.ts
 /** Action input names, as declared in action.yml. */
 var Input;
@@ -58086,10 +58088,6 @@ function readOptions(inputs) {
         region,
     };
 }
-/** The bare function name of a name, partial ARN or ARN. */
-function bareFunctionName(name) {
-    return name.split(':function:').pop().split(':')[0];
-}
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(1696);
@@ -58125,10 +58123,8 @@ const MAX_ATTEMPTS = 3;
 function previousCodeLocation(previous) {
     if (previous?.imageUri)
         return previous.imageUri;
-    if (previous?.s3) {
-        const version = previous.s3.objectVersion ? `?versionId=${previous.s3.objectVersion}` : '';
-        return `s3://${previous.s3.bucket}/${previous.s3.key}${version}`;
-    }
+    if (previous?.s3)
+        return (0,src/* s3Location */.eS)(previous.s3);
     return undefined;
 }
 function codeRequest(functionName, previous, revisionId) {
@@ -58152,8 +58148,8 @@ function currentCodeLocation(current) {
 }
 /**
  * Puts a function's code ($LATEST) back to the record's previous image or S3 object and waits until the
- * update is live; for functions invoked without an alias (seed 000's image rollback). The update is guarded
- * by the RevisionId just read; a concurrent change is re-read and decided once more.
+ * update is live (rollback.ts then moves the alias, when the function has it, to the previous version). The
+ * update is guarded by the RevisionId just read; a concurrent change is re-read and decided once more.
  */
 async function rollbackCode(lambda, request, logger) {
     const { functionName, record } = request;
@@ -58166,7 +58162,8 @@ async function rollbackCode(lambda, request, logger) {
     const label = (location, version) => version ? `version ${version} (${location})` : location;
     // Bounded: one wait for an update in progress and one re-read after a concurrent change at most.
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const current = await (0,src/* withContext */.eQ)(`reading function ${functionName}`, () => lambda.send(new dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName })));
+        const current = await request.call(`reading function ${functionName}`, (abortSignal) => lambda.send(new dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName }), { abortSignal }));
+        request.checkOwner(current.Configuration?.FunctionArn);
         const from = currentCodeLocation(current);
         if (isPrevious(current, previous)) {
             return {
@@ -58178,11 +58175,7 @@ async function rollbackCode(lambda, request, logger) {
         }
         if (current.Configuration?.LastUpdateStatus === 'InProgress' && !request.dryRun) {
             logger.info(`an update of ${functionName} is still in progress; waiting for it before restoring the code`);
-            await (0,src/* waitForFunctionUpdated */.GN)(lambda, functionName, {
-                timeoutMs: request.timeoutMs,
-                signal: request.signal,
-                onProgress: (line) => logger.info(line),
-            });
+            await waitUntilUpdated(lambda, functionName, request, logger);
             continue;
         }
         const change = codeRequest(functionName, previous, current.Configuration?.RevisionId);
@@ -58197,7 +58190,7 @@ async function rollbackCode(lambda, request, logger) {
             };
         }
         try {
-            await lambda.send(new dist_cjs/* UpdateFunctionCodeCommand */.KfB(change));
+            await request.call(`UpdateFunctionCode of ${functionName}`, (abortSignal) => lambda.send(new dist_cjs/* UpdateFunctionCodeCommand */.KfB(change), { abortSignal }));
         }
         catch (error) {
             if ((0,src/* awsErrorName */.ZH)(error) === 'PreconditionFailedException' && attempt === 1) {
@@ -58208,11 +58201,7 @@ async function rollbackCode(lambda, request, logger) {
                 cause: error,
             });
         }
-        const live = await (0,src/* waitForFunctionUpdated */.GN)(lambda, functionName, {
-            timeoutMs: request.timeoutMs,
-            signal: request.signal,
-            onProgress: (line) => logger.info(line),
-        });
+        const live = await waitUntilUpdated(lambda, functionName, request, logger);
         if (previous.codeSha256 && live.CodeSha256 !== previous.codeSha256) {
             logger.warning(`${functionName} now runs code sha256 ${live.CodeSha256}, not the record's previous ${previous.codeSha256}: the image tag or S3 object may have changed since`);
         }
@@ -58225,6 +58214,13 @@ async function rollbackCode(lambda, request, logger) {
         };
     }
     throw new src/* UserError */.yo(`${functionName} kept changing while its code was being restored; nothing was changed by this run`);
+}
+function waitUntilUpdated(lambda, functionName, request, logger) {
+    return request.call(`waiting for the update of ${functionName}`, (signal) => (0,src/* waitForFunctionUpdated */.GN)(lambda, functionName, {
+        timeoutMs: request.timeoutMs,
+        signal,
+        onProgress: (line) => logger.info(line),
+    }));
 }
 
 ;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/decide.ts
@@ -58308,24 +58304,7 @@ async function decideAliasTarget(input, lookups, logger) {
             why: `${where} still routes weight to version ${extra} from an unfinished deploy; its primary version ${alias.version} is the stable one`,
         };
     }
-    if (record && !failed) {
-        return {
-            kind: 'nothing',
-            version: alias.version,
-            explanation: `the deployment record shows the deploy stopped before it published a version (status ${record.status}` +
-                `${record.error ? `: ${record.error}` : ''}), so it moved no traffic; ${where} sends ${state}. ` +
-                `Give 'target-version' to roll back anyway`,
-        };
-    }
     const newest = failed ?? alias.version;
-    if (input.recordMissing) {
-        return {
-            kind: 'nothing',
-            version: alias.version,
-            explanation: `${input.recordProblem}: the deploy writes its record before its first traffic change, so this release moved no traffic, ` +
-                `and ${where} sends ${state}. Give 'target-version' to roll back anyway`,
-        };
-    }
     if (input.recordProblem) {
         throw new src/* UserError */.yo(`${input.recordProblem}; without it there is no safe way to tell whether version ${newest} (${where} sends ${state}) is the failed release. ` +
             `Nothing changed: give 'target-version', or a valid 'record'/'record-file'`);
@@ -58369,6 +58348,69 @@ function recheckAfterConflict(alias, earlier) {
     return undefined;
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/record-source.ts
+
+
+/**
+ * Loads the record from the `record` input or a record file. A missing or malformed record is not fatal (the
+ * rollback falls back to the live state where that is safe), but a record for another function, alias or region
+ * is an input error: acting on it could move the wrong alias.
+ */
+async function loadRecord(given, expected) {
+    let record;
+    try {
+        if (given.recordText)
+            record = (0,src/* parseRecord */.Hh)(given.recordText, "input 'record'");
+        else if (given.recordFile) {
+            const size = await (0,promises_.stat)(given.recordFile).then((info) => info.size, () => 0);
+            if (size === 0) {
+                return {
+                    missing: `no deployment record at ${given.recordFile} (the file is missing or empty), which says nothing about what the deploy did; deciding from the live state as without a record`,
+                };
+            }
+            record = await (0,src/* readRecordFile */.m7)(given.recordFile);
+        }
+        else
+            return {};
+    }
+    catch (error) {
+        if (error instanceof src/* RecordError */.W1)
+            return { problem: error.message };
+        throw error;
+    }
+    const source = given.recordText ? "input 'record'" : `record file ${given.recordFile}`;
+    const recordFunction = (0,src/* bareFunctionName */.oG)(record.function.name);
+    const inputFunction = (0,src/* bareFunctionName */.oG)(expected.functionName);
+    if (recordFunction !== inputFunction || record.alias !== expected.alias) {
+        throw new src/* InputError */.dz(`${source} is for ${recordFunction}:${record.alias}, but inputs 'function-name' and 'alias' say ${inputFunction}:${expected.alias} — expected the record of the release being rolled back`);
+    }
+    const recordRegion = record.region ?? arnParts(record.function.arn)?.region;
+    if (recordRegion && expected.region && recordRegion !== expected.region) {
+        throw new src/* InputError */.dz(`${source} is for region ${recordRegion}, but this rollback runs in ${expected.region} — expected the record of the release being rolled back (set 'region' to ${recordRegion} if that is where it ran)`);
+    }
+    checkRecordOwner(record, expected.functionName, source);
+    return { record };
+}
+/**
+ * Refuses a record whose function ARN names another account or region than `arn` (the function-name input when it
+ * is an ARN, or the ARN Lambda answered with): the same name in another account is another function.
+ */
+function checkRecordOwner(record, arn, source = 'the record') {
+    const theirs = arnParts(record.function.arn);
+    const ours = arnParts(arn);
+    if (!theirs || !ours)
+        return;
+    if (theirs.account !== ours.account || theirs.region !== ours.region) {
+        throw new src/* UserError */.yo(`${source} is for ${record.function.arn} (account ${theirs.account}, region ${theirs.region}), but the function here is ${arn} (account ${ours.account}, region ${ours.region}); nothing changed — give the record of the release being rolled back`);
+    }
+}
+function arnParts(arn) {
+    const match = arn?.match(/^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:/);
+    return match ? { region: match[1], account: match[2] } : undefined;
+}
+
 ;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/record-update.ts
 
 const record_update_VERSION = /^\d+$/;
@@ -58400,17 +58442,30 @@ function recordRollback(record, entry, context, now) {
 
 
 
+
+const rollback_DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
+/** What CodeDeploy answers for a deployment, application or group it does not know. */
+const UNKNOWN_TO_CODEDEPLOY = [
+    'DeploymentDoesNotExistException',
+    'InvalidDeploymentIdException',
+    'ApplicationDoesNotExistException',
+    'DeploymentGroupDoesNotExistException',
+];
 /** Restores the last good version as the spec decides it (see decide.ts), idempotently. */
 async function rollback(request, deps) {
     const now = deps.now ?? (() => new Date());
     const started = now().getTime();
     const deadline = started + request.timeoutMs;
     const remaining = () => Math.max(1_000, deadline - now().getTime());
+    const call = (operation, task) => (0,src/* retryTransient */.jh)(task, { operation, deadline, logger: deps.logger, signal: deps.signal });
     if (request.recordProblem)
         deps.logger.warning(`${request.recordProblem}; deciding from the live state where that is safe`);
-    const result = request.method === 'code'
-        ? await codePath(request, deps, remaining)
-        : await aliasPath(request, deps, remaining);
+    if (request.recordMissing)
+        deps.logger.warning(request.recordMissing);
+    const result = untouchedByRelease(request) ??
+        (request.method === 'code'
+            ? await codePath(request, deps, call, remaining)
+            : await aliasPath(request, deps, call, remaining));
     const durationMs = now().getTime() - started;
     const rolledBack = result.outcome === 'rolled-back';
     const record = rolledBack && result.method && result.from && result.to
@@ -58434,38 +58489,85 @@ async function rollback(request, deps) {
         deps.logger.info(`the change it would make: ${result.change}`);
     return { ...result, rolledBack, durationMs, record };
 }
-async function codePath(request, deps, remaining) {
+/**
+ * A record without a target is a deploy that stopped before it published a version: this release moved no
+ * traffic, so there is nothing of its own to undo, whatever the alias serves now (a newer release, perhaps). Decided
+ * before any AWS call; 'target-version' still forces a version.
+ */
+function untouchedByRelease(request) {
+    const record = request.record;
+    if (!record || record.target || request.targetVersion)
+        return undefined;
+    return {
+        outcome: 'nothing-to-do',
+        explanation: `nothing to do: the deployment record shows the deploy stopped before it published a version (status ${record.status}` +
+            `${record.error ? `: ${record.error}` : ''}), so this release moved no traffic and alias ${request.alias} of ${request.functionName} was not touched. ` +
+            `Give 'target-version' to roll back anyway`,
+    };
+}
+/**
+ * A code rollback puts $LATEST back to the previous code; when the function has the alias, the alias must serve
+ * that code too, so it is moved to the previous version by the same decision as an alias rollback (which never
+ * moves it over a newer release). The result names both changes.
+ */
+async function codePath(request, deps, call, remaining) {
     const code = await rollbackCode(deps.lambda, {
         functionName: request.functionName,
         record: request.record,
         dryRun: request.dryRun,
         timeoutMs: remaining(),
-        signal: deps.signal,
+        call,
+        checkOwner: (arn) => request.record && checkRecordOwner(request.record, arn),
     }, deps.logger);
-    // Versions name the change best when the record has them; otherwise the code locations do.
-    const from = request.record?.target?.version ?? code.from;
-    const to = request.record?.previous?.version ?? code.to;
+    const alias = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) => (0,src/* readAlias */.Jd)(deps.lambda, request.functionName, request.alias, signal));
+    // Versions name the code best when the record has them; otherwise the code locations do.
+    const codeFrom = request.record?.target?.version ?? code.from;
+    const codeTo = request.record?.previous?.version ?? code.to;
+    if (!alias) {
+        return {
+            outcome: code.outcome,
+            method: 'code',
+            from: codeFrom,
+            to: codeTo,
+            explanation: `${code.explanation}; ${request.functionName} has no alias ${request.alias}, so nothing else changed`,
+            change: code.change,
+        };
+    }
+    const moved = await aliasPath({ ...request, method: 'alias' }, deps, call, remaining);
+    const changed = [code.outcome, moved.outcome];
+    const outcome = changed.includes('dry-run')
+        ? 'dry-run'
+        : changed.includes('rolled-back')
+            ? 'rolled-back'
+            : changed.includes('superseded')
+                ? 'superseded'
+                : 'nothing-to-do';
+    const aliasMoved = moved.outcome === 'rolled-back' || moved.outcome === 'dry-run';
     return {
-        outcome: code.outcome,
+        outcome,
         method: 'code',
-        from,
-        to,
-        explanation: code.explanation,
-        change: code.change,
+        from: aliasMoved ? moved.from : codeFrom,
+        to: aliasMoved ? moved.to : codeTo,
+        explanation: `code: ${code.explanation}; alias: ${moved.explanation}`,
+        change: [code.change, moved.change].filter(Boolean).join('; ') || undefined,
+        before: moved.before,
+        after: moved.after,
     };
 }
-async function aliasPath(request, deps, remaining) {
+async function aliasPath(request, deps, call, remaining) {
     const { lambda, logger } = deps;
-    const before = await readAliasOrFail(lambda, request);
+    const before = await readAliasOrFail(lambda, request, call);
+    if (request.record)
+        checkRecordOwner(request.record, before.arn?.replace(/:[^:]+$/, ''));
     logger.info(`alias ${request.alias} of ${request.functionName} sends ${(0,src/* describeAlias */.IN)(before)}`);
     let alias = before;
     if (!request.targetVersion && (request.method === 'auto' || request.method === 'codedeploy')) {
-        const viaCodeDeploy = await codeDeployPath(request, deps, before, remaining);
+        const viaCodeDeploy = await codeDeployPath(request, deps, before, call, remaining);
         if ('outcome' in viaCodeDeploy)
             return viaCodeDeploy;
         alias = viaCodeDeploy.alias;
     }
-    const lookups = versionLookups(lambda, request.functionName);
+    const lookups = versionLookups(lambda, request.functionName, call);
     let earlier;
     for (let attempt = 1; attempt <= 2; attempt++) {
         const plan = (earlier && recheckAfterConflict(alias, earlier)) ??
@@ -58475,7 +58577,6 @@ async function aliasPath(request, deps, remaining) {
                 targetVersion: request.targetVersion,
                 record: request.record,
                 recordProblem: request.recordProblem,
-                recordMissing: request.recordMissing,
             }, lookups, logger));
         if (plan.kind === 'nothing') {
             return {
@@ -58511,19 +58612,20 @@ async function aliasPath(request, deps, remaining) {
         }
         let after;
         try {
-            after = await (0,src/* updateAlias */.GG)(lambda, {
+            const revisionId = alias.revisionId;
+            after = await call(`UpdateAlias ${request.alias} of ${request.functionName} to version ${plan.to}`, (signal) => (0,src/* updateAlias */.GG)(lambda, {
                 functionName: request.functionName,
                 alias: request.alias,
                 version: plan.to,
                 weights: {},
-                revisionId: alias.revisionId,
-            });
+                revisionId,
+            }, { signal }));
         }
         catch (error) {
             if ((0,src/* awsErrorName */.ZH)(error) === 'PreconditionFailedException' && attempt === 1) {
                 logger.warning(`alias ${request.alias} changed while we were rolling it back; reading it again and deciding once more`);
                 earlier = { from: plan.from, to: plan.to };
-                alias = await readAliasOrFail(lambda, request);
+                alias = await readAliasOrFail(lambda, request, call);
                 continue;
             }
             throw new Error(`moving alias ${request.alias} of ${request.functionName} to version ${plan.to} failed: ${(0,src/* errorMessage */.gJ)(error)}`, { cause: error });
@@ -58550,8 +58652,8 @@ async function aliasPath(request, deps, remaining) {
  * Step 2 of the decision: an active CodeDeploy deployment is stopped with rollback, so CodeDeploy itself puts
  * the alias back. Returns a result when that settled it, else the alias state to keep deciding from.
  */
-async function codeDeployPath(request, deps, alias, remaining) {
-    const fromRecord = request.record?.codedeploy;
+async function codeDeployPath(request, deps, alias, call, remaining) {
+    const fromRecord = recordCodeDeploy(request, deps.logger);
     const knownId = request.deploymentId ?? fromRecord?.deploymentId;
     const group = request.codedeployGroup ??
         (fromRecord
@@ -58570,7 +58672,25 @@ async function codeDeployPath(request, deps, alias, remaining) {
     }
     const { appSpecTargetVersion, findActiveDeployment, getDeployment, isActive, stopWithRollback } = await Promise.all(/* import() */[__nccwpck_require__.e(507), __nccwpck_require__.e(268)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7268));
     const client = await deps.codedeploy();
-    const deploymentId = knownId ?? (await findActiveDeployment(client, group));
+    // A deployment or group known only from the record that CodeDeploy does not know must not stop the rollback:
+    // the alias can still be restored from its live state. One given as an input stays an error.
+    const onlyFromRecord = !request.deploymentId && !request.codedeployGroup;
+    const ignoreUnknown = (error) => {
+        const name = (0,src/* awsErrorName */.ZH)(error instanceof Error && error.cause ? error.cause : error) ?? '';
+        if (!onlyFromRecord || !UNKNOWN_TO_CODEDEPLOY.includes(name))
+            throw error;
+        deps.logger.warning(`the deployment record names CodeDeploy deployment ${knownId ?? `group ${group.application}/${group.deploymentGroup}`}, which CodeDeploy does not know (${(0,src/* errorMessage */.gJ)(error)}); deciding from the live state`);
+        return { alias };
+    };
+    let deploymentId;
+    try {
+        deploymentId =
+            knownId ??
+                (await call(`listing in-progress deployments of CodeDeploy group ${group.application}/${group.deploymentGroup}`, () => findActiveDeployment(client, group)));
+    }
+    catch (error) {
+        return ignoreUnknown(error);
+    }
     if (!deploymentId) {
         deps.logger.info(`no CodeDeploy deployment is in progress in ${group.application}/${group.deploymentGroup}; deciding from the alias`);
         return { alias };
@@ -58578,7 +58698,13 @@ async function codeDeployPath(request, deps, alias, remaining) {
     const failed = request.record?.target?.version;
     const extra = Object.keys(alias.weights)[0];
     if (request.dryRun) {
-        const info = await getDeployment(client, deploymentId);
+        let info;
+        try {
+            info = await call(`reading CodeDeploy deployment ${deploymentId}`, () => getDeployment(client, deploymentId));
+        }
+        catch (error) {
+            return ignoreUnknown(error);
+        }
         if (!isActive(info.status)) {
             deps.logger.info(`CodeDeploy deployment ${deploymentId} is ${info.status ?? 'unknown'}, not in progress; deciding from the alias`);
             return { alias };
@@ -58593,16 +58719,23 @@ async function codeDeployPath(request, deps, alias, remaining) {
             before: alias,
         };
     }
-    const stop = await stopWithRollback(client, deploymentId, {
-        timeoutMs: remaining(),
-        signal: deps.signal,
-        logger: deps.logger,
-    });
+    let stop;
+    try {
+        stop = await stopWithRollback(client, deploymentId, {
+            timeoutMs: remaining(),
+            signal: deps.signal,
+            logger: deps.logger,
+            call,
+        });
+    }
+    catch (error) {
+        return ignoreUnknown(error);
+    }
     if (!stop.stopped) {
         deps.logger.info(`${stop.message}; deciding from the alias`);
         return { alias };
     }
-    const after = await readAliasOrFail(deps.lambda, request);
+    const after = await readAliasOrFail(deps.lambda, request, call);
     // The version CodeDeploy was shifting to: from the record, the deployment's AppSpec, or the alias's extra weight.
     const shiftedTo = failed ?? appSpecTargetVersion(stop.info) ?? extra;
     const settled = Object.keys(after.weights).length === 0 && after.version !== shiftedTo;
@@ -58622,29 +58755,38 @@ async function codeDeployPath(request, deps, alias, remaining) {
         after,
     };
 }
-async function readAliasOrFail(lambda, request) {
-    const alias = await (0,src/* withContext */.eQ)(`reading alias ${request.alias} of ${request.functionName}`, () => (0,src/* readAlias */.Jd)(lambda, request.functionName, request.alias));
+/** The record's CodeDeploy deployment, unless its id is malformed (then ignored, with a warning). */
+function recordCodeDeploy(request, logger) {
+    const fromRecord = request.record?.codedeploy;
+    const id = fromRecord?.deploymentId;
+    if (id === undefined || rollback_DEPLOYMENT_ID.test(id))
+        return fromRecord;
+    logger.warning(`the deployment record names CodeDeploy deployment ${JSON.stringify(id)}, which is not a deployment id (d- and letters or digits); ignoring it and deciding from the live state`);
+    return undefined;
+}
+async function readAliasOrFail(lambda, request, call) {
+    const alias = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) => (0,src/* readAlias */.Jd)(lambda, request.functionName, request.alias, signal));
     if (!alias) {
         throw new src/* UserError */.yo(`alias ${request.alias} of ${request.functionName} does not exist (ResourceNotFoundException): check 'function-name' and 'alias'; for a function without aliases use method 'code'`);
     }
     return alias;
 }
 /** Existence checks and the version list, each asked of Lambda at most once per run. */
-function versionLookups(lambda, functionName) {
+function versionLookups(lambda, functionName, call) {
     const known = new Map();
     let published;
     return {
         exists: (version) => {
             if (!known.has(version)) {
-                known.set(version, (0,src/* withContext */.eQ)(`reading version ${version} of ${functionName}`, async () => {
-                    const config = await (0,src/* getFunctionConfiguration */.td)(lambda, functionName, version);
+                known.set(version, call(`reading version ${version} of ${functionName}`, async (signal) => {
+                    const config = await (0,src/* getFunctionConfiguration */.td)(lambda, functionName, version, signal);
                     return config?.Version === version;
                 }));
             }
             return known.get(version);
         },
         published: () => {
-            published ??= (0,src/* withContext */.eQ)(`listing the published versions of ${functionName}`, async () => (await (0,src/* listPublishedVersions */.AR)(lambda, functionName)).map((v) => v.Version));
+            published ??= call(`listing the published versions of ${functionName}`, async (signal) => (await (0,src/* listPublishedVersions */.AR)(lambda, functionName, signal)).map((v) => v.Version));
             return published;
         },
     };
@@ -58744,45 +58886,6 @@ async function performRollback(options, source, context) {
     return { ...result, verify, recordFile };
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/record-source.ts
-
-
-
-/**
- * Loads the record from the `record` input or a record file. A missing or malformed record is not fatal (the
- * rollback falls back to the live state where that is safe), but a record for another function or alias is
- * an input error: acting on it could move the wrong alias.
- */
-async function loadRecord(given, expected) {
-    let record;
-    try {
-        if (given.recordText)
-            record = (0,src/* parseRecord */.Hh)(given.recordText, "input 'record'");
-        else if (given.recordFile) {
-            const size = await (0,promises_.stat)(given.recordFile).then((info) => info.size, () => 0);
-            if (size === 0)
-                return { problem: `no deployment record at ${given.recordFile}`, missing: true };
-            record = await (0,src/* readRecordFile */.m7)(given.recordFile);
-        }
-        else
-            return {};
-    }
-    catch (error) {
-        if (error instanceof src/* RecordError */.W1)
-            return { problem: error.message };
-        throw error;
-    }
-    const recordFunction = bareFunctionName(record.function.name);
-    const inputFunction = bareFunctionName(expected.functionName);
-    if (recordFunction !== inputFunction || record.alias !== expected.alias) {
-        const source = given.recordText ? "input 'record'" : `record file ${given.recordFile}`;
-        throw new src/* InputError */.dz(`${source} is for ${recordFunction}:${record.alias}, but inputs 'function-name' and 'alias' say ${inputFunction}:${expected.alias} — expected the record of the release being rolled back`);
-    }
-    return { record };
-}
-
 ;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/report.ts
 
 
@@ -58856,15 +58959,16 @@ function verifyFailure(result) {
 
 
 
+
 async function run() {
     await (0,src/* runAction */.Cs)(ACTION_NAME, async () => {
         // The verify checks may carry URLs with user info (`https://user:pass@host/`): masked as soon as read.
         src/* runnerRedactor */.LY.addUrlsIn(core/* getInput */.V4(Input.Verify));
         const inputs = new src/* Inputs */.G0((name) => core/* getInput */.V4(name));
-        const options = readOptions(inputs);
+        const options = withDefaultRecordFile(readOptions(inputs), process.env.RUNNER_TEMP);
         const verify = options.verify ? await parseVerify(options.verify) : undefined;
-        const source = await loadRecord(options, options);
         const clients = new RollbackClients({ action: ACTION_NAME, region: options.region });
+        const source = await loadRecord(options, { ...options, region: clients.region });
         const cancellation = (0,src/* cancellationSignal */.w6)(options.timeoutMs);
         try {
             const result = await performRollback(options, source, {
@@ -58889,6 +58993,16 @@ async function run() {
             cancellation.dispose();
         }
     });
+}
+/**
+ * Without 'record' or 'record-file', the record deploy-canary wrote in this job (its default path, one per function
+ * and alias) is used when it exists.
+ */
+function withDefaultRecordFile(options, runnerTemp) {
+    if (options.recordText || options.recordFile || !runnerTemp)
+        return options;
+    const path = (0,src/* defaultRecordPath */.sl)(options.functionName, options.alias, runnerTemp);
+    return (0,external_node_fs_.existsSync)(path) ? { ...options, recordFile: path } : options;
 }
 
 
@@ -58952,7 +59066,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 197:
+/***/ 2072:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58965,8 +59079,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   MV: () => (/* reexport */ actionsLogger),
   rw: () => (/* reexport */ awsClientConfig),
   ZH: () => (/* reexport */ awsErrorName),
+  oG: () => (/* reexport */ bareFunctionName),
   w6: () => (/* reexport */ cancellationSignal),
   eC: () => (/* reexport */ createRecord),
+  sl: () => (/* reexport */ defaultRecordPath),
   IN: () => (/* reexport */ describeAlias),
   gJ: () => (/* reexport */ errorMessage),
   a3: () => (/* reexport */ duration/* formatDuration */.a),
@@ -58976,8 +59092,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   Jd: () => (/* reexport */ readAlias),
   m7: () => (/* reexport */ readRecordFile),
   N_: () => (/* reexport */ releaseContext),
+  jh: () => (/* reexport */ retryTransient),
   Cs: () => (/* reexport */ runAction),
   LY: () => (/* reexport */ runnerRedactor),
+  eS: () => (/* reexport */ s3Location),
   Om: () => (/* reexport */ serializeRecord),
   n0: () => (/* reexport */ setOutputs),
   GG: () => (/* reexport */ updateAlias),
@@ -58988,7 +59106,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Sy: () => (/* reexport */ writeSummary)
 });
 
-// UNUSED EXPORTS: AwsClients, CancelledError, MAX_DOCUMENT_CHARS, MemoryLogger, RECORD_SCHEMA, REDACTED, Redactor, SECRET_HEADERS, TOOLKIT_NAME, TOOLKIT_VERSION, WaitTimeoutError, backoffDelay, cloudwatchClient, codedeployClient, commitUrl, consoleLogger, inputError, lambdaClient, maskSecrets, maskSensitiveJson, parseDuration, parsePercentage, pause, quoteValue, redactingLines, redactingLogger, resolveRegion, snippet, snsClient, splitList, splitUrlCredentials, validateRecord
+// UNUSED EXPORTS: AwsClients, CancelledError, JOB_STATUSES, MAX_DOCUMENT_CHARS, MAX_RECORD_BYTES, MAX_RECORD_DEPTH, MemoryLogger, RECORD_SCHEMA, REDACTED, RELEASE_STATUSES, Redactor, SECRET_HEADERS, TOOLKIT_NAME, TOOLKIT_VERSION, WaitTimeoutError, backoffDelay, cloudwatchClient, codedeployClient, commitUrl, consoleLogger, findS3Location, inputError, isTransient, lambdaClient, maskSecrets, maskSensitiveJson, parseDuration, parsePercentage, pause, quoteValue, redactingLines, redactingLogger, releaseStatus, resolveRegion, snippet, snsClient, splitList, splitUrlCredentials, validateRecord
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /** An input that failed validation: the message names the input, the value and what is accepted. */
@@ -59376,9 +59494,11 @@ function pct(fraction) {
     return `${Math.round(fraction * 1000) / 10}%`;
 }
 /** Reads an alias; undefined when the function or alias does not exist. */
-async function readAlias(lambda, functionName, alias) {
+async function readAlias(lambda, functionName, alias, signal) {
     try {
-        const result = await lambda.send(new dist_cjs/* GetAliasCommand */.MES({ FunctionName: functionName, Name: alias }));
+        const result = await lambda.send(new dist_cjs/* GetAliasCommand */.MES({ FunctionName: functionName, Name: alias }), {
+            abortSignal: signal,
+        });
         return {
             name: alias,
             arn: result.AliasArn,
@@ -59411,7 +59531,7 @@ async function updateAlias(lambda, request, options = {}) {
     });
     for (let attempt = 0;; attempt++) {
         try {
-            const result = await lambda.send(command);
+            const result = await lambda.send(command, { abortSignal: options.signal });
             return {
                 name: request.alias,
                 arn: result.AliasArn,
@@ -59428,11 +59548,11 @@ async function updateAlias(lambda, request, options = {}) {
     }
 }
 /** Every published version (never $LATEST), oldest first, following pagination. */
-async function listPublishedVersions(lambda, functionName) {
+async function listPublishedVersions(lambda, functionName, signal) {
     const versions = [];
     let marker;
     for (let page = 0; page < 1000; page++) {
-        const result = await lambda.send(new dist_cjs/* ListVersionsByFunctionCommand */.Ox4({ FunctionName: functionName, Marker: marker }));
+        const result = await lambda.send(new dist_cjs/* ListVersionsByFunctionCommand */.Ox4({ FunctionName: functionName, Marker: marker }), { abortSignal: signal });
         versions.push(...(result.Versions ?? []).filter((v) => v.Version && v.Version !== '$LATEST'));
         marker = result.NextMarker;
         if (!marker)
@@ -59440,9 +59560,9 @@ async function listPublishedVersions(lambda, functionName) {
     }
     return versions.sort((a, b) => Number(a.Version) - Number(b.Version));
 }
-async function getFunctionConfiguration(lambda, functionName, qualifier) {
+async function getFunctionConfiguration(lambda, functionName, qualifier, signal) {
     try {
-        return await lambda.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName, Qualifier: qualifier }));
+        return await lambda.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName, Qualifier: qualifier }), { abortSignal: signal });
     }
     catch (error) {
         if (awsErrorName(error) === 'ResourceNotFoundException')
@@ -59463,7 +59583,9 @@ async function waitForFunctionUpdated(lambda, functionName, options) {
         initialDelayMs: 200,
         maxDelayMs: 3_000,
         check: async () => {
-            const current = await lambda.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName }));
+            const current = await lambda.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName }), {
+                abortSignal: options.signal,
+            });
             const busy = current.LastUpdateStatus === 'InProgress' || current.State === 'Pending';
             return {
                 done: !busy,
@@ -59530,7 +59652,14 @@ function validateRecord(value, source = 'record') {
         throw new RecordError(`${source} is not a valid deployment record: ${problems.join('; ')}`);
     return { steps: [], rollbacks: [], release: {}, ...value };
 }
+/** Limits that keep a hostile or corrupted record from reaching any code that walks it. */
+const MAX_RECORD_BYTES = 512 * 1024;
+const MAX_RECORD_DEPTH = 16;
 function parseRecord(text, source = 'record') {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_RECORD_BYTES) {
+        throw new RecordError(`${source} is ${bytes} bytes, over the ${MAX_RECORD_BYTES} bytes (512 KiB) a deployment record may have`);
+    }
     let parsed;
     try {
         parsed = JSON.parse(text);
@@ -59538,7 +59667,27 @@ function parseRecord(text, source = 'record') {
     catch (error) {
         throw new RecordError(`${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
     }
+    const depth = nestingDepth(parsed);
+    if (depth > MAX_RECORD_DEPTH) {
+        throw new RecordError(`${source} is nested ${depth} levels deep, more than the ${MAX_RECORD_DEPTH} a deployment record may have`);
+    }
     return validateRecord(parsed, source);
+}
+/** How deeply objects and arrays nest (a scalar is 0), walked without recursion so depth cannot overflow the stack. */
+function nestingDepth(value) {
+    let deepest = 0;
+    const pending = [[value, 0]];
+    while (pending.length > 0) {
+        const [item, depth] = pending.pop();
+        if (typeof item !== 'object' || item === null)
+            continue;
+        deepest = Math.max(deepest, depth + 1);
+        if (deepest > MAX_RECORD_DEPTH)
+            return deepest;
+        for (const child of Object.values(item))
+            pending.push([child, depth + 1]);
+    }
+    return deepest;
 }
 async function readRecordFile(path) {
     let text;
@@ -59550,6 +59699,17 @@ async function readRecordFile(path) {
         throw new RecordError(`record file ${path} could not be read (${code ?? String(error)})`);
     }
     return parseRecord(text, `record file ${path}`);
+}
+/**
+ * Where a deployment record lives when no path is given: one file per function and alias in `dir` (the runner's
+ * temp folder), so two deploys in one job never share, and a later step finds the record of its own function.
+ */
+function defaultRecordPath(functionName, alias, dir) {
+    return (0,external_node_path_.join)(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
+}
+/** The bare function name of a name, partial ARN or ARN. */
+function bareFunctionName(name) {
+    return name.split(':function:').pop().split(':')[0];
 }
 function serializeRecord(record) {
     return JSON.stringify(record);
@@ -59652,7 +59812,106 @@ async function runAction(action, body) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/retry.ts
+
+
+
+/** Exception names AWS uses for throttling and for "another operation is in progress" (409): both pass. */
+const TRANSIENT_NAMES = new Set([
+    'TooManyRequestsException',
+    'ThrottlingException',
+    'Throttling',
+    'Throttled',
+    'RequestLimitExceeded',
+    'SlowDown',
+    'ResourceConflictException',
+    'ServiceException',
+    'ServiceUnavailableException',
+    'InternalFailure',
+    'InternalServerError',
+    'TimeoutError',
+    'RequestTimeout',
+    'RequestTimeoutException',
+]);
+/** Socket errors of a dropped or refused connection. */
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
+/** What to do about errors that retrying cannot fix. */
+const FIXES = {
+    AccessDeniedException: "the role needs permission for this call: see the IAM policy in the action's docs",
+    AccessDenied: "the role needs permission for this call: see the IAM policy in the action's docs",
+    ResourceNotFoundException: "check 'function-name', 'alias' and 'region'",
+};
+/** True for errors that may pass by themselves: throttling, 5xx, 409 in progress, dropped connections, timeouts. */
+function isTransient(error) {
+    if (!(error instanceof Error))
+        return false;
+    const status = error.$metadata?.httpStatusCode;
+    const code = error.code;
+    return (TRANSIENT_NAMES.has(error.name) ||
+        (status !== undefined && status >= 500) ||
+        (code !== undefined && NETWORK_CODES.has(code)) ||
+        /socket hang up/i.test(error.message));
+}
+/**
+ * Runs `call` until it succeeds, retrying transient errors with backoff and jitter until the deadline (each retry
+ * logged on one line), for operations that must not give up while time is left, such as restoring traffic. Each
+ * attempt gets an AbortSignal that fires at the deadline, so the SDK's own retries cannot overrun it. Other
+ * errors (access denied, not found, validation) are thrown at once with the fix where one is known.
+ */
+async function retryTransient(call, options) {
+    const now = options.now ?? Date.now;
+    const schedule = {
+        initialDelayMs: options.initialDelayMs ?? 500,
+        maxDelayMs: options.maxDelayMs ?? 5_000,
+        factor: 2,
+        jitter: 0.3,
+    };
+    for (let attempt = 1;; attempt++) {
+        const remaining = options.deadline - now();
+        const atDeadline = AbortSignal.timeout(Math.max(1, remaining));
+        const signal = options.signal ? AbortSignal.any([options.signal, atDeadline]) : atDeadline;
+        try {
+            return await call(signal);
+        }
+        catch (error) {
+            if (options.signal?.aborted)
+                throw error;
+            const name = awsErrorName(error) ?? error.code ?? 'Error';
+            const left = options.deadline - now();
+            if (!isTransient(error) && !atDeadline.aborted) {
+                const fix = FIXES[name];
+                // Other errors go back unchanged: callers decide on them by their AWS name (412, already completed).
+                if (!fix)
+                    throw error;
+                throw new UserError(`${options.operation} failed: ${errorMessage(error)} — ${fix}`, { cause: error });
+            }
+            const delay = Math.min(backoffDelay(attempt - 1, schedule), left);
+            if (delay <= 0 || atDeadline.aborted) {
+                throw new UserError(`${options.operation} still failed at the deadline after ${attempt} attempts: ${errorMessage(error)} — raise 'timeout' or run again`);
+            }
+            options.logger.info(`${options.operation}: ${name} (attempt ${attempt}); retrying in ${(0,duration/* formatDuration */.a)(delay)}`);
+            await pause(delay, options.signal);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/s3-location.ts
+/** "s3://bucket/key?versionId=v": how records, logs and version descriptions name an S3 object. */
+function s3Location(s3) {
+    return `s3://${s3.bucket}/${s3.key}${s3.objectVersion ? `?versionId=${s3.objectVersion}` : ''}`;
+}
+/** The S3 object named in a text (e.g. a version description deploy-canary wrote), if any. */
+function findS3Location(text) {
+    const match = text?.match(/(?:^| )s3:\/\/([^/\s]+)\/([^\s?]+)(?:\?versionId=(\S+))?(?= |$)/);
+    if (!match)
+        return undefined;
+    return { bucket: match[1], key: match[2], ...(match[3] ? { objectVersion: match[3] } : {}) };
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
+
 
 
 

@@ -57947,7 +57947,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5418);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
 // Entry point of the smoke-test action (bundled to dist/smoke-test/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -57957,7 +57957,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5418:
+/***/ 3360:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65433,7 +65433,7 @@ class errors_UserError extends Error {
 }
 const PLAIN_ERRORS = new Set(['Error', 'InputError', 'UserError', 'RecordError']);
 /** One line describing an error; AWS SDK errors keep their exception name ("ResourceConflictException: ..."). */
-function errorMessage(error) {
+function errors_errorMessage(error) {
     if (error instanceof Error) {
         const message = error.message || String(error);
         const text = PLAIN_ERRORS.has(error.name) ? message : `${error.name}: ${message}`;
@@ -65453,7 +65453,7 @@ async function withContext(doing, task) {
     catch (error) {
         if (error instanceof InputError || error instanceof errors_UserError)
             throw error;
-        const wrapped = new Error(`${doing} failed: ${errorMessage(error)}`, { cause: error });
+        const wrapped = new Error(`${doing} failed: ${errors_errorMessage(error)}`, { cause: error });
         throw wrapped;
     }
 }
@@ -65778,9 +65778,11 @@ function pct(fraction) {
     return `${Math.round(fraction * 1000) / 10}%`;
 }
 /** Reads an alias; undefined when the function or alias does not exist. */
-async function readAlias(lambda, functionName, alias) {
+async function readAlias(lambda, functionName, alias, signal) {
     try {
-        const result = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }));
+        const result = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }), {
+            abortSignal: signal,
+        });
         return {
             name: alias,
             arn: result.AliasArn,
@@ -65813,7 +65815,7 @@ async function updateAlias(lambda, request, options = {}) {
     });
     for (let attempt = 0;; attempt++) {
         try {
-            const result = await lambda.send(command);
+            const result = await lambda.send(command, { abortSignal: options.signal });
             return {
                 name: request.alias,
                 arn: result.AliasArn,
@@ -65830,11 +65832,11 @@ async function updateAlias(lambda, request, options = {}) {
     }
 }
 /** Every published version (never $LATEST), oldest first, following pagination. */
-async function listPublishedVersions(lambda, functionName) {
+async function listPublishedVersions(lambda, functionName, signal) {
     const versions = [];
     let marker;
     for (let page = 0; page < 1000; page++) {
-        const result = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker }));
+        const result = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker }), { abortSignal: signal });
         versions.push(...(result.Versions ?? []).filter((v) => v.Version && v.Version !== '$LATEST'));
         marker = result.NextMarker;
         if (!marker)
@@ -65842,9 +65844,9 @@ async function listPublishedVersions(lambda, functionName) {
     }
     return versions.sort((a, b) => Number(a.Version) - Number(b.Version));
 }
-async function getFunctionConfiguration(lambda, functionName, qualifier) {
+async function getFunctionConfiguration(lambda, functionName, qualifier, signal) {
     try {
-        return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }));
+        return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }), { abortSignal: signal });
     }
     catch (error) {
         if (awsErrorName(error) === 'ResourceNotFoundException')
@@ -65865,7 +65867,9 @@ async function waitForFunctionUpdated(lambda, functionName, options) {
         initialDelayMs: 200,
         maxDelayMs: 3_000,
         check: async () => {
-            const current = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+            const current = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }), {
+                abortSignal: options.signal,
+            });
             const busy = current.LastUpdateStatus === 'InProgress' || current.State === 'Pending';
             return {
                 done: !busy,
@@ -65928,7 +65932,14 @@ function validateRecord(value, source = 'record') {
         throw new RecordError(`${source} is not a valid deployment record: ${problems.join('; ')}`);
     return { steps: [], rollbacks: [], release: {}, ...value };
 }
+/** Limits that keep a hostile or corrupted record from reaching any code that walks it. */
+const MAX_RECORD_BYTES = 512 * 1024;
+const MAX_RECORD_DEPTH = 16;
 function parseRecord(text, source = 'record') {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_RECORD_BYTES) {
+        throw new RecordError(`${source} is ${bytes} bytes, over the ${MAX_RECORD_BYTES} bytes (512 KiB) a deployment record may have`);
+    }
     let parsed;
     try {
         parsed = JSON.parse(text);
@@ -65936,7 +65947,27 @@ function parseRecord(text, source = 'record') {
     catch (error) {
         throw new RecordError(`${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
     }
+    const depth = nestingDepth(parsed);
+    if (depth > MAX_RECORD_DEPTH) {
+        throw new RecordError(`${source} is nested ${depth} levels deep, more than the ${MAX_RECORD_DEPTH} a deployment record may have`);
+    }
     return validateRecord(parsed, source);
+}
+/** How deeply objects and arrays nest (a scalar is 0), walked without recursion so depth cannot overflow the stack. */
+function nestingDepth(value) {
+    let deepest = 0;
+    const pending = [[value, 0]];
+    while (pending.length > 0) {
+        const [item, depth] = pending.pop();
+        if (typeof item !== 'object' || item === null)
+            continue;
+        deepest = Math.max(deepest, depth + 1);
+        if (deepest > MAX_RECORD_DEPTH)
+            return deepest;
+        for (const child of Object.values(item))
+            pending.push([child, depth + 1]);
+    }
+    return deepest;
 }
 async function readRecordFile(path) {
     let text;
@@ -65948,6 +65979,17 @@ async function readRecordFile(path) {
         throw new RecordError(`record file ${path} could not be read (${code ?? String(error)})`);
     }
     return parseRecord(text, `record file ${path}`);
+}
+/**
+ * Where a deployment record lives when no path is given: one file per function and alias in `dir` (the runner's
+ * temp folder), so two deploys in one job never share, and a later step finds the record of its own function.
+ */
+function defaultRecordPath(functionName, alias, dir) {
+    return join(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
+}
+/** The bare function name of a name, partial ARN or ARN. */
+function bareFunctionName(name) {
+    return name.split(':function:').pop().split(':')[0];
 }
 function serializeRecord(record) {
     return JSON.stringify(record);
@@ -66042,11 +66084,97 @@ async function runAction(action, body) {
     catch (error) {
         if (isDebug() && error instanceof Error && error.stack)
             core_debug(redact(error.stack));
-        setFailed(redact(`${action}: ${errorMessage(error)}`));
+        setFailed(redact(`${action}: ${errors_errorMessage(error)}`));
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/retry.ts
+
+
+
+/** Exception names AWS uses for throttling and for "another operation is in progress" (409): both pass. */
+const TRANSIENT_NAMES = new Set([
+    'TooManyRequestsException',
+    'ThrottlingException',
+    'Throttling',
+    'Throttled',
+    'RequestLimitExceeded',
+    'SlowDown',
+    'ResourceConflictException',
+    'ServiceException',
+    'ServiceUnavailableException',
+    'InternalFailure',
+    'InternalServerError',
+    'TimeoutError',
+    'RequestTimeout',
+    'RequestTimeoutException',
+]);
+/** Socket errors of a dropped or refused connection. */
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
+/** What to do about errors that retrying cannot fix. */
+const FIXES = {
+    AccessDeniedException: "the role needs permission for this call: see the IAM policy in the action's docs",
+    AccessDenied: "the role needs permission for this call: see the IAM policy in the action's docs",
+    ResourceNotFoundException: "check 'function-name', 'alias' and 'region'",
+};
+/** True for errors that may pass by themselves: throttling, 5xx, 409 in progress, dropped connections, timeouts. */
+function isTransient(error) {
+    if (!(error instanceof Error))
+        return false;
+    const status = error.$metadata?.httpStatusCode;
+    const code = error.code;
+    return (TRANSIENT_NAMES.has(error.name) ||
+        (status !== undefined && status >= 500) ||
+        (code !== undefined && NETWORK_CODES.has(code)) ||
+        /socket hang up/i.test(error.message));
+}
+/**
+ * Runs `call` until it succeeds, retrying transient errors with backoff and jitter until the deadline (each retry
+ * logged on one line), for operations that must not give up while time is left, such as restoring traffic. Each
+ * attempt gets an AbortSignal that fires at the deadline, so the SDK's own retries cannot overrun it. Other
+ * errors (access denied, not found, validation) are thrown at once with the fix where one is known.
+ */
+async function retryTransient(call, options) {
+    const now = options.now ?? Date.now;
+    const schedule = {
+        initialDelayMs: options.initialDelayMs ?? 500,
+        maxDelayMs: options.maxDelayMs ?? 5_000,
+        factor: 2,
+        jitter: 0.3,
+    };
+    for (let attempt = 1;; attempt++) {
+        const remaining = options.deadline - now();
+        const atDeadline = AbortSignal.timeout(Math.max(1, remaining));
+        const signal = options.signal ? AbortSignal.any([options.signal, atDeadline]) : atDeadline;
+        try {
+            return await call(signal);
+        }
+        catch (error) {
+            if (options.signal?.aborted)
+                throw error;
+            const name = awsErrorName(error) ?? error.code ?? 'Error';
+            const left = options.deadline - now();
+            if (!isTransient(error) && !atDeadline.aborted) {
+                const fix = FIXES[name];
+                // Other errors go back unchanged: callers decide on them by their AWS name (412, already completed).
+                if (!fix)
+                    throw error;
+                throw new UserError(`${options.operation} failed: ${errorMessage(error)} — ${fix}`, { cause: error });
+            }
+            const delay = Math.min(backoffDelay(attempt - 1, schedule), left);
+            if (delay <= 0 || atDeadline.aborted) {
+                throw new UserError(`${options.operation} still failed at the deadline after ${attempt} attempts: ${errorMessage(error)} — raise 'timeout' or run again`);
+            }
+            options.logger.info(`${options.operation}: ${name} (attempt ${attempt}); retrying in ${formatDuration(delay)}`);
+            await pause(delay, options.signal);
+        }
     }
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
+
 
 
 

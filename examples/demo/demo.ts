@@ -14,6 +14,7 @@ import {
   type SlackMessage,
   type SlackState,
 } from '@lambda-release-kit/sandbox';
+import { JOB_STATUSES, parseRecord, releaseStatus, type JobStatus } from '@lambda-release-kit/core';
 import { createOrdersApiFunction } from '../orders-api/create-function.js';
 import { printScenarioHeader, printSummary, printTimelineLine, type ScenarioOutcome } from './print.js';
 import { startWindowedTraffic, type WindowedTraffic } from './traffic.js';
@@ -35,12 +36,12 @@ const scenarios: Scenario[] = [
   {
     title: 'v1.0.0: first release (creates the alias)',
     event: { name: 'push', ref: 'refs/tags/v1.0.0' },
-    expect: { deploy: 'success', rollback: 'skipped', status: 'promoted' },
+    expect: { deploy: 'success', rollback: 'skipped', status: 'success' },
   },
   {
     title: 'v1.1.0: healthy canary, promoted step by step',
     event: { name: 'push', ref: 'refs/tags/v1.1.0' },
-    expect: { deploy: 'success', rollback: 'skipped', status: 'promoted' },
+    expect: { deploy: 'success', rollback: 'skipped', status: 'success' },
   },
   {
     title: 'v1.2.0: broken release (30% of requests fail on the canary)',
@@ -55,7 +56,7 @@ const scenarios: Scenario[] = [
       ref: 'refs/heads/main',
       inputs: { version: 'v1.2.1', 'skip-canary': true, reason: 'hotfix: restore checkout for EU customers' },
     },
-    expect: { deploy: 'success', rollback: 'skipped', status: 'promoted' },
+    expect: { deploy: 'success', rollback: 'skipped', status: 'success' },
   },
 ];
 
@@ -131,11 +132,11 @@ async function main(): Promise<number> {
       });
 
       const alias = await lambda.send(new GetAliasCommand({ FunctionName: FUNCTION_NAME, Name: ALIAS }));
+      // The status the workflow's notify job announces: core's releaseStatus of the last record and the deploy's result.
+      const record = runs.rollback.outputs.record || runs.deploy.outputs.record;
       const status =
         runs.deploy.steps.length > 0
-          ? runs.rollback.result === 'success'
-            ? 'rolled-back'
-            : runs.deploy.outputs.status
+          ? (releaseStatus(record ? parseRecord(record) : undefined, jobStatus(runs.deploy.result)) ?? 'none')
           : 'none';
       const sinksAfter = await sinkCounts(sandbox);
       const got = { deploy: runs.deploy.result, rollback: runs.rollback.result, status };
@@ -160,6 +161,10 @@ async function main(): Promise<number> {
   }
   printSummary(outcomes, Date.now() - started);
   return outcomes.every((o) => o.ok) ? 0 : 1;
+}
+
+function jobStatus(result: string): JobStatus | undefined {
+  return (JOB_STATUSES as readonly string[]).includes(result) ? (result as JobStatus) : undefined;
 }
 
 function describeWindow(window: {

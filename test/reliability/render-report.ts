@@ -54,6 +54,18 @@ const SECTIONS: Array<{ category: string; title: string; intro: string }> = [
     title: '6. Workflows and action metadata',
     intro: 'actionlint, untrusted `${{ }}` in `run:`, pinned SHAs, permissions, action.yml loadable.',
   },
+  {
+    category: 'deploy-safety',
+    title: '7. Deploy safety and truthful status',
+    intro:
+      "Two deploys at once, S3 releases and code rollbacks, two deploys in one job, skip-canary, a deploy whose traffic never moved, and the reference workflow's announcement. Held = no other run's code published (sandbox request log), the record and outputs say what happened, and notify and deploy.yml announce the status core's releaseStatus derives from the record.",
+  },
+  {
+    category: 'rollback-safety',
+    title: '8. Rollback safety',
+    intro:
+      'A record without a target, a 60-second storm of 429/500/dropped connections on every UpdateAlias (timeout 3m), a missing record file after a promotion, `method: code` behind an alias, and records that do not belong here (other region or account, oversized, too deeply nested, a CodeDeploy deployment that does not exist or is malformed). Held = the alias ends where the case requires (sandbox backend), with the request log showing no call or no mutation where none is allowed.',
+  },
 ];
 
 const cell = (text: unknown) =>

@@ -112,10 +112,20 @@ export async function aliasWeightsRollout(
         : error instanceof CancelledError || signal?.aborted
           ? `cancelled (${String(signal?.reason ?? errorMessage(error))})`
           : errorMessage(error);
-    await rollBack(clients.lambda, plan, { previous, target }, reason, writer, logger, now);
-    throw error instanceof RolloutHalted
-      ? new UserError(`version ${target} was rolled back to ${previous}: ${reason}`)
-      : new Error(`${reason}; alias ${plan.alias} was rolled back to version ${previous}`, { cause: error });
+    const restored = await rollBack(clients.lambda, plan, { previous, target }, reason, writer, logger, now);
+    // Say "rolled back" only when this run moved traffic back (restoreAlias leaves an alias that someone else moved).
+    const untouched = `alias ${plan.alias} did not route to version ${target}, so there was nothing to restore`;
+    if (error instanceof RolloutHalted) {
+      throw new UserError(
+        restored
+          ? `version ${target} was rolled back to ${previous}: ${reason}`
+          : `version ${target} failed: ${reason}; ${untouched}`,
+      );
+    }
+    throw new Error(
+      `${reason}; ${restored ? `alias ${plan.alias} was rolled back to version ${previous}` : untouched}`,
+      { cause: error },
+    );
   }
 }
 
@@ -132,7 +142,7 @@ async function rollBack(
   writer: RecordWriter,
   logger: Logger,
   now: () => number,
-): Promise<void> {
+): Promise<boolean> {
   const started = now();
   logger.warning(`rolling back ${plan.alias} to version ${versions.previous}: ${reason}`);
   let restored: boolean;
@@ -162,4 +172,5 @@ async function rollBack(
   });
   // Nothing to undo (traffic never reached the new version, or someone else moved the alias): a plain failure.
   await writer.finish(restored ? 'rolled-back' : 'failed', reason);
+  return restored;
 }

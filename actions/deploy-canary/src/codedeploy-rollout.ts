@@ -128,11 +128,26 @@ export async function codeDeployRollout(
     .join('; ');
   const alias = await readAlias(clients.lambda, fn, plan.alias);
   const back = alias?.version === from.version && Object.keys(alias.weights).length === 0;
+  // Rolled back only when CodeDeploy ran a rollback deployment; a deployment that failed before shifting traffic
+  // (a BeforeAllowTraffic hook) left the alias where it was, which is a failure, not a rollback.
+  const rolledBack = back && info?.rollbackInfo?.rollbackDeploymentId !== undefined;
   const failure = `CodeDeploy deployment ${deploymentId} ${info?.status}: ${detail || 'no error information'}`;
-  await writer.finish(back ? 'rolled-back' : 'failed', failure);
+  if (rolledBack) {
+    await writer.update((record) =>
+      record.rollbacks.push({
+        at: new Date().toISOString(),
+        from: target,
+        to: from.version,
+        method: 'codedeploy-auto',
+        reason: failure,
+        by: 'codedeploy',
+      }),
+    );
+  }
+  await writer.finish(rolledBack ? 'rolled-back' : 'failed', failure);
   throw new UserError(
     back
-      ? `${failure}; ${plan.alias} is back on version ${from.version}`
+      ? `${failure}; ${plan.alias} ${rolledBack ? 'is back' : 'stayed'} on version ${from.version}`
       : `${failure}; ${plan.alias} serves ${alias ? describeAlias(alias) : 'nothing'}: run rollback-on-failure`,
   );
 }

@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Inputs, InputError, inputError, releaseContext, type Strategy } from '@lambda-release-kit/core';
+import {
+  defaultRecordPath,
+  type Inputs,
+  InputError,
+  inputError,
+  releaseContext,
+  type Strategy,
+} from '@lambda-release-kit/core';
 import {
   ACTION_DEFAULTS,
   ALL_AT_ONCE_CONFIG,
@@ -30,16 +36,7 @@ const SIX_HOURS_MS = 6 * 3_600_000;
  * too, so a contradictory configuration fails with a message naming the inputs involved.
  */
 export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<DeployPlan> {
-  const functionName = inputs.string(Input.FunctionName, {
-    required: true,
-    pattern: FUNCTION_NAME,
-    expected: FUNCTION_EXPECTED,
-  });
-  const alias =
-    inputs.string(Input.Alias, {
-      pattern: ALIAS_NAME,
-      expected: 'an alias name of letters, digits, "-" or "_" (not only digits)',
-    }) ?? 'live';
+  const { functionName, alias, recordFile } = readRecordPlace(inputs, env);
   const source = await readCodeSource(inputs);
   const strategy: Strategy = inputs.enum(Input.Strategy, STRATEGIES, 'alias-weights');
   const skipCanary = readSkipCanary(inputs, env);
@@ -103,7 +100,8 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
     functionName,
     alias,
     source,
-    strategy,
+    // A skipped canary on alias weights moves all traffic at once, and the record says so.
+    strategy: skipCanary && strategy === 'alias-weights' ? 'all-at-once' : strategy,
     codedeploy,
     steps,
     alarms: inputs.list(Input.Alarms),
@@ -118,9 +116,28 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
     release: readRelease(inputs, env),
     wait,
     timeoutMs,
-    recordFile:
-      inputs.string(Input.RecordFile) ?? join(env.RUNNER_TEMP || tmpdir(), 'lambda-release-record.json'),
+    recordFile,
   };
+}
+
+/** The function, alias and record file: enough to leave a record even when a later input is wrong. */
+export function readRecordPlace(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+): { functionName: string; alias: string; recordFile: string } {
+  const functionName = inputs.string(Input.FunctionName, {
+    required: true,
+    pattern: FUNCTION_NAME,
+    expected: FUNCTION_EXPECTED,
+  });
+  const alias =
+    inputs.string(Input.Alias, {
+      pattern: ALIAS_NAME,
+      expected: 'an alias name of letters, digits, "-" or "_" (not only digits)',
+    }) ?? 'live';
+  const recordFile =
+    inputs.string(Input.RecordFile) ?? defaultRecordPath(functionName, alias, env.RUNNER_TEMP || tmpdir());
+  return { functionName, alias, recordFile };
 }
 
 async function readCodeSource(inputs: Inputs): Promise<CodeSource> {

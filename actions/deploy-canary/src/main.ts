@@ -6,17 +6,21 @@ import {
   lambdaClient,
   resolveRegion,
   cancellationSignal,
+  createRecord,
   type DeploymentRecord,
+  errorMessage,
   Inputs,
+  releaseContext,
   runAction,
   runnerRedactor,
   serializeRecord,
   setOutputs,
+  writeRecordFile,
   writeSummary,
 } from '@lambda-release-kit/core';
 import { ACTION_NAME, Input, Output } from './constants.js';
 import { deployCanary, initialRecord } from './deploy.js';
-import { readDeployPlan } from './inputs.js';
+import { readDeployPlan, readRecordPlace } from './inputs.js';
 import { RecordWriter } from './record-writer.js';
 import { summaryContent } from './summary.js';
 
@@ -30,7 +34,9 @@ export async function run(): Promise<void> {
     // The pre-traffic checks may carry URLs with user info (`https://user:pass@host/`): masked as soon as read.
     runnerRedactor.addUrlsIn(core.getInput(Input.PreTrafficCheck));
     const inputs = new Inputs((name) => core.getInput(name));
-    const plan = await readDeployPlan(inputs, process.env);
+    const plan = await readDeployPlan(inputs, process.env).catch((error: unknown) =>
+      recordInputFailure(inputs, error),
+    );
     const aws = { action: ACTION_NAME, region: inputs.string(Input.Region) };
     const clients = {
       lambda: lambdaClient(aws),
@@ -69,4 +75,36 @@ async function report(writer: RecordWriter, durationMs: number, planLines?: stri
   });
   const summary = summaryContent(record, durationMs, planLines);
   await writeSummary(summary.title, summary.facts, summary.tables);
+}
+
+/**
+ * An input error stops the deploy before any AWS call; when the function, alias and record file can still be read,
+ * a record (status failed, no target) says so, so the rollback job finds "this release moved no traffic" instead of
+ * a missing file, which would make it decide from the live state and undo the release that is live.
+ */
+async function recordInputFailure(inputs: Inputs, error: unknown): Promise<never> {
+  const place = (() => {
+    try {
+      return readRecordPlace(inputs, process.env);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (place) {
+    const record = createRecord({
+      function: { name: place.functionName },
+      alias: place.alias,
+      // The required field; the 'strategy' input may be the invalid one, so the default is recorded.
+      strategy: 'alias-weights',
+      release: releaseContext(),
+      status: 'failed',
+      error: errorMessage(error),
+      finishedAt: new Date().toISOString(),
+    });
+    await writeRecordFile(place.recordFile, record).catch((failure: unknown) =>
+      core.warning(`could not write the deployment record to ${place.recordFile}: ${errorMessage(failure)}`),
+    );
+    setOutputs({ [Output.Record]: serializeRecord(record), [Output.Status]: record.status });
+  }
+  throw error;
 }

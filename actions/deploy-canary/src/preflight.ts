@@ -10,6 +10,7 @@ import {
   type AliasState,
   awsErrorName,
   describeAlias,
+  findS3Location,
   getFunctionConfiguration,
   type Logger,
   readAlias,
@@ -156,6 +157,7 @@ async function readVersion(lambda: LambdaClient, fn: string, alias: AliasState):
     version: alias.version,
     codeSha256: result.Configuration?.CodeSha256,
     imageUri: result.Code?.ImageUri,
+    s3: findS3Location(result.Configuration?.Description),
     aliasRevisionId: alias.revisionId,
   };
 }

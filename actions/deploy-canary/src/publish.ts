@@ -9,6 +9,7 @@ import {
   awsErrorName,
   errorMessage,
   type Logger,
+  s3Location,
   UserError,
   type VersionRef,
   waitForFunctionUpdated,
@@ -23,11 +24,13 @@ export type PublishOutcome =
 
 const UPDATE_TIMEOUT_MS = 10 * 60_000;
 const CONFLICT_ATTEMPTS = 4;
+const MAX_DESCRIPTION = 256;
 
 /**
  * Puts the new code into $LATEST and publishes it as a version. UpdateFunctionCode is guarded by the RevisionId
- * read in preflight and PublishVersion by the CodeSha256 and RevisionId the update produced, so a concurrent
- * change fails instead of being published under our name. Code equal to the alias's version ends as unchanged.
+ * read in preflight; PublishVersion by the CodeSha256 that our own update produced, so code another run put into
+ * $LATEST meanwhile is never published under our name: the deploy fails naming the other code, alias untouched.
+ * Code equal to the alias's version ends as unchanged.
  */
 export async function publishNewVersion(
   lambda: LambdaClient,
@@ -43,9 +46,10 @@ export async function publishNewVersion(
     return { kind: 'unchanged', codeSha256: source.codeSha256 };
 
   let latest = state.latest;
+  let ours = state.latest.CodeSha256;
   if (source.kind !== 'latest') {
     logger.info(`updating the code of ${fn} from ${describeSource(plan)}`);
-    await retryConflicts(lambda, fn, logger, signal, 'updating the code', () =>
+    const updated = await retryConflicts(lambda, fn, logger, signal, 'updating the code', () =>
       lambda.send(
         new UpdateFunctionCodeCommand({
           FunctionName: fn,
@@ -59,19 +63,23 @@ export async function publishNewVersion(
         { abortSignal: signal },
       ),
     );
+    ours = updated.CodeSha256;
     latest = await waitForFunctionUpdated(lambda, fn, {
       timeoutMs: UPDATE_TIMEOUT_MS,
       signal,
       onProgress: (line) => logger.info(line),
     });
   }
+  if (latest.CodeSha256 !== ours) throw replacedUnderUs(fn, ours, latest.CodeSha256);
   if (latest.CodeSha256 === previousSha) return { kind: 'unchanged', codeSha256: latest.CodeSha256! };
 
+  // The RevisionId is the one read once $LATEST was confirmed to hold our code, not the one UpdateFunctionCode
+  // returned: Lambda changes RevisionId again when the update finishes, so that one would reject every publish.
   const published = await retryConflicts(lambda, fn, logger, signal, 'publishing a version', () =>
     lambda.send(
       new PublishVersionCommand({
         FunctionName: fn,
-        CodeSha256: latest.CodeSha256,
+        CodeSha256: ours,
         RevisionId: latest.RevisionId,
         Description: versionDescription(plan),
       }),
@@ -93,6 +101,13 @@ export async function publishNewVersion(
   };
 }
 
+function replacedUnderUs(fn: string, ours: string | undefined, theirs: string | undefined): UserError {
+  return new UserError(
+    `$LATEST of ${fn} holds code sha256 ${theirs}, not the ${ours} this deploy uploaded: another run changed it meanwhile (two deploys at once?). ` +
+      `Nothing was published and the alias was not touched; deploy again when the other run has finished`,
+  );
+}
+
 export function describeSource(plan: DeployPlan): string {
   const { source } = plan;
   switch (source.kind) {
@@ -107,11 +122,22 @@ export function describeSource(plan: DeployPlan): string {
   }
 }
 
-/** PublishVersion's description (at most 256 characters): the release, so the console shows what each version is. */
-function versionDescription(plan: DeployPlan): string {
+/**
+ * PublishVersion's description (at most 256 characters): the release, so the console shows what each version is,
+ * and for S3 code the object it came from, so the next deploy can record it as `previous.s3` (code rollbacks
+ * need it). The location is left out rather than cut when it does not fit; the run URL is what gets cut.
+ */
+export function versionDescription(plan: DeployPlan): string {
   const { tag, commit, runUrl } = plan.release;
-  const parts = [tag ? `release ${tag}` : 'deploy-canary', commit ? `commit ${commit}` : '', runUrl ?? ''];
-  return parts.filter(Boolean).join(' ').slice(0, 256);
+  const { source } = plan;
+  const release = [tag ? `release ${tag}` : 'deploy-canary', commit ? `commit ${commit}` : ''];
+  const head = release.filter(Boolean).join(' ');
+  const s3 =
+    source.kind === 's3'
+      ? ` ${s3Location({ bucket: source.bucket, key: source.key, objectVersion: source.objectVersion })}`
+      : '';
+  const withS3 = head.length + s3.length <= MAX_DESCRIPTION ? `${head}${s3}` : head;
+  return `${withS3}${runUrl ? ` ${runUrl}` : ''}`.slice(0, MAX_DESCRIPTION);
 }
 
 async function imageOf(
@@ -143,7 +169,7 @@ async function retryConflicts<T>(
       return await call();
     } catch (error) {
       const name = awsErrorName(error);
-      if (name === 'PreconditionFailedException') {
+      if (name === 'PreconditionFailedException' || isCodeShaMismatch(error)) {
         throw new UserError(
           `${doing} of ${fn} failed: ${errorMessage(error)} — the function changed since it was read (another deploy running?); run this again when it has finished`,
         );
@@ -157,4 +183,9 @@ async function retryConflicts<T>(
       await waitForFunctionUpdated(lambda, fn, { timeoutMs: UPDATE_TIMEOUT_MS, signal });
     }
   }
+}
+
+/** PublishVersion's answer when $LATEST no longer holds the CodeSha256 we gave (400, not 412). */
+function isCodeShaMismatch(error: unknown): boolean {
+  return awsErrorName(error) === 'InvalidParameterValueException' && /CodeSHA256/i.test(errorMessage(error));
 }

@@ -138,7 +138,11 @@ describe('strategy codedeploy', () => {
     );
     expect(run.error?.message).toMatch(/live is back on version 1/);
     expect((await aliasOf('cd-alarm-fn')).FunctionVersion).toBe('1');
-    expect((await readRecordFile(run.writer.path)).status).toBe('rolled-back');
+    const record = await readRecordFile(run.writer.path);
+    expect(record.status).toBe('rolled-back');
+    expect(record.rollbacks).toEqual([
+      expect.objectContaining({ from: '2', to: '1', method: 'codedeploy-auto', by: 'codedeploy' }),
+    ]);
   });
 
   it('fails when the BeforeAllowTraffic hook reports Failed, without moving traffic', async () => {
@@ -154,6 +158,11 @@ describe('strategy codedeploy', () => {
     );
     expect(run.error?.message).toMatch(/CodeDeploy deployment d-\S+ Failed: HOOK_EXECUTION_FAILURE/);
     expect((await aliasOf('cd-hook-fn')).FunctionVersion).toBe('1');
+    const record = await readRecordFile(run.writer.path);
+    expect({ status: record.status, rollbacks: record.rollbacks }).toEqual({
+      status: 'failed',
+      rollbacks: [],
+    });
   });
 
   it('preflight: refuses while another deployment runs for the group, and names a missing group', async () => {

@@ -107,7 +107,7 @@ describe('inputs', () => {
       healthCheckIntervalMs: 60_000,
       metricDelayMs: 120_000,
       release: { tag: 'v1.4.0' },
-      recordFile: '/runner/tmp/lambda-release-record.json',
+      recordFile: '/runner/tmp/lambda-release-record.orders-api.live.json',
       source: { kind: 'latest' },
     });
   });
@@ -160,6 +160,25 @@ describe('inputs', () => {
     );
     expect(plan.skipCanary).toEqual({ reason: 'hotfix', by: 'jdoe' });
     expect(plan.codedeploy?.deploymentConfig).toBe('CodeDeployDefault.LambdaAllAtOnce');
+    expect(plan.strategy).toBe('codedeploy');
+  });
+
+  it('records a skipped canary on alias weights as strategy all-at-once, which is what happens', async () => {
+    const plan = await read({ 'function-name': 'f', 'skip-canary': 'true', 'skip-canary-reason': 'hotfix' });
+    expect({ strategy: plan.strategy, steps: plan.steps }).toEqual({ strategy: 'all-at-once', steps: [] });
+  });
+
+  it('gives each function and alias its own default record file', async () => {
+    const env = { RUNNER_TEMP: '/runner/tmp' };
+    const first = await read({ 'function-name': 'orders-api' }, env);
+    const second = await read(
+      { 'function-name': 'arn:aws:lambda:us-east-1:123456789012:function:billing', alias: 'beta' },
+      env,
+    );
+    expect([first.recordFile, second.recordFile]).toEqual([
+      '/runner/tmp/lambda-release-record.orders-api.live.json',
+      '/runner/tmp/lambda-release-record.billing.beta.json',
+    ]);
   });
 
   it('accepts only invoke checks as the pre-traffic check', async () => {

@@ -4,6 +4,7 @@ import {
   CreateFunctionCommand,
   GetAliasCommand,
   UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { readRecordFile } from '@lambda-release-kit/core';
@@ -14,6 +15,8 @@ import {
   plan,
   ROLE,
   runDeploy,
+  sandboxClients,
+  sha256,
   startTestBed,
   waitReady,
   zipSource,
@@ -32,6 +35,7 @@ afterAll(async () => {
 
 const operations = () => bed.sandbox.mutatingRequests().map((entry) => entry.operation);
 const aliasOf = (name: string) => lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'live' }));
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const IMAGE = (tag: string) => `123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:${tag}`;
 
 describe('deploy lifecycle', () => {
@@ -157,6 +161,61 @@ describe('deploy lifecycle', () => {
       s3: { bucket: 'artifacts', key: 'orders/v2.zip', objectVersion },
     });
     expect((await aliasOf('s3-fn')).FunctionVersion).toBe('2');
+
+    // The next release reads the S3 object back from version 2's description, for code rollbacks.
+    bed.sandbox.putS3Object('artifacts', 'orders/v3.zip', handlers.ok('v3'));
+    const next = await runDeploy(
+      bed.clients,
+      plan(
+        {
+          functionName: 's3-fn',
+          strategy: 'all-at-once',
+          source: { kind: 's3', bucket: 'artifacts', key: 'orders/v3.zip' },
+        },
+        bed.dir,
+      ),
+    );
+    expect(next.error).toBeUndefined();
+    expect((await readRecordFile(next.writer.path)).previous).toMatchObject({
+      version: '2',
+      s3: { bucket: 'artifacts', key: 'orders/v2.zip', objectVersion },
+    });
+  });
+
+  it("another run's code in $LATEST before publishing: nothing published, alias untouched, record without target", async () => {
+    await functionOnVersion1(lambda, 'race-fn', handlers.ok('v1'));
+    const theirs = handlers.ok('their release');
+    const racing = sandboxClients(bed.sandbox);
+    // Right after our UpdateFunctionCode succeeds, "another run" uploads its own code once ours has applied.
+    racing.lambda.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === 'UpdateFunctionCodeCommand') {
+          await waitReady(lambda, 'race-fn');
+          await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'race-fn', ZipFile: theirs }));
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'anotherRun' },
+    );
+    bed.sandbox.clearRequestLog();
+    const run = await runDeploy(
+      { ...bed.clients, lambda: racing.lambda },
+      plan(
+        { functionName: 'race-fn', strategy: 'all-at-once', source: zipSource(handlers.ok('v2')) },
+        bed.dir,
+      ),
+    );
+    racing.destroy();
+    expect(run.error?.message).toMatch(
+      new RegExp(
+        `holds code sha256 ${escapeRegExp(sha256(theirs))}, not the ${escapeRegExp(sha256(handlers.ok('v2')))} this deploy uploaded`,
+      ),
+    );
+    expect(operations()).toEqual(['UpdateFunctionCode', 'UpdateFunctionCode']);
+    expect((await aliasOf('race-fn')).FunctionVersion).toBe('1');
+    const record = await readRecordFile(run.writer.path);
+    expect({ status: record.status, target: record.target }).toEqual({ status: 'failed', target: undefined });
   });
 
   it('deploys a container image and records both image URIs', async () => {

@@ -84,7 +84,7 @@ describe('run()', () => {
       'previous-version': '1',
       'new-version': '2',
       status: 'promoted',
-      'record-file': join(bed.dir, 'lambda-release-record.json'),
+      'record-file': join(bed.dir, 'lambda-release-record.main-fn.live.json'),
     });
     expect(Number(outputs['duration-ms'])).toBeGreaterThan(0);
     const record = parseRecord(outputs.record);
@@ -115,6 +115,17 @@ describe('run()', () => {
     expect(stdout.join('')).toContain(`input 'release-tag' has "latest" — expected a tag matching`);
     expect(tag.exitCode).toBe(1);
     expect(bed.sandbox.requestLog()).toEqual([]);
+  });
+
+  it('a bad input still leaves a record that says this release moved no traffic', async () => {
+    const bad = await runAction('bad-record', { 'function-name': 'input-fn', 'traffic-steps': '10%:5' });
+    expect(bad.exitCode).toBe(1);
+    const file = join(bed.dir, 'lambda-release-record.input-fn.live.json');
+    const record = parseRecord(readFileSync(file, 'utf8'));
+    expect(record).toMatchObject({ function: { name: 'input-fn' }, alias: 'live', status: 'failed' });
+    expect(record.target).toBeUndefined();
+    expect(record.error).toMatch(/input 'traffic-steps' has "10%:5"/);
+    expect(parseRecord(bad.outputs.record)).toEqual(record);
   });
 
   it('on failure still sets the outputs and writes the record, then fails the step', async () => {

@@ -36,11 +36,12 @@ export enum Output {
   EmailMessageId = 'email-message-id',
 }
 
-export const NOTIFY_STATUSES = ['started', 'success', 'failure', 'cancelled', 'rolled-back'] as const;
-export type NotifyStatus = (typeof NOTIFY_STATUSES)[number];
-
-export const JOB_STATUSES = ['success', 'failure', 'cancelled'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+export {
+  RELEASE_STATUSES as NOTIFY_STATUSES,
+  type ReleaseStatus as NotifyStatus,
+  JOB_STATUSES,
+  type JobStatus,
+} from '@lambda-release-kit/core';
 
 /** Channel names as they appear in the `sent` and `failed` outputs. */
 export type Channel = 'slack-webhook' | 'slack-api' | 'email' | 'sns' | 'webhook';

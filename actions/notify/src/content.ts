@@ -1,5 +1,10 @@
 import { renderTemplate } from '@lambda-release-kit/checks';
-import { formatDuration, type DeploymentRecord, type TrafficStep } from '@lambda-release-kit/core';
+import {
+  formatDuration,
+  type DeploymentRecord,
+  type RollbackEntry,
+  type TrafficStep,
+} from '@lambda-release-kit/core';
 import type { NotifyStatus } from './constants.js';
 
 /** What every channel says about one release, before it is rendered for Slack, email, SNS or a webhook. */
@@ -106,19 +111,35 @@ function defaultTitle(facts: ReleaseFacts): string {
     ? `version ${record.target.version}${release.tag ? ` (${release.tag})` : ''}`
     : (release.tag ?? '');
   const where = record ? ` on alias ${record.alias}` : '';
-  if (facts.status === 'rolled-back' && record?.rollbacks.length) {
-    const last = record.rollbacks.at(-1)!;
-    return `${subject}: rolled back from version ${last.from} to ${last.to}${where}`;
-  }
+  const rollback = rolledBack(facts);
+  if (rollback) return `${subject}: ${rollbackPhrase(rollback)}${where}`;
   return `${subject}: release${what ? ` of ${what}` : ''}${where} ${STATUS_WORDS[facts.status]}`;
+}
+
+/**
+ * The one sentence that says which way a rollback went: from the bad version to the restored one. The title says it
+ * for a rolled-back release; text, facts and channel blocks never repeat the direction (or show the deploy's own
+ * "previous → new" arrow, which reads backwards next to it).
+ */
+export function rollbackPhrase(rollback: { from: string; to: string }): string {
+  return `rolled back from version ${rollback.from} to ${rollback.to}`;
+}
+
+function rolledBack(facts: ReleaseFacts): RollbackEntry | undefined {
+  return facts.status === 'rolled-back' ? facts.record?.rollbacks.at(-1) : undefined;
 }
 
 function defaultText(facts: ReleaseFacts): string {
   const record = facts.record;
   if (!record) return `Release ${STATUS_WORDS[facts.status]}.`;
   const parts: string[] = [];
+  const rollback = rolledBack(facts);
   const versions =
-    record.previous && record.target ? `${record.previous.version} → ${record.target.version}` : '';
+    record.previous && record.target && !rollback
+      ? `${record.previous.version} → ${record.target.version}`
+      : record.target
+        ? `version ${record.target.version}`
+        : '';
   parts.push(
     `${record.function.name}${versions ? ` ${versions}` : ''} with strategy ${record.strategy}` +
       (record.steps.length
@@ -127,8 +148,7 @@ function defaultText(facts: ReleaseFacts): string {
       (durationOf(record) ? `, took ${durationOf(record)}` : '') +
       '.',
   );
-  const rollback = record.rollbacks.at(-1);
-  if (rollback) parts.push(`Rolled back ${rollback.from} → ${rollback.to}: ${rollback.reason}`);
+  if (rollback) parts.push(`Reason: ${rollback.reason}`);
   else if (record.error) parts.push(`Error: ${record.error}`);
   return parts.join('\n');
 }
@@ -149,9 +169,11 @@ export function buildMessage(
     ['Alias', record?.alias ?? ''],
     [
       'Versions',
-      record?.previous && record.target
-        ? `${record.previous.version} → ${record.target.version}`
-        : (record?.target?.version ?? ''),
+      rolledBack(facts)
+        ? ''
+        : record?.previous && record.target
+          ? `${record.previous.version} → ${record.target.version}`
+          : (record?.target?.version ?? ''),
     ],
     ['Strategy', record?.strategy ?? ''],
     ['Duration', durationOf(record)],

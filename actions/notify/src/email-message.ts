@@ -35,8 +35,7 @@ export function emailBody(message: ReleaseMessage, subject?: string): EmailBody 
       );
     }
   }
-  for (const r of message.rollbacks)
-    text.push('', `Rolled back ${r.from} -> ${r.to} (${r.method}, by ${r.by}): ${r.reason}`);
+  for (const r of message.rollbacks) text.push('', `Rollback (${r.method}, by ${r.by}): ${r.reason}`);
   if (message.skipCanary) text.push('', message.skipCanary);
   if (message.links.run) text.push('', `View run: ${message.links.run}`);
   if (message.links.commit) text.push(`View commit: ${message.links.commit}`);
@@ -67,7 +66,7 @@ export function emailBody(message: ReleaseMessage, subject?: string): EmailBody 
   }
   for (const r of message.rollbacks) {
     html.push(
-      `<p><strong>Rolled back</strong> ${escapeHtml(r.from)} → ${escapeHtml(r.to)} (${escapeHtml(r.method)}, by ${escapeHtml(r.by)}): ${escapeHtml(r.reason)}</p>`,
+      `<p><strong>Rollback</strong> (${escapeHtml(r.method)}, by ${escapeHtml(r.by)}): ${escapeHtml(r.reason)}</p>`,
     );
   }
   if (message.skipCanary) html.push(`<p><em>${escapeHtml(message.skipCanary)}</em></p>`);

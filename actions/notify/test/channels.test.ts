@@ -179,6 +179,77 @@ describe('notify through the sandbox', () => {
   });
 });
 
+/** How often the text states the rollback's direction, and whether any arrow between the versions appears. */
+function direction(text: string) {
+  return {
+    right: text.split('rolled back from version 8 to 7').length - 1,
+    wrong: /from version 7 to 8|\b7 (→|->) 8\b|\b8 (→|->) 7\b/.test(text),
+  };
+}
+
+describe("a rollback's direction, stated once and right in every channel", () => {
+  const rolledBack = () =>
+    buildMessage({ record: rolledBackRecord(), status: 'rolled-back' }, {}, { env: {}, now: options.now });
+
+  it('Slack (webhook and Web API), e-mail and webhook', async () => {
+    const result = await notify(
+      plan({
+        record: rolledBackRecord(),
+        message: rolledBack(),
+        slackWebhookUrl: sandbox.env.SANDBOX_SLACK_WEBHOOK_URL,
+        slackApi: slackApi(),
+        email: smtp(),
+        webhook: { url: sandbox.env.SANDBOX_WEBHOOK_URL },
+      }),
+      { logger: new MemoryLogger() },
+    );
+    expect(result.failed).toEqual([]);
+    const state = await sinkState(sandbox);
+    const once = { right: 1, wrong: false };
+    expect(direction(JSON.stringify(state.slack.webhookPosts.at(-1)!.blocks))).toEqual(once);
+    const posted = state.slack.messages.find((m) => m.ts === result.slackTs)!;
+    expect(direction(JSON.stringify(posted.blocks))).toEqual(once);
+    const mail = state.smtp.received.at(-1)!;
+    expect(direction(mail.text ?? '')).toEqual(once);
+    expect(direction(mail.html ?? '')).toEqual(once);
+    const delivery = state.webhook.deliveries.at(-1)!.json as { title: string; message: string };
+    expect(direction(`${delivery.title}\n${delivery.message}`)).toEqual(once);
+  });
+
+  it('SNS', async () => {
+    let form: URLSearchParams | undefined;
+    nock('https://sns.eu-west-1.amazonaws.com')
+      .post('/', (body: string) => {
+        form = new URLSearchParams(body);
+        return true;
+      })
+      .reply(
+        200,
+        '<PublishResponse><PublishResult><MessageId>m-2</MessageId></PublishResult></PublishResponse>',
+        {
+          'content-type': 'text/xml',
+        },
+      );
+    const client = new SNSClient({
+      region: 'eu-west-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    });
+    const result = await notify(
+      plan({
+        record: rolledBackRecord(),
+        message: rolledBack(),
+        sns: { topicArn: 'arn:aws:sns:eu-west-1:123456789012:releases', client },
+      }),
+      { logger: new MemoryLogger() },
+    );
+    expect(result.sent).toEqual(['sns']);
+    expect(direction(form!.get('Subject')!)).toEqual({ right: 1, wrong: false });
+    const document = JSON.parse(form!.get('Message')!) as { title: string; message: string };
+    expect(direction(`${document.title}\n${document.message}`)).toEqual({ right: 1, wrong: false });
+  });
+});
+
 describe('notify through nock', () => {
   it('publishes to SNS with subject and filterable attributes', async () => {
     let form: URLSearchParams | undefined;

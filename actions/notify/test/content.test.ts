@@ -132,9 +132,7 @@ describe('email body and SNS subject', () => {
     );
     const body = emailBody(message);
     expect(body.subject).toBe('⏪ orders-api: rolled back from version 8 to 7 on alias live');
-    expect(body.text).toContain(
-      'Rolled back 8 -> 7 (alias, by deploy-canary): canary unhealthy: errors 5 > 0',
-    );
+    expect(body.text).toContain('Rollback (alias, by deploy-canary): canary unhealthy: errors 5 > 0');
     expect(body.html).toContain('&lt;b&gt;canary unhealthy: errors 5 &gt; 0&lt;/b&gt;');
     expect(body.html).toContain('<a href="https://github.com/acme/orders/actions/runs/42">View run</a>');
   });

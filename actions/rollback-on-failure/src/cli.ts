@@ -88,8 +88,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     });
     const options = readOptions(inputs);
     const verify = options.verify ? await parseVerify(options.verify) : undefined;
-    const source = await loadRecord(options, options);
     const clients = new RollbackClients({ action: `${ACTION_NAME}-cli`, region: options.region, env });
+    const source = await loadRecord(options, { ...options, region: clients.region });
     const { signal, dispose } = cancellationSignal(options.timeoutMs);
     cancellation.dispose = dispose;
     const result = await performRollback(options, source, {

@@ -8,13 +8,14 @@ import {
 import {
   awsErrorName,
   errorMessage,
+  s3Location,
   UserError,
   waitForFunctionUpdated,
-  withContext,
   type DeploymentRecord,
   type Logger,
   type VersionRef,
 } from '@lambda-release-kit/core';
+import type { Call } from './rollback.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -31,10 +32,7 @@ export interface CodeRollbackResult {
 /** Where the previous code lives, as the record saw it: an image URI or an S3 object. */
 export function previousCodeLocation(previous: VersionRef | undefined): string | undefined {
   if (previous?.imageUri) return previous.imageUri;
-  if (previous?.s3) {
-    const version = previous.s3.objectVersion ? `?versionId=${previous.s3.objectVersion}` : '';
-    return `s3://${previous.s3.bucket}/${previous.s3.key}${version}`;
-  }
+  if (previous?.s3) return s3Location(previous.s3);
   return undefined;
 }
 
@@ -65,8 +63,8 @@ function currentCodeLocation(current: GetFunctionResponse): string {
 
 /**
  * Puts a function's code ($LATEST) back to the record's previous image or S3 object and waits until the
- * update is live; for functions invoked without an alias (seed 000's image rollback). The update is guarded
- * by the RevisionId just read; a concurrent change is re-read and decided once more.
+ * update is live (rollback.ts then moves the alias, when the function has it, to the previous version). The
+ * update is guarded by the RevisionId just read; a concurrent change is re-read and decided once more.
  */
 export async function rollbackCode(
   lambda: LambdaClient,
@@ -75,7 +73,10 @@ export async function rollbackCode(
     record?: DeploymentRecord;
     dryRun: boolean;
     timeoutMs: number;
-    signal?: AbortSignal;
+    /** Retries transient errors until the rollback's deadline. */
+    call: Call;
+    /** Refuses a record from another account or region, given the function's ARN. */
+    checkOwner: (functionArn: string | undefined) => void;
   },
   logger: Logger,
 ): Promise<CodeRollbackResult> {
@@ -93,9 +94,10 @@ export async function rollbackCode(
 
   // Bounded: one wait for an update in progress and one re-read after a concurrent change at most.
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const current = await withContext(`reading function ${functionName}`, () =>
-      lambda.send(new GetFunctionCommand({ FunctionName: functionName })),
+    const current = await request.call(`reading function ${functionName}`, (abortSignal) =>
+      lambda.send(new GetFunctionCommand({ FunctionName: functionName }), { abortSignal }),
     );
+    request.checkOwner(current.Configuration?.FunctionArn);
     const from = currentCodeLocation(current);
     if (isPrevious(current, previous)) {
       return {
@@ -109,11 +111,7 @@ export async function rollbackCode(
       logger.info(
         `an update of ${functionName} is still in progress; waiting for it before restoring the code`,
       );
-      await waitForFunctionUpdated(lambda, functionName, {
-        timeoutMs: request.timeoutMs,
-        signal: request.signal,
-        onProgress: (line) => logger.info(line),
-      });
+      await waitUntilUpdated(lambda, functionName, request, logger);
       continue;
     }
     const change = codeRequest(functionName, previous, current.Configuration?.RevisionId);
@@ -128,7 +126,9 @@ export async function rollbackCode(
       };
     }
     try {
-      await lambda.send(new UpdateFunctionCodeCommand(change));
+      await request.call(`UpdateFunctionCode of ${functionName}`, (abortSignal) =>
+        lambda.send(new UpdateFunctionCodeCommand(change), { abortSignal }),
+      );
     } catch (error) {
       if (awsErrorName(error) === 'PreconditionFailedException' && attempt === 1) {
         logger.warning(
@@ -140,11 +140,7 @@ export async function rollbackCode(
         cause: error,
       });
     }
-    const live = await waitForFunctionUpdated(lambda, functionName, {
-      timeoutMs: request.timeoutMs,
-      signal: request.signal,
-      onProgress: (line) => logger.info(line),
-    });
+    const live = await waitUntilUpdated(lambda, functionName, request, logger);
     if (previous.codeSha256 && live.CodeSha256 !== previous.codeSha256) {
       logger.warning(
         `${functionName} now runs code sha256 ${live.CodeSha256}, not the record's previous ${previous.codeSha256}: the image tag or S3 object may have changed since`,
@@ -160,5 +156,20 @@ export async function rollbackCode(
   }
   throw new UserError(
     `${functionName} kept changing while its code was being restored; nothing was changed by this run`,
+  );
+}
+
+function waitUntilUpdated(
+  lambda: LambdaClient,
+  functionName: string,
+  request: { timeoutMs: number; call: Call },
+  logger: Logger,
+) {
+  return request.call(`waiting for the update of ${functionName}`, (signal) =>
+    waitForFunctionUpdated(lambda, functionName, {
+      timeoutMs: request.timeoutMs,
+      signal,
+      onProgress: (line) => logger.info(line),
+    }),
   );
 }

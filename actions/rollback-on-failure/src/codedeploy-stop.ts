@@ -7,6 +7,7 @@ import {
   type DeploymentStatus,
 } from '@aws-sdk/client-codedeploy';
 import { awsErrorName, errorMessage, waitFor, withContext, type Logger } from '@lambda-release-kit/core';
+import type { Call } from './rollback.js';
 
 // Loaded with import() only when a CodeDeploy deployment may be involved, so the plain alias path never pays for it.
 
@@ -62,10 +63,12 @@ export type StopOutcome =
 export async function stopWithRollback(
   client: CodeDeployClient,
   deploymentId: string,
-  options: { timeoutMs: number; signal?: AbortSignal; logger: Logger },
+  options: { timeoutMs: number; signal?: AbortSignal; logger: Logger; call: Call },
 ): Promise<StopOutcome> {
   try {
-    const result = await client.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
+    const result = await options.call(`StopDeployment ${deploymentId}`, (abortSignal) =>
+      client.send(new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }), { abortSignal }),
+    );
     options.logger.info(
       `StopDeployment ${deploymentId}: ${result.status ?? 'accepted'}${result.statusMessage ? ` (${result.statusMessage})` : ''}`,
     );
@@ -86,7 +89,7 @@ export async function stopWithRollback(
 async function waitUntilFinished(
   client: CodeDeployClient,
   deploymentId: string,
-  options: { timeoutMs: number; signal?: AbortSignal; logger: Logger },
+  options: { timeoutMs: number; signal?: AbortSignal; logger: Logger; call: Call },
 ): Promise<DeploymentInfo> {
   const info = await waitFor<DeploymentInfo>({
     what: `CodeDeploy deployment ${deploymentId} to finish`,
@@ -96,7 +99,9 @@ async function waitUntilFinished(
     maxDelayMs: 3_000,
     onProgress: (line) => options.logger.info(line),
     check: async () => {
-      const current = await getDeployment(client, deploymentId);
+      const current = await options.call(`reading CodeDeploy deployment ${deploymentId}`, () =>
+        getDeployment(client, deploymentId),
+      );
       return { done: FINISHED.has(current.status ?? ''), value: current, status: current.status };
     },
   });

@@ -27,8 +27,6 @@ export interface AliasDecisionInput {
   record?: DeploymentRecord;
   /** Why a record that was given could not be used; the live state is then trusted only where it is unambiguous. */
   recordProblem?: string;
-  /** The record file was never written, which deploy-canary does before its first traffic change. */
-  recordMissing?: boolean;
 }
 
 export function routedVersions(alias: AliasState): string[] {
@@ -125,26 +123,7 @@ export async function decideAliasTarget(
     };
   }
 
-  if (record && !failed) {
-    return {
-      kind: 'nothing',
-      version: alias.version,
-      explanation:
-        `the deployment record shows the deploy stopped before it published a version (status ${record.status}` +
-        `${record.error ? `: ${record.error}` : ''}), so it moved no traffic; ${where} sends ${state}. ` +
-        `Give 'target-version' to roll back anyway`,
-    };
-  }
   const newest = failed ?? alias.version;
-  if (input.recordMissing) {
-    return {
-      kind: 'nothing',
-      version: alias.version,
-      explanation:
-        `${input.recordProblem}: the deploy writes its record before its first traffic change, so this release moved no traffic, ` +
-        `and ${where} sends ${state}. Give 'target-version' to roll back anyway`,
-    };
-  }
   if (input.recordProblem) {
     throw new UserError(
       `${input.recordProblem}; without it there is no safe way to tell whether version ${newest} (${where} sends ${state}) is the failed release. ` +

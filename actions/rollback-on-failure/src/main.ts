@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import * as core from '@actions/core';
 import {
   actionsLogger,
   cancellationSignal,
+  defaultRecordPath,
   Inputs,
   releaseContext,
   runAction,
@@ -11,7 +13,7 @@ import {
   writeSummary,
 } from '@lambda-release-kit/core';
 import { ACTION_NAME, Input } from './constants.js';
-import { readOptions } from './options.js';
+import { readOptions, type RollbackOptions } from './options.js';
 import { RollbackClients } from './clients.js';
 import { performRollback } from './perform.js';
 import { loadRecord } from './record-source.js';
@@ -23,10 +25,10 @@ export async function run(): Promise<void> {
     // The verify checks may carry URLs with user info (`https://user:pass@host/`): masked as soon as read.
     runnerRedactor.addUrlsIn(core.getInput(Input.Verify));
     const inputs = new Inputs((name) => core.getInput(name));
-    const options = readOptions(inputs);
+    const options = withDefaultRecordFile(readOptions(inputs), process.env.RUNNER_TEMP);
     const verify = options.verify ? await parseVerify(options.verify) : undefined;
-    const source = await loadRecord(options, options);
     const clients = new RollbackClients({ action: ACTION_NAME, region: options.region });
+    const source = await loadRecord(options, { ...options, region: clients.region });
 
     const cancellation = cancellationSignal(options.timeoutMs);
     try {
@@ -52,4 +54,14 @@ export async function run(): Promise<void> {
       cancellation.dispose();
     }
   });
+}
+
+/**
+ * Without 'record' or 'record-file', the record deploy-canary wrote in this job (its default path, one per function
+ * and alias) is used when it exists.
+ */
+function withDefaultRecordFile(options: RollbackOptions, runnerTemp: string | undefined): RollbackOptions {
+  if (options.recordText || options.recordFile || !runnerTemp) return options;
+  const path = defaultRecordPath(options.functionName, options.alias, runnerTemp);
+  return existsSync(path) ? { ...options, recordFile: path } : options;
 }

@@ -116,8 +116,3 @@ export function readOptions(inputs: Inputs): RollbackOptions {
     region,
   };
 }
-
-/** The bare function name of a name, partial ARN or ARN. */
-export function bareFunctionName(name: string): string {
-  return name.split(':function:').pop()!.split(':')[0];
-}

@@ -7,9 +7,9 @@ import {
   getFunctionConfiguration,
   listPublishedVersions,
   readAlias,
+  retryTransient,
   updateAlias,
   UserError,
-  withContext,
   type AliasState,
   type DeploymentRecord,
   type Logger,
@@ -18,7 +18,17 @@ import {
 import { rollbackCode } from './code-rollback.js';
 import { decideAliasTarget, recheckAfterConflict, type AliasPlan, type VersionLookups } from './decide.js';
 import type { MethodChoice } from './options.js';
+import { checkRecordOwner } from './record-source.js';
 import { recordRollback } from './record-update.js';
+
+const DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
+/** What CodeDeploy answers for a deployment, application or group it does not know. */
+const UNKNOWN_TO_CODEDEPLOY = [
+  'DeploymentDoesNotExistException',
+  'InvalidDeploymentIdException',
+  'ApplicationDoesNotExistException',
+  'DeploymentGroupDoesNotExistException',
+];
 
 export type Outcome = 'rolled-back' | 'nothing-to-do' | 'superseded' | 'dry-run';
 
@@ -29,8 +39,8 @@ export interface RollbackRequest {
   record?: DeploymentRecord;
   /** Why a record that was given could not be used. */
   recordProblem?: string;
-  /** The record file was never written (see decide.ts). */
-  recordMissing?: boolean;
+  /** Why there is no record although a record file was named (it is missing or empty). */
+  recordMissing?: string;
   targetVersion?: string;
   deploymentId?: string;
   codedeployGroup?: { application: string; deploymentGroup: string };
@@ -71,19 +81,29 @@ export interface RollbackResult {
 
 type Decided = Omit<RollbackResult, 'durationMs' | 'record' | 'rolledBack'>;
 
+/**
+ * Runs one AWS call of the restoring path, retrying transient errors until the rollback's deadline (core's
+ * retryTransient): restoring traffic is the one operation that must keep trying while time is left.
+ */
+export type Call = <T>(operation: string, call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+
 /** Restores the last good version as the spec decides it (see decide.ts), idempotently. */
 export async function rollback(request: RollbackRequest, deps: RollbackDeps): Promise<RollbackResult> {
   const now = deps.now ?? (() => new Date());
   const started = now().getTime();
   const deadline = started + request.timeoutMs;
   const remaining = () => Math.max(1_000, deadline - now().getTime());
+  const call: Call = (operation, task) =>
+    retryTransient(task, { operation, deadline, logger: deps.logger, signal: deps.signal });
   if (request.recordProblem)
     deps.logger.warning(`${request.recordProblem}; deciding from the live state where that is safe`);
+  if (request.recordMissing) deps.logger.warning(request.recordMissing);
 
   const result =
-    request.method === 'code'
-      ? await codePath(request, deps, remaining)
-      : await aliasPath(request, deps, remaining);
+    untouchedByRelease(request) ??
+    (request.method === 'code'
+      ? await codePath(request, deps, call, remaining)
+      : await aliasPath(request, deps, call, remaining));
 
   const durationMs = now().getTime() - started;
   const rolledBack = result.outcome === 'rolled-back';
@@ -115,9 +135,32 @@ export async function rollback(request: RollbackRequest, deps: RollbackDeps): Pr
   return { ...result, rolledBack, durationMs, record };
 }
 
+/**
+ * A record without a target is a deploy that stopped before it published a version: this release moved no
+ * traffic, so there is nothing of its own to undo, whatever the alias serves now (a newer release, perhaps). Decided
+ * before any AWS call; 'target-version' still forces a version.
+ */
+function untouchedByRelease(request: RollbackRequest): Decided | undefined {
+  const record = request.record;
+  if (!record || record.target || request.targetVersion) return undefined;
+  return {
+    outcome: 'nothing-to-do',
+    explanation:
+      `nothing to do: the deployment record shows the deploy stopped before it published a version (status ${record.status}` +
+      `${record.error ? `: ${record.error}` : ''}), so this release moved no traffic and alias ${request.alias} of ${request.functionName} was not touched. ` +
+      `Give 'target-version' to roll back anyway`,
+  };
+}
+
+/**
+ * A code rollback puts $LATEST back to the previous code; when the function has the alias, the alias must serve
+ * that code too, so it is moved to the previous version by the same decision as an alias rollback (which never
+ * moves it over a newer release). The result names both changes.
+ */
 async function codePath(
   request: RollbackRequest,
   deps: RollbackDeps,
+  call: Call,
   remaining: () => number,
 ): Promise<Decided> {
   const code = await rollbackCode(
@@ -127,40 +170,68 @@ async function codePath(
       record: request.record,
       dryRun: request.dryRun,
       timeoutMs: remaining(),
-      signal: deps.signal,
+      call,
+      checkOwner: (arn) => request.record && checkRecordOwner(request.record, arn),
     },
     deps.logger,
   );
-  // Versions name the change best when the record has them; otherwise the code locations do.
-  const from = request.record?.target?.version ?? code.from;
-  const to = request.record?.previous?.version ?? code.to;
+  const alias = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) =>
+    readAlias(deps.lambda, request.functionName, request.alias, signal),
+  );
+  // Versions name the code best when the record has them; otherwise the code locations do.
+  const codeFrom = request.record?.target?.version ?? code.from;
+  const codeTo = request.record?.previous?.version ?? code.to;
+  if (!alias) {
+    return {
+      outcome: code.outcome,
+      method: 'code',
+      from: codeFrom,
+      to: codeTo,
+      explanation: `${code.explanation}; ${request.functionName} has no alias ${request.alias}, so nothing else changed`,
+      change: code.change,
+    };
+  }
+  const moved = await aliasPath({ ...request, method: 'alias' }, deps, call, remaining);
+  const changed = [code.outcome, moved.outcome];
+  const outcome = changed.includes('dry-run')
+    ? 'dry-run'
+    : changed.includes('rolled-back')
+      ? 'rolled-back'
+      : changed.includes('superseded')
+        ? 'superseded'
+        : 'nothing-to-do';
+  const aliasMoved = moved.outcome === 'rolled-back' || moved.outcome === 'dry-run';
   return {
-    outcome: code.outcome,
+    outcome,
     method: 'code',
-    from,
-    to,
-    explanation: code.explanation,
-    change: code.change,
+    from: aliasMoved ? moved.from : codeFrom,
+    to: aliasMoved ? moved.to : codeTo,
+    explanation: `code: ${code.explanation}; alias: ${moved.explanation}`,
+    change: [code.change, moved.change].filter(Boolean).join('; ') || undefined,
+    before: moved.before,
+    after: moved.after,
   };
 }
 
 async function aliasPath(
   request: RollbackRequest,
   deps: RollbackDeps,
+  call: Call,
   remaining: () => number,
 ): Promise<Decided> {
   const { lambda, logger } = deps;
-  const before = await readAliasOrFail(lambda, request);
+  const before = await readAliasOrFail(lambda, request, call);
+  if (request.record) checkRecordOwner(request.record, before.arn?.replace(/:[^:]+$/, ''));
   logger.info(`alias ${request.alias} of ${request.functionName} sends ${describeAlias(before)}`);
 
   let alias = before;
   if (!request.targetVersion && (request.method === 'auto' || request.method === 'codedeploy')) {
-    const viaCodeDeploy = await codeDeployPath(request, deps, before, remaining);
+    const viaCodeDeploy = await codeDeployPath(request, deps, before, call, remaining);
     if ('outcome' in viaCodeDeploy) return viaCodeDeploy;
     alias = viaCodeDeploy.alias;
   }
 
-  const lookups = versionLookups(lambda, request.functionName);
+  const lookups = versionLookups(lambda, request.functionName, call);
   let earlier: { from: string; to: string } | undefined;
   for (let attempt = 1; attempt <= 2; attempt++) {
     const plan: AliasPlan =
@@ -172,7 +243,6 @@ async function aliasPath(
           targetVersion: request.targetVersion,
           record: request.record,
           recordProblem: request.recordProblem,
-          recordMissing: request.recordMissing,
         },
         lookups,
         logger,
@@ -213,20 +283,29 @@ async function aliasPath(
     }
     let after: AliasState;
     try {
-      after = await updateAlias(lambda, {
-        functionName: request.functionName,
-        alias: request.alias,
-        version: plan.to,
-        weights: {},
-        revisionId: alias.revisionId,
-      });
+      const revisionId = alias.revisionId;
+      after = await call(
+        `UpdateAlias ${request.alias} of ${request.functionName} to version ${plan.to}`,
+        (signal) =>
+          updateAlias(
+            lambda,
+            {
+              functionName: request.functionName,
+              alias: request.alias,
+              version: plan.to,
+              weights: {},
+              revisionId,
+            },
+            { signal },
+          ),
+      );
     } catch (error) {
       if (awsErrorName(error) === 'PreconditionFailedException' && attempt === 1) {
         logger.warning(
           `alias ${request.alias} changed while we were rolling it back; reading it again and deciding once more`,
         );
         earlier = { from: plan.from, to: plan.to };
-        alias = await readAliasOrFail(lambda, request);
+        alias = await readAliasOrFail(lambda, request, call);
         continue;
       }
       throw new Error(
@@ -265,9 +344,10 @@ async function codeDeployPath(
   request: RollbackRequest,
   deps: RollbackDeps,
   alias: AliasState,
+  call: Call,
   remaining: () => number,
 ): Promise<Decided | { alias: AliasState }> {
-  const fromRecord = request.record?.codedeploy;
+  const fromRecord = recordCodeDeploy(request, deps.logger);
   const knownId = request.deploymentId ?? fromRecord?.deploymentId;
   const group =
     request.codedeployGroup ??
@@ -292,7 +372,28 @@ async function codeDeployPath(
   const { appSpecTargetVersion, findActiveDeployment, getDeployment, isActive, stopWithRollback } =
     await import('./codedeploy-stop.js');
   const client = await deps.codedeploy();
-  const deploymentId = knownId ?? (await findActiveDeployment(client, group!));
+  // A deployment or group known only from the record that CodeDeploy does not know must not stop the rollback:
+  // the alias can still be restored from its live state. One given as an input stays an error.
+  const onlyFromRecord = !request.deploymentId && !request.codedeployGroup;
+  const ignoreUnknown = (error: unknown): { alias: AliasState } => {
+    const name = awsErrorName(error instanceof Error && error.cause ? error.cause : error) ?? '';
+    if (!onlyFromRecord || !UNKNOWN_TO_CODEDEPLOY.includes(name)) throw error;
+    deps.logger.warning(
+      `the deployment record names CodeDeploy deployment ${knownId ?? `group ${group!.application}/${group!.deploymentGroup}`}, which CodeDeploy does not know (${errorMessage(error)}); deciding from the live state`,
+    );
+    return { alias };
+  };
+  let deploymentId: string | undefined;
+  try {
+    deploymentId =
+      knownId ??
+      (await call(
+        `listing in-progress deployments of CodeDeploy group ${group!.application}/${group!.deploymentGroup}`,
+        () => findActiveDeployment(client, group!),
+      ));
+  } catch (error) {
+    return ignoreUnknown(error);
+  }
   if (!deploymentId) {
     deps.logger.info(
       `no CodeDeploy deployment is in progress in ${group!.application}/${group!.deploymentGroup}; deciding from the alias`,
@@ -303,7 +404,14 @@ async function codeDeployPath(
   const extra = Object.keys(alias.weights)[0];
 
   if (request.dryRun) {
-    const info = await getDeployment(client, deploymentId);
+    let info;
+    try {
+      info = await call(`reading CodeDeploy deployment ${deploymentId}`, () =>
+        getDeployment(client, deploymentId),
+      );
+    } catch (error) {
+      return ignoreUnknown(error);
+    }
     if (!isActive(info.status)) {
       deps.logger.info(
         `CodeDeploy deployment ${deploymentId} is ${info.status ?? 'unknown'}, not in progress; deciding from the alias`,
@@ -321,16 +429,22 @@ async function codeDeployPath(
     };
   }
 
-  const stop = await stopWithRollback(client, deploymentId, {
-    timeoutMs: remaining(),
-    signal: deps.signal,
-    logger: deps.logger,
-  });
+  let stop;
+  try {
+    stop = await stopWithRollback(client, deploymentId, {
+      timeoutMs: remaining(),
+      signal: deps.signal,
+      logger: deps.logger,
+      call,
+    });
+  } catch (error) {
+    return ignoreUnknown(error);
+  }
   if (!stop.stopped) {
     deps.logger.info(`${stop.message}; deciding from the alias`);
     return { alias };
   }
-  const after = await readAliasOrFail(deps.lambda, request);
+  const after = await readAliasOrFail(deps.lambda, request, call);
   // The version CodeDeploy was shifting to: from the record, the deployment's AppSpec, or the alias's extra weight.
   const shiftedTo = failed ?? appSpecTargetVersion(stop.info) ?? extra;
   const settled = Object.keys(after.weights).length === 0 && after.version !== shiftedTo;
@@ -354,9 +468,24 @@ async function codeDeployPath(
   };
 }
 
-async function readAliasOrFail(lambda: LambdaClient, request: RollbackRequest): Promise<AliasState> {
-  const alias = await withContext(`reading alias ${request.alias} of ${request.functionName}`, () =>
-    readAlias(lambda, request.functionName, request.alias),
+/** The record's CodeDeploy deployment, unless its id is malformed (then ignored, with a warning). */
+function recordCodeDeploy(request: RollbackRequest, logger: Logger): DeploymentRecord['codedeploy'] {
+  const fromRecord = request.record?.codedeploy;
+  const id = fromRecord?.deploymentId;
+  if (id === undefined || DEPLOYMENT_ID.test(id)) return fromRecord;
+  logger.warning(
+    `the deployment record names CodeDeploy deployment ${JSON.stringify(id)}, which is not a deployment id (d- and letters or digits); ignoring it and deciding from the live state`,
+  );
+  return undefined;
+}
+
+async function readAliasOrFail(
+  lambda: LambdaClient,
+  request: RollbackRequest,
+  call: Call,
+): Promise<AliasState> {
+  const alias = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) =>
+    readAlias(lambda, request.functionName, request.alias, signal),
   );
   if (!alias) {
     throw new UserError(
@@ -367,7 +496,7 @@ async function readAliasOrFail(lambda: LambdaClient, request: RollbackRequest): 
 }
 
 /** Existence checks and the version list, each asked of Lambda at most once per run. */
-function versionLookups(lambda: LambdaClient, functionName: string): VersionLookups {
+function versionLookups(lambda: LambdaClient, functionName: string, call: Call): VersionLookups {
   const known = new Map<string, Promise<boolean>>();
   let published: Promise<string[]> | undefined;
   return {
@@ -375,8 +504,8 @@ function versionLookups(lambda: LambdaClient, functionName: string): VersionLook
       if (!known.has(version)) {
         known.set(
           version,
-          withContext(`reading version ${version} of ${functionName}`, async () => {
-            const config = await getFunctionConfiguration(lambda, functionName, version);
+          call(`reading version ${version} of ${functionName}`, async (signal) => {
+            const config = await getFunctionConfiguration(lambda, functionName, version, signal);
             return config?.Version === version;
           }),
         );
@@ -384,8 +513,8 @@ function versionLookups(lambda: LambdaClient, functionName: string): VersionLook
       return known.get(version)!;
     },
     published: () => {
-      published ??= withContext(`listing the published versions of ${functionName}`, async () =>
-        (await listPublishedVersions(lambda, functionName)).map((v) => v.Version!),
+      published ??= call(`listing the published versions of ${functionName}`, async (signal) =>
+        (await listPublishedVersions(lambda, functionName, signal)).map((v) => v.Version!),
       );
       return published;
     },

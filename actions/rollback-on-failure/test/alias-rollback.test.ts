@@ -179,15 +179,27 @@ describe('missing or malformed record', () => {
     expect(bed.sandbox.mutatingRequests()).toEqual([]);
   });
 
-  it('a record file that was never written means the deploy moved no traffic: nothing to do', async () => {
+  it('a missing record file is no evidence: the rollback decides from the live state, as without a record', async () => {
     await given('no-record', 3, '3');
     const result = await runRollback(
       bed,
-      request('no-record', { recordProblem: 'no deployment record at /tmp/x.json', recordMissing: true }),
+      request('no-record', { recordMissing: 'no deployment record at /tmp/x.json (the file is missing)' }),
     );
+    expect(result).toMatchObject({ outcome: 'rolled-back', from: '3', to: '2' });
+    expect(result.logger.text()).toMatch(/warning: no deployment record at \/tmp\/x.json/);
+    expect(await aliasState(bed.lambda, 'no-record')).toEqual({ version: '2', weights: {} });
+  });
+
+  it('a record without a target (the deploy failed before publishing) changes nothing, with no AWS call', async () => {
+    await given('no-target', 3, '3');
+    const record = { ...failedRecord('no-target', '1', '2'), target: undefined, error: 'publishing failed' };
+    const result = await runRollback(bed, request('no-target', { record }));
     expect(result).toMatchObject({ outcome: 'nothing-to-do', rolledBack: false });
-    expect(result.explanation).toMatch(/moved no traffic/);
-    expect(bed.sandbox.mutatingRequests()).toEqual([]);
+    expect(result.explanation).toMatch(
+      /stopped before it published a version \(status failed: publishing failed\)/,
+    );
+    expect(operations(bed)).toEqual([]);
+    expect(await aliasState(bed.lambda, 'no-target')).toEqual({ version: '3', weights: {} });
   });
 });
 

@@ -1,12 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CreateFunctionCommand, GetFunctionCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  PublishVersionCommand,
+  UpdateFunctionCodeCommand,
+} from '@aws-sdk/client-lambda';
 import {
   createRecord,
   UserError,
   waitForFunctionUpdated,
   type DeploymentRecord,
 } from '@lambda-release-kit/core';
-import { handler, operations, request, ROLE, runRollback, startBed, type Bed } from './sandbox-bed.js';
+import {
+  aliasState,
+  handler,
+  operations,
+  request,
+  ROLE,
+  runRollback,
+  startBed,
+  type Bed,
+} from './sandbox-bed.js';
 
 const REPO = '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders';
 let bed: Bed;
@@ -34,6 +49,25 @@ function codeRecord(
   });
 }
 
+/** An image function on `:v1`, then updated to `:v2`; with `publish`, each is published (versions 1 and 2). */
+async function imageFunction(name: string, options: { publish: boolean }) {
+  const publish = () =>
+    options.publish ? bed.lambda.send(new PublishVersionCommand({ FunctionName: name })) : undefined;
+  await bed.lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Role: ROLE,
+      PackageType: 'Image',
+      Code: { ImageUri: `${REPO}:v1` },
+    }),
+  );
+  await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
+  await publish();
+  await bed.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ImageUri: `${REPO}:v2` }));
+  await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
+  await publish();
+}
+
 async function code(name: string) {
   const out = await bed.lambda.send(new GetFunctionCommand({ FunctionName: name }));
   return { imageUri: out.Code?.ImageUri, sha: out.Configuration?.CodeSha256 };
@@ -42,17 +76,7 @@ async function code(name: string) {
 describe("method 'code' (functions without aliases)", () => {
   it('restores the previous image URI, waits until it is live, and is idempotent', async () => {
     const name = 'image-fn';
-    await bed.lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Role: ROLE,
-        PackageType: 'Image',
-        Code: { ImageUri: `${REPO}:v1` },
-      }),
-    );
-    await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
-    await bed.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ImageUri: `${REPO}:v2` }));
-    await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
+    await imageFunction(name, { publish: false });
     const record = codeRecord(
       name,
       { version: '1', imageUri: `${REPO}:v1` },
@@ -84,7 +108,27 @@ describe("method 'code' (functions without aliases)", () => {
     bed.sandbox.clearRequestLog();
     const again = await runRollback(bed, request(name, { method: 'code', record: result.record }));
     expect(again).toMatchObject({ outcome: 'nothing-to-do', rolledBack: false });
-    expect(operations(bed)).toEqual(['GetFunction']);
+    expect(operations(bed)).toEqual(['GetFunction', 'GetAlias']);
+  });
+
+  it('behind an alias, also moves the alias to the previous version, and says both changes', async () => {
+    const name = 'image-alias-fn';
+    await imageFunction(name, { publish: true });
+    await bed.lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '2' }));
+    const record = codeRecord(
+      name,
+      { version: '1', imageUri: `${REPO}:v1` },
+      { version: '2', imageUri: `${REPO}:v2` },
+    );
+
+    const result = await runRollback(bed, request(name, { method: 'code', record }));
+    expect(result).toMatchObject({ outcome: 'rolled-back', method: 'code', from: '2', to: '1' });
+    expect(result.explanation).toMatch(
+      /^code: restored .* alias: rolled back alias live .* from version 2 to version 1/,
+    );
+    expect(result.change).toMatch(/^UpdateFunctionCode .*; UpdateAlias /);
+    expect((await code(name)).imageUri).toBe(`${REPO}:v1`);
+    expect(await aliasState(bed.lambda, name)).toEqual({ version: '1', weights: {} });
   });
 
   it('restores a zip from the previous S3 object and checks its CodeSha256', async () => {
@@ -120,7 +164,10 @@ describe("method 'code' (functions without aliases)", () => {
     bed.sandbox.clearRequestLog();
     const attempt = runRollback(
       bed,
-      request('image-fn', { method: 'code', record: codeRecord('image-fn', { version: '1' }, undefined) }),
+      request('image-fn', {
+        method: 'code',
+        record: codeRecord('image-fn', { version: '1' }, { version: '2' }),
+      }),
     );
     await expect(attempt).rejects.toThrow(UserError);
     await expect(attempt).rejects.toThrow(/needs the deployment record's previous image URI or S3 object/);

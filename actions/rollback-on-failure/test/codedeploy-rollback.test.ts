@@ -148,6 +148,26 @@ describe('CodeDeploy deployments', () => {
     ]);
   });
 
+  it.each([
+    ['does not exist', 'd-NOPE00001', /deployment d-NOPE00001, which CodeDeploy does not know/],
+    ['is malformed', 'not an id', /deployment "not an id", which is not a deployment id/],
+  ])(
+    "a record's deployment that %s is a warning, and the alias is restored from its live state",
+    async (_what, deploymentId, warning) => {
+      const name = `cd-${deploymentId.length}`;
+      await functionWithVersions(bed.lambda, name, 2);
+      await pointAlias(bed.lambda, name, 'live', '1', { '2': 0.1 });
+      const record = failedRecord(name, '1', '2', {
+        strategy: 'codedeploy',
+        codedeploy: { application: APP, deploymentGroup: name, deploymentId },
+      });
+      const result = await runRollback(bed, request(name, { record }));
+      expect(result).toMatchObject({ outcome: 'rolled-back', method: 'alias', from: '2', to: '1' });
+      expect(result.logger.text()).toMatch(warning);
+      expect(await aliasState(bed.lambda, name)).toEqual({ version: '1', weights: {} });
+    },
+  );
+
   it('a dry run only reads the deployment and says what stopping it would do', async () => {
     const id = await midCanary('cd-dry');
     bed.sandbox.clearRequestLog();

@@ -58,29 +58,6 @@ describe('decideAliasTarget', () => {
     expect(plan).toMatchObject({ kind: 'move', from: '2', to: '1' });
   });
 
-  it('a record of a deploy that stopped before publishing means nothing moved, unless weights are left over', async () => {
-    const record = failedRecord('fn', '1', '2', { error: 'GetAlias failed: PreconditionFailedException' });
-    delete record.previous;
-    delete record.target;
-    const lookups = versions('1');
-    const plain = await decideAliasTarget(
-      { functionName: 'fn', alias: alias('1'), record },
-      lookups,
-      new MemoryLogger(),
-    );
-    expect(plain).toMatchObject({ kind: 'nothing', version: '1' });
-    expect(plain.kind === 'nothing' && plain.explanation).toContain(
-      'the deployment record shows the deploy stopped before it published a version (status failed: GetAlias failed',
-    );
-    expect(lookups.asked).toEqual([]);
-    const weighted = await decideAliasTarget(
-      { functionName: 'fn', alias: alias('1', { '2': 0.1 }), record },
-      versions('1', '2'),
-      new MemoryLogger(),
-    );
-    expect(weighted).toMatchObject({ kind: 'move', from: '2', to: '1' });
-  });
-
   it('asks Lambda nothing when the alias already answers the question', async () => {
     const lookups = versions('1', '2');
     await decideAliasTarget(
@@ -125,13 +102,12 @@ describe('loadRecord', () => {
   const expected = { functionName: 'orders-api', alias: 'live' };
 
   it('tells a file never written (missing or empty) from a malformed one', async () => {
-    expect(await loadRecord({ recordFile: join(dir, 'none.json') }, expected)).toEqual({
-      problem: `no deployment record at ${join(dir, 'none.json')}`,
-      missing: true,
-    });
+    const none = await loadRecord({ recordFile: join(dir, 'none.json') }, expected);
+    expect(none).toEqual({ missing: expect.stringMatching(/^no deployment record at .*none.json/) });
+    expect(none.missing).toMatch(/deciding from the live state/);
     writeFileSync(join(dir, 'empty.json'), '');
-    expect(await loadRecord({ recordFile: join(dir, 'empty.json') }, expected)).toMatchObject({
-      missing: true,
+    expect(await loadRecord({ recordFile: join(dir, 'empty.json') }, expected)).toEqual({
+      missing: expect.stringMatching(/empty.json \(the file is missing or empty\)/),
     });
     writeFileSync(join(dir, 'bad.json'), '{"schema":"lambda-release-record/v1"');
     const bad = await loadRecord({ recordFile: join(dir, 'bad.json') }, expected);
@@ -139,6 +115,32 @@ describe('loadRecord', () => {
     expect(bad.problem).toMatch(/bad.json is not valid JSON/);
     const invalid = await loadRecord({ recordText: '{"schema":"other"}' }, expected);
     expect(invalid.problem).toMatch(/input 'record' is not a valid deployment record: schema is "other"/);
+  });
+
+  it('refuses a record from another region or account', async () => {
+    const record = {
+      ...failedRecord('orders-api', '1', '2'),
+      region: 'eu-west-1',
+      function: { name: 'orders-api', arn: 'arn:aws:lambda:eu-west-1:111111111111:function:orders-api' },
+    };
+    const text = serializeRecord(record);
+    await expect(loadRecord({ recordText: text }, { ...expected, region: 'us-east-1' })).rejects.toThrow(
+      /input 'record' is for region eu-west-1, but this rollback runs in us-east-1/,
+    );
+    const otherAccount = 'arn:aws:lambda:eu-west-1:222222222222:function:orders-api';
+    await expect(
+      loadRecord({ recordText: text }, { ...expected, functionName: otherAccount, region: 'eu-west-1' }),
+    ).rejects.toThrow(/account 111111111111.*account 222222222222/);
+  });
+
+  it('treats a huge or deeply nested record as invalid before anything else', async () => {
+    const record = failedRecord('orders-api', '1', '2');
+    const huge = serializeRecord({ ...record, error: 'x'.repeat(600 * 1024) });
+    expect((await loadRecord({ recordText: huge }, expected)).problem).toMatch(/over the 524288 bytes/);
+    let nested: unknown = 'deep';
+    for (let i = 0; i < 40; i++) nested = { a: nested };
+    const deep = JSON.stringify({ ...record, release: nested });
+    expect((await loadRecord({ recordText: deep }, expected)).problem).toMatch(/nested 17 levels deep/);
   });
 
   it('accepts the record of the same function given by ARN, rejects another alias', async () => {

@@ -103,6 +103,21 @@ describe('run', () => {
     expect(summary).toContain('Rolled back');
   });
 
+  it("without record inputs, reads deploy-canary's default record file of this function and alias", async () => {
+    await pointAlias(bed.lambda, 'orders-api', 'live', '2', { '3': 0.1 });
+    const file = join(bed.dir, 'lambda-release-record.orders-api.live.json');
+    writeFileSync(file, serializeRecord(failedRecord('orders-api', '2', '3')));
+    process.env.RUNNER_TEMP = bed.dir;
+    setEnv.push('RUNNER_TEMP');
+    inputs({ 'function-name': 'orders-api', alias: 'live' });
+
+    await run();
+
+    expect(errors()).toEqual([]);
+    expect(outputs()).toMatchObject({ outcome: 'rolled-back', 'to-version': '2', 'record-file': file });
+    expect((await readRecordFile(file)).status).toBe('rolled-back');
+  });
+
   it('a dry run sets outputs but changes nothing and writes no record file', async () => {
     await pointAlias(bed.lambda, 'orders-api', 'live', '3');
     const file = join(bed.dir, 'dry-record.json');

@@ -34,9 +34,12 @@ export async function readAlias(
   lambda: LambdaClient,
   functionName: string,
   alias: string,
+  signal?: AbortSignal,
 ): Promise<AliasState | undefined> {
   try {
-    const result = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }));
+    const result = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }), {
+      abortSignal: signal,
+    });
     return {
       name: alias,
       arn: result.AliasArn,
@@ -79,7 +82,7 @@ export async function updateAlias(
   });
   for (let attempt = 0; ; attempt++) {
     try {
-      const result = await lambda.send(command);
+      const result = await lambda.send(command, { abortSignal: options.signal });
       return {
         name: request.alias,
         arn: result.AliasArn,
@@ -102,12 +105,14 @@ export async function updateAlias(
 export async function listPublishedVersions(
   lambda: LambdaClient,
   functionName: string,
+  signal?: AbortSignal,
 ): Promise<FunctionConfiguration[]> {
   const versions: FunctionConfiguration[] = [];
   let marker: string | undefined;
   for (let page = 0; page < 1000; page++) {
     const result = await lambda.send(
       new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker }),
+      { abortSignal: signal },
     );
     versions.push(...(result.Versions ?? []).filter((v) => v.Version && v.Version !== '$LATEST'));
     marker = result.NextMarker;
@@ -120,10 +125,12 @@ export async function getFunctionConfiguration(
   lambda: LambdaClient,
   functionName: string,
   qualifier?: string,
+  signal?: AbortSignal,
 ): Promise<FunctionConfiguration | undefined> {
   try {
     return await lambda.send(
       new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }),
+      { abortSignal: signal },
     );
   } catch (error) {
     if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
@@ -148,7 +155,9 @@ export async function waitForFunctionUpdated(
     initialDelayMs: 200,
     maxDelayMs: 3_000,
     check: async () => {
-      const current = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+      const current = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }), {
+        abortSignal: options.signal,
+      });
       const busy = current.LastUpdateStatus === 'InProgress' || current.State === 'Pending';
       return {
         done: !busy,

@@ -1,12 +1,13 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const RECORD_SCHEMA = 'lambda-release-record/v1';
 
 export type Strategy = 'codedeploy' | 'alias-weights' | 'all-at-once';
 export type RecordStatus = 'planned' | 'in-progress' | 'promoted' | 'rolled-back' | 'failed' | 'no-op';
 export type Verdict = 'healthy' | 'unhealthy' | 'inconclusive';
-export type RollbackMethod = 'alias' | 'codedeploy-stop' | 'code';
+/** How traffic was restored; `codedeploy-auto` is CodeDeploy's own automatic rollback of a failed deployment. */
+export type RollbackMethod = 'alias' | 'codedeploy-stop' | 'codedeploy-auto' | 'code';
 
 export interface VersionRef {
   version: string;
@@ -123,7 +124,17 @@ export function validateRecord(value: unknown, source = 'record'): DeploymentRec
   return { steps: [], rollbacks: [], release: {}, ...value } as unknown as DeploymentRecord;
 }
 
+/** Limits that keep a hostile or corrupted record from reaching any code that walks it. */
+export const MAX_RECORD_BYTES = 512 * 1024;
+export const MAX_RECORD_DEPTH = 16;
+
 export function parseRecord(text: string, source = 'record'): DeploymentRecord {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_RECORD_BYTES) {
+    throw new RecordError(
+      `${source} is ${bytes} bytes, over the ${MAX_RECORD_BYTES} bytes (512 KiB) a deployment record may have`,
+    );
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -132,7 +143,27 @@ export function parseRecord(text: string, source = 'record'): DeploymentRecord {
       `${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
     );
   }
+  const depth = nestingDepth(parsed);
+  if (depth > MAX_RECORD_DEPTH) {
+    throw new RecordError(
+      `${source} is nested ${depth} levels deep, more than the ${MAX_RECORD_DEPTH} a deployment record may have`,
+    );
+  }
   return validateRecord(parsed, source);
+}
+
+/** How deeply objects and arrays nest (a scalar is 0), walked without recursion so depth cannot overflow the stack. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_RECORD_DEPTH) return deepest;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 export async function readRecordFile(path: string): Promise<DeploymentRecord> {
@@ -144,6 +175,19 @@ export async function readRecordFile(path: string): Promise<DeploymentRecord> {
     throw new RecordError(`record file ${path} could not be read (${code ?? String(error)})`);
   }
   return parseRecord(text, `record file ${path}`);
+}
+
+/**
+ * Where a deployment record lives when no path is given: one file per function and alias in `dir` (the runner's
+ * temp folder), so two deploys in one job never share, and a later step finds the record of its own function.
+ */
+export function defaultRecordPath(functionName: string, alias: string, dir: string): string {
+  return join(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
+}
+
+/** The bare function name of a name, partial ARN or ARN. */
+export function bareFunctionName(name: string): string {
+  return name.split(':function:').pop()!.split(':')[0];
 }
 
 export function serializeRecord(record: DeploymentRecord): string {

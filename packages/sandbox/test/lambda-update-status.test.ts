@@ -45,6 +45,30 @@ describe('State and LastUpdateStatus', () => {
     expect(published.Version).toBe('1');
   });
 
+  it('gives $LATEST a new RevisionId when an update finishes, as Lambda does; both PublishVersion guards answer as AWS', async () => {
+    await createReadyFunction(client, 'revision-fn', esmHandler('v1'));
+    const updated = await client.send(
+      new UpdateFunctionCodeCommand({ FunctionName: 'revision-fn', ZipFile: esmHandler('v2') }),
+    );
+    await waitUntilReady(client, 'revision-fn');
+    const settled = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'revision-fn' }));
+    expect(settled.RevisionId).not.toBe(updated.RevisionId);
+    const publish = (input: { RevisionId?: string; CodeSha256?: string }) =>
+      errorName(() => client.send(new PublishVersionCommand({ FunctionName: 'revision-fn', ...input })));
+    expect(await publish({ RevisionId: updated.RevisionId })).toBe('PreconditionFailedException');
+    expect(await publish({ RevisionId: settled.RevisionId, CodeSha256: 'not-the-code' })).toBe(
+      'InvalidParameterValueException',
+    );
+    const published = await client.send(
+      new PublishVersionCommand({
+        FunctionName: 'revision-fn',
+        RevisionId: settled.RevisionId,
+        CodeSha256: updated.CodeSha256,
+      }),
+    );
+    expect(published.CodeSha256).toBe(updated.CodeSha256);
+  });
+
   it('works with the SDK waiters, validates DryRun updates without applying them, and publishes on update', async () => {
     await client.send(
       new CreateFunctionCommand({

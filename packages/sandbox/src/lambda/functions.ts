@@ -88,17 +88,27 @@ export class FunctionStore {
   }
 
   all(): FunctionState[] {
-    return [...this.functions.values()];
+    return [...this.functions.values()].map((fn) => this.settle(fn));
   }
 
   get(name: string): FunctionState {
     const fn = this.functions.get(name);
     if (!fn) throw notFound(`Function not found: ${this.functionArn(name)}`);
-    return fn;
+    return this.settle(fn);
   }
 
   find(name: string): FunctionState | undefined {
-    return this.functions.get(name);
+    const fn = this.functions.get(name);
+    return fn && this.settle(fn);
+  }
+
+  /** Applies what happens when an update finishes: $LATEST gets its final RevisionId. */
+  private settle(fn: FunctionState): FunctionState {
+    if (fn.revisionOnceUpdated && this.lastUpdateStatus(fn) === 'Successful') {
+      fn.latest.revisionId = fn.revisionOnceUpdated;
+      fn.revisionOnceUpdated = undefined;
+    }
+    return fn;
   }
 
   state(fn: FunctionState): 'Pending' | 'Active' {
@@ -401,6 +411,7 @@ export class FunctionStore {
       description: snapshot.description,
     };
     fn.updateCompletesAt = now + this.updateDelayMs;
+    fn.revisionOnceUpdated = randomUUID();
   }
 
   /** Lambda does not publish when code and configuration are unchanged since the last version: it returns that version. */

@@ -45,6 +45,11 @@ export interface FunctionState {
   activeAt: number;
   /** Simulated epoch ms when the last code/configuration update finishes (LastUpdateStatus InProgress until then). */
   updateCompletesAt: number;
+  /**
+   * The RevisionId $LATEST takes when the update in progress finishes: Lambda changes it again then, so the one
+   * UpdateFunctionCode answered with is already stale once the update is done.
+   */
+  revisionOnceUpdated?: string;
   /** Published versions by number, in publishing order. */
   versions: Map<string, VersionState>;
   /** Version numbers are never reused, even after a version is deleted. */
