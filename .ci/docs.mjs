@@ -110,7 +110,7 @@ the release you want (or a commit SHA: see the README's "Pinning a version"), ch
 
 | Kind | Name | What |
 | --- | --- | --- |
-| variable | \`AWS_DEPLOY_ROLE_ARN\` | The role the jobs assume through OIDC (see [iam.md](iam.md)). |
+| variable | \`AWS_DEPLOY_ROLE_ARN\` | The role the jobs assume through OIDC (see [iam.md](iam.md)); without it the workflow skips the release. |
 | variable | \`SLACK_CHANNEL\`, \`EMAIL_FROM\`, \`EMAIL_TO\` | Where notifications go. |
 | variable | \`ORDERS_API_URL\` | The alias's function URL, for the smoke checks. |
 | variable (optional) | \`TRAFFIC_STEPS\`, \`HEALTH_CHECK_INTERVAL\`, \`MIN_INVOCATIONS\` | Canary schedule and sample (defaults in the file). |

@@ -75830,7 +75830,7 @@ async function readDeployPlan(inputs, env) {
     const healthCheckIntervalMs = inputs.duration(Input.HealthCheckInterval, { default: 60_000, min: 100 });
     const shortestBake = Math.min(...steps.map((step) => step.bakeMs));
     if (healthCheckIntervalMs > shortestBake) {
-        throw inputError(Input.HealthCheckInterval, inputs.string(Input.HealthCheckInterval) ?? '', `an interval no longer than the shortest bake time in '${Input.TrafficSteps}' (${shortestBake} ms), or a step would go unchecked until its end`);
+        throw inputError(Input.HealthCheckInterval, inputs.string(Input.HealthCheckInterval) ?? `${duration_formatDuration(healthCheckIntervalMs)} (the default)`, `an interval no longer than the shortest bake time in '${Input.TrafficSteps}' (${duration_formatDuration(shortestBake)}), or a step would go unchecked until its end`);
     }
     const metricDelayMs = inputs.duration(Input.MetricDelay, { default: 120_000, min: 0 });
     const wait = inputs.boolean(Input.Wait, true);

@@ -99,6 +99,7 @@ async function main(): Promise<number> {
           event: scenario.event,
           env: { PATH: process.env.PATH, HOME: process.env.HOME, ...sandbox.env, ...scenario.buildEnv },
           vars: {
+            AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/release',
             TRAFFIC_STEPS: '10%:6s,50%:6s',
             HEALTH_CHECK_INTERVAL: '2s',
             MIN_INVOCATIONS: '8',

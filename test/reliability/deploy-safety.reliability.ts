@@ -355,6 +355,7 @@ describe('deploy safety and truthful status', () => {
         AWS_REGION: fixture.env.AWS_REGION,
       },
       vars: {
+        AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/release',
         TRAFFIC_STEPS: '10%:2s',
         HEALTH_CHECK_INTERVAL: '1s',
         MIN_INVOCATIONS: '1',

@@ -267,6 +267,7 @@ exit $code
       event: { name: 'push', ref: 'refs/tags/v1.3.0' },
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
       vars: {
+        AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/release',
         TRAFFIC_STEPS: '10%:1s',
         HEALTH_CHECK_INTERVAL: '1s',
         MIN_INVOCATIONS: '1000',
@@ -407,6 +408,7 @@ describe.each([
         'zip-file': writeReleaseZip(dir, 'v1.0.1'),
         'pre-traffic-check': echoingChecks(),
         'traffic-steps': '10%:1s',
+        'health-check-interval': '1s',
         'record-file': join(out, 'record.json'),
         timeout: '30s',
       }),

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import {
   defaultRecordPath,
+  formatDuration,
   type Inputs,
   InputError,
   inputError,
@@ -75,8 +76,8 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
   if (healthCheckIntervalMs > shortestBake) {
     throw inputError(
       Input.HealthCheckInterval,
-      inputs.string(Input.HealthCheckInterval) ?? '',
-      `an interval no longer than the shortest bake time in '${Input.TrafficSteps}' (${shortestBake} ms), or a step would go unchecked until its end`,
+      inputs.string(Input.HealthCheckInterval) ?? `${formatDuration(healthCheckIntervalMs)} (the default)`,
+      `an interval no longer than the shortest bake time in '${Input.TrafficSteps}' (${formatDuration(shortestBake)}), or a step would go unchecked until its end`,
     );
   }
   const metricDelayMs = inputs.duration(Input.MetricDelay, { default: 120_000, min: 0 });

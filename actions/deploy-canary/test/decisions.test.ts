@@ -139,7 +139,7 @@ describe('inputs', () => {
     await expect(
       read({ 'function-name': 'f', 'traffic-steps': '10%:30s,50%:5m', 'health-check-interval': '1m' }),
     ).rejects.toThrow(
-      `input 'health-check-interval' has "1m" — expected an interval no longer than the shortest bake time in 'traffic-steps' (30000 ms)`,
+      `input 'health-check-interval' has "1m" — expected an interval no longer than the shortest bake time in 'traffic-steps' (30s)`,
     );
     await expect(read({ 'function-name': 'f', 'false-rollback-rate': '0%' })).rejects.toThrow(
       `input 'false-rollback-rate' has "0%" — expected a rate above 0% and at most 20%`,
