@@ -35,7 +35,11 @@ async function runAction(inputs: Record<string, string>) {
   const summary = `${output}.summary`;
   writeFileSync(output, '');
   writeFileSync(summary, '');
-  Object.assign(process.env, sandbox.env, { GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary });
+  Object.assign(process.env, sandbox.env, {
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary,
+    RUNNER_TEMP: dir,
+  });
   for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
   const lines: string[] = [];
   const write = process.stdout.write;
@@ -94,8 +98,32 @@ describe('run()', () => {
     expect(
       JSON.parse(readFileSync(join(dir, 'reports', 'smoke.json'), 'utf8')).checks[0].latency.samples,
     ).toBe(5);
+    const defaultFile = join(dir, 'lambda-release-record.orders.live.json');
+    expect(outputs['record-file']).toBe(defaultFile);
+    expect(JSON.parse(readFileSync(defaultFile, 'utf8'))).toEqual(JSON.parse(outputs.record));
     expect(summary).toContain('Smoke test passed: 2 of 2 checks');
     expect(summary).toContain('<td>invoke</td><td>✅ passed</td><td>1</td>');
+  });
+
+  it('reads the record from record-file and appends a failed run to it, in the file and the output', async () => {
+    const file = join(dir, 'release-record.json');
+    writeFileSync(
+      file,
+      serializeRecord({ ...record, smokeTests: [{ at: record.startedAt, passed: 1, failed: 0, total: 1 }] }),
+    );
+    const { outputs } = await runAction({
+      url: `${sandbox.functionUrl('orders', 'live')}health`,
+      'expect-version': '1',
+      'record-file': file,
+    });
+    expect(process.exitCode).toBe(1);
+    const written = JSON.parse(readFileSync(file, 'utf8'));
+    expect(written.smokeTests).toEqual([
+      expect.objectContaining({ passed: 1, failed: 0, total: 1 }),
+      expect.objectContaining({ passed: 0, failed: 1, total: 1 }),
+    ]);
+    expect(JSON.parse(outputs.record)).toEqual(written);
+    expect(outputs['record-file']).toBe(file);
   });
 
   it('fails the step naming the failed check, with outputs still set', async () => {
@@ -117,6 +145,14 @@ describe('run()', () => {
     [{ url: 'http://x', 'max-p95-latency': '1s' }, "input 'samples' is required with 'max-error-rate'"],
     [{ url: 'http://x', 'expect-version': 'latest' }, 'input \'expect-version\' has "latest"'],
     [{ url: 'http://x', record: '{"schema":1}' }, "input 'record'"],
+    [
+      { url: 'http://x', 'record-file': '/nonexistent/record.json' },
+      'record file /nonexistent/record.json could not be read (ENOENT)',
+    ],
+    [
+      { url: 'http://x', record: '{}', 'record-file': '/tmp/r.json' },
+      "inputs 'record' and 'record-file' were both given",
+    ],
     [
       { checks: '- name: a\n  request: http://x\n  expect: { status: nine }\n' },
       'invalid checks: check "a" (input \'checks\' line 3): expect.status has "nine"',
