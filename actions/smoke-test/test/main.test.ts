@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRecord, serializeRecord } from '@lambda-release-kit/core';
+import { runInProcess } from '@lambda-release-kit/core/testing';
 import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
 import { run } from '../src/main.js';
 import { deployTwoVersions, lambdaClient } from './sandbox-helpers.js';
@@ -11,7 +12,6 @@ import { deployTwoVersions, lambdaClient } from './sandbox-helpers.js';
 let sandbox: Sandbox;
 let lambda: LambdaClient;
 let dir: string;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   sandbox = await startSandbox({ timeScale: 100 });
@@ -25,42 +25,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => {
-  process.env = { ...savedEnv };
   process.exitCode = undefined;
 });
 
-/** Runs main's run() like the runner would: inputs as INPUT_* variables, outputs and summary in files. */
-async function runAction(inputs: Record<string, string>) {
-  const output = join(dir, `output-${Math.random().toString(36).slice(2)}`);
-  const summary = `${output}.summary`;
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  Object.assign(process.env, sandbox.env, {
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: summary,
-    RUNNER_TEMP: dir,
-  });
-  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
-  const lines: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof process.stdout.write;
-  try {
-    await run();
-  } finally {
-    process.stdout.write = write;
-  }
-  return {
-    outputs: parseOutputs(readFileSync(output, 'utf8')),
-    summary: readFileSync(summary, 'utf8'),
-    log: lines.join(''),
-  };
-}
-
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const pattern = /^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm;
-  for (const match of text.matchAll(pattern)) outputs[match[1]] = match[3];
-  return outputs;
+/** Runs main's run() like the runner would, against the sandbox. */
+function runAction(inputs: Record<string, string>) {
+  return runInProcess(run, inputs, { dir, env: sandbox.env });
 }
 
 const record = createRecord({

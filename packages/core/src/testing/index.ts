@@ -1,0 +1,3 @@
+/** The runner test kit: run an action as the runner does and read what it left (tests, demo, benchmarks only). */
+export * from './runner-files.js';
+export * from './run-in-process.js';
