@@ -5,6 +5,8 @@ import { inputVariable, readFileCommands } from './runner-files.js';
 export interface InProcessRun {
   /** Outputs parsed from GITHUB_OUTPUT. */
   outputs: Record<string, string>;
+  /** GITHUB_OUTPUT as written, byte for byte. */
+  outputFile: string;
   summary: string;
   /** Everything run() wrote to stdout, workflow commands still escaped. */
   log: string;
@@ -51,6 +53,7 @@ export async function runInProcess(
   }
   return {
     outputs: readFileCommands(outputFile),
+    outputFile: readFileSync(outputFile, 'utf8'),
     summary: readFileSync(summaryFile, 'utf8'),
     log: chunks.join(''),
     exitCode: process.exitCode,
