@@ -4,11 +4,11 @@
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inputVariable, readFileCommands } from '@lambda-release-kit/core/testing';
+import { readStepFiles, stepEnvironment } from '@lambda-release-kit/core/testing';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The runner's Node (runs.using: node24). */
@@ -133,21 +133,9 @@ export interface ActionOptions {
 /** Runs dist/<action>/index.js as the runner does and returns its timing, exit code and outputs. */
 export async function runBundledAction(action: string, options: ActionOptions): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${action}-`));
-  const outputFile = join(dir, 'output');
-  const summaryFile = join(dir, 'summary');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
+  const step = stepEnvironment(dir, options.inputs);
   try {
-    const inputEnv = Object.fromEntries(
-      Object.entries(options.inputs).map(([name, value]) => [inputVariable(name), value]),
-    );
-    const env = runnerEnv({
-      ...options.env,
-      ...inputEnv,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      RUNNER_TEMP: dir,
-    });
+    const env = runnerEnv({ ...options.env, ...step.env });
     const script = options.script ?? bundlePath(action);
     const command = [...(options.wrapper ?? []), NODE24, ...(options.nodeArgs ?? []), script];
     const finished = await timeProcess(command[0], command.slice(1), {
@@ -156,7 +144,7 @@ export async function runBundledAction(action: string, options: ActionOptions): 
       onSpawn: options.onSpawn,
       cwd: dir,
     });
-    return { ...finished, outputs: readFileCommands(outputFile) };
+    return { ...finished, outputs: readStepFiles(step.files).outputs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { inputVariable, readFileCommands } from './runner-files.js';
+import { readStepFiles, stepEnvironment } from './step-files.js';
 
 export interface InProcessRun {
   /** Outputs parsed from GITHUB_OUTPUT. */
@@ -14,27 +12,18 @@ export interface InProcessRun {
 }
 
 /**
- * Runs an action's run() in this process the way the runner starts its bundle: inputs as INPUT_* variables,
- * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY as files in `dir` (emptied first: @actions/core keeps the summary path of
- * its first use), RUNNER_TEMP = `dir`, stdout captured. The variables are restored afterwards; process.exitCode is
- * left as run() set it, as the runner would see it, for the test to reset.
+ * Runs an action's run() in this process the way the runner starts its bundle (see stepEnvironment), with `env`
+ * added (it wins, e.g. for another RUNNER_TEMP) and stdout captured. The variables are restored afterwards;
+ * process.exitCode is left as run() set it, as the runner would see it, for the test to reset. Keep `dir` the
+ * same across the runs of one test file: @actions/core keeps the summary path of its first use.
  */
 export async function runInProcess(
   run: () => Promise<void>,
   inputs: Record<string, string>,
   options: { dir: string; env?: Record<string, string> },
 ): Promise<InProcessRun> {
-  const outputFile = join(options.dir, 'github-output');
-  const summaryFile = join(options.dir, 'step-summary');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  const variables: Record<string, string> = {
-    RUNNER_TEMP: options.dir,
-    ...options.env,
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [inputVariable(name), value])),
-  };
+  const step = stepEnvironment(options.dir, inputs);
+  const variables = { ...step.env, ...options.env };
   const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
   Object.assign(process.env, variables);
   const chunks: string[] = [];
@@ -51,11 +40,5 @@ export async function runInProcess(
       else process.env[name] = value;
     }
   }
-  return {
-    outputs: readFileCommands(outputFile),
-    outputFile: readFileSync(outputFile, 'utf8'),
-    summary: readFileSync(summaryFile, 'utf8'),
-    log: chunks.join(''),
-    exitCode: process.exitCode,
-  };
+  return { ...readStepFiles(step.files), log: chunks.join(''), exitCode: process.exitCode };
 }
