@@ -18,7 +18,7 @@ import { JOB_STATUSES, parseRecord, releaseStatus, type JobStatus } from '@lambd
 import { createOrdersApiFunction } from '../orders-api/create-function.js';
 import { printScenarioHeader, printSummary, printTimelineLine, type ScenarioOutcome } from './print.js';
 import { startWindowedTraffic, type WindowedTraffic } from './traffic.js';
-import { runWorkflow, type WorkflowEvent } from './workflow-runner.js';
+import { runWorkflow, type WorkflowEvent } from '@lambda-release-kit/core/testing';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FUNCTION_NAME = 'orders-api';

@@ -1,5 +1,5 @@
 /** How the demo prints: a timeline of the pipeline's jobs and steps, traffic, notifications, and a summary. */
-import type { LogLine } from './workflow-runner.js';
+import type { LogLine } from '@lambda-release-kit/core/testing';
 
 export interface ScenarioOutcome {
   title: string;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { condition, interpolate, type Context, type StatusFunctions } from './expressions.js';
-import { inputVariable, readFileCommands, unescapeCommand } from '@lambda-release-kit/core/testing';
+import { inputVariable, readFileCommands, unescapeCommand } from './runner-files.js';
 
 export type Result = 'success' | 'failure' | 'skipped' | 'cancelled';
 
