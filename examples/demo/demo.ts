@@ -138,6 +138,9 @@ async function main(): Promise<number> {
         runs.deploy.steps.length > 0
           ? (releaseStatus(record ? parseRecord(record) : undefined, jobStatus(runs.deploy.result)) ?? 'none')
           : 'none';
+      // A release that got through its deploy job carries the smoke results in the record rollback and notify read.
+      const smokeResults = record ? (parseRecord(record).smokeTests?.length ?? 0) : 0;
+      const smokeRecorded = runs.deploy.result !== 'success' || smokeResults === 1;
       const sinksAfter = await sinkCounts(sandbox);
       const got = { deploy: runs.deploy.result, rollback: runs.rollback.result, status };
       outcomes.push({
@@ -147,10 +150,12 @@ async function main(): Promise<number> {
         alias: `${ALIAS} -> ${alias.FunctionVersion}${Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).length ? ' (with weights!)' : ''}`,
         slack: sinksAfter.slack - sinksBefore.slack,
         email: sinksAfter.email - sinksBefore.email,
+        smokeResults,
         ok:
           got.deploy === scenario.expect.deploy &&
           got.rollback === scenario.expect.rollback &&
           got.status === scenario.expect.status &&
+          smokeRecorded &&
           Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).length === 0,
       });
       await printNotifications(sandbox, sinksBefore);
