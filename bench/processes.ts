@@ -4,10 +4,11 @@
  * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readStepFiles, stepEnvironment } from '@lambda-release-kit/core/testing';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The runner's Node (runs.using: node24). */
@@ -132,21 +133,9 @@ export interface ActionOptions {
 /** Runs dist/<action>/index.js as the runner does and returns its timing, exit code and outputs. */
 export async function runBundledAction(action: string, options: ActionOptions): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), `bench-${action}-`));
-  const outputFile = join(dir, 'output');
-  const summaryFile = join(dir, 'summary');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
+  const step = stepEnvironment(dir, options.inputs);
   try {
-    const inputEnv = Object.fromEntries(
-      Object.entries(options.inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
-    );
-    const env = runnerEnv({
-      ...options.env,
-      ...inputEnv,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      RUNNER_TEMP: dir,
-    });
+    const env = runnerEnv({ ...options.env, ...step.env });
     const script = options.script ?? bundlePath(action);
     const command = [...(options.wrapper ?? []), NODE24, ...(options.nodeArgs ?? []), script];
     const finished = await timeProcess(command[0], command.slice(1), {
@@ -155,27 +144,8 @@ export async function runBundledAction(action: string, options: ActionOptions): 
       onSpawn: options.onSpawn,
       cwd: dir,
     });
-    return { ...finished, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')) };
+    return { ...finished, outputs: readStepFiles(step.files).outputs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Reads GITHUB_OUTPUT's `name<<delimiter ... delimiter` blocks (and plain name=value lines). */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2], i + 1);
-      if (end < 0) break;
-      outputs[heredoc[1]] = lines.slice(i + 1, end).join('\n');
-      i = end;
-      continue;
-    }
-    const plain = /^([^=]+)=(.*)$/.exec(lines[i]);
-    if (plain) outputs[plain[1]] = plain[2];
-  }
-  return outputs;
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { stepEnvironment } from '@lambda-release-kit/core/testing';
 
 // Each committed bundle, run the way the runner runs it (Node 24, GITHUB_OUTPUT/GITHUB_STEP_SUMMARY files, no
 // inputs), fails with exactly one line that names the missing input: no stack trace, no other output.
@@ -20,11 +21,7 @@ describe.each(Object.entries(FIRST_REQUIRED))('dist/%s', (name, input) => {
     expect(existsSync(node24)).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), `${name}-`));
     const result = spawnSync(node24, [join(root, 'dist', name, 'index.js')], {
-      env: {
-        PATH: process.env.PATH,
-        GITHUB_OUTPUT: join(dir, 'output'),
-        GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-      },
+      env: { PATH: process.env.PATH, ...stepEnvironment(dir, {}).env },
       encoding: 'utf8',
       timeout: 20_000,
     });

@@ -2,8 +2,13 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { condition, evaluate, interpolate } from '../examples/demo/expressions.js';
-import { runWorkflow, type LogLine } from '../examples/demo/workflow-runner.js';
+import {
+  condition,
+  evaluate,
+  interpolate,
+  runWorkflow,
+  type LogLine,
+} from '@lambda-release-kit/core/testing';
 
 const ok = { success: () => true, failure: () => false, cancelled: () => false };
 const failed = { success: () => false, failure: () => true, cancelled: () => false };

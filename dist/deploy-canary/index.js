@@ -65919,7 +65919,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9716);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1590);
 // Entry point the runner executes (bundled into dist/deploy-canary/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65929,7 +65929,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9716:
+/***/ 1590:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67390,7 +67390,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat: io_util_stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -67421,7 +67421,7 @@ const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
-            yield stat(fsPath);
+            yield io_util_stat(fsPath);
         }
         catch (err) {
             if (err.code === 'ENOENT') {
@@ -67434,7 +67434,7 @@ function exists(fsPath) {
 }
 function isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        const stats = useStat ? yield io_util_stat(fsPath) : yield lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -67464,7 +67464,7 @@ function tryGetExecutablePath(filePath, extensions) {
         let stats = undefined;
         try {
             // test file exists
-            stats = yield stat(filePath);
+            stats = yield io_util_stat(filePath);
         }
         catch (err) {
             if (err.code !== 'ENOENT') {
@@ -67492,7 +67492,7 @@ function tryGetExecutablePath(filePath, extensions) {
             filePath = originalFilePath + extension;
             stats = undefined;
             try {
-                stats = yield stat(filePath);
+                stats = yield io_util_stat(filePath);
             }
             catch (err) {
                 if (err.code !== 'ENOENT') {
@@ -68891,7 +68891,7 @@ var client_codedeploy_dist_cjs = __nccwpck_require__(7507);
 var client_lambda_dist_cjs = __nccwpck_require__(1696);
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /** An input that failed validation: the message names the input, the value and what is accepted. */
-class InputError extends Error {
+class errors_InputError extends Error {
     name = 'InputError';
 }
 /** A problem the user can fix; the message already says what happened and what to do. */
@@ -68918,7 +68918,7 @@ async function withContext(doing, task) {
         return await task();
     }
     catch (error) {
-        if (error instanceof InputError || error instanceof errors_UserError)
+        if (error instanceof errors_InputError || error instanceof errors_UserError)
             throw error;
         const wrapped = new Error(`${doing} failed: ${errors_errorMessage(error)}`, { cause: error });
         throw wrapped;
@@ -69064,7 +69064,7 @@ function quoteValue(value) {
     return JSON.stringify(shown);
 }
 function inputError(name, value, expected) {
-    return new InputError(`input '${name}' has ${quoteValue(value)} — expected ${expected}`);
+    return new errors_InputError(`input '${name}' has ${quoteValue(value)} — expected ${expected}`);
 }
 /**
  * Typed, validated readers over the raw action inputs. Every reader throws an InputError naming the input, the
@@ -69078,7 +69078,7 @@ class Inputs {
     text(name) {
         const value = this.raw(name).trim();
         if (value.length > MAX_DOCUMENT_CHARS) {
-            throw new InputError(`input '${name}' is ${value.length} characters long — expected at most ${MAX_DOCUMENT_CHARS}`);
+            throw new errors_InputError(`input '${name}' is ${value.length} characters long — expected at most ${MAX_DOCUMENT_CHARS}`);
         }
         return value;
     }
@@ -69090,7 +69090,7 @@ class Inputs {
         const value = this.text(name);
         if (value === '') {
             if (options.required)
-                throw new InputError(`input '${name}' is required but was not given`);
+                throw new errors_InputError(`input '${name}' is required but was not given`);
             return options.default;
         }
         if (options.pattern && !options.pattern.test(value)) {
@@ -69176,7 +69176,7 @@ class Inputs {
         }
         catch (error) {
             const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-            throw new InputError(`input '${name}' is not valid JSON or YAML (${reason}) — expected a JSON or YAML document`);
+            throw new errors_InputError(`input '${name}' is not valid JSON or YAML (${reason}) — expected a JSON or YAML document`);
         }
     }
 }
@@ -69474,7 +69474,7 @@ var external_node_path_ = __nccwpck_require__(6760);
 
 
 const RECORD_SCHEMA = 'lambda-release-record/v1';
-class RecordError extends (/* unused pure expression or super */ null && (Error)) {
+class record_RecordError extends (/* unused pure expression or super */ null && (Error)) {
     name = 'RecordError';
 }
 const STRATEGIES = (/* unused pure expression or super */ null && (['codedeploy', 'alias-weights', 'all-at-once']));
@@ -69498,7 +69498,7 @@ function validateRecord(value, source = 'record') {
             problems.push(message);
     };
     if (!isObject(value))
-        throw new RecordError(`${source} is not a deployment record: expected a JSON object`);
+        throw new record_RecordError(`${source} is not a deployment record: expected a JSON object`);
     need(value.schema === RECORD_SCHEMA, `schema is ${JSON.stringify(value.schema)}, expected "${RECORD_SCHEMA}"`);
     need(isObject(value.function) && isText(value.function.name), 'function.name must be a non-empty string');
     need(isText(value.alias), 'alias must be a non-empty string');
@@ -69513,27 +69513,27 @@ function validateRecord(value, source = 'record') {
     need(Array.isArray(value.rollbacks ?? []), 'rollbacks must be an array');
     need(isText(value.startedAt), 'startedAt must be an ISO timestamp');
     if (problems.length > 0)
-        throw new RecordError(`${source} is not a valid deployment record: ${problems.join('; ')}`);
+        throw new record_RecordError(`${source} is not a valid deployment record: ${problems.join('; ')}`);
     return { steps: [], rollbacks: [], release: {}, ...value };
 }
 /** Limits that keep a hostile or corrupted record from reaching any code that walks it. */
 const MAX_RECORD_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
 const MAX_RECORD_DEPTH = 16;
-function parseRecord(text, source = 'record') {
+function record_parseRecord(text, source = 'record') {
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > MAX_RECORD_BYTES) {
-        throw new RecordError(`${source} is ${bytes} bytes, over the ${MAX_RECORD_BYTES} bytes (512 KiB) a deployment record may have`);
+        throw new record_RecordError(`${source} is ${bytes} bytes, over the ${MAX_RECORD_BYTES} bytes (512 KiB) a deployment record may have`);
     }
     let parsed;
     try {
         parsed = JSON.parse(text);
     }
     catch (error) {
-        throw new RecordError(`${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+        throw new record_RecordError(`${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
     }
     const depth = nestingDepth(parsed);
     if (depth > MAX_RECORD_DEPTH) {
-        throw new RecordError(`${source} is nested ${depth} levels deep, more than the ${MAX_RECORD_DEPTH} a deployment record may have`);
+        throw new record_RecordError(`${source} is nested ${depth} levels deep, more than the ${MAX_RECORD_DEPTH} a deployment record may have`);
     }
     return validateRecord(parsed, source);
 }
@@ -69553,16 +69553,16 @@ function nestingDepth(value) {
     }
     return deepest;
 }
-async function readRecordFile(path) {
+async function record_readRecordFile(path) {
     let text;
     try {
         text = await readFile(path, 'utf8');
     }
     catch (error) {
         const code = error.code;
-        throw new RecordError(`record file ${path} could not be read (${code ?? String(error)})`);
+        throw new record_RecordError(`record file ${path} could not be read (${code ?? String(error)})`);
     }
-    return parseRecord(text, `record file ${path}`);
+    return record_parseRecord(text, `record file ${path}`);
 }
 /**
  * Where a deployment record lives when no path is given: one file per function and alias in `dir` (the runner's
@@ -69593,6 +69593,41 @@ function isText(value) {
 }
 function isVersion(value) {
     return typeof value === 'string' && /^\d+$/.test(value);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/record-input.ts
+
+
+
+const RECORD_INPUT = "input 'record'";
+/** Reads the deployment record from `record` or `record-file` (JSON, one of them), or nothing when neither is given. */
+async function readRecordInputs(given, policy = 'error') {
+    if (given.text && given.file) {
+        throw new InputError(`inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`);
+    }
+    try {
+        if (given.text)
+            return { record: parseRecord(given.text, RECORD_INPUT), source: RECORD_INPUT };
+        if (!given.file)
+            return {};
+        if (policy === 'warning' && (await fileSize(given.file)) === 0) {
+            return {
+                missing: `no deployment record at ${given.file} (the file is missing or empty), which says nothing about what the deploy did; deciding from the live state as without a record`,
+            };
+        }
+        return { record: await readRecordFile(given.file), source: `record file ${given.file}` };
+    }
+    catch (error) {
+        if (!(error instanceof RecordError))
+            throw error;
+        if (policy === 'warning')
+            return { problem: error.message };
+        throw new InputError(error.message);
+    }
+}
+/** The size of a file, 0 when it does not exist or cannot be read. */
+function fileSize(path) {
+    return stat(path).then((info) => info.size, () => 0);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/url-credentials.ts
@@ -69922,6 +69957,7 @@ function findS3Location(text) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
 
 
 
@@ -75610,16 +75646,16 @@ function parsePreTrafficCheck(text) {
     }
     catch (error) {
         if (error instanceof CheckDefinitionError)
-            throw new InputError(`input '${Input.PreTrafficCheck}': ${error.message}`);
+            throw new errors_InputError(`input '${Input.PreTrafficCheck}': ${error.message}`);
         throw error;
     }
     const http = allChecks(suite).find((check) => check.request);
     if (http) {
-        throw new InputError(`input '${Input.PreTrafficCheck}' has the HTTP check "${http.name}" — expected invoke checks only: before any traffic moves, ` +
+        throw new errors_InputError(`input '${Input.PreTrafficCheck}' has the HTTP check "${http.name}" — expected invoke checks only: before any traffic moves, ` +
             'only a direct invoke reaches the new version (use smoke-test after the deploy for HTTP checks)');
     }
     if (allChecks(suite).length === 0)
-        throw new InputError(`input '${Input.PreTrafficCheck}' has no checks`);
+        throw new errors_InputError(`input '${Input.PreTrafficCheck}' has no checks`);
     return suite;
 }
 function allChecks(suite) {
@@ -75835,12 +75871,12 @@ async function readDeployPlan(inputs, env) {
     const metricDelayMs = inputs.duration(Input.MetricDelay, { default: 120_000, min: 0 });
     const wait = inputs.boolean(Input.Wait, true);
     if (!wait && canary) {
-        throw new InputError(`input '${Input.Wait}' is false, but strategy alias-weights moves traffic from this step and must wait; ` +
+        throw new errors_InputError(`input '${Input.Wait}' is false, but strategy alias-weights moves traffic from this step and must wait; ` +
             `use strategy codedeploy to hand the rollout to CodeDeploy`);
     }
     const timeoutMs = inputs.duration(Input.Timeout, { default: SIX_HOURS_MS, min: 1000 });
     if (timeoutMs < totalBakeMs(steps)) {
-        throw new InputError(`input '${Input.Timeout}' (${timeoutMs} ms) is shorter than the canary's total bake time ` +
+        throw new errors_InputError(`input '${Input.Timeout}' (${timeoutMs} ms) is shorter than the canary's total bake time ` +
             `(${totalBakeMs(steps)} ms from '${Input.TrafficSteps}'): raise the timeout or shorten the steps`);
     }
     const preTrafficText = inputs.string(Input.PreTrafficCheck);
@@ -75884,13 +75920,13 @@ function readRecordPlace(inputs, env) {
 async function readCodeSource(inputs) {
     const given = [Input.ZipFile, Input.S3Bucket, Input.ImageUri].filter((name) => inputs.has(name));
     if (given.length > 1) {
-        throw new InputError(`inputs ${given.map((n) => `'${n}'`).join(' and ')} were both given — expected at most one code source`);
+        throw new errors_InputError(`inputs ${given.map((n) => `'${n}'`).join(' and ')} were both given — expected at most one code source`);
     }
     if (inputs.has(Input.S3Key) && !inputs.has(Input.S3Bucket)) {
-        throw new InputError(`input '${Input.S3Key}' was given without '${Input.S3Bucket}' — expected both`);
+        throw new errors_InputError(`input '${Input.S3Key}' was given without '${Input.S3Bucket}' — expected both`);
     }
     if (inputs.has(Input.S3ObjectVersion) && !inputs.has(Input.S3Bucket)) {
-        throw new InputError(`input '${Input.S3ObjectVersion}' was given without '${Input.S3Bucket}' and '${Input.S3Key}'`);
+        throw new errors_InputError(`input '${Input.S3ObjectVersion}' was given without '${Input.S3Bucket}' and '${Input.S3Key}'`);
     }
     const zipPath = inputs.string(Input.ZipFile);
     if (zipPath)
@@ -75898,7 +75934,7 @@ async function readCodeSource(inputs) {
     const bucket = inputs.string(Input.S3Bucket, { pattern: S3_BUCKET, expected: 'an S3 bucket name' });
     if (bucket) {
         if (!inputs.has(Input.S3Key)) {
-            throw new InputError(`input '${Input.S3Key}' is required when '${Input.S3Bucket}' is given`);
+            throw new errors_InputError(`input '${Input.S3Key}' is required when '${Input.S3Bucket}' is given`);
         }
         return {
             kind: 's3',
@@ -75920,7 +75956,7 @@ async function readZip(path) {
     if (!info?.isFile())
         throw inputError(Input.ZipFile, path, 'the path of an existing .zip file');
     if (info.size > MAX_ZIP_BYTES) {
-        throw new InputError(`input '${Input.ZipFile}' is ${info.size} bytes — Lambda takes at most ${MAX_ZIP_BYTES} bytes inline; ` +
+        throw new errors_InputError(`input '${Input.ZipFile}' is ${info.size} bytes — Lambda takes at most ${MAX_ZIP_BYTES} bytes inline; ` +
             `upload it to S3 and use '${Input.S3Bucket}' and '${Input.S3Key}'`);
     }
     const bytes = new Uint8Array(await (0,promises_.readFile)(path));
@@ -75932,7 +75968,7 @@ function readSkipCanary(inputs, env) {
     const skip = inputs.boolean(Input.SkipCanary, false);
     const reason = inputs.string(Input.SkipCanaryReason);
     if (skip && !reason) {
-        throw new InputError(`input '${Input.SkipCanaryReason}' is required when '${Input.SkipCanary}' is true — say why the canary is skipped (it is recorded)`);
+        throw new errors_InputError(`input '${Input.SkipCanaryReason}' is required when '${Input.SkipCanary}' is true — say why the canary is skipped (it is recorded)`);
     }
     return skip ? { reason: reason, by: env.GITHUB_ACTOR || 'unknown' } : undefined;
 }
@@ -75947,7 +75983,7 @@ function readCodeDeploy(inputs, strategy, skipCanary) {
     if (strategy !== 'codedeploy') {
         const stray = names.find((name) => changedFromDefault(inputs, name));
         if (stray)
-            throw new InputError(`input '${stray}' applies only to strategy codedeploy, but strategy is ${strategy}`);
+            throw new errors_InputError(`input '${stray}' applies only to strategy codedeploy, but strategy is ${strategy}`);
         return undefined;
     }
     const hook = { pattern: FUNCTION_NAME, expected: FUNCTION_EXPECTED };
@@ -75985,7 +76021,7 @@ function rejectCanaryOnlyInputs(inputs, strategy) {
     const hint = strategy === 'codedeploy'
         ? "CodeDeploy shifts traffic by its deployment-config and rolls back on the deployment group's alarms"
         : 'strategy all-at-once moves all traffic at once';
-    throw new InputError(`input '${stray}' applies only to alias-weights canaries: ${hint}`);
+    throw new errors_InputError(`input '${stray}' applies only to alias-weights canaries: ${hint}`);
 }
 function readRelease(inputs, env) {
     const context = releaseContext(env);
@@ -76001,7 +76037,7 @@ function readRelease(inputs, env) {
     const tag = explicit ?? context.tag;
     if (tag !== undefined && !pattern.test(tag)) {
         const from = explicit ? `input '${Input.ReleaseTag}' has` : `the tag from GITHUB_REF is`;
-        throw new InputError(`${from} ${JSON.stringify(tag)} — expected a tag matching ${patternText} (input '${Input.TagPattern}')`);
+        throw new errors_InputError(`${from} ${JSON.stringify(tag)} — expected a tag matching ${patternText} (input '${Input.TagPattern}')`);
     }
     return { ...context, tag };
 }

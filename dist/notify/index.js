@@ -54488,7 +54488,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3608);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4587);
 // Entry point for the runner (node24): everything happens in run().
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -54498,7 +54498,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3608:
+/***/ 4587:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -62552,6 +62552,41 @@ function isVersion(value) {
     return typeof value === 'string' && /^\d+$/.test(value);
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/record-input.ts
+
+
+
+const RECORD_INPUT = "input 'record'";
+/** Reads the deployment record from `record` or `record-file` (JSON, one of them), or nothing when neither is given. */
+async function readRecordInputs(given, policy = 'error') {
+    if (given.text && given.file) {
+        throw new InputError(`inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`);
+    }
+    try {
+        if (given.text)
+            return { record: parseRecord(given.text, RECORD_INPUT), source: RECORD_INPUT };
+        if (!given.file)
+            return {};
+        if (policy === 'warning' && (await fileSize(given.file)) === 0) {
+            return {
+                missing: `no deployment record at ${given.file} (the file is missing or empty), which says nothing about what the deploy did; deciding from the live state as without a record`,
+            };
+        }
+        return { record: await readRecordFile(given.file), source: `record file ${given.file}` };
+    }
+    catch (error) {
+        if (!(error instanceof RecordError))
+            throw error;
+        if (policy === 'warning')
+            return { problem: error.message };
+        throw new InputError(error.message);
+    }
+}
+/** The size of a file, 0 when it does not exist or cannot be read. */
+function fileSize(path) {
+    return (0,promises_.stat)(path).then((info) => info.size, () => 0);
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/release-status.ts
 const RELEASE_STATUSES = ['started', 'success', 'failure', 'cancelled', 'rolled-back'];
 const JOB_STATUSES = ['success', 'failure', 'cancelled'];
@@ -62741,6 +62776,7 @@ async function retryTransient(call, options) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
 
 
 
@@ -79969,25 +80005,6 @@ const SECRET_INPUTS = [
 function secretValues() {
     return SECRET_INPUTS.map((name) => getInput(name).trim()).filter((v) => v !== '');
 }
-async function readRecord(inputs) {
-    const document = await inputs.document(Input.Record);
-    const file = inputs.string(Input.RecordFile);
-    if (document !== undefined && file) {
-        throw new InputError(`inputs '${Input.Record}' and '${Input.RecordFile}' were both given — give one of them`);
-    }
-    try {
-        if (document !== undefined)
-            return validateRecord(document, `input '${Input.Record}'`);
-        if (file)
-            return await readRecordFile(file);
-    }
-    catch (error) {
-        if (error instanceof RecordError)
-            throw new InputError(error.message);
-        throw error;
-    }
-    return undefined;
-}
 async function run() {
     await runAction('notify', async () => {
         const secrets = secretValues();
@@ -79995,7 +80012,10 @@ async function run() {
         for (const secret of secrets)
             runnerRedactor.addUrl(secret);
         const inputs = new Inputs((name) => getInput(name));
-        const record = await readRecord(inputs);
+        const { record } = await readRecordInputs({
+            text: inputs.string(Input.Record),
+            file: inputs.string(Input.RecordFile),
+        });
         const jobStatus = inputs.enum(Input.JobStatus, JOB_STATUSES);
         const status = inputs.enum(Input.Status, RELEASE_STATUSES) ?? deriveStatus(record, jobStatus);
         const failOnError = inputs.boolean(Input.FailOnError, false);

@@ -57970,8 +57970,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 10 modules
-var src = __nccwpck_require__(2072);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 11 modules
+var src = __nccwpck_require__(7385);
 ;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/constants.ts
 /** Action input names, as declared in action.yml. */
 var Input;
@@ -58029,9 +58029,6 @@ function readOptions(inputs) {
     }) ?? 'live';
     const recordText = inputs.string(Input.Record);
     const recordFile = inputs.string(Input.RecordFile);
-    if (recordText && recordFile) {
-        throw new src/* InputError */.dz(`inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`);
-    }
     const method = inputs.enum(Input.Method, METHODS, 'auto');
     const targetVersion = inputs.string(Input.TargetVersion, {
         pattern: VERSION,
@@ -58348,10 +58345,7 @@ function recheckAfterConflict(alias, earlier) {
     return undefined;
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/record-source.ts
-
 
 /**
  * Loads the record from the `record` input or a record file. A missing or malformed record is not fatal (the
@@ -58359,28 +58353,9 @@ var promises_ = __nccwpck_require__(1455);
  * is an input error: acting on it could move the wrong alias.
  */
 async function loadRecord(given, expected) {
-    let record;
-    try {
-        if (given.recordText)
-            record = (0,src/* parseRecord */.Hh)(given.recordText, "input 'record'");
-        else if (given.recordFile) {
-            const size = await (0,promises_.stat)(given.recordFile).then((info) => info.size, () => 0);
-            if (size === 0) {
-                return {
-                    missing: `no deployment record at ${given.recordFile} (the file is missing or empty), which says nothing about what the deploy did; deciding from the live state as without a record`,
-                };
-            }
-            record = await (0,src/* readRecordFile */.m7)(given.recordFile);
-        }
-        else
-            return {};
-    }
-    catch (error) {
-        if (error instanceof src/* RecordError */.W1)
-            return { problem: error.message };
-        throw error;
-    }
-    const source = given.recordText ? "input 'record'" : `record file ${given.recordFile}`;
+    const { record, source, ...unusable } = await (0,src/* readRecordInputs */.j7)({ text: given.recordText, file: given.recordFile }, 'warning');
+    if (!record || !source)
+        return unusable;
     const recordFunction = (0,src/* bareFunctionName */.oG)(record.function.name);
     const inputFunction = (0,src/* bareFunctionName */.oG)(expected.functionName);
     if (recordFunction !== inputFunction || record.alias !== expected.alias) {
@@ -59066,7 +59041,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 2072:
+/***/ 7385:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59074,7 +59049,6 @@ function formatDuration(ms) {
 __nccwpck_require__.d(__webpack_exports__, {
   dz: () => (/* reexport */ InputError),
   G0: () => (/* reexport */ Inputs),
-  W1: () => (/* reexport */ RecordError),
   yo: () => (/* reexport */ UserError),
   MV: () => (/* reexport */ actionsLogger),
   rw: () => (/* reexport */ awsClientConfig),
@@ -59088,9 +59062,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   a3: () => (/* reexport */ duration/* formatDuration */.a),
   td: () => (/* reexport */ getFunctionConfiguration),
   AR: () => (/* reexport */ listPublishedVersions),
-  Hh: () => (/* reexport */ parseRecord),
   Jd: () => (/* reexport */ readAlias),
-  m7: () => (/* reexport */ readRecordFile),
+  j7: () => (/* reexport */ readRecordInputs),
   N_: () => (/* reexport */ releaseContext),
   jh: () => (/* reexport */ retryTransient),
   Cs: () => (/* reexport */ runAction),
@@ -59106,7 +59079,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Sy: () => (/* reexport */ writeSummary)
 });
 
-// UNUSED EXPORTS: AwsClients, CancelledError, JOB_STATUSES, MAX_DOCUMENT_CHARS, MAX_RECORD_BYTES, MAX_RECORD_DEPTH, MemoryLogger, RECORD_SCHEMA, REDACTED, RELEASE_STATUSES, Redactor, SECRET_HEADERS, TOOLKIT_NAME, TOOLKIT_VERSION, WaitTimeoutError, backoffDelay, cloudwatchClient, codedeployClient, commitUrl, consoleLogger, findS3Location, inputError, isTransient, lambdaClient, maskSecrets, maskSensitiveJson, parseDuration, parsePercentage, pause, quoteValue, redactingLines, redactingLogger, releaseStatus, resolveRegion, snippet, snsClient, splitList, splitUrlCredentials, validateRecord
+// UNUSED EXPORTS: AwsClients, CancelledError, JOB_STATUSES, MAX_DOCUMENT_CHARS, MAX_RECORD_BYTES, MAX_RECORD_DEPTH, MemoryLogger, RECORD_SCHEMA, REDACTED, RELEASE_STATUSES, RecordError, Redactor, SECRET_HEADERS, TOOLKIT_NAME, TOOLKIT_VERSION, WaitTimeoutError, backoffDelay, cloudwatchClient, codedeployClient, commitUrl, consoleLogger, findS3Location, inputError, isTransient, lambdaClient, maskSecrets, maskSensitiveJson, parseDuration, parsePercentage, parseRecord, pause, quoteValue, readRecordFile, redactingLines, redactingLogger, releaseStatus, resolveRegion, snippet, snsClient, splitList, splitUrlCredentials, validateRecord
 
 ;// CONCATENATED MODULE: ./packages/core/src/errors.ts
 /** An input that failed validation: the message names the input, the value and what is accepted. */
@@ -59731,6 +59704,41 @@ function isVersion(value) {
     return typeof value === 'string' && /^\d+$/.test(value);
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/record-input.ts
+
+
+
+const RECORD_INPUT = "input 'record'";
+/** Reads the deployment record from `record` or `record-file` (JSON, one of them), or nothing when neither is given. */
+async function readRecordInputs(given, policy = 'error') {
+    if (given.text && given.file) {
+        throw new InputError(`inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`);
+    }
+    try {
+        if (given.text)
+            return { record: parseRecord(given.text, RECORD_INPUT), source: RECORD_INPUT };
+        if (!given.file)
+            return {};
+        if (policy === 'warning' && (await fileSize(given.file)) === 0) {
+            return {
+                missing: `no deployment record at ${given.file} (the file is missing or empty), which says nothing about what the deploy did; deciding from the live state as without a record`,
+            };
+        }
+        return { record: await readRecordFile(given.file), source: `record file ${given.file}` };
+    }
+    catch (error) {
+        if (!(error instanceof RecordError))
+            throw error;
+        if (policy === 'warning')
+            return { problem: error.message };
+        throw new InputError(error.message);
+    }
+}
+/** The size of a file, 0 when it does not exist or cannot be read. */
+function fileSize(path) {
+    return (0,external_node_fs_promises_.stat)(path).then((info) => info.size, () => 0);
+}
+
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
 // EXTERNAL MODULE: ./packages/core/src/redact.ts
@@ -59909,6 +59917,7 @@ function findS3Location(text) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
 
 
 

@@ -57947,7 +57947,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3360);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9639);
 // Entry point of the smoke-test action (bundled to dist/smoke-test/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -57957,7 +57957,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3360:
+/***/ 9639:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57968,6 +57968,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -59097,7 +59099,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile: summary_writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -59158,7 +59160,7 @@ class Summary {
         return summary_awaiter(this, void 0, void 0, function* () {
             const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
             const filePath = yield this.filePath();
-            const writeFunc = overwrite ? summary_writeFile : appendFile;
+            const writeFunc = overwrite ? writeFile : appendFile;
             yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
             return this.emptyBuffer();
         });
@@ -59420,7 +59422,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir: io_util_mkdir, open: io_util_open, readdir, rename: io_util_rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -65972,7 +65974,7 @@ function nestingDepth(value) {
 async function readRecordFile(path) {
     let text;
     try {
-        text = await readFile(path, 'utf8');
+        text = await (0,promises_.readFile)(path, 'utf8');
     }
     catch (error) {
         const code = error.code;
@@ -65985,7 +65987,7 @@ async function readRecordFile(path) {
  * temp folder), so two deploys in one job never share, and a later step finds the record of its own function.
  */
 function defaultRecordPath(functionName, alias, dir) {
-    return join(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
+    return (0,external_node_path_.join)(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
 }
 /** The bare function name of a name, partial ARN or ARN. */
 function bareFunctionName(name) {
@@ -65996,10 +65998,10 @@ function serializeRecord(record) {
 }
 /** Writes the record atomically (temp file + rename) so a killed process never leaves half a file. */
 async function writeRecordFile(path, record) {
-    await mkdir(dirname(path), { recursive: true });
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`);
-    await rename(temporary, path);
+    await (0,promises_.writeFile)(temporary, `${JSON.stringify(record, null, 2)}\n`);
+    await (0,promises_.rename)(temporary, path);
 }
 function record_isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -66009,6 +66011,41 @@ function isText(value) {
 }
 function isVersion(value) {
     return typeof value === 'string' && /^\d+$/.test(value);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/record-input.ts
+
+
+
+const RECORD_INPUT = "input 'record'";
+/** Reads the deployment record from `record` or `record-file` (JSON, one of them), or nothing when neither is given. */
+async function readRecordInputs(given, policy = 'error') {
+    if (given.text && given.file) {
+        throw new InputError(`inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`);
+    }
+    try {
+        if (given.text)
+            return { record: parseRecord(given.text, RECORD_INPUT), source: RECORD_INPUT };
+        if (!given.file)
+            return {};
+        if (policy === 'warning' && (await fileSize(given.file)) === 0) {
+            return {
+                missing: `no deployment record at ${given.file} (the file is missing or empty), which says nothing about what the deploy did; deciding from the live state as without a record`,
+            };
+        }
+        return { record: await readRecordFile(given.file), source: `record file ${given.file}` };
+    }
+    catch (error) {
+        if (!(error instanceof RecordError))
+            throw error;
+        if (policy === 'warning')
+            return { problem: error.message };
+        throw new InputError(error.message);
+    }
+}
+/** The size of a file, 0 when it does not exist or cannot be read. */
+function fileSize(path) {
+    return (0,promises_.stat)(path).then((info) => info.size, () => 0);
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/report.ts
@@ -66189,6 +66226,7 @@ async function retryTransient(call, options) {
 
 
 
+
 ;// CONCATENATED MODULE: ./actions/smoke-test/src/constants.ts
 var Input;
 (function (Input) {
@@ -66209,6 +66247,7 @@ var Input;
     Input["FailFast"] = "fail-fast";
     Input["Timeout"] = "timeout";
     Input["Record"] = "record";
+    Input["RecordFile"] = "record-file";
     Input["ReportFile"] = "report-file";
     Input["Secrets"] = "secrets";
     Input["Region"] = "region";
@@ -66222,6 +66261,7 @@ var Output;
     Output["ReportFile"] = "report-file";
     Output["DurationMs"] = "duration-ms";
     Output["Record"] = "record";
+    Output["RecordFile"] = "record-file";
 })(Output || (Output = {}));
 const ACTION = 'smoke-test';
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -66385,20 +66425,18 @@ function summary_label(check) {
 
 
 
+
 const STATUS = /^\s*([1-5]xx|\d{3}(\s*-\s*\d{3})?)(\s*,\s*([1-5]xx|\d{3}(\s*-\s*\d{3})?))*\s*$/i;
 const VERSION_FROM = /^(header|json):\S+$/;
-function readRecord(inputs) {
-    const text = inputs.string(Input.Record);
-    if (!text)
-        return undefined;
-    try {
-        return parseRecord(text, `input '${Input.Record}'`);
-    }
-    catch (error) {
-        if (error instanceof RecordError)
-            throw new InputError(error.message);
-        throw error;
-    }
+/**
+ * Writes the updated record to the 'record-file' input, else to deploy-canary's default file of its function and
+ * alias (so a later rollback in this job finds the smoke results), and returns the path.
+ */
+async function writeRecord(inputs, record) {
+    const path = inputs.string(Input.RecordFile) ??
+        defaultRecordPath(record.function.name, record.alias, process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)());
+    await withContext(`writing the deployment record to ${path}`, () => writeRecordFile(path, record));
+    return path;
 }
 async function readVars(inputs) {
     const vars = await inputs.document(Input.Vars);
@@ -66484,7 +66522,10 @@ async function run() {
             runnerRedactor.addUrlsIn(getInput(name));
         const sources = await readSources(inputs);
         const vars = await readVars(inputs);
-        const record = readRecord(inputs);
+        const { record } = await readRecordInputs({
+            text: inputs.string(Input.Record),
+            file: inputs.string(Input.RecordFile),
+        });
         const concurrency = inputs.integer(Input.Concurrency, { default: 10, min: 1, max: 100 });
         const failFast = inputs.boolean(Input.FailFast, false);
         const timeoutMs = inputs.duration(Input.Timeout, {
@@ -66532,6 +66573,7 @@ async function run() {
             cancellation.dispose();
         }
         const { result } = outcome;
+        const recordFile = outcome.record && (await writeRecord(inputs, outcome.record));
         setOutputs({
             [Output.Passed]: result.passedCount,
             [Output.Total]: result.total,
@@ -66540,6 +66582,7 @@ async function run() {
             [Output.ReportFile]: outcome.reportFiles[0],
             [Output.DurationMs]: result.durationMs,
             [Output.Record]: outcome.record && serializeRecord(outcome.record),
+            [Output.RecordFile]: recordFile,
         });
         const facts = [
             [

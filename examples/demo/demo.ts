@@ -18,7 +18,7 @@ import { JOB_STATUSES, parseRecord, releaseStatus, type JobStatus } from '@lambd
 import { createOrdersApiFunction } from '../orders-api/create-function.js';
 import { printScenarioHeader, printSummary, printTimelineLine, type ScenarioOutcome } from './print.js';
 import { startWindowedTraffic, type WindowedTraffic } from './traffic.js';
-import { runWorkflow, type WorkflowEvent } from './workflow-runner.js';
+import { runWorkflow, type WorkflowEvent } from '@lambda-release-kit/core/testing';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FUNCTION_NAME = 'orders-api';
@@ -139,6 +139,9 @@ async function main(): Promise<number> {
         runs.deploy.steps.length > 0
           ? (releaseStatus(record ? parseRecord(record) : undefined, jobStatus(runs.deploy.result)) ?? 'none')
           : 'none';
+      // A release that got through its deploy job carries the smoke results in the record rollback and notify read.
+      const smokeResults = record ? (parseRecord(record).smokeTests?.length ?? 0) : 0;
+      const smokeRecorded = runs.deploy.result !== 'success' || smokeResults === 1;
       const sinksAfter = await sinkCounts(sandbox);
       const got = { deploy: runs.deploy.result, rollback: runs.rollback.result, status };
       outcomes.push({
@@ -148,10 +151,12 @@ async function main(): Promise<number> {
         alias: `${ALIAS} -> ${alias.FunctionVersion}${Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).length ? ' (with weights!)' : ''}`,
         slack: sinksAfter.slack - sinksBefore.slack,
         email: sinksAfter.email - sinksBefore.email,
+        smokeResults,
         ok:
           got.deploy === scenario.expect.deploy &&
           got.rollback === scenario.expect.rollback &&
           got.status === scenario.expect.status &&
+          smokeRecorded &&
           Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).length === 0,
       });
       await printNotifications(sandbox, sinksBefore);

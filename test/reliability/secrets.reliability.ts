@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SANDBOX_SMTP_PASSWORD } from '@lambda-release-kit/sandbox';
-import { runWorkflow } from '../../examples/demo/workflow-runner.js';
+import { runWorkflow } from '@lambda-release-kit/core/testing';
 import { aliasOf, createReleasedFunction, startFixture, writeReleaseZip, type Fixture } from './fixture.js';
 import { recordResult, startCategory } from './results.js';
 import { NODE24, REPO_ROOT, runAction, type ActionName, type ActionRun } from './run-action.js';

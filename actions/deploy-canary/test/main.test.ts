@@ -2,56 +2,29 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRecord } from '@lambda-release-kit/core';
+import { runInProcess, unescapeCommand } from '@lambda-release-kit/core/testing';
 import { run } from '../src/main.js';
 import { driveTraffic, functionOnVersion1, handlers, startTestBed, type TestBed } from './helpers.js';
 
 // Verdicts wait on evidence (up to the plans' bake timeout) rather than on a fixed bake: allow a slow machine.
 jest.setTimeout(90_000);
 
-// run() reads the runner's environment: inputs, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and the AWS endpoint.
 let bed: TestBed;
-const saved = { ...process.env };
-let stdout: string[] = [];
 
 beforeAll(async () => {
   bed = await startTestBed();
-  Object.assign(process.env, bed.sandbox.env);
 });
 afterAll(async () => {
-  process.env = saved;
   await bed.stop();
 });
 afterEach(() => {
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
   process.exitCode = undefined;
-  jest.restoreAllMocks();
 });
 
-/** Runs the action with these inputs; returns its outputs (parsed from GITHUB_OUTPUT) and summary. */
-async function runAction(name: string, inputs: Record<string, string>) {
-  const outputFile = join(bed.dir, `${name}.out`);
-  // @actions/core caches the summary path on first use, so every run writes the same (emptied) file.
-  const summaryFile = join(bed.dir, 'summary.md');
-  writeFileSync(outputFile, '');
-  writeFileSync(summaryFile, '');
-  process.env.GITHUB_OUTPUT = outputFile;
-  process.env.GITHUB_STEP_SUMMARY = summaryFile;
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
-  process.env.RUNNER_TEMP = bed.dir;
-  for (const [key, value] of Object.entries(inputs)) process.env[`INPUT_${key.toUpperCase()}`] = value;
-  stdout = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  await run();
-  jest.restoreAllMocks();
-  // Workflow commands escape % as %25 (and newlines as %0A).
-  stdout = stdout.map((chunk) => chunk.replace(/%0A/g, '\n').replace(/%25/g, '%'));
-  const outputs: Record<string, string> = {};
-  const text = readFileSync(outputFile, 'utf8');
-  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1]] = match[3];
-  return { outputs, summary: readFileSync(summaryFile, 'utf8'), exitCode: process.exitCode };
+/** Runs the action with these inputs; returns its outputs, summary, exit code and log (commands unescaped). */
+async function runAction(inputs: Record<string, string>) {
+  const result = await runInProcess(run, inputs, { dir: bed.dir, env: bed.sandbox.env });
+  return { ...result, log: unescapeCommand(result.log) };
 }
 
 describe('run()', () => {
@@ -61,7 +34,7 @@ describe('run()', () => {
     writeFileSync(zipPath, handlers.ok('v2'));
     let done = false;
     const traffic = driveTraffic(bed.sandbox, 'main-fn', () => done);
-    const { outputs, summary, exitCode } = await runAction('happy', {
+    const { outputs, summary, exitCode } = await runAction({
       'function-name': 'main-fn',
       'zip-file': zipPath,
       'traffic-steps': '30%:600ms',
@@ -100,25 +73,25 @@ describe('run()', () => {
 
   it('fails on a bad input naming it, before any AWS call', async () => {
     bed.sandbox.clearRequestLog();
-    const missing = await runAction('missing', {});
+    const missing = await runAction({});
     expect(missing.exitCode).toBe(1);
-    expect(stdout.join('')).toContain(
+    expect(missing.log).toContain(
       "::error::deploy-canary: input 'function-name' is required but was not given",
     );
-    const bad = await runAction('bad', { 'function-name': 'main-fn', 'traffic-steps': '10%:5' });
+    const bad = await runAction({ 'function-name': 'main-fn', 'traffic-steps': '10%:5' });
     expect(bad.exitCode).toBe(1);
-    expect(stdout.join('')).toContain(`input 'traffic-steps' has "10%:5" — expected steps like "10%:5m"`);
-    const skip = await runAction('skip', { 'function-name': 'main-fn', 'skip-canary': 'true' });
-    expect(stdout.join('')).toContain("input 'skip-canary-reason' is required when 'skip-canary' is true");
+    expect(bad.log).toContain(`input 'traffic-steps' has "10%:5" — expected steps like "10%:5m"`);
+    const skip = await runAction({ 'function-name': 'main-fn', 'skip-canary': 'true' });
+    expect(skip.log).toContain("input 'skip-canary-reason' is required when 'skip-canary' is true");
     expect(skip.exitCode).toBe(1);
-    const tag = await runAction('tag', { 'function-name': 'main-fn', 'release-tag': 'latest' });
-    expect(stdout.join('')).toContain(`input 'release-tag' has "latest" — expected a tag matching`);
+    const tag = await runAction({ 'function-name': 'main-fn', 'release-tag': 'latest' });
+    expect(tag.log).toContain(`input 'release-tag' has "latest" — expected a tag matching`);
     expect(tag.exitCode).toBe(1);
     expect(bed.sandbox.requestLog()).toEqual([]);
   });
 
   it('a bad input still leaves a record that says this release moved no traffic', async () => {
-    const bad = await runAction('bad-record', { 'function-name': 'input-fn', 'traffic-steps': '10%:5' });
+    const bad = await runAction({ 'function-name': 'input-fn', 'traffic-steps': '10%:5' });
     expect(bad.exitCode).toBe(1);
     const file = join(bed.dir, 'lambda-release-record.input-fn.live.json');
     const record = parseRecord(readFileSync(file, 'utf8'));
@@ -134,7 +107,7 @@ describe('run()', () => {
     writeFileSync(zipPath, handlers.failing());
     let done = false;
     const traffic = driveTraffic(bed.sandbox, 'main-bad-fn', () => done);
-    const { outputs, summary, exitCode } = await runAction('rolled-back', {
+    const { outputs, summary, exitCode, log } = await runAction({
       'function-name': 'main-bad-fn',
       'zip-file': zipPath,
       'traffic-steps': '50%:10s',
@@ -146,7 +119,7 @@ describe('run()', () => {
     });
     await traffic;
     expect(exitCode).toBe(1);
-    expect(stdout.join('')).toMatch(
+    expect(log).toMatch(
       /::error::deploy-canary: version 2 was rolled back to 1: step 50%: version 2 error rate 100%/,
     );
     expect(outputs).toMatchObject({ status: 'rolled-back', 'previous-version': '1', 'new-version': '2' });

@@ -6,16 +6,13 @@ import {
   commitUrl,
   InputError,
   Inputs,
-  RecordError,
-  readRecordFile,
+  readRecordInputs,
   releaseContext,
   runAction,
   runnerRedactor,
   setOutputs,
   UserError,
-  validateRecord,
   writeSummary,
-  type DeploymentRecord,
 } from '@lambda-release-kit/core';
 import {
   DEFAULT_RETRY_BUDGET_MS,
@@ -44,24 +41,6 @@ function secretValues(): string[] {
   return SECRET_INPUTS.map((name) => core.getInput(name).trim()).filter((v) => v !== '');
 }
 
-async function readRecord(inputs: Inputs): Promise<DeploymentRecord | undefined> {
-  const document = await inputs.document(Input.Record);
-  const file = inputs.string(Input.RecordFile);
-  if (document !== undefined && file) {
-    throw new InputError(
-      `inputs '${Input.Record}' and '${Input.RecordFile}' were both given — give one of them`,
-    );
-  }
-  try {
-    if (document !== undefined) return validateRecord(document, `input '${Input.Record}'`);
-    if (file) return await readRecordFile(file);
-  } catch (error) {
-    if (error instanceof RecordError) throw new InputError(error.message);
-    throw error;
-  }
-  return undefined;
-}
-
 export async function run(): Promise<void> {
   await runAction('notify', async () => {
     const secrets = secretValues();
@@ -69,7 +48,10 @@ export async function run(): Promise<void> {
     for (const secret of secrets) runnerRedactor.addUrl(secret);
     const inputs = new Inputs((name) => core.getInput(name));
 
-    const record = await readRecord(inputs);
+    const { record } = await readRecordInputs({
+      text: inputs.string(Input.Record),
+      file: inputs.string(Input.RecordFile),
+    });
     const jobStatus = inputs.enum(Input.JobStatus, JOB_STATUSES);
     const status = inputs.enum(Input.Status, NOTIFY_STATUSES) ?? deriveStatus(record, jobStatus);
     const failOnError = inputs.boolean(Input.FailOnError, false);

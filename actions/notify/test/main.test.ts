@@ -1,16 +1,16 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
+import { runInProcess, type InProcessRun } from '@lambda-release-kit/core/testing';
 import { run } from '../src/main.js';
 import { rolledBackRecord } from './fixtures.js';
 import { sinkState } from './sandbox-helpers.js';
 
 let sandbox: Sandbox;
 let dir: string;
-let stdout: string[];
-const setEnv: string[] = [];
+let last: InProcessRun;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
@@ -23,50 +23,27 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  stdout = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  writeFileSync(join(dir, 'output'), '');
-  writeFileSync(join(dir, 'summary'), '');
-  process.env.GITHUB_OUTPUT = join(dir, 'output');
-  process.env.GITHUB_STEP_SUMMARY = join(dir, 'summary');
   sandbox.clearRequestLog();
 });
 
 afterEach(() => {
-  jest.restoreAllMocks();
-  for (const name of setEnv.splice(0)) delete process.env[name];
-  delete process.env.GITHUB_OUTPUT;
-  delete process.env.GITHUB_STEP_SUMMARY;
   sandbox.faults.clear();
   process.exitCode = undefined;
 });
 
-function inputs(values: Record<string, string>): void {
-  for (const [name, value] of Object.entries(values)) {
-    const key = `INPUT_${name.toUpperCase()}`;
-    process.env[key] = value;
-    setEnv.push(key);
-  }
+/** Runs the action with these inputs, as the runner would; outputs() and log() then read that run. */
+async function runWith(values: Record<string, string>): Promise<void> {
+  last = await runInProcess(run, values, { dir });
 }
 
-/** Outputs from the GITHUB_OUTPUT file (name<<delimiter ... delimiter). */
-function outputs(): Record<string, string> {
-  const text = readFileSync(join(dir, 'output'), 'utf8');
-  const result: Record<string, string> = {};
-  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) result[match[1]] = match[3];
-  return result;
-}
-
-const log = () => stdout.join('');
+const outputs = () => last.outputs;
+const log = () => last.log;
 
 describe('run', () => {
   it('notifies every channel, sets outputs, and never shows a secret', async () => {
     const webhookSecret = 'whsec-do-not-print';
     const webhookUrl = `${sandbox.env.SANDBOX_WEBHOOK_URL}?token=hook-token-do-not-print`;
-    inputs({
+    await runWith({
       record: JSON.stringify(rolledBackRecord()),
       'job-status': 'success',
       'slack-webhook-url': sandbox.env.SANDBOX_SLACK_WEBHOOK_URL,
@@ -81,7 +58,6 @@ describe('run', () => {
       'webhook-secret': webhookSecret,
       'retry-budget': '10s',
     });
-    await run();
     expect(process.exitCode).toBeUndefined();
     const out = outputs();
     expect(out.sent.split(',').sort()).toEqual(['email', 'slack-api', 'slack-webhook', 'webhook']);
@@ -99,8 +75,8 @@ describe('run', () => {
         .split('\n')
         .filter((line) => !line.startsWith('::add-mask::'))
         .join('\n'),
-      readFileSync(join(dir, 'output'), 'utf8'),
-      readFileSync(join(dir, 'summary'), 'utf8'),
+      last.outputFile,
+      last.summary,
     ].join('\n');
     expect(shown).toContain('rolled back from version 8 to 7');
     for (const secret of [
@@ -130,8 +106,7 @@ describe('run', () => {
       'slack-api-url': sandbox.env.SANDBOX_SLACK_API_URL,
       'webhook-url': sandbox.env.SANDBOX_WEBHOOK_URL,
     };
-    inputs(base);
-    await run();
+    await runWith(base);
     expect(process.exitCode).toBeUndefined();
     expect(outputs().sent).toBe('webhook');
     expect(JSON.parse(outputs().failed)).toEqual([
@@ -141,8 +116,7 @@ describe('run', () => {
       '::warning::slack-api: notification failed: Slack chat.postMessage failed: channel_not_found',
     );
 
-    inputs({ ...base, 'fail-on-error': 'true' });
-    await run();
+    await runWith({ ...base, 'fail-on-error': 'true' });
     expect(process.exitCode).toBe(1);
     expect(log()).toContain(
       '::error::notify: 1 notification failed: slack-api (Slack chat.postMessage failed: channel_not_found)',
@@ -198,8 +172,7 @@ describe('run', () => {
         v.replace('WEBHOOK', sandbox.env.SANDBOX_WEBHOOK_URL),
       ]),
     );
-    inputs(values);
-    await run();
+    await runWith(values);
     expect(process.exitCode).toBe(1);
     const errors = log()
       .split('\n')

@@ -49,11 +49,6 @@ export function readOptions(inputs: Inputs): RollbackOptions {
     }) ?? 'live';
   const recordText = inputs.string(Input.Record);
   const recordFile = inputs.string(Input.RecordFile);
-  if (recordText && recordFile) {
-    throw new InputError(
-      `inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`,
-    );
-  }
   const method = inputs.enum(Input.Method, METHODS, 'auto');
   const targetVersion = inputs.string(Input.TargetVersion, {
     pattern: VERSION,

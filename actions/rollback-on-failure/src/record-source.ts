@@ -1,22 +1,14 @@
-import { stat } from 'node:fs/promises';
 import {
   InputError,
-  parseRecord,
-  readRecordFile,
-  RecordError,
+  readRecordInputs,
   UserError,
   bareFunctionName,
   type DeploymentRecord,
+  type RecordReading,
 } from '@lambda-release-kit/core';
 
 /** The deployment record a rollback starts from, or why the one that was given could not be used. */
-export interface RecordSource {
-  record?: DeploymentRecord;
-  /** A record was given but is not JSON or not a valid record (the message says which). */
-  problem?: string;
-  /** The record file does not exist or is empty: the rollback decides from the live state, as with no record. */
-  missing?: string;
-}
+export type RecordSource = Omit<RecordReading, 'source'>;
 
 /**
  * Loads the record from the `record` input or a record file. A missing or malformed record is not fatal (the
@@ -27,26 +19,11 @@ export async function loadRecord(
   given: { recordText?: string; recordFile?: string },
   expected: { functionName: string; alias: string; region?: string },
 ): Promise<RecordSource> {
-  let record: DeploymentRecord;
-  try {
-    if (given.recordText) record = parseRecord(given.recordText, "input 'record'");
-    else if (given.recordFile) {
-      const size = await stat(given.recordFile).then(
-        (info) => info.size,
-        () => 0,
-      );
-      if (size === 0) {
-        return {
-          missing: `no deployment record at ${given.recordFile} (the file is missing or empty), which says nothing about what the deploy did; deciding from the live state as without a record`,
-        };
-      }
-      record = await readRecordFile(given.recordFile);
-    } else return {};
-  } catch (error) {
-    if (error instanceof RecordError) return { problem: error.message };
-    throw error;
-  }
-  const source = given.recordText ? "input 'record'" : `record file ${given.recordFile}`;
+  const { record, source, ...unusable } = await readRecordInputs(
+    { text: given.recordText, file: given.recordFile },
+    'warning',
+  );
+  if (!record || !source) return unusable;
   const recordFunction = bareFunctionName(record.function.name);
   const inputFunction = bareFunctionName(expected.functionName);
   if (recordFunction !== inputFunction || record.alias !== expected.alias) {

@@ -1,7 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRecordFile, serializeRecord } from '@lambda-release-kit/core';
+import { runInProcess, type InProcessRun } from '@lambda-release-kit/core/testing';
 import { run } from '../src/main.js';
 import {
   aliasState,
@@ -13,8 +14,7 @@ import {
 } from './sandbox-bed.js';
 
 let bed: Bed;
-let stdout: string[];
-const setEnv: string[] = [];
+let last: InProcessRun;
 
 beforeAll(async () => {
   bed = await startBed();
@@ -26,43 +26,21 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  stdout = [];
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout.push(String(chunk));
-    return true;
-  });
-  writeFileSync(join(bed.dir, 'output'), '');
-  writeFileSync(join(bed.dir, 'summary'), '');
-  process.env.GITHUB_OUTPUT = join(bed.dir, 'output');
-  process.env.GITHUB_STEP_SUMMARY = join(bed.dir, 'summary');
   process.env.GITHUB_ACTOR = 'octocat';
 });
 
 afterEach(() => {
-  jest.restoreAllMocks();
-  for (const name of setEnv.splice(0)) delete process.env[name];
-  delete process.env.GITHUB_OUTPUT;
-  delete process.env.GITHUB_STEP_SUMMARY;
   delete process.env.GITHUB_ACTOR;
   process.exitCode = undefined;
 });
 
-function inputs(values: Record<string, string>): void {
-  for (const [name, value] of Object.entries(values)) {
-    const key = `INPUT_${name.toUpperCase()}`;
-    process.env[key] = value;
-    setEnv.push(key);
-  }
+/** Runs the action with these inputs, as the runner would; outputs() and log() then read that run. */
+async function runWith(values: Record<string, string>, dir = bed.dir): Promise<void> {
+  last = await runInProcess(run, values, { dir });
 }
 
-function outputs(): Record<string, string> {
-  const text = readFileSync(join(bed.dir, 'output'), 'utf8');
-  const result: Record<string, string> = {};
-  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) result[match[1]] = match[3];
-  return result;
-}
-
-const log = () => stdout.join('');
+const outputs = () => last.outputs;
+const log = () => last.log;
 const errors = () =>
   log()
     .split('\n')
@@ -74,9 +52,12 @@ describe('run', () => {
     const file = join(bed.dir, 'record.json');
     writeFileSync(file, serializeRecord(failedRecord('orders-api', '2', '3')));
     bed.sandbox.clearRequestLog();
-    inputs({ 'function-name': 'orders-api', alias: 'live', 'record-file': file, reason: 'canary alarm' });
-
-    await run();
+    await runWith({
+      'function-name': 'orders-api',
+      alias: 'live',
+      'record-file': file,
+      reason: 'canary alarm',
+    });
 
     expect(errors()).toEqual([]);
     expect(process.exitCode).toBeUndefined();
@@ -98,20 +79,18 @@ describe('run', () => {
     ]);
     expect(JSON.parse(out.record)).toEqual(written);
     expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: {} });
-    const summary = readFileSync(join(bed.dir, 'summary'), 'utf8');
+    const summary = last.summary;
     expect(summary).toContain('Rollback of orders-api:live');
     expect(summary).toContain('Rolled back');
   });
 
   it("without record inputs, reads deploy-canary's default record file of this function and alias", async () => {
     await pointAlias(bed.lambda, 'orders-api', 'live', '2', { '3': 0.1 });
-    const file = join(bed.dir, 'lambda-release-record.orders-api.live.json');
+    // A runner temp folder of its own, so no other test finds this default record file.
+    const runnerTemp = mkdtempSync(join(bed.dir, 'runner-temp-'));
+    const file = join(runnerTemp, 'lambda-release-record.orders-api.live.json');
     writeFileSync(file, serializeRecord(failedRecord('orders-api', '2', '3')));
-    process.env.RUNNER_TEMP = bed.dir;
-    setEnv.push('RUNNER_TEMP');
-    inputs({ 'function-name': 'orders-api', alias: 'live' });
-
-    await run();
+    await runWith({ 'function-name': 'orders-api', alias: 'live' }, runnerTemp);
 
     expect(errors()).toEqual([]);
     expect(outputs()).toMatchObject({ outcome: 'rolled-back', 'to-version': '2', 'record-file': file });
@@ -122,9 +101,12 @@ describe('run', () => {
     await pointAlias(bed.lambda, 'orders-api', 'live', '3');
     const file = join(bed.dir, 'dry-record.json');
     bed.sandbox.clearRequestLog();
-    inputs({ 'function-name': 'orders-api', 'dry-run': 'true', 'target-version': '1', 'record-file': file });
-
-    await run();
+    await runWith({
+      'function-name': 'orders-api',
+      'dry-run': 'true',
+      'target-version': '1',
+      'record-file': file,
+    });
 
     expect(errors()).toEqual([]);
     expect(outputs()).toMatchObject({
@@ -148,14 +130,11 @@ describe('run', () => {
           expect: { json: [{ path: '$.label', equals: label }] },
         },
       ]);
-    inputs({ 'function-name': 'orders-api', 'target-version': '2', verify: checks('orders-api v2') });
-    await run();
+    await runWith({ 'function-name': 'orders-api', 'target-version': '2', verify: checks('orders-api v2') });
     expect(errors()).toEqual([]);
     expect(log()).toMatch(/verify: 1 passed, 0 failed of 1 checks/);
 
-    stdout.length = 0;
-    inputs({ 'target-version': '1', verify: checks('something else') });
-    await run();
+    await runWith({ 'function-name': 'orders-api', 'target-version': '1', verify: checks('something else') });
     expect(process.exitCode).toBe(1);
     expect(errors()).toEqual([
       expect.stringMatching(
@@ -169,7 +148,7 @@ describe('run', () => {
 describe('bad inputs fail before any AWS call', () => {
   it('with no inputs: one error line naming function-name', async () => {
     bed.sandbox.clearRequestLog();
-    await run();
+    await runWith({});
     expect(process.exitCode).toBe(1);
     expect(errors()).toEqual([
       "::error::rollback-on-failure: input 'function-name' is required but was not given",
@@ -201,8 +180,7 @@ describe('bad inputs fail before any AWS call', () => {
     ],
   ])('%j', async (given, message) => {
     bed.sandbox.clearRequestLog();
-    inputs({ 'function-name': 'orders-api', ...given });
-    await run();
+    await runWith({ 'function-name': 'orders-api', ...given });
     expect(process.exitCode).toBe(1);
     expect(errors()).toHaveLength(1);
     expect(errors()[0]).toMatch(message);

@@ -16,6 +16,7 @@ export enum Input {
   FailFast = 'fail-fast',
   Timeout = 'timeout',
   Record = 'record',
+  RecordFile = 'record-file',
   ReportFile = 'report-file',
   Secrets = 'secrets',
   Region = 'region',
@@ -29,6 +30,7 @@ export enum Output {
   ReportFile = 'report-file',
   DurationMs = 'duration-ms',
   Record = 'record',
+  RecordFile = 'record-file',
 }
 
 export const ACTION = 'smoke-test';

@@ -1,20 +1,23 @@
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { CheckDefinitionError, type VersionSource } from '@lambda-release-kit/checks';
 import {
   actionsLogger,
   lambdaClient,
   cancellationSignal,
+  defaultRecordPath,
   InputError,
   Inputs,
   maskSecrets,
-  parseRecord,
-  RecordError,
+  readRecordInputs,
   runAction,
   runnerRedactor,
   serializeRecord,
   setOutputs,
   UserError,
+  withContext,
+  writeRecordFile,
   writeSummary,
   type DeploymentRecord,
 } from '@lambda-release-kit/core';
@@ -26,15 +29,16 @@ import { failureHeadline, SUMMARY_HEADER, summaryRows, summaryTitle } from './su
 const STATUS = /^\s*([1-5]xx|\d{3}(\s*-\s*\d{3})?)(\s*,\s*([1-5]xx|\d{3}(\s*-\s*\d{3})?))*\s*$/i;
 const VERSION_FROM = /^(header|json):\S+$/;
 
-function readRecord(inputs: Inputs): DeploymentRecord | undefined {
-  const text = inputs.string(Input.Record);
-  if (!text) return undefined;
-  try {
-    return parseRecord(text, `input '${Input.Record}'`);
-  } catch (error) {
-    if (error instanceof RecordError) throw new InputError(error.message);
-    throw error;
-  }
+/**
+ * Writes the updated record to the 'record-file' input, else to deploy-canary's default file of its function and
+ * alias (so a later rollback in this job finds the smoke results), and returns the path.
+ */
+async function writeRecord(inputs: Inputs, record: DeploymentRecord): Promise<string> {
+  const path =
+    inputs.string(Input.RecordFile) ??
+    defaultRecordPath(record.function.name, record.alias, process.env.RUNNER_TEMP || tmpdir());
+  await withContext(`writing the deployment record to ${path}`, () => writeRecordFile(path, record));
+  return path;
 }
 
 async function readVars(inputs: Inputs): Promise<Record<string, unknown>> {
@@ -131,7 +135,10 @@ export async function run(): Promise<void> {
 
     const sources = await readSources(inputs);
     const vars = await readVars(inputs);
-    const record = readRecord(inputs);
+    const { record } = await readRecordInputs({
+      text: inputs.string(Input.Record),
+      file: inputs.string(Input.RecordFile),
+    });
     const concurrency = inputs.integer(Input.Concurrency, { default: 10, min: 1, max: 100 });
     const failFast = inputs.boolean(Input.FailFast, false);
     const timeoutMs = inputs.duration(Input.Timeout, {
@@ -183,6 +190,7 @@ export async function run(): Promise<void> {
       cancellation.dispose();
     }
     const { result } = outcome;
+    const recordFile = outcome.record && (await writeRecord(inputs, outcome.record));
 
     setOutputs({
       [Output.Passed]: result.passedCount,
@@ -192,6 +200,7 @@ export async function run(): Promise<void> {
       [Output.ReportFile]: outcome.reportFiles[0],
       [Output.DurationMs]: result.durationMs,
       [Output.Record]: outcome.record && serializeRecord(outcome.record),
+      [Output.RecordFile]: recordFile,
     });
     const facts: Array<[string, string]> = [
       [

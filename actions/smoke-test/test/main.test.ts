@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRecord, serializeRecord } from '@lambda-release-kit/core';
+import { runInProcess } from '@lambda-release-kit/core/testing';
 import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
 import { run } from '../src/main.js';
 import { deployTwoVersions, lambdaClient } from './sandbox-helpers.js';
@@ -11,7 +12,6 @@ import { deployTwoVersions, lambdaClient } from './sandbox-helpers.js';
 let sandbox: Sandbox;
 let lambda: LambdaClient;
 let dir: string;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   sandbox = await startSandbox({ timeScale: 100 });
@@ -25,38 +25,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => {
-  process.env = { ...savedEnv };
   process.exitCode = undefined;
 });
 
-/** Runs main's run() like the runner would: inputs as INPUT_* variables, outputs and summary in files. */
-async function runAction(inputs: Record<string, string>) {
-  const output = join(dir, `output-${Math.random().toString(36).slice(2)}`);
-  const summary = `${output}.summary`;
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  Object.assign(process.env, sandbox.env, { GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary });
-  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
-  const lines: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof process.stdout.write;
-  try {
-    await run();
-  } finally {
-    process.stdout.write = write;
-  }
-  return {
-    outputs: parseOutputs(readFileSync(output, 'utf8')),
-    summary: readFileSync(summary, 'utf8'),
-    log: lines.join(''),
-  };
-}
-
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const pattern = /^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm;
-  for (const match of text.matchAll(pattern)) outputs[match[1]] = match[3];
-  return outputs;
+/** Runs main's run() like the runner would, against the sandbox. */
+function runAction(inputs: Record<string, string>) {
+  return runInProcess(run, inputs, { dir, env: sandbox.env });
 }
 
 const record = createRecord({
@@ -94,8 +68,32 @@ describe('run()', () => {
     expect(
       JSON.parse(readFileSync(join(dir, 'reports', 'smoke.json'), 'utf8')).checks[0].latency.samples,
     ).toBe(5);
+    const defaultFile = join(dir, 'lambda-release-record.orders.live.json');
+    expect(outputs['record-file']).toBe(defaultFile);
+    expect(JSON.parse(readFileSync(defaultFile, 'utf8'))).toEqual(JSON.parse(outputs.record));
     expect(summary).toContain('Smoke test passed: 2 of 2 checks');
     expect(summary).toContain('<td>invoke</td><td>✅ passed</td><td>1</td>');
+  });
+
+  it('reads the record from record-file and appends a failed run to it, in the file and the output', async () => {
+    const file = join(dir, 'release-record.json');
+    writeFileSync(
+      file,
+      serializeRecord({ ...record, smokeTests: [{ at: record.startedAt, passed: 1, failed: 0, total: 1 }] }),
+    );
+    const { outputs } = await runAction({
+      url: `${sandbox.functionUrl('orders', 'live')}health`,
+      'expect-version': '1',
+      'record-file': file,
+    });
+    expect(process.exitCode).toBe(1);
+    const written = JSON.parse(readFileSync(file, 'utf8'));
+    expect(written.smokeTests).toEqual([
+      expect.objectContaining({ passed: 1, failed: 0, total: 1 }),
+      expect.objectContaining({ passed: 0, failed: 1, total: 1 }),
+    ]);
+    expect(JSON.parse(outputs.record)).toEqual(written);
+    expect(outputs['record-file']).toBe(file);
   });
 
   it('fails the step naming the failed check, with outputs still set', async () => {
@@ -117,6 +115,14 @@ describe('run()', () => {
     [{ url: 'http://x', 'max-p95-latency': '1s' }, "input 'samples' is required with 'max-error-rate'"],
     [{ url: 'http://x', 'expect-version': 'latest' }, 'input \'expect-version\' has "latest"'],
     [{ url: 'http://x', record: '{"schema":1}' }, "input 'record'"],
+    [
+      { url: 'http://x', 'record-file': '/nonexistent/record.json' },
+      'record file /nonexistent/record.json could not be read (ENOENT)',
+    ],
+    [
+      { url: 'http://x', record: '{}', 'record-file': '/tmp/r.json' },
+      "inputs 'record' and 'record-file' were both given",
+    ],
     [
       { checks: '- name: a\n  request: http://x\n  expect: { status: nine }\n' },
       'invalid checks: check "a" (input \'checks\' line 3): expect.status has "nine"',

@@ -6,6 +6,7 @@ export * from './inputs.js';
 export * from './lambda.js';
 export * from './logger.js';
 export * from './record.js';
+export * from './record-input.js';
 export * from './release-status.js';
 export * from './report.js';
 export * from './retry.js';

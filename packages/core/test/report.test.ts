@@ -14,6 +14,7 @@ import {
   setOutputs,
   writeSummary,
 } from '@lambda-release-kit/core';
+import { runInProcess } from '@lambda-release-kit/core/testing';
 
 // The runner's files, as the runner sets them up for a step.
 let dir: string;
@@ -73,43 +74,35 @@ describe('reporting to the runner', () => {
   });
 
   it('masks registered secrets in outputs and in the ::error:: line', async () => {
-    maskSecrets('OUTPUT-SECRET-2');
-    setOutputs({ failed: 'answer was OUTPUT-SECRET-2' });
-    expect(readFileSync(join(dir, 'output'), 'utf8')).toContain('\nanswer was ***\n');
-    const lines: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    try {
-      await runAction('notify', async () => {
-        throw new Error('server said OUTPUT-SECRET-2');
-      });
-    } finally {
-      spy.mockRestore();
-    }
-    expect(lines.join('')).toContain('::error::notify: server said ***');
+    const run = await runInProcess(
+      async () => {
+        maskSecrets('OUTPUT-SECRET-2');
+        setOutputs({ failed: 'answer was OUTPUT-SECRET-2' });
+        await runAction('notify', async () => {
+          throw new Error('server said OUTPUT-SECRET-2');
+        });
+      },
+      {},
+      { dir },
+    );
+    expect(run.outputFile).toContain('\nanswer was ***\n');
+    expect(run.log).toContain('::error::notify: server said ***');
   });
 
   it('turns a thrown error into one ::error:: line with the action name and exit code 1', async () => {
-    const lines: string[] = [];
-    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    try {
-      await runAction('deploy-canary', async () => {
-        throw new InputError(
-          `input 'alias' has "$LATEST" — expected a published alias\n::set-output name=x::y`,
-        );
-      });
-    } finally {
-      spy.mockRestore();
-    }
-    expect(process.exitCode).toBe(1);
-    const output = lines.join('');
-    expect(output.trim().split('\n')).toHaveLength(1);
-    expect(output).toMatch(/^::error::deploy-canary: input 'alias' has "\$LATEST"/);
+    const run = await runInProcess(
+      () =>
+        runAction('deploy-canary', async () => {
+          throw new InputError(
+            `input 'alias' has "$LATEST" — expected a published alias\n::set-output name=x::y`,
+          );
+        }),
+      {},
+      { dir },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.log.trim().split('\n')).toHaveLength(1);
+    expect(run.log).toMatch(/^::error::deploy-canary: input 'alias' has "\$LATEST"/);
   });
 });
 

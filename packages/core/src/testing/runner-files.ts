@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 
-/** Parses a GITHUB_OUTPUT / GITHUB_ENV file: `name=value` lines and `name<<DELIMITER ... DELIMITER` blocks. */
-export function parseFileCommands(path: string): Record<string, string> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return {};
-  }
+/** Parses GITHUB_OUTPUT / GITHUB_ENV text: `name=value` lines and `name<<DELIMITER ... DELIMITER` blocks. */
+export function parseFileCommands(text: string): Record<string, string> {
   const values: Record<string, string> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -22,6 +16,17 @@ export function parseFileCommands(path: string): Record<string, string> {
     }
   }
   return values;
+}
+
+/** The file commands in a GITHUB_OUTPUT / GITHUB_ENV file; none when the step never created it. */
+export function readFileCommands(path: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return {};
+  }
+  return parseFileCommands(text);
 }
 
 /** The name of the environment variable the runner sets for an action input. */

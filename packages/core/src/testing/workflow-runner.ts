@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { condition, interpolate, type Context, type StatusFunctions } from './expressions.js';
-import { inputVariable, parseFileCommands, unescapeCommand } from './github-files.js';
+import { inputVariable, readFileCommands, unescapeCommand } from './runner-files.js';
 
 export type Result = 'success' | 'failure' | 'skipped' | 'cancelled';
 
@@ -200,8 +200,8 @@ export async function runWorkflow(options: RunOptions): Promise<Record<string, J
         job: jobId,
         name,
       });
-      Object.assign(env, parseFileCommands(files.env));
-      const outputs = parseFileCommands(files.output);
+      Object.assign(env, readFileCommands(files.env));
+      const outputs = readFileCommands(files.output);
       const outcome: Result = run.exitCode === 0 ? 'success' : 'failure';
       const conclusion: Result = outcome === 'failure' && step['continue-on-error'] ? 'success' : outcome;
       if (conclusion === 'failure') failed = true;

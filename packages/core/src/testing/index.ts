@@ -1,0 +1,14 @@
+/** The runner test kit: run an action as the runner does and read what it left (tests, demo, benchmarks only). */
+export * from './runner-files.js';
+export * from './step-files.js';
+export * from './run-in-process.js';
+export {
+  runWorkflow,
+  type JobRun,
+  type LogLine,
+  type Result as StepResult,
+  type RunOptions as WorkflowRunOptions,
+  type StepRun,
+  type WorkflowEvent,
+} from './workflow-runner.js';
+export { condition, evaluate, interpolate } from './expressions.js';
