@@ -60,12 +60,6 @@ export interface DeployPlan {
   recordFile: string;
 }
 
-/** The plain name of a function given by name or ARN (CloudWatch dimensions use the name). */
-export function functionShortName(functionName: string): string {
-  const match = /:function:([^:]+)/.exec(functionName);
-  return match ? match[1] : functionName;
-}
-
 /** The longest a step may last when `on-inconclusive` is wait. */
 export function stepDeadlineMs(plan: Pick<DeployPlan, 'bakeTimeoutMs'>, step: CanaryStep): number {
   return Math.max(step.bakeMs, plan.bakeTimeoutMs ?? 2 * step.bakeMs);

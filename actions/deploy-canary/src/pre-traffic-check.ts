@@ -7,9 +7,9 @@ import {
   type Check,
   type CheckSuite,
 } from '@lambda-release-kit/checks';
-import { InputError, type Logger, UserError } from '@lambda-release-kit/core';
+import { InputError, type Logger, UserError, bareFunctionName } from '@lambda-release-kit/core';
 import { Input } from './constants.js';
-import { functionShortName, type DeployPlan } from './plan.js';
+import { type DeployPlan } from './plan.js';
 
 const PRE_TRAFFIC_TIMEOUT_MS = 5 * 60_000;
 
@@ -56,7 +56,7 @@ export async function runPreTrafficCheck(
 ): Promise<void> {
   const names = new Set([
     plan.functionName,
-    functionShortName(plan.functionName),
+    bareFunctionName(plan.functionName),
     '{{ function }}',
     '{{function}}',
   ]);

@@ -4,6 +4,7 @@ import { judge, type AssertionFailure } from './assertions.js';
 import { captureValues } from './capture.js';
 import { formatMs } from './duration.js';
 import { redactingLines } from '@lambda-release-kit/core/logger';
+import { formatPercent } from '@lambda-release-kit/core/percent';
 import { Redactor, snippet } from '@lambda-release-kit/core/redact';
 import { renderExpectation, sendOnce, type SendContext } from './send.js';
 import { latencyStats } from './stats.js';
@@ -394,7 +395,7 @@ async function runSamples(
   const breaches: string[] = [];
   if (latency.errorRate > sampling.maxErrorRate) {
     breaches.push(
-      `error rate ${percent(latency.errorRate)} (${errors.length} of ${sent}) is over max-error-rate ${percent(sampling.maxErrorRate)}`,
+      `error rate ${formatPercent(latency.errorRate, { decimals: 1 })} (${errors.length} of ${sent}) is over max-error-rate ${formatPercent(sampling.maxErrorRate, { decimals: 1 })}`,
     );
   }
   const limits: Array<[string, number | undefined, number]> = [
@@ -424,10 +425,6 @@ async function runSamples(
       },
     },
   };
-}
-
-function percent(fraction: number): string {
-  return `${Math.round(fraction * 1000) / 10}%`;
 }
 
 function stringValue(value: unknown): string {

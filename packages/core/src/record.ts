@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { bareFunctionName } from './arn.js';
 
 export const RECORD_SCHEMA = 'lambda-release-record/v1';
 
@@ -183,11 +184,6 @@ export async function readRecordFile(path: string): Promise<DeploymentRecord> {
  */
 export function defaultRecordPath(functionName: string, alias: string, dir: string): string {
   return join(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
-}
-
-/** The bare function name of a name, partial ARN or ARN. */
-export function bareFunctionName(name: string): string {
-  return name.split(':function:').pop()!.split(':')[0];
 }
 
 export function serializeRecord(record: DeploymentRecord): string {
