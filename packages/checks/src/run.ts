@@ -5,6 +5,7 @@ import { captureValues } from './capture.js';
 import { formatMs } from './duration.js';
 import { redactingLines } from '@lambda-release-kit/core/logger';
 import { formatPercent } from '@lambda-release-kit/core/percent';
+import { backoffDelay } from '@lambda-release-kit/core/wait';
 import { Redactor, snippet } from '@lambda-release-kit/core/redact';
 import { renderExpectation, sendOnce, type SendContext } from './send.js';
 import { latencyStats } from './stats.js';
@@ -201,9 +202,14 @@ async function runCheck(
       }
       outcome.failure = withSnippets({ ...capture.failure, actual: 'nothing' }, outcome.answer, context);
     }
-    if (context.stop.reason !== undefined || attempt === tries) break;
-    const retry = check.retry!;
-    const delayMs = Math.min(retry.maxDelayMs, retry.delayMs * retry.backoff ** (attempt - 1));
+    const retry = check.retry;
+    if (context.stop.reason !== undefined || attempt === tries || !retry) break;
+    const delayMs = backoffDelay(attempt - 1, {
+      initialDelayMs: retry.delayMs,
+      maxDelayMs: retry.maxDelayMs,
+      factor: retry.backoff,
+      jitter: 0,
+    });
     context.logger.debug(
       `${check.name}: attempt ${attempt} failed (${outcome.failure?.reason}); retrying in ${formatMs(delayMs)}`,
     );
@@ -308,7 +314,12 @@ async function attemptOnce(
     if (context.stop.reason !== undefined) return { answer: last.answer, sent, failure: last.failure };
     const remaining = deadline - performance.now();
     if (remaining <= 0) break;
-    const interval = Math.min(until.maxIntervalMs, until.intervalMs * until.backoff ** poll);
+    const interval = backoffDelay(poll, {
+      initialDelayMs: until.intervalMs,
+      maxDelayMs: until.maxIntervalMs,
+      factor: until.backoff,
+      jitter: 0,
+    });
     context.logger.debug(
       `${check.name}: waiting (${last.failure.reason}); next poll in ${formatMs(interval)}`,
     );
