@@ -54,7 +54,7 @@ function trafficLines(plan: DeployPlan, state: CurrentState, target: string): st
   if (!alias) return [`Traffic: CreateAlias ${plan.alias} → version ${target} (100%)`];
   const guard = `guarded by RevisionId ${alias.revisionId}`;
   if (plan.strategy === 'codedeploy') {
-    const settings = plan.codedeploy!;
+    const settings = plan.codedeploy;
     return [
       `Traffic: CodeDeploy CreateDeployment in ${settings.application}/${settings.deploymentGroup} with ${settings.deploymentConfig}` +
         (plan.wait ? ', polled until it finishes' : ', not waited for'),

@@ -80,9 +80,11 @@ export async function runPreTrafficCheck(
     logger.info(`  ${check.passed ? 'passed' : check.skipped ? 'skipped' : 'FAILED'}: ${check.name}`);
   }
   if (!result.passed) {
-    const failures = result.checks
-      .filter((check) => !check.passed && !check.skipped && check.failure)
-      .map((check) => `${check.name}: ${describeFailure(check.failure!)}`);
+    const failures = result.checks.flatMap((check) =>
+      !check.passed && !check.skipped && check.failure
+        ? [`${check.name}: ${describeFailure(check.failure)}`]
+        : [],
+    );
     throw new UserError(
       `pre-traffic check of version ${versions.target} failed (${result.failedCount} of ${result.total}), no traffic was moved: ${failures.join('; ')}`,
     );
