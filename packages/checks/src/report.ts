@@ -76,7 +76,7 @@ function label(check: CheckResult): string {
 /** Escapes text for XML, dropping the control characters XML 1.0 does not allow. */
 function xml(text: string): string {
   const allowed = [...text].filter((char) => {
-    const code = char.codePointAt(0)!;
+    const code = char.codePointAt(0) ?? 0;
     return (
       code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code !== 0xfffe && code !== 0xffff)
     );

@@ -62,13 +62,11 @@ export async function runChecks(suite: CheckSuite, deps: RunDependencies = {}): 
   const onExternalAbort = () => abort(`cancelled: ${String(deps.signal?.reason ?? 'aborted')}`, false);
   if (deps.signal?.aborted) onExternalAbort();
   deps.signal?.addEventListener('abort', onExternalAbort, { once: true });
+  const timeoutMs = deps.timeoutMs;
   const timer =
-    deps.timeoutMs === undefined
+    timeoutMs === undefined
       ? undefined
-      : setTimeout(
-          () => abort(`the suite timed out after ${formatMs(deps.timeoutMs!)}`, true),
-          deps.timeoutMs,
-        );
+      : setTimeout(() => abort(`the suite timed out after ${formatMs(timeoutMs)}`, true), timeoutMs);
 
   const redactor = deps.redactor ?? new Redactor();
   for (const secret of deps.secrets ?? []) redactor.add(secret);
@@ -257,7 +255,7 @@ function report(result: CheckResult, context: RunContext): void {
   } else if (result.skipped) {
     context.logger.info(`- ${label}: ${result.failure?.reason}`);
   } else {
-    context.logger.warning(`✗ ${label}: ${describeFailure(result.failure!)}`);
+    context.logger.warning(`✗ ${label}: ${result.failure ? describeFailure(result.failure) : 'failed'}`);
   }
 }
 
@@ -288,15 +286,18 @@ async function attemptOnce(
 
   const until = check.until;
   const untilExpect = renderExpectation(until.expect, vars, context.template);
-  const failIf = until.failIf && renderExpectation(until.failIf.expect, vars, context.template);
+  const failIf = until.failIf && {
+    shown: until.failIf.shown,
+    expect: renderExpectation(until.failIf.expect, vars, context.template),
+  };
   const deadline = performance.now() + until.timeoutMs;
   let sent = 0;
   let last: { answer?: Answer; failure: CheckFailure } | undefined;
   for (let poll = 0; ; poll++) {
     const outcome = await sendAndJudge(check, vars, untilExpect, context);
     sent += outcome.sent;
-    if (outcome.answer && failIf && !judge(failIf, outcome.answer)) {
-      const held = `fail-if held: ${until.failIf!.shown}`;
+    if (outcome.answer && failIf && !judge(failIf.expect, outcome.answer)) {
+      const held = `fail-if held: ${failIf.shown}`;
       const failure = {
         reason: `stopped polling: ${held}`,
         assertion: 'until.fail-if',
@@ -310,7 +311,10 @@ async function attemptOnce(
       const failure = judge(expect, final);
       return { answer: final, sent, failure: failure && withSnippets(failure, final, context) };
     }
-    last = { answer: outcome.answer, failure: outcome.failure! };
+    // sendAndJudge gives a failure whenever it has no answer, so this one did not pass.
+    if (!outcome.failure)
+      throw new Error(`${check.name}: a poll ended with neither a passing answer nor a failure`);
+    last = { answer: outcome.answer, failure: outcome.failure };
     if (context.stop.reason !== undefined) return { answer: last.answer, sent, failure: last.failure };
     const remaining = deadline - performance.now();
     if (remaining <= 0) break;

@@ -168,5 +168,6 @@ export async function waitForFunctionUpdated(
       `the update of ${functionName} failed: ${config.LastUpdateStatusReasonCode ?? 'unknown'}: ${config.LastUpdateStatusReason ?? ''}`.trim(),
     );
   }
-  return config!;
+  if (!config) throw new Error(`waiting for the update of ${functionName} ended without its configuration`);
+  return config;
 }

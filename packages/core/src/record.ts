@@ -157,8 +157,8 @@ export function parseRecord(text: string, source = 'record'): DeploymentRecord {
 function nestingDepth(value: unknown): number {
   let deepest = 0;
   const pending: Array<[unknown, number]> = [[value, 0]];
-  while (pending.length > 0) {
-    const [item, depth] = pending.pop()!;
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
     if (typeof item !== 'object' || item === null) continue;
     deepest = Math.max(deepest, depth + 1);
     if (deepest > MAX_RECORD_DEPTH) return deepest;
