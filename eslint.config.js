@@ -12,6 +12,12 @@ export default tseslint.config(
     },
   },
   {
+    // Typed rules: an unhandled promise fails silently, so every .ts file's promises are awaited or handled.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
     // Product code narrows or throws with context instead of asserting; tests may assert what they just set up.
     files: ['packages/*/src/**/*.ts', 'actions/*/src/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
