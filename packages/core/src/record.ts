@@ -38,6 +38,7 @@ export interface RollbackEntry {
   durationMs?: number;
 }
 
+/** A smoke-test run as the record keeps it under `smokeTests`. */
 export interface CheckResultSummary {
   at: string;
   passed: number;
