@@ -11,4 +11,15 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // Typed rules: an unhandled promise fails silently, so every .ts file's promises are awaited or handled.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
+    // Product code narrows or throws with context instead of asserting; tests may assert what they just set up.
+    files: ['packages/*/src/**/*.ts', 'actions/*/src/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
+  },
 );

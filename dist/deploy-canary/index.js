@@ -65919,7 +65919,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1590);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8203);
 // Entry point the runner executes (bundled into dist/deploy-canary/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65929,7 +65929,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1590:
+/***/ 8203:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68883,6 +68883,13 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./packages/core/src/arn.ts
+/** The bare function name of a name ("orders-api"), a partial ARN or an ARN, with or without a qualifier. */
+function bareFunctionName(nameOrArn) {
+    const afterPrefix = nameOrArn.split(':function:').pop() ?? nameOrArn;
+    return afterPrefix.split(':')[0];
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(4085);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-codedeploy/dist-cjs/index.js
@@ -68998,14 +69005,10 @@ function parseDuration(text) {
     const value = text.trim();
     if (/^\d+(\.\d+)?$/.test(value))
         return Math.round(Number(value) * 1000);
-    const parts = value.match(/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/)
-        ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g)
-        : null;
-    if (!parts)
+    if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(value))
         return undefined;
     let total = 0;
-    for (const part of parts) {
-        const [, amount, unit] = part.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)$/);
+    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
         total += Number(amount) * UNIT_MS[unit];
     }
     return Math.round(total);
@@ -69208,6 +69211,14 @@ function checkRange(name, raw, parsed, range, kind, format = String) {
     return parsed;
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/percent.ts
+/** A fraction as a percentage without trailing zeros: 0.1 is "10%"; 3 decimals unless told. */
+function percent_formatPercent(fraction, precision = { decimals: 3 }) {
+    if ('significant' in precision)
+        return `${Number((fraction * 100).toPrecision(precision.significant))}%`;
+    return `${Math.round(fraction * 10 ** (precision.decimals + 2)) / 10 ** precision.decimals}%`;
+}
+
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./packages/core/src/wait.ts
@@ -69299,15 +69310,13 @@ function cancellationSignal(timeoutMs) {
 
 
 
+
 function describeAlias(state) {
     const extra = Object.entries(state.weights);
     if (extra.length === 0)
         return `100% on version ${state.version}`;
     const [version, weight] = extra[0];
-    return `${pct(1 - weight)} on version ${state.version}, ${pct(weight)} on version ${version}`;
-}
-function pct(fraction) {
-    return `${Math.round(fraction * 1000) / 10}%`;
+    return `${percent_formatPercent(1 - weight, { decimals: 1 })} on version ${state.version}, ${percent_formatPercent(weight, { decimals: 1 })} on version ${version}`;
 }
 /** Reads an alias; undefined when the function or alias does not exist. */
 async function readAlias(lambda, functionName, alias, signal) {
@@ -69413,6 +69422,8 @@ async function waitForFunctionUpdated(lambda, functionName, options) {
     if (config?.LastUpdateStatus === 'Failed') {
         throw new errors_UserError(`the update of ${functionName} failed: ${config.LastUpdateStatusReasonCode ?? 'unknown'}: ${config.LastUpdateStatusReason ?? ''}`.trim());
     }
+    if (!config)
+        throw new Error(`waiting for the update of ${functionName} ended without its configuration`);
     return config;
 }
 
@@ -69471,6 +69482,7 @@ var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/core/src/record.ts
+
 
 
 const RECORD_SCHEMA = 'lambda-release-record/v1';
@@ -69541,8 +69553,8 @@ function record_parseRecord(text, source = 'record') {
 function nestingDepth(value) {
     let deepest = 0;
     const pending = [[value, 0]];
-    while (pending.length > 0) {
-        const [item, depth] = pending.pop();
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [item, depth] = next;
         if (typeof item !== 'object' || item === null)
             continue;
         deepest = Math.max(deepest, depth + 1);
@@ -69570,10 +69582,6 @@ async function record_readRecordFile(path) {
  */
 function defaultRecordPath(functionName, alias, dir) {
     return (0,external_node_path_.join)(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
-}
-/** The bare function name of a name, partial ARN or ARN. */
-function bareFunctionName(name) {
-    return name.split(':function:').pop().split(':')[0];
 }
 function serializeRecord(record) {
     return JSON.stringify(record);
@@ -69709,7 +69717,9 @@ class Redactor {
     addUserInfo(url) {
         if (!url.password)
             return;
-        this.addHeader('authorization', splitUrlCredentials(url).authorization);
+        const { authorization } = splitUrlCredentials(url);
+        if (authorization)
+            this.addHeader('authorization', authorization);
         this.add(`${url.username}:${url.password}`);
         this.add(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
         this.add(url.password);
@@ -69957,6 +69967,8 @@ function findS3Location(text) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
 
 
 
@@ -70277,10 +70289,11 @@ function logGamma(z) {
 
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/health.ts
 
+
 /** Latency percentiles mean something only over enough samples: p95 from 60 invocations, p99 from 300. */
 const PERCENTILE_SAMPLES = { p95: 60, p99: 300 };
-const percent = (fraction) => `${Number((fraction * 100).toPrecision(2))}%`;
-const confidence = (alpha) => `${Number(((1 - alpha) * 100).toPrecision(4))}%`;
+const percent = (fraction) => percent_formatPercent(fraction, { significant: 2 });
+const confidence = (alpha) => percent_formatPercent(1 - alpha, { significant: 4 });
 function errorRate(metrics) {
     return metrics.invocations > 0 ? metrics.errors / metrics.invocations : 0;
 }
@@ -70495,7 +70508,10 @@ async function readVersionMetrics(cloudwatch, target, window, signal) {
             })),
         }), { abortSignal: signal });
         for (const series of result.MetricDataResults ?? []) {
-            values.set(series.Id, [...(values.get(series.Id) ?? []), ...(series.Values ?? [])]);
+            const id = series.Id;
+            if (id === undefined)
+                throw new Error('GetMetricData answered a series without the Id it was asked for');
+            values.set(id, [...(values.get(id) ?? []), ...(series.Values ?? [])]);
         }
         nextToken = result.NextToken;
         if (!nextToken)
@@ -70503,7 +70519,10 @@ async function readVersionMetrics(cloudwatch, target, window, signal) {
     }
     const sum = (id) => (values.get(id) ?? []).reduce((total, value) => total + value, 0);
     // With more than one period a true percentile cannot be rebuilt; the worst period is the safe reading.
-    const worst = (id) => (values.get(id)?.length ? Math.max(...values.get(id)) : null);
+    const worst = (id) => {
+        const periods = values.get(id) ?? [];
+        return periods.length ? Math.max(...periods) : null;
+    };
     return {
         version: target.version,
         invocations: sum('invocations'),
@@ -70523,6 +70542,9 @@ async function readAlarms(cloudwatch, names, signal) {
             AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
         }), { abortSignal: signal });
         for (const alarm of [...(result.MetricAlarms ?? []), ...(result.CompositeAlarms ?? [])]) {
+            // DescribeAlarms answers only the alarms it was asked for by name: one without a name is none of ours.
+            if (alarm.AlarmName === undefined)
+                continue;
             statuses.push({
                 name: alarm.AlarmName,
                 state: alarm.StateValue ?? 'INSUFFICIENT_DATA',
@@ -70531,17 +70553,6 @@ async function readAlarms(cloudwatch, names, signal) {
         }
     }
     return statuses;
-}
-
-;// CONCATENATED MODULE: ./actions/deploy-canary/src/plan.ts
-/** The plain name of a function given by name or ARN (CloudWatch dimensions use the name). */
-function functionShortName(functionName) {
-    const match = /:function:([^:]+)/.exec(functionName);
-    return match ? match[1] : functionName;
-}
-/** The longest a step may last when `on-inconclusive` is wait. */
-function stepDeadlineMs(plan, step) {
-    return Math.max(step.bakeMs, plan.bakeTimeoutMs ?? 2 * step.bakeMs);
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/health-probe.ts
@@ -70554,7 +70565,7 @@ function stepDeadlineMs(plan, step) {
  * the false-rollback budget; a look at nothing spends none.
  */
 async function probeHealth(cloudwatch, plan, versions, window, trafficSince, looks, signal) {
-    const functionName = functionShortName(plan.functionName);
+    const functionName = bareFunctionName(plan.functionName);
     // Before the first minute of the rollout is published there is nothing to read (alarms still count).
     const published = window.end.getTime() > window.start.getTime();
     const of = (version) => published
@@ -70584,77 +70595,13 @@ const noMetrics = (version) => ({
 
 const systemClock = { now: () => Date.now(), sleep: wait_pause };
 
-;// CONCATENATED MODULE: ./actions/deploy-canary/src/traffic-steps.ts
-
-const TRAFFIC_STEPS_EXPECTED = 'steps like "10%:5m" or "10%:5m,50%:5m" (increasing weights below 100%), or a preset like ' +
-    '"Canary10Percent5Minutes" or "Linear10PercentEvery1Minute" (CodeDeploy\'s names, with or without ' +
-    'the "CodeDeployDefault.Lambda" prefix)';
-const CANARY_PRESET = /^(?:CodeDeployDefault\.Lambda)?Canary(\d{1,2})Percent(\d+)Minutes?$/i;
-const LINEAR_PRESET = /^(?:CodeDeployDefault\.Lambda)?Linear(\d{1,2})PercentEvery(\d+)Minutes?$/i;
-const STEP = /^(\d+(?:\.\d+)?)\s*%\s*:\s*(\S+)$/;
-/** Rounds a fraction to 5 decimals so 3 × 10% is 0.3, not 0.30000000000000004. */
-const fraction = (percent) => Math.round(percent * 1000) / 100_000;
-/**
- * Parses the `traffic-steps` input into the steps before promotion (100% is always the last move and is not a
- * step). Presets mirror CodeDeploy's Lambda configurations: a canary holds one weight for its interval, a
- * linear one adds its percentage every interval until the next addition would reach 100%.
- * Returns an error message (what is wrong) instead of throwing, so the caller can name the input.
- */
-function parseTrafficSteps(text) {
-    const value = text.trim();
-    const canary = CANARY_PRESET.exec(value);
-    if (canary) {
-        const percent = Number(canary[1]);
-        const minutes = Number(canary[2]);
-        if (percent < 1 || minutes < 1)
-            return 'a preset needs a percentage and minutes of at least 1';
-        return [{ weight: fraction(percent), bakeMs: minutes * 60_000 }];
-    }
-    const linear = LINEAR_PRESET.exec(value);
-    if (linear) {
-        const percent = Number(linear[1]);
-        const minutes = Number(linear[2]);
-        if (percent < 1 || minutes < 1)
-            return 'a preset needs a percentage and minutes of at least 1';
-        const steps = [];
-        for (let total = percent; total < 100; total += percent) {
-            steps.push({ weight: fraction(total), bakeMs: minutes * 60_000 });
-        }
-        return steps;
-    }
-    const steps = [];
-    for (const part of value.split(',').map((item) => item.trim())) {
-        const match = STEP.exec(part);
-        // A bare number is ambiguous here ("10%:5" — seconds or minutes?), so a step's duration needs its unit.
-        const bakeMs = match && /[a-z]$/.test(match[2]) ? parseDuration(match[2]) : undefined;
-        if (!match || bakeMs === undefined)
-            return `"${part}" is not a step`;
-        const percent = Number(match[1]);
-        if (percent <= 0 || percent >= 100)
-            return `"${part}" must route more than 0% and less than 100%`;
-        if (bakeMs <= 0)
-            return `"${part}" needs a bake time above zero`;
-        const previous = steps.at(-1);
-        if (previous && fraction(percent) <= previous.weight)
-            return `"${part}" must route more than the step before`;
-        steps.push({ weight: fraction(percent), bakeMs });
-    }
-    return steps;
-}
-function totalBakeMs(steps) {
-    return steps.reduce((sum, step) => sum + step.bakeMs, 0);
-}
-function formatPercent(weight) {
-    return `${Math.round(weight * 100_000) / 1000}%`;
-}
-/** "10% for 5m, 50% for 5m, then 100%". */
-function describeSteps(steps) {
-    const parts = steps.map((step) => `${formatPercent(step.weight)} for ${formatDuration(step.bakeMs)}`);
-    return [...parts, 'then 100%'].join(', ');
+;// CONCATENATED MODULE: ./actions/deploy-canary/src/plan.ts
+/** The longest a step may last when `on-inconclusive` is wait. */
+function stepDeadlineMs(plan, step) {
+    return Math.max(step.bakeMs, plan.bakeTimeoutMs ?? 2 * step.bakeMs);
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/step-watch.ts
-
 
 
 
@@ -70687,7 +70634,7 @@ async function watchStep(plan, step, position, check, logger, signal, clock = sy
         looks.lastLookAt = checkedAt;
         looks.lastEnd = Math.max(looks.lastEnd, end);
         judgement = await check(new Date(end));
-        logger.info(`  ${formatPercent(step.weight)} step at ${duration_formatDuration(checkedAt - startedAt)} (data to ${new Date(end).toISOString()}): ` +
+        logger.info(`  ${percent_formatPercent(step.weight)} step at ${duration_formatDuration(checkedAt - startedAt)} (data to ${new Date(end).toISOString()}): ` +
             `${judgement.verdict} — ${judgement.reason}`);
         if (judgement.verdict === 'unhealthy')
             return { judgement, proceed: false, failure: judgement.reason };
@@ -70727,7 +70674,6 @@ async function watchStep(plan, step, position, check, logger, signal, clock = sy
 
 
 
-
 /**
  * The alias-weights canary: for each step, route its weight to the new version (RevisionId-guarded) and watch
  * it; healthy everywhere → promote (FunctionVersion = new, routing cleared). Unhealthy, inconclusive under
@@ -70759,7 +70705,7 @@ async function aliasWeightsRollout(clients, plan, from, target, writer, logger, 
                 looks: { lastLookAt: startedAt, lastEnd: minute },
             };
             const { since, shiftedAt, looks } = evidence;
-            logger.info(`step ${index + 1}/${plan.steps.length}: ${formatPercent(step.weight)} of ${plan.alias} on version ${target}, ` +
+            logger.info(`step ${index + 1}/${plan.steps.length}: ${percent_formatPercent(step.weight)} of ${plan.alias} on version ${target}, ` +
                 `baking ${duration_formatDuration(step.bakeMs)} with a health check every ${duration_formatDuration(plan.healthCheckIntervalMs)}`);
             const outcome = await watchStep(plan, step, { startedAt, last: index === plan.steps.length - 1, looks }, (end) => probeHealth(clients.cloudwatch, plan, { target, previous }, { start: since, end }, shiftedAt, budget, signal), logger, signal, clock);
             await writer.update((record) => record.steps.push({
@@ -70770,7 +70716,7 @@ async function aliasWeightsRollout(clients, plan, from, target, writer, logger, 
                 metrics: outcome.judgement.metrics,
             }));
             if (!outcome.proceed)
-                throw new RolloutHalted(`step ${formatPercent(step.weight)}: ${outcome.failure}`);
+                throw new RolloutHalted(`step ${percent_formatPercent(step.weight)}: ${outcome.failure}`);
         }
         alias = await updateAlias(clients.lambda, {
             functionName: fn,
@@ -70891,7 +70837,7 @@ async function preflight(clients, plan, logger, signal) {
     const latest = await withContext(`reading function ${fn}`, () => readReadyFunction(lambda, plan, logger, signal));
     // First: a running CodeDeploy deployment explains an alias with weights better than the weights do.
     if (plan.codedeploy)
-        await checkCodeDeploy(clients, plan);
+        await checkCodeDeploy(clients, plan.codedeploy);
     const alias = await withContext(`reading alias ${plan.alias} of ${fn}`, () => readAlias(lambda, fn, plan.alias));
     let previous;
     if (!alias) {
@@ -70963,8 +70909,7 @@ async function readVersion(lambda, fn, alias) {
         aliasRevisionId: alias.revisionId,
     };
 }
-async function checkCodeDeploy(clients, plan) {
-    const settings = plan.codedeploy;
+async function checkCodeDeploy(clients, settings) {
     const { application, deploymentGroup } = settings;
     const group = await withContext(`reading CodeDeploy deployment group ${application}/${deploymentGroup}`, () => clients.codedeploy
         .send(new client_codedeploy_dist_cjs/* GetDeploymentGroupCommand */.WOp({
@@ -71054,8 +70999,11 @@ async function codeDeployRollout(clients, plan, from, target, writer, logger, si
         description: `${fn}:${plan.alias} ${from.version} -> ${target}${plan.release.tag ? ` (${plan.release.tag})` : ''}`.slice(0, 100),
     })));
     const deploymentId = created.deploymentId;
+    if (!deploymentId)
+        throw new Error(`CodeDeploy's CreateDeployment answered no deployment id for ${fn}`);
     await writer.update((record) => {
-        record.codedeploy = { ...record.codedeploy, deploymentId };
+        const { application, deploymentGroup, deploymentConfig } = settings;
+        record.codedeploy = { application, deploymentGroup, deploymentConfig, deploymentId };
     });
     logger.info(`CodeDeploy deployment ${deploymentId} created (${settings.deploymentConfig}): version ${from.version} -> ${target}`);
     if (!plan.wait)
@@ -71189,8 +71137,8 @@ async function publishNewVersion(lambda, plan, state, logger, signal) {
     }
     if (latest.CodeSha256 !== ours)
         throw replacedUnderUs(fn, ours, latest.CodeSha256);
-    if (latest.CodeSha256 === previousSha)
-        return { kind: 'unchanged', codeSha256: latest.CodeSha256 };
+    if (previousSha !== undefined && latest.CodeSha256 === previousSha)
+        return { kind: 'unchanged', codeSha256: previousSha };
     // The RevisionId is the one read once $LATEST was confirmed to hold our code, not the one UpdateFunctionCode
     // returned: Lambda changes RevisionId again when the update finishes, so that one would reject every publish.
     const published = await retryConflicts(lambda, fn, logger, signal, 'publishing a version', () => lambda.send(new client_lambda_dist_cjs/* PublishVersionCommand */.D3m({
@@ -71200,6 +71148,8 @@ async function publishNewVersion(lambda, plan, state, logger, signal) {
         Description: versionDescription(plan),
     }), { abortSignal: signal }));
     const version = published.Version;
+    if (!version)
+        throw new Error(`publishing a version of ${fn} failed: PublishVersion answered no version number`);
     logger.info(`published version ${version} of ${fn} (CodeSha256 ${published.CodeSha256})`);
     return {
         kind: 'published',
@@ -71280,13 +71230,78 @@ function isCodeShaMismatch(error) {
     return errors_awsErrorName(error) === 'InvalidParameterValueException' && /CodeSHA256/i.test(errors_errorMessage(error));
 }
 
+;// CONCATENATED MODULE: ./actions/deploy-canary/src/traffic-steps.ts
+
+const TRAFFIC_STEPS_EXPECTED = 'steps like "10%:5m" or "10%:5m,50%:5m" (increasing weights below 100%), or a preset like ' +
+    '"Canary10Percent5Minutes" or "Linear10PercentEvery1Minute" (CodeDeploy\'s names, with or without ' +
+    'the "CodeDeployDefault.Lambda" prefix)';
+const CANARY_PRESET = /^(?:CodeDeployDefault\.Lambda)?Canary(\d{1,2})Percent(\d+)Minutes?$/i;
+const LINEAR_PRESET = /^(?:CodeDeployDefault\.Lambda)?Linear(\d{1,2})PercentEvery(\d+)Minutes?$/i;
+const STEP = /^(\d+(?:\.\d+)?)\s*%\s*:\s*(\S+)$/;
+/** Rounds a fraction to 5 decimals so 3 × 10% is 0.3, not 0.30000000000000004. */
+const fraction = (percent) => Math.round(percent * 1000) / 100_000;
+/**
+ * Parses the `traffic-steps` input into the steps before promotion (100% is always the last move and is not a
+ * step). Presets mirror CodeDeploy's Lambda configurations: a canary holds one weight for its interval, a
+ * linear one adds its percentage every interval until the next addition would reach 100%.
+ * Returns an error message (what is wrong) instead of throwing, so the caller can name the input.
+ */
+function parseTrafficSteps(text) {
+    const value = text.trim();
+    const canary = CANARY_PRESET.exec(value);
+    if (canary) {
+        const percent = Number(canary[1]);
+        const minutes = Number(canary[2]);
+        if (percent < 1 || minutes < 1)
+            return 'a preset needs a percentage and minutes of at least 1';
+        return [{ weight: fraction(percent), bakeMs: minutes * 60_000 }];
+    }
+    const linear = LINEAR_PRESET.exec(value);
+    if (linear) {
+        const percent = Number(linear[1]);
+        const minutes = Number(linear[2]);
+        if (percent < 1 || minutes < 1)
+            return 'a preset needs a percentage and minutes of at least 1';
+        const steps = [];
+        for (let total = percent; total < 100; total += percent) {
+            steps.push({ weight: fraction(total), bakeMs: minutes * 60_000 });
+        }
+        return steps;
+    }
+    const steps = [];
+    for (const part of value.split(',').map((item) => item.trim())) {
+        const match = STEP.exec(part);
+        // A bare number is ambiguous here ("10%:5" — seconds or minutes?), so a step's duration needs its unit.
+        const bakeMs = match && /[a-z]$/.test(match[2]) ? parseDuration(match[2]) : undefined;
+        if (!match || bakeMs === undefined)
+            return `"${part}" is not a step`;
+        const percent = Number(match[1]);
+        if (percent <= 0 || percent >= 100)
+            return `"${part}" must route more than 0% and less than 100%`;
+        if (bakeMs <= 0)
+            return `"${part}" needs a bake time above zero`;
+        const previous = steps.at(-1);
+        if (previous && fraction(percent) <= previous.weight)
+            return `"${part}" must route more than the step before`;
+        steps.push({ weight: fraction(percent), bakeMs });
+    }
+    return steps;
+}
+function totalBakeMs(steps) {
+    return steps.reduce((sum, step) => sum + step.bakeMs, 0);
+}
+/** "10% for 5m, 50% for 5m, then 100%". */
+function describeSteps(steps) {
+    const parts = steps.map((step) => `${formatPercent(step.weight)} for ${formatDuration(step.bakeMs)}`);
+    return [...parts, 'then 100%'].join(', ');
+}
+
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/plan-printer.ts
 
 
 
 
 
-const plan_printer_percent = (fraction) => `${Math.round(fraction * 100_000) / 1000}%`;
 /**
  * The full plan a dry run prints: what the alias serves now, what would be published, every alias change with
  * its weights and bake time, the health gates, and (for CodeDeploy) the exact AppSpec.
@@ -71345,15 +71360,15 @@ function trafficLines(plan, state, target) {
         return [`Traffic: one UpdateAlias ${plan.alias} → version ${target} (100%, ${guard})`];
     }
     const lines = plan.steps.map((step, index) => `Step ${index + 1}: UpdateAlias ${plan.alias} FunctionVersion ${alias.version}, AdditionalVersionWeights {"${target}": ${step.weight}} ` +
-        `(${formatPercent(step.weight)} on ${target}); bake ${duration_formatDuration(step.bakeMs)}, health check every ${duration_formatDuration(plan.healthCheckIntervalMs)}` +
+        `(${percent_formatPercent(step.weight)} on ${target}); bake ${duration_formatDuration(step.bakeMs)}, health check every ${duration_formatDuration(plan.healthCheckIntervalMs)}` +
         (plan.onInconclusive === 'wait'
             ? `, up to ${duration_formatDuration(stepDeadlineMs(plan, step))} while inconclusive`
             : ''));
     lines[0] += ` (${guard})`;
     const t = plan.thresholds;
     const gates = [
-        `error rate ≤ ${t.compareToStable ? `stable version's + ${plan_printer_percent(t.maxErrorRate)}` : plan_printer_percent(t.maxErrorRate)}`,
-        `throttles ≤ ${plan_printer_percent(t.maxErrorRate)}`,
+        `error rate ≤ ${t.compareToStable ? `stable version's + ${percent_formatPercent(t.maxErrorRate)}` : percent_formatPercent(t.maxErrorRate)}`,
+        `throttles ≤ ${percent_formatPercent(t.maxErrorRate)}`,
         ...(t.maxP95LatencyMs !== undefined ? [`p95 ≤ ${t.maxP95LatencyMs} ms`] : []),
         ...(t.maxP99LatencyMs !== undefined ? [`p99 ≤ ${t.maxP99LatencyMs} ms`] : []),
         `at least ${t.minInvocations} invocations (else inconclusive: ${plan.onInconclusive})`,
@@ -71362,8 +71377,8 @@ function trafficLines(plan, state, target) {
         ...lines,
         `Promote: UpdateAlias ${plan.alias} FunctionVersion ${target}, AdditionalVersionWeights {}`,
         `Total bake time: ${duration_formatDuration(totalBakeMs(plan.steps))}`,
-        `Health gates (metrics of ${functionShortName(plan.functionName)}:${plan.alias} by ExecutedVersion): ${gates.join(', ')}`,
-        `Verdicts: exact confidence bounds on all published minutes since the first step, at most ${plan_printer_percent(t.falseRollbackRate)} false rollbacks over the rollout; ` +
+        `Health gates (metrics of ${bareFunctionName(plan.functionName)}:${plan.alias} by ExecutedVersion): ${gates.join(', ')}`,
+        `Verdicts: exact confidence bounds on all published minutes since the first step, at most ${percent_formatPercent(t.falseRollbackRate)} false rollbacks over the rollout; ` +
             `minutes count once ${duration_formatDuration(plan.metricDelayMs)} after they end, so a bad version is caught within ${duration_formatDuration(plan.healthCheckIntervalMs + plan.metricDelayMs)}`,
         `Alarms: ${plan.alarms.length > 0 ? plan.alarms.join(', ') : 'none'} (any in ALARM rolls back)`,
         `On failure: UpdateAlias ${plan.alias} FunctionVersion ${alias.version}, AdditionalVersionWeights {}`,
@@ -74192,10 +74207,10 @@ function requestSpec(scope, raw) {
     const path = ['request'];
     if (typeof raw === 'string') {
         const match = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim());
-        const method = match && METHODS.includes(match[1].toUpperCase()) ? match[1].toUpperCase() : undefined;
+        const withMethod = match && METHODS.includes(match[1].toUpperCase()) ? match : undefined;
         return {
-            method: method ?? 'GET',
-            url: scope.template(method ? match[2] : raw.trim(), path),
+            method: withMethod ? withMethod[1].toUpperCase() : 'GET',
+            url: scope.template(withMethod ? withMethod[2] : raw.trim(), path),
             headers: {},
             query: {},
         };
@@ -75029,6 +75044,8 @@ async function sendOnce(check, vars, context) {
         });
     }
     const request = check.request;
+    if (!request)
+        throw new Error(`check ${check.name} has neither a request nor an invoke`);
     const answer = await sendHttp({
         method: render(request.method),
         url: resolveUrl(render(request.url), context.baseUrl === undefined ? undefined : render(context.baseUrl)),
@@ -75175,6 +75192,8 @@ function validateSuite(suite, context) {
 
 
 
+
+
 const DEFAULT_CONCURRENCY = 10;
 const silentLogger = { info: () => { }, warning: () => { }, debug: () => { } };
 /** Why the suite stopped early; checks not finished by then are reported with it. */
@@ -75206,9 +75225,10 @@ async function runChecks(suite, deps = {}) {
     if (deps.signal?.aborted)
         onExternalAbort();
     deps.signal?.addEventListener('abort', onExternalAbort, { once: true });
-    const timer = deps.timeoutMs === undefined
+    const timeoutMs = deps.timeoutMs;
+    const timer = timeoutMs === undefined
         ? undefined
-        : setTimeout(() => abort(`the suite timed out after ${formatMs(deps.timeoutMs)}`, true), deps.timeoutMs);
+        : setTimeout(() => abort(`the suite timed out after ${formatMs(timeoutMs)}`, true), timeoutMs);
     const redactor = deps.redactor ?? new Redactor();
     for (const secret of deps.secrets ?? [])
         redactor.add(secret);
@@ -75327,10 +75347,15 @@ async function runCheck(check, vars, context) {
             }
             outcome.failure = withSnippets({ ...capture.failure, actual: 'nothing' }, outcome.answer, context);
         }
-        if (context.stop.reason !== undefined || attempt === tries)
-            break;
         const retry = check.retry;
-        const delayMs = Math.min(retry.maxDelayMs, retry.delayMs * retry.backoff ** (attempt - 1));
+        if (context.stop.reason !== undefined || attempt === tries || !retry)
+            break;
+        const delayMs = wait_backoffDelay(attempt - 1, {
+            initialDelayMs: retry.delayMs,
+            maxDelayMs: retry.maxDelayMs,
+            factor: retry.backoff,
+            jitter: 0,
+        });
         context.logger.debug(`${check.name}: attempt ${attempt} failed (${outcome.failure?.reason}); retrying in ${formatMs(delayMs)}`);
         if (!(await wait(delayMs, context.signal)))
             break;
@@ -75378,7 +75403,7 @@ function report(result, context) {
         context.logger.info(`- ${label}: ${result.failure?.reason}`);
     }
     else {
-        context.logger.warning(`✗ ${label}: ${run_describeFailure(result.failure)}`);
+        context.logger.warning(`✗ ${label}: ${result.failure ? run_describeFailure(result.failure) : 'failed'}`);
     }
 }
 /** A multi-line failure text: the reason, then the request, expected, actual and response. */
@@ -75409,15 +75434,18 @@ async function attemptOnce(check, vars, context) {
         return sendAndJudge(check, vars, expect, context);
     const until = check.until;
     const untilExpect = renderExpectation(until.expect, vars, context.template);
-    const failIf = until.failIf && renderExpectation(until.failIf.expect, vars, context.template);
+    const failIf = until.failIf && {
+        shown: until.failIf.shown,
+        expect: renderExpectation(until.failIf.expect, vars, context.template),
+    };
     const deadline = performance.now() + until.timeoutMs;
     let sent = 0;
     let last;
     for (let poll = 0;; poll++) {
         const outcome = await sendAndJudge(check, vars, untilExpect, context);
         sent += outcome.sent;
-        if (outcome.answer && failIf && !judge(failIf, outcome.answer)) {
-            const held = `fail-if held: ${until.failIf.shown}`;
+        if (outcome.answer && failIf && !judge(failIf.expect, outcome.answer)) {
+            const held = `fail-if held: ${failIf.shown}`;
             const failure = {
                 reason: `stopped polling: ${held}`,
                 assertion: 'until.fail-if',
@@ -75431,13 +75459,21 @@ async function attemptOnce(check, vars, context) {
             const failure = judge(expect, final);
             return { answer: final, sent, failure: failure && withSnippets(failure, final, context) };
         }
+        // sendAndJudge gives a failure whenever it has no answer, so this one did not pass.
+        if (!outcome.failure)
+            throw new Error(`${check.name}: a poll ended with neither a passing answer nor a failure`);
         last = { answer: outcome.answer, failure: outcome.failure };
         if (context.stop.reason !== undefined)
             return { answer: last.answer, sent, failure: last.failure };
         const remaining = deadline - performance.now();
         if (remaining <= 0)
             break;
-        const interval = Math.min(until.maxIntervalMs, until.intervalMs * until.backoff ** poll);
+        const interval = wait_backoffDelay(poll, {
+            initialDelayMs: until.intervalMs,
+            maxDelayMs: until.maxIntervalMs,
+            factor: until.backoff,
+            jitter: 0,
+        });
         context.logger.debug(`${check.name}: waiting (${last.failure.reason}); next poll in ${formatMs(interval)}`);
         if (!(await wait(Math.min(remaining, interval), context.signal)))
             break;
@@ -75501,7 +75537,7 @@ async function runSamples(check, sampling, vars, context) {
         return { outcome: cancelled, latency };
     const breaches = [];
     if (latency.errorRate > sampling.maxErrorRate) {
-        breaches.push(`error rate ${run_percent(latency.errorRate)} (${errors.length} of ${sent}) is over max-error-rate ${run_percent(sampling.maxErrorRate)}`);
+        breaches.push(`error rate ${percent_formatPercent(latency.errorRate, { decimals: 1 })} (${errors.length} of ${sent}) is over max-error-rate ${percent_formatPercent(sampling.maxErrorRate, { decimals: 1 })}`);
     }
     const limits = [
         ['p50', sampling.maxP50Ms, latency.p50Ms],
@@ -75530,9 +75566,6 @@ async function runSamples(check, sampling, vars, context) {
             },
         },
     };
-}
-function run_percent(fraction) {
-    return `${Math.round(fraction * 1000) / 10}%`;
 }
 function stringValue(value) {
     return typeof value === 'string' ? value : JSON.stringify(value);
@@ -75607,7 +75640,7 @@ function label(check) {
 /** Escapes text for XML, dropping the control characters XML 1.0 does not allow. */
 function xml(text) {
     const allowed = [...text].filter((char) => {
-        const code = char.codePointAt(0);
+        const code = char.codePointAt(0) ?? 0;
         return (code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code !== 0xfffe && code !== 0xffff));
     });
     return allowed
@@ -75630,7 +75663,6 @@ function xml(text) {
 
 
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/pre-traffic-check.ts
-
 
 
 
@@ -75669,7 +75701,7 @@ function allChecks(suite) {
 async function runPreTrafficCheck(lambda, plan, versions, suite, logger, signal) {
     const names = new Set([
         plan.functionName,
-        functionShortName(plan.functionName),
+        bareFunctionName(plan.functionName),
         '{{ function }}',
         '{{function}}',
     ]);
@@ -75694,9 +75726,9 @@ async function runPreTrafficCheck(lambda, plan, versions, suite, logger, signal)
         logger.info(`  ${check.passed ? 'passed' : check.skipped ? 'skipped' : 'FAILED'}: ${check.name}`);
     }
     if (!result.passed) {
-        const failures = result.checks
-            .filter((check) => !check.passed && !check.skipped && check.failure)
-            .map((check) => `${check.name}: ${run_describeFailure(check.failure)}`);
+        const failures = result.checks.flatMap((check) => !check.passed && !check.skipped && check.failure
+            ? [`${check.name}: ${run_describeFailure(check.failure)}`]
+            : []);
         throw new errors_UserError(`pre-traffic check of version ${versions.target} failed (${result.failedCount} of ${result.total}), no traffic was moved: ${failures.join('; ')}`);
     }
     logger.info(`pre-traffic check passed: ${result.passedCount} of ${result.total} checks on version ${versions.target}`);
@@ -75763,8 +75795,9 @@ async function deployCanary(clients, plan, writer, logger, signal, clock) {
             r.target = published.target;
             r.status = 'in-progress';
         });
-        if (plan.preTrafficCheck) {
-            await logger.group('Pre-traffic check', () => runPreTrafficCheck(clients.lambda, plan, { target, previous: previousVersion }, plan.preTrafficCheck, logger, signal));
+        const preTrafficCheck = plan.preTrafficCheck;
+        if (preTrafficCheck) {
+            await logger.group('Pre-traffic check', () => runPreTrafficCheck(clients.lambda, plan, { target, previous: previousVersion }, preTrafficCheck, logger, signal));
         }
         const status = await logger.group('Traffic', () => shiftTraffic(clients, plan, state, target, writer, logger, signal, clock));
         if (status === 'promoted')
@@ -75838,7 +75871,7 @@ async function readDeployPlan(inputs, env) {
     const source = await readCodeSource(inputs);
     const strategy = inputs.enum(Input.Strategy, constants_STRATEGIES, 'alias-weights');
     const skipCanary = readSkipCanary(inputs, env);
-    const codedeploy = readCodeDeploy(inputs, strategy, skipCanary !== undefined);
+    const rollout = readRollout(inputs, strategy, skipCanary !== undefined);
     const canary = strategy === 'alias-weights' && !skipCanary;
     if (strategy !== 'alias-weights')
         rejectCanaryOnlyInputs(inputs, strategy);
@@ -75884,9 +75917,7 @@ async function readDeployPlan(inputs, env) {
         functionName,
         alias,
         source,
-        // A skipped canary on alias weights moves all traffic at once, and the record says so.
-        strategy: skipCanary && strategy === 'alias-weights' ? 'all-at-once' : strategy,
-        codedeploy,
+        ...rollout,
         steps,
         alarms: inputs.list(Input.Alarms),
         thresholds,
@@ -75967,12 +75998,14 @@ async function readZip(path) {
 function readSkipCanary(inputs, env) {
     const skip = inputs.boolean(Input.SkipCanary, false);
     const reason = inputs.string(Input.SkipCanaryReason);
-    if (skip && !reason) {
+    if (!skip)
+        return undefined;
+    if (!reason) {
         throw new errors_InputError(`input '${Input.SkipCanaryReason}' is required when '${Input.SkipCanary}' is true — say why the canary is skipped (it is recorded)`);
     }
-    return skip ? { reason: reason, by: env.GITHUB_ACTOR || 'unknown' } : undefined;
+    return { reason, by: env.GITHUB_ACTOR || 'unknown' };
 }
-function readCodeDeploy(inputs, strategy, skipCanary) {
+function readRollout(inputs, strategy, skipCanary) {
     const names = [
         Input.CodeDeployApplication,
         Input.CodeDeployDeploymentGroup,
@@ -75984,17 +76017,19 @@ function readCodeDeploy(inputs, strategy, skipCanary) {
         const stray = names.find((name) => changedFromDefault(inputs, name));
         if (stray)
             throw new errors_InputError(`input '${stray}' applies only to strategy codedeploy, but strategy is ${strategy}`);
-        return undefined;
+        // A skipped canary on alias weights moves all traffic at once, and the record says so.
+        return { strategy: skipCanary && strategy === 'alias-weights' ? 'all-at-once' : strategy };
     }
     const hook = { pattern: FUNCTION_NAME, expected: FUNCTION_EXPECTED };
     const configured = inputs.string(Input.DeploymentConfig) ?? DEFAULT_DEPLOYMENT_CONFIG;
-    return {
+    const codedeploy = {
         application: inputs.string(Input.CodeDeployApplication, { required: true }),
         deploymentGroup: inputs.string(Input.CodeDeployDeploymentGroup, { required: true }),
         deploymentConfig: skipCanary ? ALL_AT_ONCE_CONFIG : configured,
         beforeTrafficHook: inputs.string(Input.BeforeTrafficHook, hook),
         afterTrafficHook: inputs.string(Input.AfterTrafficHook, hook),
     };
+    return { strategy, codedeploy };
 }
 /**
  * Canary settings given to a strategy without a canary would silently do nothing: say so instead. (skip-canary
@@ -76084,7 +76119,6 @@ class RecordWriter {
 
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/summary.ts
 
-
 const number = (value, unit = '') => value === null || value === undefined ? '–' : `${Math.round(value * 10) / 10}${unit}`;
 /** The job summary: versions and outcome as facts, then one plain row per canary step with its numbers. */
 function summaryContent(record, durationMs, planLines) {
@@ -76138,13 +76172,11 @@ function summaryContent(record, durationMs, planLines) {
                 const m = step.metrics ?? {};
                 return [
                     step.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-                    formatPercent(step.weight),
+                    percent_formatPercent(step.weight),
                     step.verdict,
                     number(m.invocations),
                     number(m.errors),
-                    m.errorRate === null || m.errorRate === undefined
-                        ? '–'
-                        : `${Math.round(m.errorRate * 100_000) / 1000}%`,
+                    m.errorRate === null || m.errorRate === undefined ? '–' : percent_formatPercent(m.errorRate),
                     number(m.p95Ms),
                     number(m.p99Ms),
                     number(m.throttles),

@@ -54488,7 +54488,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4587);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7536);
 // Entry point for the runner (node24): everything happens in run().
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -54498,7 +54498,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4587:
+/***/ 7536:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57480,14 +57480,10 @@ function duration_parseDuration(text) {
     const value = text.trim();
     if (/^\d+(\.\d+)?$/.test(value))
         return Math.round(Number(value) * 1000);
-    const parts = value.match(/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/)
-        ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g)
-        : null;
-    if (!parts)
+    if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(value))
         return undefined;
     let total = 0;
-    for (const part of parts) {
-        const [, amount, unit] = part.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)$/);
+    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
         total += Number(amount) * UNIT_MS[unit];
     }
     return Math.round(total);
@@ -59700,7 +59696,9 @@ class redact_Redactor {
     addUserInfo(url) {
         if (!url.password)
             return;
-        this.addHeader('authorization', url_credentials_splitUrlCredentials(url).authorization);
+        const { authorization } = url_credentials_splitUrlCredentials(url);
+        if (authorization)
+            this.addHeader('authorization', authorization);
         this.add(`${url.username}:${url.password}`);
         this.add(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
         this.add(url.password);
@@ -60465,10 +60463,10 @@ function parse_fields_requestSpec(scope, raw) {
     const path = ['request'];
     if (typeof raw === 'string') {
         const match = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim());
-        const method = match && METHODS.includes(match[1].toUpperCase()) ? match[1].toUpperCase() : undefined;
+        const withMethod = match && METHODS.includes(match[1].toUpperCase()) ? match : undefined;
         return {
-            method: method ?? 'GET',
-            url: scope.template(method ? match[2] : raw.trim(), path),
+            method: withMethod ? withMethod[1].toUpperCase() : 'GET',
+            url: scope.template(withMethod ? withMethod[2] : raw.trim(), path),
             headers: {},
             query: {},
         };
@@ -61182,6 +61180,91 @@ function redactingLogger(logger, redactor) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/wait.ts
+
+
+class WaitTimeoutError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'WaitTimeoutError';
+}
+class CancelledError extends Error {
+    name = 'CancelledError';
+}
+/** The delay before poll number `attempt` (0-based): exponential, capped, with jitter. */
+function wait_backoffDelay(attempt, options, random = Math.random) {
+    const base = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
+    const spread = base * options.jitter;
+    return Math.max(0, Math.round(base - spread + random() * 2 * spread));
+}
+/** Sleeps for `ms` unless the signal fires first (then throws CancelledError). */
+async function wait_pause(ms, signal) {
+    try {
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw new CancelledError(`cancelled: ${String(signal.reason ?? 'aborted')}`);
+        throw error;
+    }
+}
+/**
+ * Polls `check` until it reports done, with exponential backoff and jitter, never past the deadline.
+ * Throws WaitTimeoutError naming what did not happen and the last status seen.
+ */
+async function wait_waitFor(options) {
+    const now = options.now ?? Date.now;
+    const started = now();
+    const deadline = started + options.timeoutMs;
+    const schedule = {
+        initialDelayMs: options.initialDelayMs ?? 250,
+        maxDelayMs: options.maxDelayMs ?? 5_000,
+        factor: options.factor ?? 2,
+        jitter: options.jitter ?? 0.2,
+    };
+    const progressEvery = options.progressEveryMs ?? 15_000;
+    let lastStatus;
+    let lastProgressAt = started;
+    for (let attempt = 0;; attempt++) {
+        if (options.signal?.aborted)
+            throw new CancelledError(`cancelled while waiting for ${options.what}`);
+        const result = await options.check();
+        if (result.done)
+            return result.value;
+        const at = now();
+        if (result.status !== undefined &&
+            (result.status !== lastStatus || at - lastProgressAt >= progressEvery)) {
+            options.onProgress?.(`waiting for ${options.what}: ${result.status} (${formatDuration(at - started)})`);
+            lastStatus = result.status;
+            lastProgressAt = at;
+        }
+        const remaining = deadline - at;
+        if (remaining <= 0) {
+            const seen = lastStatus ? `; last status: ${lastStatus}` : '';
+            throw new WaitTimeoutError(`timed out after ${formatDuration(options.timeoutMs)} waiting for ${options.what}${seen}`);
+        }
+        await wait_pause(Math.min(remaining, wait_backoffDelay(attempt, schedule)), options.signal);
+    }
+}
+/**
+ * An AbortSignal that fires on SIGTERM or SIGINT (a cancelled workflow) or when `timeoutMs` passes.
+ * `dispose()` removes the signal handlers again.
+ */
+function cancellationSignal(timeoutMs) {
+    const controller = new AbortController();
+    const onSignal = (name) => controller.abort(`received ${name}`);
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    const signals = [controller.signal];
+    if (timeoutMs !== undefined)
+        signals.push(AbortSignal.timeout(timeoutMs));
+    return {
+        signal: AbortSignal.any(signals),
+        dispose: () => {
+            process.off('SIGTERM', onSignal);
+            process.off('SIGINT', onSignal);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/checks/src/http.ts
 
 
@@ -61354,6 +61437,8 @@ async function send_sendOnce(check, vars, context) {
         });
     }
     const request = check.request;
+    if (!request)
+        throw new Error(`check ${check.name} has neither a request nor an invoke`);
     const answer = await sendHttp({
         method: render(request.method),
         url: resolveUrl(render(request.url), context.baseUrl === undefined ? undefined : render(context.baseUrl)),
@@ -61478,6 +61563,8 @@ function validate_validateSuite(suite, context) {
 
 
 
+
+
 const DEFAULT_CONCURRENCY = 10;
 const silentLogger = { info: () => { }, warning: () => { }, debug: () => { } };
 /** Why the suite stopped early; checks not finished by then are reported with it. */
@@ -61509,9 +61596,10 @@ async function runChecks(suite, deps = {}) {
     if (deps.signal?.aborted)
         onExternalAbort();
     deps.signal?.addEventListener('abort', onExternalAbort, { once: true });
-    const timer = deps.timeoutMs === undefined
+    const timeoutMs = deps.timeoutMs;
+    const timer = timeoutMs === undefined
         ? undefined
-        : setTimeout(() => abort(`the suite timed out after ${formatMs(deps.timeoutMs)}`, true), deps.timeoutMs);
+        : setTimeout(() => abort(`the suite timed out after ${formatMs(timeoutMs)}`, true), timeoutMs);
     const redactor = deps.redactor ?? new Redactor();
     for (const secret of deps.secrets ?? [])
         redactor.add(secret);
@@ -61630,10 +61718,15 @@ async function runCheck(check, vars, context) {
             }
             outcome.failure = withSnippets({ ...capture.failure, actual: 'nothing' }, outcome.answer, context);
         }
-        if (context.stop.reason !== undefined || attempt === tries)
-            break;
         const retry = check.retry;
-        const delayMs = Math.min(retry.maxDelayMs, retry.delayMs * retry.backoff ** (attempt - 1));
+        if (context.stop.reason !== undefined || attempt === tries || !retry)
+            break;
+        const delayMs = backoffDelay(attempt - 1, {
+            initialDelayMs: retry.delayMs,
+            maxDelayMs: retry.maxDelayMs,
+            factor: retry.backoff,
+            jitter: 0,
+        });
         context.logger.debug(`${check.name}: attempt ${attempt} failed (${outcome.failure?.reason}); retrying in ${formatMs(delayMs)}`);
         if (!(await wait(delayMs, context.signal)))
             break;
@@ -61681,7 +61774,7 @@ function report(result, context) {
         context.logger.info(`- ${label}: ${result.failure?.reason}`);
     }
     else {
-        context.logger.warning(`✗ ${label}: ${run_describeFailure(result.failure)}`);
+        context.logger.warning(`✗ ${label}: ${result.failure ? run_describeFailure(result.failure) : 'failed'}`);
     }
 }
 /** A multi-line failure text: the reason, then the request, expected, actual and response. */
@@ -61712,15 +61805,18 @@ async function attemptOnce(check, vars, context) {
         return sendAndJudge(check, vars, expect, context);
     const until = check.until;
     const untilExpect = renderExpectation(until.expect, vars, context.template);
-    const failIf = until.failIf && renderExpectation(until.failIf.expect, vars, context.template);
+    const failIf = until.failIf && {
+        shown: until.failIf.shown,
+        expect: renderExpectation(until.failIf.expect, vars, context.template),
+    };
     const deadline = performance.now() + until.timeoutMs;
     let sent = 0;
     let last;
     for (let poll = 0;; poll++) {
         const outcome = await sendAndJudge(check, vars, untilExpect, context);
         sent += outcome.sent;
-        if (outcome.answer && failIf && !judge(failIf, outcome.answer)) {
-            const held = `fail-if held: ${until.failIf.shown}`;
+        if (outcome.answer && failIf && !judge(failIf.expect, outcome.answer)) {
+            const held = `fail-if held: ${failIf.shown}`;
             const failure = {
                 reason: `stopped polling: ${held}`,
                 assertion: 'until.fail-if',
@@ -61734,13 +61830,21 @@ async function attemptOnce(check, vars, context) {
             const failure = judge(expect, final);
             return { answer: final, sent, failure: failure && withSnippets(failure, final, context) };
         }
+        // sendAndJudge gives a failure whenever it has no answer, so this one did not pass.
+        if (!outcome.failure)
+            throw new Error(`${check.name}: a poll ended with neither a passing answer nor a failure`);
         last = { answer: outcome.answer, failure: outcome.failure };
         if (context.stop.reason !== undefined)
             return { answer: last.answer, sent, failure: last.failure };
         const remaining = deadline - performance.now();
         if (remaining <= 0)
             break;
-        const interval = Math.min(until.maxIntervalMs, until.intervalMs * until.backoff ** poll);
+        const interval = backoffDelay(poll, {
+            initialDelayMs: until.intervalMs,
+            maxDelayMs: until.maxIntervalMs,
+            factor: until.backoff,
+            jitter: 0,
+        });
         context.logger.debug(`${check.name}: waiting (${last.failure.reason}); next poll in ${formatMs(interval)}`);
         if (!(await wait(Math.min(remaining, interval), context.signal)))
             break;
@@ -61804,7 +61908,7 @@ async function runSamples(check, sampling, vars, context) {
         return { outcome: cancelled, latency };
     const breaches = [];
     if (latency.errorRate > sampling.maxErrorRate) {
-        breaches.push(`error rate ${percent(latency.errorRate)} (${errors.length} of ${sent}) is over max-error-rate ${percent(sampling.maxErrorRate)}`);
+        breaches.push(`error rate ${formatPercent(latency.errorRate, { decimals: 1 })} (${errors.length} of ${sent}) is over max-error-rate ${formatPercent(sampling.maxErrorRate, { decimals: 1 })}`);
     }
     const limits = [
         ['p50', sampling.maxP50Ms, latency.p50Ms],
@@ -61833,9 +61937,6 @@ async function runSamples(check, sampling, vars, context) {
             },
         },
     };
-}
-function percent(fraction) {
-    return `${Math.round(fraction * 1000) / 10}%`;
 }
 function stringValue(value) {
     return typeof value === 'string' ? value : JSON.stringify(value);
@@ -61910,7 +62011,7 @@ function label(check) {
 /** Escapes text for XML, dropping the control characters XML 1.0 does not allow. */
 function xml(text) {
     const allowed = [...text].filter((char) => {
-        const code = char.codePointAt(0);
+        const code = char.codePointAt(0) ?? 0;
         return (code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code !== 0xfffe && code !== 0xffff));
     });
     return allowed
@@ -62219,92 +62320,8 @@ function checkRange(name, raw, parsed, range, kind, format = String) {
     return parsed;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/wait.ts
-
-
-class WaitTimeoutError extends (/* unused pure expression or super */ null && (Error)) {
-    name = 'WaitTimeoutError';
-}
-class CancelledError extends Error {
-    name = 'CancelledError';
-}
-/** The delay before poll number `attempt` (0-based): exponential, capped, with jitter. */
-function wait_backoffDelay(attempt, options, random = Math.random) {
-    const base = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
-    const spread = base * options.jitter;
-    return Math.max(0, Math.round(base - spread + random() * 2 * spread));
-}
-/** Sleeps for `ms` unless the signal fires first (then throws CancelledError). */
-async function wait_pause(ms, signal) {
-    try {
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal });
-    }
-    catch (error) {
-        if (signal?.aborted)
-            throw new CancelledError(`cancelled: ${String(signal.reason ?? 'aborted')}`);
-        throw error;
-    }
-}
-/**
- * Polls `check` until it reports done, with exponential backoff and jitter, never past the deadline.
- * Throws WaitTimeoutError naming what did not happen and the last status seen.
- */
-async function wait_waitFor(options) {
-    const now = options.now ?? Date.now;
-    const started = now();
-    const deadline = started + options.timeoutMs;
-    const schedule = {
-        initialDelayMs: options.initialDelayMs ?? 250,
-        maxDelayMs: options.maxDelayMs ?? 5_000,
-        factor: options.factor ?? 2,
-        jitter: options.jitter ?? 0.2,
-    };
-    const progressEvery = options.progressEveryMs ?? 15_000;
-    let lastStatus;
-    let lastProgressAt = started;
-    for (let attempt = 0;; attempt++) {
-        if (options.signal?.aborted)
-            throw new CancelledError(`cancelled while waiting for ${options.what}`);
-        const result = await options.check();
-        if (result.done)
-            return result.value;
-        const at = now();
-        if (result.status !== undefined &&
-            (result.status !== lastStatus || at - lastProgressAt >= progressEvery)) {
-            options.onProgress?.(`waiting for ${options.what}: ${result.status} (${formatDuration(at - started)})`);
-            lastStatus = result.status;
-            lastProgressAt = at;
-        }
-        const remaining = deadline - at;
-        if (remaining <= 0) {
-            const seen = lastStatus ? `; last status: ${lastStatus}` : '';
-            throw new WaitTimeoutError(`timed out after ${formatDuration(options.timeoutMs)} waiting for ${options.what}${seen}`);
-        }
-        await wait_pause(Math.min(remaining, wait_backoffDelay(attempt, schedule)), options.signal);
-    }
-}
-/**
- * An AbortSignal that fires on SIGTERM or SIGINT (a cancelled workflow) or when `timeoutMs` passes.
- * `dispose()` removes the signal handlers again.
- */
-function cancellationSignal(timeoutMs) {
-    const controller = new AbortController();
-    const onSignal = (name) => controller.abort(`received ${name}`);
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    const signals = [controller.signal];
-    if (timeoutMs !== undefined)
-        signals.push(AbortSignal.timeout(timeoutMs));
-    return {
-        signal: AbortSignal.any(signals),
-        dispose: () => {
-            process.off('SIGTERM', onSignal);
-            process.off('SIGINT', onSignal);
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/lambda.ts
+
 
 
 
@@ -62313,10 +62330,7 @@ function describeAlias(state) {
     if (extra.length === 0)
         return `100% on version ${state.version}`;
     const [version, weight] = extra[0];
-    return `${pct(1 - weight)} on version ${state.version}, ${pct(weight)} on version ${version}`;
-}
-function pct(fraction) {
-    return `${Math.round(fraction * 1000) / 10}%`;
+    return `${formatPercent(1 - weight, { decimals: 1 })} on version ${state.version}, ${formatPercent(weight, { decimals: 1 })} on version ${version}`;
 }
 /** Reads an alias; undefined when the function or alias does not exist. */
 async function readAlias(lambda, functionName, alias, signal) {
@@ -62422,12 +62436,23 @@ async function waitForFunctionUpdated(lambda, functionName, options) {
     if (config?.LastUpdateStatus === 'Failed') {
         throw new UserError(`the update of ${functionName} failed: ${config.LastUpdateStatusReasonCode ?? 'unknown'}: ${config.LastUpdateStatusReason ?? ''}`.trim());
     }
+    if (!config)
+        throw new Error(`waiting for the update of ${functionName} ended without its configuration`);
     return config;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/percent.ts
+/** A fraction as a percentage without trailing zeros: 0.1 is "10%"; 3 decimals unless told. */
+function percent_formatPercent(fraction, precision = { decimals: 3 }) {
+    if ('significant' in precision)
+        return `${Number((fraction * 100).toPrecision(precision.significant))}%`;
+    return `${Math.round(fraction * 10 ** (precision.decimals + 2)) / 10 ** precision.decimals}%`;
 }
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/core/src/record.ts
+
 
 
 const RECORD_SCHEMA = 'lambda-release-record/v1';
@@ -62498,8 +62523,8 @@ function parseRecord(text, source = 'record') {
 function nestingDepth(value) {
     let deepest = 0;
     const pending = [[value, 0]];
-    while (pending.length > 0) {
-        const [item, depth] = pending.pop();
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [item, depth] = next;
         if (typeof item !== 'object' || item === null)
             continue;
         deepest = Math.max(deepest, depth + 1);
@@ -62527,10 +62552,6 @@ async function readRecordFile(path) {
  */
 function defaultRecordPath(functionName, alias, dir) {
     return join(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
-}
-/** The bare function name of a name, partial ARN or ARN. */
-function bareFunctionName(name) {
-    return name.split(':function:').pop().split(':')[0];
 }
 function serializeRecord(record) {
     return JSON.stringify(record);
@@ -62794,6 +62815,8 @@ async function retryTransient(call, options) {
 
 
 
+
+
 ;// CONCATENATED MODULE: ./actions/notify/src/constants.ts
 var Input;
 (function (Input) {
@@ -62854,9 +62877,6 @@ const STATUS_EMOJI = {
     cancelled: { slack: ':no_entry_sign:', unicode: '🚫' },
     'rolled-back': { slack: ':rewind:', unicode: '⏪' },
 };
-function content_percent(weight) {
-    return `${Math.round(weight * 1000) / 10}%`;
-}
 function metricsText(step) {
     return Object.entries(step.metrics ?? {})
         .map(([name, value]) => `${name}=${value === null ? 'n/a' : Math.round(value * 1000) / 1000}`)
@@ -62974,7 +62994,7 @@ function buildMessage(facts, templates, options) {
         text: templates.message ? render(templates.message) : defaultText(facts),
         facts: rows.filter(([, value]) => value !== ''),
         steps: (record?.steps ?? []).map((step) => ({
-            traffic: content_percent(step.weight),
+            traffic: percent_formatPercent(step.weight, { decimals: 1 }),
             verdict: step.verdict,
             metrics: metricsText(step),
             reason: step.reason,
@@ -79492,8 +79512,15 @@ async function sendEmail(ctx, smtp, addresses, body) {
 
 ;// CONCATENATED MODULE: ./actions/notify/src/email-message.ts
 
+const HTML_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+};
 function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+    return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
 const COLORS = {
     started: '#1f6feb',
@@ -79882,20 +79909,27 @@ async function notify(plan, deps) {
     const slack = slackPayload(plan.message);
     const document = notificationDocument(plan.message, plan.record);
     const record = plan.record;
-    const tasks = {
-        'slack-webhook': () => sendSlackWebhook(ctx, plan.slackWebhookUrl, slack),
-        'slack-api': async () => {
-            const posted = await sendSlackApi(ctx, plan.slackApi, slack);
+    // One task a configured channel, in plannedChannels' order; each holds the part of the plan it needs.
+    const { slackWebhookUrl, slackApi, email, sns, webhook } = plan;
+    const tasks = new Map();
+    if (slackWebhookUrl)
+        tasks.set('slack-webhook', () => sendSlackWebhook(ctx, slackWebhookUrl, slack));
+    if (slackApi) {
+        tasks.set('slack-api', async () => {
+            const posted = await sendSlackApi(ctx, slackApi, slack);
             result.slackTs = posted.ts;
             result.slackChannelId = posted.channelId;
-        },
-        email: async () => {
-            const email = plan.email;
+        });
+    }
+    if (email) {
+        tasks.set('email', async () => {
             result.emailMessageId = await sendEmail(ctx, email.smtp, email.addresses, emailBody(plan.message, email.subject));
-        },
-        sns: async () => {
-            result.snsMessageId = await publishSns(ctx, plan.sns.client, {
-                topicArn: plan.sns.topicArn,
+        });
+    }
+    if (sns) {
+        tasks.set('sns', async () => {
+            result.snsMessageId = await publishSns(ctx, sns.client, {
+                topicArn: sns.topicArn,
                 subject: plan.message.title,
                 message: JSON.stringify(document),
                 attributes: {
@@ -79907,11 +79941,12 @@ async function notify(plan, deps) {
                 },
                 groupId: record?.function.name ?? 'release',
             });
-        },
-        webhook: () => sendWebhook(ctx, plan.webhook.url, document, plan.webhook.secret),
-    };
-    const channels = plannedChannels(plan);
-    const outcomes = await Promise.allSettled(channels.map((channel) => tasks[channel]()));
+        });
+    }
+    if (webhook)
+        tasks.set('webhook', () => sendWebhook(ctx, webhook.url, document, webhook.secret));
+    const channels = [...tasks.keys()];
+    const outcomes = await Promise.allSettled([...tasks.values()].map((task) => task()));
     outcomes.forEach((outcome, index) => {
         const channel = channels[index];
         if (outcome.status === 'fulfilled') {

@@ -13,7 +13,7 @@ export const modules = {
 /* harmony export */   stopWithRollback: () => (/* binding */ stopWithRollback)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7507);
-/* harmony import */ var _lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7385);
+/* harmony import */ var _lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1373);
 
 
 // Loaded with import() only when a CodeDeploy deployment may be involved, so the plain alias path never pays for it.
@@ -25,7 +25,7 @@ function isActive(status) {
 /** The group's deployment that is still running, if any (CodeDeploy runs one at a time per group). */
 async function findActiveDeployment(client, group) {
     return (0,_lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_0__/* .withContext */ .eQ)(`listing in-progress deployments of CodeDeploy group ${group.application}/${group.deploymentGroup}`, async () => {
-        const result = await client.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.ListDeploymentsCommand({
+        const result = await client.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__/* .ListDeploymentsCommand */ .sr8({
             applicationName: group.application,
             deploymentGroupName: group.deploymentGroup,
             includeOnlyStatuses: ACTIVE,
@@ -35,7 +35,7 @@ async function findActiveDeployment(client, group) {
 }
 async function getDeployment(client, deploymentId) {
     return (0,_lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_0__/* .withContext */ .eQ)(`reading CodeDeploy deployment ${deploymentId}`, async () => {
-        const result = await client.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.GetDeploymentCommand({ deploymentId }));
+        const result = await client.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__/* .GetDeploymentCommand */ .Tvn({ deploymentId }));
         return result.deploymentInfo ?? {};
     });
 }
@@ -51,7 +51,7 @@ function appSpecTargetVersion(info) {
  */
 async function stopWithRollback(client, deploymentId, options) {
     try {
-        const result = await options.call(`StopDeployment ${deploymentId}`, (abortSignal) => client.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__.StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }), { abortSignal }));
+        const result = await options.call(`StopDeployment ${deploymentId}`, (abortSignal) => client.send(new _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__/* .StopDeploymentCommand */ .NzN({ deploymentId, autoRollbackEnabled: true }), { abortSignal }));
         options.logger.info(`StopDeployment ${deploymentId}: ${result.status ?? 'accepted'}${result.statusMessage ? ` (${result.statusMessage})` : ''}`);
     }
     catch (error) {

@@ -771,10 +771,10 @@ function requestSpec(scope, raw) {
     const path = ['request'];
     if (typeof raw === 'string') {
         const match = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim());
-        const method = match && METHODS.includes(match[1].toUpperCase()) ? match[1].toUpperCase() : undefined;
+        const withMethod = match && METHODS.includes(match[1].toUpperCase()) ? match : undefined;
         return {
-            method: method ?? 'GET',
-            url: scope.template(method ? match[2] : raw.trim(), path),
+            method: withMethod ? withMethod[1].toUpperCase() : 'GET',
+            url: scope.template(withMethod ? withMethod[2] : raw.trim(), path),
             headers: {},
             query: {},
         };
@@ -1440,6 +1440,10 @@ function read(spec, answer) {
 
 // EXTERNAL MODULE: ./packages/core/src/logger.ts
 var logger = __webpack_require__(9157);
+// EXTERNAL MODULE: ./packages/core/src/percent.ts
+var percent = __webpack_require__(9368);
+// EXTERNAL MODULE: ./packages/core/src/wait.ts
+var wait = __webpack_require__(1576);
 // EXTERNAL MODULE: ./packages/core/src/url-credentials.ts
 var url_credentials = __webpack_require__(2939);
 ;// CONCATENATED MODULE: ./packages/checks/src/http.ts
@@ -1616,6 +1620,8 @@ async function sendOnce(check, vars, context) {
         });
     }
     const request = check.request;
+    if (!request)
+        throw new Error(`check ${check.name} has neither a request nor an invoke`);
     const answer = await sendHttp({
         method: render(request.method),
         url: resolveUrl(render(request.url), context.baseUrl === undefined ? undefined : render(context.baseUrl)),
@@ -1762,6 +1768,8 @@ function validateSuite(suite, context) {
 
 
 
+
+
 const DEFAULT_CONCURRENCY = 10;
 const silentLogger = { info: () => { }, warning: () => { }, debug: () => { } };
 /** Why the suite stopped early; checks not finished by then are reported with it. */
@@ -1793,9 +1801,10 @@ async function runChecks(suite, deps = {}) {
     if (deps.signal?.aborted)
         onExternalAbort();
     deps.signal?.addEventListener('abort', onExternalAbort, { once: true });
-    const timer = deps.timeoutMs === undefined
+    const timeoutMs = deps.timeoutMs;
+    const timer = timeoutMs === undefined
         ? undefined
-        : setTimeout(() => abort(`the suite timed out after ${formatMs(deps.timeoutMs)}`, true), deps.timeoutMs);
+        : setTimeout(() => abort(`the suite timed out after ${formatMs(timeoutMs)}`, true), timeoutMs);
     const redactor = deps.redactor ?? new redact/* Redactor */.pO();
     for (const secret of deps.secrets ?? [])
         redactor.add(secret);
@@ -1914,12 +1923,17 @@ async function runCheck(check, vars, context) {
             }
             outcome.failure = withSnippets({ ...capture.failure, actual: 'nothing' }, outcome.answer, context);
         }
-        if (context.stop.reason !== undefined || attempt === tries)
-            break;
         const retry = check.retry;
-        const delayMs = Math.min(retry.maxDelayMs, retry.delayMs * retry.backoff ** (attempt - 1));
+        if (context.stop.reason !== undefined || attempt === tries || !retry)
+            break;
+        const delayMs = (0,wait/* backoffDelay */.EY)(attempt - 1, {
+            initialDelayMs: retry.delayMs,
+            maxDelayMs: retry.maxDelayMs,
+            factor: retry.backoff,
+            jitter: 0,
+        });
         context.logger.debug(`${check.name}: attempt ${attempt} failed (${outcome.failure?.reason}); retrying in ${formatMs(delayMs)}`);
-        if (!(await wait(delayMs, context.signal)))
+        if (!(await run_wait(delayMs, context.signal)))
             break;
     }
     const durationMs = Math.round(performance.now() - started);
@@ -1965,7 +1979,7 @@ function report(result, context) {
         context.logger.info(`- ${label}: ${result.failure?.reason}`);
     }
     else {
-        context.logger.warning(`✗ ${label}: ${run_describeFailure(result.failure)}`);
+        context.logger.warning(`✗ ${label}: ${result.failure ? run_describeFailure(result.failure) : 'failed'}`);
     }
 }
 /** A multi-line failure text: the reason, then the request, expected, actual and response. */
@@ -1996,15 +2010,18 @@ async function attemptOnce(check, vars, context) {
         return sendAndJudge(check, vars, expect, context);
     const until = check.until;
     const untilExpect = renderExpectation(until.expect, vars, context.template);
-    const failIf = until.failIf && renderExpectation(until.failIf.expect, vars, context.template);
+    const failIf = until.failIf && {
+        shown: until.failIf.shown,
+        expect: renderExpectation(until.failIf.expect, vars, context.template),
+    };
     const deadline = performance.now() + until.timeoutMs;
     let sent = 0;
     let last;
     for (let poll = 0;; poll++) {
         const outcome = await sendAndJudge(check, vars, untilExpect, context);
         sent += outcome.sent;
-        if (outcome.answer && failIf && !judge(failIf, outcome.answer)) {
-            const held = `fail-if held: ${until.failIf.shown}`;
+        if (outcome.answer && failIf && !judge(failIf.expect, outcome.answer)) {
+            const held = `fail-if held: ${failIf.shown}`;
             const failure = {
                 reason: `stopped polling: ${held}`,
                 assertion: 'until.fail-if',
@@ -2018,15 +2035,23 @@ async function attemptOnce(check, vars, context) {
             const failure = judge(expect, final);
             return { answer: final, sent, failure: failure && withSnippets(failure, final, context) };
         }
+        // sendAndJudge gives a failure whenever it has no answer, so this one did not pass.
+        if (!outcome.failure)
+            throw new Error(`${check.name}: a poll ended with neither a passing answer nor a failure`);
         last = { answer: outcome.answer, failure: outcome.failure };
         if (context.stop.reason !== undefined)
             return { answer: last.answer, sent, failure: last.failure };
         const remaining = deadline - performance.now();
         if (remaining <= 0)
             break;
-        const interval = Math.min(until.maxIntervalMs, until.intervalMs * until.backoff ** poll);
+        const interval = (0,wait/* backoffDelay */.EY)(poll, {
+            initialDelayMs: until.intervalMs,
+            maxDelayMs: until.maxIntervalMs,
+            factor: until.backoff,
+            jitter: 0,
+        });
         context.logger.debug(`${check.name}: waiting (${last.failure.reason}); next poll in ${formatMs(interval)}`);
-        if (!(await wait(Math.min(remaining, interval), context.signal)))
+        if (!(await run_wait(Math.min(remaining, interval), context.signal)))
             break;
     }
     return {
@@ -2088,7 +2113,7 @@ async function runSamples(check, sampling, vars, context) {
         return { outcome: cancelled, latency };
     const breaches = [];
     if (latency.errorRate > sampling.maxErrorRate) {
-        breaches.push(`error rate ${percent(latency.errorRate)} (${errors.length} of ${sent}) is over max-error-rate ${percent(sampling.maxErrorRate)}`);
+        breaches.push(`error rate ${(0,percent/* formatPercent */.l)(latency.errorRate, { decimals: 1 })} (${errors.length} of ${sent}) is over max-error-rate ${(0,percent/* formatPercent */.l)(sampling.maxErrorRate, { decimals: 1 })}`);
     }
     const limits = [
         ['p50', sampling.maxP50Ms, latency.p50Ms],
@@ -2118,14 +2143,11 @@ async function runSamples(check, sampling, vars, context) {
         },
     };
 }
-function percent(fraction) {
-    return `${Math.round(fraction * 1000) / 10}%`;
-}
 function stringValue(value) {
     return typeof value === 'string' ? value : JSON.stringify(value);
 }
 /** Sleeps unless the suite stops first; false when it stopped. */
-async function wait(ms, signal) {
+async function run_wait(ms, signal) {
     try {
         await (0,external_node_timers_promises_.setTimeout)(ms, undefined, { signal });
         return true;
@@ -2194,7 +2216,7 @@ function label(check) {
 /** Escapes text for XML, dropping the control characters XML 1.0 does not allow. */
 function xml(text) {
     const allowed = [...text].filter((char) => {
-        const code = char.codePointAt(0);
+        const code = char.codePointAt(0) ?? 0;
         return (code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code !== 0xfffe && code !== 0xffff));
     });
     return allowed

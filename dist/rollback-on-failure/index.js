@@ -57947,7 +57947,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4010);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2640);
 // Entry point of the bundled action: all the work happens in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -57957,7 +57957,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4010:
+/***/ 2640:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57970,8 +57970,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
 var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 11 modules
-var src = __nccwpck_require__(7385);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 9 modules
+var src = __nccwpck_require__(1373);
 ;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/constants.ts
 /** Action input names, as declared in action.yml. */
 var Input;
@@ -58086,32 +58086,41 @@ function readOptions(inputs) {
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(1696);
+// EXTERNAL MODULE: ./packages/core/src/aws.ts
+var aws = __nccwpck_require__(2196);
+;// CONCATENATED MODULE: ./packages/core/src/codedeploy-client.ts
+
+/** CodeDeploy's client, its package loaded on first use (a subpath, so other bundles get no chunk loader). */
+async function loadCodedeployClient(options) {
+    const { CodeDeployClient: LoadedClient } = await __nccwpck_require__.e(/* import() */ 507).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7507, 19));
+    return new LoadedClient((0,aws/* awsClientConfig */.rw)(options));
+}
+
 ;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/clients.ts
 
 
 /**
- * The AWS clients of a rollback, with core's shared client settings. A rollback is timed against
- * `aws lambda update-alias`, so CodeDeploy's client is loaded with import() the first time it is needed and the
- * plain alias path never parses it.
+ * The AWS clients of a rollback, from core's factories. A rollback is timed against `aws lambda update-alias`,
+ * so CodeDeploy's client is loaded the first time it is needed and the plain alias path never parses it.
  */
 class RollbackClients {
     region;
     lambda;
-    config;
+    options;
     codedeployClient;
     constructor(options) {
-        this.config = (0,src/* awsClientConfig */.rw)(options);
-        this.region = this.config.region;
-        this.lambda = new dist_cjs/* LambdaClient */.Nox(this.config);
+        this.region = (0,src/* resolveRegion */.Zv)(options.region, options.env);
+        this.options = { ...options, region: this.region };
+        this.lambda = (0,src/* lambdaClient */.du)(this.options);
     }
     codedeploy() {
-        this.codedeployClient ??= __nccwpck_require__.e(/* import() */ 507).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7507, 19)).then(({ CodeDeployClient }) => new CodeDeployClient(this.config));
+        this.codedeployClient ??= loadCodedeployClient(this.options);
         return this.codedeployClient;
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(1696);
 ;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/code-rollback.ts
 
 
@@ -58125,13 +58134,19 @@ function previousCodeLocation(previous) {
     return undefined;
 }
 function codeRequest(functionName, previous, revisionId) {
-    const source = previous.imageUri
-        ? { ImageUri: previous.imageUri }
-        : {
-            S3Bucket: previous.s3.bucket,
-            S3Key: previous.s3.key,
-            ...(previous.s3.objectVersion ? { S3ObjectVersion: previous.s3.objectVersion } : {}),
-        };
+    const { imageUri, s3 } = previous;
+    const source = imageUri
+        ? { ImageUri: imageUri }
+        : s3
+            ? {
+                S3Bucket: s3.bucket,
+                S3Key: s3.key,
+                ...(s3.objectVersion ? { S3ObjectVersion: s3.objectVersion } : {}),
+            }
+            : undefined;
+    // previousCodeLocation found one of the two before this request was built.
+    if (!source)
+        throw new Error(`version ${previous.version} has neither an image URI nor an S3 object to restore`);
     return { FunctionName: functionName, ...source, RevisionId: revisionId, Publish: false };
 }
 function isPrevious(current, previous) {
@@ -58645,6 +58660,8 @@ async function codeDeployPath(request, deps, alias, call, remaining) {
         }
         return { alias };
     }
+    // Known by now: a deployment id, or else the group to look in.
+    const groupName = group ? `${group.application}/${group.deploymentGroup}` : '';
     const { appSpecTargetVersion, findActiveDeployment, getDeployment, isActive, stopWithRollback } = await Promise.all(/* import() */[__nccwpck_require__.e(507), __nccwpck_require__.e(268)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7268));
     const client = await deps.codedeploy();
     // A deployment or group known only from the record that CodeDeploy does not know must not stop the rollback:
@@ -58654,20 +58671,20 @@ async function codeDeployPath(request, deps, alias, call, remaining) {
         const name = (0,src/* awsErrorName */.ZH)(error instanceof Error && error.cause ? error.cause : error) ?? '';
         if (!onlyFromRecord || !UNKNOWN_TO_CODEDEPLOY.includes(name))
             throw error;
-        deps.logger.warning(`the deployment record names CodeDeploy deployment ${knownId ?? `group ${group.application}/${group.deploymentGroup}`}, which CodeDeploy does not know (${(0,src/* errorMessage */.gJ)(error)}); deciding from the live state`);
+        deps.logger.warning(`the deployment record names CodeDeploy deployment ${knownId ?? `group ${groupName}`}, which CodeDeploy does not know (${(0,src/* errorMessage */.gJ)(error)}); deciding from the live state`);
         return { alias };
     };
-    let deploymentId;
+    let deploymentId = knownId;
     try {
-        deploymentId =
-            knownId ??
-                (await call(`listing in-progress deployments of CodeDeploy group ${group.application}/${group.deploymentGroup}`, () => findActiveDeployment(client, group)));
+        if (!deploymentId && group) {
+            deploymentId = await call(`listing in-progress deployments of CodeDeploy group ${groupName}`, () => findActiveDeployment(client, group));
+        }
     }
     catch (error) {
         return ignoreUnknown(error);
     }
     if (!deploymentId) {
-        deps.logger.info(`no CodeDeploy deployment is in progress in ${group.application}/${group.deploymentGroup}; deciding from the alias`);
+        deps.logger.info(`no CodeDeploy deployment is in progress in ${groupName}; deciding from the alias`);
         return { alias };
     }
     const failed = request.record?.target?.version;
@@ -58752,16 +58769,18 @@ function versionLookups(lambda, functionName, call) {
     let published;
     return {
         exists: (version) => {
-            if (!known.has(version)) {
-                known.set(version, call(`reading version ${version} of ${functionName}`, async (signal) => {
+            let exists = known.get(version);
+            if (!exists) {
+                exists = call(`reading version ${version} of ${functionName}`, async (signal) => {
                     const config = await (0,src/* getFunctionConfiguration */.td)(lambda, functionName, version, signal);
                     return config?.Version === version;
-                }));
+                });
+                known.set(version, exists);
             }
-            return known.get(version);
+            return exists;
         },
         published: () => {
-            published ??= call(`listing the published versions of ${functionName}`, async (signal) => (await (0,src/* listPublishedVersions */.AR)(lambda, functionName, signal)).map((v) => v.Version));
+            published ??= call(`listing the published versions of ${functionName}`, async (signal) => (await (0,src/* listPublishedVersions */.AR)(lambda, functionName, signal)).flatMap((v) => v.Version ? [v.Version] : []));
             return published;
         },
     };
@@ -58983,141 +59002,17 @@ function withDefaultRecordFile(options, runnerTemp) {
 
 /***/ }),
 
-/***/ 4816:
+/***/ 2196:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   L: () => (/* binding */ MAX_DOCUMENT_CHARS)
+/* harmony export */   Zv: () => (/* binding */ resolveRegion),
+/* harmony export */   du: () => (/* binding */ lambdaClient),
+/* harmony export */   rw: () => (/* binding */ awsClientConfig)
 /* harmony export */ });
-/**
- * The longest input, checks file or document accepted, in characters: far above any real suite or record, far
- * below what would stall a runner. A longer one is refused before it is parsed.
- */
-const MAX_DOCUMENT_CHARS = 1024 * 1024;
-
-
-/***/ }),
-
-/***/ 9713:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
-/* harmony export */ });
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** Parses "90s", "5m", "1h30m", "250ms" or a bare number of seconds into milliseconds; undefined if malformed. */
-function parseDuration(text) {
-    const value = text.trim();
-    if (/^\d+(\.\d+)?$/.test(value))
-        return Math.round(Number(value) * 1000);
-    const parts = value.match(/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/)
-        ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g)
-        : null;
-    if (!parts)
-        return undefined;
-    let total = 0;
-    for (const part of parts) {
-        const [, amount, unit] = part.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)$/);
-        total += Number(amount) * UNIT_MS[unit];
-    }
-    return Math.round(total);
-}
-/** Renders milliseconds as a short human duration: 1h 2m, 5m 30s, 12.3s, 250ms. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return `${hours}h${minutes ? ` ${minutes}m` : ''}`;
-    return `${minutes}m${seconds ? ` ${seconds}s` : ''}`;
-}
-
-
-/***/ }),
-
-/***/ 7385:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  dz: () => (/* reexport */ InputError),
-  G0: () => (/* reexport */ Inputs),
-  yo: () => (/* reexport */ UserError),
-  MV: () => (/* reexport */ actionsLogger),
-  rw: () => (/* reexport */ awsClientConfig),
-  ZH: () => (/* reexport */ awsErrorName),
-  oG: () => (/* reexport */ bareFunctionName),
-  w6: () => (/* reexport */ cancellationSignal),
-  eC: () => (/* reexport */ createRecord),
-  sl: () => (/* reexport */ defaultRecordPath),
-  IN: () => (/* reexport */ describeAlias),
-  gJ: () => (/* reexport */ errorMessage),
-  a3: () => (/* reexport */ duration/* formatDuration */.a),
-  td: () => (/* reexport */ getFunctionConfiguration),
-  AR: () => (/* reexport */ listPublishedVersions),
-  Jd: () => (/* reexport */ readAlias),
-  j7: () => (/* reexport */ readRecordInputs),
-  N_: () => (/* reexport */ releaseContext),
-  jh: () => (/* reexport */ retryTransient),
-  Cs: () => (/* reexport */ runAction),
-  LY: () => (/* reexport */ runnerRedactor),
-  eS: () => (/* reexport */ s3Location),
-  Om: () => (/* reexport */ serializeRecord),
-  n0: () => (/* reexport */ setOutputs),
-  GG: () => (/* reexport */ updateAlias),
-  fm: () => (/* reexport */ waitFor),
-  GN: () => (/* reexport */ waitForFunctionUpdated),
-  eQ: () => (/* reexport */ withContext),
-  PU: () => (/* reexport */ writeRecordFile),
-  Sy: () => (/* reexport */ writeSummary)
-});
-
-// UNUSED EXPORTS: AwsClients, CancelledError, JOB_STATUSES, MAX_DOCUMENT_CHARS, MAX_RECORD_BYTES, MAX_RECORD_DEPTH, MemoryLogger, RECORD_SCHEMA, REDACTED, RELEASE_STATUSES, RecordError, Redactor, SECRET_HEADERS, TOOLKIT_NAME, TOOLKIT_VERSION, WaitTimeoutError, backoffDelay, cloudwatchClient, codedeployClient, commitUrl, consoleLogger, findS3Location, inputError, isTransient, lambdaClient, maskSecrets, maskSensitiveJson, parseDuration, parsePercentage, parseRecord, pause, quoteValue, readRecordFile, redactingLines, redactingLogger, releaseStatus, resolveRegion, snippet, snsClient, splitList, splitUrlCredentials, validateRecord
-
-;// CONCATENATED MODULE: ./packages/core/src/errors.ts
-/** An input that failed validation: the message names the input, the value and what is accepted. */
-class InputError extends Error {
-    name = 'InputError';
-}
-/** A problem the user can fix; the message already says what happened and what to do. */
-class UserError extends Error {
-    name = 'UserError';
-}
-const PLAIN_ERRORS = new Set(['Error', 'InputError', 'UserError', 'RecordError']);
-/** One line describing an error; AWS SDK errors keep their exception name ("ResourceConflictException: ..."). */
-function errorMessage(error) {
-    if (error instanceof Error) {
-        const message = error.message || String(error);
-        const text = PLAIN_ERRORS.has(error.name) ? message : `${error.name}: ${message}`;
-        return text.replace(/\s*\n\s*/g, ' ').trim();
-    }
-    return String(error);
-}
-/** The AWS exception name of an SDK error, or undefined. */
-function awsErrorName(error) {
-    return error instanceof Error && error.name !== 'Error' ? error.name : undefined;
-}
-/** Runs `task`, re-throwing any failure as "<doing> failed: <cause>" with the original kept as `cause`. */
-async function withContext(doing, task) {
-    try {
-        return await task();
-    }
-    catch (error) {
-        if (error instanceof InputError || error instanceof UserError)
-            throw error;
-        const wrapped = new Error(`${doing} failed: ${errorMessage(error)}`, { cause: error });
-        throw wrapped;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/aws.ts
+/* unused harmony exports TOOLKIT_NAME, TOOLKIT_VERSION, codedeployClient, cloudwatchClient, snsClient, AwsClients */
+/* harmony import */ var _aws_sdk_client_lambda__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1696);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7638);
 
 
 
@@ -59128,7 +59023,7 @@ const TOOLKIT_VERSION = '0.1.0';
 function resolveRegion(input, env = process.env) {
     const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
     if (!region) {
-        throw new UserError("no AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it)");
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo("no AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it)");
     }
     return region;
 }
@@ -59147,7 +59042,7 @@ function awsClientConfig(options) {
 }
 // One factory per service, so a bundle holds only the SDK clients its action constructs: the bundler drops the
 // packages of the factories nobody calls, which keeps start-up short (see BENCHMARKS.md, start-up).
-const lambdaClient = (options) => new LambdaClient(awsClientConfig(options));
+const lambdaClient = (options) => new _aws_sdk_client_lambda__WEBPACK_IMPORTED_MODULE_1__/* .LambdaClient */ .Nox(awsClientConfig(options));
 const codedeployClient = (options) => new CodeDeployClient(awsClientConfig(options));
 const cloudwatchClient = (options) => new CloudWatchClient(awsClientConfig(options));
 const snsClient = (options) => new SNSClient(awsClientConfig(options));
@@ -59183,8 +59078,165 @@ class AwsClients {
     }
 }
 
+
+/***/ }),
+
+/***/ 4816:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ MAX_DOCUMENT_CHARS)
+/* harmony export */ });
+/**
+ * The longest input, checks file or document accepted, in characters: far above any real suite or record, far
+ * below what would stall a runner. A longer one is refused before it is parsed.
+ */
+const MAX_DOCUMENT_CHARS = 1024 * 1024;
+
+
+/***/ }),
+
+/***/ 9713:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** Parses "90s", "5m", "1h30m", "250ms" or a bare number of seconds into milliseconds; undefined if malformed. */
+function parseDuration(text) {
+    const value = text.trim();
+    if (/^\d+(\.\d+)?$/.test(value))
+        return Math.round(Number(value) * 1000);
+    if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(value))
+        return undefined;
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+        total += Number(amount) * UNIT_MS[unit];
+    }
+    return Math.round(total);
+}
+/** Renders milliseconds as a short human duration: 1h 2m, 5m 30s, 12.3s, 250ms. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h${minutes ? ` ${minutes}m` : ''}`;
+    return `${minutes}m${seconds ? ` ${seconds}s` : ''}`;
+}
+
+
+/***/ }),
+
+/***/ 7638:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZH: () => (/* binding */ awsErrorName),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   eQ: () => (/* binding */ withContext),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   yo: () => (/* binding */ UserError)
+/* harmony export */ });
+/** An input that failed validation: the message names the input, the value and what is accepted. */
+class InputError extends Error {
+    name = 'InputError';
+}
+/** A problem the user can fix; the message already says what happened and what to do. */
+class UserError extends Error {
+    name = 'UserError';
+}
+const PLAIN_ERRORS = new Set(['Error', 'InputError', 'UserError', 'RecordError']);
+/** One line describing an error; AWS SDK errors keep their exception name ("ResourceConflictException: ..."). */
+function errorMessage(error) {
+    if (error instanceof Error) {
+        const message = error.message || String(error);
+        const text = PLAIN_ERRORS.has(error.name) ? message : `${error.name}: ${message}`;
+        return text.replace(/\s*\n\s*/g, ' ').trim();
+    }
+    return String(error);
+}
+/** The AWS exception name of an SDK error, or undefined. */
+function awsErrorName(error) {
+    return error instanceof Error && error.name !== 'Error' ? error.name : undefined;
+}
+/** Runs `task`, re-throwing any failure as "<doing> failed: <cause>" with the original kept as `cause`. */
+async function withContext(doing, task) {
+    try {
+        return await task();
+    }
+    catch (error) {
+        if (error instanceof InputError || error instanceof UserError)
+            throw error;
+        const wrapped = new Error(`${doing} failed: ${errorMessage(error)}`, { cause: error });
+        throw wrapped;
+    }
+}
+
+
+/***/ }),
+
+/***/ 1373:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dz: () => (/* reexport */ errors/* InputError */.dz),
+  G0: () => (/* reexport */ Inputs),
+  yo: () => (/* reexport */ errors/* UserError */.yo),
+  MV: () => (/* reexport */ actionsLogger),
+  ZH: () => (/* reexport */ errors/* awsErrorName */.ZH),
+  oG: () => (/* reexport */ bareFunctionName),
+  w6: () => (/* reexport */ wait/* cancellationSignal */.w6),
+  eC: () => (/* reexport */ createRecord),
+  sl: () => (/* reexport */ defaultRecordPath),
+  IN: () => (/* reexport */ describeAlias),
+  gJ: () => (/* reexport */ errors/* errorMessage */.gJ),
+  a3: () => (/* reexport */ duration/* formatDuration */.a),
+  td: () => (/* reexport */ getFunctionConfiguration),
+  du: () => (/* reexport */ aws/* lambdaClient */.du),
+  AR: () => (/* reexport */ listPublishedVersions),
+  Jd: () => (/* reexport */ readAlias),
+  j7: () => (/* reexport */ readRecordInputs),
+  N_: () => (/* reexport */ releaseContext),
+  Zv: () => (/* reexport */ aws/* resolveRegion */.Zv),
+  jh: () => (/* reexport */ retryTransient),
+  Cs: () => (/* reexport */ runAction),
+  LY: () => (/* reexport */ runnerRedactor),
+  eS: () => (/* reexport */ s3Location),
+  Om: () => (/* reexport */ serializeRecord),
+  n0: () => (/* reexport */ setOutputs),
+  GG: () => (/* reexport */ updateAlias),
+  fm: () => (/* reexport */ wait/* waitFor */.fm),
+  GN: () => (/* reexport */ waitForFunctionUpdated),
+  eQ: () => (/* reexport */ errors/* withContext */.eQ),
+  PU: () => (/* reexport */ writeRecordFile),
+  Sy: () => (/* reexport */ writeSummary)
+});
+
+// UNUSED EXPORTS: AwsClients, CancelledError, JOB_STATUSES, MAX_DOCUMENT_CHARS, MAX_RECORD_BYTES, MAX_RECORD_DEPTH, MemoryLogger, RECORD_SCHEMA, REDACTED, RELEASE_STATUSES, RecordError, Redactor, SECRET_HEADERS, TOOLKIT_NAME, TOOLKIT_VERSION, WaitTimeoutError, awsClientConfig, backoffDelay, cloudwatchClient, codedeployClient, commitUrl, consoleLogger, findS3Location, formatPercent, inputError, isTransient, maskSecrets, maskSensitiveJson, parseDuration, parsePercentage, parseRecord, pause, quoteValue, readRecordFile, redactingLines, redactingLogger, releaseStatus, snippet, snsClient, splitList, splitUrlCredentials, validateRecord
+
+;// CONCATENATED MODULE: ./packages/core/src/arn.ts
+/** The bare function name of a name ("orders-api"), a partial ARN or an ARN, with or without a qualifier. */
+function bareFunctionName(nameOrArn) {
+    const afterPrefix = nameOrArn.split(':function:').pop() ?? nameOrArn;
+    return afterPrefix.split(':')[0];
+}
+
+// EXTERNAL MODULE: ./packages/core/src/aws.ts
+var aws = __nccwpck_require__(2196);
 // EXTERNAL MODULE: ./packages/core/src/duration.ts
 var duration = __nccwpck_require__(9713);
+// EXTERNAL MODULE: ./packages/core/src/errors.ts
+var errors = __nccwpck_require__(7638);
 ;// CONCATENATED MODULE: ./packages/core/src/github.ts
 /** Release metadata from the runner's GITHUB_* variables (absent ones are left out). */
 function releaseContext(env = process.env) {
@@ -59219,7 +59271,7 @@ function quoteValue(value) {
     return JSON.stringify(shown);
 }
 function inputError(name, value, expected) {
-    return new InputError(`input '${name}' has ${quoteValue(value)} — expected ${expected}`);
+    return new errors/* InputError */.dz(`input '${name}' has ${quoteValue(value)} — expected ${expected}`);
 }
 /**
  * Typed, validated readers over the raw action inputs. Every reader throws an InputError naming the input, the
@@ -59233,7 +59285,7 @@ class Inputs {
     text(name) {
         const value = this.raw(name).trim();
         if (value.length > src_document/* MAX_DOCUMENT_CHARS */.L) {
-            throw new InputError(`input '${name}' is ${value.length} characters long — expected at most ${src_document/* MAX_DOCUMENT_CHARS */.L}`);
+            throw new errors/* InputError */.dz(`input '${name}' is ${value.length} characters long — expected at most ${src_document/* MAX_DOCUMENT_CHARS */.L}`);
         }
         return value;
     }
@@ -59245,7 +59297,7 @@ class Inputs {
         const value = this.text(name);
         if (value === '') {
             if (options.required)
-                throw new InputError(`input '${name}' is required but was not given`);
+                throw new errors/* InputError */.dz(`input '${name}' is required but was not given`);
             return options.default;
         }
         if (options.pattern && !options.pattern.test(value)) {
@@ -59331,7 +59383,7 @@ class Inputs {
         }
         catch (error) {
             const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-            throw new InputError(`input '${name}' is not valid JSON or YAML (${reason}) — expected a JSON or YAML document`);
+            throw new errors/* InputError */.dz(`input '${name}' is not valid JSON or YAML (${reason}) — expected a JSON or YAML document`);
         }
     }
 }
@@ -59365,94 +59417,12 @@ function checkRange(name, raw, parsed, range, kind, format = String) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(1696);
-// EXTERNAL MODULE: external "node:timers/promises"
-var promises_ = __nccwpck_require__(8500);
-;// CONCATENATED MODULE: ./packages/core/src/wait.ts
-
-
-class WaitTimeoutError extends Error {
-    name = 'WaitTimeoutError';
-}
-class CancelledError extends Error {
-    name = 'CancelledError';
-}
-/** The delay before poll number `attempt` (0-based): exponential, capped, with jitter. */
-function backoffDelay(attempt, options, random = Math.random) {
-    const base = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
-    const spread = base * options.jitter;
-    return Math.max(0, Math.round(base - spread + random() * 2 * spread));
-}
-/** Sleeps for `ms` unless the signal fires first (then throws CancelledError). */
-async function pause(ms, signal) {
-    try {
-        await (0,promises_.setTimeout)(ms, undefined, { signal });
-    }
-    catch (error) {
-        if (signal?.aborted)
-            throw new CancelledError(`cancelled: ${String(signal.reason ?? 'aborted')}`);
-        throw error;
-    }
-}
-/**
- * Polls `check` until it reports done, with exponential backoff and jitter, never past the deadline.
- * Throws WaitTimeoutError naming what did not happen and the last status seen.
- */
-async function waitFor(options) {
-    const now = options.now ?? Date.now;
-    const started = now();
-    const deadline = started + options.timeoutMs;
-    const schedule = {
-        initialDelayMs: options.initialDelayMs ?? 250,
-        maxDelayMs: options.maxDelayMs ?? 5_000,
-        factor: options.factor ?? 2,
-        jitter: options.jitter ?? 0.2,
-    };
-    const progressEvery = options.progressEveryMs ?? 15_000;
-    let lastStatus;
-    let lastProgressAt = started;
-    for (let attempt = 0;; attempt++) {
-        if (options.signal?.aborted)
-            throw new CancelledError(`cancelled while waiting for ${options.what}`);
-        const result = await options.check();
-        if (result.done)
-            return result.value;
-        const at = now();
-        if (result.status !== undefined &&
-            (result.status !== lastStatus || at - lastProgressAt >= progressEvery)) {
-            options.onProgress?.(`waiting for ${options.what}: ${result.status} (${(0,duration/* formatDuration */.a)(at - started)})`);
-            lastStatus = result.status;
-            lastProgressAt = at;
-        }
-        const remaining = deadline - at;
-        if (remaining <= 0) {
-            const seen = lastStatus ? `; last status: ${lastStatus}` : '';
-            throw new WaitTimeoutError(`timed out after ${(0,duration/* formatDuration */.a)(options.timeoutMs)} waiting for ${options.what}${seen}`);
-        }
-        await pause(Math.min(remaining, backoffDelay(attempt, schedule)), options.signal);
-    }
-}
-/**
- * An AbortSignal that fires on SIGTERM or SIGINT (a cancelled workflow) or when `timeoutMs` passes.
- * `dispose()` removes the signal handlers again.
- */
-function cancellationSignal(timeoutMs) {
-    const controller = new AbortController();
-    const onSignal = (name) => controller.abort(`received ${name}`);
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    const signals = [controller.signal];
-    if (timeoutMs !== undefined)
-        signals.push(AbortSignal.timeout(timeoutMs));
-    return {
-        signal: AbortSignal.any(signals),
-        dispose: () => {
-            process.off('SIGTERM', onSignal);
-            process.off('SIGINT', onSignal);
-        },
-    };
-}
-
+// EXTERNAL MODULE: ./packages/core/src/percent.ts
+var percent = __nccwpck_require__(9368);
+// EXTERNAL MODULE: ./packages/core/src/wait.ts
+var wait = __nccwpck_require__(1576);
 ;// CONCATENATED MODULE: ./packages/core/src/lambda.ts
+
 
 
 
@@ -59461,10 +59431,7 @@ function describeAlias(state) {
     if (extra.length === 0)
         return `100% on version ${state.version}`;
     const [version, weight] = extra[0];
-    return `${pct(1 - weight)} on version ${state.version}, ${pct(weight)} on version ${version}`;
-}
-function pct(fraction) {
-    return `${Math.round(fraction * 1000) / 10}%`;
+    return `${(0,percent/* formatPercent */.l)(1 - weight, { decimals: 1 })} on version ${state.version}, ${(0,percent/* formatPercent */.l)(weight, { decimals: 1 })} on version ${version}`;
 }
 /** Reads an alias; undefined when the function or alias does not exist. */
 async function readAlias(lambda, functionName, alias, signal) {
@@ -59481,7 +59448,7 @@ async function readAlias(lambda, functionName, alias, signal) {
         };
     }
     catch (error) {
-        if (awsErrorName(error) === 'ResourceNotFoundException')
+        if ((0,errors/* awsErrorName */.ZH)(error) === 'ResourceNotFoundException')
             return undefined;
         throw error;
     }
@@ -59514,9 +59481,9 @@ async function updateAlias(lambda, request, options = {}) {
             };
         }
         catch (error) {
-            if (awsErrorName(error) !== 'ResourceConflictException' || attempt + 1 >= ALIAS_CONFLICT_ATTEMPTS)
+            if ((0,errors/* awsErrorName */.ZH)(error) !== 'ResourceConflictException' || attempt + 1 >= ALIAS_CONFLICT_ATTEMPTS)
                 throw error;
-            await pause(backoffDelay(attempt, { initialDelayMs: 200, maxDelayMs: 2_000, factor: 2, jitter: 0.2 }), options.signal);
+            await (0,wait/* pause */.v7)((0,wait/* backoffDelay */.EY)(attempt, { initialDelayMs: 200, maxDelayMs: 2_000, factor: 2, jitter: 0.2 }), options.signal);
         }
     }
 }
@@ -59538,7 +59505,7 @@ async function getFunctionConfiguration(lambda, functionName, qualifier, signal)
         return await lambda.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName, Qualifier: qualifier }), { abortSignal: signal });
     }
     catch (error) {
-        if (awsErrorName(error) === 'ResourceNotFoundException')
+        if ((0,errors/* awsErrorName */.ZH)(error) === 'ResourceNotFoundException')
             return undefined;
         throw error;
     }
@@ -59548,7 +59515,7 @@ async function getFunctionConfiguration(lambda, functionName, qualifier, signal)
  * configuration; an update that failed becomes an error with AWS's reason.
  */
 async function waitForFunctionUpdated(lambda, functionName, options) {
-    const config = await waitFor({
+    const config = await (0,wait/* waitFor */.fm)({
         what: `the update of ${functionName} to finish`,
         timeoutMs: options.timeoutMs,
         signal: options.signal,
@@ -59568,18 +59535,21 @@ async function waitForFunctionUpdated(lambda, functionName, options) {
         },
     });
     if (config?.LastUpdateStatus === 'Failed') {
-        throw new UserError(`the update of ${functionName} failed: ${config.LastUpdateStatusReasonCode ?? 'unknown'}: ${config.LastUpdateStatusReason ?? ''}`.trim());
+        throw new errors/* UserError */.yo(`the update of ${functionName} failed: ${config.LastUpdateStatusReasonCode ?? 'unknown'}: ${config.LastUpdateStatusReason ?? ''}`.trim());
     }
+    if (!config)
+        throw new Error(`waiting for the update of ${functionName} ended without its configuration`);
     return config;
 }
 
 // EXTERNAL MODULE: ./packages/core/src/logger.ts
 var logger = __nccwpck_require__(9157);
 // EXTERNAL MODULE: external "node:fs/promises"
-var external_node_fs_promises_ = __nccwpck_require__(1455);
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/core/src/record.ts
+
 
 
 const RECORD_SCHEMA = 'lambda-release-record/v1';
@@ -59650,8 +59620,8 @@ function parseRecord(text, source = 'record') {
 function nestingDepth(value) {
     let deepest = 0;
     const pending = [[value, 0]];
-    while (pending.length > 0) {
-        const [item, depth] = pending.pop();
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [item, depth] = next;
         if (typeof item !== 'object' || item === null)
             continue;
         deepest = Math.max(deepest, depth + 1);
@@ -59665,7 +59635,7 @@ function nestingDepth(value) {
 async function readRecordFile(path) {
     let text;
     try {
-        text = await (0,external_node_fs_promises_.readFile)(path, 'utf8');
+        text = await (0,promises_.readFile)(path, 'utf8');
     }
     catch (error) {
         const code = error.code;
@@ -59680,19 +59650,15 @@ async function readRecordFile(path) {
 function defaultRecordPath(functionName, alias, dir) {
     return (0,external_node_path_.join)(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
 }
-/** The bare function name of a name, partial ARN or ARN. */
-function bareFunctionName(name) {
-    return name.split(':function:').pop().split(':')[0];
-}
 function serializeRecord(record) {
     return JSON.stringify(record);
 }
 /** Writes the record atomically (temp file + rename) so a killed process never leaves half a file. */
 async function writeRecordFile(path, record) {
-    await (0,external_node_fs_promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
-    await (0,external_node_fs_promises_.writeFile)(temporary, `${JSON.stringify(record, null, 2)}\n`);
-    await (0,external_node_fs_promises_.rename)(temporary, path);
+    await (0,promises_.writeFile)(temporary, `${JSON.stringify(record, null, 2)}\n`);
+    await (0,promises_.rename)(temporary, path);
 }
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -59712,7 +59678,7 @@ const RECORD_INPUT = "input 'record'";
 /** Reads the deployment record from `record` or `record-file` (JSON, one of them), or nothing when neither is given. */
 async function readRecordInputs(given, policy = 'error') {
     if (given.text && given.file) {
-        throw new InputError(`inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`);
+        throw new errors/* InputError */.dz(`inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`);
     }
     try {
         if (given.text)
@@ -59731,12 +59697,12 @@ async function readRecordInputs(given, policy = 'error') {
             throw error;
         if (policy === 'warning')
             return { problem: error.message };
-        throw new InputError(error.message);
+        throw new errors/* InputError */.dz(error.message);
     }
 }
 /** The size of a file, 0 when it does not exist or cannot be read. */
 function fileSize(path) {
-    return (0,external_node_fs_promises_.stat)(path).then((info) => info.size, () => 0);
+    return (0,promises_.stat)(path).then((info) => info.size, () => 0);
 }
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
@@ -59816,7 +59782,7 @@ async function runAction(action, body) {
     catch (error) {
         if (core/* isDebug */._o() && error instanceof Error && error.stack)
             core/* debug */.Yz(report_redact(error.stack));
-        core/* setFailed */.C1(report_redact(`${action}: ${errorMessage(error)}`));
+        core/* setFailed */.C1(report_redact(`${action}: ${(0,errors/* errorMessage */.gJ)(error)}`));
     }
 }
 
@@ -59884,21 +59850,21 @@ async function retryTransient(call, options) {
         catch (error) {
             if (options.signal?.aborted)
                 throw error;
-            const name = awsErrorName(error) ?? error.code ?? 'Error';
+            const name = (0,errors/* awsErrorName */.ZH)(error) ?? error.code ?? 'Error';
             const left = options.deadline - now();
             if (!isTransient(error) && !atDeadline.aborted) {
                 const fix = FIXES[name];
                 // Other errors go back unchanged: callers decide on them by their AWS name (412, already completed).
                 if (!fix)
                     throw error;
-                throw new UserError(`${options.operation} failed: ${errorMessage(error)} — ${fix}`, { cause: error });
+                throw new errors/* UserError */.yo(`${options.operation} failed: ${(0,errors/* errorMessage */.gJ)(error)} — ${fix}`, { cause: error });
             }
-            const delay = Math.min(backoffDelay(attempt - 1, schedule), left);
+            const delay = Math.min((0,wait/* backoffDelay */.EY)(attempt - 1, schedule), left);
             if (delay <= 0 || atDeadline.aborted) {
-                throw new UserError(`${options.operation} still failed at the deadline after ${attempt} attempts: ${errorMessage(error)} — raise 'timeout' or run again`);
+                throw new errors/* UserError */.yo(`${options.operation} still failed at the deadline after ${attempt} attempts: ${(0,errors/* errorMessage */.gJ)(error)} — raise 'timeout' or run again`);
             }
             options.logger.info(`${options.operation}: ${name} (attempt ${attempt}); retrying in ${(0,duration/* formatDuration */.a)(delay)}`);
-            await pause(delay, options.signal);
+            await (0,wait/* pause */.v7)(delay, options.signal);
         }
     }
 }
@@ -59917,6 +59883,8 @@ function findS3Location(text) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
 
 
 
@@ -59997,6 +59965,22 @@ function redactingLogger(logger, redactor) {
 
 /***/ }),
 
+/***/ 9368:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   l: () => (/* binding */ formatPercent)
+/* harmony export */ });
+/** A fraction as a percentage without trailing zeros: 0.1 is "10%"; 3 decimals unless told. */
+function formatPercent(fraction, precision = { decimals: 3 }) {
+    if ('significant' in precision)
+        return `${Number((fraction * 100).toPrecision(precision.significant))}%`;
+    return `${Math.round(fraction * 10 ** (precision.decimals + 2)) / 10 ** precision.decimals}%`;
+}
+
+
+/***/ }),
+
 /***/ 796:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -60070,7 +60054,9 @@ class Redactor {
     addUserInfo(url) {
         if (!url.password)
             return;
-        this.addHeader('authorization', (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_0__/* .splitUrlCredentials */ .C)(url).authorization);
+        const { authorization } = (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_0__/* .splitUrlCredentials */ .C)(url);
+        if (authorization)
+            this.addHeader('authorization', authorization);
         this.add(`${url.username}:${url.password}`);
         this.add(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
         this.add(url.password);
@@ -60165,6 +60151,106 @@ function splitUrlCredentials(url) {
     bare.password = '';
     const userInfo = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
     return { url: bare, authorization: `Basic ${Buffer.from(userInfo).toString('base64')}` };
+}
+
+
+/***/ }),
+
+/***/ 1576:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   fm: () => (/* binding */ waitFor),
+/* harmony export */   v7: () => (/* binding */ pause),
+/* harmony export */   w6: () => (/* binding */ cancellationSignal)
+/* harmony export */ });
+/* unused harmony exports WaitTimeoutError, CancelledError */
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9713);
+
+
+class WaitTimeoutError extends Error {
+    name = 'WaitTimeoutError';
+}
+class CancelledError extends Error {
+    name = 'CancelledError';
+}
+/** The delay before poll number `attempt` (0-based): exponential, capped, with jitter. */
+function backoffDelay(attempt, options, random = Math.random) {
+    const base = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
+    const spread = base * options.jitter;
+    return Math.max(0, Math.round(base - spread + random() * 2 * spread));
+}
+/** Sleeps for `ms` unless the signal fires first (then throws CancelledError). */
+async function pause(ms, signal) {
+    try {
+        await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(ms, undefined, { signal });
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw new CancelledError(`cancelled: ${String(signal.reason ?? 'aborted')}`);
+        throw error;
+    }
+}
+/**
+ * Polls `check` until it reports done, with exponential backoff and jitter, never past the deadline.
+ * Throws WaitTimeoutError naming what did not happen and the last status seen.
+ */
+async function waitFor(options) {
+    const now = options.now ?? Date.now;
+    const started = now();
+    const deadline = started + options.timeoutMs;
+    const schedule = {
+        initialDelayMs: options.initialDelayMs ?? 250,
+        maxDelayMs: options.maxDelayMs ?? 5_000,
+        factor: options.factor ?? 2,
+        jitter: options.jitter ?? 0.2,
+    };
+    const progressEvery = options.progressEveryMs ?? 15_000;
+    let lastStatus;
+    let lastProgressAt = started;
+    for (let attempt = 0;; attempt++) {
+        if (options.signal?.aborted)
+            throw new CancelledError(`cancelled while waiting for ${options.what}`);
+        const result = await options.check();
+        if (result.done)
+            return result.value;
+        const at = now();
+        if (result.status !== undefined &&
+            (result.status !== lastStatus || at - lastProgressAt >= progressEvery)) {
+            options.onProgress?.(`waiting for ${options.what}: ${result.status} (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(at - started)})`);
+            lastStatus = result.status;
+            lastProgressAt = at;
+        }
+        const remaining = deadline - at;
+        if (remaining <= 0) {
+            const seen = lastStatus ? `; last status: ${lastStatus}` : '';
+            throw new WaitTimeoutError(`timed out after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(options.timeoutMs)} waiting for ${options.what}${seen}`);
+        }
+        await pause(Math.min(remaining, backoffDelay(attempt, schedule)), options.signal);
+    }
+}
+/**
+ * An AbortSignal that fires on SIGTERM or SIGINT (a cancelled workflow) or when `timeoutMs` passes.
+ * `dispose()` removes the signal handlers again.
+ */
+function cancellationSignal(timeoutMs) {
+    const controller = new AbortController();
+    const onSignal = (name) => controller.abort(`received ${name}`);
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    const signals = [controller.signal];
+    if (timeoutMs !== undefined)
+        signals.push(AbortSignal.timeout(timeoutMs));
+    return {
+        signal: AbortSignal.any(signals),
+        dispose: () => {
+            process.off('SIGTERM', onSignal);
+            process.off('SIGINT', onSignal);
+        },
+    };
 }
 
 
@@ -63516,6 +63602,18 @@ function getIDToken(aud) {
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

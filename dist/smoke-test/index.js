@@ -57947,7 +57947,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9639);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4634);
 // Entry point of the smoke-test action (bundled to dist/smoke-test/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -57957,7 +57957,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9639:
+/***/ 4634:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60943,14 +60943,10 @@ function parseDuration(text) {
     const value = text.trim();
     if (/^\d+(\.\d+)?$/.test(value))
         return Math.round(Number(value) * 1000);
-    const parts = value.match(/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/)
-        ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g)
-        : null;
-    if (!parts)
+    if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(value))
         return undefined;
     let total = 0;
-    for (const part of parts) {
-        const [, amount, unit] = part.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)$/);
+    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
         total += Number(amount) * UNIT_MS[unit];
     }
     return Math.round(total);
@@ -63163,7 +63159,9 @@ class Redactor {
     addUserInfo(url) {
         if (!url.password)
             return;
-        this.addHeader('authorization', splitUrlCredentials(url).authorization);
+        const { authorization } = splitUrlCredentials(url);
+        if (authorization)
+            this.addHeader('authorization', authorization);
         this.add(`${url.username}:${url.password}`);
         this.add(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
         this.add(url.password);
@@ -63933,10 +63931,10 @@ function requestSpec(scope, raw) {
     const path = ['request'];
     if (typeof raw === 'string') {
         const match = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim());
-        const method = match && METHODS.includes(match[1].toUpperCase()) ? match[1].toUpperCase() : undefined;
+        const withMethod = match && METHODS.includes(match[1].toUpperCase()) ? match : undefined;
         return {
-            method: method ?? 'GET',
-            url: scope.template(method ? match[2] : raw.trim(), path),
+            method: withMethod ? withMethod[1].toUpperCase() : 'GET',
+            url: scope.template(withMethod ? withMethod[2] : raw.trim(), path),
             headers: {},
             query: {},
         };
@@ -64650,6 +64648,99 @@ function redactingLogger(logger, redactor) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/core/src/percent.ts
+/** A fraction as a percentage without trailing zeros: 0.1 is "10%"; 3 decimals unless told. */
+function percent_formatPercent(fraction, precision = { decimals: 3 }) {
+    if ('significant' in precision)
+        return `${Number((fraction * 100).toPrecision(precision.significant))}%`;
+    return `${Math.round(fraction * 10 ** (precision.decimals + 2)) / 10 ** precision.decimals}%`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/wait.ts
+
+
+class WaitTimeoutError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'WaitTimeoutError';
+}
+class CancelledError extends (/* unused pure expression or super */ null && (Error)) {
+    name = 'CancelledError';
+}
+/** The delay before poll number `attempt` (0-based): exponential, capped, with jitter. */
+function wait_backoffDelay(attempt, options, random = Math.random) {
+    const base = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
+    const spread = base * options.jitter;
+    return Math.max(0, Math.round(base - spread + random() * 2 * spread));
+}
+/** Sleeps for `ms` unless the signal fires first (then throws CancelledError). */
+async function wait_pause(ms, signal) {
+    try {
+        await delay(ms, undefined, { signal });
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw new CancelledError(`cancelled: ${String(signal.reason ?? 'aborted')}`);
+        throw error;
+    }
+}
+/**
+ * Polls `check` until it reports done, with exponential backoff and jitter, never past the deadline.
+ * Throws WaitTimeoutError naming what did not happen and the last status seen.
+ */
+async function wait_waitFor(options) {
+    const now = options.now ?? Date.now;
+    const started = now();
+    const deadline = started + options.timeoutMs;
+    const schedule = {
+        initialDelayMs: options.initialDelayMs ?? 250,
+        maxDelayMs: options.maxDelayMs ?? 5_000,
+        factor: options.factor ?? 2,
+        jitter: options.jitter ?? 0.2,
+    };
+    const progressEvery = options.progressEveryMs ?? 15_000;
+    let lastStatus;
+    let lastProgressAt = started;
+    for (let attempt = 0;; attempt++) {
+        if (options.signal?.aborted)
+            throw new CancelledError(`cancelled while waiting for ${options.what}`);
+        const result = await options.check();
+        if (result.done)
+            return result.value;
+        const at = now();
+        if (result.status !== undefined &&
+            (result.status !== lastStatus || at - lastProgressAt >= progressEvery)) {
+            options.onProgress?.(`waiting for ${options.what}: ${result.status} (${formatDuration(at - started)})`);
+            lastStatus = result.status;
+            lastProgressAt = at;
+        }
+        const remaining = deadline - at;
+        if (remaining <= 0) {
+            const seen = lastStatus ? `; last status: ${lastStatus}` : '';
+            throw new WaitTimeoutError(`timed out after ${formatDuration(options.timeoutMs)} waiting for ${options.what}${seen}`);
+        }
+        await wait_pause(Math.min(remaining, wait_backoffDelay(attempt, schedule)), options.signal);
+    }
+}
+/**
+ * An AbortSignal that fires on SIGTERM or SIGINT (a cancelled workflow) or when `timeoutMs` passes.
+ * `dispose()` removes the signal handlers again.
+ */
+function cancellationSignal(timeoutMs) {
+    const controller = new AbortController();
+    const onSignal = (name) => controller.abort(`received ${name}`);
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    const signals = [controller.signal];
+    if (timeoutMs !== undefined)
+        signals.push(AbortSignal.timeout(timeoutMs));
+    return {
+        signal: AbortSignal.any(signals),
+        dispose: () => {
+            process.off('SIGTERM', onSignal);
+            process.off('SIGINT', onSignal);
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/checks/src/http.ts
 
 
@@ -64824,6 +64915,8 @@ async function sendOnce(check, vars, context) {
         });
     }
     const request = check.request;
+    if (!request)
+        throw new Error(`check ${check.name} has neither a request nor an invoke`);
     const answer = await sendHttp({
         method: render(request.method),
         url: resolveUrl(render(request.url), context.baseUrl === undefined ? undefined : render(context.baseUrl)),
@@ -64970,6 +65063,8 @@ function validateSuite(suite, context) {
 
 
 
+
+
 const DEFAULT_CONCURRENCY = 10;
 const silentLogger = { info: () => { }, warning: () => { }, debug: () => { } };
 /** Why the suite stopped early; checks not finished by then are reported with it. */
@@ -65001,9 +65096,10 @@ async function runChecks(suite, deps = {}) {
     if (deps.signal?.aborted)
         onExternalAbort();
     deps.signal?.addEventListener('abort', onExternalAbort, { once: true });
-    const timer = deps.timeoutMs === undefined
+    const timeoutMs = deps.timeoutMs;
+    const timer = timeoutMs === undefined
         ? undefined
-        : setTimeout(() => abort(`the suite timed out after ${formatMs(deps.timeoutMs)}`, true), deps.timeoutMs);
+        : setTimeout(() => abort(`the suite timed out after ${formatMs(timeoutMs)}`, true), timeoutMs);
     const redactor = deps.redactor ?? new Redactor();
     for (const secret of deps.secrets ?? [])
         redactor.add(secret);
@@ -65122,10 +65218,15 @@ async function runCheck(check, vars, context) {
             }
             outcome.failure = withSnippets({ ...capture.failure, actual: 'nothing' }, outcome.answer, context);
         }
-        if (context.stop.reason !== undefined || attempt === tries)
-            break;
         const retry = check.retry;
-        const delayMs = Math.min(retry.maxDelayMs, retry.delayMs * retry.backoff ** (attempt - 1));
+        if (context.stop.reason !== undefined || attempt === tries || !retry)
+            break;
+        const delayMs = wait_backoffDelay(attempt - 1, {
+            initialDelayMs: retry.delayMs,
+            maxDelayMs: retry.maxDelayMs,
+            factor: retry.backoff,
+            jitter: 0,
+        });
         context.logger.debug(`${check.name}: attempt ${attempt} failed (${outcome.failure?.reason}); retrying in ${formatMs(delayMs)}`);
         if (!(await wait(delayMs, context.signal)))
             break;
@@ -65173,7 +65274,7 @@ function report(result, context) {
         context.logger.info(`- ${label}: ${result.failure?.reason}`);
     }
     else {
-        context.logger.warning(`✗ ${label}: ${describeFailure(result.failure)}`);
+        context.logger.warning(`✗ ${label}: ${result.failure ? describeFailure(result.failure) : 'failed'}`);
     }
 }
 /** A multi-line failure text: the reason, then the request, expected, actual and response. */
@@ -65204,15 +65305,18 @@ async function attemptOnce(check, vars, context) {
         return sendAndJudge(check, vars, expect, context);
     const until = check.until;
     const untilExpect = renderExpectation(until.expect, vars, context.template);
-    const failIf = until.failIf && renderExpectation(until.failIf.expect, vars, context.template);
+    const failIf = until.failIf && {
+        shown: until.failIf.shown,
+        expect: renderExpectation(until.failIf.expect, vars, context.template),
+    };
     const deadline = performance.now() + until.timeoutMs;
     let sent = 0;
     let last;
     for (let poll = 0;; poll++) {
         const outcome = await sendAndJudge(check, vars, untilExpect, context);
         sent += outcome.sent;
-        if (outcome.answer && failIf && !judge(failIf, outcome.answer)) {
-            const held = `fail-if held: ${until.failIf.shown}`;
+        if (outcome.answer && failIf && !judge(failIf.expect, outcome.answer)) {
+            const held = `fail-if held: ${failIf.shown}`;
             const failure = {
                 reason: `stopped polling: ${held}`,
                 assertion: 'until.fail-if',
@@ -65226,13 +65330,21 @@ async function attemptOnce(check, vars, context) {
             const failure = judge(expect, final);
             return { answer: final, sent, failure: failure && withSnippets(failure, final, context) };
         }
+        // sendAndJudge gives a failure whenever it has no answer, so this one did not pass.
+        if (!outcome.failure)
+            throw new Error(`${check.name}: a poll ended with neither a passing answer nor a failure`);
         last = { answer: outcome.answer, failure: outcome.failure };
         if (context.stop.reason !== undefined)
             return { answer: last.answer, sent, failure: last.failure };
         const remaining = deadline - performance.now();
         if (remaining <= 0)
             break;
-        const interval = Math.min(until.maxIntervalMs, until.intervalMs * until.backoff ** poll);
+        const interval = wait_backoffDelay(poll, {
+            initialDelayMs: until.intervalMs,
+            maxDelayMs: until.maxIntervalMs,
+            factor: until.backoff,
+            jitter: 0,
+        });
         context.logger.debug(`${check.name}: waiting (${last.failure.reason}); next poll in ${formatMs(interval)}`);
         if (!(await wait(Math.min(remaining, interval), context.signal)))
             break;
@@ -65296,7 +65408,7 @@ async function runSamples(check, sampling, vars, context) {
         return { outcome: cancelled, latency };
     const breaches = [];
     if (latency.errorRate > sampling.maxErrorRate) {
-        breaches.push(`error rate ${percent(latency.errorRate)} (${errors.length} of ${sent}) is over max-error-rate ${percent(sampling.maxErrorRate)}`);
+        breaches.push(`error rate ${percent_formatPercent(latency.errorRate, { decimals: 1 })} (${errors.length} of ${sent}) is over max-error-rate ${percent_formatPercent(sampling.maxErrorRate, { decimals: 1 })}`);
     }
     const limits = [
         ['p50', sampling.maxP50Ms, latency.p50Ms],
@@ -65325,9 +65437,6 @@ async function runSamples(check, sampling, vars, context) {
             },
         },
     };
-}
-function percent(fraction) {
-    return `${Math.round(fraction * 1000) / 10}%`;
 }
 function stringValue(value) {
     return typeof value === 'string' ? value : JSON.stringify(value);
@@ -65402,7 +65511,7 @@ function label(check) {
 /** Escapes text for XML, dropping the control characters XML 1.0 does not allow. */
 function xml(text) {
     const allowed = [...text].filter((char) => {
-        const code = char.codePointAt(0);
+        const code = char.codePointAt(0) ?? 0;
         return (code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code !== 0xfffe && code !== 0xffff));
     });
     return allowed
@@ -65680,92 +65789,8 @@ function checkRange(name, raw, parsed, range, kind, format = String) {
     return parsed;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/wait.ts
-
-
-class WaitTimeoutError extends (/* unused pure expression or super */ null && (Error)) {
-    name = 'WaitTimeoutError';
-}
-class CancelledError extends (/* unused pure expression or super */ null && (Error)) {
-    name = 'CancelledError';
-}
-/** The delay before poll number `attempt` (0-based): exponential, capped, with jitter. */
-function wait_backoffDelay(attempt, options, random = Math.random) {
-    const base = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
-    const spread = base * options.jitter;
-    return Math.max(0, Math.round(base - spread + random() * 2 * spread));
-}
-/** Sleeps for `ms` unless the signal fires first (then throws CancelledError). */
-async function wait_pause(ms, signal) {
-    try {
-        await delay(ms, undefined, { signal });
-    }
-    catch (error) {
-        if (signal?.aborted)
-            throw new CancelledError(`cancelled: ${String(signal.reason ?? 'aborted')}`);
-        throw error;
-    }
-}
-/**
- * Polls `check` until it reports done, with exponential backoff and jitter, never past the deadline.
- * Throws WaitTimeoutError naming what did not happen and the last status seen.
- */
-async function wait_waitFor(options) {
-    const now = options.now ?? Date.now;
-    const started = now();
-    const deadline = started + options.timeoutMs;
-    const schedule = {
-        initialDelayMs: options.initialDelayMs ?? 250,
-        maxDelayMs: options.maxDelayMs ?? 5_000,
-        factor: options.factor ?? 2,
-        jitter: options.jitter ?? 0.2,
-    };
-    const progressEvery = options.progressEveryMs ?? 15_000;
-    let lastStatus;
-    let lastProgressAt = started;
-    for (let attempt = 0;; attempt++) {
-        if (options.signal?.aborted)
-            throw new CancelledError(`cancelled while waiting for ${options.what}`);
-        const result = await options.check();
-        if (result.done)
-            return result.value;
-        const at = now();
-        if (result.status !== undefined &&
-            (result.status !== lastStatus || at - lastProgressAt >= progressEvery)) {
-            options.onProgress?.(`waiting for ${options.what}: ${result.status} (${formatDuration(at - started)})`);
-            lastStatus = result.status;
-            lastProgressAt = at;
-        }
-        const remaining = deadline - at;
-        if (remaining <= 0) {
-            const seen = lastStatus ? `; last status: ${lastStatus}` : '';
-            throw new WaitTimeoutError(`timed out after ${formatDuration(options.timeoutMs)} waiting for ${options.what}${seen}`);
-        }
-        await wait_pause(Math.min(remaining, wait_backoffDelay(attempt, schedule)), options.signal);
-    }
-}
-/**
- * An AbortSignal that fires on SIGTERM or SIGINT (a cancelled workflow) or when `timeoutMs` passes.
- * `dispose()` removes the signal handlers again.
- */
-function cancellationSignal(timeoutMs) {
-    const controller = new AbortController();
-    const onSignal = (name) => controller.abort(`received ${name}`);
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    const signals = [controller.signal];
-    if (timeoutMs !== undefined)
-        signals.push(AbortSignal.timeout(timeoutMs));
-    return {
-        signal: AbortSignal.any(signals),
-        dispose: () => {
-            process.off('SIGTERM', onSignal);
-            process.off('SIGINT', onSignal);
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/lambda.ts
+
 
 
 
@@ -65774,10 +65799,7 @@ function describeAlias(state) {
     if (extra.length === 0)
         return `100% on version ${state.version}`;
     const [version, weight] = extra[0];
-    return `${pct(1 - weight)} on version ${state.version}, ${pct(weight)} on version ${version}`;
-}
-function pct(fraction) {
-    return `${Math.round(fraction * 1000) / 10}%`;
+    return `${formatPercent(1 - weight, { decimals: 1 })} on version ${state.version}, ${formatPercent(weight, { decimals: 1 })} on version ${version}`;
 }
 /** Reads an alias; undefined when the function or alias does not exist. */
 async function readAlias(lambda, functionName, alias, signal) {
@@ -65883,12 +65905,22 @@ async function waitForFunctionUpdated(lambda, functionName, options) {
     if (config?.LastUpdateStatus === 'Failed') {
         throw new UserError(`the update of ${functionName} failed: ${config.LastUpdateStatusReasonCode ?? 'unknown'}: ${config.LastUpdateStatusReason ?? ''}`.trim());
     }
+    if (!config)
+        throw new Error(`waiting for the update of ${functionName} ended without its configuration`);
     return config;
 }
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/core/src/arn.ts
+/** The bare function name of a name ("orders-api"), a partial ARN or an ARN, with or without a qualifier. */
+function bareFunctionName(nameOrArn) {
+    const afterPrefix = nameOrArn.split(':function:').pop() ?? nameOrArn;
+    return afterPrefix.split(':')[0];
+}
+
 ;// CONCATENATED MODULE: ./packages/core/src/record.ts
+
 
 
 const RECORD_SCHEMA = 'lambda-release-record/v1';
@@ -65959,8 +65991,8 @@ function parseRecord(text, source = 'record') {
 function nestingDepth(value) {
     let deepest = 0;
     const pending = [[value, 0]];
-    while (pending.length > 0) {
-        const [item, depth] = pending.pop();
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [item, depth] = next;
         if (typeof item !== 'object' || item === null)
             continue;
         deepest = Math.max(deepest, depth + 1);
@@ -65988,10 +66020,6 @@ async function readRecordFile(path) {
  */
 function defaultRecordPath(functionName, alias, dir) {
     return (0,external_node_path_.join)(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
-}
-/** The bare function name of a name, partial ARN or ARN. */
-function bareFunctionName(name) {
-    return name.split(':function:').pop().split(':')[0];
 }
 function serializeRecord(record) {
     return JSON.stringify(record);
@@ -66209,6 +66237,8 @@ async function retryTransient(call, options) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
 
 
 

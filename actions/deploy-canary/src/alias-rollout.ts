@@ -8,6 +8,7 @@ import {
   type Logger,
   updateAlias,
   UserError,
+  formatPercent,
 } from '@lambda-release-kit/core';
 import { restoreAlias } from './alias-moves.js';
 import { LookCounter, type LookState, MINUTE_MS, plannedLooks } from './check-schedule.js';
@@ -16,7 +17,6 @@ import type { DeployPlan } from './plan.js';
 import type { RecordWriter } from './record-writer.js';
 import { systemClock, type RolloutClock } from './rollout-clock.js';
 import { watchStep } from './step-watch.js';
-import { formatPercent } from './traffic-steps.js';
 
 export interface RolloutClients {
   lambda: LambdaClient;

@@ -19,7 +19,7 @@ import {
   withContext,
 } from '@lambda-release-kit/core';
 import { appSpecRevision, buildAppSpec } from './appspec.js';
-import type { DeployPlan } from './plan.js';
+import type { CodeDeployPlan } from './plan.js';
 import { assertSameAlias } from './preflight.js';
 import type { RecordWriter } from './record-writer.js';
 
@@ -38,14 +38,14 @@ const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
  */
 export async function codeDeployRollout(
   clients: CodeDeployClients,
-  plan: DeployPlan,
+  plan: CodeDeployPlan,
   from: AliasState,
   target: string,
   writer: RecordWriter,
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<'promoted' | 'in-progress'> {
-  const settings = plan.codedeploy!;
+  const settings = plan.codedeploy;
   const fn = plan.functionName;
   assertSameAlias(from, await readAlias(clients.lambda, fn, plan.alias));
   const content = buildAppSpec({
@@ -73,9 +73,11 @@ export async function codeDeployRollout(
         }),
       ),
   );
-  const deploymentId = created.deploymentId!;
+  const deploymentId = created.deploymentId;
+  if (!deploymentId) throw new Error(`CodeDeploy's CreateDeployment answered no deployment id for ${fn}`);
   await writer.update((record) => {
-    record.codedeploy = { ...record.codedeploy!, deploymentId };
+    const { application, deploymentGroup, deploymentConfig } = settings;
+    record.codedeploy = { application, deploymentGroup, deploymentConfig, deploymentId };
   });
   logger.info(
     `CodeDeploy deployment ${deploymentId} created (${settings.deploymentConfig}): version ${from.version} -> ${target}`,

@@ -108,13 +108,14 @@ export async function deployCanary(
       r.status = 'in-progress';
     });
 
-    if (plan.preTrafficCheck) {
+    const preTrafficCheck = plan.preTrafficCheck;
+    if (preTrafficCheck) {
       await logger.group('Pre-traffic check', () =>
         runPreTrafficCheck(
           clients.lambda,
           plan,
           { target, previous: previousVersion },
-          plan.preTrafficCheck!,
+          preTrafficCheck,
           logger,
           signal,
         ),

@@ -1,8 +1,9 @@
+import { bareFunctionName } from '@lambda-release-kit/core';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { LookCounter } from './check-schedule.js';
 import { judgeHealth, type HealthJudgement } from './health.js';
 import { readAlarms, readVersionMetrics, type VersionMetrics } from './metrics.js';
-import { functionShortName, type DeployPlan } from './plan.js';
+import { type DeployPlan } from './plan.js';
 
 /**
  * One look at the published evidence of the whole rollout so far: alarms, the new version's metrics and (if
@@ -18,7 +19,7 @@ export async function probeHealth(
   looks: LookCounter,
   signal?: AbortSignal,
 ): Promise<HealthJudgement> {
-  const functionName = functionShortName(plan.functionName);
+  const functionName = bareFunctionName(plan.functionName);
   // Before the first minute of the rollout is published there is nothing to read (alarms still count).
   const published = window.end.getTime() > window.start.getTime();
   const of = (version: string) =>

@@ -1,4 +1,4 @@
-import type { Verdict } from '@lambda-release-kit/core';
+import { formatPercent, type Verdict } from '@lambda-release-kit/core';
 import { lowerBound, upperBound } from './binomial-bounds.js';
 import type { AlarmStatus, VersionMetrics } from './metrics.js';
 import type { HealthThresholds } from './plan.js';
@@ -24,8 +24,8 @@ export interface HealthEvidence {
 /** Latency percentiles mean something only over enough samples: p95 from 60 invocations, p99 from 300. */
 export const PERCENTILE_SAMPLES = { p95: 60, p99: 300 } as const;
 
-const percent = (fraction: number) => `${Number((fraction * 100).toPrecision(2))}%`;
-const confidence = (alpha: number) => `${Number(((1 - alpha) * 100).toPrecision(4))}%`;
+const percent = (fraction: number) => formatPercent(fraction, { significant: 2 });
+const confidence = (alpha: number) => formatPercent(1 - alpha, { significant: 4 });
 
 export function errorRate(metrics: VersionMetrics): number {
   return metrics.invocations > 0 ? metrics.errors / metrics.invocations : 0;

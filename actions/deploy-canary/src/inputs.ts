@@ -21,7 +21,7 @@ import {
   STRATEGIES,
 } from './constants.js';
 import { parsePreTrafficCheck } from './pre-traffic-check.js';
-import type { CodeDeploySettings, CodeSource, DeployPlan } from './plan.js';
+import type { CodeSource, DeployPlan, Rollout } from './plan.js';
 import { parseTrafficSteps, TRAFFIC_STEPS_EXPECTED, totalBakeMs } from './traffic-steps.js';
 
 const FUNCTION_NAME = /^(?:arn:[\w-]+:lambda:[\w-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
@@ -41,7 +41,7 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
   const source = await readCodeSource(inputs);
   const strategy: Strategy = inputs.enum(Input.Strategy, STRATEGIES, 'alias-weights');
   const skipCanary = readSkipCanary(inputs, env);
-  const codedeploy = readCodeDeploy(inputs, strategy, skipCanary !== undefined);
+  const rollout = readRollout(inputs, strategy, skipCanary !== undefined);
   const canary = strategy === 'alias-weights' && !skipCanary;
 
   if (strategy !== 'alias-weights') rejectCanaryOnlyInputs(inputs, strategy);
@@ -101,9 +101,7 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
     functionName,
     alias,
     source,
-    // A skipped canary on alias weights moves all traffic at once, and the record says so.
-    strategy: skipCanary && strategy === 'alias-weights' ? 'all-at-once' : strategy,
-    codedeploy,
+    ...rollout,
     steps,
     alarms: inputs.list(Input.Alarms),
     thresholds,
@@ -196,19 +194,16 @@ async function readZip(path: string): Promise<CodeSource> {
 function readSkipCanary(inputs: Inputs, env: NodeJS.ProcessEnv): DeployPlan['skipCanary'] {
   const skip = inputs.boolean(Input.SkipCanary, false);
   const reason = inputs.string(Input.SkipCanaryReason);
-  if (skip && !reason) {
+  if (!skip) return undefined;
+  if (!reason) {
     throw new InputError(
       `input '${Input.SkipCanaryReason}' is required when '${Input.SkipCanary}' is true — say why the canary is skipped (it is recorded)`,
     );
   }
-  return skip ? { reason: reason!, by: env.GITHUB_ACTOR || 'unknown' } : undefined;
+  return { reason, by: env.GITHUB_ACTOR || 'unknown' };
 }
 
-function readCodeDeploy(
-  inputs: Inputs,
-  strategy: Strategy,
-  skipCanary: boolean,
-): CodeDeploySettings | undefined {
+function readRollout(inputs: Inputs, strategy: Strategy, skipCanary: boolean): Rollout {
   const names = [
     Input.CodeDeployApplication,
     Input.CodeDeployDeploymentGroup,
@@ -222,17 +217,19 @@ function readCodeDeploy(
       throw new InputError(
         `input '${stray}' applies only to strategy codedeploy, but strategy is ${strategy}`,
       );
-    return undefined;
+    // A skipped canary on alias weights moves all traffic at once, and the record says so.
+    return { strategy: skipCanary && strategy === 'alias-weights' ? 'all-at-once' : strategy };
   }
   const hook = { pattern: FUNCTION_NAME, expected: FUNCTION_EXPECTED };
   const configured = inputs.string(Input.DeploymentConfig) ?? DEFAULT_DEPLOYMENT_CONFIG;
-  return {
+  const codedeploy = {
     application: inputs.string(Input.CodeDeployApplication, { required: true }),
     deploymentGroup: inputs.string(Input.CodeDeployDeploymentGroup, { required: true }),
     deploymentConfig: skipCanary ? ALL_AT_ONCE_CONFIG : configured,
     beforeTrafficHook: inputs.string(Input.BeforeTrafficHook, hook),
     afterTrafficHook: inputs.string(Input.AfterTrafficHook, hook),
   };
+  return { strategy, codedeploy };
 }
 
 /**

@@ -66,14 +66,20 @@ export async function readVersionMetrics(
       { abortSignal: signal },
     );
     for (const series of result.MetricDataResults ?? []) {
-      values.set(series.Id!, [...(values.get(series.Id!) ?? []), ...(series.Values ?? [])]);
+      const id = series.Id;
+      if (id === undefined)
+        throw new Error('GetMetricData answered a series without the Id it was asked for');
+      values.set(id, [...(values.get(id) ?? []), ...(series.Values ?? [])]);
     }
     nextToken = result.NextToken;
     if (!nextToken) break;
   }
   const sum = (id: string) => (values.get(id) ?? []).reduce((total, value) => total + value, 0);
   // With more than one period a true percentile cannot be rebuilt; the worst period is the safe reading.
-  const worst = (id: string) => (values.get(id)?.length ? Math.max(...values.get(id)!) : null);
+  const worst = (id: string) => {
+    const periods = values.get(id) ?? [];
+    return periods.length ? Math.max(...periods) : null;
+  };
   return {
     version: target.version,
     invocations: sum('invocations'),
@@ -101,8 +107,10 @@ export async function readAlarms(
       { abortSignal: signal },
     );
     for (const alarm of [...(result.MetricAlarms ?? []), ...(result.CompositeAlarms ?? [])]) {
+      // DescribeAlarms answers only the alarms it was asked for by name: one without a name is none of ours.
+      if (alarm.AlarmName === undefined) continue;
       statuses.push({
-        name: alarm.AlarmName!,
+        name: alarm.AlarmName,
         state: alarm.StateValue ?? 'INSUFFICIENT_DATA',
         reason: alarm.StateReason,
       });

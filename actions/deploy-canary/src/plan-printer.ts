@@ -1,15 +1,13 @@
-import { describeAlias, formatDuration } from '@lambda-release-kit/core';
+import { describeAlias, formatDuration, formatPercent, bareFunctionName } from '@lambda-release-kit/core';
 import { buildAppSpec } from './appspec.js';
-import { functionShortName, stepDeadlineMs, type DeployPlan } from './plan.js';
+import { stepDeadlineMs, type DeployPlan } from './plan.js';
 import type { CurrentState } from './preflight.js';
 import { describeSource } from './publish.js';
-import { formatPercent, totalBakeMs } from './traffic-steps.js';
+import { totalBakeMs } from './traffic-steps.js';
 
 /** What a dry run can tell about the new version without publishing it. */
 export type VersionForecast =
   { kind: 'unchanged'; codeSha256: string } | { kind: 'new'; expectedVersion: string; codeSha256?: string };
-
-const percent = (fraction: number) => `${Math.round(fraction * 100_000) / 1000}%`;
 
 /**
  * The full plan a dry run prints: what the alias serves now, what would be published, every alias change with
@@ -56,7 +54,7 @@ function trafficLines(plan: DeployPlan, state: CurrentState, target: string): st
   if (!alias) return [`Traffic: CreateAlias ${plan.alias} → version ${target} (100%)`];
   const guard = `guarded by RevisionId ${alias.revisionId}`;
   if (plan.strategy === 'codedeploy') {
-    const settings = plan.codedeploy!;
+    const settings = plan.codedeploy;
     return [
       `Traffic: CodeDeploy CreateDeployment in ${settings.application}/${settings.deploymentGroup} with ${settings.deploymentConfig}` +
         (plan.wait ? ', polled until it finishes' : ', not waited for'),
@@ -84,8 +82,8 @@ function trafficLines(plan: DeployPlan, state: CurrentState, target: string): st
   lines[0] += ` (${guard})`;
   const t = plan.thresholds;
   const gates = [
-    `error rate ≤ ${t.compareToStable ? `stable version's + ${percent(t.maxErrorRate)}` : percent(t.maxErrorRate)}`,
-    `throttles ≤ ${percent(t.maxErrorRate)}`,
+    `error rate ≤ ${t.compareToStable ? `stable version's + ${formatPercent(t.maxErrorRate)}` : formatPercent(t.maxErrorRate)}`,
+    `throttles ≤ ${formatPercent(t.maxErrorRate)}`,
     ...(t.maxP95LatencyMs !== undefined ? [`p95 ≤ ${t.maxP95LatencyMs} ms`] : []),
     ...(t.maxP99LatencyMs !== undefined ? [`p99 ≤ ${t.maxP99LatencyMs} ms`] : []),
     `at least ${t.minInvocations} invocations (else inconclusive: ${plan.onInconclusive})`,
@@ -94,8 +92,8 @@ function trafficLines(plan: DeployPlan, state: CurrentState, target: string): st
     ...lines,
     `Promote: UpdateAlias ${plan.alias} FunctionVersion ${target}, AdditionalVersionWeights {}`,
     `Total bake time: ${formatDuration(totalBakeMs(plan.steps))}`,
-    `Health gates (metrics of ${functionShortName(plan.functionName)}:${plan.alias} by ExecutedVersion): ${gates.join(', ')}`,
-    `Verdicts: exact confidence bounds on all published minutes since the first step, at most ${percent(t.falseRollbackRate)} false rollbacks over the rollout; ` +
+    `Health gates (metrics of ${bareFunctionName(plan.functionName)}:${plan.alias} by ExecutedVersion): ${gates.join(', ')}`,
+    `Verdicts: exact confidence bounds on all published minutes since the first step, at most ${formatPercent(t.falseRollbackRate)} false rollbacks over the rollout; ` +
       `minutes count once ${formatDuration(plan.metricDelayMs)} after they end, so a bad version is caught within ${formatDuration(plan.healthCheckIntervalMs + plan.metricDelayMs)}`,
     `Alarms: ${plan.alarms.length > 0 ? plan.alarms.join(', ') : 'none'} (any in ALARM rolls back)`,
     `On failure: UpdateAlias ${plan.alias} FunctionVersion ${alias.version}, AdditionalVersionWeights {}`,

@@ -32,13 +32,22 @@ export interface CodeDeploySettings {
   afterTrafficHook?: string;
 }
 
+/** Who moves the traffic; CodeDeploy's settings exist exactly when CodeDeploy does. */
+export type Rollout =
+  | { strategy: 'codedeploy'; codedeploy: CodeDeploySettings }
+  | { strategy: Exclude<Strategy, 'codedeploy'>; codedeploy?: never };
+
 /** Everything a deploy needs, validated, with no runner or environment access left to do. */
-export interface DeployPlan {
+export type DeployPlan = Rollout & DeploySettings;
+
+/** A plan whose traffic CodeDeploy moves. */
+export type CodeDeployPlan = Extract<DeployPlan, { strategy: 'codedeploy' }>;
+
+/** The plan apart from who moves the traffic. */
+export interface DeploySettings {
   functionName: string;
   alias: string;
   source: CodeSource;
-  strategy: Strategy;
-  codedeploy?: CodeDeploySettings;
   /** Canary steps before promotion; empty when traffic moves at once (all-at-once or skip-canary). */
   steps: CanaryStep[];
   alarms: string[];
@@ -58,12 +67,6 @@ export interface DeployPlan {
   wait: boolean;
   timeoutMs: number;
   recordFile: string;
-}
-
-/** The plain name of a function given by name or ARN (CloudWatch dimensions use the name). */
-export function functionShortName(functionName: string): string {
-  const match = /:function:([^:]+)/.exec(functionName);
-  return match ? match[1] : functionName;
 }
 
 /** The longest a step may last when `on-inconclusive` is wait. */

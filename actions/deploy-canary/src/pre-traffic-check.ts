@@ -7,9 +7,9 @@ import {
   type Check,
   type CheckSuite,
 } from '@lambda-release-kit/checks';
-import { InputError, type Logger, UserError } from '@lambda-release-kit/core';
+import { InputError, type Logger, UserError, bareFunctionName } from '@lambda-release-kit/core';
 import { Input } from './constants.js';
-import { functionShortName, type DeployPlan } from './plan.js';
+import { type DeployPlan } from './plan.js';
 
 const PRE_TRAFFIC_TIMEOUT_MS = 5 * 60_000;
 
@@ -56,7 +56,7 @@ export async function runPreTrafficCheck(
 ): Promise<void> {
   const names = new Set([
     plan.functionName,
-    functionShortName(plan.functionName),
+    bareFunctionName(plan.functionName),
     '{{ function }}',
     '{{function}}',
   ]);
@@ -80,9 +80,11 @@ export async function runPreTrafficCheck(
     logger.info(`  ${check.passed ? 'passed' : check.skipped ? 'skipped' : 'FAILED'}: ${check.name}`);
   }
   if (!result.passed) {
-    const failures = result.checks
-      .filter((check) => !check.passed && !check.skipped && check.failure)
-      .map((check) => `${check.name}: ${describeFailure(check.failure!)}`);
+    const failures = result.checks.flatMap((check) =>
+      !check.passed && !check.skipped && check.failure
+        ? [`${check.name}: ${describeFailure(check.failure)}`]
+        : [],
+    );
     throw new UserError(
       `pre-traffic check of version ${versions.target} failed (${result.failedCount} of ${result.total}), no traffic was moved: ${failures.join('; ')}`,
     );

@@ -20,7 +20,7 @@ import {
   withContext,
 } from '@lambda-release-kit/core';
 import { readAlarms } from './metrics.js';
-import type { DeployPlan } from './plan.js';
+import type { CodeDeploySettings, DeployPlan } from './plan.js';
 
 /** What the deploy starts from, read without changing anything. */
 export interface CurrentState {
@@ -59,7 +59,7 @@ export async function preflight(
   );
 
   // First: a running CodeDeploy deployment explains an alias with weights better than the weights do.
-  if (plan.codedeploy) await checkCodeDeploy(clients, plan);
+  if (plan.codedeploy) await checkCodeDeploy(clients, plan.codedeploy);
   const alias = await withContext(`reading alias ${plan.alias} of ${fn}`, () =>
     readAlias(lambda, fn, plan.alias),
   );
@@ -162,8 +162,7 @@ async function readVersion(lambda: LambdaClient, fn: string, alias: AliasState):
   };
 }
 
-async function checkCodeDeploy(clients: PreflightClients, plan: DeployPlan): Promise<void> {
-  const settings = plan.codedeploy!;
+async function checkCodeDeploy(clients: PreflightClients, settings: CodeDeploySettings): Promise<void> {
   const { application, deploymentGroup } = settings;
   const group = await withContext(
     `reading CodeDeploy deployment group ${application}/${deploymentGroup}`,

@@ -71,7 +71,8 @@ export async function publishNewVersion(
     });
   }
   if (latest.CodeSha256 !== ours) throw replacedUnderUs(fn, ours, latest.CodeSha256);
-  if (latest.CodeSha256 === previousSha) return { kind: 'unchanged', codeSha256: latest.CodeSha256! };
+  if (previousSha !== undefined && latest.CodeSha256 === previousSha)
+    return { kind: 'unchanged', codeSha256: previousSha };
 
   // The RevisionId is the one read once $LATEST was confirmed to hold our code, not the one UpdateFunctionCode
   // returned: Lambda changes RevisionId again when the update finishes, so that one would reject every publish.
@@ -86,7 +87,9 @@ export async function publishNewVersion(
       { abortSignal: signal },
     ),
   );
-  const version = published.Version!;
+  const version = published.Version;
+  if (!version)
+    throw new Error(`publishing a version of ${fn} failed: PublishVersion answered no version number`);
   logger.info(`published version ${version} of ${fn} (CodeSha256 ${published.CodeSha256})`);
   return {
     kind: 'published',

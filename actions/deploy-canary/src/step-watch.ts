@@ -1,9 +1,9 @@
-import { formatDuration, type Logger } from '@lambda-release-kit/core';
+import { formatDuration, type Logger, formatPercent } from '@lambda-release-kit/core';
 import { type LookState, nextLookAt, publishedBy, publishedEnd } from './check-schedule.js';
 import type { HealthJudgement } from './health.js';
 import { stepDeadlineMs, type DeployPlan } from './plan.js';
 import { systemClock, type RolloutClock } from './rollout-clock.js';
-import { formatPercent, type CanaryStep } from './traffic-steps.js';
+import type { CanaryStep } from './traffic-steps.js';
 
 export interface StepOutcome {
   judgement: HealthJudgement;

@@ -1,5 +1,4 @@
-import { type DeploymentRecord, formatDuration } from '@lambda-release-kit/core';
-import { formatPercent } from './traffic-steps.js';
+import { type DeploymentRecord, formatDuration, formatPercent } from '@lambda-release-kit/core';
 
 export interface SummaryContent {
   title: string;
@@ -69,9 +68,7 @@ export function summaryContent(
           step.verdict,
           number(m.invocations),
           number(m.errors),
-          m.errorRate === null || m.errorRate === undefined
-            ? '–'
-            : `${Math.round(m.errorRate * 100_000) / 1000}%`,
+          m.errorRate === null || m.errorRate === undefined ? '–' : formatPercent(m.errorRate),
           number(m.p95Ms),
           number(m.p99Ms),
           number(m.throttles),

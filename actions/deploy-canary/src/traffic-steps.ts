@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from '@lambda-release-kit/core';
+import { formatDuration, parseDuration, formatPercent } from '@lambda-release-kit/core';
 
 /** One canary step: route `weight` (0–1) of the alias to the new version, then watch it for `bakeMs`. */
 export interface CanaryStep {
@@ -63,10 +63,6 @@ export function parseTrafficSteps(text: string): CanaryStep[] | string {
 
 export function totalBakeMs(steps: readonly CanaryStep[]): number {
   return steps.reduce((sum, step) => sum + step.bakeMs, 0);
-}
-
-export function formatPercent(weight: number): string {
-  return `${Math.round(weight * 100_000) / 1000}%`;
 }
 
 /** "10% for 5m, 50% for 5m, then 100%". */

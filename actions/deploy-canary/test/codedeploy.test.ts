@@ -169,13 +169,10 @@ describe('strategy codedeploy', () => {
     await functionOnVersion1(lambda, 'cd-busy-fn', handlers.ok('v1'));
     await group('cd-busy-fn', { deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent30Minutes' });
     const other = await runDeploy(bed.clients, {
-      ...codeDeployPlan('cd-busy-fn', {}),
-      wait: false,
-      codedeploy: {
-        application: APP,
-        deploymentGroup: 'cd-busy-fn',
+      ...codeDeployPlan('cd-busy-fn', {
         deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent30Minutes',
-      },
+      }),
+      wait: false,
     });
     expect(other.result?.status).toBe('in-progress');
     bed.sandbox.clearRequestLog();

@@ -15,7 +15,7 @@ import {
 import { MemoryLogger } from '@lambda-release-kit/core';
 import { startSandbox, zipFunction, type Sandbox, type SandboxOptions } from '@lambda-release-kit/sandbox';
 import { deployCanary, initialRecord, type DeployClients, type DeployResult } from '../src/deploy.js';
-import type { DeployPlan } from '../src/plan.js';
+import type { DeployPlan, DeploySettings, Rollout } from '../src/plan.js';
 import { RecordWriter } from '../src/record-writer.js';
 import type { RolloutClock } from '../src/rollout-clock.js';
 
@@ -115,10 +115,12 @@ export async function functionOnVersion1(
   }
 }
 
-export function plan(
-  overrides: Partial<DeployPlan> & Pick<DeployPlan, 'functionName'>,
-  dir: string,
-): DeployPlan {
+/** A plan's settings to change; the strategy with its CodeDeploy block, or neither (alias weights). */
+type PlanOverrides = Partial<DeploySettings> &
+  Pick<DeploySettings, 'functionName'> &
+  (Rollout | Partial<Record<keyof Rollout, never>>);
+
+export function plan(overrides: PlanOverrides, dir: string): DeployPlan {
   return {
     alias: 'live',
     source: { kind: 'latest' },

@@ -4,6 +4,7 @@ import {
   type DeploymentRecord,
   type RollbackEntry,
   type TrafficStep,
+  formatPercent,
 } from '@lambda-release-kit/core';
 import type { NotifyStatus } from './constants.js';
 
@@ -56,10 +57,6 @@ export const STATUS_EMOJI: Record<NotifyStatus, { slack: string; unicode: string
   cancelled: { slack: ':no_entry_sign:', unicode: '🚫' },
   'rolled-back': { slack: ':rewind:', unicode: '⏪' },
 };
-
-function percent(weight: number): string {
-  return `${Math.round(weight * 1000) / 10}%`;
-}
 
 function metricsText(step: TrafficStep): string {
   return Object.entries(step.metrics ?? {})
@@ -187,7 +184,7 @@ export function buildMessage(
     text: templates.message ? render(templates.message) : defaultText(facts),
     facts: rows.filter(([, value]) => value !== ''),
     steps: (record?.steps ?? []).map((step) => ({
-      traffic: percent(step.weight),
+      traffic: formatPercent(step.weight, { decimals: 1 }),
       verdict: step.verdict,
       metrics: metricsText(step),
       reason: step.reason,

@@ -91,25 +91,31 @@ export async function notify(plan: NotifyPlan, deps: NotifyDeps): Promise<Notify
   const document = notificationDocument(plan.message, plan.record);
   const record = plan.record;
 
-  const tasks: Record<Channel, () => Promise<void>> = {
-    'slack-webhook': () => sendSlackWebhook(ctx, plan.slackWebhookUrl!, slack),
-    'slack-api': async () => {
-      const posted = await sendSlackApi(ctx, plan.slackApi!, slack);
+  // One task a configured channel, in plannedChannels' order; each holds the part of the plan it needs.
+  const { slackWebhookUrl, slackApi, email, sns, webhook } = plan;
+  const tasks = new Map<Channel, () => Promise<void>>();
+  if (slackWebhookUrl) tasks.set('slack-webhook', () => sendSlackWebhook(ctx, slackWebhookUrl, slack));
+  if (slackApi) {
+    tasks.set('slack-api', async () => {
+      const posted = await sendSlackApi(ctx, slackApi, slack);
       result.slackTs = posted.ts;
       result.slackChannelId = posted.channelId;
-    },
-    email: async () => {
-      const email = plan.email!;
+    });
+  }
+  if (email) {
+    tasks.set('email', async () => {
       result.emailMessageId = await sendEmail(
         ctx,
         email.smtp,
         email.addresses,
         emailBody(plan.message, email.subject),
       );
-    },
-    sns: async () => {
-      result.snsMessageId = await publishSns(ctx, plan.sns!.client, {
-        topicArn: plan.sns!.topicArn,
+    });
+  }
+  if (sns) {
+    tasks.set('sns', async () => {
+      result.snsMessageId = await publishSns(ctx, sns.client, {
+        topicArn: sns.topicArn,
         subject: plan.message.title,
         message: JSON.stringify(document),
         attributes: {
@@ -121,12 +127,12 @@ export async function notify(plan: NotifyPlan, deps: NotifyDeps): Promise<Notify
         },
         groupId: record?.function.name ?? 'release',
       });
-    },
-    webhook: () => sendWebhook(ctx, plan.webhook!.url, document, plan.webhook!.secret),
-  };
+    });
+  }
+  if (webhook) tasks.set('webhook', () => sendWebhook(ctx, webhook.url, document, webhook.secret));
 
-  const channels = plannedChannels(plan);
-  const outcomes = await Promise.allSettled(channels.map((channel) => tasks[channel]()));
+  const channels = [...tasks.keys()];
+  const outcomes = await Promise.allSettled([...tasks.values()].map((task) => task()));
   outcomes.forEach((outcome, index) => {
     const channel = channels[index];
     if (outcome.status === 'fulfilled') {

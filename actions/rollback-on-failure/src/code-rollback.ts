@@ -41,13 +41,19 @@ function codeRequest(
   previous: VersionRef,
   revisionId?: string,
 ): UpdateFunctionCodeRequest {
-  const source = previous.imageUri
-    ? { ImageUri: previous.imageUri }
-    : {
-        S3Bucket: previous.s3!.bucket,
-        S3Key: previous.s3!.key,
-        ...(previous.s3!.objectVersion ? { S3ObjectVersion: previous.s3!.objectVersion } : {}),
-      };
+  const { imageUri, s3 } = previous;
+  const source = imageUri
+    ? { ImageUri: imageUri }
+    : s3
+      ? {
+          S3Bucket: s3.bucket,
+          S3Key: s3.key,
+          ...(s3.objectVersion ? { S3ObjectVersion: s3.objectVersion } : {}),
+        }
+      : undefined;
+  // previousCodeLocation found one of the two before this request was built.
+  if (!source)
+    throw new Error(`version ${previous.version} has neither an image URI nor an S3 object to restore`);
   return { FunctionName: functionName, ...source, RevisionId: revisionId, Publish: false };
 }
 

@@ -369,6 +369,8 @@ async function codeDeployPath(
     }
     return { alias };
   }
+  // Known by now: a deployment id, or else the group to look in.
+  const groupName = group ? `${group.application}/${group.deploymentGroup}` : '';
   const { appSpecTargetVersion, findActiveDeployment, getDeployment, isActive, stopWithRollback } =
     await import('./codedeploy-stop.js');
   const client = await deps.codedeploy();
@@ -379,25 +381,22 @@ async function codeDeployPath(
     const name = awsErrorName(error instanceof Error && error.cause ? error.cause : error) ?? '';
     if (!onlyFromRecord || !UNKNOWN_TO_CODEDEPLOY.includes(name)) throw error;
     deps.logger.warning(
-      `the deployment record names CodeDeploy deployment ${knownId ?? `group ${group!.application}/${group!.deploymentGroup}`}, which CodeDeploy does not know (${errorMessage(error)}); deciding from the live state`,
+      `the deployment record names CodeDeploy deployment ${knownId ?? `group ${groupName}`}, which CodeDeploy does not know (${errorMessage(error)}); deciding from the live state`,
     );
     return { alias };
   };
-  let deploymentId: string | undefined;
+  let deploymentId = knownId;
   try {
-    deploymentId =
-      knownId ??
-      (await call(
-        `listing in-progress deployments of CodeDeploy group ${group!.application}/${group!.deploymentGroup}`,
-        () => findActiveDeployment(client, group!),
-      ));
+    if (!deploymentId && group) {
+      deploymentId = await call(`listing in-progress deployments of CodeDeploy group ${groupName}`, () =>
+        findActiveDeployment(client, group),
+      );
+    }
   } catch (error) {
     return ignoreUnknown(error);
   }
   if (!deploymentId) {
-    deps.logger.info(
-      `no CodeDeploy deployment is in progress in ${group!.application}/${group!.deploymentGroup}; deciding from the alias`,
-    );
+    deps.logger.info(`no CodeDeploy deployment is in progress in ${groupName}; deciding from the alias`);
     return { alias };
   }
   const failed = request.record?.target?.version;
@@ -501,20 +500,21 @@ function versionLookups(lambda: LambdaClient, functionName: string, call: Call):
   let published: Promise<string[]> | undefined;
   return {
     exists: (version) => {
-      if (!known.has(version)) {
-        known.set(
-          version,
-          call(`reading version ${version} of ${functionName}`, async (signal) => {
-            const config = await getFunctionConfiguration(lambda, functionName, version, signal);
-            return config?.Version === version;
-          }),
-        );
+      let exists = known.get(version);
+      if (!exists) {
+        exists = call(`reading version ${version} of ${functionName}`, async (signal) => {
+          const config = await getFunctionConfiguration(lambda, functionName, version, signal);
+          return config?.Version === version;
+        });
+        known.set(version, exists);
       }
-      return known.get(version)!;
+      return exists;
     },
     published: () => {
       published ??= call(`listing the published versions of ${functionName}`, async (signal) =>
-        (await listPublishedVersions(lambda, functionName, signal)).map((v) => v.Version!),
+        (await listPublishedVersions(lambda, functionName, signal)).flatMap((v) =>
+          v.Version ? [v.Version] : [],
+        ),
       );
       return published;
     },

@@ -68,10 +68,10 @@ export function requestSpec(scope: Scope, raw: unknown): HttpRequestSpec | undef
   const path: Path = ['request'];
   if (typeof raw === 'string') {
     const match = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim());
-    const method = match && METHODS.includes(match[1].toUpperCase()) ? match[1].toUpperCase() : undefined;
+    const withMethod = match && METHODS.includes(match[1].toUpperCase()) ? match : undefined;
     return {
-      method: method ?? 'GET',
-      url: scope.template(method ? match![2] : raw.trim(), path),
+      method: withMethod ? withMethod[1].toUpperCase() : 'GET',
+      url: scope.template(withMethod ? withMethod[2] : raw.trim(), path),
       headers: {},
       query: {},
     };

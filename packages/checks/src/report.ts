@@ -1,16 +1,10 @@
+import type { CheckResultSummary } from '@lambda-release-kit/core/record';
 import { describeFailure } from './run.js';
 import type { CheckResult, SuiteResult } from './types.js';
 
-export const REPORT_SCHEMA = 'lambda-release-checks/v1';
+export type { CheckResultSummary };
 
-/** The shape core's deployment record keeps under `smokeTests` (structurally the same as core's type). */
-export interface CheckResultSummary {
-  at: string;
-  passed: number;
-  failed: number;
-  total: number;
-  failures?: string[];
-}
+export const REPORT_SCHEMA = 'lambda-release-checks/v1';
 
 /** A JSON report for people and tools: totals, then one entry per check (already redacted). */
 export function toJsonReport(result: SuiteResult, name = 'smoke-test'): string {
@@ -76,7 +70,7 @@ function label(check: CheckResult): string {
 /** Escapes text for XML, dropping the control characters XML 1.0 does not allow. */
 function xml(text: string): string {
   const allowed = [...text].filter((char) => {
-    const code = char.codePointAt(0)!;
+    const code = char.codePointAt(0) ?? 0;
     return (
       code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code !== 0xfffe && code !== 0xffff)
     );

@@ -4,6 +4,8 @@ import { judge, type AssertionFailure } from './assertions.js';
 import { captureValues } from './capture.js';
 import { formatMs } from './duration.js';
 import { redactingLines } from '@lambda-release-kit/core/logger';
+import { formatPercent } from '@lambda-release-kit/core/percent';
+import { backoffDelay } from '@lambda-release-kit/core/wait';
 import { Redactor, snippet } from '@lambda-release-kit/core/redact';
 import { renderExpectation, sendOnce, type SendContext } from './send.js';
 import { latencyStats } from './stats.js';
@@ -60,13 +62,11 @@ export async function runChecks(suite: CheckSuite, deps: RunDependencies = {}): 
   const onExternalAbort = () => abort(`cancelled: ${String(deps.signal?.reason ?? 'aborted')}`, false);
   if (deps.signal?.aborted) onExternalAbort();
   deps.signal?.addEventListener('abort', onExternalAbort, { once: true });
+  const timeoutMs = deps.timeoutMs;
   const timer =
-    deps.timeoutMs === undefined
+    timeoutMs === undefined
       ? undefined
-      : setTimeout(
-          () => abort(`the suite timed out after ${formatMs(deps.timeoutMs!)}`, true),
-          deps.timeoutMs,
-        );
+      : setTimeout(() => abort(`the suite timed out after ${formatMs(timeoutMs)}`, true), timeoutMs);
 
   const redactor = deps.redactor ?? new Redactor();
   for (const secret of deps.secrets ?? []) redactor.add(secret);
@@ -200,9 +200,14 @@ async function runCheck(
       }
       outcome.failure = withSnippets({ ...capture.failure, actual: 'nothing' }, outcome.answer, context);
     }
-    if (context.stop.reason !== undefined || attempt === tries) break;
-    const retry = check.retry!;
-    const delayMs = Math.min(retry.maxDelayMs, retry.delayMs * retry.backoff ** (attempt - 1));
+    const retry = check.retry;
+    if (context.stop.reason !== undefined || attempt === tries || !retry) break;
+    const delayMs = backoffDelay(attempt - 1, {
+      initialDelayMs: retry.delayMs,
+      maxDelayMs: retry.maxDelayMs,
+      factor: retry.backoff,
+      jitter: 0,
+    });
     context.logger.debug(
       `${check.name}: attempt ${attempt} failed (${outcome.failure?.reason}); retrying in ${formatMs(delayMs)}`,
     );
@@ -250,7 +255,7 @@ function report(result: CheckResult, context: RunContext): void {
   } else if (result.skipped) {
     context.logger.info(`- ${label}: ${result.failure?.reason}`);
   } else {
-    context.logger.warning(`✗ ${label}: ${describeFailure(result.failure!)}`);
+    context.logger.warning(`✗ ${label}: ${result.failure ? describeFailure(result.failure) : 'failed'}`);
   }
 }
 
@@ -281,15 +286,18 @@ async function attemptOnce(
 
   const until = check.until;
   const untilExpect = renderExpectation(until.expect, vars, context.template);
-  const failIf = until.failIf && renderExpectation(until.failIf.expect, vars, context.template);
+  const failIf = until.failIf && {
+    shown: until.failIf.shown,
+    expect: renderExpectation(until.failIf.expect, vars, context.template),
+  };
   const deadline = performance.now() + until.timeoutMs;
   let sent = 0;
   let last: { answer?: Answer; failure: CheckFailure } | undefined;
   for (let poll = 0; ; poll++) {
     const outcome = await sendAndJudge(check, vars, untilExpect, context);
     sent += outcome.sent;
-    if (outcome.answer && failIf && !judge(failIf, outcome.answer)) {
-      const held = `fail-if held: ${until.failIf!.shown}`;
+    if (outcome.answer && failIf && !judge(failIf.expect, outcome.answer)) {
+      const held = `fail-if held: ${failIf.shown}`;
       const failure = {
         reason: `stopped polling: ${held}`,
         assertion: 'until.fail-if',
@@ -303,11 +311,19 @@ async function attemptOnce(
       const failure = judge(expect, final);
       return { answer: final, sent, failure: failure && withSnippets(failure, final, context) };
     }
-    last = { answer: outcome.answer, failure: outcome.failure! };
+    // sendAndJudge gives a failure whenever it has no answer, so this one did not pass.
+    if (!outcome.failure)
+      throw new Error(`${check.name}: a poll ended with neither a passing answer nor a failure`);
+    last = { answer: outcome.answer, failure: outcome.failure };
     if (context.stop.reason !== undefined) return { answer: last.answer, sent, failure: last.failure };
     const remaining = deadline - performance.now();
     if (remaining <= 0) break;
-    const interval = Math.min(until.maxIntervalMs, until.intervalMs * until.backoff ** poll);
+    const interval = backoffDelay(poll, {
+      initialDelayMs: until.intervalMs,
+      maxDelayMs: until.maxIntervalMs,
+      factor: until.backoff,
+      jitter: 0,
+    });
     context.logger.debug(
       `${check.name}: waiting (${last.failure.reason}); next poll in ${formatMs(interval)}`,
     );
@@ -394,7 +410,7 @@ async function runSamples(
   const breaches: string[] = [];
   if (latency.errorRate > sampling.maxErrorRate) {
     breaches.push(
-      `error rate ${percent(latency.errorRate)} (${errors.length} of ${sent}) is over max-error-rate ${percent(sampling.maxErrorRate)}`,
+      `error rate ${formatPercent(latency.errorRate, { decimals: 1 })} (${errors.length} of ${sent}) is over max-error-rate ${formatPercent(sampling.maxErrorRate, { decimals: 1 })}`,
     );
   }
   const limits: Array<[string, number | undefined, number]> = [
@@ -424,10 +440,6 @@ async function runSamples(
       },
     },
   };
-}
-
-function percent(fraction: number): string {
-  return `${Math.round(fraction * 1000) / 10}%`;
 }
 
 function stringValue(value: unknown): string {

@@ -48,7 +48,8 @@ export async function sendOnce(
       },
     );
   }
-  const request = check.request!;
+  const request = check.request;
+  if (!request) throw new Error(`check ${check.name} has neither a request nor an invoke`);
   const answer = await sendHttp(
     {
       method: render(request.method),

@@ -4,13 +4,9 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 export function parseDuration(text: string): number | undefined {
   const value = text.trim();
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  const parts = value.match(/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/)
-    ? value.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g)
-    : null;
-  if (!parts) return undefined;
+  if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(value)) return undefined;
   let total = 0;
-  for (const part of parts) {
-    const [, amount, unit] = part.match(/^(\d+(?:\.\d+)?)(ms|s|m|h)$/)!;
+  for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
     total += Number(amount) * UNIT_MS[unit];
   }
   return Math.round(total);

@@ -1,3 +1,4 @@
+export * from './arn.js';
 export * from './aws.js';
 export * from './duration.js';
 export * from './errors.js';
@@ -5,6 +6,7 @@ export * from './github.js';
 export * from './inputs.js';
 export * from './lambda.js';
 export * from './logger.js';
+export * from './percent.js';
 export * from './record.js';
 export * from './record-input.js';
 export * from './release-status.js';

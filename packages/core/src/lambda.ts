@@ -7,6 +7,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { awsErrorName, UserError } from './errors.js';
+import { formatPercent } from './percent.js';
 import { backoffDelay, pause, waitFor } from './wait.js';
 
 /** Where an alias sends traffic. `weights` holds the one additional version AWS allows, if any. */
@@ -22,11 +23,7 @@ export function describeAlias(state: AliasState): string {
   const extra = Object.entries(state.weights);
   if (extra.length === 0) return `100% on version ${state.version}`;
   const [version, weight] = extra[0];
-  return `${pct(1 - weight)} on version ${state.version}, ${pct(weight)} on version ${version}`;
-}
-
-function pct(fraction: number): string {
-  return `${Math.round(fraction * 1000) / 10}%`;
+  return `${formatPercent(1 - weight, { decimals: 1 })} on version ${state.version}, ${formatPercent(weight, { decimals: 1 })} on version ${version}`;
 }
 
 /** Reads an alias; undefined when the function or alias does not exist. */
@@ -171,5 +168,6 @@ export async function waitForFunctionUpdated(
       `the update of ${functionName} failed: ${config.LastUpdateStatusReasonCode ?? 'unknown'}: ${config.LastUpdateStatusReason ?? ''}`.trim(),
     );
   }
-  return config!;
+  if (!config) throw new Error(`waiting for the update of ${functionName} ended without its configuration`);
+  return config;
 }

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { bareFunctionName } from './arn.js';
 
 export const RECORD_SCHEMA = 'lambda-release-record/v1';
 
@@ -37,6 +38,7 @@ export interface RollbackEntry {
   durationMs?: number;
 }
 
+/** A smoke-test run as the record keeps it under `smokeTests`. */
 export interface CheckResultSummary {
   at: string;
   passed: number;
@@ -156,8 +158,8 @@ export function parseRecord(text: string, source = 'record'): DeploymentRecord {
 function nestingDepth(value: unknown): number {
   let deepest = 0;
   const pending: Array<[unknown, number]> = [[value, 0]];
-  while (pending.length > 0) {
-    const [item, depth] = pending.pop()!;
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next;
     if (typeof item !== 'object' || item === null) continue;
     deepest = Math.max(deepest, depth + 1);
     if (deepest > MAX_RECORD_DEPTH) return deepest;
@@ -183,11 +185,6 @@ export async function readRecordFile(path: string): Promise<DeploymentRecord> {
  */
 export function defaultRecordPath(functionName: string, alias: string, dir: string): string {
   return join(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
-}
-
-/** The bare function name of a name, partial ARN or ARN. */
-export function bareFunctionName(name: string): string {
-  return name.split(':function:').pop()!.split(':')[0];
 }
 
 export function serializeRecord(record: DeploymentRecord): string {

@@ -65,7 +65,8 @@ export class Redactor {
   /** The user info of a URL (`user:pass`, the password, encoded and decoded, and as the Basic header sent). */
   addUserInfo(url: URL): void {
     if (!url.password) return;
-    this.addHeader('authorization', splitUrlCredentials(url).authorization!);
+    const { authorization } = splitUrlCredentials(url);
+    if (authorization) this.addHeader('authorization', authorization);
     this.add(`${url.username}:${url.password}`);
     this.add(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
     this.add(url.password);

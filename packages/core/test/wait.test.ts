@@ -13,6 +13,10 @@ describe('backoffDelay', () => {
     expect(backoffDelay(0, schedule, () => 0)).toBe(80);
     expect(backoffDelay(0, schedule, () => 1)).toBe(120);
   });
+  it('gives the exact schedule without jitter, with fractional factors, to the millisecond', () => {
+    const exact = { initialDelayMs: 250, maxDelayMs: 1000, factor: 1.5, jitter: 0 };
+    expect([0, 1, 2, 3, 4].map((n) => backoffDelay(n, exact))).toEqual([250, 375, 563, 844, 1000]);
+  });
 });
 
 describe('waitFor', () => {

@@ -15,12 +15,13 @@ export class AwsQuery {
     this.namespace = `http://${service}.amazonaws.com/doc/${version}/`;
   }
 
-  /** The request's form when it is an awsQuery call of this API version, else undefined. */
-  form(req: SandboxRequest): URLSearchParams | undefined {
+  /** The request's form and Action when it is an awsQuery call of this API version, else undefined. */
+  call(req: SandboxRequest): { form: URLSearchParams; action: string } | undefined {
     if (req.method !== 'POST' || req.path !== '/') return undefined;
     if (!(req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return undefined;
     const form = new URLSearchParams(req.body.toString('utf8'));
-    return form.get('Version') === this.version && form.has('Action') ? form : undefined;
+    const action = form.get('Action');
+    return form.get('Version') === this.version && action !== null ? { form, action } : undefined;
   }
 
   result(action: string, inner: string): SandboxResponse {
@@ -41,11 +42,16 @@ export class AwsQuery {
   };
 }
 
+const XML_ENTITIES: Record<string, string> = {
+  '<': '&lt;',
+  '>': '&gt;',
+  '&': '&amp;',
+  "'": '&apos;',
+  '"': '&quot;',
+};
+
 export function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!,
-  );
+  return text.replace(/[<>&'"]/g, (c) => XML_ENTITIES[c] ?? c);
 }
 
 function xml(status: number, body: string): SandboxResponse {

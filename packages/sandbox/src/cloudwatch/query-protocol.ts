@@ -78,7 +78,7 @@ function translateAnswer(action: string, answer: SandboxResponse): SandboxRespon
   const parsed = JSON.parse(answer.body?.toString() || '{}') as Record<string, unknown>;
   if (answer.status >= 400) {
     const code =
-      answer.headers?.['x-amzn-query-error']?.split(';')[0] ?? String(parsed.__type).split('#').pop()!;
+      answer.headers?.['x-amzn-query-error']?.split(';')[0] ?? String(parsed.__type).replace(/^.*#/, '');
     return query.error(code, String(parsed.message ?? ''), answer.status);
   }
   return query.result(action, toXml(parsed, action));
@@ -88,11 +88,13 @@ export const cloudWatchQueryService: ServiceFactory = (ctx: ServiceContext): Mou
   const json = cloudWatchService(ctx);
   return {
     service: 'cloudwatch',
-    matches: (req) => query.form(req) !== undefined,
-    operation: (req) => query.form(req)?.get('Action') ?? 'Unknown',
+    matches: (req) => query.call(req) !== undefined,
+    operation: (req) => query.call(req)?.action ?? 'Unknown',
     isMutating: (operation) => json.isMutating(operation),
     handle: async (req) => {
-      const action = query.form(req)!.get('Action')!;
+      const call = query.call(req);
+      if (!call) throw new Error('not an awsQuery call of CloudWatch: matches() lets only those through');
+      const { form, action } = call;
       const answer = await json.handle({
         ...req,
         headers: {
@@ -101,7 +103,7 @@ export const cloudWatchQueryService: ServiceFactory = (ctx: ServiceContext): Mou
           'content-encoding': 'identity',
           'x-amz-target': `${SERVICE_TARGET}.${action}`,
         },
-        body: Buffer.from(JSON.stringify(formToJson(query.form(req)!))),
+        body: Buffer.from(JSON.stringify(formToJson(form))),
       });
       return translateAnswer(action, answer);
     },

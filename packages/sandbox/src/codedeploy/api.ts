@@ -100,6 +100,18 @@ function readAutoRollback(value: unknown): AutoRollbackConfiguration {
   return { enabled, events: events as AutoRollbackEvent[] };
 }
 
+/** The compute platform a request names; the sandbox runs only Lambda (CodeDeploy's default is Server). */
+function lambdaComputePlatform(body: JsonObject): 'Lambda' {
+  const computePlatform = optionalString(body, 'computePlatform') ?? 'Server';
+  if (computePlatform !== 'Lambda') {
+    throw codeDeployError(
+      'InvalidComputePlatformException',
+      `The sandbox runs only the Lambda compute platform, got ${computePlatform}.`,
+    );
+  }
+  return computePlatform;
+}
+
 function roleArn(arn: string): string {
   if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(arn))
     throw codeDeployError('InvalidRoleException', `The service role ${arn} is not a valid IAM role ARN.`);
@@ -226,13 +238,7 @@ export class CodeDeployApi {
     );
     if (this.applications.has(name))
       throw codeDeployError('ApplicationAlreadyExistsException', `The application ${name} already exists.`);
-    const computePlatform = optionalString(body, 'computePlatform') ?? 'Server';
-    if (computePlatform !== 'Lambda') {
-      throw codeDeployError(
-        'InvalidComputePlatformException',
-        `The sandbox runs only the Lambda compute platform, got ${computePlatform}.`,
-      );
-    }
+    const computePlatform = lambdaComputePlatform(body);
     const app: Application = {
       applicationId: randomUUID(),
       applicationName: name,
@@ -327,17 +333,10 @@ export class CodeDeployApi {
         'DeploymentConfigAlreadyExistsException',
         `The deployment configuration ${name} already exists.`,
       );
-    const computePlatform = optionalString(body, 'computePlatform') ?? 'Server';
-    if (computePlatform !== 'Lambda') {
-      throw codeDeployError(
-        'InvalidComputePlatformException',
-        `The sandbox supports only the Lambda compute platform, got ${computePlatform}.`,
-      );
-    }
     const config: DeploymentConfig = {
       deploymentConfigId: randomUUID(),
       deploymentConfigName: name,
-      computePlatform: 'Lambda',
+      computePlatform: lambdaComputePlatform(body),
       trafficRoutingConfig: readTrafficRouting(body.trafficRoutingConfig),
       createTime: this.ctx.clock.now(),
     };

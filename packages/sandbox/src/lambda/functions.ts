@@ -33,15 +33,11 @@ export interface UpdateCodeInput extends CodeInput {
   RevisionId?: string;
 }
 
-export interface UpdateConfigurationInput {
-  Role?: string;
-  Runtime?: string;
-  Handler?: string;
-  Description?: string;
-  Timeout?: number;
-  MemorySize?: number;
-  Environment?: { Variables?: Record<string, string> };
-  ImageConfig?: FunctionSnapshot['imageConfig'];
+/** The settings UpdateFunctionConfiguration may change, guarded by a RevisionId. */
+export interface UpdateConfigurationInput extends Pick<
+  CreateFunctionInput,
+  'Role' | 'Runtime' | 'Handler' | 'Description' | 'Timeout' | 'MemorySize' | 'Environment' | 'ImageConfig'
+> {
   RevisionId?: string;
 }
 

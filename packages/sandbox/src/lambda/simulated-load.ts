@@ -26,7 +26,8 @@ export interface SimulatedLoad {
 }
 
 const TICK_MS = 20;
-const DEFAULT_BEHAVIOUR: VersionBehaviour = { errorRate: 0, durationMs: { min: 50, max: 150 } };
+const DEFAULT_DURATION_MS = { min: 50, max: 150 };
+const DEFAULT_BEHAVIOUR: VersionBehaviour = { errorRate: 0, durationMs: DEFAULT_DURATION_MS };
 
 /**
  * Production-sized traffic at a time scale, without running handlers: every few real milliseconds it records
@@ -58,7 +59,7 @@ export function simulateLoad(
     for (let i = 0; i < due; i++) {
       const version = drawVersion(alias, random);
       const behaviour = options.versions[version] ?? DEFAULT_BEHAVIOUR;
-      const range = behaviour.durationMs ?? DEFAULT_BEHAVIOUR.durationMs!;
+      const range = behaviour.durationMs ?? DEFAULT_DURATION_MS;
       const error = random() < behaviour.errorRate;
       const count = (counts[version] ??= { invocations: 0, errors: 0 });
       count.invocations++;

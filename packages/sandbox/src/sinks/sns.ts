@@ -40,7 +40,7 @@ function messageAttributes(form: URLSearchParams): Record<string, SnsMessageAttr
   const attributes: Record<string, SnsMessageAttribute> = {};
   for (let n = 1; form.has(`MessageAttributes.entry.${n}.Name`); n++) {
     const prefix = `MessageAttributes.entry.${n}`;
-    const name = form.get(`${prefix}.Name`)!;
+    const name = form.get(`${prefix}.Name`) ?? '';
     const dataType = form.get(`${prefix}.Value.DataType`);
     if (!dataType) {
       throw new SnsError(
@@ -112,12 +112,13 @@ export const snsService: ServiceFactory = (ctx: ServiceContext): MountedService 
 
   return {
     service: 'sns',
-    matches: (req) => query.form(req) !== undefined,
-    operation: (req) => query.form(req)?.get('Action') ?? 'Unknown',
+    matches: (req) => query.call(req) !== undefined,
+    operation: (req) => query.call(req)?.action ?? 'Unknown',
     isMutating: (operation) => operation !== 'ListTopics',
     handle: async (req) => {
-      const form = query.form(req)!;
-      const action = form.get('Action')!;
+      const call = query.call(req);
+      if (!call) throw new Error('not an awsQuery call of SNS: matches() lets only those through');
+      const { form, action } = call;
       try {
         const run = actions[action];
         if (!run)
