@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { GetFunctionCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { parseRecord, type DeploymentRecord } from '@lambda-release-kit/core';
 import { buildOrdersApi } from '../../examples/orders-api/build.mjs';
@@ -17,27 +17,18 @@ import {
   ALIAS,
   aliasOf,
   createReleasedFunction,
-  startFixture,
+  useFixture,
   writeReleaseZip,
   type Fixture,
 } from './fixture.js';
-import { recordOperations, recordResult, startCategory } from './results.js';
+import { recordOperations, recordResult } from './results.js';
 import { NODE24, REPO_ROOT, runAction, startAction, type ActionRun } from './run-action.js';
 
 const CATEGORY = 'deploy-safety';
 let fixture: Fixture;
 const dir = mkdtempSync(join(tmpdir(), 'reliability-deploy-safety-'));
 
-beforeAll(async () => {
-  startCategory(CATEGORY);
-  fixture = await startFixture();
-});
-
-afterEach(() => fixture.sandbox.faults.clear());
-
-afterAll(async () => {
-  await fixture?.sandbox.stop();
-});
+useFixture(CATEGORY, (started) => (fixture = started));
 
 const skipCanary = { 'skip-canary': 'true', 'skip-canary-reason': 'reliability suite', timeout: '60s' };
 

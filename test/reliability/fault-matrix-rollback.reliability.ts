@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { FaultKind } from '@lambda-release-kit/sandbox';
 import { aliasIsSafe, errorLines, FAULT_KINDS, rollbackRestoresStable } from './fault-matrix.js';
 import {
@@ -22,11 +22,11 @@ import {
   createReleasedFunction,
   publishRelease,
   routeCanary,
-  startFixture,
+  useFixture,
   type AliasView,
   type Fixture,
 } from './fixture.js';
-import { recordOperations, recordResult, startCategory } from './results.js';
+import { recordOperations, recordResult } from './results.js';
 import { runAction, type ActionRun } from './run-action.js';
 
 const CATEGORY = 'faults-rollback';
@@ -68,16 +68,7 @@ let fixture: Fixture;
 const dir = mkdtempSync(join(tmpdir(), 'reliability-faults-rollback-'));
 let counter = 0;
 
-beforeAll(async () => {
-  startCategory(CATEGORY);
-  fixture = await startFixture();
-});
-
-afterEach(() => fixture.sandbox.faults.clear());
-
-afterAll(async () => {
-  await fixture?.sandbox.stop();
-});
+useFixture(CATEGORY, (started) => (fixture = started));
 
 /** The record deploy-canary would have written for the failed release of version 2. */
 function writeRecord(name: string): string {

@@ -12,10 +12,12 @@ import {
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
+import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { waitForFunctionUpdated } from '@lambda-release-kit/core';
 import { startSandbox, type Sandbox, type StartOptions } from '@lambda-release-kit/sandbox';
 import { buildOrdersApi } from '../../examples/orders-api/build.mjs';
 import { createOrdersApiFunction } from '../../examples/orders-api/create-function.js';
+import { startCategory } from './results.js';
 
 export const ALIAS = 'live';
 
@@ -35,6 +37,23 @@ export async function startFixture(options: StartOptions = {}): Promise<Fixture>
     maxAttempts: 1,
   });
   return { sandbox, lambda, env: { ...sandbox.env } };
+}
+
+/**
+ * One sandbox for a test file, recorded under `category`: started before its tests and handed to `started`,
+ * faults cleared after each test, stopped after the last.
+ */
+export function useFixture(category: string, started: (fixture: Fixture) => void): void {
+  let fixture: Fixture | undefined;
+  beforeAll(async () => {
+    startCategory(category);
+    fixture = await startFixture();
+    started(fixture);
+  });
+  afterEach(() => fixture?.sandbox.faults.clear());
+  afterAll(async () => {
+    await fixture?.sandbox.stop();
+  });
 }
 
 /** Creates `name` with release v1.0.0, publishes version 1 and points the alias at it. */

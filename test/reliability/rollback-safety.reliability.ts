@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
@@ -22,10 +22,10 @@ import {
   createReleasedFunction,
   publishRelease,
   routeCanary,
-  startFixture,
+  useFixture,
   type Fixture,
 } from './fixture.js';
-import { recordOperations, recordResult, startCategory } from './results.js';
+import { recordOperations, recordResult } from './results.js';
 import { runAction, type ActionRun } from './run-action.js';
 
 const CATEGORY = 'rollback-safety';
@@ -33,16 +33,7 @@ const ACCOUNT = '123456789012';
 let fixture: Fixture;
 const dir = mkdtempSync(join(tmpdir(), 'reliability-rollback-safety-'));
 
-beforeAll(async () => {
-  startCategory(CATEGORY);
-  fixture = await startFixture();
-});
-
-afterEach(() => fixture.sandbox.faults.clear());
-
-afterAll(async () => {
-  await fixture?.sandbox.stop();
-});
+useFixture(CATEGORY, (started) => (fixture = started));
 
 /** The record deploy-canary writes for `name`; fields override (undefined removes one). */
 function record(name: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
