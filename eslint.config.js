@@ -22,4 +22,20 @@ export default tseslint.config(
     files: ['packages/*/src/**/*.ts', 'actions/*/src/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
   },
+  {
+    // The runner adapter (packages/core/src/runner) is the only product code that talks to the Actions runner, so
+    // the domain code stays callable from a CLI or a test without a runner.
+    files: ['packages/*/src/**/*.ts', 'actions/*/src/**/*.ts'],
+    ignores: ['packages/core/src/runner/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@actions/core', message: 'Use @lambda-release-kit/core/runner (runReleaseAction).' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -65919,7 +65919,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8203);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8237);
 // Entry point the runner executes (bundled into dist/deploy-canary/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -65929,7 +65929,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8203:
+/***/ 8237:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68920,7 +68920,7 @@ function errors_awsErrorName(error) {
     return error instanceof Error && error.name !== 'Error' ? error.name : undefined;
 }
 /** Runs `task`, re-throwing any failure as "<doing> failed: <cause>" with the original kept as `cause`. */
-async function withContext(doing, task) {
+async function errors_withContext(doing, task) {
     try {
         return await task();
     }
@@ -69073,7 +69073,7 @@ function inputError(name, value, expected) {
  * Typed, validated readers over the raw action inputs. Every reader throws an InputError naming the input, the
  * value given and what is accepted, so an action can validate everything before its first AWS call.
  */
-class Inputs {
+class inputs_Inputs {
     raw;
     constructor(raw) {
         this.raw = raw;
@@ -69152,12 +69152,12 @@ class Inputs {
     }
     /** Items separated by newlines or commas, trimmed, empty items dropped. */
     list(name) {
-        return splitList(this.text(name));
+        return inputs_splitList(this.text(name));
     }
     /** "key=value" pairs separated by newlines or commas. */
     map(name) {
         const result = {};
-        for (const item of splitList(this.text(name))) {
+        for (const item of inputs_splitList(this.text(name))) {
             const at = item.indexOf('=');
             if (at <= 0)
                 throw inputError(name, item, 'key=value pairs separated by newlines or commas');
@@ -69189,7 +69189,7 @@ function parsePercentage(text) {
     const fraction = percent ? Number(percent[1]) / 100 : /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
     return Number.isFinite(fraction) && fraction >= 0 && fraction <= 1 ? fraction : undefined;
 }
-function splitList(text) {
+function inputs_splitList(text) {
     return text
         .split(/[\n,]/)
         .map((item) => item.trim())
@@ -69289,7 +69289,7 @@ async function waitFor(options) {
  * An AbortSignal that fires on SIGTERM or SIGINT (a cancelled workflow) or when `timeoutMs` passes.
  * `dispose()` removes the signal handlers again.
  */
-function cancellationSignal(timeoutMs) {
+function wait_cancellationSignal(timeoutMs) {
     const controller = new AbortController();
     const onSignal = (name) => controller.abort(`received ${name}`);
     process.once('SIGTERM', onSignal);
@@ -69580,14 +69580,14 @@ async function record_readRecordFile(path) {
  * Where a deployment record lives when no path is given: one file per function and alias in `dir` (the runner's
  * temp folder), so two deploys in one job never share, and a later step finds the record of its own function.
  */
-function defaultRecordPath(functionName, alias, dir) {
+function record_defaultRecordPath(functionName, alias, dir) {
     return (0,external_node_path_.join)(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
 }
-function serializeRecord(record) {
+function record_serializeRecord(record) {
     return JSON.stringify(record);
 }
 /** Writes the record atomically (temp file + rename) so a killed process never leaves half a file. */
-async function writeRecordFile(path, record) {
+async function record_writeRecordFile(path, record) {
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
     await (0,promises_.writeFile)(temporary, `${JSON.stringify(record, null, 2)}\n`);
@@ -69609,7 +69609,7 @@ function isVersion(value) {
 
 const RECORD_INPUT = "input 'record'";
 /** Reads the deployment record from `record` or `record-file` (JSON, one of them), or nothing when neither is given. */
-async function readRecordInputs(given, policy = 'error') {
+async function record_input_readRecordInputs(given, policy = 'error') {
     if (given.text && given.file) {
         throw new InputError(`inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`);
     }
@@ -69636,6 +69636,102 @@ async function readRecordInputs(given, policy = 'error') {
 /** The size of a file, 0 when it does not exist or cannot be read. */
 function fileSize(path) {
     return stat(path).then((info) => info.size, () => 0);
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/retry.ts
+
+
+
+/** Exception names AWS uses for throttling and for "another operation is in progress" (409): both pass. */
+const TRANSIENT_NAMES = new Set([
+    'TooManyRequestsException',
+    'ThrottlingException',
+    'Throttling',
+    'Throttled',
+    'RequestLimitExceeded',
+    'SlowDown',
+    'ResourceConflictException',
+    'ServiceException',
+    'ServiceUnavailableException',
+    'InternalFailure',
+    'InternalServerError',
+    'TimeoutError',
+    'RequestTimeout',
+    'RequestTimeoutException',
+]);
+/** Socket errors of a dropped or refused connection. */
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
+/** What to do about errors that retrying cannot fix. */
+const FIXES = {
+    AccessDeniedException: "the role needs permission for this call: see the IAM policy in the action's docs",
+    AccessDenied: "the role needs permission for this call: see the IAM policy in the action's docs",
+    ResourceNotFoundException: "check 'function-name', 'alias' and 'region'",
+};
+/** True for errors that may pass by themselves: throttling, 5xx, 409 in progress, dropped connections, timeouts. */
+function isTransient(error) {
+    if (!(error instanceof Error))
+        return false;
+    const status = error.$metadata?.httpStatusCode;
+    const code = error.code;
+    return (TRANSIENT_NAMES.has(error.name) ||
+        (status !== undefined && status >= 500) ||
+        (code !== undefined && NETWORK_CODES.has(code)) ||
+        /socket hang up/i.test(error.message));
+}
+/**
+ * Runs `call` until it succeeds, retrying transient errors with backoff and jitter until the deadline (each retry
+ * logged on one line), for operations that must not give up while time is left, such as restoring traffic. Each
+ * attempt gets an AbortSignal that fires at the deadline, so the SDK's own retries cannot overrun it. Other
+ * errors (access denied, not found, validation) are thrown at once with the fix where one is known.
+ */
+async function retryTransient(call, options) {
+    const now = options.now ?? Date.now;
+    const schedule = {
+        initialDelayMs: options.initialDelayMs ?? 500,
+        maxDelayMs: options.maxDelayMs ?? 5_000,
+        factor: 2,
+        jitter: 0.3,
+    };
+    for (let attempt = 1;; attempt++) {
+        const remaining = options.deadline - now();
+        const atDeadline = AbortSignal.timeout(Math.max(1, remaining));
+        const signal = options.signal ? AbortSignal.any([options.signal, atDeadline]) : atDeadline;
+        try {
+            return await call(signal);
+        }
+        catch (error) {
+            if (options.signal?.aborted)
+                throw error;
+            const name = awsErrorName(error) ?? error.code ?? 'Error';
+            const left = options.deadline - now();
+            if (!isTransient(error) && !atDeadline.aborted) {
+                const fix = FIXES[name];
+                // Other errors go back unchanged: callers decide on them by their AWS name (412, already completed).
+                if (!fix)
+                    throw error;
+                throw new UserError(`${options.operation} failed: ${errorMessage(error)} — ${fix}`, { cause: error });
+            }
+            const delay = Math.min(backoffDelay(attempt - 1, schedule), left);
+            if (delay <= 0 || atDeadline.aborted) {
+                throw new UserError(`${options.operation} still failed at the deadline after ${attempt} attempts: ${errorMessage(error)} — raise 'timeout' or run again`);
+            }
+            options.logger.info(`${options.operation}: ${name} (attempt ${attempt}); retrying in ${formatDuration(delay)}`);
+            await pause(delay, options.signal);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/s3-location.ts
+/** "s3://bucket/key?versionId=v": how records, logs and version descriptions name an S3 object. */
+function s3Location(s3) {
+    return `s3://${s3.bucket}/${s3.key}${s3.objectVersion ? `?versionId=${s3.objectVersion}` : ''}`;
+}
+/** The S3 object named in a text (e.g. a version description deploy-canary wrote), if any. */
+function findS3Location(text) {
+    const match = text?.match(/(?:^| )s3:\/\/([^/\s]+)\/([^\s?]+)(?:\?versionId=(\S+))?(?= |$)/);
+    if (!match)
+        return undefined;
+    return { bucket: match[1], key: match[2], ...(match[3] ? { objectVersion: match[3] } : {}) };
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/url-credentials.ts
@@ -69793,7 +69889,28 @@ function maskKeys(value) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/report.ts
+;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/core/src/runner/actions-runner.ts
 
 
 
@@ -69801,19 +69918,19 @@ function maskKeys(value) {
  * The secrets of this run: every value added is registered with the runner (`::add-mask::`) and masked by us in
  * every line, output and summary we write, so a secret never depends on the runner's masking alone.
  */
-const runnerRedactor = new Redactor([], (secret) => core_setSecret(secret));
-const redact = (text) => runnerRedactor.redact(text);
+const actions_runner_runnerRedactor = new Redactor([], (secret) => core_setSecret(secret));
+const redact = (text) => actions_runner_runnerRedactor.redact(text);
 /** The Actions runner's logger: plain lines, warnings as annotations, groups as collapsible sections. */
-const actionsLogger = {
+const actions_runner_actionsLogger = {
     info: (message) => info(redact(message)),
     warning: (message) => warning(redact(message)),
     debug: (message) => core_debug(redact(message)),
     group: (name, task) => group(redact(name), task),
 };
 /** Registers secret values the moment they are read (empty and very short values are ignored). */
-function maskSecrets(...values) {
+function actions_runner_maskSecrets(...values) {
     for (const value of values)
-        runnerRedactor.add(value);
+        actions_runner_runnerRedactor.add(value);
 }
 /** Text for an HTML summary cell: secrets masked, then `<`, `>`, `&` and quotes escaped. */
 function summaryText(text) {
@@ -69825,14 +69942,14 @@ function summaryText(text) {
         .replace(/'/g, '&#39;');
 }
 /** Sets every defined output; numbers and booleans are written as text. */
-function setOutputs(outputs) {
+function actions_runner_setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs)) {
         if (value !== undefined)
             setOutput(name, redact(String(value)));
     }
 }
 /** Writes a job summary: a heading, key facts, and optional tables (plain text, masked and HTML-escaped here). */
-async function writeSummary(title, facts, tables = []) {
+async function actions_runner_writeSummary(title, facts, tables = []) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     const summary = summary_summary.addHeading(summaryText(title), 3);
@@ -69859,7 +69976,7 @@ async function writeSummary(title, facts, tables = []) {
  * The one try/catch at the top of an action: any error becomes a single `::error::` line prefixed with the
  * action's name, and the process exits 1. No stack trace unless the run has debug logging on (RUNNER_DEBUG=1).
  */
-async function runAction(action, body) {
+async function actions_runner_runAction(action, body) {
     try {
         await body();
     }
@@ -69870,120 +69987,110 @@ async function runAction(action, body) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/retry.ts
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./packages/core/src/runner/release-action.ts
 
 
 
-/** Exception names AWS uses for throttling and for "another operation is in progress" (409): both pass. */
-const TRANSIENT_NAMES = new Set([
-    'TooManyRequestsException',
-    'ThrottlingException',
-    'Throttling',
-    'Throttled',
-    'RequestLimitExceeded',
-    'SlowDown',
-    'ResourceConflictException',
-    'ServiceException',
-    'ServiceUnavailableException',
-    'InternalFailure',
-    'InternalServerError',
-    'TimeoutError',
-    'RequestTimeout',
-    'RequestTimeoutException',
-]);
-/** Socket errors of a dropped or refused connection. */
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
-/** What to do about errors that retrying cannot fix. */
-const FIXES = {
-    AccessDeniedException: "the role needs permission for this call: see the IAM policy in the action's docs",
-    AccessDenied: "the role needs permission for this call: see the IAM policy in the action's docs",
-    ResourceNotFoundException: "check 'function-name', 'alias' and 'region'",
-};
-/** True for errors that may pass by themselves: throttling, 5xx, 409 in progress, dropped connections, timeouts. */
-function isTransient(error) {
-    if (!(error instanceof Error))
-        return false;
-    const status = error.$metadata?.httpStatusCode;
-    const code = error.code;
-    return (TRANSIENT_NAMES.has(error.name) ||
-        (status !== undefined && status >= 500) ||
-        (code !== undefined && NETWORK_CODES.has(code)) ||
-        /socket hang up/i.test(error.message));
-}
+
+
+
+
+
+
 /**
- * Runs `call` until it succeeds, retrying transient errors with backoff and jitter until the deadline (each retry
- * logged on one line), for operations that must not give up while time is left, such as restoring traffic. Each
- * attempt gets an AbortSignal that fires at the deadline, so the SDK's own retries cannot overrun it. Other
- * errors (access denied, not found, validation) are thrown at once with the fix where one is known.
+ * The one skeleton of every action: masks secrets, reads the inputs and the record one way, builds clients, applies
+ * the timeout and cancellation, runs the step, writes the record back, sets outputs and the summary, and turns any
+ * error into one `::error::` line.
  */
-async function retryTransient(call, options) {
-    const now = options.now ?? Date.now;
-    const schedule = {
-        initialDelayMs: options.initialDelayMs ?? 500,
-        maxDelayMs: options.maxDelayMs ?? 5_000,
-        factor: 2,
-        jitter: 0.3,
-    };
-    for (let attempt = 1;; attempt++) {
-        const remaining = options.deadline - now();
-        const atDeadline = AbortSignal.timeout(Math.max(1, remaining));
-        const signal = options.signal ? AbortSignal.any([options.signal, atDeadline]) : atDeadline;
+async function runReleaseAction(action, env = process.env) {
+    await runAction(action.name, async () => {
+        const raw = (name) => core.getInput(name);
+        for (const name of action.secretInputs ?? [])
+            runnerRedactor.addUrl(raw(name).trim());
+        for (const name of action.secretListInputs ?? [])
+            maskSecrets(...splitList(raw(name)));
+        for (const name of action.urlInputs ?? [])
+            runnerRedactor.addUrlsIn(raw(name));
+        const inputs = new Inputs(raw);
+        const place = {};
+        const saveRecord = recordSaver(place, env, action.writesRecord ?? false);
+        let options;
         try {
-            return await call(signal);
+            options = await action.readOptions(inputs, env);
         }
         catch (error) {
-            if (options.signal?.aborted)
-                throw error;
-            const name = awsErrorName(error) ?? error.code ?? 'Error';
-            const left = options.deadline - now();
-            if (!isTransient(error) && !atDeadline.aborted) {
-                const fix = FIXES[name];
-                // Other errors go back unchanged: callers decide on them by their AWS name (412, already completed).
-                if (!fix)
-                    throw error;
-                throw new UserError(`${options.operation} failed: ${errorMessage(error)} — ${fix}`, { cause: error });
-            }
-            const delay = Math.min(backoffDelay(attempt - 1, schedule), left);
-            if (delay <= 0 || atDeadline.aborted) {
-                throw new UserError(`${options.operation} still failed at the deadline after ${attempt} attempts: ${errorMessage(error)} — raise 'timeout' or run again`);
-            }
-            options.logger.info(`${options.operation}: ${name} (attempt ${attempt}); retrying in ${formatDuration(delay)}`);
-            await pause(delay, options.signal);
+            await leaveInputErrorRecord(action.inputErrorRecord?.(inputs, error, env), place, saveRecord);
+            throw error;
         }
-    }
+        const given = action.recordPlace?.(options) ?? {};
+        place.file = given.file ?? defaultFile(given.release, env);
+        const reading = await readRecordInputs({ text: given.text, file: given.file ?? existing(defaultFile(given.release, env)) }, given.badRecord);
+        const clients = action.clients(options, reading, env);
+        const cancellation = cancellationSignal(action.timeoutMs?.(options));
+        let outcome;
+        try {
+            outcome = await action.run(options, {
+                clients,
+                reading,
+                saveRecord,
+                logger: actionsLogger,
+                redactor: runnerRedactor,
+                signal: cancellation.signal,
+                env,
+            });
+        }
+        finally {
+            cancellation.dispose();
+        }
+        if (outcome.record && action.writesRecord)
+            await saveRecord(outcome.record);
+        setOutputs(action.outputs(outcome.result, options));
+        const summary = action.summary(outcome.result, options);
+        if (summary)
+            await writeSummary(summary.title, summary.facts, summary.tables);
+        if (outcome.failure !== undefined)
+            throw outcome.failure;
+    });
+}
+/**
+ * Saves records to the `record-file` input's path, else to the default file of the record's function and alias
+ * (so a later step of the job finds it), and sets the `record` and `record-file` outputs.
+ */
+function recordSaver(place, env, writes) {
+    return async (record) => {
+        if (!writes)
+            return;
+        const path = place.file ?? defaultRecordPath(record.function.name, record.alias, runnerTemp(env));
+        await withContext(`writing the deployment record to ${path}`, () => writeRecordFile(path, record));
+        setOutputs({ record: serializeRecord(record), 'record-file': path });
+    };
+}
+/** Best effort: the input error is what the user needs to see, so a record that cannot be written is a warning. */
+async function leaveInputErrorRecord(left, place, saveRecord) {
+    if (!left)
+        return;
+    place.file = left.file;
+    await saveRecord(left.record).catch((failure) => actionsLogger.warning(errorMessage(failure)));
+}
+function runnerTemp(env) {
+    return env.RUNNER_TEMP || tmpdir();
+}
+function defaultFile(release, env) {
+    return release && defaultRecordPath(release.functionName, release.alias, runnerTemp(env));
+}
+function existing(path) {
+    return path && existsSync(path) ? path : undefined;
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/s3-location.ts
-/** "s3://bucket/key?versionId=v": how records, logs and version descriptions name an S3 object. */
-function s3Location(s3) {
-    return `s3://${s3.bucket}/${s3.key}${s3.objectVersion ? `?versionId=${s3.objectVersion}` : ''}`;
-}
-/** The S3 object named in a text (e.g. a version description deploy-canary wrote), if any. */
-function findS3Location(text) {
-    const match = text?.match(/(?:^| )s3:\/\/([^/\s]+)\/([^\s?]+)(?:\?versionId=(\S+))?(?= |$)/);
-    if (!match)
-        return undefined;
-    return { bucket: match[1], key: match[2], ...(match[3] ? { objectVersion: match[3] } : {}) };
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./packages/core/src/runner/index.ts
+/**
+ * The runner adapter: the only code that talks to the GitHub Actions runner (@actions/core). Everything else in
+ * core is plain domain code that any host (an action, a CLI, a test) can call.
+ */
 
 
 
@@ -70834,22 +70941,22 @@ const ACTIVE_DEPLOYMENT_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking',
 async function preflight(clients, plan, logger, signal) {
     const { lambda } = clients;
     const fn = plan.functionName;
-    const latest = await withContext(`reading function ${fn}`, () => readReadyFunction(lambda, plan, logger, signal));
+    const latest = await errors_withContext(`reading function ${fn}`, () => readReadyFunction(lambda, plan, logger, signal));
     // First: a running CodeDeploy deployment explains an alias with weights better than the weights do.
     if (plan.codedeploy)
         await checkCodeDeploy(clients, plan.codedeploy);
-    const alias = await withContext(`reading alias ${plan.alias} of ${fn}`, () => readAlias(lambda, fn, plan.alias));
+    const alias = await errors_withContext(`reading alias ${plan.alias} of ${fn}`, () => readAlias(lambda, fn, plan.alias));
     let previous;
     if (!alias) {
         logger.info(`alias ${plan.alias} does not exist yet: this is the first release, the alias will be created on the new version`);
     }
     else {
         checkAlias(alias, plan);
-        previous = await withContext(`reading version ${alias.version} of ${fn}`, () => readVersion(lambda, fn, alias));
+        previous = await errors_withContext(`reading version ${alias.version} of ${fn}`, () => readVersion(lambda, fn, alias));
         logger.info(`alias ${plan.alias} serves ${describeAlias(alias)} (CodeSha256 ${previous.codeSha256})`);
     }
     if (plan.alarms.length > 0) {
-        const found = await withContext('reading the CloudWatch alarms', () => readAlarms(clients.cloudwatch, plan.alarms, signal));
+        const found = await errors_withContext('reading the CloudWatch alarms', () => readAlarms(clients.cloudwatch, plan.alarms, signal));
         const missing = plan.alarms.filter((name) => !found.some((alarm) => alarm.name === name));
         if (missing.length > 0) {
             throw new errors_UserError(`alarm ${missing.join(', ')} does not exist in this account and region: fix the 'alarms' input or create the alarm`);
@@ -70911,7 +71018,7 @@ async function readVersion(lambda, fn, alias) {
 }
 async function checkCodeDeploy(clients, settings) {
     const { application, deploymentGroup } = settings;
-    const group = await withContext(`reading CodeDeploy deployment group ${application}/${deploymentGroup}`, () => clients.codedeploy
+    const group = await errors_withContext(`reading CodeDeploy deployment group ${application}/${deploymentGroup}`, () => clients.codedeploy
         .send(new client_codedeploy_dist_cjs/* GetDeploymentGroupCommand */.WOp({
         applicationName: application,
         deploymentGroupName: deploymentGroup,
@@ -70930,7 +71037,7 @@ async function checkCodeDeploy(clients, settings) {
     if (platform && platform !== 'Lambda') {
         throw new errors_UserError(`CodeDeploy deployment group ${deploymentGroup} deploys to ${platform}, not Lambda: use a group of a Lambda application`);
     }
-    const active = await withContext(`listing deployments of ${application}/${deploymentGroup}`, () => clients.codedeploy.send(new client_codedeploy_dist_cjs/* ListDeploymentsCommand */.sr8({
+    const active = await errors_withContext(`listing deployments of ${application}/${deploymentGroup}`, () => clients.codedeploy.send(new client_codedeploy_dist_cjs/* ListDeploymentsCommand */.sr8({
         applicationName: application,
         deploymentGroupName: deploymentGroup,
         includeOnlyStatuses: [...ACTIVE_DEPLOYMENT_STATUSES],
@@ -70941,7 +71048,7 @@ async function checkCodeDeploy(clients, settings) {
             `or stop it (aws deploy stop-deployment --deployment-id ${running[0]} --auto-rollback-enabled), then deploy again`);
     }
     if (!settings.deploymentConfig.startsWith('CodeDeployDefault.')) {
-        await withContext(`reading CodeDeploy deployment config ${settings.deploymentConfig}`, () => clients.codedeploy
+        await errors_withContext(`reading CodeDeploy deployment config ${settings.deploymentConfig}`, () => clients.codedeploy
             .send(new client_codedeploy_dist_cjs/* GetDeploymentConfigCommand */.z2K({ deploymentConfigName: settings.deploymentConfig }))
             .catch((error) => {
             if (errors_awsErrorName(error) === 'DeploymentConfigDoesNotExistException') {
@@ -70991,7 +71098,7 @@ async function codeDeployRollout(clients, plan, from, target, writer, logger, si
         beforeTrafficHook: settings.beforeTrafficHook,
         afterTrafficHook: settings.afterTrafficHook,
     });
-    const created = await withContext(`creating a CodeDeploy deployment in ${settings.application}/${settings.deploymentGroup}`, () => clients.codedeploy.send(new client_codedeploy_dist_cjs/* CreateDeploymentCommand */.ttP({
+    const created = await errors_withContext(`creating a CodeDeploy deployment in ${settings.application}/${settings.deploymentGroup}`, () => clients.codedeploy.send(new client_codedeploy_dist_cjs/* CreateDeploymentCommand */.ttP({
         applicationName: settings.application,
         deploymentGroupName: settings.deploymentGroup,
         deploymentConfigName: settings.deploymentConfig,
@@ -75845,8 +75952,6 @@ async function forecastVersion(lambda, plan, state) {
     return { kind: 'new', expectedVersion: String(highest + 1), codeSha256: knownSha };
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./actions/deploy-canary/src/inputs.ts
 
 
@@ -75945,7 +76050,7 @@ function readRecordPlace(inputs, env) {
         pattern: ALIAS_NAME,
         expected: 'an alias name of letters, digits, "-" or "_" (not only digits)',
     }) ?? 'live';
-    const recordFile = inputs.string(Input.RecordFile) ?? defaultRecordPath(functionName, alias, env.RUNNER_TEMP || (0,external_node_os_.tmpdir)());
+    const recordFile = inputs.string(Input.RecordFile) ?? record_defaultRecordPath(functionName, alias, env.RUNNER_TEMP || (0,external_node_os_.tmpdir)());
     return { functionName, alias, recordFile };
 }
 async function readCodeSource(inputs) {
@@ -76103,7 +76208,7 @@ class RecordWriter {
         await this.save();
     }
     async save() {
-        await writeRecordFile(this.path, this.record);
+        await record_writeRecordFile(this.path, this.record);
         this.onSave?.(this.record);
     }
     /** Ends the record with a final status (and the error that caused it, if any). */
@@ -76199,16 +76304,17 @@ function summaryContent(record, durationMs, planLines) {
 
 
 
+
 /**
  * Reads and validates every input, then deploys. Outputs and the job summary are written on success and on
  * failure alike (the record then says how far the deploy got), and the error is re-thrown so the step fails.
  */
 async function run() {
-    await runAction(ACTION_NAME, async () => {
+    await actions_runner_runAction(ACTION_NAME, async () => {
         const started = Date.now();
         // The pre-traffic checks may carry URLs with user info (`https://user:pass@host/`): masked as soon as read.
-        runnerRedactor.addUrlsIn(getInput(Input.PreTrafficCheck));
-        const inputs = new Inputs((name) => getInput(name));
+        actions_runner_runnerRedactor.addUrlsIn(getInput(Input.PreTrafficCheck));
+        const inputs = new inputs_Inputs((name) => getInput(name));
         const plan = await readDeployPlan(inputs, process.env).catch((error) => recordInputFailure(inputs, error));
         const aws = { action: ACTION_NAME, region: inputs.string(Input.Region) };
         const clients = {
@@ -76216,11 +76322,11 @@ async function run() {
             cloudwatch: cloudwatchClient(aws),
             codedeploy: codedeployClient(aws),
         };
-        const writer = new RecordWriter(initialRecord(plan, resolveRegion(aws.region)), plan.recordFile, (record) => setOutputs({ [Output.Record]: serializeRecord(record) }));
-        const { signal, dispose } = cancellationSignal(plan.timeoutMs);
+        const writer = new RecordWriter(initialRecord(plan, resolveRegion(aws.region)), plan.recordFile, (record) => actions_runner_setOutputs({ [Output.Record]: record_serializeRecord(record) }));
+        const { signal, dispose } = wait_cancellationSignal(plan.timeoutMs);
         let planLines;
         try {
-            ({ planLines } = await deployCanary(clients, plan, writer, actionsLogger, signal));
+            ({ planLines } = await deployCanary(clients, plan, writer, actions_runner_actionsLogger, signal));
         }
         finally {
             dispose();
@@ -76230,19 +76336,19 @@ async function run() {
 }
 async function main_report(writer, durationMs, planLines) {
     const record = writer.record;
-    setOutputs({
+    actions_runner_setOutputs({
         [Output.FunctionName]: record.function.name,
         [Output.Alias]: record.alias,
         [Output.PreviousVersion]: record.previous?.version,
         [Output.NewVersion]: record.target?.version ?? (record.status === 'no-op' ? record.previous?.version : undefined),
         [Output.DeploymentId]: record.codedeploy?.deploymentId,
         [Output.Status]: record.status,
-        [Output.Record]: serializeRecord(record),
+        [Output.Record]: record_serializeRecord(record),
         [Output.RecordFile]: writer.path,
         [Output.DurationMs]: durationMs,
     });
     const summary = summaryContent(record, durationMs, planLines);
-    await writeSummary(summary.title, summary.facts, summary.tables);
+    await actions_runner_writeSummary(summary.title, summary.facts, summary.tables);
 }
 /**
  * An input error stops the deploy before any AWS call; when the function, alias and record file can still be read,
@@ -76269,8 +76375,8 @@ async function recordInputFailure(inputs, error) {
             error: errors_errorMessage(error),
             finishedAt: new Date().toISOString(),
         });
-        await writeRecordFile(place.recordFile, record).catch((failure) => warning(`could not write the deployment record to ${place.recordFile}: ${errors_errorMessage(failure)}`));
-        setOutputs({ [Output.Record]: serializeRecord(record), [Output.Status]: record.status });
+        await record_writeRecordFile(place.recordFile, record).catch((failure) => warning(`could not write the deployment record to ${place.recordFile}: ${errors_errorMessage(failure)}`));
+        actions_runner_setOutputs({ [Output.Record]: record_serializeRecord(record), [Output.Status]: record.status });
     }
     throw error;
 }

@@ -13,7 +13,7 @@ export const modules = {
 /* harmony export */   stopWithRollback: () => (/* binding */ stopWithRollback)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7507);
-/* harmony import */ var _lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1373);
+/* harmony import */ var _lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4914);
 
 
 // Loaded with import() only when a CodeDeploy deployment may be involved, so the plain alias path never pays for it.

@@ -57947,7 +57947,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2640);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(472);
 // Entry point of the bundled action: all the work happens in main.ts.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -57957,7 +57957,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2640:
+/***/ 472:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57968,2587 +57968,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 9 modules
-var src = __nccwpck_require__(1373);
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/constants.ts
-/** Action input names, as declared in action.yml. */
-var Input;
-(function (Input) {
-    Input["FunctionName"] = "function-name";
-    Input["Alias"] = "alias";
-    Input["Record"] = "record";
-    Input["RecordFile"] = "record-file";
-    Input["TargetVersion"] = "target-version";
-    Input["DeploymentId"] = "deployment-id";
-    Input["CodeDeployApplication"] = "codedeploy-application";
-    Input["CodeDeployDeploymentGroup"] = "codedeploy-deployment-group";
-    Input["Method"] = "method";
-    Input["Verify"] = "verify";
-    Input["DryRun"] = "dry-run";
-    Input["Reason"] = "reason";
-    Input["Timeout"] = "timeout";
-    Input["Region"] = "region";
-})(Input || (Input = {}));
-/** Action output names, as declared in action.yml. */
-var Output;
-(function (Output) {
-    Output["RolledBack"] = "rolled-back";
-    Output["Outcome"] = "outcome";
-    Output["FromVersion"] = "from-version";
-    Output["ToVersion"] = "to-version";
-    Output["Method"] = "method";
-    Output["DurationMs"] = "duration-ms";
-    Output["Record"] = "record";
-    Output["RecordFile"] = "record-file";
-})(Output || (Output = {}));
-const ACTION_NAME = 'rollback-on-failure';
-
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/options.ts
-
-
-const METHODS = ['auto', 'alias', 'codedeploy', 'code'];
-const DEFAULT_TIMEOUT_MS = 10 * 60_000;
-const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
-const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
-const VERSION = /^[1-9]\d*$/;
-const DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
-const CODEDEPLOY_NAME = /^[\w.+@=,-]{1,100}$/;
-/** Reads and validates every input; throws an InputError naming the input before anything touches AWS. */
-function readOptions(inputs) {
-    const functionName = inputs.string(Input.FunctionName, {
-        required: true,
-        pattern: FUNCTION_NAME,
-        expected: 'a Lambda function name (letters, digits, - and _) or its ARN',
-    });
-    const alias = inputs.string(Input.Alias, {
-        default: 'live',
-        pattern: ALIAS_NAME,
-        expected: 'an alias name such as "live" (letters, digits, - and _, not only digits)',
-    }) ?? 'live';
-    const recordText = inputs.string(Input.Record);
-    const recordFile = inputs.string(Input.RecordFile);
-    const method = inputs.enum(Input.Method, METHODS, 'auto');
-    const targetVersion = inputs.string(Input.TargetVersion, {
-        pattern: VERSION,
-        expected: 'a published version number such as "7" ($LATEST cannot be an alias rollback target)',
-    });
-    const deploymentId = inputs.string(Input.DeploymentId, {
-        pattern: DEPLOYMENT_ID,
-        expected: 'a CodeDeploy deployment id such as "d-A1B2C3D4E"',
-    });
-    const application = inputs.string(Input.CodeDeployApplication, {
-        pattern: CODEDEPLOY_NAME,
-        expected: 'a CodeDeploy application name',
-    });
-    const deploymentGroup = inputs.string(Input.CodeDeployDeploymentGroup, {
-        pattern: CODEDEPLOY_NAME,
-        expected: 'a CodeDeploy deployment group name',
-    });
-    if (Boolean(application) !== Boolean(deploymentGroup)) {
-        const missing = application ? Input.CodeDeployDeploymentGroup : Input.CodeDeployApplication;
-        throw new src/* InputError */.dz(`input '${missing}' is required when '${application ? Input.CodeDeployApplication : Input.CodeDeployDeploymentGroup}' is given — expected both or neither`);
-    }
-    if ((deploymentId || application) && (method === 'alias' || method === 'code')) {
-        const given = deploymentId ? Input.DeploymentId : Input.CodeDeployApplication;
-        throw new src/* InputError */.dz(`input '${given}' cannot be used with method '${method}' — expected method auto or codedeploy`);
-    }
-    if (targetVersion && (method === 'code' || method === 'codedeploy')) {
-        throw new src/* InputError */.dz(`input 'target-version' cannot be used with method '${method}' — expected method auto or alias (a code rollback restores the record's previous code)`);
-    }
-    const verify = inputs.string(Input.Verify);
-    const dryRun = inputs.boolean(Input.DryRun, false);
-    const reason = inputs.string(Input.Reason);
-    const timeoutMs = inputs.duration(Input.Timeout, {
-        default: DEFAULT_TIMEOUT_MS,
-        min: 1_000,
-        max: 6 * 3_600_000,
-    });
-    const region = inputs.string(Input.Region, {
-        pattern: /^[a-z]{2}(-[a-z]+)+-\d$/,
-        expected: 'an AWS region such as "us-east-1"',
-    });
-    return {
-        functionName,
-        alias,
-        recordText,
-        recordFile,
-        targetVersion,
-        deploymentId,
-        codedeployGroup: application && deploymentGroup ? { application, deploymentGroup } : undefined,
-        method,
-        verify,
-        dryRun,
-        reason,
-        timeoutMs,
-        region,
-    };
-}
-
-// EXTERNAL MODULE: ./packages/core/src/aws.ts
-var aws = __nccwpck_require__(2196);
-;// CONCATENATED MODULE: ./packages/core/src/codedeploy-client.ts
-
-/** CodeDeploy's client, its package loaded on first use (a subpath, so other bundles get no chunk loader). */
-async function loadCodedeployClient(options) {
-    const { CodeDeployClient: LoadedClient } = await __nccwpck_require__.e(/* import() */ 507).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7507, 19));
-    return new LoadedClient((0,aws/* awsClientConfig */.rw)(options));
-}
-
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/clients.ts
-
-
-/**
- * The AWS clients of a rollback, from core's factories. A rollback is timed against `aws lambda update-alias`,
- * so CodeDeploy's client is loaded the first time it is needed and the plain alias path never parses it.
- */
-class RollbackClients {
-    region;
-    lambda;
-    options;
-    codedeployClient;
-    constructor(options) {
-        this.region = (0,src/* resolveRegion */.Zv)(options.region, options.env);
-        this.options = { ...options, region: this.region };
-        this.lambda = (0,src/* lambdaClient */.du)(this.options);
-    }
-    codedeploy() {
-        this.codedeployClient ??= loadCodedeployClient(this.options);
-        return this.codedeployClient;
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(1696);
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/code-rollback.ts
-
-
-const MAX_ATTEMPTS = 3;
-/** Where the previous code lives, as the record saw it: an image URI or an S3 object. */
-function previousCodeLocation(previous) {
-    if (previous?.imageUri)
-        return previous.imageUri;
-    if (previous?.s3)
-        return (0,src/* s3Location */.eS)(previous.s3);
-    return undefined;
-}
-function codeRequest(functionName, previous, revisionId) {
-    const { imageUri, s3 } = previous;
-    const source = imageUri
-        ? { ImageUri: imageUri }
-        : s3
-            ? {
-                S3Bucket: s3.bucket,
-                S3Key: s3.key,
-                ...(s3.objectVersion ? { S3ObjectVersion: s3.objectVersion } : {}),
-            }
-            : undefined;
-    // previousCodeLocation found one of the two before this request was built.
-    if (!source)
-        throw new Error(`version ${previous.version} has neither an image URI nor an S3 object to restore`);
-    return { FunctionName: functionName, ...source, RevisionId: revisionId, Publish: false };
-}
-function isPrevious(current, previous) {
-    const config = current.Configuration ?? {};
-    if (previous.codeSha256 && config.CodeSha256 === previous.codeSha256)
-        return true;
-    return Boolean(previous.imageUri && current.Code?.ImageUri === previous.imageUri);
-}
-function currentCodeLocation(current) {
-    return current.Code?.ImageUri ?? `code sha256 ${current.Configuration?.CodeSha256 ?? 'unknown'}`;
-}
-/**
- * Puts a function's code ($LATEST) back to the record's previous image or S3 object and waits until the
- * update is live (rollback.ts then moves the alias, when the function has it, to the previous version). The
- * update is guarded by the RevisionId just read; a concurrent change is re-read and decided once more.
- */
-async function rollbackCode(lambda, request, logger) {
-    const { functionName, record } = request;
-    const previous = record?.previous;
-    const to = previousCodeLocation(previous);
-    if (!previous || !to) {
-        throw new src/* UserError */.yo(`method 'code' needs the deployment record's previous image URI or S3 object (previous.imageUri or previous.s3); ` +
-            `${record ? 'the record has neither' : 'no usable record was given'}. Nothing changed`);
-    }
-    const label = (location, version) => version ? `version ${version} (${location})` : location;
-    // Bounded: one wait for an update in progress and one re-read after a concurrent change at most.
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const current = await request.call(`reading function ${functionName}`, (abortSignal) => lambda.send(new dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName }), { abortSignal }));
-        request.checkOwner(current.Configuration?.FunctionArn);
-        const from = currentCodeLocation(current);
-        if (isPrevious(current, previous)) {
-            return {
-                outcome: 'nothing-to-do',
-                from,
-                to,
-                explanation: `${functionName} already runs the previous code ${label(to, previous.version)}`,
-            };
-        }
-        if (current.Configuration?.LastUpdateStatus === 'InProgress' && !request.dryRun) {
-            logger.info(`an update of ${functionName} is still in progress; waiting for it before restoring the code`);
-            await waitUntilUpdated(lambda, functionName, request, logger);
-            continue;
-        }
-        const change = codeRequest(functionName, previous, current.Configuration?.RevisionId);
-        const changeText = `UpdateFunctionCode ${JSON.stringify(change)}`;
-        if (request.dryRun) {
-            return {
-                outcome: 'dry-run',
-                from,
-                to,
-                explanation: `would restore ${functionName}'s code from ${from} to ${label(to, previous.version)}`,
-                change: changeText,
-            };
-        }
-        try {
-            await request.call(`UpdateFunctionCode of ${functionName}`, (abortSignal) => lambda.send(new dist_cjs/* UpdateFunctionCodeCommand */.KfB(change), { abortSignal }));
-        }
-        catch (error) {
-            if ((0,src/* awsErrorName */.ZH)(error) === 'PreconditionFailedException' && attempt === 1) {
-                logger.warning(`${functionName} changed while we were restoring its code; reading it again and deciding once more`);
-                continue;
-            }
-            throw new Error(`restoring the code of ${functionName} to ${to} failed: ${(0,src/* errorMessage */.gJ)(error)}`, {
-                cause: error,
-            });
-        }
-        const live = await waitUntilUpdated(lambda, functionName, request, logger);
-        if (previous.codeSha256 && live.CodeSha256 !== previous.codeSha256) {
-            logger.warning(`${functionName} now runs code sha256 ${live.CodeSha256}, not the record's previous ${previous.codeSha256}: the image tag or S3 object may have changed since`);
-        }
-        return {
-            outcome: 'rolled-back',
-            from,
-            to,
-            explanation: `restored ${functionName}'s code from ${from} to ${label(to, previous.version)}; the update is live`,
-            change: changeText,
-        };
-    }
-    throw new src/* UserError */.yo(`${functionName} kept changing while its code was being restored; nothing was changed by this run`);
-}
-function waitUntilUpdated(lambda, functionName, request, logger) {
-    return request.call(`waiting for the update of ${functionName}`, (signal) => (0,src/* waitForFunctionUpdated */.GN)(lambda, functionName, {
-        timeoutMs: request.timeoutMs,
-        signal,
-        onProgress: (line) => logger.info(line),
-    }));
-}
-
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/decide.ts
-
-function routedVersions(alias) {
-    return [alias.version, ...Object.keys(alias.weights)];
-}
-function isPlain(alias, version) {
-    return alias.version === version && Object.keys(alias.weights).length === 0;
-}
-/** The version a rollback moves traffic away from: the one carrying the extra weight, else the primary. */
-function servingVersion(alias, failed) {
-    if (failed && routedVersions(alias).includes(failed))
-        return failed;
-    return Object.keys(alias.weights)[0] ?? alias.version;
-}
-/**
- * Decides where the alias goes, in the order of the spec: an explicit target version, the record's previous
- * version, the primary of an alias that still routes weight to a second version, then the newest published
- * version older than the failed (or current) one. Throws a UserError when no earlier version exists.
- */
-async function decideAliasTarget(input, lookups, logger) {
-    const { alias, record, functionName } = input;
-    const where = `alias ${alias.name} of ${functionName}`;
-    const state = (0,src/* describeAlias */.IN)(alias);
-    if (input.targetVersion) {
-        const target = input.targetVersion;
-        if (isPlain(alias, target)) {
-            return {
-                kind: 'nothing',
-                version: target,
-                explanation: `${where} already sends 100% to version ${target}`,
-            };
-        }
-        if (!routedVersions(alias).includes(target) && !(await lookups.exists(target))) {
-            throw new src/* UserError */.yo(`input 'target-version' is ${target}, which is not a published version of ${functionName}; versions: ${await listText(lookups)}`);
-        }
-        return {
-            kind: 'move',
-            from: servingVersion(alias),
-            to: target,
-            why: `target-version ${target} was given`,
-        };
-    }
-    const failed = record?.target?.version;
-    const previous = record?.previous?.version;
-    if (previous && isPlain(alias, previous)) {
-        const earlier = record?.status === 'rolled-back' ? ' (the record says it was already rolled back)' : '';
-        return {
-            kind: 'nothing',
-            version: previous,
-            explanation: `${where} already sends 100% to version ${previous}, the version before this release${earlier}`,
-        };
-    }
-    if (failed && !routedVersions(alias).includes(failed)) {
-        // Someone moved the alias after this release failed (a newer release or a manual fix): never undo that.
-        return {
-            kind: 'superseded',
-            explanation: `${where} sends ${state} and no traffic to version ${failed}, the version this release deployed; ` +
-                `a later release or a person has moved it since, so rolling back${previous ? ` to version ${previous}` : ''} would undo that. ` +
-                `Nothing changed; give 'target-version' to force a version.`,
-        };
-    }
-    if (previous) {
-        if (routedVersions(alias).includes(previous) || (await lookups.exists(previous))) {
-            return {
-                kind: 'move',
-                from: servingVersion(alias, failed),
-                to: previous,
-                why: `the deployment record says version ${previous} was live before version ${failed ?? '(unknown)'}`,
-            };
-        }
-        logger.warning(`the deployment record's previous version ${previous} is no longer a published version of ${functionName}; deciding from the alias's live state`);
-    }
-    const extra = Object.keys(alias.weights)[0];
-    if (extra !== undefined && alias.version !== failed) {
-        return {
-            kind: 'move',
-            from: extra,
-            to: alias.version,
-            why: `${where} still routes weight to version ${extra} from an unfinished deploy; its primary version ${alias.version} is the stable one`,
-        };
-    }
-    const newest = failed ?? alias.version;
-    if (input.recordProblem) {
-        throw new src/* UserError */.yo(`${input.recordProblem}; without it there is no safe way to tell whether version ${newest} (${where} sends ${state}) is the failed release. ` +
-            `Nothing changed: give 'target-version', or a valid 'record'/'record-file'`);
-    }
-    const versions = await lookups.published();
-    const earlier = versions.filter((v) => Number(v) < Number(newest)).at(-1);
-    if (!earlier) {
-        throw new src/* UserError */.yo(`no earlier version to roll back to; versions: ${versions.join(', ') || 'none published'} (${where} sends ${state})`);
-    }
-    return {
-        kind: 'move',
-        from: servingVersion(alias, failed),
-        to: earlier,
-        why: `version ${earlier} is the newest published version older than version ${newest}`,
-    };
-}
-async function listText(lookups) {
-    const versions = await lookups.published();
-    return versions.join(', ') || 'none published';
-}
-/**
- * After a concurrent change (412) the alias is read again; before deciding afresh, make sure we would not fight
- * whoever changed it: already on our target means done, no longer routing to the version we were moving away
- * from means someone else has taken over.
- */
-function recheckAfterConflict(alias, earlier) {
-    if (isPlain(alias, earlier.to)) {
-        return {
-            kind: 'nothing',
-            version: earlier.to,
-            explanation: `alias ${alias.name} was moved to 100% on version ${earlier.to} by someone else while we were rolling back`,
-        };
-    }
-    if (!routedVersions(alias).includes(earlier.from)) {
-        return {
-            kind: 'superseded',
-            explanation: `alias ${alias.name} changed while we were rolling back and now sends ${(0,src/* describeAlias */.IN)(alias)}, no longer version ${earlier.from}; ` +
-                `someone else has taken over, so nothing was changed. Give 'target-version' to force a version.`,
-        };
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/record-source.ts
-
-/**
- * Loads the record from the `record` input or a record file. A missing or malformed record is not fatal (the
- * rollback falls back to the live state where that is safe), but a record for another function, alias or region
- * is an input error: acting on it could move the wrong alias.
- */
-async function loadRecord(given, expected) {
-    const { record, source, ...unusable } = await (0,src/* readRecordInputs */.j7)({ text: given.recordText, file: given.recordFile }, 'warning');
-    if (!record || !source)
-        return unusable;
-    const recordFunction = (0,src/* bareFunctionName */.oG)(record.function.name);
-    const inputFunction = (0,src/* bareFunctionName */.oG)(expected.functionName);
-    if (recordFunction !== inputFunction || record.alias !== expected.alias) {
-        throw new src/* InputError */.dz(`${source} is for ${recordFunction}:${record.alias}, but inputs 'function-name' and 'alias' say ${inputFunction}:${expected.alias} — expected the record of the release being rolled back`);
-    }
-    const recordRegion = record.region ?? arnParts(record.function.arn)?.region;
-    if (recordRegion && expected.region && recordRegion !== expected.region) {
-        throw new src/* InputError */.dz(`${source} is for region ${recordRegion}, but this rollback runs in ${expected.region} — expected the record of the release being rolled back (set 'region' to ${recordRegion} if that is where it ran)`);
-    }
-    checkRecordOwner(record, expected.functionName, source);
-    return { record };
-}
-/**
- * Refuses a record whose function ARN names another account or region than `arn` (the function-name input when it
- * is an ARN, or the ARN Lambda answered with): the same name in another account is another function.
- */
-function checkRecordOwner(record, arn, source = 'the record') {
-    const theirs = arnParts(record.function.arn);
-    const ours = arnParts(arn);
-    if (!theirs || !ours)
-        return;
-    if (theirs.account !== ours.account || theirs.region !== ours.region) {
-        throw new src/* UserError */.yo(`${source} is for ${record.function.arn} (account ${theirs.account}, region ${theirs.region}), but the function here is ${arn} (account ${ours.account}, region ${ours.region}); nothing changed — give the record of the release being rolled back`);
-    }
-}
-function arnParts(arn) {
-    const match = arn?.match(/^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:/);
-    return match ? { region: match[1], account: match[2] } : undefined;
-}
-
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/record-update.ts
-
-const record_update_VERSION = /^\d+$/;
-/**
- * Adds the rollback to the record (status rolled-back). Without a record, starts one that describes only the
- * rollback, so notify and later runs still learn what happened.
- */
-function recordRollback(record, entry, context, now) {
-    const base = record ??
-        (0,src/* createRecord */.eC)({
-            function: { name: context.functionName },
-            alias: context.alias,
-            region: context.region,
-            release: context.release,
-            strategy: entry.method === 'codedeploy-stop' ? 'codedeploy' : 'all-at-once',
-            ...(record_update_VERSION.test(entry.to) ? { previous: { version: entry.to } } : {}),
-            ...(record_update_VERSION.test(entry.from) ? { target: { version: entry.from } } : {}),
-        }, new Date(now.getTime() - (entry.durationMs ?? 0)));
-    return {
-        ...base,
-        status: 'rolled-back',
-        rollbacks: [...(base.rollbacks ?? []), entry],
-        finishedAt: now.toISOString(),
-    };
-}
-
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/rollback.ts
-
-
-
-
-
-const rollback_DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
-/** What CodeDeploy answers for a deployment, application or group it does not know. */
-const UNKNOWN_TO_CODEDEPLOY = [
-    'DeploymentDoesNotExistException',
-    'InvalidDeploymentIdException',
-    'ApplicationDoesNotExistException',
-    'DeploymentGroupDoesNotExistException',
-];
-/** Restores the last good version as the spec decides it (see decide.ts), idempotently. */
-async function rollback(request, deps) {
-    const now = deps.now ?? (() => new Date());
-    const started = now().getTime();
-    const deadline = started + request.timeoutMs;
-    const remaining = () => Math.max(1_000, deadline - now().getTime());
-    const call = (operation, task) => (0,src/* retryTransient */.jh)(task, { operation, deadline, logger: deps.logger, signal: deps.signal });
-    if (request.recordProblem)
-        deps.logger.warning(`${request.recordProblem}; deciding from the live state where that is safe`);
-    if (request.recordMissing)
-        deps.logger.warning(request.recordMissing);
-    const result = untouchedByRelease(request) ??
-        (request.method === 'code'
-            ? await codePath(request, deps, call, remaining)
-            : await aliasPath(request, deps, call, remaining));
-    const durationMs = now().getTime() - started;
-    const rolledBack = result.outcome === 'rolled-back';
-    const record = rolledBack && result.method && result.from && result.to
-        ? recordRollback(request.record, {
-            at: now().toISOString(),
-            from: result.from,
-            to: result.to,
-            method: result.method,
-            reason: request.reason,
-            by: request.by,
-            durationMs,
-        }, {
-            functionName: request.functionName,
-            alias: request.alias,
-            region: request.region,
-            release: request.release ?? {},
-        }, now())
-        : request.record;
-    deps.logger.info(result.explanation);
-    if (result.outcome === 'dry-run' && result.change)
-        deps.logger.info(`the change it would make: ${result.change}`);
-    return { ...result, rolledBack, durationMs, record };
-}
-/**
- * A record without a target is a deploy that stopped before it published a version: this release moved no
- * traffic, so there is nothing of its own to undo, whatever the alias serves now (a newer release, perhaps). Decided
- * before any AWS call; 'target-version' still forces a version.
- */
-function untouchedByRelease(request) {
-    const record = request.record;
-    if (!record || record.target || request.targetVersion)
-        return undefined;
-    return {
-        outcome: 'nothing-to-do',
-        explanation: `nothing to do: the deployment record shows the deploy stopped before it published a version (status ${record.status}` +
-            `${record.error ? `: ${record.error}` : ''}), so this release moved no traffic and alias ${request.alias} of ${request.functionName} was not touched. ` +
-            `Give 'target-version' to roll back anyway`,
-    };
-}
-/**
- * A code rollback puts $LATEST back to the previous code; when the function has the alias, the alias must serve
- * that code too, so it is moved to the previous version by the same decision as an alias rollback (which never
- * moves it over a newer release). The result names both changes.
- */
-async function codePath(request, deps, call, remaining) {
-    const code = await rollbackCode(deps.lambda, {
-        functionName: request.functionName,
-        record: request.record,
-        dryRun: request.dryRun,
-        timeoutMs: remaining(),
-        call,
-        checkOwner: (arn) => request.record && checkRecordOwner(request.record, arn),
-    }, deps.logger);
-    const alias = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) => (0,src/* readAlias */.Jd)(deps.lambda, request.functionName, request.alias, signal));
-    // Versions name the code best when the record has them; otherwise the code locations do.
-    const codeFrom = request.record?.target?.version ?? code.from;
-    const codeTo = request.record?.previous?.version ?? code.to;
-    if (!alias) {
-        return {
-            outcome: code.outcome,
-            method: 'code',
-            from: codeFrom,
-            to: codeTo,
-            explanation: `${code.explanation}; ${request.functionName} has no alias ${request.alias}, so nothing else changed`,
-            change: code.change,
-        };
-    }
-    const moved = await aliasPath({ ...request, method: 'alias' }, deps, call, remaining);
-    const changed = [code.outcome, moved.outcome];
-    const outcome = changed.includes('dry-run')
-        ? 'dry-run'
-        : changed.includes('rolled-back')
-            ? 'rolled-back'
-            : changed.includes('superseded')
-                ? 'superseded'
-                : 'nothing-to-do';
-    const aliasMoved = moved.outcome === 'rolled-back' || moved.outcome === 'dry-run';
-    return {
-        outcome,
-        method: 'code',
-        from: aliasMoved ? moved.from : codeFrom,
-        to: aliasMoved ? moved.to : codeTo,
-        explanation: `code: ${code.explanation}; alias: ${moved.explanation}`,
-        change: [code.change, moved.change].filter(Boolean).join('; ') || undefined,
-        before: moved.before,
-        after: moved.after,
-    };
-}
-async function aliasPath(request, deps, call, remaining) {
-    const { lambda, logger } = deps;
-    const before = await readAliasOrFail(lambda, request, call);
-    if (request.record)
-        checkRecordOwner(request.record, before.arn?.replace(/:[^:]+$/, ''));
-    logger.info(`alias ${request.alias} of ${request.functionName} sends ${(0,src/* describeAlias */.IN)(before)}`);
-    let alias = before;
-    if (!request.targetVersion && (request.method === 'auto' || request.method === 'codedeploy')) {
-        const viaCodeDeploy = await codeDeployPath(request, deps, before, call, remaining);
-        if ('outcome' in viaCodeDeploy)
-            return viaCodeDeploy;
-        alias = viaCodeDeploy.alias;
-    }
-    const lookups = versionLookups(lambda, request.functionName, call);
-    let earlier;
-    for (let attempt = 1; attempt <= 2; attempt++) {
-        const plan = (earlier && recheckAfterConflict(alias, earlier)) ??
-            (await decideAliasTarget({
-                functionName: request.functionName,
-                alias,
-                targetVersion: request.targetVersion,
-                record: request.record,
-                recordProblem: request.recordProblem,
-            }, lookups, logger));
-        if (plan.kind === 'nothing') {
-            return {
-                outcome: 'nothing-to-do',
-                to: plan.version,
-                explanation: `nothing to do: ${plan.explanation}`,
-                before,
-                after: alias,
-            };
-        }
-        if (plan.kind === 'superseded') {
-            return { outcome: 'superseded', explanation: plan.explanation, before, after: alias };
-        }
-        const change = {
-            FunctionName: request.functionName,
-            Name: request.alias,
-            FunctionVersion: plan.to,
-            RoutingConfig: { AdditionalVersionWeights: {} },
-            RevisionId: alias.revisionId,
-        };
-        const changeText = `UpdateAlias ${JSON.stringify(change)}`;
-        logger.info(`decision: move alias ${request.alias} from version ${plan.from} to version ${plan.to}, because ${plan.why}`);
-        if (request.dryRun) {
-            return {
-                outcome: 'dry-run',
-                method: 'alias',
-                from: plan.from,
-                to: plan.to,
-                explanation: `dry run: would move alias ${request.alias} from ${(0,src/* describeAlias */.IN)(alias)} to 100% on version ${plan.to}; nothing changed`,
-                change: changeText,
-                before,
-            };
-        }
-        let after;
-        try {
-            const revisionId = alias.revisionId;
-            after = await call(`UpdateAlias ${request.alias} of ${request.functionName} to version ${plan.to}`, (signal) => (0,src/* updateAlias */.GG)(lambda, {
-                functionName: request.functionName,
-                alias: request.alias,
-                version: plan.to,
-                weights: {},
-                revisionId,
-            }, { signal }));
-        }
-        catch (error) {
-            if ((0,src/* awsErrorName */.ZH)(error) === 'PreconditionFailedException' && attempt === 1) {
-                logger.warning(`alias ${request.alias} changed while we were rolling it back; reading it again and deciding once more`);
-                earlier = { from: plan.from, to: plan.to };
-                alias = await readAliasOrFail(lambda, request, call);
-                continue;
-            }
-            throw new Error(`moving alias ${request.alias} of ${request.functionName} to version ${plan.to} failed: ${(0,src/* errorMessage */.gJ)(error)}`, { cause: error });
-        }
-        // UpdateAlias answers with the alias as Lambda stored it (version, routing, new RevisionId), so that answer
-        // is the verification: a GetAlias after it would cost a call and could only see a later change by someone else.
-        if (after.version !== plan.to || Object.keys(after.weights).length > 0) {
-            throw new Error(`alias ${request.alias} of ${request.functionName} should send 100% to version ${plan.to} after the rollback, but Lambda reports ${(0,src/* describeAlias */.IN)(after)}`);
-        }
-        return {
-            outcome: 'rolled-back',
-            method: 'alias',
-            from: plan.from,
-            to: plan.to,
-            explanation: `rolled back alias ${request.alias} of ${request.functionName} from version ${plan.from} to version ${plan.to} (${plan.why})`,
-            change: changeText,
-            before,
-            after,
-        };
-    }
-    throw new src/* UserError */.yo(`alias ${request.alias} of ${request.functionName} kept changing while we rolled it back; nothing was changed by this run`);
-}
-/**
- * Step 2 of the decision: an active CodeDeploy deployment is stopped with rollback, so CodeDeploy itself puts
- * the alias back. Returns a result when that settled it, else the alias state to keep deciding from.
- */
-async function codeDeployPath(request, deps, alias, call, remaining) {
-    const fromRecord = recordCodeDeploy(request, deps.logger);
-    const knownId = request.deploymentId ?? fromRecord?.deploymentId;
-    const group = request.codedeployGroup ??
-        (fromRecord
-            ? { application: fromRecord.application, deploymentGroup: fromRecord.deploymentGroup }
-            : undefined);
-    if (!knownId && !group) {
-        if (request.method === 'codedeploy') {
-            throw new src/* UserError */.yo("method 'codedeploy' needs a deployment: give 'deployment-id', 'codedeploy-application' with 'codedeploy-deployment-group', or the record of a CodeDeploy release. Nothing changed");
-        }
-        if (Object.keys(alias.weights).length > 0) {
-            // Nothing here says who is shifting the weights; if it is CodeDeploy, it would carry on after we move the alias.
-            deps.logger.warning(`alias ${alias.name} routes weight to a second version and no CodeDeploy deployment is known: if CodeDeploy is shifting it, ` +
-                "give 'codedeploy-application' and 'codedeploy-deployment-group' (or the record) so the deployment is stopped too");
-        }
-        return { alias };
-    }
-    // Known by now: a deployment id, or else the group to look in.
-    const groupName = group ? `${group.application}/${group.deploymentGroup}` : '';
-    const { appSpecTargetVersion, findActiveDeployment, getDeployment, isActive, stopWithRollback } = await Promise.all(/* import() */[__nccwpck_require__.e(507), __nccwpck_require__.e(268)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7268));
-    const client = await deps.codedeploy();
-    // A deployment or group known only from the record that CodeDeploy does not know must not stop the rollback:
-    // the alias can still be restored from its live state. One given as an input stays an error.
-    const onlyFromRecord = !request.deploymentId && !request.codedeployGroup;
-    const ignoreUnknown = (error) => {
-        const name = (0,src/* awsErrorName */.ZH)(error instanceof Error && error.cause ? error.cause : error) ?? '';
-        if (!onlyFromRecord || !UNKNOWN_TO_CODEDEPLOY.includes(name))
-            throw error;
-        deps.logger.warning(`the deployment record names CodeDeploy deployment ${knownId ?? `group ${groupName}`}, which CodeDeploy does not know (${(0,src/* errorMessage */.gJ)(error)}); deciding from the live state`);
-        return { alias };
-    };
-    let deploymentId = knownId;
-    try {
-        if (!deploymentId && group) {
-            deploymentId = await call(`listing in-progress deployments of CodeDeploy group ${groupName}`, () => findActiveDeployment(client, group));
-        }
-    }
-    catch (error) {
-        return ignoreUnknown(error);
-    }
-    if (!deploymentId) {
-        deps.logger.info(`no CodeDeploy deployment is in progress in ${groupName}; deciding from the alias`);
-        return { alias };
-    }
-    const failed = request.record?.target?.version;
-    const extra = Object.keys(alias.weights)[0];
-    if (request.dryRun) {
-        let info;
-        try {
-            info = await call(`reading CodeDeploy deployment ${deploymentId}`, () => getDeployment(client, deploymentId));
-        }
-        catch (error) {
-            return ignoreUnknown(error);
-        }
-        if (!isActive(info.status)) {
-            deps.logger.info(`CodeDeploy deployment ${deploymentId} is ${info.status ?? 'unknown'}, not in progress; deciding from the alias`);
-            return { alias };
-        }
-        return {
-            outcome: 'dry-run',
-            method: 'codedeploy-stop',
-            from: failed ?? appSpecTargetVersion(info) ?? extra ?? alias.version,
-            to: alias.version,
-            explanation: `dry run: would stop CodeDeploy deployment ${deploymentId} (${info.status}) with rollback, which puts alias ${request.alias} back on version ${alias.version}; nothing changed`,
-            change: `StopDeployment ${JSON.stringify({ deploymentId, autoRollbackEnabled: true })}`,
-            before: alias,
-        };
-    }
-    let stop;
-    try {
-        stop = await stopWithRollback(client, deploymentId, {
-            timeoutMs: remaining(),
-            signal: deps.signal,
-            logger: deps.logger,
-            call,
-        });
-    }
-    catch (error) {
-        return ignoreUnknown(error);
-    }
-    if (!stop.stopped) {
-        deps.logger.info(`${stop.message}; deciding from the alias`);
-        return { alias };
-    }
-    const after = await readAliasOrFail(deps.lambda, request, call);
-    // The version CodeDeploy was shifting to: from the record, the deployment's AppSpec, or the alias's extra weight.
-    const shiftedTo = failed ?? appSpecTargetVersion(stop.info) ?? extra;
-    const settled = Object.keys(after.weights).length === 0 && after.version !== shiftedTo;
-    if (!settled) {
-        deps.logger.warning(`CodeDeploy stopped deployment ${deploymentId} but alias ${request.alias} still sends ${(0,src/* describeAlias */.IN)(after)}; fixing the alias directly`);
-        return { alias: after };
-    }
-    return {
-        outcome: 'rolled-back',
-        method: 'codedeploy-stop',
-        from: shiftedTo ?? after.version,
-        to: after.version,
-        explanation: `stopped CodeDeploy deployment ${deploymentId} with rollback${stop.rollbackDeploymentId ? ` (rollback deployment ${stop.rollbackDeploymentId})` : ''}; ` +
-            `alias ${request.alias} of ${request.functionName} sends ${(0,src/* describeAlias */.IN)(after)} again`,
-        change: `StopDeployment ${JSON.stringify({ deploymentId, autoRollbackEnabled: true })}`,
-        before: alias,
-        after,
-    };
-}
-/** The record's CodeDeploy deployment, unless its id is malformed (then ignored, with a warning). */
-function recordCodeDeploy(request, logger) {
-    const fromRecord = request.record?.codedeploy;
-    const id = fromRecord?.deploymentId;
-    if (id === undefined || rollback_DEPLOYMENT_ID.test(id))
-        return fromRecord;
-    logger.warning(`the deployment record names CodeDeploy deployment ${JSON.stringify(id)}, which is not a deployment id (d- and letters or digits); ignoring it and deciding from the live state`);
-    return undefined;
-}
-async function readAliasOrFail(lambda, request, call) {
-    const alias = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) => (0,src/* readAlias */.Jd)(lambda, request.functionName, request.alias, signal));
-    if (!alias) {
-        throw new src/* UserError */.yo(`alias ${request.alias} of ${request.functionName} does not exist (ResourceNotFoundException): check 'function-name' and 'alias'; for a function without aliases use method 'code'`);
-    }
-    return alias;
-}
-/** Existence checks and the version list, each asked of Lambda at most once per run. */
-function versionLookups(lambda, functionName, call) {
-    const known = new Map();
-    let published;
-    return {
-        exists: (version) => {
-            let exists = known.get(version);
-            if (!exists) {
-                exists = call(`reading version ${version} of ${functionName}`, async (signal) => {
-                    const config = await (0,src/* getFunctionConfiguration */.td)(lambda, functionName, version, signal);
-                    return config?.Version === version;
-                });
-                known.set(version, exists);
-            }
-            return exists;
-        },
-        published: () => {
-            published ??= call(`listing the published versions of ${functionName}`, async (signal) => (await (0,src/* listPublishedVersions */.AR)(lambda, functionName, signal)).flatMap((v) => v.Version ? [v.Version] : []));
-            return published;
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/verify.ts
-
-
-// The check engine is loaded with import() only when 'verify' is given, so a plain rollback starts faster.
-/** Parses the `verify` checks (smoke-test's `checks` syntax: inline YAML/JSON, or the path of a checks file). */
-async function parseVerify(text) {
-    const { parseChecks, parseChecksFile } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(229), __nccwpck_require__.e(496)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1496));
-    const isPath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
-    try {
-        return isPath ? await parseChecksFile(text) : parseChecks(text, { file: `input '${Input.Verify}'` });
-    }
-    catch (error) {
-        throw new src/* InputError */.dz(`input '${Input.Verify}' has invalid checks — ${(0,src/* errorMessage */.gJ)(error)}`);
-    }
-}
-/** Runs the checks against the rolled-back alias; the variables functionName, alias and version are available. */
-async function runVerify(suite, context) {
-    const { runChecks } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(229), __nccwpck_require__.e(496)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1496));
-    let result;
-    try {
-        result = await runChecks(suite, {
-            lambda: context.lambda,
-            logger: context.logger,
-            signal: context.signal,
-            timeoutMs: context.timeoutMs,
-            vars: { functionName: context.functionName, alias: context.alias, version: context.version ?? '' },
-        });
-    }
-    catch (error) {
-        throw new src/* UserError */.yo(`verifying the rollback failed before any check ran: ${(0,src/* errorMessage */.gJ)(error)}`);
-    }
-    const failures = result.checks
-        .filter((check) => !check.passed && !check.skipped)
-        .map((check) => `${check.flow ? `${check.flow} / ` : ''}${check.name}: ${check.failure?.reason ?? 'failed'}`);
-    context.logger.info(`verify: ${result.passedCount} passed, ${result.failedCount} failed of ${result.total} checks`);
-    return { passed: result.passedCount, failed: result.failedCount, total: result.total, failures };
-}
-
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/perform.ts
-
-
-
-/**
- * The whole run shared by the action and the command line: roll back, verify the result with the checks,
- * and write the updated record back to the record file.
- */
-async function performRollback(options, source, context) {
-    const started = Date.now();
-    const record = source.record;
-    const result = await rollback({
-        functionName: options.functionName,
-        alias: options.alias,
-        method: options.method,
-        record,
-        recordProblem: source.problem,
-        recordMissing: source.missing,
-        targetVersion: options.targetVersion,
-        deploymentId: options.deploymentId,
-        codedeployGroup: options.codedeployGroup,
-        dryRun: options.dryRun,
-        reason: options.reason ?? (record?.error ? `release failed: ${record.error}` : context.defaultReason),
-        by: context.by,
-        timeoutMs: options.timeoutMs,
-        region: options.region,
-        release: context.release,
-    }, {
-        lambda: context.lambda,
-        codedeploy: context.codedeploy,
-        logger: context.logger,
-        signal: context.signal,
-    });
-    let recordFile;
-    if (options.recordFile && result.rolledBack && result.record) {
-        await (0,src/* writeRecordFile */.PU)(options.recordFile, result.record);
-        recordFile = options.recordFile;
-        context.logger.info(`wrote the updated deployment record to ${recordFile}`);
-    }
-    let verify;
-    const settled = result.outcome === 'rolled-back' || result.outcome === 'nothing-to-do';
-    if (context.verify && settled) {
-        const suite = context.verify;
-        verify = await context.logger.group('Verify the rollback', () => runVerify(suite, {
-            lambda: context.lambda,
-            logger: context.logger,
-            signal: context.signal,
-            timeoutMs: Math.max(1_000, options.timeoutMs - (Date.now() - started)),
-            functionName: options.functionName,
-            alias: options.alias,
-            version: result.to,
-        }));
-    }
-    return { ...result, verify, recordFile };
-}
-
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/report.ts
-
-
-/** The action's outputs (also what the command line prints). */
-function rollbackOutputs(result) {
-    return {
-        [Output.RolledBack]: result.rolledBack,
-        [Output.Outcome]: result.outcome,
-        [Output.FromVersion]: result.from,
-        [Output.ToVersion]: result.to,
-        [Output.Method]: result.method,
-        [Output.DurationMs]: result.durationMs,
-        [Output.Record]: result.record ? (0,src/* serializeRecord */.Om)(result.record) : undefined,
-        [Output.RecordFile]: result.recordFile,
-    };
-}
-const HEADLINES = {
-    'rolled-back': 'Rolled back',
-    'nothing-to-do': 'Nothing to roll back',
-    superseded: 'Not rolled back: a later change took over',
-    'dry-run': 'Dry run: nothing changed',
-};
-/** Key facts for the job summary, in reading order. */
-function summaryFacts(result, target) {
-    const facts = [
-        ['Alias', target],
-        ['Outcome', HEADLINES[result.outcome]],
-        ['What happened', result.explanation],
-    ];
-    if (result.from)
-        facts.push(['From', result.from]);
-    if (result.to)
-        facts.push(['To', result.to]);
-    if (result.method)
-        facts.push(['Method', result.method]);
-    if (result.change)
-        facts.push([result.outcome === 'dry-run' ? 'Change it would make' : 'Change', result.change]);
-    if (result.before)
-        facts.push(['Alias before', (0,src/* describeAlias */.IN)(result.before)]);
-    if (result.after)
-        facts.push(['Alias after', (0,src/* describeAlias */.IN)(result.after)]);
-    facts.push(['Duration', (0,src/* formatDuration */.a3)(result.durationMs)]);
-    if (result.verify) {
-        facts.push([
-            'Verification',
-            `${result.verify.passed} passed, ${result.verify.failed} failed of ${result.verify.total}`,
-        ]);
-    }
-    if (result.recordFile)
-        facts.push(['Record file', result.recordFile]);
-    return facts;
-}
-/** The error for failed verification checks, or undefined when they passed (or did not run). */
-function verifyFailure(result) {
-    const verify = result.verify;
-    if (!verify || verify.failed === 0)
-        return undefined;
-    const done = result.rolledBack
-        ? `rolled back to ${result.to}`
-        : `the alias is on ${result.to ?? 'its version'}`;
-    return `${done}, but ${verify.failed} of ${verify.total} verification checks failed: ${verify.failures.slice(0, 5).join('; ')}`;
-}
-
-;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/main.ts
-
-
-
-
-
-
-
-
-
-
-async function run() {
-    await (0,src/* runAction */.Cs)(ACTION_NAME, async () => {
-        // The verify checks may carry URLs with user info (`https://user:pass@host/`): masked as soon as read.
-        src/* runnerRedactor */.LY.addUrlsIn(core/* getInput */.V4(Input.Verify));
-        const inputs = new src/* Inputs */.G0((name) => core/* getInput */.V4(name));
-        const options = withDefaultRecordFile(readOptions(inputs), process.env.RUNNER_TEMP);
-        const verify = options.verify ? await parseVerify(options.verify) : undefined;
-        const clients = new RollbackClients({ action: ACTION_NAME, region: options.region });
-        const source = await loadRecord(options, { ...options, region: clients.region });
-        const cancellation = (0,src/* cancellationSignal */.w6)(options.timeoutMs);
-        try {
-            const result = await performRollback(options, source, {
-                lambda: clients.lambda,
-                codedeploy: () => clients.codedeploy(),
-                logger: src/* actionsLogger */.MV,
-                signal: cancellation.signal,
-                by: process.env.GITHUB_ACTOR || 'github-actions',
-                release: (0,src/* releaseContext */.N_)(),
-                defaultReason: 'the release job failed',
-                verify,
-            });
-            (0,src/* setOutputs */.n0)(rollbackOutputs(result));
-            await (0,src/* writeSummary */.Sy)(`Rollback of ${options.functionName}:${options.alias}`, summaryFacts(result, `${options.functionName}:${options.alias}`));
-            if (result.outcome === 'superseded')
-                core/* warning */.$e(result.explanation);
-            const failedChecks = verifyFailure(result);
-            if (failedChecks)
-                throw new src/* UserError */.yo(failedChecks);
-        }
-        finally {
-            cancellation.dispose();
-        }
-    });
-}
-/**
- * Without 'record' or 'record-file', the record deploy-canary wrote in this job (its default path, one per function
- * and alias) is used when it exists.
- */
-function withDefaultRecordFile(options, runnerTemp) {
-    if (options.recordText || options.recordFile || !runnerTemp)
-        return options;
-    const path = (0,src/* defaultRecordPath */.sl)(options.functionName, options.alias, runnerTemp);
-    return (0,external_node_fs_.existsSync)(path) ? { ...options, recordFile: path } : options;
-}
-
-
-/***/ }),
-
-/***/ 2196:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Zv: () => (/* binding */ resolveRegion),
-/* harmony export */   du: () => (/* binding */ lambdaClient),
-/* harmony export */   rw: () => (/* binding */ awsClientConfig)
-/* harmony export */ });
-/* unused harmony exports TOOLKIT_NAME, TOOLKIT_VERSION, codedeployClient, cloudwatchClient, snsClient, AwsClients */
-/* harmony import */ var _aws_sdk_client_lambda__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1696);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7638);
-
-
-
-
-
-const TOOLKIT_NAME = 'lambda-release-kit';
-const TOOLKIT_VERSION = '0.1.0';
-function resolveRegion(input, env = process.env) {
-    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
-    if (!region) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo("no AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it)");
-    }
-    return region;
-}
-/** Settings every client shares: region, adaptive retries, socket timeouts and a user agent naming the action. */
-function awsClientConfig(options) {
-    return {
-        region: resolveRegion(options.region, options.env),
-        retryMode: 'adaptive',
-        maxAttempts: options.maxAttempts ?? 5,
-        customUserAgent: [
-            [TOOLKIT_NAME, TOOLKIT_VERSION],
-            ['action', options.action],
-        ],
-        requestHandler: { requestTimeout: options.requestTimeoutMs ?? 15_000, connectionTimeout: 5_000 },
-    };
-}
-// One factory per service, so a bundle holds only the SDK clients its action constructs: the bundler drops the
-// packages of the factories nobody calls, which keeps start-up short (see BENCHMARKS.md, start-up).
-const lambdaClient = (options) => new _aws_sdk_client_lambda__WEBPACK_IMPORTED_MODULE_1__/* .LambdaClient */ .Nox(awsClientConfig(options));
-const codedeployClient = (options) => new CodeDeployClient(awsClientConfig(options));
-const cloudwatchClient = (options) => new CloudWatchClient(awsClientConfig(options));
-const snsClient = (options) => new SNSClient(awsClientConfig(options));
-/**
- * All four clients, created on first use, for tools and tests that talk to several services. Credentials come
- * from the SDK's default chain (environment, OIDC web identity, profiles); endpoints honour AWS_ENDPOINT_URL and
- * AWS_ENDPOINT_URL_<SERVICE>, which the SDK reads itself. Actions use the factories above instead.
- */
-class AwsClients {
-    region;
-    options;
-    cache = new Map();
-    constructor(options) {
-        this.options = options;
-        this.region = resolveRegion(options.region, options.env);
-    }
-    client(key, create) {
-        if (!this.cache.has(key))
-            this.cache.set(key, create(this.options));
-        return this.cache.get(key);
-    }
-    get lambda() {
-        return this.client('lambda', lambdaClient);
-    }
-    get codedeploy() {
-        return this.client('codedeploy', codedeployClient);
-    }
-    get cloudwatch() {
-        return this.client('cloudwatch', cloudwatchClient);
-    }
-    get sns() {
-        return this.client('sns', snsClient);
-    }
-}
-
-
-/***/ }),
-
-/***/ 4816:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   L: () => (/* binding */ MAX_DOCUMENT_CHARS)
-/* harmony export */ });
-/**
- * The longest input, checks file or document accepted, in characters: far above any real suite or record, far
- * below what would stall a runner. A longer one is refused before it is parsed.
- */
-const MAX_DOCUMENT_CHARS = 1024 * 1024;
-
-
-/***/ }),
-
-/***/ 9713:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ parseDuration),
-/* harmony export */   a: () => (/* binding */ formatDuration)
-/* harmony export */ });
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-/** Parses "90s", "5m", "1h30m", "250ms" or a bare number of seconds into milliseconds; undefined if malformed. */
-function parseDuration(text) {
-    const value = text.trim();
-    if (/^\d+(\.\d+)?$/.test(value))
-        return Math.round(Number(value) * 1000);
-    if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(value))
-        return undefined;
-    let total = 0;
-    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
-        total += Number(amount) * UNIT_MS[unit];
-    }
-    return Math.round(total);
-}
-/** Renders milliseconds as a short human duration: 1h 2m, 5m 30s, 12.3s, 250ms. */
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const hours = Math.floor(totalSeconds / 3600);
-    const minutes = Math.floor((totalSeconds % 3600) / 60);
-    const seconds = totalSeconds % 60;
-    if (hours > 0)
-        return `${hours}h${minutes ? ` ${minutes}m` : ''}`;
-    return `${minutes}m${seconds ? ` ${seconds}s` : ''}`;
-}
-
-
-/***/ }),
-
-/***/ 7638:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   ZH: () => (/* binding */ awsErrorName),
-/* harmony export */   dz: () => (/* binding */ InputError),
-/* harmony export */   eQ: () => (/* binding */ withContext),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   yo: () => (/* binding */ UserError)
-/* harmony export */ });
-/** An input that failed validation: the message names the input, the value and what is accepted. */
-class InputError extends Error {
-    name = 'InputError';
-}
-/** A problem the user can fix; the message already says what happened and what to do. */
-class UserError extends Error {
-    name = 'UserError';
-}
-const PLAIN_ERRORS = new Set(['Error', 'InputError', 'UserError', 'RecordError']);
-/** One line describing an error; AWS SDK errors keep their exception name ("ResourceConflictException: ..."). */
-function errorMessage(error) {
-    if (error instanceof Error) {
-        const message = error.message || String(error);
-        const text = PLAIN_ERRORS.has(error.name) ? message : `${error.name}: ${message}`;
-        return text.replace(/\s*\n\s*/g, ' ').trim();
-    }
-    return String(error);
-}
-/** The AWS exception name of an SDK error, or undefined. */
-function awsErrorName(error) {
-    return error instanceof Error && error.name !== 'Error' ? error.name : undefined;
-}
-/** Runs `task`, re-throwing any failure as "<doing> failed: <cause>" with the original kept as `cause`. */
-async function withContext(doing, task) {
-    try {
-        return await task();
-    }
-    catch (error) {
-        if (error instanceof InputError || error instanceof UserError)
-            throw error;
-        const wrapped = new Error(`${doing} failed: ${errorMessage(error)}`, { cause: error });
-        throw wrapped;
-    }
-}
-
-
-/***/ }),
-
-/***/ 1373:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  dz: () => (/* reexport */ errors/* InputError */.dz),
-  G0: () => (/* reexport */ Inputs),
-  yo: () => (/* reexport */ errors/* UserError */.yo),
-  MV: () => (/* reexport */ actionsLogger),
-  ZH: () => (/* reexport */ errors/* awsErrorName */.ZH),
-  oG: () => (/* reexport */ bareFunctionName),
-  w6: () => (/* reexport */ wait/* cancellationSignal */.w6),
-  eC: () => (/* reexport */ createRecord),
-  sl: () => (/* reexport */ defaultRecordPath),
-  IN: () => (/* reexport */ describeAlias),
-  gJ: () => (/* reexport */ errors/* errorMessage */.gJ),
-  a3: () => (/* reexport */ duration/* formatDuration */.a),
-  td: () => (/* reexport */ getFunctionConfiguration),
-  du: () => (/* reexport */ aws/* lambdaClient */.du),
-  AR: () => (/* reexport */ listPublishedVersions),
-  Jd: () => (/* reexport */ readAlias),
-  j7: () => (/* reexport */ readRecordInputs),
-  N_: () => (/* reexport */ releaseContext),
-  Zv: () => (/* reexport */ aws/* resolveRegion */.Zv),
-  jh: () => (/* reexport */ retryTransient),
-  Cs: () => (/* reexport */ runAction),
-  LY: () => (/* reexport */ runnerRedactor),
-  eS: () => (/* reexport */ s3Location),
-  Om: () => (/* reexport */ serializeRecord),
-  n0: () => (/* reexport */ setOutputs),
-  GG: () => (/* reexport */ updateAlias),
-  fm: () => (/* reexport */ wait/* waitFor */.fm),
-  GN: () => (/* reexport */ waitForFunctionUpdated),
-  eQ: () => (/* reexport */ errors/* withContext */.eQ),
-  PU: () => (/* reexport */ writeRecordFile),
-  Sy: () => (/* reexport */ writeSummary)
-});
-
-// UNUSED EXPORTS: AwsClients, CancelledError, JOB_STATUSES, MAX_DOCUMENT_CHARS, MAX_RECORD_BYTES, MAX_RECORD_DEPTH, MemoryLogger, RECORD_SCHEMA, REDACTED, RELEASE_STATUSES, RecordError, Redactor, SECRET_HEADERS, TOOLKIT_NAME, TOOLKIT_VERSION, WaitTimeoutError, awsClientConfig, backoffDelay, cloudwatchClient, codedeployClient, commitUrl, consoleLogger, findS3Location, formatPercent, inputError, isTransient, maskSecrets, maskSensitiveJson, parseDuration, parsePercentage, parseRecord, pause, quoteValue, readRecordFile, redactingLines, redactingLogger, releaseStatus, snippet, snsClient, splitList, splitUrlCredentials, validateRecord
-
-;// CONCATENATED MODULE: ./packages/core/src/arn.ts
-/** The bare function name of a name ("orders-api"), a partial ARN or an ARN, with or without a qualifier. */
-function bareFunctionName(nameOrArn) {
-    const afterPrefix = nameOrArn.split(':function:').pop() ?? nameOrArn;
-    return afterPrefix.split(':')[0];
-}
-
-// EXTERNAL MODULE: ./packages/core/src/aws.ts
-var aws = __nccwpck_require__(2196);
-// EXTERNAL MODULE: ./packages/core/src/duration.ts
-var duration = __nccwpck_require__(9713);
-// EXTERNAL MODULE: ./packages/core/src/errors.ts
-var errors = __nccwpck_require__(7638);
-;// CONCATENATED MODULE: ./packages/core/src/github.ts
-/** Release metadata from the runner's GITHUB_* variables (absent ones are left out). */
-function releaseContext(env = process.env) {
-    const ref = env.GITHUB_REF || undefined;
-    const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
-        ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-        : undefined;
-    return {
-        tag: ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined,
-        commit: env.GITHUB_SHA ? env.GITHUB_SHA.slice(0, 12) : undefined,
-        ref,
-        actor: env.GITHUB_ACTOR || undefined,
-        runUrl,
-    };
-}
-/** The commit's web address, when the runner tells us the repository. */
-function commitUrl(env = process.env) {
-    return env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA
-        ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/commit/${env.GITHUB_SHA}`
-        : undefined;
-}
-
-// EXTERNAL MODULE: ./packages/core/src/document.ts
-var src_document = __nccwpck_require__(4816);
-;// CONCATENATED MODULE: ./packages/core/src/inputs.ts
-
-
-
-/** Quotes a value for an error message: JSON escapes newlines (so no workflow command can be injected), long values are cut. */
-function quoteValue(value) {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-    return JSON.stringify(shown);
-}
-function inputError(name, value, expected) {
-    return new errors/* InputError */.dz(`input '${name}' has ${quoteValue(value)} — expected ${expected}`);
-}
-/**
- * Typed, validated readers over the raw action inputs. Every reader throws an InputError naming the input, the
- * value given and what is accepted, so an action can validate everything before its first AWS call.
- */
-class Inputs {
-    raw;
-    constructor(raw) {
-        this.raw = raw;
-    }
-    text(name) {
-        const value = this.raw(name).trim();
-        if (value.length > src_document/* MAX_DOCUMENT_CHARS */.L) {
-            throw new errors/* InputError */.dz(`input '${name}' is ${value.length} characters long — expected at most ${src_document/* MAX_DOCUMENT_CHARS */.L}`);
-        }
-        return value;
-    }
-    /** True when the input was given a non-empty value. */
-    has(name) {
-        return this.text(name) !== '';
-    }
-    string(name, options = {}) {
-        const value = this.text(name);
-        if (value === '') {
-            if (options.required)
-                throw new errors/* InputError */.dz(`input '${name}' is required but was not given`);
-            return options.default;
-        }
-        if (options.pattern && !options.pattern.test(value)) {
-            throw inputError(name, value, options.expected ?? `a value matching ${options.pattern}`);
-        }
-        return value;
-    }
-    boolean(name, defaultValue) {
-        const value = this.text(name).toLowerCase();
-        if (value === '')
-            return defaultValue;
-        if (['true', 'yes', 'on', '1'].includes(value))
-            return true;
-        if (['false', 'no', 'off', '0'].includes(value))
-            return false;
-        throw inputError(name, value, 'true or false (also yes/no)');
-    }
-    integer(name, options = {}) {
-        const value = this.text(name);
-        if (value === '')
-            return options.default;
-        const parsed = /^-?\d+$/.test(value) ? Number(value) : NaN;
-        return checkRange(name, value, parsed, options, 'a whole number');
-    }
-    number(name, options = {}) {
-        const value = this.text(name);
-        if (value === '')
-            return options.default;
-        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-        return checkRange(name, value, parsed, options, 'a number');
-    }
-    duration(name, options = {}) {
-        const value = this.text(name);
-        if (value === '')
-            return options.default;
-        const parsed = (0,duration/* parseDuration */.E)(value) ?? NaN;
-        return checkRange(name, value, parsed, options, 'a duration like "90s", "5m" or "1h30m"', duration/* formatDuration */.a);
-    }
-    percentage(name, options = {}) {
-        const value = this.text(name);
-        if (value === '')
-            return options.default;
-        const parsed = parsePercentage(value);
-        if (parsed === undefined)
-            throw inputError(name, value, 'a percentage like "0.5%" or a fraction like "0.005"');
-        return parsed;
-    }
-    enum(name, allowed, defaultValue) {
-        const value = this.text(name);
-        if (value === '')
-            return defaultValue;
-        const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
-        if (!match)
-            throw inputError(name, value, `one of ${allowed.join(', ')}`);
-        return match;
-    }
-    /** Items separated by newlines or commas, trimmed, empty items dropped. */
-    list(name) {
-        return splitList(this.text(name));
-    }
-    /** "key=value" pairs separated by newlines or commas. */
-    map(name) {
-        const result = {};
-        for (const item of splitList(this.text(name))) {
-            const at = item.indexOf('=');
-            if (at <= 0)
-                throw inputError(name, item, 'key=value pairs separated by newlines or commas');
-            result[item.slice(0, at).trim()] = item.slice(at + 1).trim();
-        }
-        return result;
-    }
-    /**
-     * A JSON or YAML document (JSON is YAML); undefined when not given. The YAML parser is loaded on first use so
-     * runs without document inputs (a rollback) do not pay for it at start-up.
-     */
-    async document(name) {
-        const value = this.text(name);
-        if (value === '')
-            return undefined;
-        const { parse: parseYaml } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
-        try {
-            return parseYaml(value);
-        }
-        catch (error) {
-            const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-            throw new errors/* InputError */.dz(`input '${name}' is not valid JSON or YAML (${reason}) — expected a JSON or YAML document`);
-        }
-    }
-}
-function parsePercentage(text) {
-    const value = text.trim();
-    const percent = value.match(/^(\d+(?:\.\d+)?)\s*%$/);
-    const fraction = percent ? Number(percent[1]) / 100 : /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-    return Number.isFinite(fraction) && fraction >= 0 && fraction <= 1 ? fraction : undefined;
-}
-function splitList(text) {
-    return text
-        .split(/[\n,]/)
-        .map((item) => item.trim())
-        .filter((item) => item !== '');
-}
-function checkRange(name, raw, parsed, range, kind, format = String) {
-    const bounds = range.min !== undefined && range.max !== undefined
-        ? ` between ${format(range.min)} and ${format(range.max)}`
-        : range.min !== undefined
-            ? ` of at least ${format(range.min)}`
-            : range.max !== undefined
-                ? ` of at most ${format(range.max)}`
-                : '';
-    const inRange = Number.isFinite(parsed) &&
-        (range.min === undefined || parsed >= range.min) &&
-        (range.max === undefined || parsed <= range.max);
-    if (!inRange)
-        throw inputError(name, raw, `${kind}${bounds}`);
-    return parsed;
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(1696);
-// EXTERNAL MODULE: ./packages/core/src/percent.ts
-var percent = __nccwpck_require__(9368);
-// EXTERNAL MODULE: ./packages/core/src/wait.ts
-var wait = __nccwpck_require__(1576);
-;// CONCATENATED MODULE: ./packages/core/src/lambda.ts
-
-
-
-
-function describeAlias(state) {
-    const extra = Object.entries(state.weights);
-    if (extra.length === 0)
-        return `100% on version ${state.version}`;
-    const [version, weight] = extra[0];
-    return `${(0,percent/* formatPercent */.l)(1 - weight, { decimals: 1 })} on version ${state.version}, ${(0,percent/* formatPercent */.l)(weight, { decimals: 1 })} on version ${version}`;
-}
-/** Reads an alias; undefined when the function or alias does not exist. */
-async function readAlias(lambda, functionName, alias, signal) {
-    try {
-        const result = await lambda.send(new dist_cjs/* GetAliasCommand */.MES({ FunctionName: functionName, Name: alias }), {
-            abortSignal: signal,
-        });
-        return {
-            name: alias,
-            arn: result.AliasArn,
-            version: result.FunctionVersion ?? '',
-            weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
-            revisionId: result.RevisionId,
-        };
-    }
-    catch (error) {
-        if ((0,errors/* awsErrorName */.ZH)(error) === 'ResourceNotFoundException')
-            return undefined;
-        throw error;
-    }
-}
-/** Attempts at UpdateAlias while Lambda answers that another update of the function is in progress (409). */
-const ALIAS_CONFLICT_ATTEMPTS = 4;
-/**
- * Points an alias at `version` with the given extra weights ({} clears routing). Guarded by the RevisionId we
- * last read, so a concurrent change fails with PreconditionFailedException instead of being overwritten. A 409
- * (ResourceConflictException: another operation on the function is in progress) is retried with backoff: the
- * RevisionId guard makes a repeat safe.
- */
-async function updateAlias(lambda, request, options = {}) {
-    const command = new dist_cjs/* UpdateAliasCommand */.lqC({
-        FunctionName: request.functionName,
-        Name: request.alias,
-        FunctionVersion: request.version,
-        RoutingConfig: { AdditionalVersionWeights: request.weights ?? {} },
-        RevisionId: request.revisionId,
-    });
-    for (let attempt = 0;; attempt++) {
-        try {
-            const result = await lambda.send(command, { abortSignal: options.signal });
-            return {
-                name: request.alias,
-                arn: result.AliasArn,
-                version: result.FunctionVersion ?? request.version,
-                weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
-                revisionId: result.RevisionId,
-            };
-        }
-        catch (error) {
-            if ((0,errors/* awsErrorName */.ZH)(error) !== 'ResourceConflictException' || attempt + 1 >= ALIAS_CONFLICT_ATTEMPTS)
-                throw error;
-            await (0,wait/* pause */.v7)((0,wait/* backoffDelay */.EY)(attempt, { initialDelayMs: 200, maxDelayMs: 2_000, factor: 2, jitter: 0.2 }), options.signal);
-        }
-    }
-}
-/** Every published version (never $LATEST), oldest first, following pagination. */
-async function listPublishedVersions(lambda, functionName, signal) {
-    const versions = [];
-    let marker;
-    for (let page = 0; page < 1000; page++) {
-        const result = await lambda.send(new dist_cjs/* ListVersionsByFunctionCommand */.Ox4({ FunctionName: functionName, Marker: marker }), { abortSignal: signal });
-        versions.push(...(result.Versions ?? []).filter((v) => v.Version && v.Version !== '$LATEST'));
-        marker = result.NextMarker;
-        if (!marker)
-            break;
-    }
-    return versions.sort((a, b) => Number(a.Version) - Number(b.Version));
-}
-async function getFunctionConfiguration(lambda, functionName, qualifier, signal) {
-    try {
-        return await lambda.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName, Qualifier: qualifier }), { abortSignal: signal });
-    }
-    catch (error) {
-        if ((0,errors/* awsErrorName */.ZH)(error) === 'ResourceNotFoundException')
-            return undefined;
-        throw error;
-    }
-}
-/**
- * Waits until the function's last update has finished (LastUpdateStatus leaves InProgress) and returns the
- * configuration; an update that failed becomes an error with AWS's reason.
- */
-async function waitForFunctionUpdated(lambda, functionName, options) {
-    const config = await (0,wait/* waitFor */.fm)({
-        what: `the update of ${functionName} to finish`,
-        timeoutMs: options.timeoutMs,
-        signal: options.signal,
-        onProgress: options.onProgress,
-        initialDelayMs: 200,
-        maxDelayMs: 3_000,
-        check: async () => {
-            const current = await lambda.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName }), {
-                abortSignal: options.signal,
-            });
-            const busy = current.LastUpdateStatus === 'InProgress' || current.State === 'Pending';
-            return {
-                done: !busy,
-                value: current,
-                status: `State ${current.State}, LastUpdateStatus ${current.LastUpdateStatus}`,
-            };
-        },
-    });
-    if (config?.LastUpdateStatus === 'Failed') {
-        throw new errors/* UserError */.yo(`the update of ${functionName} failed: ${config.LastUpdateStatusReasonCode ?? 'unknown'}: ${config.LastUpdateStatusReason ?? ''}`.trim());
-    }
-    if (!config)
-        throw new Error(`waiting for the update of ${functionName} ended without its configuration`);
-    return config;
-}
-
-// EXTERNAL MODULE: ./packages/core/src/logger.ts
-var logger = __nccwpck_require__(9157);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/core/src/record.ts
-
-
-
-const RECORD_SCHEMA = 'lambda-release-record/v1';
-class RecordError extends Error {
-    name = 'RecordError';
-}
-const STRATEGIES = ['codedeploy', 'alias-weights', 'all-at-once'];
-const STATUSES = ['planned', 'in-progress', 'promoted', 'rolled-back', 'failed', 'no-op'];
-function createRecord(fields, now = new Date()) {
-    return {
-        schema: RECORD_SCHEMA,
-        release: {},
-        steps: [],
-        rollbacks: [],
-        status: 'planned',
-        startedAt: now.toISOString(),
-        ...fields,
-    };
-}
-/** Checks a parsed document and returns it typed, or throws a RecordError that says what is wrong and where. */
-function validateRecord(value, source = 'record') {
-    const problems = [];
-    const need = (ok, message) => {
-        if (!ok)
-            problems.push(message);
-    };
-    if (!isObject(value))
-        throw new RecordError(`${source} is not a deployment record: expected a JSON object`);
-    need(value.schema === RECORD_SCHEMA, `schema is ${JSON.stringify(value.schema)}, expected "${RECORD_SCHEMA}"`);
-    need(isObject(value.function) && isText(value.function.name), 'function.name must be a non-empty string');
-    need(isText(value.alias), 'alias must be a non-empty string');
-    need(STRATEGIES.includes(value.strategy), `strategy must be one of ${STRATEGIES.join(', ')}`);
-    need(STATUSES.includes(value.status), `status must be one of ${STATUSES.join(', ')}`);
-    need(value.release === undefined || isObject(value.release), 'release must be an object');
-    for (const key of ['previous', 'target']) {
-        const ref = value[key];
-        need(ref === undefined || (isObject(ref) && isVersion(ref.version)), `${key}.version must be a published version number`);
-    }
-    need(Array.isArray(value.steps ?? []), 'steps must be an array');
-    need(Array.isArray(value.rollbacks ?? []), 'rollbacks must be an array');
-    need(isText(value.startedAt), 'startedAt must be an ISO timestamp');
-    if (problems.length > 0)
-        throw new RecordError(`${source} is not a valid deployment record: ${problems.join('; ')}`);
-    return { steps: [], rollbacks: [], release: {}, ...value };
-}
-/** Limits that keep a hostile or corrupted record from reaching any code that walks it. */
-const MAX_RECORD_BYTES = 512 * 1024;
-const MAX_RECORD_DEPTH = 16;
-function parseRecord(text, source = 'record') {
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes > MAX_RECORD_BYTES) {
-        throw new RecordError(`${source} is ${bytes} bytes, over the ${MAX_RECORD_BYTES} bytes (512 KiB) a deployment record may have`);
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new RecordError(`${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-    }
-    const depth = nestingDepth(parsed);
-    if (depth > MAX_RECORD_DEPTH) {
-        throw new RecordError(`${source} is nested ${depth} levels deep, more than the ${MAX_RECORD_DEPTH} a deployment record may have`);
-    }
-    return validateRecord(parsed, source);
-}
-/** How deeply objects and arrays nest (a scalar is 0), walked without recursion so depth cannot overflow the stack. */
-function nestingDepth(value) {
-    let deepest = 0;
-    const pending = [[value, 0]];
-    for (let next = pending.pop(); next; next = pending.pop()) {
-        const [item, depth] = next;
-        if (typeof item !== 'object' || item === null)
-            continue;
-        deepest = Math.max(deepest, depth + 1);
-        if (deepest > MAX_RECORD_DEPTH)
-            return deepest;
-        for (const child of Object.values(item))
-            pending.push([child, depth + 1]);
-    }
-    return deepest;
-}
-async function readRecordFile(path) {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        throw new RecordError(`record file ${path} could not be read (${code ?? String(error)})`);
-    }
-    return parseRecord(text, `record file ${path}`);
-}
-/**
- * Where a deployment record lives when no path is given: one file per function and alias in `dir` (the runner's
- * temp folder), so two deploys in one job never share, and a later step finds the record of its own function.
- */
-function defaultRecordPath(functionName, alias, dir) {
-    return (0,external_node_path_.join)(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
-}
-function serializeRecord(record) {
-    return JSON.stringify(record);
-}
-/** Writes the record atomically (temp file + rename) so a killed process never leaves half a file. */
-async function writeRecordFile(path, record) {
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-    const temporary = `${path}.${process.pid}.tmp`;
-    await (0,promises_.writeFile)(temporary, `${JSON.stringify(record, null, 2)}\n`);
-    await (0,promises_.rename)(temporary, path);
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function isText(value) {
-    return typeof value === 'string' && value.trim() !== '';
-}
-function isVersion(value) {
-    return typeof value === 'string' && /^\d+$/.test(value);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/record-input.ts
-
-
-
-const RECORD_INPUT = "input 'record'";
-/** Reads the deployment record from `record` or `record-file` (JSON, one of them), or nothing when neither is given. */
-async function readRecordInputs(given, policy = 'error') {
-    if (given.text && given.file) {
-        throw new errors/* InputError */.dz(`inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`);
-    }
-    try {
-        if (given.text)
-            return { record: parseRecord(given.text, RECORD_INPUT), source: RECORD_INPUT };
-        if (!given.file)
-            return {};
-        if (policy === 'warning' && (await fileSize(given.file)) === 0) {
-            return {
-                missing: `no deployment record at ${given.file} (the file is missing or empty), which says nothing about what the deploy did; deciding from the live state as without a record`,
-            };
-        }
-        return { record: await readRecordFile(given.file), source: `record file ${given.file}` };
-    }
-    catch (error) {
-        if (!(error instanceof RecordError))
-            throw error;
-        if (policy === 'warning')
-            return { problem: error.message };
-        throw new errors/* InputError */.dz(error.message);
-    }
-}
-/** The size of a file, 0 when it does not exist or cannot be read. */
-function fileSize(path) {
-    return (0,promises_.stat)(path).then((info) => info.size, () => 0);
-}
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./packages/core/src/redact.ts
-var redact = __nccwpck_require__(796);
-;// CONCATENATED MODULE: ./packages/core/src/report.ts
-
-
-
-/**
- * The secrets of this run: every value added is registered with the runner (`::add-mask::`) and masked by us in
- * every line, output and summary we write, so a secret never depends on the runner's masking alone.
- */
-const runnerRedactor = new redact/* Redactor */.pO([], (secret) => core/* setSecret */.Pq(secret));
-const report_redact = (text) => runnerRedactor.redact(text);
-/** The Actions runner's logger: plain lines, warnings as annotations, groups as collapsible sections. */
-const actionsLogger = {
-    info: (message) => core/* info */.pq(report_redact(message)),
-    warning: (message) => core/* warning */.$e(report_redact(message)),
-    debug: (message) => core/* debug */.Yz(report_redact(message)),
-    group: (name, task) => core/* group */.Os(report_redact(name), task),
-};
-/** Registers secret values the moment they are read (empty and very short values are ignored). */
-function maskSecrets(...values) {
-    for (const value of values)
-        runnerRedactor.add(value);
-}
-/** Text for an HTML summary cell: secrets masked, then `<`, `>`, `&` and quotes escaped. */
-function summaryText(text) {
-    return report_redact(text)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/** Sets every defined output; numbers and booleans are written as text. */
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs)) {
-        if (value !== undefined)
-            core/* setOutput */.uH(name, report_redact(String(value)));
-    }
-}
-/** Writes a job summary: a heading, key facts, and optional tables (plain text, masked and HTML-escaped here). */
-async function writeSummary(title, facts, tables = []) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    const summary = core/* summary */.z.addHeading(summaryText(title), 3);
-    if (facts.length > 0) {
-        summary.addTable([
-            [
-                { data: 'Item', header: true },
-                { data: 'Value', header: true },
-            ],
-            ...facts.map((row) => row.map(summaryText)),
-        ]);
-    }
-    for (const table of tables) {
-        if (table.caption)
-            summary.addHeading(summaryText(table.caption), 4);
-        summary.addTable([
-            table.header.map((data) => ({ data: summaryText(data), header: true })),
-            ...table.rows.map((row) => row.map(summaryText)),
-        ]);
-    }
-    await summary.write();
-}
-/**
- * The one try/catch at the top of an action: any error becomes a single `::error::` line prefixed with the
- * action's name, and the process exits 1. No stack trace unless the run has debug logging on (RUNNER_DEBUG=1).
- */
-async function runAction(action, body) {
-    try {
-        await body();
-    }
-    catch (error) {
-        if (core/* isDebug */._o() && error instanceof Error && error.stack)
-            core/* debug */.Yz(report_redact(error.stack));
-        core/* setFailed */.C1(report_redact(`${action}: ${(0,errors/* errorMessage */.gJ)(error)}`));
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/retry.ts
-
-
-
-/** Exception names AWS uses for throttling and for "another operation is in progress" (409): both pass. */
-const TRANSIENT_NAMES = new Set([
-    'TooManyRequestsException',
-    'ThrottlingException',
-    'Throttling',
-    'Throttled',
-    'RequestLimitExceeded',
-    'SlowDown',
-    'ResourceConflictException',
-    'ServiceException',
-    'ServiceUnavailableException',
-    'InternalFailure',
-    'InternalServerError',
-    'TimeoutError',
-    'RequestTimeout',
-    'RequestTimeoutException',
-]);
-/** Socket errors of a dropped or refused connection. */
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
-/** What to do about errors that retrying cannot fix. */
-const FIXES = {
-    AccessDeniedException: "the role needs permission for this call: see the IAM policy in the action's docs",
-    AccessDenied: "the role needs permission for this call: see the IAM policy in the action's docs",
-    ResourceNotFoundException: "check 'function-name', 'alias' and 'region'",
-};
-/** True for errors that may pass by themselves: throttling, 5xx, 409 in progress, dropped connections, timeouts. */
-function isTransient(error) {
-    if (!(error instanceof Error))
-        return false;
-    const status = error.$metadata?.httpStatusCode;
-    const code = error.code;
-    return (TRANSIENT_NAMES.has(error.name) ||
-        (status !== undefined && status >= 500) ||
-        (code !== undefined && NETWORK_CODES.has(code)) ||
-        /socket hang up/i.test(error.message));
-}
-/**
- * Runs `call` until it succeeds, retrying transient errors with backoff and jitter until the deadline (each retry
- * logged on one line), for operations that must not give up while time is left, such as restoring traffic. Each
- * attempt gets an AbortSignal that fires at the deadline, so the SDK's own retries cannot overrun it. Other
- * errors (access denied, not found, validation) are thrown at once with the fix where one is known.
- */
-async function retryTransient(call, options) {
-    const now = options.now ?? Date.now;
-    const schedule = {
-        initialDelayMs: options.initialDelayMs ?? 500,
-        maxDelayMs: options.maxDelayMs ?? 5_000,
-        factor: 2,
-        jitter: 0.3,
-    };
-    for (let attempt = 1;; attempt++) {
-        const remaining = options.deadline - now();
-        const atDeadline = AbortSignal.timeout(Math.max(1, remaining));
-        const signal = options.signal ? AbortSignal.any([options.signal, atDeadline]) : atDeadline;
-        try {
-            return await call(signal);
-        }
-        catch (error) {
-            if (options.signal?.aborted)
-                throw error;
-            const name = (0,errors/* awsErrorName */.ZH)(error) ?? error.code ?? 'Error';
-            const left = options.deadline - now();
-            if (!isTransient(error) && !atDeadline.aborted) {
-                const fix = FIXES[name];
-                // Other errors go back unchanged: callers decide on them by their AWS name (412, already completed).
-                if (!fix)
-                    throw error;
-                throw new errors/* UserError */.yo(`${options.operation} failed: ${(0,errors/* errorMessage */.gJ)(error)} — ${fix}`, { cause: error });
-            }
-            const delay = Math.min((0,wait/* backoffDelay */.EY)(attempt - 1, schedule), left);
-            if (delay <= 0 || atDeadline.aborted) {
-                throw new errors/* UserError */.yo(`${options.operation} still failed at the deadline after ${attempt} attempts: ${(0,errors/* errorMessage */.gJ)(error)} — raise 'timeout' or run again`);
-            }
-            options.logger.info(`${options.operation}: ${name} (attempt ${attempt}); retrying in ${(0,duration/* formatDuration */.a)(delay)}`);
-            await (0,wait/* pause */.v7)(delay, options.signal);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/s3-location.ts
-/** "s3://bucket/key?versionId=v": how records, logs and version descriptions name an S3 object. */
-function s3Location(s3) {
-    return `s3://${s3.bucket}/${s3.key}${s3.objectVersion ? `?versionId=${s3.objectVersion}` : ''}`;
-}
-/** The S3 object named in a text (e.g. a version description deploy-canary wrote), if any. */
-function findS3Location(text) {
-    const match = text?.match(/(?:^| )s3:\/\/([^/\s]+)\/([^\s?]+)(?:\?versionId=(\S+))?(?= |$)/);
-    if (!match)
-        return undefined;
-    return { bucket: match[1], key: match[2], ...(match[3] ? { objectVersion: match[3] } : {}) };
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 9157:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   h3: () => (/* binding */ redactingLines)
-/* harmony export */ });
-/* unused harmony exports MemoryLogger, consoleLogger, redactingLogger */
-/** A logger that keeps lines in memory (tests, and callers that print a timeline of their own). */
-class MemoryLogger {
-    lines = [];
-    info(message) {
-        this.lines.push(message);
-    }
-    warning(message) {
-        this.lines.push(`warning: ${message}`);
-    }
-    debug(message) {
-        this.lines.push(`debug: ${message}`);
-    }
-    async group(name, task) {
-        this.lines.push(`[${name}]`);
-        return task();
-    }
-    text() {
-        return this.lines.join('\n');
-    }
-}
-/** A logger that writes plain lines to the console (command-line use outside GitHub). */
-const consoleLogger = {
-    info: (message) => console.log(message),
-    warning: (message) => console.warn(`warning: ${message}`),
-    debug: (message) => {
-        if (process.env.RUNNER_DEBUG === '1')
-            console.log(`debug: ${message}`);
-    },
-    group: async (name, task) => {
-        console.log(`== ${name}`);
-        return task();
-    },
-};
-/** The same lines, each redacted: for lines that carry a server's answer (retries, polls, warnings). */
-function redactingLines(logger, redactor) {
-    return {
-        info: (message) => logger.info(redactor.redact(message)),
-        warning: (message) => logger.warning(redactor.redact(message)),
-        debug: (message) => logger.debug(redactor.redact(message)),
-    };
-}
-/** The same logger with every line and group name redacted. */
-function redactingLogger(logger, redactor) {
-    return {
-        ...redactingLines(logger, redactor),
-        group: (name, task) => logger.group(redactor.redact(name), task),
-    };
-}
-
-
-/***/ }),
-
-/***/ 9368:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   l: () => (/* binding */ formatPercent)
-/* harmony export */ });
-/** A fraction as a percentage without trailing zeros: 0.1 is "10%"; 3 decimals unless told. */
-function formatPercent(fraction, precision = { decimals: 3 }) {
-    if ('significant' in precision)
-        return `${Number((fraction * 100).toPrecision(precision.significant))}%`;
-    return `${Math.round(fraction * 10 ** (precision.decimals + 2)) / 10 ** precision.decimals}%`;
-}
-
-
-/***/ }),
-
-/***/ 796:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   UA: () => (/* binding */ snippet),
-/* harmony export */   pO: () => (/* binding */ Redactor),
-/* harmony export */   zh: () => (/* binding */ maskSensitiveJson)
-/* harmony export */ });
-/* unused harmony exports SECRET_HEADERS, REDACTED */
-/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2939);
-
-/** Headers whose values are never shown. */
-const SECRET_HEADERS = new Set([
-    'authorization',
-    'proxy-authorization',
-    'cookie',
-    'set-cookie',
-    'x-api-key',
-    'x-amz-security-token',
-]);
-const REDACTED = '***';
-/** `scheme://user:pass@`: user info in any URL is masked even when its value was never registered. */
-const URL_USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
-/**
- * The one redactor: replaces known secret values in any text, and the user info of any URL. Secrets are added
- * the moment they are read (inputs, secret headers, captures marked secret); `onAdd` lets the runner adapter
- * register each one with the runner's own masking as well.
- */
-class Redactor {
-    onAdd;
-    secrets = new Set();
-    constructor(secrets = [], onAdd = () => { }) {
-        this.onAdd = onAdd;
-        for (const secret of secrets)
-            this.add(secret);
-    }
-    /** Values shorter than 4 characters are ignored: masking "a" or "1" would mangle every message. */
-    add(secret) {
-        if (!secret || secret.length < 4 || this.secrets.has(secret))
-            return;
-        this.secrets.add(secret);
-        this.onAdd(secret);
-    }
-    /** A header value: secret headers are secret whole and without their scheme ("Bearer x" and "x"). */
-    addHeader(name, value) {
-        if (!SECRET_HEADERS.has(name.toLowerCase()))
-            return;
-        this.add(value);
-        this.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
-    }
-    /**
-     * A URL that is a credential (webhooks): the whole URL, its path and query, and its user info. Text that is
-     * not a URL is registered whole.
-     */
-    addUrl(text) {
-        this.add(text);
-        let url;
-        try {
-            url = new URL(text);
-        }
-        catch {
-            return;
-        }
-        this.add(url.href);
-        if (url.pathname !== '/')
-            this.add(url.pathname);
-        this.add(url.search);
-        this.addUserInfo(url);
-    }
-    /** The user info of a URL (`user:pass`, the password, encoded and decoded, and as the Basic header sent). */
-    addUserInfo(url) {
-        if (!url.password)
-            return;
-        const { authorization } = (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_0__/* .splitUrlCredentials */ .C)(url);
-        if (authorization)
-            this.addHeader('authorization', authorization);
-        this.add(`${url.username}:${url.password}`);
-        this.add(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
-        this.add(url.password);
-        this.add(decodeURIComponent(url.password));
-    }
-    /** Registers the user info of every URL written in a text (a checks document, a `url` input). */
-    addUrlsIn(text) {
-        for (const match of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@'"]+@[^\s'"]*/gi)) {
-            try {
-                this.addUserInfo(new URL(match[0]));
-            }
-            catch {
-                // Not a URL after all (a template, a typo): the URL_USER_INFO pattern still masks it in output.
-            }
-        }
-    }
-    redact(text) {
-        let result = text;
-        // Longest first, so a secret containing another is masked whole.
-        for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
-            result = result.split(secret).join(REDACTED);
-        }
-        return result.replace(URL_USER_INFO, `$1${REDACTED}@`);
-    }
-    /** A header value as it may be shown. */
-    header(name, value) {
-        return SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : this.redact(value);
-    }
-    /** Redacts every string inside a JSON-like value (for reports and records). */
-    deep(value) {
-        if (typeof value === 'string')
-            return this.redact(value);
-        if (Array.isArray(value))
-            return value.map((item) => this.deep(item));
-        if (value !== null && typeof value === 'object') {
-            return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.deep(item)]));
-        }
-        return value;
-    }
-}
-const SNIPPET_LENGTH = 500;
-/** A bounded one-piece snippet of a body for messages. */
-function snippet(text, limit = SNIPPET_LENGTH) {
-    const flat = text.replace(/\s+/g, ' ').trim();
-    return flat.length > limit ? `${flat.slice(0, limit)}… (${flat.length} chars)` : flat;
-}
-const SENSITIVE_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|private[-_]?key/i;
-/** JSON text with the values of sensitive-looking keys (password, token, apiKey...) masked; other text unchanged. */
-function maskSensitiveJson(text) {
-    const trimmed = text.trim();
-    if (!trimmed.startsWith('{') && !trimmed.startsWith('['))
-        return text;
-    try {
-        return JSON.stringify(maskKeys(JSON.parse(trimmed)));
-    }
-    catch {
-        return text;
-    }
-}
-function maskKeys(value) {
-    if (Array.isArray(value))
-        return value.map(maskKeys);
-    if (value !== null && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [
-            key,
-            SENSITIVE_KEY.test(key) && (typeof item === 'string' || typeof item === 'number')
-                ? REDACTED
-                : maskKeys(item),
-        ]));
-    }
-    return value;
-}
-
-
-/***/ }),
-
-/***/ 2939:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ splitUrlCredentials)
-/* harmony export */ });
-/**
- * fetch refuses a URL with user info (`https://user:pass@host/`); browsers and curl send it as Basic
- * authentication. This returns the URL without it and that header's value (undefined when there is none).
- */
-function splitUrlCredentials(url) {
-    if (!url.username && !url.password)
-        return { url };
-    const bare = new URL(url);
-    bare.username = '';
-    bare.password = '';
-    const userInfo = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    return { url: bare, authorization: `Basic ${Buffer.from(userInfo).toString('base64')}` };
-}
-
-
-/***/ }),
-
-/***/ 1576:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   EY: () => (/* binding */ backoffDelay),
-/* harmony export */   fm: () => (/* binding */ waitFor),
-/* harmony export */   v7: () => (/* binding */ pause),
-/* harmony export */   w6: () => (/* binding */ cancellationSignal)
-/* harmony export */ });
-/* unused harmony exports WaitTimeoutError, CancelledError */
-/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8500);
-/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9713);
-
-
-class WaitTimeoutError extends Error {
-    name = 'WaitTimeoutError';
-}
-class CancelledError extends Error {
-    name = 'CancelledError';
-}
-/** The delay before poll number `attempt` (0-based): exponential, capped, with jitter. */
-function backoffDelay(attempt, options, random = Math.random) {
-    const base = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
-    const spread = base * options.jitter;
-    return Math.max(0, Math.round(base - spread + random() * 2 * spread));
-}
-/** Sleeps for `ms` unless the signal fires first (then throws CancelledError). */
-async function pause(ms, signal) {
-    try {
-        await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(ms, undefined, { signal });
-    }
-    catch (error) {
-        if (signal?.aborted)
-            throw new CancelledError(`cancelled: ${String(signal.reason ?? 'aborted')}`);
-        throw error;
-    }
-}
-/**
- * Polls `check` until it reports done, with exponential backoff and jitter, never past the deadline.
- * Throws WaitTimeoutError naming what did not happen and the last status seen.
- */
-async function waitFor(options) {
-    const now = options.now ?? Date.now;
-    const started = now();
-    const deadline = started + options.timeoutMs;
-    const schedule = {
-        initialDelayMs: options.initialDelayMs ?? 250,
-        maxDelayMs: options.maxDelayMs ?? 5_000,
-        factor: options.factor ?? 2,
-        jitter: options.jitter ?? 0.2,
-    };
-    const progressEvery = options.progressEveryMs ?? 15_000;
-    let lastStatus;
-    let lastProgressAt = started;
-    for (let attempt = 0;; attempt++) {
-        if (options.signal?.aborted)
-            throw new CancelledError(`cancelled while waiting for ${options.what}`);
-        const result = await options.check();
-        if (result.done)
-            return result.value;
-        const at = now();
-        if (result.status !== undefined &&
-            (result.status !== lastStatus || at - lastProgressAt >= progressEvery)) {
-            options.onProgress?.(`waiting for ${options.what}: ${result.status} (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(at - started)})`);
-            lastStatus = result.status;
-            lastProgressAt = at;
-        }
-        const remaining = deadline - at;
-        if (remaining <= 0) {
-            const seen = lastStatus ? `; last status: ${lastStatus}` : '';
-            throw new WaitTimeoutError(`timed out after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(options.timeoutMs)} waiting for ${options.what}${seen}`);
-        }
-        await pause(Math.min(remaining, backoffDelay(attempt, schedule)), options.signal);
-    }
-}
-/**
- * An AbortSignal that fires on SIGTERM or SIGINT (a cancelled workflow) or when `timeoutMs` passes.
- * `dispose()` removes the signal handlers again.
- */
-function cancellationSignal(timeoutMs) {
-    const controller = new AbortController();
-    const onSignal = (name) => controller.abort(`received ${name}`);
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    const signals = [controller.signal];
-    if (timeoutMs !== undefined)
-        signals.push(AbortSignal.timeout(timeoutMs));
-    return {
-        signal: AbortSignal.any(signals),
-        dispose: () => {
-            process.off('SIGTERM', onSignal);
-            process.off('SIGINT', onSignal);
-        },
-    };
-}
-
-
-/***/ }),
-
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
-/***/ 181:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
-
-/***/ }),
-
-/***/ 4589:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
-
-/***/ }),
-
-/***/ 6698:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
-
-/***/ }),
-
-/***/ 4573:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 1421:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-
-/***/ }),
-
-/***/ 7540:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
-
-/***/ }),
-
-/***/ 7598:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-
-/***/ }),
-
-/***/ 3053:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
-
-/***/ }),
-
-/***/ 610:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
-
-/***/ }),
-
-/***/ 8474:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
-/***/ 7067:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-
-/***/ }),
-
-/***/ 2467:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 4708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-
-/***/ }),
-
-/***/ 7030:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-
-/***/ }),
-
-/***/ 643:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
-
-/***/ }),
-
-/***/ 1708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
-
-/***/ }),
-
-/***/ 1792:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
-
-/***/ }),
-
-/***/ 7075:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
-
-/***/ }),
-
-/***/ 8500:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-
-/***/ }),
-
-/***/ 1692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-
-/***/ }),
-
-/***/ 3136:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-
-/***/ }),
-
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
-/***/ 3429:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 5919:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-
-/***/ }),
-
-/***/ 8522:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-
-/***/ }),
-
-/***/ 932:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
-
-/***/ }),
-
-/***/ 3193:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-
-/***/ }),
-
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 9154:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("vm");
-
-/***/ }),
-
-/***/ 3218:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
-  V4: () => (/* binding */ getInput),
-  Os: () => (/* binding */ group),
-  pq: () => (/* binding */ info),
-  _o: () => (/* binding */ isDebug),
-  C1: () => (/* binding */ setFailed),
-  uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary),
-  $e: () => (/* binding */ warning)
-});
-
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
-
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -61945,7 +59364,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary_summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -63494,6 +60913,2727 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 4 modules
+var src = __nccwpck_require__(4914);
+// EXTERNAL MODULE: ./packages/core/src/errors.ts
+var errors = __nccwpck_require__(7638);
+// EXTERNAL MODULE: ./packages/core/src/redact.ts
+var redact = __nccwpck_require__(796);
+;// CONCATENATED MODULE: ./packages/core/src/runner/actions-runner.ts
+
+
+
+/**
+ * The secrets of this run: every value added is registered with the runner (`::add-mask::`) and masked by us in
+ * every line, output and summary we write, so a secret never depends on the runner's masking alone.
+ */
+const actions_runner_runnerRedactor = new redact/* Redactor */.pO([], (secret) => core_setSecret(secret));
+const actions_runner_redact = (text) => actions_runner_runnerRedactor.redact(text);
+/** The Actions runner's logger: plain lines, warnings as annotations, groups as collapsible sections. */
+const actions_runner_actionsLogger = {
+    info: (message) => info(actions_runner_redact(message)),
+    warning: (message) => warning(actions_runner_redact(message)),
+    debug: (message) => core_debug(actions_runner_redact(message)),
+    group: (name, task) => group(actions_runner_redact(name), task),
+};
+/** Registers secret values the moment they are read (empty and very short values are ignored). */
+function actions_runner_maskSecrets(...values) {
+    for (const value of values)
+        actions_runner_runnerRedactor.add(value);
+}
+/** Text for an HTML summary cell: secrets masked, then `<`, `>`, `&` and quotes escaped. */
+function summaryText(text) {
+    return actions_runner_redact(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** Sets every defined output; numbers and booleans are written as text. */
+function actions_runner_setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, actions_runner_redact(String(value)));
+    }
+}
+/** Writes a job summary: a heading, key facts, and optional tables (plain text, masked and HTML-escaped here). */
+async function actions_runner_writeSummary(title, facts, tables = []) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const summary = summary_summary.addHeading(summaryText(title), 3);
+    if (facts.length > 0) {
+        summary.addTable([
+            [
+                { data: 'Item', header: true },
+                { data: 'Value', header: true },
+            ],
+            ...facts.map((row) => row.map(summaryText)),
+        ]);
+    }
+    for (const table of tables) {
+        if (table.caption)
+            summary.addHeading(summaryText(table.caption), 4);
+        summary.addTable([
+            table.header.map((data) => ({ data: summaryText(data), header: true })),
+            ...table.rows.map((row) => row.map(summaryText)),
+        ]);
+    }
+    await summary.write();
+}
+/**
+ * The one try/catch at the top of an action: any error becomes a single `::error::` line prefixed with the
+ * action's name, and the process exits 1. No stack trace unless the run has debug logging on (RUNNER_DEBUG=1).
+ */
+async function actions_runner_runAction(action, body) {
+    try {
+        await body();
+    }
+    catch (error) {
+        if (isDebug() && error instanceof Error && error.stack)
+            core_debug(actions_runner_redact(error.stack));
+        setFailed(actions_runner_redact(`${action}: ${(0,errors/* errorMessage */.gJ)(error)}`));
+    }
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./packages/core/src/inputs.ts
+var inputs = __nccwpck_require__(7276);
+// EXTERNAL MODULE: ./packages/core/src/record.ts
+var record = __nccwpck_require__(9644);
+// EXTERNAL MODULE: ./packages/core/src/record-input.ts
+var record_input = __nccwpck_require__(1197);
+// EXTERNAL MODULE: ./packages/core/src/wait.ts
+var wait = __nccwpck_require__(1576);
+;// CONCATENATED MODULE: ./packages/core/src/runner/release-action.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The one skeleton of every action: masks secrets, reads the inputs and the record one way, builds clients, applies
+ * the timeout and cancellation, runs the step, writes the record back, sets outputs and the summary, and turns any
+ * error into one `::error::` line.
+ */
+async function runReleaseAction(action, env = process.env) {
+    await runAction(action.name, async () => {
+        const raw = (name) => core.getInput(name);
+        for (const name of action.secretInputs ?? [])
+            runnerRedactor.addUrl(raw(name).trim());
+        for (const name of action.secretListInputs ?? [])
+            maskSecrets(...splitList(raw(name)));
+        for (const name of action.urlInputs ?? [])
+            runnerRedactor.addUrlsIn(raw(name));
+        const inputs = new Inputs(raw);
+        const place = {};
+        const saveRecord = recordSaver(place, env, action.writesRecord ?? false);
+        let options;
+        try {
+            options = await action.readOptions(inputs, env);
+        }
+        catch (error) {
+            await leaveInputErrorRecord(action.inputErrorRecord?.(inputs, error, env), place, saveRecord);
+            throw error;
+        }
+        const given = action.recordPlace?.(options) ?? {};
+        place.file = given.file ?? defaultFile(given.release, env);
+        const reading = await readRecordInputs({ text: given.text, file: given.file ?? existing(defaultFile(given.release, env)) }, given.badRecord);
+        const clients = action.clients(options, reading, env);
+        const cancellation = cancellationSignal(action.timeoutMs?.(options));
+        let outcome;
+        try {
+            outcome = await action.run(options, {
+                clients,
+                reading,
+                saveRecord,
+                logger: actionsLogger,
+                redactor: runnerRedactor,
+                signal: cancellation.signal,
+                env,
+            });
+        }
+        finally {
+            cancellation.dispose();
+        }
+        if (outcome.record && action.writesRecord)
+            await saveRecord(outcome.record);
+        setOutputs(action.outputs(outcome.result, options));
+        const summary = action.summary(outcome.result, options);
+        if (summary)
+            await writeSummary(summary.title, summary.facts, summary.tables);
+        if (outcome.failure !== undefined)
+            throw outcome.failure;
+    });
+}
+/**
+ * Saves records to the `record-file` input's path, else to the default file of the record's function and alias
+ * (so a later step of the job finds it), and sets the `record` and `record-file` outputs.
+ */
+function recordSaver(place, env, writes) {
+    return async (record) => {
+        if (!writes)
+            return;
+        const path = place.file ?? defaultRecordPath(record.function.name, record.alias, runnerTemp(env));
+        await withContext(`writing the deployment record to ${path}`, () => writeRecordFile(path, record));
+        setOutputs({ record: serializeRecord(record), 'record-file': path });
+    };
+}
+/** Best effort: the input error is what the user needs to see, so a record that cannot be written is a warning. */
+async function leaveInputErrorRecord(left, place, saveRecord) {
+    if (!left)
+        return;
+    place.file = left.file;
+    await saveRecord(left.record).catch((failure) => actionsLogger.warning(errorMessage(failure)));
+}
+function runnerTemp(env) {
+    return env.RUNNER_TEMP || tmpdir();
+}
+function defaultFile(release, env) {
+    return release && defaultRecordPath(release.functionName, release.alias, runnerTemp(env));
+}
+function existing(path) {
+    return path && existsSync(path) ? path : undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/runner/index.ts
+/**
+ * The runner adapter: the only code that talks to the GitHub Actions runner (@actions/core). Everything else in
+ * core is plain domain code that any host (an action, a CLI, a test) can call.
+ */
+
+
+
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/constants.ts
+/** Action input names, as declared in action.yml. */
+var Input;
+(function (Input) {
+    Input["FunctionName"] = "function-name";
+    Input["Alias"] = "alias";
+    Input["Record"] = "record";
+    Input["RecordFile"] = "record-file";
+    Input["TargetVersion"] = "target-version";
+    Input["DeploymentId"] = "deployment-id";
+    Input["CodeDeployApplication"] = "codedeploy-application";
+    Input["CodeDeployDeploymentGroup"] = "codedeploy-deployment-group";
+    Input["Method"] = "method";
+    Input["Verify"] = "verify";
+    Input["DryRun"] = "dry-run";
+    Input["Reason"] = "reason";
+    Input["Timeout"] = "timeout";
+    Input["Region"] = "region";
+})(Input || (Input = {}));
+/** Action output names, as declared in action.yml. */
+var Output;
+(function (Output) {
+    Output["RolledBack"] = "rolled-back";
+    Output["Outcome"] = "outcome";
+    Output["FromVersion"] = "from-version";
+    Output["ToVersion"] = "to-version";
+    Output["Method"] = "method";
+    Output["DurationMs"] = "duration-ms";
+    Output["Record"] = "record";
+    Output["RecordFile"] = "record-file";
+})(Output || (Output = {}));
+const ACTION_NAME = 'rollback-on-failure';
+
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/options.ts
+
+
+const METHODS = ['auto', 'alias', 'codedeploy', 'code'];
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const FUNCTION_NAME = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
+const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
+const VERSION = /^[1-9]\d*$/;
+const DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
+const CODEDEPLOY_NAME = /^[\w.+@=,-]{1,100}$/;
+/** Reads and validates every input; throws an InputError naming the input before anything touches AWS. */
+function readOptions(inputs) {
+    const functionName = inputs.string(Input.FunctionName, {
+        required: true,
+        pattern: FUNCTION_NAME,
+        expected: 'a Lambda function name (letters, digits, - and _) or its ARN',
+    });
+    const alias = inputs.string(Input.Alias, {
+        default: 'live',
+        pattern: ALIAS_NAME,
+        expected: 'an alias name such as "live" (letters, digits, - and _, not only digits)',
+    }) ?? 'live';
+    const recordText = inputs.string(Input.Record);
+    const recordFile = inputs.string(Input.RecordFile);
+    const method = inputs.enum(Input.Method, METHODS, 'auto');
+    const targetVersion = inputs.string(Input.TargetVersion, {
+        pattern: VERSION,
+        expected: 'a published version number such as "7" ($LATEST cannot be an alias rollback target)',
+    });
+    const deploymentId = inputs.string(Input.DeploymentId, {
+        pattern: DEPLOYMENT_ID,
+        expected: 'a CodeDeploy deployment id such as "d-A1B2C3D4E"',
+    });
+    const application = inputs.string(Input.CodeDeployApplication, {
+        pattern: CODEDEPLOY_NAME,
+        expected: 'a CodeDeploy application name',
+    });
+    const deploymentGroup = inputs.string(Input.CodeDeployDeploymentGroup, {
+        pattern: CODEDEPLOY_NAME,
+        expected: 'a CodeDeploy deployment group name',
+    });
+    if (Boolean(application) !== Boolean(deploymentGroup)) {
+        const missing = application ? Input.CodeDeployDeploymentGroup : Input.CodeDeployApplication;
+        throw new src/* InputError */.dz(`input '${missing}' is required when '${application ? Input.CodeDeployApplication : Input.CodeDeployDeploymentGroup}' is given — expected both or neither`);
+    }
+    if ((deploymentId || application) && (method === 'alias' || method === 'code')) {
+        const given = deploymentId ? Input.DeploymentId : Input.CodeDeployApplication;
+        throw new src/* InputError */.dz(`input '${given}' cannot be used with method '${method}' — expected method auto or codedeploy`);
+    }
+    if (targetVersion && (method === 'code' || method === 'codedeploy')) {
+        throw new src/* InputError */.dz(`input 'target-version' cannot be used with method '${method}' — expected method auto or alias (a code rollback restores the record's previous code)`);
+    }
+    const verify = inputs.string(Input.Verify);
+    const dryRun = inputs.boolean(Input.DryRun, false);
+    const reason = inputs.string(Input.Reason);
+    const timeoutMs = inputs.duration(Input.Timeout, {
+        default: DEFAULT_TIMEOUT_MS,
+        min: 1_000,
+        max: 6 * 3_600_000,
+    });
+    const region = inputs.string(Input.Region, {
+        pattern: /^[a-z]{2}(-[a-z]+)+-\d$/,
+        expected: 'an AWS region such as "us-east-1"',
+    });
+    return {
+        functionName,
+        alias,
+        recordText,
+        recordFile,
+        targetVersion,
+        deploymentId,
+        codedeployGroup: application && deploymentGroup ? { application, deploymentGroup } : undefined,
+        method,
+        verify,
+        dryRun,
+        reason,
+        timeoutMs,
+        region,
+    };
+}
+
+// EXTERNAL MODULE: ./packages/core/src/aws.ts
+var aws = __nccwpck_require__(2196);
+;// CONCATENATED MODULE: ./packages/core/src/codedeploy-client.ts
+
+/** CodeDeploy's client, its package loaded on first use (a subpath, so other bundles get no chunk loader). */
+async function loadCodedeployClient(options) {
+    const { CodeDeployClient: LoadedClient } = await __nccwpck_require__.e(/* import() */ 507).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7507, 19));
+    return new LoadedClient((0,aws/* awsClientConfig */.rw)(options));
+}
+
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/clients.ts
+
+
+/**
+ * The AWS clients of a rollback, from core's factories. A rollback is timed against `aws lambda update-alias`,
+ * so CodeDeploy's client is loaded the first time it is needed and the plain alias path never parses it.
+ */
+class RollbackClients {
+    region;
+    lambda;
+    options;
+    codedeployClient;
+    constructor(options) {
+        this.region = (0,src/* resolveRegion */.Zv)(options.region, options.env);
+        this.options = { ...options, region: this.region };
+        this.lambda = (0,src/* lambdaClient */.du)(this.options);
+    }
+    codedeploy() {
+        this.codedeployClient ??= loadCodedeployClient(this.options);
+        return this.codedeployClient;
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(1696);
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/code-rollback.ts
+
+
+const MAX_ATTEMPTS = 3;
+/** Where the previous code lives, as the record saw it: an image URI or an S3 object. */
+function previousCodeLocation(previous) {
+    if (previous?.imageUri)
+        return previous.imageUri;
+    if (previous?.s3)
+        return (0,src/* s3Location */.eS)(previous.s3);
+    return undefined;
+}
+function codeRequest(functionName, previous, revisionId) {
+    const { imageUri, s3 } = previous;
+    const source = imageUri
+        ? { ImageUri: imageUri }
+        : s3
+            ? {
+                S3Bucket: s3.bucket,
+                S3Key: s3.key,
+                ...(s3.objectVersion ? { S3ObjectVersion: s3.objectVersion } : {}),
+            }
+            : undefined;
+    // previousCodeLocation found one of the two before this request was built.
+    if (!source)
+        throw new Error(`version ${previous.version} has neither an image URI nor an S3 object to restore`);
+    return { FunctionName: functionName, ...source, RevisionId: revisionId, Publish: false };
+}
+function isPrevious(current, previous) {
+    const config = current.Configuration ?? {};
+    if (previous.codeSha256 && config.CodeSha256 === previous.codeSha256)
+        return true;
+    return Boolean(previous.imageUri && current.Code?.ImageUri === previous.imageUri);
+}
+function currentCodeLocation(current) {
+    return current.Code?.ImageUri ?? `code sha256 ${current.Configuration?.CodeSha256 ?? 'unknown'}`;
+}
+/**
+ * Puts a function's code ($LATEST) back to the record's previous image or S3 object and waits until the
+ * update is live (rollback.ts then moves the alias, when the function has it, to the previous version). The
+ * update is guarded by the RevisionId just read; a concurrent change is re-read and decided once more.
+ */
+async function rollbackCode(lambda, request, logger) {
+    const { functionName, record } = request;
+    const previous = record?.previous;
+    const to = previousCodeLocation(previous);
+    if (!previous || !to) {
+        throw new src/* UserError */.yo(`method 'code' needs the deployment record's previous image URI or S3 object (previous.imageUri or previous.s3); ` +
+            `${record ? 'the record has neither' : 'no usable record was given'}. Nothing changed`);
+    }
+    const label = (location, version) => version ? `version ${version} (${location})` : location;
+    // Bounded: one wait for an update in progress and one re-read after a concurrent change at most.
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const current = await request.call(`reading function ${functionName}`, (abortSignal) => lambda.send(new dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName }), { abortSignal }));
+        request.checkOwner(current.Configuration?.FunctionArn);
+        const from = currentCodeLocation(current);
+        if (isPrevious(current, previous)) {
+            return {
+                outcome: 'nothing-to-do',
+                from,
+                to,
+                explanation: `${functionName} already runs the previous code ${label(to, previous.version)}`,
+            };
+        }
+        if (current.Configuration?.LastUpdateStatus === 'InProgress' && !request.dryRun) {
+            logger.info(`an update of ${functionName} is still in progress; waiting for it before restoring the code`);
+            await waitUntilUpdated(lambda, functionName, request, logger);
+            continue;
+        }
+        const change = codeRequest(functionName, previous, current.Configuration?.RevisionId);
+        const changeText = `UpdateFunctionCode ${JSON.stringify(change)}`;
+        if (request.dryRun) {
+            return {
+                outcome: 'dry-run',
+                from,
+                to,
+                explanation: `would restore ${functionName}'s code from ${from} to ${label(to, previous.version)}`,
+                change: changeText,
+            };
+        }
+        try {
+            await request.call(`UpdateFunctionCode of ${functionName}`, (abortSignal) => lambda.send(new dist_cjs/* UpdateFunctionCodeCommand */.KfB(change), { abortSignal }));
+        }
+        catch (error) {
+            if ((0,src/* awsErrorName */.ZH)(error) === 'PreconditionFailedException' && attempt === 1) {
+                logger.warning(`${functionName} changed while we were restoring its code; reading it again and deciding once more`);
+                continue;
+            }
+            throw new Error(`restoring the code of ${functionName} to ${to} failed: ${(0,src/* errorMessage */.gJ)(error)}`, {
+                cause: error,
+            });
+        }
+        const live = await waitUntilUpdated(lambda, functionName, request, logger);
+        if (previous.codeSha256 && live.CodeSha256 !== previous.codeSha256) {
+            logger.warning(`${functionName} now runs code sha256 ${live.CodeSha256}, not the record's previous ${previous.codeSha256}: the image tag or S3 object may have changed since`);
+        }
+        return {
+            outcome: 'rolled-back',
+            from,
+            to,
+            explanation: `restored ${functionName}'s code from ${from} to ${label(to, previous.version)}; the update is live`,
+            change: changeText,
+        };
+    }
+    throw new src/* UserError */.yo(`${functionName} kept changing while its code was being restored; nothing was changed by this run`);
+}
+function waitUntilUpdated(lambda, functionName, request, logger) {
+    return request.call(`waiting for the update of ${functionName}`, (signal) => (0,src/* waitForFunctionUpdated */.GN)(lambda, functionName, {
+        timeoutMs: request.timeoutMs,
+        signal,
+        onProgress: (line) => logger.info(line),
+    }));
+}
+
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/decide.ts
+
+function routedVersions(alias) {
+    return [alias.version, ...Object.keys(alias.weights)];
+}
+function isPlain(alias, version) {
+    return alias.version === version && Object.keys(alias.weights).length === 0;
+}
+/** The version a rollback moves traffic away from: the one carrying the extra weight, else the primary. */
+function servingVersion(alias, failed) {
+    if (failed && routedVersions(alias).includes(failed))
+        return failed;
+    return Object.keys(alias.weights)[0] ?? alias.version;
+}
+/**
+ * Decides where the alias goes, in the order of the spec: an explicit target version, the record's previous
+ * version, the primary of an alias that still routes weight to a second version, then the newest published
+ * version older than the failed (or current) one. Throws a UserError when no earlier version exists.
+ */
+async function decideAliasTarget(input, lookups, logger) {
+    const { alias, record, functionName } = input;
+    const where = `alias ${alias.name} of ${functionName}`;
+    const state = (0,src/* describeAlias */.IN)(alias);
+    if (input.targetVersion) {
+        const target = input.targetVersion;
+        if (isPlain(alias, target)) {
+            return {
+                kind: 'nothing',
+                version: target,
+                explanation: `${where} already sends 100% to version ${target}`,
+            };
+        }
+        if (!routedVersions(alias).includes(target) && !(await lookups.exists(target))) {
+            throw new src/* UserError */.yo(`input 'target-version' is ${target}, which is not a published version of ${functionName}; versions: ${await listText(lookups)}`);
+        }
+        return {
+            kind: 'move',
+            from: servingVersion(alias),
+            to: target,
+            why: `target-version ${target} was given`,
+        };
+    }
+    const failed = record?.target?.version;
+    const previous = record?.previous?.version;
+    if (previous && isPlain(alias, previous)) {
+        const earlier = record?.status === 'rolled-back' ? ' (the record says it was already rolled back)' : '';
+        return {
+            kind: 'nothing',
+            version: previous,
+            explanation: `${where} already sends 100% to version ${previous}, the version before this release${earlier}`,
+        };
+    }
+    if (failed && !routedVersions(alias).includes(failed)) {
+        // Someone moved the alias after this release failed (a newer release or a manual fix): never undo that.
+        return {
+            kind: 'superseded',
+            explanation: `${where} sends ${state} and no traffic to version ${failed}, the version this release deployed; ` +
+                `a later release or a person has moved it since, so rolling back${previous ? ` to version ${previous}` : ''} would undo that. ` +
+                `Nothing changed; give 'target-version' to force a version.`,
+        };
+    }
+    if (previous) {
+        if (routedVersions(alias).includes(previous) || (await lookups.exists(previous))) {
+            return {
+                kind: 'move',
+                from: servingVersion(alias, failed),
+                to: previous,
+                why: `the deployment record says version ${previous} was live before version ${failed ?? '(unknown)'}`,
+            };
+        }
+        logger.warning(`the deployment record's previous version ${previous} is no longer a published version of ${functionName}; deciding from the alias's live state`);
+    }
+    const extra = Object.keys(alias.weights)[0];
+    if (extra !== undefined && alias.version !== failed) {
+        return {
+            kind: 'move',
+            from: extra,
+            to: alias.version,
+            why: `${where} still routes weight to version ${extra} from an unfinished deploy; its primary version ${alias.version} is the stable one`,
+        };
+    }
+    const newest = failed ?? alias.version;
+    if (input.recordProblem) {
+        throw new src/* UserError */.yo(`${input.recordProblem}; without it there is no safe way to tell whether version ${newest} (${where} sends ${state}) is the failed release. ` +
+            `Nothing changed: give 'target-version', or a valid 'record'/'record-file'`);
+    }
+    const versions = await lookups.published();
+    const earlier = versions.filter((v) => Number(v) < Number(newest)).at(-1);
+    if (!earlier) {
+        throw new src/* UserError */.yo(`no earlier version to roll back to; versions: ${versions.join(', ') || 'none published'} (${where} sends ${state})`);
+    }
+    return {
+        kind: 'move',
+        from: servingVersion(alias, failed),
+        to: earlier,
+        why: `version ${earlier} is the newest published version older than version ${newest}`,
+    };
+}
+async function listText(lookups) {
+    const versions = await lookups.published();
+    return versions.join(', ') || 'none published';
+}
+/**
+ * After a concurrent change (412) the alias is read again; before deciding afresh, make sure we would not fight
+ * whoever changed it: already on our target means done, no longer routing to the version we were moving away
+ * from means someone else has taken over.
+ */
+function recheckAfterConflict(alias, earlier) {
+    if (isPlain(alias, earlier.to)) {
+        return {
+            kind: 'nothing',
+            version: earlier.to,
+            explanation: `alias ${alias.name} was moved to 100% on version ${earlier.to} by someone else while we were rolling back`,
+        };
+    }
+    if (!routedVersions(alias).includes(earlier.from)) {
+        return {
+            kind: 'superseded',
+            explanation: `alias ${alias.name} changed while we were rolling back and now sends ${(0,src/* describeAlias */.IN)(alias)}, no longer version ${earlier.from}; ` +
+                `someone else has taken over, so nothing was changed. Give 'target-version' to force a version.`,
+        };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/record-source.ts
+
+/**
+ * Loads the record from the `record` input or a record file. A missing or malformed record is not fatal (the
+ * rollback falls back to the live state where that is safe), but a record for another function, alias or region
+ * is an input error: acting on it could move the wrong alias.
+ */
+async function loadRecord(given, expected) {
+    const { record, source, ...unusable } = await (0,src/* readRecordInputs */.j7)({ text: given.recordText, file: given.recordFile }, 'warning');
+    if (!record || !source)
+        return unusable;
+    const recordFunction = (0,src/* bareFunctionName */.oG)(record.function.name);
+    const inputFunction = (0,src/* bareFunctionName */.oG)(expected.functionName);
+    if (recordFunction !== inputFunction || record.alias !== expected.alias) {
+        throw new src/* InputError */.dz(`${source} is for ${recordFunction}:${record.alias}, but inputs 'function-name' and 'alias' say ${inputFunction}:${expected.alias} — expected the record of the release being rolled back`);
+    }
+    const recordRegion = record.region ?? arnParts(record.function.arn)?.region;
+    if (recordRegion && expected.region && recordRegion !== expected.region) {
+        throw new src/* InputError */.dz(`${source} is for region ${recordRegion}, but this rollback runs in ${expected.region} — expected the record of the release being rolled back (set 'region' to ${recordRegion} if that is where it ran)`);
+    }
+    checkRecordOwner(record, expected.functionName, source);
+    return { record };
+}
+/**
+ * Refuses a record whose function ARN names another account or region than `arn` (the function-name input when it
+ * is an ARN, or the ARN Lambda answered with): the same name in another account is another function.
+ */
+function checkRecordOwner(record, arn, source = 'the record') {
+    const theirs = arnParts(record.function.arn);
+    const ours = arnParts(arn);
+    if (!theirs || !ours)
+        return;
+    if (theirs.account !== ours.account || theirs.region !== ours.region) {
+        throw new src/* UserError */.yo(`${source} is for ${record.function.arn} (account ${theirs.account}, region ${theirs.region}), but the function here is ${arn} (account ${ours.account}, region ${ours.region}); nothing changed — give the record of the release being rolled back`);
+    }
+}
+function arnParts(arn) {
+    const match = arn?.match(/^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:/);
+    return match ? { region: match[1], account: match[2] } : undefined;
+}
+
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/record-update.ts
+
+const record_update_VERSION = /^\d+$/;
+/**
+ * Adds the rollback to the record (status rolled-back). Without a record, starts one that describes only the
+ * rollback, so notify and later runs still learn what happened.
+ */
+function recordRollback(record, entry, context, now) {
+    const base = record ??
+        (0,src/* createRecord */.eC)({
+            function: { name: context.functionName },
+            alias: context.alias,
+            region: context.region,
+            release: context.release,
+            strategy: entry.method === 'codedeploy-stop' ? 'codedeploy' : 'all-at-once',
+            ...(record_update_VERSION.test(entry.to) ? { previous: { version: entry.to } } : {}),
+            ...(record_update_VERSION.test(entry.from) ? { target: { version: entry.from } } : {}),
+        }, new Date(now.getTime() - (entry.durationMs ?? 0)));
+    return {
+        ...base,
+        status: 'rolled-back',
+        rollbacks: [...(base.rollbacks ?? []), entry],
+        finishedAt: now.toISOString(),
+    };
+}
+
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/rollback.ts
+
+
+
+
+
+const rollback_DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
+/** What CodeDeploy answers for a deployment, application or group it does not know. */
+const UNKNOWN_TO_CODEDEPLOY = [
+    'DeploymentDoesNotExistException',
+    'InvalidDeploymentIdException',
+    'ApplicationDoesNotExistException',
+    'DeploymentGroupDoesNotExistException',
+];
+/** Restores the last good version as the spec decides it (see decide.ts), idempotently. */
+async function rollback(request, deps) {
+    const now = deps.now ?? (() => new Date());
+    const started = now().getTime();
+    const deadline = started + request.timeoutMs;
+    const remaining = () => Math.max(1_000, deadline - now().getTime());
+    const call = (operation, task) => (0,src/* retryTransient */.jh)(task, { operation, deadline, logger: deps.logger, signal: deps.signal });
+    if (request.recordProblem)
+        deps.logger.warning(`${request.recordProblem}; deciding from the live state where that is safe`);
+    if (request.recordMissing)
+        deps.logger.warning(request.recordMissing);
+    const result = untouchedByRelease(request) ??
+        (request.method === 'code'
+            ? await codePath(request, deps, call, remaining)
+            : await aliasPath(request, deps, call, remaining));
+    const durationMs = now().getTime() - started;
+    const rolledBack = result.outcome === 'rolled-back';
+    const record = rolledBack && result.method && result.from && result.to
+        ? recordRollback(request.record, {
+            at: now().toISOString(),
+            from: result.from,
+            to: result.to,
+            method: result.method,
+            reason: request.reason,
+            by: request.by,
+            durationMs,
+        }, {
+            functionName: request.functionName,
+            alias: request.alias,
+            region: request.region,
+            release: request.release ?? {},
+        }, now())
+        : request.record;
+    deps.logger.info(result.explanation);
+    if (result.outcome === 'dry-run' && result.change)
+        deps.logger.info(`the change it would make: ${result.change}`);
+    return { ...result, rolledBack, durationMs, record };
+}
+/**
+ * A record without a target is a deploy that stopped before it published a version: this release moved no
+ * traffic, so there is nothing of its own to undo, whatever the alias serves now (a newer release, perhaps). Decided
+ * before any AWS call; 'target-version' still forces a version.
+ */
+function untouchedByRelease(request) {
+    const record = request.record;
+    if (!record || record.target || request.targetVersion)
+        return undefined;
+    return {
+        outcome: 'nothing-to-do',
+        explanation: `nothing to do: the deployment record shows the deploy stopped before it published a version (status ${record.status}` +
+            `${record.error ? `: ${record.error}` : ''}), so this release moved no traffic and alias ${request.alias} of ${request.functionName} was not touched. ` +
+            `Give 'target-version' to roll back anyway`,
+    };
+}
+/**
+ * A code rollback puts $LATEST back to the previous code; when the function has the alias, the alias must serve
+ * that code too, so it is moved to the previous version by the same decision as an alias rollback (which never
+ * moves it over a newer release). The result names both changes.
+ */
+async function codePath(request, deps, call, remaining) {
+    const code = await rollbackCode(deps.lambda, {
+        functionName: request.functionName,
+        record: request.record,
+        dryRun: request.dryRun,
+        timeoutMs: remaining(),
+        call,
+        checkOwner: (arn) => request.record && checkRecordOwner(request.record, arn),
+    }, deps.logger);
+    const alias = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) => (0,src/* readAlias */.Jd)(deps.lambda, request.functionName, request.alias, signal));
+    // Versions name the code best when the record has them; otherwise the code locations do.
+    const codeFrom = request.record?.target?.version ?? code.from;
+    const codeTo = request.record?.previous?.version ?? code.to;
+    if (!alias) {
+        return {
+            outcome: code.outcome,
+            method: 'code',
+            from: codeFrom,
+            to: codeTo,
+            explanation: `${code.explanation}; ${request.functionName} has no alias ${request.alias}, so nothing else changed`,
+            change: code.change,
+        };
+    }
+    const moved = await aliasPath({ ...request, method: 'alias' }, deps, call, remaining);
+    const changed = [code.outcome, moved.outcome];
+    const outcome = changed.includes('dry-run')
+        ? 'dry-run'
+        : changed.includes('rolled-back')
+            ? 'rolled-back'
+            : changed.includes('superseded')
+                ? 'superseded'
+                : 'nothing-to-do';
+    const aliasMoved = moved.outcome === 'rolled-back' || moved.outcome === 'dry-run';
+    return {
+        outcome,
+        method: 'code',
+        from: aliasMoved ? moved.from : codeFrom,
+        to: aliasMoved ? moved.to : codeTo,
+        explanation: `code: ${code.explanation}; alias: ${moved.explanation}`,
+        change: [code.change, moved.change].filter(Boolean).join('; ') || undefined,
+        before: moved.before,
+        after: moved.after,
+    };
+}
+async function aliasPath(request, deps, call, remaining) {
+    const { lambda, logger } = deps;
+    const before = await readAliasOrFail(lambda, request, call);
+    if (request.record)
+        checkRecordOwner(request.record, before.arn?.replace(/:[^:]+$/, ''));
+    logger.info(`alias ${request.alias} of ${request.functionName} sends ${(0,src/* describeAlias */.IN)(before)}`);
+    let alias = before;
+    if (!request.targetVersion && (request.method === 'auto' || request.method === 'codedeploy')) {
+        const viaCodeDeploy = await codeDeployPath(request, deps, before, call, remaining);
+        if ('outcome' in viaCodeDeploy)
+            return viaCodeDeploy;
+        alias = viaCodeDeploy.alias;
+    }
+    const lookups = versionLookups(lambda, request.functionName, call);
+    let earlier;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+        const plan = (earlier && recheckAfterConflict(alias, earlier)) ??
+            (await decideAliasTarget({
+                functionName: request.functionName,
+                alias,
+                targetVersion: request.targetVersion,
+                record: request.record,
+                recordProblem: request.recordProblem,
+            }, lookups, logger));
+        if (plan.kind === 'nothing') {
+            return {
+                outcome: 'nothing-to-do',
+                to: plan.version,
+                explanation: `nothing to do: ${plan.explanation}`,
+                before,
+                after: alias,
+            };
+        }
+        if (plan.kind === 'superseded') {
+            return { outcome: 'superseded', explanation: plan.explanation, before, after: alias };
+        }
+        const change = {
+            FunctionName: request.functionName,
+            Name: request.alias,
+            FunctionVersion: plan.to,
+            RoutingConfig: { AdditionalVersionWeights: {} },
+            RevisionId: alias.revisionId,
+        };
+        const changeText = `UpdateAlias ${JSON.stringify(change)}`;
+        logger.info(`decision: move alias ${request.alias} from version ${plan.from} to version ${plan.to}, because ${plan.why}`);
+        if (request.dryRun) {
+            return {
+                outcome: 'dry-run',
+                method: 'alias',
+                from: plan.from,
+                to: plan.to,
+                explanation: `dry run: would move alias ${request.alias} from ${(0,src/* describeAlias */.IN)(alias)} to 100% on version ${plan.to}; nothing changed`,
+                change: changeText,
+                before,
+            };
+        }
+        let after;
+        try {
+            const revisionId = alias.revisionId;
+            after = await call(`UpdateAlias ${request.alias} of ${request.functionName} to version ${plan.to}`, (signal) => (0,src/* updateAlias */.GG)(lambda, {
+                functionName: request.functionName,
+                alias: request.alias,
+                version: plan.to,
+                weights: {},
+                revisionId,
+            }, { signal }));
+        }
+        catch (error) {
+            if ((0,src/* awsErrorName */.ZH)(error) === 'PreconditionFailedException' && attempt === 1) {
+                logger.warning(`alias ${request.alias} changed while we were rolling it back; reading it again and deciding once more`);
+                earlier = { from: plan.from, to: plan.to };
+                alias = await readAliasOrFail(lambda, request, call);
+                continue;
+            }
+            throw new Error(`moving alias ${request.alias} of ${request.functionName} to version ${plan.to} failed: ${(0,src/* errorMessage */.gJ)(error)}`, { cause: error });
+        }
+        // UpdateAlias answers with the alias as Lambda stored it (version, routing, new RevisionId), so that answer
+        // is the verification: a GetAlias after it would cost a call and could only see a later change by someone else.
+        if (after.version !== plan.to || Object.keys(after.weights).length > 0) {
+            throw new Error(`alias ${request.alias} of ${request.functionName} should send 100% to version ${plan.to} after the rollback, but Lambda reports ${(0,src/* describeAlias */.IN)(after)}`);
+        }
+        return {
+            outcome: 'rolled-back',
+            method: 'alias',
+            from: plan.from,
+            to: plan.to,
+            explanation: `rolled back alias ${request.alias} of ${request.functionName} from version ${plan.from} to version ${plan.to} (${plan.why})`,
+            change: changeText,
+            before,
+            after,
+        };
+    }
+    throw new src/* UserError */.yo(`alias ${request.alias} of ${request.functionName} kept changing while we rolled it back; nothing was changed by this run`);
+}
+/**
+ * Step 2 of the decision: an active CodeDeploy deployment is stopped with rollback, so CodeDeploy itself puts
+ * the alias back. Returns a result when that settled it, else the alias state to keep deciding from.
+ */
+async function codeDeployPath(request, deps, alias, call, remaining) {
+    const fromRecord = recordCodeDeploy(request, deps.logger);
+    const knownId = request.deploymentId ?? fromRecord?.deploymentId;
+    const group = request.codedeployGroup ??
+        (fromRecord
+            ? { application: fromRecord.application, deploymentGroup: fromRecord.deploymentGroup }
+            : undefined);
+    if (!knownId && !group) {
+        if (request.method === 'codedeploy') {
+            throw new src/* UserError */.yo("method 'codedeploy' needs a deployment: give 'deployment-id', 'codedeploy-application' with 'codedeploy-deployment-group', or the record of a CodeDeploy release. Nothing changed");
+        }
+        if (Object.keys(alias.weights).length > 0) {
+            // Nothing here says who is shifting the weights; if it is CodeDeploy, it would carry on after we move the alias.
+            deps.logger.warning(`alias ${alias.name} routes weight to a second version and no CodeDeploy deployment is known: if CodeDeploy is shifting it, ` +
+                "give 'codedeploy-application' and 'codedeploy-deployment-group' (or the record) so the deployment is stopped too");
+        }
+        return { alias };
+    }
+    // Known by now: a deployment id, or else the group to look in.
+    const groupName = group ? `${group.application}/${group.deploymentGroup}` : '';
+    const { appSpecTargetVersion, findActiveDeployment, getDeployment, isActive, stopWithRollback } = await Promise.all(/* import() */[__nccwpck_require__.e(507), __nccwpck_require__.e(268)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7268));
+    const client = await deps.codedeploy();
+    // A deployment or group known only from the record that CodeDeploy does not know must not stop the rollback:
+    // the alias can still be restored from its live state. One given as an input stays an error.
+    const onlyFromRecord = !request.deploymentId && !request.codedeployGroup;
+    const ignoreUnknown = (error) => {
+        const name = (0,src/* awsErrorName */.ZH)(error instanceof Error && error.cause ? error.cause : error) ?? '';
+        if (!onlyFromRecord || !UNKNOWN_TO_CODEDEPLOY.includes(name))
+            throw error;
+        deps.logger.warning(`the deployment record names CodeDeploy deployment ${knownId ?? `group ${groupName}`}, which CodeDeploy does not know (${(0,src/* errorMessage */.gJ)(error)}); deciding from the live state`);
+        return { alias };
+    };
+    let deploymentId = knownId;
+    try {
+        if (!deploymentId && group) {
+            deploymentId = await call(`listing in-progress deployments of CodeDeploy group ${groupName}`, () => findActiveDeployment(client, group));
+        }
+    }
+    catch (error) {
+        return ignoreUnknown(error);
+    }
+    if (!deploymentId) {
+        deps.logger.info(`no CodeDeploy deployment is in progress in ${groupName}; deciding from the alias`);
+        return { alias };
+    }
+    const failed = request.record?.target?.version;
+    const extra = Object.keys(alias.weights)[0];
+    if (request.dryRun) {
+        let info;
+        try {
+            info = await call(`reading CodeDeploy deployment ${deploymentId}`, () => getDeployment(client, deploymentId));
+        }
+        catch (error) {
+            return ignoreUnknown(error);
+        }
+        if (!isActive(info.status)) {
+            deps.logger.info(`CodeDeploy deployment ${deploymentId} is ${info.status ?? 'unknown'}, not in progress; deciding from the alias`);
+            return { alias };
+        }
+        return {
+            outcome: 'dry-run',
+            method: 'codedeploy-stop',
+            from: failed ?? appSpecTargetVersion(info) ?? extra ?? alias.version,
+            to: alias.version,
+            explanation: `dry run: would stop CodeDeploy deployment ${deploymentId} (${info.status}) with rollback, which puts alias ${request.alias} back on version ${alias.version}; nothing changed`,
+            change: `StopDeployment ${JSON.stringify({ deploymentId, autoRollbackEnabled: true })}`,
+            before: alias,
+        };
+    }
+    let stop;
+    try {
+        stop = await stopWithRollback(client, deploymentId, {
+            timeoutMs: remaining(),
+            signal: deps.signal,
+            logger: deps.logger,
+            call,
+        });
+    }
+    catch (error) {
+        return ignoreUnknown(error);
+    }
+    if (!stop.stopped) {
+        deps.logger.info(`${stop.message}; deciding from the alias`);
+        return { alias };
+    }
+    const after = await readAliasOrFail(deps.lambda, request, call);
+    // The version CodeDeploy was shifting to: from the record, the deployment's AppSpec, or the alias's extra weight.
+    const shiftedTo = failed ?? appSpecTargetVersion(stop.info) ?? extra;
+    const settled = Object.keys(after.weights).length === 0 && after.version !== shiftedTo;
+    if (!settled) {
+        deps.logger.warning(`CodeDeploy stopped deployment ${deploymentId} but alias ${request.alias} still sends ${(0,src/* describeAlias */.IN)(after)}; fixing the alias directly`);
+        return { alias: after };
+    }
+    return {
+        outcome: 'rolled-back',
+        method: 'codedeploy-stop',
+        from: shiftedTo ?? after.version,
+        to: after.version,
+        explanation: `stopped CodeDeploy deployment ${deploymentId} with rollback${stop.rollbackDeploymentId ? ` (rollback deployment ${stop.rollbackDeploymentId})` : ''}; ` +
+            `alias ${request.alias} of ${request.functionName} sends ${(0,src/* describeAlias */.IN)(after)} again`,
+        change: `StopDeployment ${JSON.stringify({ deploymentId, autoRollbackEnabled: true })}`,
+        before: alias,
+        after,
+    };
+}
+/** The record's CodeDeploy deployment, unless its id is malformed (then ignored, with a warning). */
+function recordCodeDeploy(request, logger) {
+    const fromRecord = request.record?.codedeploy;
+    const id = fromRecord?.deploymentId;
+    if (id === undefined || rollback_DEPLOYMENT_ID.test(id))
+        return fromRecord;
+    logger.warning(`the deployment record names CodeDeploy deployment ${JSON.stringify(id)}, which is not a deployment id (d- and letters or digits); ignoring it and deciding from the live state`);
+    return undefined;
+}
+async function readAliasOrFail(lambda, request, call) {
+    const alias = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) => (0,src/* readAlias */.Jd)(lambda, request.functionName, request.alias, signal));
+    if (!alias) {
+        throw new src/* UserError */.yo(`alias ${request.alias} of ${request.functionName} does not exist (ResourceNotFoundException): check 'function-name' and 'alias'; for a function without aliases use method 'code'`);
+    }
+    return alias;
+}
+/** Existence checks and the version list, each asked of Lambda at most once per run. */
+function versionLookups(lambda, functionName, call) {
+    const known = new Map();
+    let published;
+    return {
+        exists: (version) => {
+            let exists = known.get(version);
+            if (!exists) {
+                exists = call(`reading version ${version} of ${functionName}`, async (signal) => {
+                    const config = await (0,src/* getFunctionConfiguration */.td)(lambda, functionName, version, signal);
+                    return config?.Version === version;
+                });
+                known.set(version, exists);
+            }
+            return exists;
+        },
+        published: () => {
+            published ??= call(`listing the published versions of ${functionName}`, async (signal) => (await (0,src/* listPublishedVersions */.AR)(lambda, functionName, signal)).flatMap((v) => v.Version ? [v.Version] : []));
+            return published;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/verify.ts
+
+
+// The check engine is loaded with import() only when 'verify' is given, so a plain rollback starts faster.
+/** Parses the `verify` checks (smoke-test's `checks` syntax: inline YAML/JSON, or the path of a checks file). */
+async function parseVerify(text) {
+    const { parseChecks, parseChecksFile } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(229), __nccwpck_require__.e(496)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1496));
+    const isPath = !text.includes('\n') && /\.(ya?ml|json)$/i.test(text);
+    try {
+        return isPath ? await parseChecksFile(text) : parseChecks(text, { file: `input '${Input.Verify}'` });
+    }
+    catch (error) {
+        throw new src/* InputError */.dz(`input '${Input.Verify}' has invalid checks — ${(0,src/* errorMessage */.gJ)(error)}`);
+    }
+}
+/** Runs the checks against the rolled-back alias; the variables functionName, alias and version are available. */
+async function runVerify(suite, context) {
+    const { runChecks } = await Promise.all(/* import() */[__nccwpck_require__.e(815), __nccwpck_require__.e(229), __nccwpck_require__.e(496)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1496));
+    let result;
+    try {
+        result = await runChecks(suite, {
+            lambda: context.lambda,
+            logger: context.logger,
+            signal: context.signal,
+            timeoutMs: context.timeoutMs,
+            vars: { functionName: context.functionName, alias: context.alias, version: context.version ?? '' },
+        });
+    }
+    catch (error) {
+        throw new src/* UserError */.yo(`verifying the rollback failed before any check ran: ${(0,src/* errorMessage */.gJ)(error)}`);
+    }
+    const failures = result.checks
+        .filter((check) => !check.passed && !check.skipped)
+        .map((check) => `${check.flow ? `${check.flow} / ` : ''}${check.name}: ${check.failure?.reason ?? 'failed'}`);
+    context.logger.info(`verify: ${result.passedCount} passed, ${result.failedCount} failed of ${result.total} checks`);
+    return { passed: result.passedCount, failed: result.failedCount, total: result.total, failures };
+}
+
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/perform.ts
+
+
+
+/**
+ * The whole run shared by the action and the command line: roll back, verify the result with the checks,
+ * and write the updated record back to the record file.
+ */
+async function performRollback(options, source, context) {
+    const started = Date.now();
+    const record = source.record;
+    const result = await rollback({
+        functionName: options.functionName,
+        alias: options.alias,
+        method: options.method,
+        record,
+        recordProblem: source.problem,
+        recordMissing: source.missing,
+        targetVersion: options.targetVersion,
+        deploymentId: options.deploymentId,
+        codedeployGroup: options.codedeployGroup,
+        dryRun: options.dryRun,
+        reason: options.reason ?? (record?.error ? `release failed: ${record.error}` : context.defaultReason),
+        by: context.by,
+        timeoutMs: options.timeoutMs,
+        region: options.region,
+        release: context.release,
+    }, {
+        lambda: context.lambda,
+        codedeploy: context.codedeploy,
+        logger: context.logger,
+        signal: context.signal,
+    });
+    let recordFile;
+    if (options.recordFile && result.rolledBack && result.record) {
+        await (0,src/* writeRecordFile */.PU)(options.recordFile, result.record);
+        recordFile = options.recordFile;
+        context.logger.info(`wrote the updated deployment record to ${recordFile}`);
+    }
+    let verify;
+    const settled = result.outcome === 'rolled-back' || result.outcome === 'nothing-to-do';
+    if (context.verify && settled) {
+        const suite = context.verify;
+        verify = await context.logger.group('Verify the rollback', () => runVerify(suite, {
+            lambda: context.lambda,
+            logger: context.logger,
+            signal: context.signal,
+            timeoutMs: Math.max(1_000, options.timeoutMs - (Date.now() - started)),
+            functionName: options.functionName,
+            alias: options.alias,
+            version: result.to,
+        }));
+    }
+    return { ...result, verify, recordFile };
+}
+
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/report.ts
+
+
+/** The action's outputs (also what the command line prints). */
+function rollbackOutputs(result) {
+    return {
+        [Output.RolledBack]: result.rolledBack,
+        [Output.Outcome]: result.outcome,
+        [Output.FromVersion]: result.from,
+        [Output.ToVersion]: result.to,
+        [Output.Method]: result.method,
+        [Output.DurationMs]: result.durationMs,
+        [Output.Record]: result.record ? (0,src/* serializeRecord */.Om)(result.record) : undefined,
+        [Output.RecordFile]: result.recordFile,
+    };
+}
+const HEADLINES = {
+    'rolled-back': 'Rolled back',
+    'nothing-to-do': 'Nothing to roll back',
+    superseded: 'Not rolled back: a later change took over',
+    'dry-run': 'Dry run: nothing changed',
+};
+/** Key facts for the job summary, in reading order. */
+function summaryFacts(result, target) {
+    const facts = [
+        ['Alias', target],
+        ['Outcome', HEADLINES[result.outcome]],
+        ['What happened', result.explanation],
+    ];
+    if (result.from)
+        facts.push(['From', result.from]);
+    if (result.to)
+        facts.push(['To', result.to]);
+    if (result.method)
+        facts.push(['Method', result.method]);
+    if (result.change)
+        facts.push([result.outcome === 'dry-run' ? 'Change it would make' : 'Change', result.change]);
+    if (result.before)
+        facts.push(['Alias before', (0,src/* describeAlias */.IN)(result.before)]);
+    if (result.after)
+        facts.push(['Alias after', (0,src/* describeAlias */.IN)(result.after)]);
+    facts.push(['Duration', (0,src/* formatDuration */.a3)(result.durationMs)]);
+    if (result.verify) {
+        facts.push([
+            'Verification',
+            `${result.verify.passed} passed, ${result.verify.failed} failed of ${result.verify.total}`,
+        ]);
+    }
+    if (result.recordFile)
+        facts.push(['Record file', result.recordFile]);
+    return facts;
+}
+/** The error for failed verification checks, or undefined when they passed (or did not run). */
+function verifyFailure(result) {
+    const verify = result.verify;
+    if (!verify || verify.failed === 0)
+        return undefined;
+    const done = result.rolledBack
+        ? `rolled back to ${result.to}`
+        : `the alias is on ${result.to ?? 'its version'}`;
+    return `${done}, but ${verify.failed} of ${verify.total} verification checks failed: ${verify.failures.slice(0, 5).join('; ')}`;
+}
+
+;// CONCATENATED MODULE: ./actions/rollback-on-failure/src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+async function run() {
+    await actions_runner_runAction(ACTION_NAME, async () => {
+        // The verify checks may carry URLs with user info (`https://user:pass@host/`): masked as soon as read.
+        actions_runner_runnerRedactor.addUrlsIn(getInput(Input.Verify));
+        const inputs = new src/* Inputs */.G0((name) => getInput(name));
+        const options = withDefaultRecordFile(readOptions(inputs), process.env.RUNNER_TEMP);
+        const verify = options.verify ? await parseVerify(options.verify) : undefined;
+        const clients = new RollbackClients({ action: ACTION_NAME, region: options.region });
+        const source = await loadRecord(options, { ...options, region: clients.region });
+        const cancellation = (0,src/* cancellationSignal */.w6)(options.timeoutMs);
+        try {
+            const result = await performRollback(options, source, {
+                lambda: clients.lambda,
+                codedeploy: () => clients.codedeploy(),
+                logger: actions_runner_actionsLogger,
+                signal: cancellation.signal,
+                by: process.env.GITHUB_ACTOR || 'github-actions',
+                release: (0,src/* releaseContext */.N_)(),
+                defaultReason: 'the release job failed',
+                verify,
+            });
+            actions_runner_setOutputs(rollbackOutputs(result));
+            await actions_runner_writeSummary(`Rollback of ${options.functionName}:${options.alias}`, summaryFacts(result, `${options.functionName}:${options.alias}`));
+            if (result.outcome === 'superseded')
+                warning(result.explanation);
+            const failedChecks = verifyFailure(result);
+            if (failedChecks)
+                throw new src/* UserError */.yo(failedChecks);
+        }
+        finally {
+            cancellation.dispose();
+        }
+    });
+}
+/**
+ * Without 'record' or 'record-file', the record deploy-canary wrote in this job (its default path, one per function
+ * and alias) is used when it exists.
+ */
+function withDefaultRecordFile(options, runnerTemp) {
+    if (options.recordText || options.recordFile || !runnerTemp)
+        return options;
+    const path = (0,src/* defaultRecordPath */.sl)(options.functionName, options.alias, runnerTemp);
+    return (0,external_node_fs_.existsSync)(path) ? { ...options, recordFile: path } : options;
+}
+
+
+/***/ }),
+
+/***/ 8718:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ bareFunctionName)
+/* harmony export */ });
+/** The bare function name of a name ("orders-api"), a partial ARN or an ARN, with or without a qualifier. */
+function bareFunctionName(nameOrArn) {
+    const afterPrefix = nameOrArn.split(':function:').pop() ?? nameOrArn;
+    return afterPrefix.split(':')[0];
+}
+
+
+/***/ }),
+
+/***/ 2196:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Zv: () => (/* binding */ resolveRegion),
+/* harmony export */   du: () => (/* binding */ lambdaClient),
+/* harmony export */   rw: () => (/* binding */ awsClientConfig)
+/* harmony export */ });
+/* unused harmony exports TOOLKIT_NAME, TOOLKIT_VERSION, codedeployClient, cloudwatchClient, snsClient, AwsClients */
+/* harmony import */ var _aws_sdk_client_lambda__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1696);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7638);
+
+
+
+
+
+const TOOLKIT_NAME = 'lambda-release-kit';
+const TOOLKIT_VERSION = '0.1.0';
+function resolveRegion(input, env = process.env) {
+    const region = input || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+    if (!region) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo("no AWS region: set the 'region' input or AWS_REGION (aws-actions/configure-aws-credentials sets it)");
+    }
+    return region;
+}
+/** Settings every client shares: region, adaptive retries, socket timeouts and a user agent naming the action. */
+function awsClientConfig(options) {
+    return {
+        region: resolveRegion(options.region, options.env),
+        retryMode: 'adaptive',
+        maxAttempts: options.maxAttempts ?? 5,
+        customUserAgent: [
+            [TOOLKIT_NAME, TOOLKIT_VERSION],
+            ['action', options.action],
+        ],
+        requestHandler: { requestTimeout: options.requestTimeoutMs ?? 15_000, connectionTimeout: 5_000 },
+    };
+}
+// One factory per service, so a bundle holds only the SDK clients its action constructs: the bundler drops the
+// packages of the factories nobody calls, which keeps start-up short (see BENCHMARKS.md, start-up).
+const lambdaClient = (options) => new _aws_sdk_client_lambda__WEBPACK_IMPORTED_MODULE_1__/* .LambdaClient */ .Nox(awsClientConfig(options));
+const codedeployClient = (options) => new CodeDeployClient(awsClientConfig(options));
+const cloudwatchClient = (options) => new CloudWatchClient(awsClientConfig(options));
+const snsClient = (options) => new SNSClient(awsClientConfig(options));
+/**
+ * All four clients, created on first use, for tools and tests that talk to several services. Credentials come
+ * from the SDK's default chain (environment, OIDC web identity, profiles); endpoints honour AWS_ENDPOINT_URL and
+ * AWS_ENDPOINT_URL_<SERVICE>, which the SDK reads itself. Actions use the factories above instead.
+ */
+class AwsClients {
+    region;
+    options;
+    cache = new Map();
+    constructor(options) {
+        this.options = options;
+        this.region = resolveRegion(options.region, options.env);
+    }
+    client(key, create) {
+        if (!this.cache.has(key))
+            this.cache.set(key, create(this.options));
+        return this.cache.get(key);
+    }
+    get lambda() {
+        return this.client('lambda', lambdaClient);
+    }
+    get codedeploy() {
+        return this.client('codedeploy', codedeployClient);
+    }
+    get cloudwatch() {
+        return this.client('cloudwatch', cloudwatchClient);
+    }
+    get sns() {
+        return this.client('sns', snsClient);
+    }
+}
+
+
+/***/ }),
+
+/***/ 4816:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   L: () => (/* binding */ MAX_DOCUMENT_CHARS)
+/* harmony export */ });
+/**
+ * The longest input, checks file or document accepted, in characters: far above any real suite or record, far
+ * below what would stall a runner. A longer one is refused before it is parsed.
+ */
+const MAX_DOCUMENT_CHARS = 1024 * 1024;
+
+
+/***/ }),
+
+/***/ 9713:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ parseDuration),
+/* harmony export */   a: () => (/* binding */ formatDuration)
+/* harmony export */ });
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** Parses "90s", "5m", "1h30m", "250ms" or a bare number of seconds into milliseconds; undefined if malformed. */
+function parseDuration(text) {
+    const value = text.trim();
+    if (/^\d+(\.\d+)?$/.test(value))
+        return Math.round(Number(value) * 1000);
+    if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(value))
+        return undefined;
+    let total = 0;
+    for (const [, amount, unit] of value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+        total += Number(amount) * UNIT_MS[unit];
+    }
+    return Math.round(total);
+}
+/** Renders milliseconds as a short human duration: 1h 2m, 5m 30s, 12.3s, 250ms. */
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const hours = Math.floor(totalSeconds / 3600);
+    const minutes = Math.floor((totalSeconds % 3600) / 60);
+    const seconds = totalSeconds % 60;
+    if (hours > 0)
+        return `${hours}h${minutes ? ` ${minutes}m` : ''}`;
+    return `${minutes}m${seconds ? ` ${seconds}s` : ''}`;
+}
+
+
+/***/ }),
+
+/***/ 7638:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   ZH: () => (/* binding */ awsErrorName),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   eQ: () => (/* binding */ withContext),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   yo: () => (/* binding */ UserError)
+/* harmony export */ });
+/** An input that failed validation: the message names the input, the value and what is accepted. */
+class InputError extends Error {
+    name = 'InputError';
+}
+/** A problem the user can fix; the message already says what happened and what to do. */
+class UserError extends Error {
+    name = 'UserError';
+}
+const PLAIN_ERRORS = new Set(['Error', 'InputError', 'UserError', 'RecordError']);
+/** One line describing an error; AWS SDK errors keep their exception name ("ResourceConflictException: ..."). */
+function errorMessage(error) {
+    if (error instanceof Error) {
+        const message = error.message || String(error);
+        const text = PLAIN_ERRORS.has(error.name) ? message : `${error.name}: ${message}`;
+        return text.replace(/\s*\n\s*/g, ' ').trim();
+    }
+    return String(error);
+}
+/** The AWS exception name of an SDK error, or undefined. */
+function awsErrorName(error) {
+    return error instanceof Error && error.name !== 'Error' ? error.name : undefined;
+}
+/** Runs `task`, re-throwing any failure as "<doing> failed: <cause>" with the original kept as `cause`. */
+async function withContext(doing, task) {
+    try {
+        return await task();
+    }
+    catch (error) {
+        if (error instanceof InputError || error instanceof UserError)
+            throw error;
+        const wrapped = new Error(`${doing} failed: ${errorMessage(error)}`, { cause: error });
+        throw wrapped;
+    }
+}
+
+
+/***/ }),
+
+/***/ 4914:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dz: () => (/* reexport */ errors/* InputError */.dz),
+  G0: () => (/* reexport */ inputs/* Inputs */.G0),
+  yo: () => (/* reexport */ errors/* UserError */.yo),
+  ZH: () => (/* reexport */ errors/* awsErrorName */.ZH),
+  oG: () => (/* reexport */ arn/* bareFunctionName */.o),
+  w6: () => (/* reexport */ wait/* cancellationSignal */.w6),
+  eC: () => (/* reexport */ record/* createRecord */.eC),
+  sl: () => (/* reexport */ record/* defaultRecordPath */.sl),
+  IN: () => (/* reexport */ describeAlias),
+  gJ: () => (/* reexport */ errors/* errorMessage */.gJ),
+  a3: () => (/* reexport */ duration/* formatDuration */.a),
+  td: () => (/* reexport */ getFunctionConfiguration),
+  du: () => (/* reexport */ aws/* lambdaClient */.du),
+  AR: () => (/* reexport */ listPublishedVersions),
+  Jd: () => (/* reexport */ readAlias),
+  j7: () => (/* reexport */ record_input/* readRecordInputs */.j),
+  N_: () => (/* reexport */ releaseContext),
+  Zv: () => (/* reexport */ aws/* resolveRegion */.Zv),
+  jh: () => (/* reexport */ retryTransient),
+  eS: () => (/* reexport */ s3Location),
+  Om: () => (/* reexport */ record/* serializeRecord */.Om),
+  GG: () => (/* reexport */ updateAlias),
+  fm: () => (/* reexport */ wait/* waitFor */.fm),
+  GN: () => (/* reexport */ waitForFunctionUpdated),
+  eQ: () => (/* reexport */ errors/* withContext */.eQ),
+  PU: () => (/* reexport */ record/* writeRecordFile */.PU)
+});
+
+// UNUSED EXPORTS: AwsClients, CancelledError, JOB_STATUSES, MAX_DOCUMENT_CHARS, MAX_RECORD_BYTES, MAX_RECORD_DEPTH, MemoryLogger, RECORD_SCHEMA, REDACTED, RELEASE_STATUSES, RecordError, Redactor, SECRET_HEADERS, TOOLKIT_NAME, TOOLKIT_VERSION, WaitTimeoutError, awsClientConfig, backoffDelay, cloudwatchClient, codedeployClient, commitUrl, consoleLogger, findS3Location, formatPercent, inputError, isTransient, maskSensitiveJson, parseDuration, parsePercentage, parseRecord, pause, quoteValue, readRecordFile, redactingLines, redactingLogger, releaseStatus, snippet, snsClient, splitList, splitUrlCredentials, validateRecord
+
+// EXTERNAL MODULE: ./packages/core/src/arn.ts
+var arn = __nccwpck_require__(8718);
+// EXTERNAL MODULE: ./packages/core/src/aws.ts
+var aws = __nccwpck_require__(2196);
+// EXTERNAL MODULE: ./packages/core/src/duration.ts
+var duration = __nccwpck_require__(9713);
+// EXTERNAL MODULE: ./packages/core/src/errors.ts
+var errors = __nccwpck_require__(7638);
+;// CONCATENATED MODULE: ./packages/core/src/github.ts
+/** Release metadata from the runner's GITHUB_* variables (absent ones are left out). */
+function releaseContext(env = process.env) {
+    const ref = env.GITHUB_REF || undefined;
+    const runUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+        ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+        : undefined;
+    return {
+        tag: ref?.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined,
+        commit: env.GITHUB_SHA ? env.GITHUB_SHA.slice(0, 12) : undefined,
+        ref,
+        actor: env.GITHUB_ACTOR || undefined,
+        runUrl,
+    };
+}
+/** The commit's web address, when the runner tells us the repository. */
+function commitUrl(env = process.env) {
+    return env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA
+        ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/commit/${env.GITHUB_SHA}`
+        : undefined;
+}
+
+// EXTERNAL MODULE: ./packages/core/src/inputs.ts
+var inputs = __nccwpck_require__(7276);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(1696);
+// EXTERNAL MODULE: ./packages/core/src/percent.ts
+var percent = __nccwpck_require__(9368);
+// EXTERNAL MODULE: ./packages/core/src/wait.ts
+var wait = __nccwpck_require__(1576);
+;// CONCATENATED MODULE: ./packages/core/src/lambda.ts
+
+
+
+
+function describeAlias(state) {
+    const extra = Object.entries(state.weights);
+    if (extra.length === 0)
+        return `100% on version ${state.version}`;
+    const [version, weight] = extra[0];
+    return `${(0,percent/* formatPercent */.l)(1 - weight, { decimals: 1 })} on version ${state.version}, ${(0,percent/* formatPercent */.l)(weight, { decimals: 1 })} on version ${version}`;
+}
+/** Reads an alias; undefined when the function or alias does not exist. */
+async function readAlias(lambda, functionName, alias, signal) {
+    try {
+        const result = await lambda.send(new dist_cjs/* GetAliasCommand */.MES({ FunctionName: functionName, Name: alias }), {
+            abortSignal: signal,
+        });
+        return {
+            name: alias,
+            arn: result.AliasArn,
+            version: result.FunctionVersion ?? '',
+            weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
+            revisionId: result.RevisionId,
+        };
+    }
+    catch (error) {
+        if ((0,errors/* awsErrorName */.ZH)(error) === 'ResourceNotFoundException')
+            return undefined;
+        throw error;
+    }
+}
+/** Attempts at UpdateAlias while Lambda answers that another update of the function is in progress (409). */
+const ALIAS_CONFLICT_ATTEMPTS = 4;
+/**
+ * Points an alias at `version` with the given extra weights ({} clears routing). Guarded by the RevisionId we
+ * last read, so a concurrent change fails with PreconditionFailedException instead of being overwritten. A 409
+ * (ResourceConflictException: another operation on the function is in progress) is retried with backoff: the
+ * RevisionId guard makes a repeat safe.
+ */
+async function updateAlias(lambda, request, options = {}) {
+    const command = new dist_cjs/* UpdateAliasCommand */.lqC({
+        FunctionName: request.functionName,
+        Name: request.alias,
+        FunctionVersion: request.version,
+        RoutingConfig: { AdditionalVersionWeights: request.weights ?? {} },
+        RevisionId: request.revisionId,
+    });
+    for (let attempt = 0;; attempt++) {
+        try {
+            const result = await lambda.send(command, { abortSignal: options.signal });
+            return {
+                name: request.alias,
+                arn: result.AliasArn,
+                version: result.FunctionVersion ?? request.version,
+                weights: result.RoutingConfig?.AdditionalVersionWeights ?? {},
+                revisionId: result.RevisionId,
+            };
+        }
+        catch (error) {
+            if ((0,errors/* awsErrorName */.ZH)(error) !== 'ResourceConflictException' || attempt + 1 >= ALIAS_CONFLICT_ATTEMPTS)
+                throw error;
+            await (0,wait/* pause */.v7)((0,wait/* backoffDelay */.EY)(attempt, { initialDelayMs: 200, maxDelayMs: 2_000, factor: 2, jitter: 0.2 }), options.signal);
+        }
+    }
+}
+/** Every published version (never $LATEST), oldest first, following pagination. */
+async function listPublishedVersions(lambda, functionName, signal) {
+    const versions = [];
+    let marker;
+    for (let page = 0; page < 1000; page++) {
+        const result = await lambda.send(new dist_cjs/* ListVersionsByFunctionCommand */.Ox4({ FunctionName: functionName, Marker: marker }), { abortSignal: signal });
+        versions.push(...(result.Versions ?? []).filter((v) => v.Version && v.Version !== '$LATEST'));
+        marker = result.NextMarker;
+        if (!marker)
+            break;
+    }
+    return versions.sort((a, b) => Number(a.Version) - Number(b.Version));
+}
+async function getFunctionConfiguration(lambda, functionName, qualifier, signal) {
+    try {
+        return await lambda.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName, Qualifier: qualifier }), { abortSignal: signal });
+    }
+    catch (error) {
+        if ((0,errors/* awsErrorName */.ZH)(error) === 'ResourceNotFoundException')
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * Waits until the function's last update has finished (LastUpdateStatus leaves InProgress) and returns the
+ * configuration; an update that failed becomes an error with AWS's reason.
+ */
+async function waitForFunctionUpdated(lambda, functionName, options) {
+    const config = await (0,wait/* waitFor */.fm)({
+        what: `the update of ${functionName} to finish`,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        onProgress: options.onProgress,
+        initialDelayMs: 200,
+        maxDelayMs: 3_000,
+        check: async () => {
+            const current = await lambda.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName }), {
+                abortSignal: options.signal,
+            });
+            const busy = current.LastUpdateStatus === 'InProgress' || current.State === 'Pending';
+            return {
+                done: !busy,
+                value: current,
+                status: `State ${current.State}, LastUpdateStatus ${current.LastUpdateStatus}`,
+            };
+        },
+    });
+    if (config?.LastUpdateStatus === 'Failed') {
+        throw new errors/* UserError */.yo(`the update of ${functionName} failed: ${config.LastUpdateStatusReasonCode ?? 'unknown'}: ${config.LastUpdateStatusReason ?? ''}`.trim());
+    }
+    if (!config)
+        throw new Error(`waiting for the update of ${functionName} ended without its configuration`);
+    return config;
+}
+
+// EXTERNAL MODULE: ./packages/core/src/logger.ts
+var logger = __nccwpck_require__(9157);
+// EXTERNAL MODULE: ./packages/core/src/record.ts
+var record = __nccwpck_require__(9644);
+// EXTERNAL MODULE: ./packages/core/src/record-input.ts
+var record_input = __nccwpck_require__(1197);
+;// CONCATENATED MODULE: ./packages/core/src/retry.ts
+
+
+
+/** Exception names AWS uses for throttling and for "another operation is in progress" (409): both pass. */
+const TRANSIENT_NAMES = new Set([
+    'TooManyRequestsException',
+    'ThrottlingException',
+    'Throttling',
+    'Throttled',
+    'RequestLimitExceeded',
+    'SlowDown',
+    'ResourceConflictException',
+    'ServiceException',
+    'ServiceUnavailableException',
+    'InternalFailure',
+    'InternalServerError',
+    'TimeoutError',
+    'RequestTimeout',
+    'RequestTimeoutException',
+]);
+/** Socket errors of a dropped or refused connection. */
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
+/** What to do about errors that retrying cannot fix. */
+const FIXES = {
+    AccessDeniedException: "the role needs permission for this call: see the IAM policy in the action's docs",
+    AccessDenied: "the role needs permission for this call: see the IAM policy in the action's docs",
+    ResourceNotFoundException: "check 'function-name', 'alias' and 'region'",
+};
+/** True for errors that may pass by themselves: throttling, 5xx, 409 in progress, dropped connections, timeouts. */
+function isTransient(error) {
+    if (!(error instanceof Error))
+        return false;
+    const status = error.$metadata?.httpStatusCode;
+    const code = error.code;
+    return (TRANSIENT_NAMES.has(error.name) ||
+        (status !== undefined && status >= 500) ||
+        (code !== undefined && NETWORK_CODES.has(code)) ||
+        /socket hang up/i.test(error.message));
+}
+/**
+ * Runs `call` until it succeeds, retrying transient errors with backoff and jitter until the deadline (each retry
+ * logged on one line), for operations that must not give up while time is left, such as restoring traffic. Each
+ * attempt gets an AbortSignal that fires at the deadline, so the SDK's own retries cannot overrun it. Other
+ * errors (access denied, not found, validation) are thrown at once with the fix where one is known.
+ */
+async function retryTransient(call, options) {
+    const now = options.now ?? Date.now;
+    const schedule = {
+        initialDelayMs: options.initialDelayMs ?? 500,
+        maxDelayMs: options.maxDelayMs ?? 5_000,
+        factor: 2,
+        jitter: 0.3,
+    };
+    for (let attempt = 1;; attempt++) {
+        const remaining = options.deadline - now();
+        const atDeadline = AbortSignal.timeout(Math.max(1, remaining));
+        const signal = options.signal ? AbortSignal.any([options.signal, atDeadline]) : atDeadline;
+        try {
+            return await call(signal);
+        }
+        catch (error) {
+            if (options.signal?.aborted)
+                throw error;
+            const name = (0,errors/* awsErrorName */.ZH)(error) ?? error.code ?? 'Error';
+            const left = options.deadline - now();
+            if (!isTransient(error) && !atDeadline.aborted) {
+                const fix = FIXES[name];
+                // Other errors go back unchanged: callers decide on them by their AWS name (412, already completed).
+                if (!fix)
+                    throw error;
+                throw new errors/* UserError */.yo(`${options.operation} failed: ${(0,errors/* errorMessage */.gJ)(error)} — ${fix}`, { cause: error });
+            }
+            const delay = Math.min((0,wait/* backoffDelay */.EY)(attempt - 1, schedule), left);
+            if (delay <= 0 || atDeadline.aborted) {
+                throw new errors/* UserError */.yo(`${options.operation} still failed at the deadline after ${attempt} attempts: ${(0,errors/* errorMessage */.gJ)(error)} — raise 'timeout' or run again`);
+            }
+            options.logger.info(`${options.operation}: ${name} (attempt ${attempt}); retrying in ${(0,duration/* formatDuration */.a)(delay)}`);
+            await (0,wait/* pause */.v7)(delay, options.signal);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/s3-location.ts
+/** "s3://bucket/key?versionId=v": how records, logs and version descriptions name an S3 object. */
+function s3Location(s3) {
+    return `s3://${s3.bucket}/${s3.key}${s3.objectVersion ? `?versionId=${s3.objectVersion}` : ''}`;
+}
+/** The S3 object named in a text (e.g. a version description deploy-canary wrote), if any. */
+function findS3Location(text) {
+    const match = text?.match(/(?:^| )s3:\/\/([^/\s]+)\/([^\s?]+)(?:\?versionId=(\S+))?(?= |$)/);
+    if (!match)
+        return undefined;
+    return { bucket: match[1], key: match[2], ...(match[3] ? { objectVersion: match[3] } : {}) };
+}
+
+// EXTERNAL MODULE: ./packages/core/src/redact.ts
+var redact = __nccwpck_require__(796);
+;// CONCATENATED MODULE: ./packages/core/src/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 7276:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G0: () => (/* binding */ Inputs)
+/* harmony export */ });
+/* unused harmony exports quoteValue, inputError, parsePercentage, splitList */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9713);
+/* harmony import */ var _document_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4816);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7638);
+
+
+
+/** Quotes a value for an error message: JSON escapes newlines (so no workflow command can be injected), long values are cut. */
+function quoteValue(value) {
+    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
+    return JSON.stringify(shown);
+}
+function inputError(name, value, expected) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`input '${name}' has ${quoteValue(value)} — expected ${expected}`);
+}
+/**
+ * Typed, validated readers over the raw action inputs. Every reader throws an InputError naming the input, the
+ * value given and what is accepted, so an action can validate everything before its first AWS call.
+ */
+class Inputs {
+    raw;
+    constructor(raw) {
+        this.raw = raw;
+    }
+    text(name) {
+        const value = this.raw(name).trim();
+        if (value.length > _document_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_DOCUMENT_CHARS */ .L) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`input '${name}' is ${value.length} characters long — expected at most ${_document_js__WEBPACK_IMPORTED_MODULE_2__/* .MAX_DOCUMENT_CHARS */ .L}`);
+        }
+        return value;
+    }
+    /** True when the input was given a non-empty value. */
+    has(name) {
+        return this.text(name) !== '';
+    }
+    string(name, options = {}) {
+        const value = this.text(name);
+        if (value === '') {
+            if (options.required)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`input '${name}' is required but was not given`);
+            return options.default;
+        }
+        if (options.pattern && !options.pattern.test(value)) {
+            throw inputError(name, value, options.expected ?? `a value matching ${options.pattern}`);
+        }
+        return value;
+    }
+    boolean(name, defaultValue) {
+        const value = this.text(name).toLowerCase();
+        if (value === '')
+            return defaultValue;
+        if (['true', 'yes', 'on', '1'].includes(value))
+            return true;
+        if (['false', 'no', 'off', '0'].includes(value))
+            return false;
+        throw inputError(name, value, 'true or false (also yes/no)');
+    }
+    integer(name, options = {}) {
+        const value = this.text(name);
+        if (value === '')
+            return options.default;
+        const parsed = /^-?\d+$/.test(value) ? Number(value) : NaN;
+        return checkRange(name, value, parsed, options, 'a whole number');
+    }
+    number(name, options = {}) {
+        const value = this.text(name);
+        if (value === '')
+            return options.default;
+        const parsed = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+        return checkRange(name, value, parsed, options, 'a number');
+    }
+    duration(name, options = {}) {
+        const value = this.text(name);
+        if (value === '')
+            return options.default;
+        const parsed = (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(value) ?? NaN;
+        return checkRange(name, value, parsed, options, 'a duration like "90s", "5m" or "1h30m"', _duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a);
+    }
+    percentage(name, options = {}) {
+        const value = this.text(name);
+        if (value === '')
+            return options.default;
+        const parsed = parsePercentage(value);
+        if (parsed === undefined)
+            throw inputError(name, value, 'a percentage like "0.5%" or a fraction like "0.005"');
+        return parsed;
+    }
+    enum(name, allowed, defaultValue) {
+        const value = this.text(name);
+        if (value === '')
+            return defaultValue;
+        const match = allowed.find((option) => option.toLowerCase() === value.toLowerCase());
+        if (!match)
+            throw inputError(name, value, `one of ${allowed.join(', ')}`);
+        return match;
+    }
+    /** Items separated by newlines or commas, trimmed, empty items dropped. */
+    list(name) {
+        return splitList(this.text(name));
+    }
+    /** "key=value" pairs separated by newlines or commas. */
+    map(name) {
+        const result = {};
+        for (const item of splitList(this.text(name))) {
+            const at = item.indexOf('=');
+            if (at <= 0)
+                throw inputError(name, item, 'key=value pairs separated by newlines or commas');
+            result[item.slice(0, at).trim()] = item.slice(at + 1).trim();
+        }
+        return result;
+    }
+    /**
+     * A JSON or YAML document (JSON is YAML); undefined when not given. The YAML parser is loaded on first use so
+     * runs without document inputs (a rollback) do not pay for it at start-up.
+     */
+    async document(name) {
+        const value = this.text(name);
+        if (value === '')
+            return undefined;
+        const { parse: parseYaml } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+        try {
+            return parseYaml(value);
+        }
+        catch (error) {
+            const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`input '${name}' is not valid JSON or YAML (${reason}) — expected a JSON or YAML document`);
+        }
+    }
+}
+function parsePercentage(text) {
+    const value = text.trim();
+    const percent = value.match(/^(\d+(?:\.\d+)?)\s*%$/);
+    const fraction = percent ? Number(percent[1]) / 100 : /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+    return Number.isFinite(fraction) && fraction >= 0 && fraction <= 1 ? fraction : undefined;
+}
+function splitList(text) {
+    return text
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+function checkRange(name, raw, parsed, range, kind, format = String) {
+    const bounds = range.min !== undefined && range.max !== undefined
+        ? ` between ${format(range.min)} and ${format(range.max)}`
+        : range.min !== undefined
+            ? ` of at least ${format(range.min)}`
+            : range.max !== undefined
+                ? ` of at most ${format(range.max)}`
+                : '';
+    const inRange = Number.isFinite(parsed) &&
+        (range.min === undefined || parsed >= range.min) &&
+        (range.max === undefined || parsed <= range.max);
+    if (!inRange)
+        throw inputError(name, raw, `${kind}${bounds}`);
+    return parsed;
+}
+
+
+/***/ }),
+
+/***/ 9157:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   h3: () => (/* binding */ redactingLines)
+/* harmony export */ });
+/* unused harmony exports MemoryLogger, consoleLogger, redactingLogger */
+/** A logger that keeps lines in memory (tests, and callers that print a timeline of their own). */
+class MemoryLogger {
+    lines = [];
+    info(message) {
+        this.lines.push(message);
+    }
+    warning(message) {
+        this.lines.push(`warning: ${message}`);
+    }
+    debug(message) {
+        this.lines.push(`debug: ${message}`);
+    }
+    async group(name, task) {
+        this.lines.push(`[${name}]`);
+        return task();
+    }
+    text() {
+        return this.lines.join('\n');
+    }
+}
+/** A logger that writes plain lines to the console (command-line use outside GitHub). */
+const consoleLogger = {
+    info: (message) => console.log(message),
+    warning: (message) => console.warn(`warning: ${message}`),
+    debug: (message) => {
+        if (process.env.RUNNER_DEBUG === '1')
+            console.log(`debug: ${message}`);
+    },
+    group: async (name, task) => {
+        console.log(`== ${name}`);
+        return task();
+    },
+};
+/** The same lines, each redacted: for lines that carry a server's answer (retries, polls, warnings). */
+function redactingLines(logger, redactor) {
+    return {
+        info: (message) => logger.info(redactor.redact(message)),
+        warning: (message) => logger.warning(redactor.redact(message)),
+        debug: (message) => logger.debug(redactor.redact(message)),
+    };
+}
+/** The same logger with every line and group name redacted. */
+function redactingLogger(logger, redactor) {
+    return {
+        ...redactingLines(logger, redactor),
+        group: (name, task) => logger.group(redactor.redact(name), task),
+    };
+}
+
+
+/***/ }),
+
+/***/ 9368:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   l: () => (/* binding */ formatPercent)
+/* harmony export */ });
+/** A fraction as a percentage without trailing zeros: 0.1 is "10%"; 3 decimals unless told. */
+function formatPercent(fraction, precision = { decimals: 3 }) {
+    if ('significant' in precision)
+        return `${Number((fraction * 100).toPrecision(precision.significant))}%`;
+    return `${Math.round(fraction * 10 ** (precision.decimals + 2)) / 10 ** precision.decimals}%`;
+}
+
+
+/***/ }),
+
+/***/ 1197:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ readRecordInputs)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7638);
+/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9644);
+
+
+
+const RECORD_INPUT = "input 'record'";
+/** Reads the deployment record from `record` or `record-file` (JSON, one of them), or nothing when neither is given. */
+async function readRecordInputs(given, policy = 'error') {
+    if (given.text && given.file) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(`inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`);
+    }
+    try {
+        if (given.text)
+            return { record: (0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRecord */ .Hh)(given.text, RECORD_INPUT), source: RECORD_INPUT };
+        if (!given.file)
+            return {};
+        if (policy === 'warning' && (await fileSize(given.file)) === 0) {
+            return {
+                missing: `no deployment record at ${given.file} (the file is missing or empty), which says nothing about what the deploy did; deciding from the live state as without a record`,
+            };
+        }
+        return { record: await (0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .readRecordFile */ .m7)(given.file), source: `record file ${given.file}` };
+    }
+    catch (error) {
+        if (!(error instanceof _record_js__WEBPACK_IMPORTED_MODULE_2__/* .RecordError */ .W1))
+            throw error;
+        if (policy === 'warning')
+            return { problem: error.message };
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .dz(error.message);
+    }
+}
+/** The size of a file, 0 when it does not exist or cannot be read. */
+function fileSize(path) {
+    return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(path).then((info) => info.size, () => 0);
+}
+
+
+/***/ }),
+
+/***/ 9644:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hh: () => (/* binding */ parseRecord),
+/* harmony export */   Om: () => (/* binding */ serializeRecord),
+/* harmony export */   PU: () => (/* binding */ writeRecordFile),
+/* harmony export */   W1: () => (/* binding */ RecordError),
+/* harmony export */   eC: () => (/* binding */ createRecord),
+/* harmony export */   m7: () => (/* binding */ readRecordFile),
+/* harmony export */   sl: () => (/* binding */ defaultRecordPath)
+/* harmony export */ });
+/* unused harmony exports RECORD_SCHEMA, validateRecord, MAX_RECORD_BYTES, MAX_RECORD_DEPTH */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _arn_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8718);
+
+
+
+const RECORD_SCHEMA = 'lambda-release-record/v1';
+class RecordError extends Error {
+    name = 'RecordError';
+}
+const STRATEGIES = ['codedeploy', 'alias-weights', 'all-at-once'];
+const STATUSES = ['planned', 'in-progress', 'promoted', 'rolled-back', 'failed', 'no-op'];
+function createRecord(fields, now = new Date()) {
+    return {
+        schema: RECORD_SCHEMA,
+        release: {},
+        steps: [],
+        rollbacks: [],
+        status: 'planned',
+        startedAt: now.toISOString(),
+        ...fields,
+    };
+}
+/** Checks a parsed document and returns it typed, or throws a RecordError that says what is wrong and where. */
+function validateRecord(value, source = 'record') {
+    const problems = [];
+    const need = (ok, message) => {
+        if (!ok)
+            problems.push(message);
+    };
+    if (!isObject(value))
+        throw new RecordError(`${source} is not a deployment record: expected a JSON object`);
+    need(value.schema === RECORD_SCHEMA, `schema is ${JSON.stringify(value.schema)}, expected "${RECORD_SCHEMA}"`);
+    need(isObject(value.function) && isText(value.function.name), 'function.name must be a non-empty string');
+    need(isText(value.alias), 'alias must be a non-empty string');
+    need(STRATEGIES.includes(value.strategy), `strategy must be one of ${STRATEGIES.join(', ')}`);
+    need(STATUSES.includes(value.status), `status must be one of ${STATUSES.join(', ')}`);
+    need(value.release === undefined || isObject(value.release), 'release must be an object');
+    for (const key of ['previous', 'target']) {
+        const ref = value[key];
+        need(ref === undefined || (isObject(ref) && isVersion(ref.version)), `${key}.version must be a published version number`);
+    }
+    need(Array.isArray(value.steps ?? []), 'steps must be an array');
+    need(Array.isArray(value.rollbacks ?? []), 'rollbacks must be an array');
+    need(isText(value.startedAt), 'startedAt must be an ISO timestamp');
+    if (problems.length > 0)
+        throw new RecordError(`${source} is not a valid deployment record: ${problems.join('; ')}`);
+    return { steps: [], rollbacks: [], release: {}, ...value };
+}
+/** Limits that keep a hostile or corrupted record from reaching any code that walks it. */
+const MAX_RECORD_BYTES = 512 * 1024;
+const MAX_RECORD_DEPTH = 16;
+function parseRecord(text, source = 'record') {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_RECORD_BYTES) {
+        throw new RecordError(`${source} is ${bytes} bytes, over the ${MAX_RECORD_BYTES} bytes (512 KiB) a deployment record may have`);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new RecordError(`${source} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    }
+    const depth = nestingDepth(parsed);
+    if (depth > MAX_RECORD_DEPTH) {
+        throw new RecordError(`${source} is nested ${depth} levels deep, more than the ${MAX_RECORD_DEPTH} a deployment record may have`);
+    }
+    return validateRecord(parsed, source);
+}
+/** How deeply objects and arrays nest (a scalar is 0), walked without recursion so depth cannot overflow the stack. */
+function nestingDepth(value) {
+    let deepest = 0;
+    const pending = [[value, 0]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [item, depth] = next;
+        if (typeof item !== 'object' || item === null)
+            continue;
+        deepest = Math.max(deepest, depth + 1);
+        if (deepest > MAX_RECORD_DEPTH)
+            return deepest;
+        for (const child of Object.values(item))
+            pending.push([child, depth + 1]);
+    }
+    return deepest;
+}
+async function readRecordFile(path) {
+    let text;
+    try {
+        text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        throw new RecordError(`record file ${path} could not be read (${code ?? String(error)})`);
+    }
+    return parseRecord(text, `record file ${path}`);
+}
+/**
+ * Where a deployment record lives when no path is given: one file per function and alias in `dir` (the runner's
+ * temp folder), so two deploys in one job never share, and a later step finds the record of its own function.
+ */
+function defaultRecordPath(functionName, alias, dir) {
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, `lambda-release-record.${(0,_arn_js__WEBPACK_IMPORTED_MODULE_2__/* .bareFunctionName */ .o)(functionName)}.${alias}.json`);
+}
+function serializeRecord(record) {
+    return JSON.stringify(record);
+}
+/** Writes the record atomically (temp file + rename) so a killed process never leaves half a file. */
+async function writeRecordFile(path, record) {
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(path), { recursive: true });
+    const temporary = `${path}.${process.pid}.tmp`;
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(temporary, `${JSON.stringify(record, null, 2)}\n`);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename)(temporary, path);
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function isText(value) {
+    return typeof value === 'string' && value.trim() !== '';
+}
+function isVersion(value) {
+    return typeof value === 'string' && /^\d+$/.test(value);
+}
+
+
+/***/ }),
+
+/***/ 796:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   UA: () => (/* binding */ snippet),
+/* harmony export */   pO: () => (/* binding */ Redactor),
+/* harmony export */   zh: () => (/* binding */ maskSensitiveJson)
+/* harmony export */ });
+/* unused harmony exports SECRET_HEADERS, REDACTED */
+/* harmony import */ var _url_credentials_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2939);
+
+/** Headers whose values are never shown. */
+const SECRET_HEADERS = new Set([
+    'authorization',
+    'proxy-authorization',
+    'cookie',
+    'set-cookie',
+    'x-api-key',
+    'x-amz-security-token',
+]);
+const REDACTED = '***';
+/** `scheme://user:pass@`: user info in any URL is masked even when its value was never registered. */
+const URL_USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+/**
+ * The one redactor: replaces known secret values in any text, and the user info of any URL. Secrets are added
+ * the moment they are read (inputs, secret headers, captures marked secret); `onAdd` lets the runner adapter
+ * register each one with the runner's own masking as well.
+ */
+class Redactor {
+    onAdd;
+    secrets = new Set();
+    constructor(secrets = [], onAdd = () => { }) {
+        this.onAdd = onAdd;
+        for (const secret of secrets)
+            this.add(secret);
+    }
+    /** Values shorter than 4 characters are ignored: masking "a" or "1" would mangle every message. */
+    add(secret) {
+        if (!secret || secret.length < 4 || this.secrets.has(secret))
+            return;
+        this.secrets.add(secret);
+        this.onAdd(secret);
+    }
+    /** A header value: secret headers are secret whole and without their scheme ("Bearer x" and "x"). */
+    addHeader(name, value) {
+        if (!SECRET_HEADERS.has(name.toLowerCase()))
+            return;
+        this.add(value);
+        this.add(value.replace(/^(Bearer|Basic|Token)\s+/i, ''));
+    }
+    /**
+     * A URL that is a credential (webhooks): the whole URL, its path and query, and its user info. Text that is
+     * not a URL is registered whole.
+     */
+    addUrl(text) {
+        this.add(text);
+        let url;
+        try {
+            url = new URL(text);
+        }
+        catch {
+            return;
+        }
+        this.add(url.href);
+        if (url.pathname !== '/')
+            this.add(url.pathname);
+        this.add(url.search);
+        this.addUserInfo(url);
+    }
+    /** The user info of a URL (`user:pass`, the password, encoded and decoded, and as the Basic header sent). */
+    addUserInfo(url) {
+        if (!url.password)
+            return;
+        const { authorization } = (0,_url_credentials_js__WEBPACK_IMPORTED_MODULE_0__/* .splitUrlCredentials */ .C)(url);
+        if (authorization)
+            this.addHeader('authorization', authorization);
+        this.add(`${url.username}:${url.password}`);
+        this.add(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
+        this.add(url.password);
+        this.add(decodeURIComponent(url.password));
+    }
+    /** Registers the user info of every URL written in a text (a checks document, a `url` input). */
+    addUrlsIn(text) {
+        for (const match of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@'"]+@[^\s'"]*/gi)) {
+            try {
+                this.addUserInfo(new URL(match[0]));
+            }
+            catch {
+                // Not a URL after all (a template, a typo): the URL_USER_INFO pattern still masks it in output.
+            }
+        }
+    }
+    redact(text) {
+        let result = text;
+        // Longest first, so a secret containing another is masked whole.
+        for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
+            result = result.split(secret).join(REDACTED);
+        }
+        return result.replace(URL_USER_INFO, `$1${REDACTED}@`);
+    }
+    /** A header value as it may be shown. */
+    header(name, value) {
+        return SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : this.redact(value);
+    }
+    /** Redacts every string inside a JSON-like value (for reports and records). */
+    deep(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map((item) => this.deep(item));
+        if (value !== null && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.deep(item)]));
+        }
+        return value;
+    }
+}
+const SNIPPET_LENGTH = 500;
+/** A bounded one-piece snippet of a body for messages. */
+function snippet(text, limit = SNIPPET_LENGTH) {
+    const flat = text.replace(/\s+/g, ' ').trim();
+    return flat.length > limit ? `${flat.slice(0, limit)}… (${flat.length} chars)` : flat;
+}
+const SENSITIVE_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|private[-_]?key/i;
+/** JSON text with the values of sensitive-looking keys (password, token, apiKey...) masked; other text unchanged. */
+function maskSensitiveJson(text) {
+    const trimmed = text.trim();
+    if (!trimmed.startsWith('{') && !trimmed.startsWith('['))
+        return text;
+    try {
+        return JSON.stringify(maskKeys(JSON.parse(trimmed)));
+    }
+    catch {
+        return text;
+    }
+}
+function maskKeys(value) {
+    if (Array.isArray(value))
+        return value.map(maskKeys);
+    if (value !== null && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [
+            key,
+            SENSITIVE_KEY.test(key) && (typeof item === 'string' || typeof item === 'number')
+                ? REDACTED
+                : maskKeys(item),
+        ]));
+    }
+    return value;
+}
+
+
+/***/ }),
+
+/***/ 2939:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ splitUrlCredentials)
+/* harmony export */ });
+/**
+ * fetch refuses a URL with user info (`https://user:pass@host/`); browsers and curl send it as Basic
+ * authentication. This returns the URL without it and that header's value (undefined when there is none).
+ */
+function splitUrlCredentials(url) {
+    if (!url.username && !url.password)
+        return { url };
+    const bare = new URL(url);
+    bare.username = '';
+    bare.password = '';
+    const userInfo = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    return { url: bare, authorization: `Basic ${Buffer.from(userInfo).toString('base64')}` };
+}
+
+
+/***/ }),
+
+/***/ 1576:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   fm: () => (/* binding */ waitFor),
+/* harmony export */   v7: () => (/* binding */ pause),
+/* harmony export */   w6: () => (/* binding */ cancellationSignal)
+/* harmony export */ });
+/* unused harmony exports WaitTimeoutError, CancelledError */
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9713);
+
+
+class WaitTimeoutError extends Error {
+    name = 'WaitTimeoutError';
+}
+class CancelledError extends Error {
+    name = 'CancelledError';
+}
+/** The delay before poll number `attempt` (0-based): exponential, capped, with jitter. */
+function backoffDelay(attempt, options, random = Math.random) {
+    const base = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt);
+    const spread = base * options.jitter;
+    return Math.max(0, Math.round(base - spread + random() * 2 * spread));
+}
+/** Sleeps for `ms` unless the signal fires first (then throws CancelledError). */
+async function pause(ms, signal) {
+    try {
+        await (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(ms, undefined, { signal });
+    }
+    catch (error) {
+        if (signal?.aborted)
+            throw new CancelledError(`cancelled: ${String(signal.reason ?? 'aborted')}`);
+        throw error;
+    }
+}
+/**
+ * Polls `check` until it reports done, with exponential backoff and jitter, never past the deadline.
+ * Throws WaitTimeoutError naming what did not happen and the last status seen.
+ */
+async function waitFor(options) {
+    const now = options.now ?? Date.now;
+    const started = now();
+    const deadline = started + options.timeoutMs;
+    const schedule = {
+        initialDelayMs: options.initialDelayMs ?? 250,
+        maxDelayMs: options.maxDelayMs ?? 5_000,
+        factor: options.factor ?? 2,
+        jitter: options.jitter ?? 0.2,
+    };
+    const progressEvery = options.progressEveryMs ?? 15_000;
+    let lastStatus;
+    let lastProgressAt = started;
+    for (let attempt = 0;; attempt++) {
+        if (options.signal?.aborted)
+            throw new CancelledError(`cancelled while waiting for ${options.what}`);
+        const result = await options.check();
+        if (result.done)
+            return result.value;
+        const at = now();
+        if (result.status !== undefined &&
+            (result.status !== lastStatus || at - lastProgressAt >= progressEvery)) {
+            options.onProgress?.(`waiting for ${options.what}: ${result.status} (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(at - started)})`);
+            lastStatus = result.status;
+            lastProgressAt = at;
+        }
+        const remaining = deadline - at;
+        if (remaining <= 0) {
+            const seen = lastStatus ? `; last status: ${lastStatus}` : '';
+            throw new WaitTimeoutError(`timed out after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(options.timeoutMs)} waiting for ${options.what}${seen}`);
+        }
+        await pause(Math.min(remaining, backoffDelay(attempt, schedule)), options.signal);
+    }
+}
+/**
+ * An AbortSignal that fires on SIGTERM or SIGINT (a cancelled workflow) or when `timeoutMs` passes.
+ * `dispose()` removes the signal handlers again.
+ */
+function cancellationSignal(timeoutMs) {
+    const controller = new AbortController();
+    const onSignal = (name) => controller.abort(`received ${name}`);
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    const signals = [controller.signal];
+    if (timeoutMs !== undefined)
+        signals.push(AbortSignal.timeout(timeoutMs));
+    return {
+        signal: AbortSignal.any(signals),
+        dispose: () => {
+            process.off('SIGTERM', onSignal);
+            process.off('SIGINT', onSignal);
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 2613:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
+
+/***/ }),
+
+/***/ 181:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 4434:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 8611:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
+
+/***/ }),
+
+/***/ 5692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
+
+/***/ }),
+
+/***/ 9278:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
+
+/***/ }),
+
+/***/ 4589:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
+
+/***/ }),
+
+/***/ 6698:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
+
+/***/ }),
+
+/***/ 4573:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+
+/***/ }),
+
+/***/ 7540:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
+
+/***/ }),
+
+/***/ 7598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 3053:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
+
+/***/ }),
+
+/***/ 610:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
+
+/***/ }),
+
+/***/ 8474:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 7067:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+
+/***/ }),
+
+/***/ 2467:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
+/***/ 643:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
+/***/ 1792:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
+
+/***/ }),
+
+/***/ 7075:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
+/***/ 1692:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+
+/***/ }),
+
+/***/ 3136:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+
+/***/ }),
+
+/***/ 7975:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+
+/***/ }),
+
+/***/ 3429:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 5919:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+
+/***/ }),
+
+/***/ 8522:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3193:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+
+/***/ }),
+
+/***/ 4756:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 9154:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("vm");
 
 /***/ })
 

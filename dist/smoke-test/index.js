@@ -57947,7 +57947,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4634);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2687);
 // Entry point of the smoke-test action (bundled to dist/smoke-test/index.js).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -57957,7 +57957,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4634:
+/***/ 2687:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64724,7 +64724,7 @@ async function wait_waitFor(options) {
  * An AbortSignal that fires on SIGTERM or SIGINT (a cancelled workflow) or when `timeoutMs` passes.
  * `dispose()` removes the signal handlers again.
  */
-function cancellationSignal(timeoutMs) {
+function wait_cancellationSignal(timeoutMs) {
     const controller = new AbortController();
     const onSignal = (name) => controller.abort(`received ${name}`);
     process.once('SIGTERM', onSignal);
@@ -65557,7 +65557,7 @@ function errors_awsErrorName(error) {
     return error instanceof Error && error.name !== 'Error' ? error.name : undefined;
 }
 /** Runs `task`, re-throwing any failure as "<doing> failed: <cause>" with the original kept as `cause`. */
-async function withContext(doing, task) {
+async function errors_withContext(doing, task) {
     try {
         return await task();
     }
@@ -65651,7 +65651,7 @@ function inputError(name, value, expected) {
  * Typed, validated readers over the raw action inputs. Every reader throws an InputError naming the input, the
  * value given and what is accepted, so an action can validate everything before its first AWS call.
  */
-class Inputs {
+class inputs_Inputs {
     raw;
     constructor(raw) {
         this.raw = raw;
@@ -65730,12 +65730,12 @@ class Inputs {
     }
     /** Items separated by newlines or commas, trimmed, empty items dropped. */
     list(name) {
-        return splitList(this.text(name));
+        return inputs_splitList(this.text(name));
     }
     /** "key=value" pairs separated by newlines or commas. */
     map(name) {
         const result = {};
-        for (const item of splitList(this.text(name))) {
+        for (const item of inputs_splitList(this.text(name))) {
             const at = item.indexOf('=');
             if (at <= 0)
                 throw inputError(name, item, 'key=value pairs separated by newlines or commas');
@@ -65767,7 +65767,7 @@ function parsePercentage(text) {
     const fraction = percent ? Number(percent[1]) / 100 : /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
     return Number.isFinite(fraction) && fraction >= 0 && fraction <= 1 ? fraction : undefined;
 }
-function splitList(text) {
+function inputs_splitList(text) {
     return text
         .split(/[\n,]/)
         .map((item) => item.trim())
@@ -66018,14 +66018,14 @@ async function readRecordFile(path) {
  * Where a deployment record lives when no path is given: one file per function and alias in `dir` (the runner's
  * temp folder), so two deploys in one job never share, and a later step finds the record of its own function.
  */
-function defaultRecordPath(functionName, alias, dir) {
+function record_defaultRecordPath(functionName, alias, dir) {
     return (0,external_node_path_.join)(dir, `lambda-release-record.${bareFunctionName(functionName)}.${alias}.json`);
 }
-function serializeRecord(record) {
+function record_serializeRecord(record) {
     return JSON.stringify(record);
 }
 /** Writes the record atomically (temp file + rename) so a killed process never leaves half a file. */
-async function writeRecordFile(path, record) {
+async function record_writeRecordFile(path, record) {
     await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
     await (0,promises_.writeFile)(temporary, `${JSON.stringify(record, null, 2)}\n`);
@@ -66047,7 +66047,7 @@ function isVersion(value) {
 
 const RECORD_INPUT = "input 'record'";
 /** Reads the deployment record from `record` or `record-file` (JSON, one of them), or nothing when neither is given. */
-async function readRecordInputs(given, policy = 'error') {
+async function record_input_readRecordInputs(given, policy = 'error') {
     if (given.text && given.file) {
         throw new InputError(`inputs 'record' and 'record-file' were both given — expected one of them (the record JSON, or the path of a record file)`);
     }
@@ -66074,83 +66074,6 @@ async function readRecordInputs(given, policy = 'error') {
 /** The size of a file, 0 when it does not exist or cannot be read. */
 function fileSize(path) {
     return (0,promises_.stat)(path).then((info) => info.size, () => 0);
-}
-
-;// CONCATENATED MODULE: ./packages/core/src/report.ts
-
-
-
-/**
- * The secrets of this run: every value added is registered with the runner (`::add-mask::`) and masked by us in
- * every line, output and summary we write, so a secret never depends on the runner's masking alone.
- */
-const runnerRedactor = new Redactor([], (secret) => core_setSecret(secret));
-const redact = (text) => runnerRedactor.redact(text);
-/** The Actions runner's logger: plain lines, warnings as annotations, groups as collapsible sections. */
-const actionsLogger = {
-    info: (message) => info(redact(message)),
-    warning: (message) => warning(redact(message)),
-    debug: (message) => core_debug(redact(message)),
-    group: (name, task) => group(redact(name), task),
-};
-/** Registers secret values the moment they are read (empty and very short values are ignored). */
-function maskSecrets(...values) {
-    for (const value of values)
-        runnerRedactor.add(value);
-}
-/** Text for an HTML summary cell: secrets masked, then `<`, `>`, `&` and quotes escaped. */
-function summaryText(text) {
-    return redact(text)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/** Sets every defined output; numbers and booleans are written as text. */
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs)) {
-        if (value !== undefined)
-            setOutput(name, redact(String(value)));
-    }
-}
-/** Writes a job summary: a heading, key facts, and optional tables (plain text, masked and HTML-escaped here). */
-async function writeSummary(title, facts, tables = []) {
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    const summary = summary_summary.addHeading(summaryText(title), 3);
-    if (facts.length > 0) {
-        summary.addTable([
-            [
-                { data: 'Item', header: true },
-                { data: 'Value', header: true },
-            ],
-            ...facts.map((row) => row.map(summaryText)),
-        ]);
-    }
-    for (const table of tables) {
-        if (table.caption)
-            summary.addHeading(summaryText(table.caption), 4);
-        summary.addTable([
-            table.header.map((data) => ({ data: summaryText(data), header: true })),
-            ...table.rows.map((row) => row.map(summaryText)),
-        ]);
-    }
-    await summary.write();
-}
-/**
- * The one try/catch at the top of an action: any error becomes a single `::error::` line prefixed with the
- * action's name, and the process exits 1. No stack trace unless the run has debug logging on (RUNNER_DEBUG=1).
- */
-async function runAction(action, body) {
-    try {
-        await body();
-    }
-    catch (error) {
-        if (isDebug() && error instanceof Error && error.stack)
-            core_debug(redact(error.stack));
-        setFailed(redact(`${action}: ${errors_errorMessage(error)}`));
-    }
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/retry.ts
@@ -66257,6 +66180,188 @@ async function retryTransient(call, options) {
 
 
 
+;// CONCATENATED MODULE: ./packages/core/src/runner/actions-runner.ts
+
+
+
+/**
+ * The secrets of this run: every value added is registered with the runner (`::add-mask::`) and masked by us in
+ * every line, output and summary we write, so a secret never depends on the runner's masking alone.
+ */
+const actions_runner_runnerRedactor = new Redactor([], (secret) => core_setSecret(secret));
+const redact = (text) => actions_runner_runnerRedactor.redact(text);
+/** The Actions runner's logger: plain lines, warnings as annotations, groups as collapsible sections. */
+const actions_runner_actionsLogger = {
+    info: (message) => info(redact(message)),
+    warning: (message) => warning(redact(message)),
+    debug: (message) => core_debug(redact(message)),
+    group: (name, task) => group(redact(name), task),
+};
+/** Registers secret values the moment they are read (empty and very short values are ignored). */
+function actions_runner_maskSecrets(...values) {
+    for (const value of values)
+        actions_runner_runnerRedactor.add(value);
+}
+/** Text for an HTML summary cell: secrets masked, then `<`, `>`, `&` and quotes escaped. */
+function summaryText(text) {
+    return redact(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/** Sets every defined output; numbers and booleans are written as text. */
+function actions_runner_setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            setOutput(name, redact(String(value)));
+    }
+}
+/** Writes a job summary: a heading, key facts, and optional tables (plain text, masked and HTML-escaped here). */
+async function actions_runner_writeSummary(title, facts, tables = []) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const summary = summary_summary.addHeading(summaryText(title), 3);
+    if (facts.length > 0) {
+        summary.addTable([
+            [
+                { data: 'Item', header: true },
+                { data: 'Value', header: true },
+            ],
+            ...facts.map((row) => row.map(summaryText)),
+        ]);
+    }
+    for (const table of tables) {
+        if (table.caption)
+            summary.addHeading(summaryText(table.caption), 4);
+        summary.addTable([
+            table.header.map((data) => ({ data: summaryText(data), header: true })),
+            ...table.rows.map((row) => row.map(summaryText)),
+        ]);
+    }
+    await summary.write();
+}
+/**
+ * The one try/catch at the top of an action: any error becomes a single `::error::` line prefixed with the
+ * action's name, and the process exits 1. No stack trace unless the run has debug logging on (RUNNER_DEBUG=1).
+ */
+async function actions_runner_runAction(action, body) {
+    try {
+        await body();
+    }
+    catch (error) {
+        if (isDebug() && error instanceof Error && error.stack)
+            core_debug(redact(error.stack));
+        setFailed(redact(`${action}: ${errors_errorMessage(error)}`));
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./packages/core/src/runner/release-action.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The one skeleton of every action: masks secrets, reads the inputs and the record one way, builds clients, applies
+ * the timeout and cancellation, runs the step, writes the record back, sets outputs and the summary, and turns any
+ * error into one `::error::` line.
+ */
+async function runReleaseAction(action, env = process.env) {
+    await runAction(action.name, async () => {
+        const raw = (name) => core.getInput(name);
+        for (const name of action.secretInputs ?? [])
+            runnerRedactor.addUrl(raw(name).trim());
+        for (const name of action.secretListInputs ?? [])
+            maskSecrets(...splitList(raw(name)));
+        for (const name of action.urlInputs ?? [])
+            runnerRedactor.addUrlsIn(raw(name));
+        const inputs = new Inputs(raw);
+        const place = {};
+        const saveRecord = recordSaver(place, env, action.writesRecord ?? false);
+        let options;
+        try {
+            options = await action.readOptions(inputs, env);
+        }
+        catch (error) {
+            await leaveInputErrorRecord(action.inputErrorRecord?.(inputs, error, env), place, saveRecord);
+            throw error;
+        }
+        const given = action.recordPlace?.(options) ?? {};
+        place.file = given.file ?? defaultFile(given.release, env);
+        const reading = await readRecordInputs({ text: given.text, file: given.file ?? existing(defaultFile(given.release, env)) }, given.badRecord);
+        const clients = action.clients(options, reading, env);
+        const cancellation = cancellationSignal(action.timeoutMs?.(options));
+        let outcome;
+        try {
+            outcome = await action.run(options, {
+                clients,
+                reading,
+                saveRecord,
+                logger: actionsLogger,
+                redactor: runnerRedactor,
+                signal: cancellation.signal,
+                env,
+            });
+        }
+        finally {
+            cancellation.dispose();
+        }
+        if (outcome.record && action.writesRecord)
+            await saveRecord(outcome.record);
+        setOutputs(action.outputs(outcome.result, options));
+        const summary = action.summary(outcome.result, options);
+        if (summary)
+            await writeSummary(summary.title, summary.facts, summary.tables);
+        if (outcome.failure !== undefined)
+            throw outcome.failure;
+    });
+}
+/**
+ * Saves records to the `record-file` input's path, else to the default file of the record's function and alias
+ * (so a later step of the job finds it), and sets the `record` and `record-file` outputs.
+ */
+function recordSaver(place, env, writes) {
+    return async (record) => {
+        if (!writes)
+            return;
+        const path = place.file ?? defaultRecordPath(record.function.name, record.alias, runnerTemp(env));
+        await withContext(`writing the deployment record to ${path}`, () => writeRecordFile(path, record));
+        setOutputs({ record: serializeRecord(record), 'record-file': path });
+    };
+}
+/** Best effort: the input error is what the user needs to see, so a record that cannot be written is a warning. */
+async function leaveInputErrorRecord(left, place, saveRecord) {
+    if (!left)
+        return;
+    place.file = left.file;
+    await saveRecord(left.record).catch((failure) => actionsLogger.warning(errorMessage(failure)));
+}
+function runnerTemp(env) {
+    return env.RUNNER_TEMP || tmpdir();
+}
+function defaultFile(release, env) {
+    return release && defaultRecordPath(release.functionName, release.alias, runnerTemp(env));
+}
+function existing(path) {
+    return path && existsSync(path) ? path : undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/runner/index.ts
+/**
+ * The runner adapter: the only code that talks to the GitHub Actions runner (@actions/core). Everything else in
+ * core is plain domain code that any host (an action, a CLI, a test) can call.
+ */
+
+
+
 ;// CONCATENATED MODULE: ./actions/smoke-test/src/constants.ts
 var Input;
 (function (Input) {
@@ -66350,7 +66455,7 @@ async function writeReports(file, result, report) {
     const base = (0,external_node_path_.extname)(file) ? file.slice(0, -(0,external_node_path_.extname)(file).length) : file;
     const sibling = isXml ? `${base}.json` : `${base}.xml`;
     const junit = toJUnitXml(result, ACTION);
-    await withContext(`writing the report to ${file}`, async () => {
+    await errors_withContext(`writing the report to ${file}`, async () => {
         await (0,promises_.mkdir)((0,external_node_path_.dirname)(file), { recursive: true });
         await (0,promises_.writeFile)(file, isXml ? junit : report);
         await (0,promises_.writeFile)(sibling, isXml ? report : junit);
@@ -66456,6 +66561,7 @@ function summary_label(check) {
 
 
 
+
 const STATUS = /^\s*([1-5]xx|\d{3}(\s*-\s*\d{3})?)(\s*,\s*([1-5]xx|\d{3}(\s*-\s*\d{3})?))*\s*$/i;
 const VERSION_FROM = /^(header|json):\S+$/;
 /**
@@ -66464,8 +66570,8 @@ const VERSION_FROM = /^(header|json):\S+$/;
  */
 async function writeRecord(inputs, record) {
     const path = inputs.string(Input.RecordFile) ??
-        defaultRecordPath(record.function.name, record.alias, process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)());
-    await withContext(`writing the deployment record to ${path}`, () => writeRecordFile(path, record));
+        record_defaultRecordPath(record.function.name, record.alias, process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)());
+    await errors_withContext(`writing the deployment record to ${path}`, () => record_writeRecordFile(path, record));
     return path;
 }
 async function readVars(inputs) {
@@ -66528,7 +66634,7 @@ async function readSources(inputs) {
                 text: await (0,promises_.readFile)(checksFile, 'utf8'),
                 file: `${checksFile} (input '${Input.ChecksFile}')`,
             };
-            runnerRedactor.addUrlsIn(checks.text);
+            actions_runner_runnerRedactor.addUrlsIn(checks.text);
         }
         catch (error) {
             throw new InputError(`input '${Input.ChecksFile}' names ${checksFile}, which cannot be read: ${error.message}`);
@@ -66543,16 +66649,16 @@ async function readSources(inputs) {
     };
 }
 async function run() {
-    await runAction(ACTION, async () => {
-        const inputs = new Inputs((name) => getInput(name));
+    await actions_runner_runAction(ACTION, async () => {
+        const inputs = new inputs_Inputs((name) => getInput(name));
         const secrets = inputs.list(Input.Secrets);
-        maskSecrets(...secrets);
+        actions_runner_maskSecrets(...secrets);
         // The user info of any URL (`https://user:pass@host/`) is a password: masked before anything can quote it.
         for (const name of [Input.Url, Input.Checks])
-            runnerRedactor.addUrlsIn(getInput(name));
+            actions_runner_runnerRedactor.addUrlsIn(getInput(name));
         const sources = await readSources(inputs);
         const vars = await readVars(inputs);
-        const { record } = await readRecordInputs({
+        const { record } = await record_input_readRecordInputs({
             text: inputs.string(Input.Record),
             file: inputs.string(Input.RecordFile),
         });
@@ -66579,7 +66685,7 @@ async function run() {
             throw error;
         }
         const lambda = usesInvoke(suite) ? lambdaClient({ action: ACTION, region, env: process.env }) : undefined;
-        const cancellation = cancellationSignal();
+        const cancellation = wait_cancellationSignal();
         let outcome;
         try {
             outcome = await runSmokeTest(suite, {
@@ -66592,7 +66698,7 @@ async function run() {
                 secrets,
                 record,
                 reportFile,
-            }, { logger: actionsLogger, redactor: runnerRedactor, lambda, signal: cancellation.signal });
+            }, { logger: actions_runner_actionsLogger, redactor: actions_runner_runnerRedactor, lambda, signal: cancellation.signal });
         }
         catch (error) {
             if (error instanceof CheckDefinitionError)
@@ -66604,14 +66710,14 @@ async function run() {
         }
         const { result } = outcome;
         const recordFile = outcome.record && (await writeRecord(inputs, outcome.record));
-        setOutputs({
+        actions_runner_setOutputs({
             [Output.Passed]: result.passedCount,
             [Output.Total]: result.total,
             [Output.Failed]: result.failedCount + result.skippedCount,
             [Output.Report]: outcome.report,
             [Output.ReportFile]: outcome.reportFiles[0],
             [Output.DurationMs]: result.durationMs,
-            [Output.Record]: outcome.record && serializeRecord(outcome.record),
+            [Output.Record]: outcome.record && record_serializeRecord(outcome.record),
             [Output.RecordFile]: recordFile,
         });
         const facts = [
@@ -66625,7 +66731,7 @@ async function run() {
             facts.push(['Expected version', expectVersion]);
         if (outcome.reportFiles.length > 0)
             facts.push(['Report', outcome.reportFiles.join(', ')]);
-        await writeSummary(summaryTitle(result), facts, [{ header: SUMMARY_HEADER, rows: summaryRows(result) }]);
+        await actions_runner_writeSummary(summaryTitle(result), facts, [{ header: SUMMARY_HEADER, rows: summaryRows(result) }]);
         if (!result.passed)
             throw new errors_UserError(failureHeadline(result));
     });

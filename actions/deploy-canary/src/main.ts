@@ -1,6 +1,5 @@
 import * as core from '@actions/core';
 import {
-  actionsLogger,
   cloudwatchClient,
   codedeployClient,
   lambdaClient,
@@ -11,13 +10,10 @@ import {
   errorMessage,
   Inputs,
   releaseContext,
-  runAction,
-  runnerRedactor,
   serializeRecord,
-  setOutputs,
   writeRecordFile,
-  writeSummary,
 } from '@lambda-release-kit/core';
+import { actionsLogger, runAction, runnerRedactor, setOutputs, writeSummary } from '@lambda-release-kit/core/runner';
 import { ACTION_NAME, Input, Output } from './constants.js';
 import { deployCanary, initialRecord } from './deploy.js';
 import { readDeployPlan, readRecordPlace } from './inputs.js';

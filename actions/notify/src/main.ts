@@ -1,19 +1,15 @@
 import * as core from '@actions/core';
 import { TemplateError } from '@lambda-release-kit/checks';
 import {
-  actionsLogger,
   snsClient,
   commitUrl,
   InputError,
   Inputs,
   readRecordInputs,
   releaseContext,
-  runAction,
-  runnerRedactor,
-  setOutputs,
   UserError,
-  writeSummary,
 } from '@lambda-release-kit/core';
+import { actionsLogger, runAction, runnerRedactor, setOutputs, writeSummary } from '@lambda-release-kit/core/runner';
 import {
   DEFAULT_RETRY_BUDGET_MS,
   DEFAULT_SLACK_API_URL,

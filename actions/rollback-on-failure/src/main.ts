@@ -1,17 +1,13 @@
 import { existsSync } from 'node:fs';
 import * as core from '@actions/core';
 import {
-  actionsLogger,
   cancellationSignal,
   defaultRecordPath,
   Inputs,
   releaseContext,
-  runAction,
-  runnerRedactor,
-  setOutputs,
   UserError,
-  writeSummary,
 } from '@lambda-release-kit/core';
+import { actionsLogger, runAction, runnerRedactor, setOutputs, writeSummary } from '@lambda-release-kit/core/runner';
 import { ACTION_NAME, Input } from './constants.js';
 import { readOptions, type RollbackOptions } from './options.js';
 import { RollbackClients } from './clients.js';

@@ -3,24 +3,19 @@ import { tmpdir } from 'node:os';
 import * as core from '@actions/core';
 import { CheckDefinitionError, type VersionSource } from '@lambda-release-kit/checks';
 import {
-  actionsLogger,
   lambdaClient,
   cancellationSignal,
   defaultRecordPath,
   InputError,
   Inputs,
-  maskSecrets,
   readRecordInputs,
-  runAction,
-  runnerRedactor,
   serializeRecord,
-  setOutputs,
   UserError,
   withContext,
   writeRecordFile,
-  writeSummary,
   type DeploymentRecord,
 } from '@lambda-release-kit/core';
+import { actionsLogger, maskSecrets, runAction, runnerRedactor, setOutputs, writeSummary } from '@lambda-release-kit/core/runner';
 import { ACTION, DEFAULT_TIMEOUT_MS, Input, Output } from './constants.js';
 import { expectedVersion, runSmokeTest } from './smoke-test.js';
 import { buildSuite, usesInvoke, type SuiteSources } from './suite.js';

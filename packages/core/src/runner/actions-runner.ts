@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
-import { errorMessage } from './errors.js';
-import type { Logger } from './logger.js';
-import { Redactor } from './redact.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { OutputValue } from '../outputs.js';
+import { Redactor } from '../redact.js';
 
 /**
  * The secrets of this run: every value added is registered with the runner (`::add-mask::`) and masked by us in
@@ -34,7 +35,7 @@ function summaryText(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-export type OutputValue = string | number | boolean | undefined;
+export type { OutputValue };
 
 /** Sets every defined output; numbers and booleans are written as text. */
 export function setOutputs(outputs: Record<string, OutputValue>): void {
@@ -45,11 +46,17 @@ export function setOutputs(outputs: Record<string, OutputValue>): void {
 
 export type SummaryRow = string[];
 
+export interface SummaryTable {
+  caption?: string | undefined;
+  header: string[];
+  rows: SummaryRow[];
+}
+
 /** Writes a job summary: a heading, key facts, and optional tables (plain text, masked and HTML-escaped here). */
 export async function writeSummary(
   title: string,
   facts: Array<[string, string]>,
-  tables: Array<{ caption?: string; header: string[]; rows: SummaryRow[] }> = [],
+  tables: SummaryTable[] = [],
 ): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   const summary = core.summary.addHeading(summaryText(title), 3);

@@ -7,13 +7,10 @@ import {
   CancelledError,
   consoleLogger,
   InputError,
-  maskSecrets,
   MemoryLogger,
   pause,
-  runAction,
-  setOutputs,
-  writeSummary,
 } from '@lambda-release-kit/core';
+import { maskSecrets, runAction, setOutputs, writeSummary } from '@lambda-release-kit/core/runner';
 import { runInProcess } from '@lambda-release-kit/core/testing';
 
 // The runner's files, as the runner sets them up for a step.
