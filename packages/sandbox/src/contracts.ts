@@ -150,8 +150,11 @@ export type FaultKind = 'throttle' | 'error' | 'delay' | 'drop' | 'conflict' | '
 export interface FaultRule {
   /** Service name as in the request log; omitted = any service. */
   service?: string;
-  /** Operation name as in the request log, or '*' for every operation. */
-  operation: string;
+  /**
+   * Operation name as in the request log, a list of them, '*' for every operation, or 'control-plane' for
+   * every operation except invocations (Lambda's Invoke and function URL requests).
+   */
+  operation: string | string[];
   kind: FaultKind;
   /** Apply to the next N matching requests only (default: unlimited). */
   times?: number;

@@ -1,12 +1,27 @@
 import type { FaultKind, FaultRule } from './contracts.js';
 
 const KINDS: readonly FaultKind[] = ['throttle', 'error', 'delay', 'drop', 'conflict', 'stale-revision'];
+/** Operations that run a function rather than manage one: Lambda's control-plane limits do not apply to them. */
+const INVOCATIONS = new Set(['Invoke', 'InvokeFunctionUrl']);
+
+function selects(selector: FaultRule['operation'], operation: string): boolean {
+  if (Array.isArray(selector)) return selector.includes(operation);
+  if (selector === '*') return true;
+  if (selector === 'control-plane') return !INVOCATIONS.has(operation);
+  return selector === operation;
+}
+
+const isOperationName = (value: unknown) => typeof value === 'string' && value !== '';
 
 /** Checks a rule supplied by a caller (options, sandbox.faults.add, or POST /_sandbox/faults). */
 export function validateFaultRule(rule: FaultRule): FaultRule {
-  if (!rule || typeof rule.operation !== 'string' || rule.operation === '') {
+  const operation: unknown = rule?.operation;
+  const valid = Array.isArray(operation)
+    ? operation.length > 0 && operation.every(isOperationName)
+    : isOperationName(operation);
+  if (!valid) {
     throw new Error(
-      `fault rule needs an 'operation' (an operation name or '*'), got ${JSON.stringify(rule)}`,
+      `fault rule needs an 'operation' (an operation name, a non-empty list of them, '*' or 'control-plane'), got ${JSON.stringify(rule)}`,
     );
   }
   if (!KINDS.includes(rule.kind)) {
@@ -18,7 +33,7 @@ export function validateFaultRule(rule: FaultRule): FaultRule {
   if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) {
     throw new Error(`fault rule times must be a positive integer, got ${rule.times}`);
   }
-  return { ...rule };
+  return { ...rule, operation: Array.isArray(rule.operation) ? [...rule.operation] : rule.operation };
 }
 
 /** The active fault rules; `take` consumes one application of the first rule that hits. */
@@ -40,7 +55,7 @@ export class FaultSet {
   take(service: string, operation: string, random: () => number = Math.random): FaultRule | undefined {
     for (const rule of this.rules) {
       if (rule.service !== undefined && rule.service !== service) continue;
-      if (rule.operation !== '*' && rule.operation !== operation) continue;
+      if (!selects(rule.operation, operation)) continue;
       if (rule.rate !== undefined && random() >= rule.rate) continue;
       if (rule.times !== undefined) {
         rule.times -= 1;

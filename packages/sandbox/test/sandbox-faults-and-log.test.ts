@@ -74,6 +74,45 @@ describe('fault injection', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(150);
     });
 
+    it("'control-plane' hits every Lambda operation but invocations; a list names the operations", async () => {
+      sandbox.faults.add({ operation: 'control-plane', kind: 'throttle' });
+      for (const call of [
+        () => client.send(new GetFunctionCommand({ FunctionName: 'faulty' })),
+        () => client.send(new PublishVersionCommand({ FunctionName: 'faulty' })),
+        () => client.send(new UpdateAliasCommand({ FunctionName: 'faulty', Name: 'live', Description: 'x' })),
+      ]) {
+        expect(await errorName(call)).toBe('TooManyRequestsException');
+      }
+      const invoked = await client.send(new InvokeCommand({ FunctionName: 'faulty', Qualifier: 'live' }));
+      expect(invoked.FunctionError).toBeUndefined();
+      const url = await fetch(sandbox.functionUrl('faulty'));
+      expect(url.status).not.toBe(429);
+
+      sandbox.faults.clear();
+      sandbox.faults.add({ operation: ['GetAlias', 'UpdateAlias'], kind: 'error' });
+      expect(
+        await errorName(() => client.send(new GetAliasCommand({ FunctionName: 'faulty', Name: 'live' }))),
+      ).toBe('ServiceException');
+      await client.send(new GetFunctionCommand({ FunctionName: 'faulty' }));
+      expect(() => sandbox.faults.add({ operation: [], kind: 'error' })).toThrow(/non-empty list/);
+    });
+
+    it('throttles about `rate` of the control-plane calls across functions, never an Invoke', async () => {
+      sandbox.faults.add({ service: 'lambda', operation: 'control-plane', kind: 'throttle', rate: 0.2 });
+      const outcomes = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          client.send(new GetFunctionCommand({ FunctionName: i % 2 ? 'faulty' : 'missing' })).then(
+            () => 'ok',
+            (e: Error) => e.name,
+          ),
+        ),
+      );
+      const throttled = outcomes.filter((name) => name === 'TooManyRequestsException').length;
+      expect(throttled).toBeGreaterThanOrEqual(5);
+      expect(throttled).toBeLessThanOrEqual(40);
+      for (let i = 0; i < 20; i++) await client.send(new InvokeCommand({ FunctionName: 'faulty' }));
+    });
+
     it('uses the rules POSTed to /_sandbox/faults', async () => {
       const res = await fetch(`${sandbox.endpoint}/_sandbox/faults`, {
         method: 'POST',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../contracts.js';
 import type { CodeInput, CodeStore } from './code-source.js';
+import { configure, validateConfiguration, type ConfigurationInput } from './configuration.js';
 import { conflict, invalidParameter, notFound, preconditionFailed } from './errors.js';
 import {
   snapshotFingerprint,
@@ -11,20 +12,12 @@ import {
   type VersionState,
 } from './model.js';
 
-export interface CreateFunctionInput {
+export interface CreateFunctionInput extends ConfigurationInput {
   FunctionName: string;
-  Role?: string;
-  Runtime?: string;
-  Handler?: string;
-  Description?: string;
-  Timeout?: number;
-  MemorySize?: number;
   Publish?: boolean;
   PackageType?: PackageType;
   Code?: CodeInput;
-  Environment?: { Variables?: Record<string, string> };
   Architectures?: string[];
-  ImageConfig?: FunctionSnapshot['imageConfig'];
 }
 
 export interface UpdateCodeInput extends CodeInput {
@@ -34,10 +27,7 @@ export interface UpdateCodeInput extends CodeInput {
 }
 
 /** The settings UpdateFunctionConfiguration may change, guarded by a RevisionId. */
-export interface UpdateConfigurationInput extends Pick<
-  CreateFunctionInput,
-  'Role' | 'Runtime' | 'Handler' | 'Description' | 'Timeout' | 'MemorySize' | 'Environment' | 'ImageConfig'
-> {
+export interface UpdateConfigurationInput extends ConfigurationInput {
   RevisionId?: string;
 }
 
@@ -144,7 +134,7 @@ export class FunctionStore {
         'Runtime and Handler are mandatory parameters for functions created with Zip packages.',
       );
     }
-    validateTimeout(input.Timeout);
+    validateConfiguration(input);
     const resolved = this.code.resolve(input.Code, packageType);
     const now = this.clock.now();
     const snapshot: FunctionSnapshot = {
@@ -156,6 +146,8 @@ export class FunctionStore {
       timeoutSeconds: input.Timeout ?? 3,
       memorySize: input.MemorySize ?? 128,
       environment: { ...(input.Environment?.Variables ?? {}) },
+      layers: [...(input.Layers ?? [])],
+      ephemeralStorageMb: input.EphemeralStorage?.Size ?? 512,
       architectures: input.Architectures ?? ['x86_64'],
       imageConfig: input.ImageConfig,
       ...resolved,
@@ -219,20 +211,7 @@ export class FunctionStore {
     const fn = this.get(name);
     this.assertUpdatable(fn);
     checkRevision(input.RevisionId, fn.latest.revisionId);
-    validateTimeout(input.Timeout);
-    const current = fn.latest.snapshot;
-    const snapshot: FunctionSnapshot = {
-      ...current,
-      role: input.Role ?? current.role,
-      runtime: input.Runtime ?? current.runtime,
-      handler: input.Handler ?? current.handler,
-      description: input.Description ?? current.description,
-      timeoutSeconds: input.Timeout ?? current.timeoutSeconds,
-      memorySize: input.MemorySize ?? current.memorySize,
-      environment: input.Environment ? { ...(input.Environment.Variables ?? {}) } : current.environment,
-      imageConfig: input.ImageConfig ?? current.imageConfig,
-    };
-    this.applyUpdate(fn, snapshot);
+    this.applyUpdate(fn, configure(fn.latest.snapshot, input));
     return fn.latest;
   }
 
@@ -434,14 +413,6 @@ function checkRevision(given: string | undefined, current: string): void {
   if (given !== undefined && given !== current) {
     throw preconditionFailed(
       'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
-    );
-  }
-}
-
-function validateTimeout(timeout: number | undefined): void {
-  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= 900)) {
-    throw invalidParameter(
-      `1 validation error detected: Value '${timeout}' at 'timeout' failed to satisfy constraint: Member must have value between 1 and 900`,
     );
   }
 }

@@ -5,6 +5,7 @@ import { LambdaApiError, conflict } from './errors.js';
 import type { FunctionStore } from './functions.js';
 import { snapshotFingerprint, type AliasState, type FunctionState, type VersionState } from './model.js';
 import type { CodeRunner } from './runner.js';
+import { ERROR_RATE_VARIABLE, configuredErrorRate } from './runtime-faults.js';
 
 export interface Invocation {
   executedVersion: string;
@@ -153,6 +154,16 @@ export class Invoker {
       logGroupName: `/aws/lambda/${fn.name}`,
       logStreamName: `${new Date(this.clock.now()).toISOString().slice(0, 10).replace(/-/g, '/')}/[${v.version}]${requestId.replace(/-/g, '')}`,
     };
+    const rate = configuredErrorRate(s.environment);
+    if (rate > 0 && Math.random() < rate) {
+      const errorMessage = `${ERROR_RATE_VARIABLE}=${s.environment[ERROR_RATE_VARIABLE]}: the sandbox failed this invocation of version ${v.version} before its handler ran`;
+      return {
+        ok: false,
+        payload: JSON.stringify({ errorType: 'Sandbox.ConfiguredError', errorMessage, trace: [] }),
+        logs: `START RequestId: ${requestId} Version: ${v.version}\n${errorMessage}\nEND RequestId: ${requestId}\n`,
+        durationMs: 1,
+      };
+    }
     const codeDir =
       s.packageType === 'Zip' ? this.code.directory(s.codeSha256) : s.imageUri && this.images[s.imageUri];
     if (!codeDir) {
@@ -176,6 +187,7 @@ export class Invoker {
         codeDir,
         handler,
         timeoutMs: s.timeoutSeconds * 1000,
+        memoryMb: s.memorySize,
         env: {
           ...s.environment,
           AWS_LAMBDA_FUNCTION_NAME: fn.name,

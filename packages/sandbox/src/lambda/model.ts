@@ -12,6 +12,10 @@ export interface FunctionSnapshot {
   timeoutSeconds: number;
   memorySize: number;
   environment: Record<string, string>;
+  /** Layer version ARNs, in the order given (the sandbox keeps no layer contents). */
+  layers: string[];
+  /** Size of /tmp in MB. */
+  ephemeralStorageMb: number;
   architectures: string[];
   imageConfig?: { Command?: string[]; EntryPoint?: string[]; WorkingDirectory?: string };
   /** Base64 SHA-256 of the zip, or derived from the image digest. */
@@ -70,6 +74,8 @@ export function snapshotFingerprint(s: FunctionSnapshot): string {
     s.timeoutSeconds,
     s.memorySize,
     Object.entries(s.environment).sort(),
+    s.layers,
+    s.ephemeralStorageMb,
     s.architectures,
     s.imageConfig,
     s.codeSha256,

@@ -17,6 +17,8 @@ export interface EnvironmentSpec {
   handler: string;
   env: Record<string, string>;
   timeoutMs: number;
+  /** The function's MemorySize, the environment's JavaScript heap limit. */
+  memoryMb: number;
 }
 
 export interface RunContext {
@@ -178,7 +180,8 @@ export class CodeRunner {
     const child = fork(CHILD_SCRIPT, [], {
       cwd: spec.codeDir,
       env: { PATH: process.env.PATH ?? '', ...spec.env },
-      execArgv: [],
+      // Lambda stops a function that outgrows its memory; a heap capped at MemorySize makes the process abort.
+      execArgv: [`--max-old-space-size=${spec.memoryMb}`],
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'advanced',
     });

@@ -1,6 +1,8 @@
 import type { Clock } from '../contracts.js';
 import type { FunctionStore } from './functions.js';
 import { drawVersion, type Invoker } from './invoker.js';
+import type { FunctionState } from './model.js';
+import { configuredErrorRate } from './runtime-faults.js';
 
 /** What each version does under simulated load: its error probability and its duration range. */
 export interface VersionBehaviour {
@@ -13,8 +15,11 @@ export interface SimulatedLoadOptions {
   alias: string;
   /** Requests per second of sandbox time, routed by the alias's current weights. */
   ratePerSecond: number;
-  /** By version number; versions not listed succeed in 50–150 ms. */
-  versions: Record<string, VersionBehaviour>;
+  /**
+   * By version number. A version not listed takes its error rate from its configuration (the
+   * SANDBOX_ERROR_RATE environment variable, as real invocations do) and lasts 50–150 ms.
+   */
+  versions?: Record<string, VersionBehaviour>;
   /** A seeded generator makes a run repeatable. */
   random?: () => number;
 }
@@ -27,7 +32,17 @@ export interface SimulatedLoad {
 
 const TICK_MS = 20;
 const DEFAULT_DURATION_MS = { min: 50, max: 150 };
-const DEFAULT_BEHAVIOUR: VersionBehaviour = { errorRate: 0, durationMs: DEFAULT_DURATION_MS };
+
+/** A listed behaviour, else the one the version's configuration gives; `timeoutMs` is the version's Timeout. */
+function behaviourOf(
+  fn: FunctionState,
+  version: string,
+  listed: Record<string, VersionBehaviour>,
+): VersionBehaviour & { timeoutMs: number } {
+  const snapshot = (fn.versions.get(version) ?? fn.latest).snapshot;
+  const behaviour = listed[version] ?? { errorRate: configuredErrorRate(snapshot.environment) };
+  return { ...behaviour, timeoutMs: snapshot.timeoutSeconds * 1000 };
+}
 
 /**
  * Production-sized traffic at a time scale, without running handlers: every few real milliseconds it records
@@ -58,9 +73,13 @@ export function simulateLoad(
     owed -= due;
     for (let i = 0; i < due; i++) {
       const version = drawVersion(alias, random);
-      const behaviour = options.versions[version] ?? DEFAULT_BEHAVIOUR;
+      const behaviour = behaviourOf(fn, version, options.versions ?? {});
       const range = behaviour.durationMs ?? DEFAULT_DURATION_MS;
-      const error = random() < behaviour.errorRate;
+      const failed = random() < behaviour.errorRate;
+      const duration = range.min + random() * (range.max - range.min);
+      // A request running past the version's Timeout ends as a timeout error, its duration the Timeout.
+      const timedOut = duration > behaviour.timeoutMs;
+      const error = failed || timedOut;
       const count = (counts[version] ??= { invocations: 0, errors: 0 });
       count.invocations++;
       if (error) count.errors++;
@@ -70,7 +89,7 @@ export function simulateLoad(
         alias: alias.name,
         // Spread evenly over the elapsed sandbox time.
         at: last + ((now - last) * (i + 1)) / (due + 1),
-        durationMs: range.min + random() * (range.max - range.min),
+        durationMs: timedOut ? behaviour.timeoutMs : duration,
         error,
         throttled: false,
       });

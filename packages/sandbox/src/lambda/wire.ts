@@ -29,6 +29,8 @@ export function functionConfiguration(
     Version: v.version,
     Environment: Object.keys(s.environment).length > 0 ? { Variables: s.environment } : undefined,
     TracingConfig: { Mode: 'PassThrough' },
+    // The sandbox stores no layer contents, so every layer reports a size of 0.
+    Layers: s.layers.length > 0 ? s.layers.map((Arn) => ({ Arn, CodeSize: 0 })) : undefined,
     RevisionId: v.revisionId,
     // Published versions are complete snapshots: only $LATEST carries the function's state and update status.
     State: isLatest ? store.state(fn) : 'Active',
@@ -36,7 +38,7 @@ export function functionConfiguration(
     PackageType: s.packageType,
     ImageConfigResponse: s.imageConfig ? { ImageConfig: s.imageConfig } : undefined,
     Architectures: s.architectures,
-    EphemeralStorage: { Size: 512 },
+    EphemeralStorage: { Size: s.ephemeralStorageMb },
   };
 }
 

@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  CreateAliasCommand,
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionConfigurationCommand,
+  type LambdaClient,
+  type UpdateFunctionConfigurationCommandInput,
+} from '@aws-sdk/client-lambda';
+import { startSandbox, zipFunction, type Sandbox } from '../src/index.js';
+import { createReadyFunction, errorName, lambdaClient, waitUntilReady } from './helpers.js';
+
+// timeScale 5 with a 3 s update delay: a 600 ms real InProgress window, wide enough to observe on a busy machine.
+let sandbox: Sandbox;
+let client: LambdaClient;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ timeScale: 5, updateDelayMs: 3000 });
+  client = lambdaClient(sandbox);
+});
+afterAll(async () => {
+  client.destroy();
+  await sandbox.stop();
+});
+
+const LAYER = 'arn:aws:lambda:us-east-1:123456789012:layer:shared-libs:4';
+
+/** Answers with the configuration it runs under; waits `event.sleepMs` and holds `event.holdMb` of heap first. */
+const configEcho = zipFunction({
+  'index.mjs': `export const handler = async (event, context) => {
+  await new Promise((r) => setTimeout(r, event?.sleepMs ?? 0));
+  const held = Array.from({ length: event?.holdMb ?? 0 }, (_, i) => new Array(131072).fill(i));
+  return { greeting: process.env.GREETING, memory: context.memoryLimitInMB, version: context.functionVersion, held: held.length };
+};`,
+});
+
+const update = (input: Omit<UpdateFunctionConfigurationCommandInput, 'FunctionName'>, name: string) =>
+  client.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, ...input }));
+
+async function invoke(name: string, qualifier: string, event: unknown = {}) {
+  const r = await client.send(
+    new InvokeCommand({ FunctionName: name, Qualifier: qualifier, Payload: JSON.stringify(event) }),
+  );
+  return { error: r.FunctionError, body: JSON.parse(Buffer.from(r.Payload ?? []).toString()) };
+}
+
+describe('UpdateFunctionConfiguration', () => {
+  it('applies every setting a release changes, InProgress until the update delay, with a new RevisionId', async () => {
+    await createReadyFunction(client, 'config-fn', configEcho, { Environment: { Variables: { A: '1' } } });
+    const before = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'config-fn' }));
+    const updated = await update(
+      {
+        RevisionId: before.RevisionId,
+        Environment: { Variables: { GREETING: 'hello' } },
+        MemorySize: 1024,
+        Timeout: 30,
+        Layers: [LAYER],
+        Handler: 'index.handler',
+        Runtime: 'nodejs20.x',
+        EphemeralStorage: { Size: 2048 },
+        Description: 'release v2',
+      },
+      'config-fn',
+    );
+    expect(updated).toMatchObject({
+      LastUpdateStatus: 'InProgress',
+      Environment: { Variables: { GREETING: 'hello' } },
+      MemorySize: 1024,
+      Timeout: 30,
+      Layers: [{ Arn: LAYER, CodeSize: 0 }],
+      Runtime: 'nodejs20.x',
+      EphemeralStorage: { Size: 2048 },
+      Description: 'release v2',
+      CodeSha256: before.CodeSha256,
+    });
+    expect(updated.RevisionId).not.toBe(before.RevisionId);
+    expect(await errorName(() => update({ MemorySize: 256 }, 'config-fn'))).toBe('ResourceConflictException');
+    await waitUntilReady(client, 'config-fn');
+    const settled = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'config-fn' }));
+    expect(settled.LastUpdateStatus).toBe('Successful');
+    expect(settled.MemorySize).toBe(1024);
+    expect(await errorName(() => update({ RevisionId: updated.RevisionId, Timeout: 5 }, 'config-fn'))).toBe(
+      'PreconditionFailedException',
+    );
+    expect(settled.Environment?.Variables).toEqual({ GREETING: 'hello' });
+  });
+
+  it.each([
+    ['a memory size below 128 MB', { MemorySize: 64 }],
+    ['a timeout above 900 s', { Timeout: 901 }],
+    ['ephemeral storage below 512 MB', { EphemeralStorage: { Size: 256 } }],
+    ['a malformed layer ARN', { Layers: ['shared-libs:4'] }],
+    ['more than five layers', { Layers: [1, 2, 3, 4, 5, 6].map((n) => `${LAYER.slice(0, -1)}${n}`) }],
+    ['a reserved environment variable', { Environment: { Variables: { AWS_REGION: 'eu-west-1' } } }],
+  ])('refuses %s with InvalidParameterValueException and changes nothing', async (_, input) => {
+    const before = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'config-fn' }));
+    expect(await errorName(() => update(input, 'config-fn'))).toBe('InvalidParameterValueException');
+    const after = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'config-fn' }));
+    expect(after.RevisionId).toBe(before.RevisionId);
+  });
+});
+
+describe('versions carry their configuration', () => {
+  beforeAll(async () => {
+    await createReadyFunction(client, 'release-fn', configEcho, {
+      Environment: { Variables: { GREETING: 'v1' } },
+      Timeout: 10,
+    });
+    await client.send(new PublishVersionCommand({ FunctionName: 'release-fn' }));
+    await update({ Environment: { Variables: { GREETING: 'v2' } }, MemorySize: 512 }, 'release-fn');
+    await waitUntilReady(client, 'release-fn');
+    await client.send(new PublishVersionCommand({ FunctionName: 'release-fn' }));
+    await client.send(
+      new CreateAliasCommand({ FunctionName: 'release-fn', Name: 'live', FunctionVersion: '1' }),
+    );
+  });
+
+  it('publishes a configuration-only change as a new version; each qualifier returns its own configuration', async () => {
+    const v1 = await client.send(
+      new GetFunctionConfigurationCommand({ FunctionName: 'release-fn', Qualifier: '1' }),
+    );
+    const v2 = await client.send(new GetFunctionCommand({ FunctionName: 'release-fn', Qualifier: '2' }));
+    expect(v1).toMatchObject({
+      Version: '1',
+      MemorySize: 128,
+      Environment: { Variables: { GREETING: 'v1' } },
+    });
+    expect(v2.Configuration).toMatchObject({
+      Version: '2',
+      MemorySize: 512,
+      Environment: { Variables: { GREETING: 'v2' } },
+    });
+    expect(v2.Configuration?.CodeSha256).toBe(v1.CodeSha256);
+    const alias = await client.send(
+      new GetFunctionConfigurationCommand({ FunctionName: 'release-fn', Qualifier: 'live' }),
+    );
+    expect(alias.Environment?.Variables).toEqual({ GREETING: 'v1' });
+  });
+
+  it('runs each version with its own environment and memory', async () => {
+    expect((await invoke('release-fn', '1')).body).toMatchObject({ greeting: 'v1', memory: '128' });
+    expect((await invoke('release-fn', '2')).body).toMatchObject({ greeting: 'v2', memory: '512' });
+  });
+
+  it('fails a version configured with SANDBOX_ERROR_RATE or too short a timeout; the old version stays healthy', async () => {
+    await update({ Environment: { Variables: { GREETING: 'v3', SANDBOX_ERROR_RATE: '1' } } }, 'release-fn');
+    await waitUntilReady(client, 'release-fn');
+    expect((await client.send(new PublishVersionCommand({ FunctionName: 'release-fn' }))).Version).toBe('3');
+    await update({ Environment: { Variables: { GREETING: 'v4' } }, Timeout: 1 }, 'release-fn');
+    await waitUntilReady(client, 'release-fn');
+    expect((await client.send(new PublishVersionCommand({ FunctionName: 'release-fn' }))).Version).toBe('4');
+
+    const configured = await invoke('release-fn', '3');
+    expect(configured.error).toBe('Unhandled');
+    expect(configured.body.errorType).toBe('Sandbox.ConfiguredError');
+    const timedOut = await invoke('release-fn', '4', { sleepMs: 1500 });
+    expect(timedOut.body.errorType).toBe('Sandbox.Timedout');
+    expect((await invoke('release-fn', '1', { sleepMs: 1500 })).error).toBeUndefined();
+    const errors = sandbox.lambda
+      .invocations('release-fn')
+      .filter((r) => r.error)
+      .map((r) => r.executedVersion);
+    expect(errors).toEqual(['3', '4']);
+  });
+
+  it('lets simulated load judge a version by its configuration when no behaviour is listed for it', async () => {
+    await client.send(
+      new UpdateAliasCommand({
+        FunctionName: 'release-fn',
+        Name: 'live',
+        FunctionVersion: '1',
+        RoutingConfig: { AdditionalVersionWeights: { '3': 0.5 } },
+      }),
+    );
+    const load = sandbox.simulateLoad({ functionName: 'release-fn', alias: 'live', ratePerSecond: 200 });
+    await new Promise((r) => setTimeout(r, 400));
+    load.stop();
+    const counts = load.counts();
+    expect(counts['1']?.invocations).toBeGreaterThan(0);
+    expect(counts['1']?.errors).toBe(0);
+    expect(counts['3']?.invocations).toBeGreaterThan(0);
+    expect(counts['3']?.errors).toBe(counts['3']?.invocations);
+  });
+
+  it("counts simulated requests that outlast the version's Timeout as errors lasting the Timeout", async () => {
+    await client.send(
+      new CreateAliasCommand({
+        FunctionName: 'release-fn',
+        Name: 'slow',
+        FunctionVersion: '1',
+        RoutingConfig: { AdditionalVersionWeights: { '4': 0.5 } },
+      }),
+    );
+    const slow = { errorRate: 0, durationMs: { min: 1500, max: 2000 } };
+    const load = sandbox.simulateLoad({
+      functionName: 'release-fn',
+      alias: 'slow',
+      ratePerSecond: 200,
+      versions: { '1': slow, '4': slow },
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    load.stop();
+    const counts = load.counts();
+    expect(counts['1']?.errors).toBe(0);
+    expect(counts['4']?.errors).toBe(counts['4']?.invocations);
+    const timedOut = sandbox.lambda
+      .invocations('release-fn')
+      .filter((r) => r.alias === 'slow' && r.executedVersion === '4');
+    expect(timedOut.length).toBeGreaterThan(0);
+    expect(timedOut.every((r) => r.durationMs === 1000)).toBe(true);
+  });
+
+  it('runs a version in a heap as large as its MemorySize: holding 160 MB fails at 128 MB, not at 512 MB', async () => {
+    const small = await invoke('release-fn', '1', { holdMb: 160 });
+    expect(small.body.errorType).toBe('Runtime.ExitError');
+    const large = await invoke('release-fn', '2', { holdMb: 160 });
+    expect(large.body).toMatchObject({ held: 160, memory: '512' });
+  });
+});
