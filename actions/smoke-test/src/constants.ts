@@ -29,8 +29,6 @@ export enum Output {
   Report = 'report',
   ReportFile = 'report-file',
   DurationMs = 'duration-ms',
-  Record = 'record',
-  RecordFile = 'record-file',
 }
 
 export const ACTION = 'smoke-test';

@@ -18,6 +18,7 @@ export interface SmokeTestOptions {
   concurrency: number;
   failFast: boolean;
   timeoutMs: number;
+  /** The version answers must come from; without it, the record's new version. */
   expectVersion?: string;
   secrets: string[];
   record?: DeploymentRecord;
@@ -30,6 +31,8 @@ export interface SmokeTestResult {
   report: string;
   /** Files written: the one asked for, and its sibling in the other format. */
   reportFiles: string[];
+  /** The version answers had to come from, when one was expected. */
+  expectVersion?: string;
   /** The record with this run appended to `smokeTests`, when a record was given. */
   record?: DeploymentRecord;
 }
@@ -43,14 +46,6 @@ export function recordVars(record: DeploymentRecord): Record<string, unknown> {
     ...(record.target ? { version: record.target.version } : {}),
     ...(record.previous ? { previous_version: record.previous.version } : {}),
   };
-}
-
-/** The version answers must come from: the input, else the record's new version. */
-export function expectedVersion(
-  input: string | undefined,
-  record: DeploymentRecord | undefined,
-): string | undefined {
-  return input ?? record?.target?.version;
 }
 
 /** Runs the suite, writes the report files and adds the outcome to the record. */
@@ -68,6 +63,7 @@ export async function runSmokeTest(
   },
 ): Promise<SmokeTestResult> {
   const vars = { ...(options.record ? recordVars(options.record) : {}), ...options.vars };
+  const expectVersion = options.expectVersion ?? options.record?.target?.version;
   const result = await runChecks(suite, {
     lambda: deps.lambda,
     fetch: deps.fetch,
@@ -78,7 +74,7 @@ export async function runSmokeTest(
     concurrency: options.concurrency,
     failFast: options.failFast,
     timeoutMs: options.timeoutMs,
-    expectVersion: options.expectVersion,
+    expectVersion,
     secrets: options.secrets,
     redactor: deps.redactor,
     now: deps.now,
@@ -89,7 +85,7 @@ export async function runSmokeTest(
     ...options.record,
     smokeTests: [...(options.record.smokeTests ?? []), toRecordSummary(result, deps.now?.() ?? new Date())],
   };
-  return { result, report, reportFiles, record };
+  return { result, report, reportFiles, expectVersion, record };
 }
 
 /** Writes the asked file (`.xml` gives JUnit XML, anything else JSON) and the other format next to it. */

@@ -1,10 +1,13 @@
 import {
+  CheckDefinitionError,
   parseChecks,
   type Check,
   type CheckSuite,
   type SamplingSpec,
+  type SuiteItem,
   type VersionSource,
 } from '@lambda-release-kit/checks';
+import { InputError } from '@lambda-release-kit/core';
 import { URL_CHECK_NAME } from './constants.js';
 
 /** The one-line case: GET a URL and expect a status (default 2xx) and optionally some text in the body. */
@@ -31,17 +34,24 @@ export function buildSuite(sources: SuiteSources): CheckSuite {
   const suite: CheckSuite = sources.checks
     ? parseChecks(sources.checks.text, { file: sources.checks.file })
     : { vars: {}, items: [] };
-  if (sources.url) {
-    const [urlCheck] = parseChecks([urlDefinition(sources.url)], { file: `input '${URL_CHECK_NAME}'` }).items;
-    suite.items.unshift(urlCheck);
-  }
+  if (sources.url) suite.items.unshift(urlCheck(sources.url));
   if (sources.versionFrom) {
     for (const check of allChecks(suite)) check.expect.versionFrom ??= sources.versionFrom;
   }
   return suite;
 }
 
-function urlDefinition(url: UrlCheck): Record<string, unknown> {
+/** Runs a task that reads check definitions: their problems are input problems, found before anything is sent. */
+export async function checkDefinitionsAsInput<T>(task: () => T | Promise<T>): Promise<T> {
+  try {
+    return await task();
+  } catch (error) {
+    if (error instanceof CheckDefinitionError) throw new InputError(error.message);
+    throw error;
+  }
+}
+
+function urlCheck(url: UrlCheck): SuiteItem {
   const definition: Record<string, unknown> = {
     name: URL_CHECK_NAME,
     request: { method: 'GET', url: url.url },
@@ -51,16 +61,19 @@ function urlDefinition(url: UrlCheck): Record<string, unknown> {
     },
   };
   if (url.sampling) {
-    const { count, maxErrorRate, maxP50Ms, maxP95Ms, maxP99Ms } = url.sampling;
+    const { count, maxErrorRate } = url.sampling;
     Object.assign(definition, {
       samples: count,
       ...(maxErrorRate !== undefined ? { 'max-error-rate': maxErrorRate } : {}),
-      ...(maxP50Ms !== undefined ? { 'max-p50-latency': `${maxP50Ms}ms` } : {}),
-      ...(maxP95Ms !== undefined ? { 'max-p95-latency': `${maxP95Ms}ms` } : {}),
-      ...(maxP99Ms !== undefined ? { 'max-p99-latency': `${maxP99Ms}ms` } : {}),
     });
   }
-  return definition;
+  const [item] = parseChecks([definition], { file: `input '${URL_CHECK_NAME}'` }).items;
+  // The latency limits are milliseconds already: set on the parsed spec, not written out as text to parse again.
+  if (url.sampling && 'check' in item && item.check.samples) {
+    const { maxP50Ms, maxP95Ms, maxP99Ms } = url.sampling;
+    Object.assign(item.check.samples, { maxP50Ms, maxP95Ms, maxP99Ms });
+  }
+  return item;
 }
 
 export function allChecks(suite: CheckSuite): Check[] {

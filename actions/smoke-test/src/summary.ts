@@ -1,4 +1,8 @@
 import { formatMs, type CheckResult, type SuiteResult } from '@lambda-release-kit/checks';
+import type { Summary } from '@lambda-release-kit/core/runner';
+import type { SmokeTestResult } from './smoke-test.js';
+
+const SUMMARY_HEADER = ['Check', 'Result', 'Attempts', 'Latency', 'Version', 'Reason'];
 
 /** One line per failed check, for the step's error. */
 export function failureHeadline(result: SuiteResult): string {
@@ -9,16 +13,30 @@ export function failureHeadline(result: SuiteResult): string {
   return `${result.failedCount} of ${result.total} checks failed: ${shown.join(', ')}${more}${skipped}`;
 }
 
-export function summaryTitle(result: SuiteResult): string {
+/** The job summary: the verdict, the counts, and one row per check. */
+export function smokeSummary(outcome: SmokeTestResult): Summary {
+  const { result } = outcome;
+  const facts: Array<[string, string]> = [
+    ['Checks', `${result.passedCount} passed, ${result.failedCount} failed, ${result.skippedCount} skipped`],
+    ['Duration', `${result.durationMs}ms`],
+  ];
+  if (outcome.expectVersion) facts.push(['Expected version', outcome.expectVersion]);
+  if (outcome.reportFiles.length > 0) facts.push(['Report', outcome.reportFiles.join(', ')]);
+  return {
+    title: summaryTitle(result),
+    facts,
+    tables: [{ header: SUMMARY_HEADER, rows: summaryRows(result) }],
+  };
+}
+
+function summaryTitle(result: SuiteResult): string {
   return result.passed
     ? `Smoke test passed: ${result.passedCount} of ${result.total} checks`
     : `Smoke test failed: ${result.failedCount} failed, ${result.skippedCount} skipped, ${result.passedCount} passed of ${result.total}`;
 }
 
-export const SUMMARY_HEADER = ['Check', 'Result', 'Attempts', 'Latency', 'Version', 'Reason'];
-
 /** One row per check: result, attempts, latency and the reason it failed. */
-export function summaryRows(result: SuiteResult): string[][] {
+function summaryRows(result: SuiteResult): string[][] {
   return result.checks.map((check) => [
     label(check),
     check.passed ? '✅ passed' : check.skipped ? '⏭️ skipped' : '❌ failed',

@@ -108,6 +108,19 @@ describe('run()', () => {
     );
   });
 
+  it("masks the user info of a checks file's URLs as soon as the file is read, before any error quotes it", async () => {
+    const file = join(dir, 'checks-with-password.yml');
+    writeFileSync(
+      file,
+      '- name: a\n  request: https://smoke:hunter2pass@api.example.com/\n  expect: { status: hunter2pass }\n',
+    );
+    const { log } = await runAction({ 'checks-file': file });
+    expect(process.exitCode).toBe(1);
+    expect(log).toContain('::add-mask::hunter2pass');
+    expect(log).toContain('expect.status has "***"');
+    expect(log.split('::add-mask::hunter2pass').slice(1).join('')).not.toContain('hunter2pass');
+  });
+
   it.each([
     [{}, "input 'url' is required but was not given (or give 'checks' or 'checks-file')"],
     [{ url: 'ftp://x' }, 'input \'url\' has "ftp://x" — expected an http(s) URL'],
