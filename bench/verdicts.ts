@@ -210,7 +210,7 @@ async function rollout(
     sleep: (ms: number, signal?: AbortSignal) => pause(ms / SCALE, signal),
   };
   const run = await runDeploy(clients, deployPlan, undefined, clock).finally(() => load.stop());
-  const record = await readRecordFile(run.writer.path);
+  const record = await readRecordFile(run.recordFile);
   const last = record.steps.at(-1);
   const rollback = record.rollbacks[0];
   const firstStep = record.steps[0];

@@ -6,6 +6,7 @@ import {
   errorMessage,
   formatDuration,
   type Logger,
+  type RecordWriter,
   updateAlias,
   UserError,
   formatPercent,
@@ -14,7 +15,6 @@ import { restoreAlias } from './alias-moves.js';
 import { LookCounter, type LookState, MINUTE_MS, plannedLooks } from './check-schedule.js';
 import { probeHealth } from './health-probe.js';
 import type { DeployPlan } from './plan.js';
-import type { RecordWriter } from './record-writer.js';
 import { systemClock, type RolloutClock } from './rollout-clock.js';
 import { watchStep } from './step-watch.js';
 

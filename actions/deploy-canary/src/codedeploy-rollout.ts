@@ -13,6 +13,7 @@ import {
   describeAlias,
   errorMessage,
   type Logger,
+  type RecordWriter,
   readAlias,
   UserError,
   waitFor,
@@ -21,7 +22,6 @@ import {
 import { appSpecRevision, buildAppSpec } from './appspec.js';
 import type { CodeDeployPlan } from './plan.js';
 import { assertSameAlias } from './preflight.js';
-import type { RecordWriter } from './record-writer.js';
 
 export interface CodeDeployClients {
   lambda: LambdaClient;

@@ -8,6 +8,7 @@ import {
   listPublishedVersions,
   type Logger,
   type RecordStatus,
+  type RecordWriter,
 } from '@lambda-release-kit/core';
 import { createAliasOn, moveAllTraffic } from './alias-moves.js';
 import { aliasWeightsRollout } from './alias-rollout.js';
@@ -18,7 +19,6 @@ import { formatPlan, type VersionForecast } from './plan-printer.js';
 import { runPreTrafficCheck } from './pre-traffic-check.js';
 import { preflight, type CurrentState } from './preflight.js';
 import { publishNewVersion } from './publish.js';
-import type { RecordWriter } from './record-writer.js';
 
 export interface DeployClients {
   lambda: LambdaClient;
@@ -29,13 +29,28 @@ export interface DeployClients {
 /** 'in-progress' only when a CodeDeploy deployment was started with `wait: false`. */
 export type DeployStatus = RecordStatus;
 
+/** What a deploy did, as its outputs and summary report it; a failed deploy has one too, from its record. */
 export interface DeployResult {
   status: DeployStatus;
   previousVersion?: string;
+  /** The version published; on a no-op the version that already runs the code. */
   newVersion?: string;
   deploymentId?: string;
   /** The dry run's plan, one line each. */
   planLines?: string[];
+  record: DeploymentRecord;
+}
+
+/** The result of a deploy whose record is `record` (finished, or as far as a failed deploy got). */
+export function deployResult(record: DeploymentRecord, planLines?: string[]): DeployResult {
+  return {
+    status: record.status,
+    previousVersion: record.previous?.version,
+    newVersion: record.target?.version ?? (record.status === 'no-op' ? record.previous?.version : undefined),
+    deploymentId: record.codedeploy?.deploymentId,
+    planLines,
+    record,
+  };
 }
 
 /** The record a deploy starts with (status planned), before anything is read. */
@@ -89,7 +104,7 @@ export async function deployCanary(
       await logger.group('Plan (dry run)', async () => planLines.forEach((line) => logger.info(line)));
       const status = forecast.kind === 'unchanged' ? 'no-op' : 'planned';
       await writer.finish(status);
-      return { status, previousVersion, planLines };
+      return deployResult(record, planLines);
     }
 
     const published = await logger.group('Publish', () =>
@@ -100,7 +115,7 @@ export async function deployCanary(
         `no-op: the code (CodeSha256 ${published.codeSha256}) is what version ${previousVersion} already runs`,
       );
       await writer.finish('no-op');
-      return { status: 'no-op', previousVersion, newVersion: previousVersion };
+      return deployResult(record);
     }
     const target = published.target.version;
     await writer.update((r) => {
@@ -126,7 +141,7 @@ export async function deployCanary(
       shiftTraffic(clients, plan, state, target, writer, logger, signal, clock),
     );
     if (status === 'promoted') await writer.finish('promoted');
-    return { status, previousVersion, newVersion: target, deploymentId: record.codedeploy?.deploymentId };
+    return deployResult(record);
   } catch (error) {
     if (!record.finishedAt) await writer.finish('failed', errorMessage(error));
     throw error;

@@ -67,6 +67,8 @@ export interface DeploySettings {
   wait: boolean;
   timeoutMs: number;
   recordFile: string;
+  /** The `region` input; without it the SDK's AWS_REGION or AWS_DEFAULT_REGION. */
+  region?: string;
 }
 
 /** The longest a step may last when `on-inconclusive` is wait. */

@@ -1,4 +1,5 @@
-import { type DeploymentRecord, formatDuration, formatPercent } from '@lambda-release-kit/core';
+import { formatDuration, formatPercent } from '@lambda-release-kit/core';
+import type { DeployResult } from './deploy.js';
 
 export interface SummaryContent {
   title: string;
@@ -10,11 +11,7 @@ const number = (value: number | null | undefined, unit = '') =>
   value === null || value === undefined ? '–' : `${Math.round(value * 10) / 10}${unit}`;
 
 /** The job summary: versions and outcome as facts, then one plain row per canary step with its numbers. */
-export function summaryContent(
-  record: DeploymentRecord,
-  durationMs: number,
-  planLines?: string[],
-): SummaryContent {
+export function summaryContent({ record, planLines }: DeployResult, durationMs: number): SummaryContent {
   const release = [record.release.tag, record.release.commit && `commit ${record.release.commit}`]
     .filter(Boolean)
     .join(', ');

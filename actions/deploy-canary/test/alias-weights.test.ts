@@ -51,7 +51,7 @@ describe('alias-weights canary', () => {
     expect(alias.FunctionVersion).toBe('2');
     expect(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).toEqual({});
 
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect(record.status).toBe('promoted');
     expect(record.previous).toMatchObject({ version: '1' });
     expect(record.target).toMatchObject({ version: '2' });
@@ -87,7 +87,7 @@ describe('alias-weights canary', () => {
     const alias = await aliasOf('broken-fn');
     expect(alias.FunctionVersion).toBe('1');
     expect(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).toEqual({});
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect(record.status).toBe('rolled-back');
     expect(record.steps[0]).toMatchObject({ weight: 0.3, verdict: 'unhealthy' });
     expect(record.rollbacks[0]).toMatchObject({ from: '2', to: '1', method: 'alias' });

@@ -107,7 +107,7 @@ describe('strategy codedeploy', () => {
     expect(run.result?.status).toBe('promoted');
     expect(run.result?.deploymentId).toMatch(/^d-/);
     expect((await aliasOf('cd-ok-fn')).FunctionVersion).toBe('2');
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect(record.codedeploy).toMatchObject({
       application: APP,
       deploymentGroup: 'cd-ok-fn',
@@ -138,7 +138,7 @@ describe('strategy codedeploy', () => {
     );
     expect(run.error?.message).toMatch(/live is back on version 1/);
     expect((await aliasOf('cd-alarm-fn')).FunctionVersion).toBe('1');
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect(record.status).toBe('rolled-back');
     expect(record.rollbacks).toEqual([
       expect.objectContaining({ from: '2', to: '1', method: 'codedeploy-auto', by: 'codedeploy' }),
@@ -158,7 +158,7 @@ describe('strategy codedeploy', () => {
     );
     expect(run.error?.message).toMatch(/CodeDeploy deployment d-\S+ Failed: HOOK_EXECUTION_FAILURE/);
     expect((await aliasOf('cd-hook-fn')).FunctionVersion).toBe('1');
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect({ status: record.status, rollbacks: record.rollbacks }).toEqual({
       status: 'failed',
       rollbacks: [],

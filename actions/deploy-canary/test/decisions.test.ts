@@ -5,7 +5,7 @@ import { Inputs } from '@lambda-release-kit/core';
 import nock from 'nock';
 import { parse } from 'yaml';
 import { ACTION_DEFAULTS, Input } from '../src/constants.js';
-import { readDeployPlan } from '../src/inputs.js';
+import { readDeployPlan } from '../src/options.js';
 import { readVersionMetrics } from '../src/metrics.js';
 import { parseTrafficSteps } from '../src/traffic-steps.js';
 

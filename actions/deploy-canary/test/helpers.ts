@@ -12,11 +12,10 @@ import {
   PublishVersionCommand,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
-import { MemoryLogger } from '@lambda-release-kit/core';
+import { MemoryLogger, RecordWriter, writeRecordFile } from '@lambda-release-kit/core';
 import { startSandbox, zipFunction, type Sandbox, type SandboxOptions } from '@lambda-release-kit/sandbox';
 import { deployCanary, initialRecord, type DeployClients, type DeployResult } from '../src/deploy.js';
 import type { DeployPlan, DeploySettings, Rollout } from '../src/plan.js';
-import { RecordWriter } from '../src/record-writer.js';
 import type { RolloutClock } from '../src/rollout-clock.js';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';
@@ -151,7 +150,8 @@ export function zipSource(zip: Uint8Array): DeployPlan['source'] {
 export interface Run {
   result?: DeployResult;
   error?: Error;
-  writer: RecordWriter;
+  /** The file the writer saves the record to after every change. */
+  recordFile: string;
   logger: MemoryLogger;
 }
 
@@ -162,12 +162,16 @@ export async function runDeploy(
   signal?: AbortSignal,
   clock?: RolloutClock,
 ): Promise<Run> {
-  const writer = new RecordWriter(initialRecord(deployPlan, 'us-east-1'), deployPlan.recordFile);
+  const { recordFile } = deployPlan;
+  const writer = new RecordWriter(initialRecord(deployPlan, 'us-east-1'), (record) =>
+    writeRecordFile(recordFile, record),
+  );
   const logger = new MemoryLogger();
   try {
-    return { result: await deployCanary(clients, deployPlan, writer, logger, signal, clock), writer, logger };
+    const result = await deployCanary(clients, deployPlan, writer, logger, signal, clock);
+    return { result, recordFile, logger };
   } catch (error) {
-    return { error: error as Error, writer, logger };
+    return { error: error as Error, recordFile, logger };
   }
 }
 

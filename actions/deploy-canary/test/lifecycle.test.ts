@@ -49,7 +49,7 @@ describe('deploy lifecycle', () => {
     expect(run.result).toMatchObject({ status: 'promoted', newVersion: '2' });
     expect(run.result?.previousVersion).toBeUndefined();
     expect((await aliasOf('first-fn')).FunctionVersion).toBe('2');
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect(record).toMatchObject({
       status: 'promoted',
       target: { version: '2' },
@@ -98,7 +98,7 @@ describe('deploy lifecycle', () => {
     expect(text).toMatch(/error rate ≤ 0.5%.*p95 ≤ 800 ms.*at least 50 invocations/);
     expect(text).toContain('at most 1% false rollbacks over the rollout');
     expect(text).toContain('On failure: UpdateAlias live FunctionVersion 1, AdditionalVersionWeights {}');
-    expect((await readRecordFile(run.writer.path)).status).toBe('planned');
+    expect((await readRecordFile(run.recordFile)).status).toBe('planned');
   });
 
   it('no-op: unchanged code ends cleanly without changing anything', async () => {
@@ -113,7 +113,7 @@ describe('deploy lifecycle', () => {
     const latest = await runDeploy(bed.clients, plan({ functionName: 'same-fn' }, bed.dir));
     expect(latest.result?.status).toBe('no-op');
     expect(operations()).toEqual([]);
-    expect((await readRecordFile(latest.writer.path)).status).toBe('no-op');
+    expect((await readRecordFile(latest.recordFile)).status).toBe('no-op');
   });
 
   it('skip-canary: one guarded alias move, the reason recorded with the actor', async () => {
@@ -133,7 +133,7 @@ describe('deploy lifecycle', () => {
     expect(run.error).toBeUndefined();
     expect(operations()).toEqual(['UpdateFunctionCode', 'PublishVersion', 'UpdateAlias']);
     expect((await aliasOf('hotfix-fn')).FunctionVersion).toBe('2');
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect(record).toMatchObject({
       status: 'promoted',
       skipCanary: { reason: 'CVE-2026-1234 hotfix', by: 'jdoe' },
@@ -155,7 +155,7 @@ describe('deploy lifecycle', () => {
       ),
     );
     expect(run.error).toBeUndefined();
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect(record.target).toMatchObject({
       version: '2',
       s3: { bucket: 'artifacts', key: 'orders/v2.zip', objectVersion },
@@ -176,7 +176,7 @@ describe('deploy lifecycle', () => {
       ),
     );
     expect(next.error).toBeUndefined();
-    expect((await readRecordFile(next.writer.path)).previous).toMatchObject({
+    expect((await readRecordFile(next.recordFile)).previous).toMatchObject({
       version: '2',
       s3: { bucket: 'artifacts', key: 'orders/v2.zip', objectVersion },
     });
@@ -214,7 +214,7 @@ describe('deploy lifecycle', () => {
     );
     expect(operations()).toEqual(['UpdateFunctionCode', 'UpdateFunctionCode']);
     expect((await aliasOf('race-fn')).FunctionVersion).toBe('1');
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect({ status: record.status, target: record.target }).toEqual({ status: 'failed', target: undefined });
   });
 
@@ -244,7 +244,7 @@ describe('deploy lifecycle', () => {
       ),
     );
     expect(run.error).toBeUndefined();
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect(record.previous).toMatchObject({ version: '1', imageUri: IMAGE('v1') });
     expect(record.target).toMatchObject({ version: '2', imageUri: IMAGE('v2') });
   });
@@ -269,7 +269,7 @@ describe('pre-traffic check', () => {
       /pre-traffic check of version 2 failed \(1 of 1\), no traffic was moved: answers with its label/,
     );
     expect((await aliasOf('checked-fn')).FunctionVersion).toBe('1');
-    expect((await readRecordFile(failed.writer.path)).status).toBe('failed');
+    expect((await readRecordFile(failed.recordFile)).status).toBe('failed');
 
     const passed = await runDeploy(
       bed.clients,
@@ -295,7 +295,7 @@ describe('preflight failures change nothing and say what to do', () => {
     const run = await runDeploy(bed.clients, plan(deployPlan, bed.dir));
     expect(run.error?.message).toMatch(pattern);
     expect(operations()).toEqual([]);
-    expect((await readRecordFile(run.writer.path)).status).toBe('failed');
+    expect((await readRecordFile(run.recordFile)).status).toBe('failed');
   }
 
   it('a missing function', async () => {

@@ -99,6 +99,7 @@ describe('run()', () => {
     expect(record.target).toBeUndefined();
     expect(record.error).toMatch(/input 'traffic-steps' has "10%:5"/);
     expect(parseRecord(bad.outputs.record)).toEqual(record);
+    expect(bad.outputs).toMatchObject({ status: 'failed', 'record-file': file });
   });
 
   it('on failure still sets the outputs and writes the record, then fails the step', async () => {

@@ -74,7 +74,7 @@ describe('verdicts on CloudWatch data published 90 s late', () => {
     const run = await deployUnderLoad('steady-fn', 0.002);
     expect(run.error).toBeUndefined();
     expect(run.result?.status).toBe('promoted');
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     const last = record.steps[1];
     expect(last.verdict).toBe('healthy');
     expect(last.reason).toMatch(/is within 0\.5% \(upper bound [\d.]+% at [\d.]+% confidence\)/);
@@ -94,7 +94,7 @@ describe('verdicts on CloudWatch data published 90 s late', () => {
     expect(run.error?.message).toMatch(
       /version 2 was rolled back to 1: step 10%: version 2 error rate [\d.]+% \(\d+ of \d+ invocations\) is above 0\.5% \(lower bound [\d.]+% at [\d.]+% confidence\)/,
     );
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect(record.status).toBe('rolled-back');
     expect(record.steps[0]).toMatchObject({ weight: 0.1, verdict: 'unhealthy' });
     const alias = await bed.clients.lambda.send(

@@ -76,7 +76,7 @@ describe('resilience', () => {
     const alias = await aliasOf('cancel-fn');
     expect(alias.FunctionVersion).toBe('1');
     expect(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).toEqual({});
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect(record.status).toBe('rolled-back');
     expect(record.rollbacks[0]).toMatchObject({
       from: '2',
@@ -172,7 +172,7 @@ describe('resilience', () => {
       ),
     );
     expect(run.error).toBeUndefined();
-    const record = await readRecordFile(run.writer.path);
+    const record = await readRecordFile(run.recordFile);
     expect(record.steps[0]).toMatchObject({ verdict: 'healthy' });
     expect(record.steps[0].metrics).toMatchObject({ errorRate: 1, stableErrorRate: 1 });
     expect(record.steps[0].reason).toMatch(

@@ -9,6 +9,7 @@ export * from './logger.js';
 export * from './percent.js';
 export * from './record.js';
 export * from './record-input.js';
+export * from './record-writer.js';
 export * from './release-status.js';
 export * from './retry.js';
 export * from './s3-location.js';

@@ -6,6 +6,7 @@ import { Inputs, splitList } from '../inputs.js';
 import type { Logger } from '../logger.js';
 import { defaultRecordPath, serializeRecord, writeRecordFile, type DeploymentRecord } from '../record.js';
 import { readRecordInputs, type BadRecordPolicy, type RecordReading } from '../record-input.js';
+import type { SaveRecord } from '../record-writer.js';
 import type { Redactor } from '../redact.js';
 import { cancellationSignal } from '../wait.js';
 import {
@@ -32,10 +33,11 @@ export interface RecordPlace {
   release?: { functionName: string; alias: string } | undefined;
   /** `error` (default): a bad record stops the action. `warning`: it reaches the step as `problem`/`missing`. */
   badRecord?: BadRecordPolicy;
+  /** The step starts a new record (deploy-canary): nothing is read, and `file` is only where it is written. */
+  newRecord?: boolean;
 }
 
-/** Persists a record wherever the action keeps it: the record file and the `record` output. */
-export type SaveRecord = (record: DeploymentRecord) => Promise<void>;
+export type { SaveRecord };
 
 /** What every step is given besides its options. */
 export interface StepContext<Clients> {
@@ -63,6 +65,8 @@ export interface StepOutcome<Result> {
 export interface InputErrorRecord {
   record: DeploymentRecord;
   file?: string | undefined;
+  /** Outputs set with the record (e.g. its status). */
+  outputs?: Record<string, OutputValue>;
 }
 
 export interface Summary {
@@ -128,10 +132,12 @@ export async function runReleaseAction<Options, Clients, Result>(
     }
     const given = action.recordPlace?.(options) ?? {};
     place.file = given.file ?? defaultFile(given.release, env);
-    const reading = await readRecordInputs(
-      { text: given.text, file: given.file ?? existing(defaultFile(given.release, env)) },
-      given.badRecord,
-    );
+    const reading: RecordReading = given.newRecord
+      ? {}
+      : await readRecordInputs(
+          { text: given.text, file: given.file ?? existing(defaultFile(given.release, env)) },
+          given.badRecord,
+        );
     const clients = action.clients(options, reading, env);
 
     const cancellation = cancellationSignal(action.timeoutMs?.(options));
@@ -183,7 +189,12 @@ async function leaveInputErrorRecord(
 ): Promise<void> {
   if (!left) return;
   place.file = left.file;
-  await saveRecord(left.record).catch((failure: unknown) => actionsLogger.warning(errorMessage(failure)));
+  await saveRecord(left.record).catch((failure: unknown) => {
+    actionsLogger.warning(errorMessage(failure));
+    // Without the file, the `record` output still carries the record to later jobs.
+    setOutputs({ record: serializeRecord(left.record) });
+  });
+  setOutputs(left.outputs ?? {});
 }
 
 function runnerTemp(env: NodeJS.ProcessEnv): string {

@@ -1,25 +1,21 @@
-import { type DeploymentRecord, writeRecordFile } from '@lambda-release-kit/core';
+import type { DeploymentRecord } from './record.js';
+
+/** Persists a record wherever the action keeps it (the record file, and the `record` output on a runner). */
+export type SaveRecord = (record: DeploymentRecord) => Promise<void>;
 
 /**
- * Keeps the deployment record and persists it after every change: the file for later jobs and steps, and an
- * optional callback (main.ts sets the `record` output) so a job that dies halfway still leaves what
+ * Keeps a deployment record and persists it after every change, so a job that dies halfway still leaves what
  * rollback-on-failure needs.
  */
 export class RecordWriter {
   constructor(
     readonly record: DeploymentRecord,
-    readonly path: string,
-    private readonly onSave?: (record: DeploymentRecord) => void,
+    private readonly saveRecord: SaveRecord,
   ) {}
 
   async update(change: (record: DeploymentRecord) => void): Promise<void> {
     change(this.record);
-    await this.save();
-  }
-
-  async save(): Promise<void> {
-    await writeRecordFile(this.path, this.record);
-    this.onSave?.(this.record);
+    await this.saveRecord(this.record);
   }
 
   /** Ends the record with a final status (and the error that caused it, if any). */

@@ -116,6 +116,7 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
     wait,
     timeoutMs,
     recordFile,
+    region: inputs.string(Input.Region),
   };
 }
 
