@@ -9,6 +9,7 @@ import {
   consoleLogger,
   errorMessage,
   Inputs,
+  writeRecordFile,
   type OutputValue,
 } from '@lambda-release-kit/core';
 import { ACTION_NAME, Input } from './constants.js';
@@ -16,8 +17,7 @@ import { readOptions } from './options.js';
 import { RollbackClients } from './clients.js';
 import { performRollback } from './perform.js';
 import { loadRecord } from './record-source.js';
-import { rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
-import { parseVerify } from './verify.js';
+import { recordOutputs, rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
 
 const USAGE = `usage: rollback-on-failure --function-name NAME [options]
 
@@ -86,8 +86,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       const value = values[name];
       return typeof value === 'boolean' ? String(value) : (value ?? '');
     });
-    const options = readOptions(inputs);
-    const verify = options.verify ? await parseVerify(options.verify) : undefined;
+    const options = await readOptions(inputs);
     const clients = new RollbackClients({ action: `${ACTION_NAME}-cli`, region: options.region, env });
     const source = await loadRecord(options, { ...options, region: clients.region });
     const { signal, dispose } = cancellationSignal(options.timeoutMs);
@@ -99,9 +98,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       signal,
       by: env.USER || userInfo().username,
       defaultReason: 'manual rollback from the command line',
-      verify,
+      saveRecord: async (record) => {
+        if (!options.recordFile) return undefined;
+        await writeRecordFile(options.recordFile, record);
+        return options.recordFile;
+      },
     });
-    const outputs = rollbackOutputs(result);
+    const outputs = { ...rollbackOutputs(result), ...recordOutputs(result) };
     if (values.json) console.log(JSON.stringify(outputs));
     else printFacts(summaryFacts(result, `${options.functionName}:${options.alias}`), outputs);
     const failedChecks = verifyFailure(result);

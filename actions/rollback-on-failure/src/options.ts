@@ -1,8 +1,10 @@
+import type { CheckSuite } from '@lambda-release-kit/checks';
 import { InputError, type Inputs } from '@lambda-release-kit/core';
 import { Input } from './constants.js';
+import { parseVerify } from './verify.js';
 
 export const METHODS = ['auto', 'alias', 'codedeploy', 'code'] as const;
-export type MethodChoice = (typeof METHODS)[number];
+type MethodChoice = (typeof METHODS)[number];
 
 export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
@@ -19,8 +21,8 @@ export interface RollbackOptions {
   /** Where to look for an in-progress CodeDeploy deployment when no deployment id is known. */
   codedeployGroup?: { application: string; deploymentGroup: string };
   method: MethodChoice;
-  /** Smoke checks (smoke-test's `checks` syntax) to run once the rollback is done. */
-  verify?: string;
+  /** Smoke checks (smoke-test's `checks` syntax, parsed) to run once the rollback is done. */
+  verify?: CheckSuite;
   dryRun: boolean;
   reason?: string;
   timeoutMs: number;
@@ -35,7 +37,7 @@ const DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
 const CODEDEPLOY_NAME = /^[\w.+@=,-]{1,100}$/;
 
 /** Reads and validates every input; throws an InputError naming the input before anything touches AWS. */
-export function readOptions(inputs: Inputs): RollbackOptions {
+export async function readOptions(inputs: Inputs): Promise<RollbackOptions> {
   const functionName = inputs.string(Input.FunctionName, {
     required: true,
     pattern: FUNCTION_NAME,
@@ -83,7 +85,7 @@ export function readOptions(inputs: Inputs): RollbackOptions {
       `input 'target-version' cannot be used with method '${method}' — expected method auto or alias (a code rollback restores the record's previous code)`,
     );
   }
-  const verify = inputs.string(Input.Verify);
+  const verifyText = inputs.string(Input.Verify);
   const dryRun = inputs.boolean(Input.DryRun, false);
   const reason = inputs.string(Input.Reason);
   const timeoutMs = inputs.duration(Input.Timeout, {
@@ -95,6 +97,8 @@ export function readOptions(inputs: Inputs): RollbackOptions {
     pattern: /^[a-z]{2}(-[a-z]+)+-\d$/,
     expected: 'an AWS region such as "us-east-1"',
   });
+  // Parsed last: the check engine is loaded only once every other input is known to be valid.
+  const verify = verifyText ? await parseVerify(verifyText) : undefined;
   return {
     functionName,
     alias,

@@ -1,7 +1,6 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import type { CheckSuite } from '@lambda-release-kit/checks';
-import { writeRecordFile, type DeploymentRecord, type Logger } from '@lambda-release-kit/core';
+import type { DeploymentRecord, Logger } from '@lambda-release-kit/core';
 import type { RollbackOptions } from './options.js';
 import type { RecordSource } from './record-source.js';
 import { rollback, type RollbackResult } from './rollback.js';
@@ -9,67 +8,57 @@ import { runVerify, type VerifyResult } from './verify.js';
 
 export interface PerformResult extends RollbackResult {
   verify?: VerifyResult;
-  /** Where the updated record was written, when a record file was given. */
+  /** Where the updated record was written, when there is a record file. */
   recordFile?: string;
 }
 
+/** How the action and the command line differ: clients, who asks, and where the updated record goes. */
+export interface PerformContext {
+  lambda: LambdaClient;
+  codedeploy: () => Promise<CodeDeployClient>;
+  logger: Logger;
+  signal?: AbortSignal;
+  by: string;
+  release?: DeploymentRecord['release'];
+  defaultReason: string;
+  /** Persists the updated record; answers the file it was written to, if any. */
+  saveRecord(record: DeploymentRecord): Promise<string | undefined>;
+}
+
 /**
- * The whole run shared by the action and the command line: roll back, verify the result with the checks,
- * and write the updated record back to the record file.
+ * The whole run shared by the action and the command line: roll back, save the updated record at once (so a
+ * verification that fails or hangs cannot lose it), then verify the result with the checks.
  */
 export async function performRollback(
   options: RollbackOptions,
   source: RecordSource,
-  context: {
-    lambda: LambdaClient;
-    codedeploy: () => Promise<CodeDeployClient>;
-    logger: Logger;
-    signal?: AbortSignal;
-    by: string;
-    release?: DeploymentRecord['release'];
-    defaultReason: string;
-    verify?: CheckSuite;
-  },
+  context: PerformContext,
 ): Promise<PerformResult> {
   const started = Date.now();
   const record = source.record;
   const result = await rollback(
     {
-      functionName: options.functionName,
-      alias: options.alias,
-      method: options.method,
+      ...options,
       record,
       recordProblem: source.problem,
       recordMissing: source.missing,
-      targetVersion: options.targetVersion,
-      deploymentId: options.deploymentId,
-      codedeployGroup: options.codedeployGroup,
-      dryRun: options.dryRun,
       reason: options.reason ?? (record?.error ? `release failed: ${record.error}` : context.defaultReason),
       by: context.by,
-      timeoutMs: options.timeoutMs,
-      region: options.region,
       release: context.release,
     },
-    {
-      lambda: context.lambda,
-      codedeploy: context.codedeploy,
-      logger: context.logger,
-      signal: context.signal,
-    },
+    context,
   );
 
   let recordFile: string | undefined;
-  if (options.recordFile && result.rolledBack && result.record) {
-    await writeRecordFile(options.recordFile, result.record);
-    recordFile = options.recordFile;
-    context.logger.info(`wrote the updated deployment record to ${recordFile}`);
+  if (result.rolledBack && result.record) {
+    recordFile = await context.saveRecord(result.record);
+    if (recordFile) context.logger.info(`wrote the updated deployment record to ${recordFile}`);
   }
 
   let verify: VerifyResult | undefined;
   const settled = result.outcome === 'rolled-back' || result.outcome === 'nothing-to-do';
-  if (context.verify && settled) {
-    const suite = context.verify;
+  if (options.verify && settled) {
+    const suite = options.verify;
     verify = await context.logger.group('Verify the rollback', () =>
       runVerify(suite, {
         lambda: context.lambda,

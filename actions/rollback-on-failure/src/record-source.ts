@@ -11,18 +11,29 @@ import {
 export type RecordSource = Omit<RecordReading, 'source'>;
 
 /**
- * Loads the record from the `record` input or a record file. A missing or malformed record is not fatal (the
- * rollback falls back to the live state where that is safe), but a record for another function, alias or region
- * is an input error: acting on it could move the wrong alias.
+ * Loads the record from the `record` input or a record file (the command line's way; the action's skeleton reads
+ * it the same way) and checks it is this release's (see recordSource).
  */
 export async function loadRecord(
   given: { recordText?: string; recordFile?: string },
   expected: { functionName: string; alias: string; region?: string },
 ): Promise<RecordSource> {
-  const { record, source, ...unusable } = await readRecordInputs(
-    { text: given.recordText, file: given.recordFile },
-    'warning',
+  return recordSource(
+    await readRecordInputs({ text: given.recordText, file: given.recordFile }, 'warning'),
+    expected,
   );
+}
+
+/**
+ * The record a rollback starts from, out of what was read. A missing or malformed record is not fatal (the rollback
+ * falls back to the live state where that is safe), but a record for another function, alias or region is an input
+ * error: acting on it could move the wrong alias.
+ */
+export function recordSource(
+  reading: RecordReading,
+  expected: { functionName: string; alias: string; region?: string },
+): RecordSource {
+  const { record, source, ...unusable } = reading;
   if (!record || !source) return unusable;
   const recordFunction = bareFunctionName(record.function.name);
   const inputFunction = bareFunctionName(expected.functionName);

@@ -2,7 +2,7 @@ import { describeAlias, formatDuration, serializeRecord, type OutputValue } from
 import { Output } from './constants.js';
 import type { PerformResult } from './perform.js';
 
-/** The action's outputs (also what the command line prints). */
+/** The action's outputs besides the record's (the command line prints both). */
 export function rollbackOutputs(result: PerformResult): Record<string, OutputValue> {
   return {
     [Output.RolledBack]: result.rolledBack,
@@ -11,6 +11,12 @@ export function rollbackOutputs(result: PerformResult): Record<string, OutputVal
     [Output.ToVersion]: result.to,
     [Output.Method]: result.method,
     [Output.DurationMs]: result.durationMs,
+  };
+}
+
+/** The `record` and `record-file` outputs: the record with the rollback and its file, or the record as given. */
+export function recordOutputs(result: PerformResult): Record<string, OutputValue> {
+  return {
     [Output.Record]: result.record ? serializeRecord(result.record) : undefined,
     [Output.RecordFile]: result.recordFile,
   };

@@ -17,7 +17,7 @@ import {
 } from '@lambda-release-kit/core';
 import { rollbackCode } from './code-rollback.js';
 import { decideAliasTarget, recheckAfterConflict, type AliasPlan, type VersionLookups } from './decide.js';
-import type { MethodChoice } from './options.js';
+import type { RollbackOptions } from './options.js';
 import { checkRecordOwner } from './record-source.js';
 import { recordRollback } from './record-update.js';
 
@@ -32,24 +32,27 @@ const UNKNOWN_TO_CODEDEPLOY = [
 
 export type Outcome = 'rolled-back' | 'nothing-to-do' | 'superseded' | 'dry-run';
 
-export interface RollbackRequest {
-  functionName: string;
-  alias: string;
-  method: MethodChoice;
+/** What a rollback is asked to do: the options that steer it, the record it starts from, and who asks and why. */
+export interface RollbackRequest extends Pick<
+  RollbackOptions,
+  | 'functionName'
+  | 'alias'
+  | 'method'
+  | 'targetVersion'
+  | 'deploymentId'
+  | 'codedeployGroup'
+  | 'dryRun'
+  | 'timeoutMs'
+  | 'region'
+> {
   record?: DeploymentRecord;
   /** Why a record that was given could not be used. */
   recordProblem?: string;
   /** Why there is no record although a record file was named (it is missing or empty). */
   recordMissing?: string;
-  targetVersion?: string;
-  deploymentId?: string;
-  codedeployGroup?: { application: string; deploymentGroup: string };
-  dryRun: boolean;
   reason: string;
   /** Who asked for the rollback (GITHUB_ACTOR, or the user at a terminal). */
   by: string;
-  timeoutMs: number;
-  region?: string;
   /** Release metadata for a record started by the rollback itself. */
   release?: DeploymentRecord['release'];
 }
@@ -120,12 +123,7 @@ export async function rollback(request: RollbackRequest, deps: RollbackDeps): Pr
             by: request.by,
             durationMs,
           },
-          {
-            functionName: request.functionName,
-            alias: request.alias,
-            region: request.region,
-            release: request.release ?? {},
-          },
+          { ...request, release: request.release ?? {} },
           now(),
         )
       : request.record;
@@ -166,9 +164,7 @@ async function codePath(
   const code = await rollbackCode(
     deps.lambda,
     {
-      functionName: request.functionName,
-      record: request.record,
-      dryRun: request.dryRun,
+      ...request,
       timeoutMs: remaining(),
       call,
       checkOwner: (arn) => request.record && checkRecordOwner(request.record, arn),
@@ -236,17 +232,7 @@ async function aliasPath(
   for (let attempt = 1; attempt <= 2; attempt++) {
     const plan: AliasPlan =
       (earlier && recheckAfterConflict(alias, earlier)) ??
-      (await decideAliasTarget(
-        {
-          functionName: request.functionName,
-          alias,
-          targetVersion: request.targetVersion,
-          record: request.record,
-          recordProblem: request.recordProblem,
-        },
-        lookups,
-        logger,
-      ));
+      (await decideAliasTarget({ ...request, alias }, lookups, logger));
     if (plan.kind === 'nothing') {
       return {
         outcome: 'nothing-to-do',

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRecordFile, serializeRecord } from '@lambda-release-kit/core';
 import { runInProcess, type InProcessRun } from '@lambda-release-kit/core/testing';
@@ -95,6 +95,44 @@ describe('run', () => {
     expect(errors()).toEqual([]);
     expect(outputs()).toMatchObject({ outcome: 'rolled-back', 'to-version': '2', 'record-file': file });
     expect((await readRecordFile(file)).status).toBe('rolled-back');
+  });
+
+  it('with the record as JSON, outputs the updated record but starts no record file', async () => {
+    await pointAlias(bed.lambda, 'orders-api', 'live', '2', { '3': 0.1 });
+    const runnerTemp = mkdtempSync(join(bed.dir, 'runner-temp-'));
+    last = await runInProcess(
+      run,
+      { 'function-name': 'orders-api', record: serializeRecord(failedRecord('orders-api', '2', '3')) },
+      { dir: bed.dir, env: { RUNNER_TEMP: runnerTemp } },
+    );
+
+    expect(errors()).toEqual([]);
+    const out = outputs();
+    expect(out).toMatchObject({ outcome: 'rolled-back', 'to-version': '2' });
+    expect(JSON.parse(out.record)).toMatchObject({
+      status: 'rolled-back',
+      rollbacks: [{ from: '3', to: '2' }],
+    });
+    expect(out['record-file']).toBeUndefined();
+    expect(readdirSync(runnerTemp)).toEqual([]);
+  });
+
+  it('a superseded release is a warning: the record is passed on unchanged and its file left alone', async () => {
+    await pointAlias(bed.lambda, 'orders-api', 'live', '1');
+    const file = join(bed.dir, 'superseded-record.json');
+    const given = serializeRecord(failedRecord('orders-api', '2', '3'));
+    writeFileSync(file, given);
+    await runWith({ 'function-name': 'orders-api', 'record-file': file });
+
+    expect(errors()).toEqual([]);
+    expect(log()).toMatch(
+      /^::warning::alias live of orders-api .* no traffic to version 3, the version this release deployed/m,
+    );
+    const out = outputs();
+    expect(out).toMatchObject({ 'rolled-back': 'false', outcome: 'superseded' });
+    expect(JSON.parse(out.record)).toEqual(JSON.parse(given));
+    expect(out['record-file']).toBeUndefined();
+    expect(readFileSync(file, 'utf8')).toBe(given);
   });
 
   it('a dry run sets outputs but changes nothing and writes no record file', async () => {

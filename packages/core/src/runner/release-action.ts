@@ -35,6 +35,12 @@ export interface RecordPlace {
   badRecord?: BadRecordPolicy;
   /** The step starts a new record (deploy-canary): nothing is read, and `file` is only where it is written. */
   newRecord?: boolean;
+  /**
+   * `file-or-default` (default): records are saved to `file`, else to the default file of the record's function and
+   * alias. `file-read`: only back to the file the record was read from (`file`, or the default file when it
+   * existed); without one, saving sets the `record` output alone (rollback-on-failure starts no record file).
+   */
+  writeBack?: 'file-or-default' | 'file-read';
 }
 
 export type { SaveRecord };
@@ -46,6 +52,8 @@ export interface StepContext<Clients> {
   reading: RecordReading;
   /** Persists a record at once (the record file and the `record` output), e.g. after every traffic move. */
   saveRecord: SaveRecord;
+  /** The file saveRecord writes to, when it is known before the step runs. */
+  recordFile?: string | undefined;
   logger: Logger;
   redactor: Redactor;
   /** Fires on cancellation (SIGTERM/SIGINT) or when the action's timeout passes. */
@@ -120,7 +128,7 @@ export async function runReleaseAction<Options, Clients, Result>(
     for (const name of action.secretListInputs ?? []) maskSecrets(...splitList(raw(name)));
     for (const name of action.urlInputs ?? []) runnerRedactor.addUrlsIn(raw(name));
     const inputs = new Inputs(raw);
-    const place: { file?: string | undefined } = {};
+    const place: SavePlace = {};
     const saveRecord = recordSaver(place, env, action.writesRecord ?? false);
 
     let options: Options;
@@ -131,13 +139,12 @@ export async function runReleaseAction<Options, Clients, Result>(
       throw error;
     }
     const given = action.recordPlace?.(options) ?? {};
-    place.file = given.file ?? defaultFile(given.release, env);
+    const found = given.newRecord ? undefined : (given.file ?? existing(defaultFile(given.release, env)));
+    place.writeBack = given.writeBack;
+    place.file = given.writeBack === 'file-read' ? found : (given.file ?? defaultFile(given.release, env));
     const reading: RecordReading = given.newRecord
       ? {}
-      : await readRecordInputs(
-          { text: given.text, file: given.file ?? existing(defaultFile(given.release, env)) },
-          given.badRecord,
-        );
+      : await readRecordInputs({ text: given.text, file: found }, given.badRecord);
     const clients = action.clients(options, reading, env);
 
     const cancellation = cancellationSignal(action.timeoutMs?.(options));
@@ -147,6 +154,7 @@ export async function runReleaseAction<Options, Clients, Result>(
         clients,
         reading,
         saveRecord,
+        recordFile: place.file,
         logger: actionsLogger,
         redactor: runnerRedactor,
         signal: cancellation.signal,
@@ -164,18 +172,28 @@ export async function runReleaseAction<Options, Clients, Result>(
   });
 }
 
+interface SavePlace {
+  file?: string | undefined;
+  writeBack?: RecordPlace['writeBack'];
+}
+
 /**
  * Saves records to the `record-file` input's path, else to the default file of the record's function and alias
- * (so a later step of the job finds it), and sets the `record` and `record-file` outputs.
+ * (so a later step of the job finds it), and sets the `record` and `record-file` outputs. With `writeBack:
+ * 'file-read'` and no file read, only the `record` output is set.
  */
-function recordSaver(
-  place: { file?: string | undefined },
-  env: NodeJS.ProcessEnv,
-  writes: boolean,
-): SaveRecord {
+function recordSaver(place: SavePlace, env: NodeJS.ProcessEnv, writes: boolean): SaveRecord {
   return async (record) => {
     if (!writes) return;
-    const path = place.file ?? defaultRecordPath(record.function.name, record.alias, runnerTemp(env));
+    const path =
+      place.file ??
+      (place.writeBack === 'file-read'
+        ? undefined
+        : defaultRecordPath(record.function.name, record.alias, runnerTemp(env)));
+    if (!path) {
+      setOutputs({ record: serializeRecord(record) });
+      return;
+    }
     await withContext(`writing the deployment record to ${path}`, () => writeRecordFile(path, record));
     setOutputs({ record: serializeRecord(record), 'record-file': path });
   };
@@ -184,7 +202,7 @@ function recordSaver(
 /** Best effort: the input error is what the user needs to see, so a record that cannot be written is a warning. */
 async function leaveInputErrorRecord(
   left: InputErrorRecord | undefined,
-  place: { file?: string | undefined },
+  place: SavePlace,
   saveRecord: SaveRecord,
 ): Promise<void> {
   if (!left) return;
