@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import { TemplateError } from '@lambda-release-kit/checks';
 import {
   snsClient,
+  TemplateError,
   commitUrl,
   InputError,
   Inputs,
@@ -9,7 +9,13 @@ import {
   releaseContext,
   UserError,
 } from '@lambda-release-kit/core';
-import { actionsLogger, runAction, runnerRedactor, setOutputs, writeSummary } from '@lambda-release-kit/core/runner';
+import {
+  actionsLogger,
+  runAction,
+  runnerRedactor,
+  setOutputs,
+  writeSummary,
+} from '@lambda-release-kit/core/runner';
 import {
   DEFAULT_RETRY_BUDGET_MS,
   DEFAULT_SLACK_API_URL,
