@@ -28,6 +28,16 @@ export enum Input {
   WebhookSecret = 'webhook-secret',
 }
 
+/** Inputs whose whole values are credentials (a webhook URL's path is its secret): masked before any is parsed. */
+export const SECRET_INPUTS = [
+  Input.SlackWebhookUrl,
+  Input.SlackBotToken,
+  Input.SmtpUrl,
+  Input.SmtpPassword,
+  Input.WebhookUrl,
+  Input.WebhookSecret,
+] as const;
+
 export enum Output {
   Sent = 'sent',
   Failed = 'failed',

@@ -1,6 +1,6 @@
-import { renderTemplate } from '@lambda-release-kit/checks';
 import {
   formatDuration,
+  renderTemplate,
   type DeploymentRecord,
   type RollbackEntry,
   type TrafficStep,

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
-import type { SendContext } from './http.js';
-import { TransientError, withRetries } from './retry.js';
+import { TransientError } from '@lambda-release-kit/core';
+import { withRetries, type SendContext } from './http.js';
 import type { EmailBody } from './email-message.js';
 
 /** Where and how to send mail; `url` (smtp:// or smtps://, credentials included) or host/port/secure/auth. */
@@ -21,7 +21,6 @@ export interface EmailAddresses {
 }
 
 const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS']);
-const ATTEMPT_TIMEOUT_MS = 15_000;
 
 /** SMTP 4xx replies mean "try again later"; 5xx and authentication failures are final. */
 function classify(error: unknown): Error {
@@ -48,36 +47,32 @@ export async function sendEmail(
   addresses: EmailAddresses,
   body: EmailBody,
 ): Promise<string> {
-  return withRetries(
-    'email',
-    async (remainingMs) => {
-      const timeout = Math.min(remainingMs, ATTEMPT_TIMEOUT_MS);
-      const limits = { connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout };
-      const transport = smtp.url
-        ? nodemailer.createTransport({ url: smtp.url, ...limits })
-        : nodemailer.createTransport({
-            host: smtp.host,
-            port: smtp.port,
-            secure: smtp.secure ?? smtp.port === 465,
-            auth: smtp.username ? { user: smtp.username, pass: smtp.password ?? '' } : undefined,
-            ...limits,
-          });
-      try {
-        const info = await transport.sendMail({
-          from: addresses.from,
-          to: addresses.to,
-          cc: addresses.cc.length > 0 ? addresses.cc : undefined,
-          subject: body.subject,
-          text: body.text,
-          html: body.html,
+  // nodemailer takes no AbortSignal: its own timeouts keep each attempt within the budget.
+  return withRetries('email', ctx, async (_signal, timeout) => {
+    const limits = { connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout };
+    const transport = smtp.url
+      ? nodemailer.createTransport({ url: smtp.url, ...limits })
+      : nodemailer.createTransport({
+          host: smtp.host,
+          port: smtp.port,
+          secure: smtp.secure ?? smtp.port === 465,
+          auth: smtp.username ? { user: smtp.username, pass: smtp.password ?? '' } : undefined,
+          ...limits,
         });
-        return info.messageId;
-      } catch (error) {
-        throw classify(error);
-      } finally {
-        transport.close();
-      }
-    },
-    ctx,
-  );
+    try {
+      const info = await transport.sendMail({
+        from: addresses.from,
+        to: addresses.to,
+        cc: addresses.cc.length > 0 ? addresses.cc : undefined,
+        subject: body.subject,
+        text: body.text,
+        html: body.html,
+      });
+      return info.messageId;
+    } catch (error) {
+      throw classify(error);
+    } finally {
+      transport.close();
+    }
+  });
 }

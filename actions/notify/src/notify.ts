@@ -62,7 +62,10 @@ export function notificationDocument(message: ReleaseMessage, record?: Deploymen
   };
 }
 
-export function plannedChannels(plan: NotifyPlan): Channel[] {
+/** The channels a plan (or the options it is made from) configures, in the order they are reported. */
+export function plannedChannels(
+  plan: Partial<Record<'slackWebhookUrl' | 'slackApi' | 'email' | 'sns' | 'webhook', unknown>>,
+): Channel[] {
   const channels: Channel[] = [];
   if (plan.slackWebhookUrl) channels.push('slack-webhook');
   if (plan.slackApi) channels.push('slack-api');

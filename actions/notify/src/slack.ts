@@ -1,5 +1,5 @@
-import { postWithRetries, type SendContext } from './http.js';
-import { TransientError, withRetries } from './retry.js';
+import { TransientError } from '@lambda-release-kit/core';
+import { post, postWithRetries, withRetries, type SendContext } from './http.js';
 import type { SlackPayload } from './slack-message.js';
 
 export interface SlackApiTarget {
@@ -51,28 +51,30 @@ export async function sendSlackApi(
     ...(target.updateTs ? { ts: target.updateTs } : {}),
     ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
   };
-  return withRetries(
-    method,
-    async () => {
-      const answer = await postWithRetries(method, ctx, `${target.apiUrl.replace(/\/+$/, '')}/${method}`, {
+  // One retry loop for both kinds of "later": HTTP 429/5xx (post) and Slack's own error words.
+  return withRetries(method, ctx, async (signal, timeoutMs) => {
+    const answer = await post(
+      ctx,
+      `${target.apiUrl.replace(/\/+$/, '')}/${method}`,
+      {
         headers: {
           'content-type': 'application/json; charset=utf-8',
           authorization: `Bearer ${target.token}`,
         },
         body: JSON.stringify(body),
-      });
-      let parsed: { ok?: boolean; error?: string; channel?: string; ts?: string; errors?: string[] };
-      try {
-        parsed = JSON.parse(answer.text) as typeof parsed;
-      } catch {
-        throw new Error(`Slack ${method} answered HTTP ${answer.status} with a body that is not JSON`);
-      }
-      if (parsed.ok && parsed.channel && parsed.ts) return { channelId: parsed.channel, ts: parsed.ts };
-      const error = parsed.error ?? `HTTP ${answer.status}`;
-      if (TRANSIENT_SLACK_ERRORS.has(error)) throw new TransientError(`Slack ${method}: ${error}`);
-      const detail = parsed.errors?.length ? ` (${parsed.errors.slice(0, 3).join('; ')})` : '';
-      throw new Error(`Slack ${method} failed: ${error}${detail}`);
-    },
-    ctx,
-  );
+      },
+      { signal, timeoutMs },
+    );
+    let parsed: { ok?: boolean; error?: string; channel?: string; ts?: string; errors?: string[] };
+    try {
+      parsed = JSON.parse(answer.text) as typeof parsed;
+    } catch {
+      throw new Error(`Slack ${method} answered HTTP ${answer.status} with a body that is not JSON`);
+    }
+    if (parsed.ok && parsed.channel && parsed.ts) return { channelId: parsed.channel, ts: parsed.ts };
+    const error = parsed.error ?? `HTTP ${answer.status}`;
+    if (TRANSIENT_SLACK_ERRORS.has(error)) throw new TransientError(`Slack ${method}: ${error}`);
+    const detail = parsed.errors?.length ? ` (${parsed.errors.slice(0, 3).join('; ')})` : '';
+    throw new Error(`Slack ${method} failed: ${error}${detail}`);
+  });
 }

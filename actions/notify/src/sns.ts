@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { errorMessage } from '@lambda-release-kit/core';
-import type { SendContext } from './http.js';
-import { TransientError, withRetries } from './retry.js';
+import { withRetries, type SendContext } from './http.js';
 
 export interface SnsNotification {
   topicArn: string;
@@ -12,34 +10,6 @@ export interface SnsNotification {
   attributes: Record<string, string>;
   /** For FIFO topics: messages of one function stay in order. */
   groupId: string;
-}
-
-const THROTTLING = new Set([
-  'Throttled',
-  'ThrottledException',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'KMSThrottlingException',
-]);
-
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN']);
-
-/** Throttling, server errors and dropped connections; not credentials, permissions or a missing topic. */
-function isTransient(error: unknown): boolean {
-  const e = error as {
-    name?: string;
-    code?: string;
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  const status = e.$metadata?.httpStatusCode ?? 0;
-  return (
-    THROTTLING.has(e.name ?? '') ||
-    status >= 500 ||
-    e.$retryable !== undefined ||
-    e.name === 'TimeoutError' ||
-    NETWORK_CODES.has(e.code ?? '')
-  );
 }
 
 /** SNS subjects are ASCII, no line breaks, under 100 characters. */
@@ -74,19 +44,9 @@ export async function publishSns(
         }
       : {}),
   });
-  return withRetries(
-    'sns',
-    async (remainingMs) => {
-      try {
-        const result = await client.send(command, {
-          abortSignal: AbortSignal.timeout(Math.min(remainingMs, 15_000)),
-        });
-        return result.MessageId ?? '';
-      } catch (error) {
-        if (isTransient(error)) throw new TransientError(errorMessage(error));
-        throw error;
-      }
-    },
-    ctx,
-  );
+  // Throttling, 5xx and dropped connections are retried by core's classification of AWS errors.
+  return withRetries('sns', ctx, async (abortSignal) => {
+    const result = await client.send(command, { abortSignal });
+    return result.MessageId ?? '';
+  });
 }

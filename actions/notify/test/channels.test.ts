@@ -139,7 +139,9 @@ describe('notify through the sandbox', () => {
     );
     expect(result.failed).toEqual([]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-    expect(logger.text()).toMatch(/chat\.postMessage: rate limited \(HTTP 429\); retrying in 1\.0s/);
+    expect(logger.text()).toMatch(
+      /chat\.postMessage: rate limited \(HTTP 429\) \(attempt 1\); retrying in 1\.0s/,
+    );
     expect(logger.text()).toMatch(/slack-webhook: HTTP 500.*retrying in/);
     expect(logger.text()).toMatch(/email: SMTP 451.*retrying in/);
     const calls = sandbox

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { TemplateError } from '@lambda-release-kit/checks';
-import { InputError } from '@lambda-release-kit/core';
+import { InputError, TemplateError } from '@lambda-release-kit/core';
 import { blockProblems } from '../../../packages/sandbox/src/sinks/slack-blocks.js';
 import { buildMessage, cut } from '../src/content.js';
 import { emailBody } from '../src/email-message.js';

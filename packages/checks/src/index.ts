@@ -11,6 +11,5 @@ export {
 export { toJsonReport, toJUnitXml, toRecordSummary, type CheckResultSummary } from './report.js';
 export { DEFAULT_CONCURRENCY, describeFailure, runChecks } from './run.js';
 export { VERSION_HEADERS } from './send.js';
-export * from './template.js';
 export * from './types.js';
 export { validateSuite } from './validate.js';

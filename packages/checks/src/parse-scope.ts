@@ -2,7 +2,7 @@
 // field and the line, plus the small value helpers the field readers share.
 import { parseDuration } from './duration.js';
 import { assertValidPath } from './jsonpath.js';
-import { TemplateError, templateVariables } from './template.js';
+import { TemplateError, templateVariables } from '@lambda-release-kit/core/template';
 
 export type Path = Array<string | number>;
 export type Raw = Record<string, unknown>;

@@ -4,7 +4,7 @@ import { sendHttp } from './http.js';
 import { sendInvoke } from './invoke.js';
 import { queryPath } from './jsonpath.js';
 import type { Redactor } from '@lambda-release-kit/core/redact';
-import { renderDeep, renderTemplate, type TemplateOptions } from './template.js';
+import { renderDeep, renderTemplate, type TemplateOptions } from '@lambda-release-kit/core/template';
 import type { Check, Expectation, JsonAssertion, TextAssertion, VersionSource } from './types.js';
 
 /** Headers an HTTP answer may use to say which function version served it, when the check names none. */

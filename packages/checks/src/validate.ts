@@ -1,5 +1,5 @@
 import { CheckDefinitionError } from './parse.js';
-import { TEMPLATE_HELPERS } from './template.js';
+import { TEMPLATE_HELPERS } from '@lambda-release-kit/core/template';
 import type { Check, CheckSuite } from './types.js';
 
 /**

@@ -8,7 +8,7 @@ export class UserError extends Error {
   override name = 'UserError';
 }
 
-const PLAIN_ERRORS = new Set(['Error', 'InputError', 'UserError', 'RecordError']);
+const PLAIN_ERRORS = new Set(['Error', 'InputError', 'UserError', 'RecordError', 'TransientError']);
 
 /** One line describing an error; AWS SDK errors keep their exception name ("ResourceConflictException: ..."). */
 export function errorMessage(error: unknown): string {

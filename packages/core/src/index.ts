@@ -13,6 +13,7 @@ export * from './record-writer.js';
 export * from './release-status.js';
 export * from './retry.js';
 export * from './s3-location.js';
+export * from './template.js';
 export * from './wait.js';
 export * from './redact.js';
 export * from './document.js';

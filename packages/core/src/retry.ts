@@ -9,6 +9,8 @@ const TRANSIENT_NAMES = new Set([
   'ThrottlingException',
   'Throttling',
   'Throttled',
+  'ThrottledException',
+  'KMSThrottlingException',
   'RequestLimitExceeded',
   'SlowDown',
   'ResourceConflictException',
@@ -31,8 +33,23 @@ const FIXES: Record<string, string> = {
   ResourceNotFoundException: "check 'function-name', 'alias' and 'region'",
 };
 
+/**
+ * A failure worth another try, raised by callers that know their protocol (HTTP 429 or 5xx, SMTP 4xx, a Slack
+ * "ratelimited"); `retryAfterMs` is the server's own ask (Retry-After) and replaces the backoff.
+ */
+export class TransientError extends Error {
+  override name = 'TransientError';
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
 /** True for errors that may pass by themselves: throttling, 5xx, 409 in progress, dropped connections, timeouts. */
 export function isTransient(error: unknown): boolean {
+  if (error instanceof TransientError) return true;
   if (!(error instanceof Error)) return false;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const code = (error as NodeJS.ErrnoException).code;
@@ -55,13 +72,19 @@ export interface RetryOptions {
   initialDelayMs?: number;
   maxDelayMs?: number;
   now?: () => number;
+  /**
+   * The error to throw when time runs out: the last failure, the attempts made and the wait the next try needed.
+   * Default: "<operation> still failed at the deadline after N attempts: <error> — raise 'timeout' or run again".
+   */
+  outOfTime?: (failure: { error: unknown; attempts: number; nextDelayMs: number }) => Error;
 }
 
 /**
- * Runs `call` until it succeeds, retrying transient errors with backoff and jitter until the deadline (each retry
- * logged on one line), for operations that must not give up while time is left, such as restoring traffic. Each
- * attempt gets an AbortSignal that fires at the deadline, so the SDK's own retries cannot overrun it. Other
- * errors (access denied, not found, validation) are thrown at once with the fix where one is known.
+ * Runs `call` until it succeeds, retrying transient errors with backoff and jitter (or the server's Retry-After)
+ * until the deadline (each retry logged on one line), for operations that must not give up while time is left,
+ * such as restoring traffic. A wait that would end past the deadline is not begun: the last failure is thrown at
+ * once. Each attempt gets an AbortSignal that fires at the deadline, so the SDK's own retries cannot overrun it.
+ * Other errors (access denied, not found, validation) are thrown at once with the fix where one is known.
  */
 export async function retryTransient<T>(
   call: (signal: AbortSignal) => Promise<T>,
@@ -90,14 +113,18 @@ export async function retryTransient<T>(
         if (!fix) throw error;
         throw new UserError(`${options.operation} failed: ${errorMessage(error)} — ${fix}`, { cause: error });
       }
-      const delay = Math.min(backoffDelay(attempt - 1, schedule), left);
-      if (delay <= 0 || atDeadline.aborted) {
+      const retryAfter = error instanceof TransientError ? error.retryAfterMs : undefined;
+      const delay = retryAfter ?? backoffDelay(attempt - 1, schedule);
+      if (delay >= left || atDeadline.aborted) {
+        if (options.outOfTime) throw options.outOfTime({ error, attempts: attempt, nextDelayMs: delay });
         throw new UserError(
           `${options.operation} still failed at the deadline after ${attempt} attempts: ${errorMessage(error)} — raise 'timeout' or run again`,
         );
       }
+      // A TransientError says in its message what happened ("rate limited (HTTP 429)"); an AWS error by its name.
+      const failure = error instanceof TransientError ? error.message : name;
       options.logger.info(
-        `${options.operation}: ${name} (attempt ${attempt}); retrying in ${formatDuration(delay)}`,
+        `${options.operation}: ${failure} (attempt ${attempt}); retrying in ${formatDuration(delay)}`,
       );
       await pause(delay, options.signal);
     }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { isTransient, MemoryLogger, retryTransient, UserError } from '@lambda-release-kit/core';
+import {
+  isTransient,
+  MemoryLogger,
+  retryTransient,
+  TransientError,
+  UserError,
+} from '@lambda-release-kit/core';
 
 function awsError(name: string, status: number): Error {
   return Object.assign(new Error(`${name} message`), { name, $metadata: { httpStatusCode: status } });
@@ -78,5 +84,45 @@ describe('retryTransient', () => {
     );
     await expect(attempt).rejects.toThrow(/^GetAlias live still failed at the deadline after 1 attempts/);
     expect(aborted).toBe(true);
+  });
+
+  it("waits what a TransientError's Retry-After asks, and names it by its message in the retry line", async () => {
+    const logger = new MemoryLogger();
+    let calls = 0;
+    const started = Date.now();
+    const value = await retryTransient(
+      async () => {
+        calls++;
+        if (calls === 1) throw new TransientError('rate limited (HTTP 429)', 300);
+        return 'sent';
+      },
+      { operation: 'chat.postMessage', deadline: Date.now() + 10_000, logger },
+    );
+    expect({ value, calls }).toEqual({ value: 'sent', calls: 2 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(logger.lines).toEqual([
+      'chat.postMessage: rate limited (HTTP 429) (attempt 1); retrying in 300ms',
+    ]);
+  });
+
+  it('does not begin a wait past the deadline, and throws what outOfTime makes of the last failure', async () => {
+    let calls = 0;
+    const started = Date.now();
+    const attempt = retryTransient(
+      async () => {
+        calls++;
+        throw new TransientError('rate limited (HTTP 429)', 60_000);
+      },
+      {
+        operation: 'sns',
+        deadline: Date.now() + 10_000,
+        logger: new MemoryLogger(),
+        outOfTime: ({ error, attempts, nextDelayMs }) =>
+          new Error(`${(error as Error).message}: ${attempts} attempt, next in ${nextDelayMs}ms`),
+      },
+    );
+    await expect(attempt).rejects.toThrow('rate limited (HTTP 429): 1 attempt, next in 60000ms');
+    expect(calls).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -5,7 +5,7 @@ import {
   renderTemplateValue,
   TemplateError,
   templateVariables,
-} from '../src/index.js';
+} from '@lambda-release-kit/core';
 
 const fixedNow = () => new Date('2026-11-05T22:07:09.045Z');
 
