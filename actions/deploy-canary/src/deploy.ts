@@ -3,6 +3,7 @@ import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   createRecord,
+  singleFunction,
   type DeploymentRecord,
   errorMessage,
   listPublishedVersions,
@@ -42,21 +43,25 @@ export interface DeployResult {
 export function initialRecord(plan: DeployPlan, region?: string, now: Date = new Date()): DeploymentRecord {
   return createRecord(
     {
-      function: { name: plan.functionName },
-      alias: plan.alias,
+      functions: [
+        {
+          function: { name: plan.functionName },
+          alias: plan.alias,
+          ...(plan.codedeploy
+            ? {
+                codedeploy: {
+                  application: plan.codedeploy.application,
+                  deploymentGroup: plan.codedeploy.deploymentGroup,
+                  deploymentConfig: plan.codedeploy.deploymentConfig,
+                },
+              }
+            : {}),
+        },
+      ],
       region,
       strategy: plan.strategy,
       release: plan.release,
       ...(plan.skipCanary ? { skipCanary: plan.skipCanary } : {}),
-      ...(plan.codedeploy
-        ? {
-            codedeploy: {
-              application: plan.codedeploy.application,
-              deploymentGroup: plan.codedeploy.deploymentGroup,
-              deploymentConfig: plan.codedeploy.deploymentConfig,
-            },
-          }
-        : {}),
     },
     now,
   );
@@ -77,10 +82,11 @@ export async function deployCanary(
   clock?: RolloutClock,
 ): Promise<DeployResult> {
   const record = writer.record;
+  const released = singleFunction(record, 'deploy-canary');
   try {
     const state = await logger.group('Preflight', () => preflight(clients, plan, logger, signal));
-    record.function.arn = state.functionArn;
-    record.previous = state.previous;
+    released.function.arn = state.functionArn;
+    released.previous = state.previous;
     const previousVersion = state.previous?.version;
 
     if (plan.dryRun) {
@@ -104,7 +110,7 @@ export async function deployCanary(
     }
     const target = published.target.version;
     await writer.update((r) => {
-      r.target = published.target;
+      singleFunction(r, 'deploy-canary').target = published.target;
       r.status = 'in-progress';
     });
 
@@ -126,7 +132,7 @@ export async function deployCanary(
       shiftTraffic(clients, plan, state, target, writer, logger, signal, clock),
     );
     if (status === 'promoted') await writer.finish('promoted');
-    return { status, previousVersion, newVersion: target, deploymentId: record.codedeploy?.deploymentId };
+    return { status, previousVersion, newVersion: target, deploymentId: released.codedeploy?.deploymentId };
   } catch (error) {
     if (!record.finishedAt) await writer.finish('failed', errorMessage(error));
     throw error;

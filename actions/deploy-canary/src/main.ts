@@ -11,9 +11,16 @@ import {
   Inputs,
   releaseContext,
   serializeRecord,
+  singleFunction,
   writeRecordFile,
 } from '@lambda-release-kit/core';
-import { actionsLogger, runAction, runnerRedactor, setOutputs, writeSummary } from '@lambda-release-kit/core/runner';
+import {
+  actionsLogger,
+  runAction,
+  runnerRedactor,
+  setOutputs,
+  writeSummary,
+} from '@lambda-release-kit/core/runner';
 import { ACTION_NAME, Input, Output } from './constants.js';
 import { deployCanary, initialRecord } from './deploy.js';
 import { readDeployPlan, readRecordPlace } from './inputs.js';
@@ -57,13 +64,14 @@ export async function run(): Promise<void> {
 
 async function report(writer: RecordWriter, durationMs: number, planLines?: string[]): Promise<void> {
   const record: DeploymentRecord = writer.record;
+  const released = singleFunction(record, ACTION_NAME);
   setOutputs({
-    [Output.FunctionName]: record.function.name,
-    [Output.Alias]: record.alias,
-    [Output.PreviousVersion]: record.previous?.version,
+    [Output.FunctionName]: released.function.name,
+    [Output.Alias]: released.alias,
+    [Output.PreviousVersion]: released.previous?.version,
     [Output.NewVersion]:
-      record.target?.version ?? (record.status === 'no-op' ? record.previous?.version : undefined),
-    [Output.DeploymentId]: record.codedeploy?.deploymentId,
+      released.target?.version ?? (record.status === 'no-op' ? released.previous?.version : undefined),
+    [Output.DeploymentId]: released.codedeploy?.deploymentId,
     [Output.Status]: record.status,
     [Output.Record]: serializeRecord(record),
     [Output.RecordFile]: writer.path,
@@ -88,8 +96,7 @@ async function recordInputFailure(inputs: Inputs, error: unknown): Promise<never
   })();
   if (place) {
     const record = createRecord({
-      function: { name: place.functionName },
-      alias: place.alias,
+      functions: [{ function: { name: place.functionName }, alias: place.alias }],
       // The required field; the 'strategy' input may be the invalid one, so the default is recorded.
       strategy: 'alias-weights',
       release: releaseContext(),

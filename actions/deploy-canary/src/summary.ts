@@ -1,4 +1,9 @@
-import { type DeploymentRecord, formatDuration, formatPercent } from '@lambda-release-kit/core';
+import {
+  type DeploymentRecord,
+  formatDuration,
+  formatPercent,
+  singleFunction,
+} from '@lambda-release-kit/core';
 
 export interface SummaryContent {
   title: string;
@@ -18,19 +23,20 @@ export function summaryContent(
   const release = [record.release.tag, record.release.commit && `commit ${record.release.commit}`]
     .filter(Boolean)
     .join(', ');
+  const released = singleFunction(record, 'deploy-canary');
   const facts: Array<[string, string]> = [
-    ['Function', record.function.name],
-    ['Alias', record.alias],
+    ['Function', released.function.name],
+    ['Alias', released.alias],
     ['Strategy', record.strategy],
     ['Status', record.status],
-    ['Previous version', record.previous?.version ?? 'none (first release)'],
-    ['New version', record.target?.version ?? '–'],
+    ['Previous version', released.previous?.version ?? 'none (first release)'],
+    ['New version', released.target?.version ?? '–'],
   ];
   if (release) facts.push(['Release', release]);
-  if (record.codedeploy?.deploymentId) {
+  if (released.codedeploy?.deploymentId) {
     facts.push([
       'CodeDeploy deployment',
-      `${record.codedeploy.deploymentId} (${record.codedeploy.deploymentConfig ?? ''})`,
+      `${released.codedeploy.deploymentId} (${released.codedeploy.deploymentConfig ?? ''})`,
     ]);
   }
   if (record.skipCanary)
@@ -79,6 +85,6 @@ export function summaryContent(
   }
   if (planLines)
     tables.push({ caption: 'Plan (dry run)', header: ['Step'], rows: planLines.map((line) => [line]) });
-  const title = `deploy-canary: ${record.function.name}:${record.alias} ${record.status}`;
+  const title = `deploy-canary: ${released.function.name}:${released.alias} ${record.status}`;
   return { title, facts, tables };
 }

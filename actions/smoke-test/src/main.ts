@@ -5,7 +5,7 @@ import { CheckDefinitionError, type VersionSource } from '@lambda-release-kit/ch
 import {
   lambdaClient,
   cancellationSignal,
-  defaultRecordPath,
+  defaultPathOfRecord,
   InputError,
   Inputs,
   readRecordInputs,
@@ -15,7 +15,14 @@ import {
   writeRecordFile,
   type DeploymentRecord,
 } from '@lambda-release-kit/core';
-import { actionsLogger, maskSecrets, runAction, runnerRedactor, setOutputs, writeSummary } from '@lambda-release-kit/core/runner';
+import {
+  actionsLogger,
+  maskSecrets,
+  runAction,
+  runnerRedactor,
+  setOutputs,
+  writeSummary,
+} from '@lambda-release-kit/core/runner';
 import { ACTION, DEFAULT_TIMEOUT_MS, Input, Output } from './constants.js';
 import { expectedVersion, runSmokeTest } from './smoke-test.js';
 import { buildSuite, usesInvoke, type SuiteSources } from './suite.js';
@@ -30,8 +37,7 @@ const VERSION_FROM = /^(header|json):\S+$/;
  */
 async function writeRecord(inputs: Inputs, record: DeploymentRecord): Promise<string> {
   const path =
-    inputs.string(Input.RecordFile) ??
-    defaultRecordPath(record.function.name, record.alias, process.env.RUNNER_TEMP || tmpdir());
+    inputs.string(Input.RecordFile) ?? defaultPathOfRecord(record, process.env.RUNNER_TEMP || tmpdir());
   await withContext(`writing the deployment record to ${path}`, () => writeRecordFile(path, record));
   return path;
 }

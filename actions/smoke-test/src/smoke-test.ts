@@ -9,7 +9,13 @@ import {
   type CheckSuite,
   type SuiteResult,
 } from '@lambda-release-kit/checks';
-import { withContext, type DeploymentRecord, type Logger, type Redactor } from '@lambda-release-kit/core';
+import {
+  singleFunction,
+  withContext,
+  type DeploymentRecord,
+  type Logger,
+  type Redactor,
+} from '@lambda-release-kit/core';
 import { ACTION } from './constants.js';
 
 export interface SmokeTestOptions {
@@ -36,12 +42,13 @@ export interface SmokeTestResult {
 
 /** Variables every template can use when a deployment record is given. */
 export function recordVars(record: DeploymentRecord): Record<string, unknown> {
+  const tested = singleFunction(record, 'smoke-test');
   return {
     record,
-    function: record.function.name,
-    alias: record.alias,
-    ...(record.target ? { version: record.target.version } : {}),
-    ...(record.previous ? { previous_version: record.previous.version } : {}),
+    function: tested.function.name,
+    alias: tested.alias,
+    ...(tested.target ? { version: tested.target.version } : {}),
+    ...(tested.previous ? { previous_version: tested.previous.version } : {}),
   };
 }
 
@@ -50,7 +57,7 @@ export function expectedVersion(
   input: string | undefined,
   record: DeploymentRecord | undefined,
 ): string | undefined {
-  return input ?? record?.target?.version;
+  return input ?? (record && singleFunction(record, 'smoke-test').target?.version);
 }
 
 /** Runs the suite, writes the report files and adds the outcome to the record. */

@@ -4,7 +4,13 @@ import * as core from '@actions/core';
 import { errorMessage, withContext } from '../errors.js';
 import { Inputs, splitList } from '../inputs.js';
 import type { Logger } from '../logger.js';
-import { defaultRecordPath, serializeRecord, writeRecordFile, type DeploymentRecord } from '../record.js';
+import {
+  defaultPathOfRecord,
+  defaultRecordPath,
+  serializeRecord,
+  writeRecordFile,
+  type DeploymentRecord,
+} from '../record.js';
 import { readRecordInputs, type BadRecordPolicy, type RecordReading } from '../record-input.js';
 import type { Redactor } from '../redact.js';
 import { cancellationSignal } from '../wait.js';
@@ -169,7 +175,7 @@ function recordSaver(
 ): SaveRecord {
   return async (record) => {
     if (!writes) return;
-    const path = place.file ?? defaultRecordPath(record.function.name, record.alias, runnerTemp(env));
+    const path = place.file ?? defaultPathOfRecord(record, runnerTemp(env));
     await withContext(`writing the deployment record to ${path}`, () => writeRecordFile(path, record));
     setOutputs({ record: serializeRecord(record), 'record-file': path });
   };
