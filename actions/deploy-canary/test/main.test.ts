@@ -96,7 +96,7 @@ describe('run()', () => {
     const file = join(bed.dir, 'lambda-release-record.input-fn.live.json');
     const record = parseRecord(readFileSync(file, 'utf8'));
     expect(record).toMatchObject({ function: { name: 'input-fn' }, alias: 'live', status: 'failed' });
-    expect(record.target).toBeUndefined();
+    expect(record.functions[0].target).toBeUndefined();
     expect(record.error).toMatch(/input 'traffic-steps' has "10%:5"/);
     expect(parseRecord(bad.outputs.record)).toEqual(record);
   });

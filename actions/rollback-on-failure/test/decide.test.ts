@@ -49,7 +49,7 @@ describe('decideAliasTarget', () => {
   it('a record without a previous version (the first release) falls back to the live state', async () => {
     const lookups = versions('1', '2');
     const record = failedRecord('fn', '1', '2');
-    delete record.previous;
+    delete record.functions[0].previous;
     const plan = await decideAliasTarget(
       { functionName: 'fn', alias: alias('2'), record },
       lookups,
