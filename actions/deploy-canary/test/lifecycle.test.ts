@@ -52,7 +52,7 @@ describe('deploy lifecycle', () => {
     const record = await readRecordFile(run.writer.path);
     expect(record).toMatchObject({
       status: 'promoted',
-      target: { version: '2' },
+      functions: [{ target: { version: '2' } }],
       release: { tag: 'v1.2.3' },
     });
     expect(record.functions[0].previous).toBeUndefined();

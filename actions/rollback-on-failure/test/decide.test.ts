@@ -118,11 +118,13 @@ describe('loadRecord', () => {
   });
 
   it('refuses a record from another region or account', async () => {
-    const record = {
-      ...failedRecord('orders-api', '1', '2'),
-      region: 'eu-west-1',
-      function: { name: 'orders-api', arn: 'arn:aws:lambda:eu-west-1:111111111111:function:orders-api' },
-    };
+    const record = failedRecord(
+      'orders-api',
+      '1',
+      '2',
+      { region: 'eu-west-1' },
+      { function: { name: 'orders-api', arn: 'arn:aws:lambda:eu-west-1:111111111111:function:orders-api' } },
+    );
     const text = serializeRecord(record);
     await expect(loadRecord({ recordText: text }, { ...expected, region: 'us-east-1' })).rejects.toThrow(
       /input 'record' is for region eu-west-1, but this rollback runs in us-east-1/,
