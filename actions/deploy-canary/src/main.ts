@@ -14,13 +14,7 @@ import {
   singleFunction,
   writeRecordFile,
 } from '@lambda-release-kit/core';
-import {
-  actionsLogger,
-  runAction,
-  runnerRedactor,
-  setOutputs,
-  writeSummary,
-} from '@lambda-release-kit/core/runner';
+import { actionsLogger, runAction, runnerRedactor, setOutputs, writeSummary } from '@lambda-release-kit/core/runner';
 import { ACTION_NAME, Input, Output } from './constants.js';
 import { deployCanary, initialRecord } from './deploy.js';
 import { readDeployPlan, readRecordPlace } from './inputs.js';

@@ -15,14 +15,7 @@ import {
   writeRecordFile,
   type DeploymentRecord,
 } from '@lambda-release-kit/core';
-import {
-  actionsLogger,
-  maskSecrets,
-  runAction,
-  runnerRedactor,
-  setOutputs,
-  writeSummary,
-} from '@lambda-release-kit/core/runner';
+import { actionsLogger, maskSecrets, runAction, runnerRedactor, setOutputs, writeSummary } from '@lambda-release-kit/core/runner';
 import { ACTION, DEFAULT_TIMEOUT_MS, Input, Output } from './constants.js';
 import { expectedVersion, runSmokeTest } from './smoke-test.js';
 import { buildSuite, usesInvoke, type SuiteSources } from './suite.js';
