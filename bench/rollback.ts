@@ -29,12 +29,16 @@ export const rollback: Benchmark = {
       const reset = () => world.pointAlias(good, { [bad]: 0.1 });
       const record = JSON.stringify(
         createRecord({
-          function: { name: FUNCTION_NAME },
-          alias: ALIAS,
+          functions: [
+            {
+              function: { name: FUNCTION_NAME },
+              alias: ALIAS,
+              previous: { version: good },
+              target: { version: bad },
+            },
+          ],
           strategy: 'alias-weights',
           status: 'in-progress',
-          previous: { version: good },
-          target: { version: bad },
         }),
       );
       const restored = async (what: string) => {

@@ -127,7 +127,7 @@ describe('deploy safety and truthful status', () => {
       names &&
       published === 0 &&
       record.status === 'failed' &&
-      record.target === undefined &&
+      record.functions[0].target === undefined &&
       aliasOf(fixture, name).version === '1' &&
       followUp.code === 0 &&
       followUp.outputs.outcome === 'nothing-to-do';
@@ -138,7 +138,13 @@ describe('deploy safety and truthful status', () => {
       outcome: `exit ${run.code}; record ${record.status}`,
       detail: `${errors[0]?.slice(0, 200) ?? ''}; successful PublishVersion: ${published}; alias ${JSON.stringify(aliasOf(fixture, name))}; its rollback: ${followUp.outputs.outcome ?? errorLines(followUp)[0]}`,
     });
-    expect({ code: run.code, names, published, status: record.status, target: record.target }).toEqual({
+    expect({
+      code: run.code,
+      names,
+      published,
+      status: record.status,
+      target: record.functions[0].target,
+    }).toEqual({
       code: 1,
       names: true,
       published: 0,
@@ -168,7 +174,7 @@ describe('deploy safety and truthful status', () => {
     const two = await deploy({ 'function-name': name, 'release-tag': 'v1.2.0', ...s3('orders/v1.2.0.zip') });
     const record = two.outputs.record ? parseRecord(two.outputs.record) : undefined;
     const expectedS3 = { bucket: 'artifacts', key: 'orders/v1.1.0.zip', objectVersion: firstVersion };
-    const recorded = JSON.stringify(record?.previous?.s3) === JSON.stringify(expectedS3);
+    const recorded = JSON.stringify(record?.functions[0].previous?.s3) === JSON.stringify(expectedS3);
     fixture.sandbox.clearRequestLog();
     const undo = await runAction(
       'rollback-on-failure',
@@ -177,7 +183,7 @@ describe('deploy safety and truthful status', () => {
     );
     recordOperations(CATEGORY, 'rollback-on-failure', fixture.sandbox.requestLog());
     const latest = await fixture.lambda.send(new GetFunctionCommand({ FunctionName: name }));
-    const restoredCode = latest.Configuration?.CodeSha256 === record?.previous?.codeSha256;
+    const restoredCode = latest.Configuration?.CodeSha256 === record?.functions[0].previous?.codeSha256;
     const alias = aliasOf(fixture, name);
     const held =
       one.code === 0 &&
@@ -185,15 +191,15 @@ describe('deploy safety and truthful status', () => {
       recorded &&
       undo.code === 0 &&
       restoredCode &&
-      alias.version === record?.previous?.version;
+      alias.version === record?.functions[0].previous?.version;
     recordResult(CATEGORY, {
       action: 'deploy-canary + rollback-on-failure',
       case: 'S3 release: previous.s3 recorded; method code restores it and the alias',
       held,
       outcome: `deploys ${one.code}/${two.code}; rollback ${undo.outputs.outcome ?? `exit ${undo.code}`}`,
-      detail: `previous.s3 ${JSON.stringify(record?.previous?.s3)}; $LATEST is the previous code: ${restoredCode}; alias ${JSON.stringify(alias)}; ${errorLines(undo)[0]?.slice(0, 160) ?? ''}`,
+      detail: `previous.s3 ${JSON.stringify(record?.functions[0].previous?.s3)}; $LATEST is the previous code: ${restoredCode}; alias ${JSON.stringify(alias)}; ${errorLines(undo)[0]?.slice(0, 160) ?? ''}`,
     });
-    expect({ one: one.code, two: two.code, s3: record?.previous?.s3 }).toEqual({
+    expect({ one: one.code, two: two.code, s3: record?.functions[0].previous?.s3 }).toEqual({
       one: 0,
       two: 0,
       s3: expectedS3,
@@ -201,7 +207,7 @@ describe('deploy safety and truthful status', () => {
     expect({ code: undo.code, restoredCode, alias: alias.version }).toEqual({
       code: 0,
       restoredCode: true,
-      alias: record?.previous?.version,
+      alias: record?.functions[0].previous?.version,
     });
   }, 120_000);
 

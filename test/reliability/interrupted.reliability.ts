@@ -154,7 +154,8 @@ const ALIAS_STAGES: Stage[] = [
 function recordHasTarget(path: string): boolean {
   if (!existsSync(path)) return false;
   try {
-    return Boolean((JSON.parse(readFileSync(path, 'utf8')) as { target?: unknown }).target);
+    const record = JSON.parse(readFileSync(path, 'utf8')) as { functions?: Array<{ target?: unknown }> };
+    return Boolean(record.functions?.[0]?.target);
   } catch {
     return false; // caught mid-write
   }
@@ -450,8 +451,10 @@ function recordStatus(recordFile: string): string {
 function readDeploymentId(recordFile: string): string | undefined {
   if (!existsSync(recordFile)) return undefined;
   try {
-    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as { codedeploy?: { deploymentId?: string } };
-    return record.codedeploy?.deploymentId;
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as {
+      functions?: Array<{ codedeploy?: { deploymentId?: string } }>;
+    };
+    return record.functions?.[0]?.codedeploy?.deploymentId;
   } catch {
     return undefined; // caught mid-write
   }

@@ -35,22 +35,37 @@ const dir = mkdtempSync(join(tmpdir(), 'reliability-rollback-safety-'));
 
 useFixture(CATEGORY, (started) => (fixture = started));
 
-/** The record deploy-canary writes for `name`; fields override (undefined removes one). */
+/**
+ * The record deploy-canary writes for `name`; fields override (undefined removes one): function, alias, previous,
+ * target and codedeploy those of its one function, the others the release's.
+ */
 function record(name: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    schema: 'lambda-release-record/v1',
+  const {
+    function: fn,
+    alias,
+    previous,
+    target,
+    codedeploy,
+    ...release
+  } = {
     function: { name, arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}` },
     alias: ALIAS,
+    previous: { version: '1' },
+    target: { version: '2' },
+    codedeploy: undefined,
+    ...fields,
+  };
+  return {
+    schema: 'lambda-release-record/v2',
+    functions: [{ function: fn, alias, previous, target, codedeploy }],
     region: 'us-east-1',
     release: { tag: 'v1.1.0' },
     strategy: 'alias-weights',
-    previous: { version: '1' },
-    target: { version: '2' },
     steps: [],
     status: 'failed',
     rollbacks: [],
     startedAt: new Date().toISOString(),
-    ...fields,
+    ...release,
   };
 }
 

@@ -15,6 +15,7 @@ import {
   type Logger,
   type RecordWriter,
   readAlias,
+  singleFunction,
   UserError,
   waitFor,
   withContext,
@@ -77,7 +78,12 @@ export async function codeDeployRollout(
   if (!deploymentId) throw new Error(`CodeDeploy's CreateDeployment answered no deployment id for ${fn}`);
   await writer.update((record) => {
     const { application, deploymentGroup, deploymentConfig } = settings;
-    record.codedeploy = { application, deploymentGroup, deploymentConfig, deploymentId };
+    singleFunction(record, 'deploy-canary').codedeploy = {
+      application,
+      deploymentGroup,
+      deploymentConfig,
+      deploymentId,
+    };
   });
   logger.info(
     `CodeDeploy deployment ${deploymentId} created (${settings.deploymentConfig}): version ${from.version} -> ${target}`,

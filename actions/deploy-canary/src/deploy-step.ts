@@ -60,8 +60,8 @@ export const deployCanaryStep: ReleaseActionDefinition<DeployPlan, DeployClients
     }
   },
   outputs: (report, plan) => ({
-    [Output.FunctionName]: report.record.function.name,
-    [Output.Alias]: report.record.alias,
+    [Output.FunctionName]: report.released.function.name,
+    [Output.Alias]: report.released.alias,
     [Output.PreviousVersion]: report.previousVersion,
     [Output.NewVersion]: report.newVersion,
     [Output.DeploymentId]: report.deploymentId,
@@ -90,8 +90,7 @@ function inputErrorRecord(
     return undefined;
   }
   const record = createRecord({
-    function: { name: place.functionName },
-    alias: place.alias,
+    functions: [{ function: { name: place.functionName }, alias: place.alias }],
     // The required field; the 'strategy' input may be the invalid one, so the default is recorded.
     strategy: 'alias-weights',
     release: releaseContext(env),

@@ -3,8 +3,10 @@ import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   createRecord,
+  singleFunction,
   type DeploymentRecord,
   errorMessage,
+  type FunctionRelease,
   listPublishedVersions,
   type Logger,
   type RecordStatus,
@@ -14,6 +16,7 @@ import { createAliasOn, moveAllTraffic } from './alias-moves.js';
 import { aliasWeightsRollout } from './alias-rollout.js';
 import type { RolloutClock } from './rollout-clock.js';
 import { codeDeployRollout } from './codedeploy-rollout.js';
+import { ACTION_NAME } from './constants.js';
 import type { DeployPlan } from './plan.js';
 import { formatPlan, type VersionForecast } from './plan-printer.js';
 import { runPreTrafficCheck } from './pre-traffic-check.js';
@@ -39,17 +42,22 @@ export interface DeployResult {
   /** The dry run's plan, one line each. */
   planLines?: string[];
   record: DeploymentRecord;
+  /** The record's entry of the released function. */
+  released: FunctionRelease;
 }
 
 /** The result of a deploy whose record is `record` (finished, or as far as a failed deploy got). */
 export function deployResult(record: DeploymentRecord, planLines?: string[]): DeployResult {
+  const released = singleFunction(record, ACTION_NAME);
   return {
     status: record.status,
-    previousVersion: record.previous?.version,
-    newVersion: record.target?.version ?? (record.status === 'no-op' ? record.previous?.version : undefined),
-    deploymentId: record.codedeploy?.deploymentId,
+    previousVersion: released.previous?.version,
+    newVersion:
+      released.target?.version ?? (record.status === 'no-op' ? released.previous?.version : undefined),
+    deploymentId: released.codedeploy?.deploymentId,
     planLines,
     record,
+    released,
   };
 }
 
@@ -57,21 +65,25 @@ export function deployResult(record: DeploymentRecord, planLines?: string[]): De
 export function initialRecord(plan: DeployPlan, region?: string, now: Date = new Date()): DeploymentRecord {
   return createRecord(
     {
-      function: { name: plan.functionName },
-      alias: plan.alias,
+      functions: [
+        {
+          function: { name: plan.functionName },
+          alias: plan.alias,
+          ...(plan.codedeploy
+            ? {
+                codedeploy: {
+                  application: plan.codedeploy.application,
+                  deploymentGroup: plan.codedeploy.deploymentGroup,
+                  deploymentConfig: plan.codedeploy.deploymentConfig,
+                },
+              }
+            : {}),
+        },
+      ],
       region,
       strategy: plan.strategy,
       release: plan.release,
       ...(plan.skipCanary ? { skipCanary: plan.skipCanary } : {}),
-      ...(plan.codedeploy
-        ? {
-            codedeploy: {
-              application: plan.codedeploy.application,
-              deploymentGroup: plan.codedeploy.deploymentGroup,
-              deploymentConfig: plan.codedeploy.deploymentConfig,
-            },
-          }
-        : {}),
     },
     now,
   );
@@ -92,10 +104,11 @@ export async function deployCanary(
   clock?: RolloutClock,
 ): Promise<DeployResult> {
   const record = writer.record;
+  const released = singleFunction(record, 'deploy-canary');
   try {
     const state = await logger.group('Preflight', () => preflight(clients, plan, logger, signal));
-    record.function.arn = state.functionArn;
-    record.previous = state.previous;
+    released.function.arn = state.functionArn;
+    released.previous = state.previous;
     const previousVersion = state.previous?.version;
 
     if (plan.dryRun) {
@@ -119,7 +132,7 @@ export async function deployCanary(
     }
     const target = published.target.version;
     await writer.update((r) => {
-      r.target = published.target;
+      singleFunction(r, 'deploy-canary').target = published.target;
       r.status = 'in-progress';
     });
 

@@ -1,4 +1,4 @@
-import { formatDuration, formatPercent } from '@lambda-release-kit/core';
+import { formatDuration, formatPercent, singleFunction } from '@lambda-release-kit/core';
 import type { DeployResult } from './deploy.js';
 
 export interface SummaryContent {
@@ -15,19 +15,20 @@ export function summaryContent({ record, planLines }: DeployResult, durationMs: 
   const release = [record.release.tag, record.release.commit && `commit ${record.release.commit}`]
     .filter(Boolean)
     .join(', ');
+  const released = singleFunction(record, 'deploy-canary');
   const facts: Array<[string, string]> = [
-    ['Function', record.function.name],
-    ['Alias', record.alias],
+    ['Function', released.function.name],
+    ['Alias', released.alias],
     ['Strategy', record.strategy],
     ['Status', record.status],
-    ['Previous version', record.previous?.version ?? 'none (first release)'],
-    ['New version', record.target?.version ?? '–'],
+    ['Previous version', released.previous?.version ?? 'none (first release)'],
+    ['New version', released.target?.version ?? '–'],
   ];
   if (release) facts.push(['Release', release]);
-  if (record.codedeploy?.deploymentId) {
+  if (released.codedeploy?.deploymentId) {
     facts.push([
       'CodeDeploy deployment',
-      `${record.codedeploy.deploymentId} (${record.codedeploy.deploymentConfig ?? ''})`,
+      `${released.codedeploy.deploymentId} (${released.codedeploy.deploymentConfig ?? ''})`,
     ]);
   }
   if (record.skipCanary)
@@ -76,6 +77,6 @@ export function summaryContent({ record, planLines }: DeployResult, durationMs: 
   }
   if (planLines)
     tables.push({ caption: 'Plan (dry run)', header: ['Step'], rows: planLines.map((line) => [line]) });
-  const title = `deploy-canary: ${record.function.name}:${record.alias} ${record.status}`;
+  const title = `deploy-canary: ${released.function.name}:${released.alias} ${record.status}`;
   return { title, facts, tables };
 }

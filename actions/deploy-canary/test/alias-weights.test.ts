@@ -53,8 +53,8 @@ describe('alias-weights canary', () => {
 
     const record = await readRecordFile(run.recordFile);
     expect(record.status).toBe('promoted');
-    expect(record.previous).toMatchObject({ version: '1' });
-    expect(record.target).toMatchObject({ version: '2' });
+    expect(record.functions[0].previous).toMatchObject({ version: '1' });
+    expect(record.functions[0].target).toMatchObject({ version: '2' });
     // The 20% step may end without a verdict: its evidence carries over to the 50% step, which must conclude.
     expect(record.steps.map((s) => s.weight)).toEqual([0.2, 0.5]);
     expect(record.steps[1].verdict).toBe('healthy');

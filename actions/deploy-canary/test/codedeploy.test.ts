@@ -108,7 +108,7 @@ describe('strategy codedeploy', () => {
     expect(run.result?.deploymentId).toMatch(/^d-/);
     expect((await aliasOf('cd-ok-fn')).FunctionVersion).toBe('2');
     const record = await readRecordFile(run.recordFile);
-    expect(record.codedeploy).toMatchObject({
+    expect(record.functions[0].codedeploy).toMatchObject({
       application: APP,
       deploymentGroup: 'cd-ok-fn',
       deploymentConfig: 'CodeDeployDefault.LambdaAllAtOnce',

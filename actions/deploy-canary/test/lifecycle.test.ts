@@ -52,10 +52,10 @@ describe('deploy lifecycle', () => {
     const record = await readRecordFile(run.recordFile);
     expect(record).toMatchObject({
       status: 'promoted',
-      target: { version: '2' },
+      functions: [{ target: { version: '2' } }],
       release: { tag: 'v1.2.3' },
     });
-    expect(record.previous).toBeUndefined();
+    expect(record.functions[0].previous).toBeUndefined();
   });
 
   it('dry-run: reads the state and prints the full plan with zero mutating calls', async () => {
@@ -156,7 +156,7 @@ describe('deploy lifecycle', () => {
     );
     expect(run.error).toBeUndefined();
     const record = await readRecordFile(run.recordFile);
-    expect(record.target).toMatchObject({
+    expect(record.functions[0].target).toMatchObject({
       version: '2',
       s3: { bucket: 'artifacts', key: 'orders/v2.zip', objectVersion },
     });
@@ -176,7 +176,7 @@ describe('deploy lifecycle', () => {
       ),
     );
     expect(next.error).toBeUndefined();
-    expect((await readRecordFile(next.recordFile)).previous).toMatchObject({
+    expect((await readRecordFile(next.recordFile)).functions[0].previous).toMatchObject({
       version: '2',
       s3: { bucket: 'artifacts', key: 'orders/v2.zip', objectVersion },
     });
@@ -215,7 +215,10 @@ describe('deploy lifecycle', () => {
     expect(operations()).toEqual(['UpdateFunctionCode', 'UpdateFunctionCode']);
     expect((await aliasOf('race-fn')).FunctionVersion).toBe('1');
     const record = await readRecordFile(run.recordFile);
-    expect({ status: record.status, target: record.target }).toEqual({ status: 'failed', target: undefined });
+    expect({ status: record.status, target: record.functions[0].target }).toEqual({
+      status: 'failed',
+      target: undefined,
+    });
   });
 
   it('deploys a container image and records both image URIs', async () => {
@@ -245,8 +248,8 @@ describe('deploy lifecycle', () => {
     );
     expect(run.error).toBeUndefined();
     const record = await readRecordFile(run.recordFile);
-    expect(record.previous).toMatchObject({ version: '1', imageUri: IMAGE('v1') });
-    expect(record.target).toMatchObject({ version: '2', imageUri: IMAGE('v2') });
+    expect(record.functions[0].previous).toMatchObject({ version: '1', imageUri: IMAGE('v1') });
+    expect(record.functions[0].target).toMatchObject({ version: '2', imageUri: IMAGE('v2') });
   });
 });
 

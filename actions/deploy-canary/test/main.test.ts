@@ -64,7 +64,7 @@ describe('run()', () => {
     expect(record).toMatchObject({
       status: 'promoted',
       release: { tag: 'v2.0.0' },
-      target: { version: '2' },
+      functions: [{ target: { version: '2' } }],
     });
     expect(parseRecord(readFileSync(outputs['record-file'], 'utf8')).status).toBe('promoted');
     expect(summary).toContain('deploy-canary: main-fn:live promoted');
@@ -95,8 +95,12 @@ describe('run()', () => {
     expect(bad.exitCode).toBe(1);
     const file = join(bed.dir, 'lambda-release-record.input-fn.live.json');
     const record = parseRecord(readFileSync(file, 'utf8'));
-    expect(record).toMatchObject({ function: { name: 'input-fn' }, alias: 'live', status: 'failed' });
-    expect(record.target).toBeUndefined();
+    expect(record).toMatchObject({
+      schema: 'lambda-release-record/v2',
+      functions: [{ function: { name: 'input-fn' }, alias: 'live' }],
+      status: 'failed',
+    });
+    expect(record.functions[0].target).toBeUndefined();
     expect(record.error).toMatch(/input 'traffic-steps' has "10%:5"/);
     expect(parseRecord(bad.outputs.record)).toEqual(record);
     expect(bad.outputs).toMatchObject({ status: 'failed', 'record-file': file });

@@ -7,6 +7,7 @@ import {
   formatPercent,
 } from '@lambda-release-kit/core';
 import type { NotifyStatus } from './constants.js';
+import { releaseFunctions } from './release-functions.js';
 
 /** What every channel says about one release, before it is rendered for Slack, email, SNS or a webhook. */
 export interface ReleaseMessage {
@@ -78,14 +79,15 @@ export function templateVars(facts: ReleaseFacts): Record<string, unknown> {
   const record = facts.record;
   const release = record?.release ?? facts.release ?? {};
   const lastRollback = record?.rollbacks.at(-1);
+  const functions = releaseFunctions(record);
   return {
     status: facts.status,
     emoji: STATUS_EMOJI[facts.status].unicode,
-    function: record?.function.name ?? '',
-    alias: record?.alias ?? '',
+    function: functions.names,
+    alias: functions.aliases,
     region: record?.region ?? '',
-    from: record?.previous?.version ?? '',
-    to: record?.target?.version ?? '',
+    from: functions.from,
+    to: functions.to,
     strategy: record?.strategy ?? '',
     duration: durationOf(record),
     actor: release.actor ?? '',
@@ -103,11 +105,12 @@ export function templateVars(facts: ReleaseFacts): Record<string, unknown> {
 function defaultTitle(facts: ReleaseFacts): string {
   const record = facts.record;
   const release = record?.release ?? facts.release ?? {};
-  const subject = record ? record.function.name : 'release';
-  const what = record?.target
-    ? `version ${record.target.version}${release.tag ? ` (${release.tag})` : ''}`
+  const functions = releaseFunctions(record);
+  const subject = record ? functions.names : 'release';
+  const what = functions.to
+    ? `version ${functions.to}${release.tag ? ` (${release.tag})` : ''}`
     : (release.tag ?? '');
-  const where = record ? ` on alias ${record.alias}` : '';
+  const where = record ? ` on alias ${functions.aliases}` : '';
   const rollback = rolledBack(facts);
   if (rollback) return `${subject}: ${rollbackPhrase(rollback)}${where}`;
   return `${subject}: release${what ? ` of ${what}` : ''}${where} ${STATUS_WORDS[facts.status]}`;
@@ -131,14 +134,15 @@ function defaultText(facts: ReleaseFacts): string {
   if (!record) return `Release ${STATUS_WORDS[facts.status]}.`;
   const parts: string[] = [];
   const rollback = rolledBack(facts);
+  const functions = releaseFunctions(record);
   const versions =
-    record.previous && record.target && !rollback
-      ? `${record.previous.version} → ${record.target.version}`
-      : record.target
-        ? `version ${record.target.version}`
+    functions.from && functions.to && !rollback
+      ? `${functions.from} → ${functions.to}`
+      : functions.to
+        ? `version ${functions.to}`
         : '';
   parts.push(
-    `${record.function.name}${versions ? ` ${versions}` : ''} with strategy ${record.strategy}` +
+    `${functions.names}${versions ? ` ${versions}` : ''} with strategy ${record.strategy}` +
       (record.steps.length
         ? `, ${record.steps.length} traffic step${record.steps.length === 1 ? '' : 's'}`
         : '') +
@@ -160,17 +164,18 @@ export function buildMessage(
   const render = (text: string) => renderTemplate(text, vars, options);
   const record = facts.record;
   const release = record?.release ?? facts.release ?? {};
+  const functions = releaseFunctions(record);
   const rows: Array<[string, string]> = [
     ['Status', facts.status],
-    ['Function', record?.function.name ?? ''],
-    ['Alias', record?.alias ?? ''],
+    ['Function', functions.names],
+    ['Alias', functions.aliases],
     [
       'Versions',
       rolledBack(facts)
         ? ''
-        : record?.previous && record.target
-          ? `${record.previous.version} → ${record.target.version}`
-          : (record?.target?.version ?? ''),
+        : functions.from && functions.to
+          ? `${functions.from} → ${functions.to}`
+          : functions.to,
     ],
     ['Strategy', record?.strategy ?? ''],
     ['Duration', durationOf(record)],

@@ -13,6 +13,7 @@ import { emailBody } from './email-message.js';
 import type { FetchFn, SendContext } from './http.js';
 import { sendSlackApi, sendSlackWebhook, type SlackApiTarget } from './slack.js';
 import { slackPayload } from './slack-message.js';
+import { releaseFunctions } from './release-functions.js';
 import { publishSns } from './sns.js';
 import { sendWebhook } from './webhook.js';
 
@@ -117,18 +118,19 @@ export async function notify(plan: NotifyPlan, deps: NotifyDeps): Promise<Notify
   }
   if (sns) {
     tasks.set('sns', async () => {
+      const functions = releaseFunctions(record);
       result.snsMessageId = await publishSns(ctx, sns.client, {
         topicArn: sns.topicArn,
         subject: plan.message.title,
         message: JSON.stringify(document),
         attributes: {
           status: plan.message.status,
-          function: record?.function.name ?? '',
-          alias: record?.alias ?? '',
+          function: functions.names,
+          alias: functions.aliases,
           strategy: record?.strategy ?? '',
-          targetVersion: record?.target?.version ?? '',
+          targetVersion: functions.to,
         },
-        groupId: record?.function.name ?? 'release',
+        groupId: record?.functions[0].function.name ?? 'release',
       });
     });
   }

@@ -91,7 +91,7 @@ describe('notify through the sandbox', () => {
     expect(delivery.json).toMatchObject({
       schema: 'lambda-release-notification/v1',
       status: 'success',
-      record: { alias: 'live' },
+      record: { schema: 'lambda-release-record/v2', functions: [{ alias: 'live' }] },
     });
   });
 

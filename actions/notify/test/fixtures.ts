@@ -4,8 +4,14 @@ import { createRecord, type DeploymentRecord } from '@lambda-release-kit/core';
 export function sampleRecord(overrides: Partial<DeploymentRecord> = {}): DeploymentRecord {
   return createRecord(
     {
-      function: { name: 'orders-api', arn: 'arn:aws:lambda:us-east-1:123456789012:function:orders-api' },
-      alias: 'live',
+      functions: [
+        {
+          function: { name: 'orders-api', arn: 'arn:aws:lambda:us-east-1:123456789012:function:orders-api' },
+          alias: 'live',
+          previous: { version: '7' },
+          target: { version: '8' },
+        },
+      ],
       strategy: 'alias-weights',
       release: {
         tag: 'v1.2.3',
@@ -13,8 +19,6 @@ export function sampleRecord(overrides: Partial<DeploymentRecord> = {}): Deploym
         actor: 'jdoe',
         runUrl: 'https://github.com/acme/orders/actions/runs/42',
       },
-      previous: { version: '7' },
-      target: { version: '8' },
       steps: [
         { at: '2026-11-01T10:01:00Z', weight: 0.1, verdict: 'healthy', metrics: { errors: 0, p95: 120.5 } },
         { at: '2026-11-01T10:06:00Z', weight: 0.5, verdict: 'healthy', metrics: { errors: 0, p95: 118 } },

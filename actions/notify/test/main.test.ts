@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
-import { runInProcess, type InProcessRun } from '@lambda-release-kit/core/testing';
+import { runInProcess, v1RecordJson, type InProcessRun } from '@lambda-release-kit/core/testing';
 import { run } from '../src/main.js';
 import { rolledBackRecord } from './fixtures.js';
 import { sinkState } from './sandbox-helpers.js';
@@ -96,6 +96,45 @@ describe('run', () => {
     ]) {
       expect(log()).toContain(`::add-mask::${secret}`);
     }
+  });
+
+  it('a v1 record (from a release before schema v2) sends the same message as its v2 form', async () => {
+    const slackPost = async (record: string) => {
+      await runWith({
+        record,
+        'job-status': 'success',
+        'slack-webhook-url': sandbox.env.SANDBOX_SLACK_WEBHOOK_URL,
+      });
+      expect(outputs().sent).toBe('slack-webhook');
+      return (await sinkState(sandbox)).slack.webhookPosts.at(-1);
+    };
+    const v2 = await slackPost(JSON.stringify(rolledBackRecord()));
+    const v1 = await slackPost(v1RecordJson(rolledBackRecord()));
+    expect(v1).toEqual(v2);
+    expect(JSON.stringify(v1)).toContain('orders-api');
+  });
+
+  it('names every function of a release of several', async () => {
+    const [api] = rolledBackRecord().functions;
+    const service = rolledBackRecord();
+    service.functions = [
+      api,
+      {
+        function: { name: 'orders-worker' },
+        alias: 'live',
+        previous: { version: '3' },
+        target: { version: '4' },
+      },
+    ];
+    await runWith({
+      record: JSON.stringify(service),
+      'job-status': 'success',
+      'slack-webhook-url': sandbox.env.SANDBOX_SLACK_WEBHOOK_URL,
+    });
+    expect(outputs().sent).toBe('slack-webhook');
+    expect(JSON.stringify((await sinkState(sandbox)).slack.webhookPosts.at(-1))).toContain(
+      'orders-api, orders-worker',
+    );
   });
 
   it('warns about a failed channel without failing the step, unless fail-on-error', async () => {

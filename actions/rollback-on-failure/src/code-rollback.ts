@@ -16,6 +16,7 @@ import {
   type VersionRef,
 } from '@lambda-release-kit/core';
 import type { Call } from './rollback.js';
+import { recordedFunction } from './record-source.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -87,7 +88,7 @@ export async function rollbackCode(
   logger: Logger,
 ): Promise<CodeRollbackResult> {
   const { functionName, record } = request;
-  const previous = record?.previous;
+  const previous = recordedFunction(record)?.previous;
   const to = previousCodeLocation(previous);
   if (!previous || !to) {
     throw new UserError(

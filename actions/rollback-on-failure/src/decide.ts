@@ -5,6 +5,7 @@ import {
   type DeploymentRecord,
   type Logger,
 } from '@lambda-release-kit/core';
+import { recordedFunction } from './record-source.js';
 
 /** What to do with the alias, decided from the inputs, the record and the alias's live state. */
 export type AliasPlan =
@@ -79,8 +80,8 @@ export async function decideAliasTarget(
     };
   }
 
-  const failed = record?.target?.version;
-  const previous = record?.previous?.version;
+  const failed = recordedFunction(record)?.target?.version;
+  const previous = recordedFunction(record)?.previous?.version;
   if (previous && isPlain(alias, previous)) {
     const earlier = record?.status === 'rolled-back' ? ' (the record says it was already rolled back)' : '';
     return {

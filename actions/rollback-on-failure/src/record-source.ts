@@ -3,7 +3,9 @@ import {
   readRecordInputs,
   UserError,
   bareFunctionName,
+  singleFunction,
   type DeploymentRecord,
+  type FunctionRelease,
   type RecordReading,
 } from '@lambda-release-kit/core';
 
@@ -35,14 +37,15 @@ export function recordSource(
 ): RecordSource {
   const { record, source, ...unusable } = reading;
   if (!record || !source) return unusable;
-  const recordFunction = bareFunctionName(record.function.name);
+  const released = singleFunction(record, 'rollback-on-failure');
+  const recordFunction = bareFunctionName(released.function.name);
   const inputFunction = bareFunctionName(expected.functionName);
-  if (recordFunction !== inputFunction || record.alias !== expected.alias) {
+  if (recordFunction !== inputFunction || released.alias !== expected.alias) {
     throw new InputError(
-      `${source} is for ${recordFunction}:${record.alias}, but inputs 'function-name' and 'alias' say ${inputFunction}:${expected.alias} — expected the record of the release being rolled back`,
+      `${source} is for ${recordFunction}:${released.alias}, but inputs 'function-name' and 'alias' say ${inputFunction}:${expected.alias} — expected the record of the release being rolled back`,
     );
   }
-  const recordRegion = record.region ?? arnParts(record.function.arn)?.region;
+  const recordRegion = record.region ?? arnParts(released.function.arn)?.region;
   if (recordRegion && expected.region && recordRegion !== expected.region) {
     throw new InputError(
       `${source} is for region ${recordRegion}, but this rollback runs in ${expected.region} — expected the record of the release being rolled back (set 'region' to ${recordRegion} if that is where it ran)`,
@@ -61,14 +64,20 @@ export function checkRecordOwner(
   arn: string | undefined,
   source = 'the record',
 ): void {
-  const theirs = arnParts(record.function.arn);
+  const recordArn = recordedFunction(record)?.function.arn;
+  const theirs = arnParts(recordArn);
   const ours = arnParts(arn);
   if (!theirs || !ours) return;
   if (theirs.account !== ours.account || theirs.region !== ours.region) {
     throw new UserError(
-      `${source} is for ${record.function.arn} (account ${theirs.account}, region ${theirs.region}), but the function here is ${arn} (account ${ours.account}, region ${ours.region}); nothing changed — give the record of the release being rolled back`,
+      `${source} is for ${recordArn} (account ${theirs.account}, region ${theirs.region}), but the function here is ${arn} (account ${ours.account}, region ${ours.region}); nothing changed — give the record of the release being rolled back`,
     );
   }
+}
+
+/** The one function a rollback restores, as the record describes it (a record of several is refused). */
+export function recordedFunction(record: DeploymentRecord | undefined): FunctionRelease | undefined {
+  return record && singleFunction(record, 'rollback-on-failure');
 }
 
 function arnParts(arn: string | undefined): { region: string; account: string } | undefined {

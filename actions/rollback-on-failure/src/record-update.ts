@@ -16,13 +16,17 @@ export function recordRollback(
     record ??
     createRecord(
       {
-        function: { name: context.functionName },
-        alias: context.alias,
+        functions: [
+          {
+            function: { name: context.functionName },
+            alias: context.alias,
+            ...(VERSION.test(entry.to) ? { previous: { version: entry.to } } : {}),
+            ...(VERSION.test(entry.from) ? { target: { version: entry.from } } : {}),
+          },
+        ],
         region: context.region,
         release: context.release,
         strategy: entry.method === 'codedeploy-stop' ? 'codedeploy' : 'all-at-once',
-        ...(VERSION.test(entry.to) ? { previous: { version: entry.to } } : {}),
-        ...(VERSION.test(entry.from) ? { target: { version: entry.from } } : {}),
       },
       new Date(now.getTime() - (entry.durationMs ?? 0)),
     );

@@ -12,13 +12,14 @@ import {
   UserError,
   type AliasState,
   type DeploymentRecord,
+  type FunctionRelease,
   type Logger,
   type RollbackMethod,
 } from '@lambda-release-kit/core';
 import { rollbackCode } from './code-rollback.js';
 import { decideAliasTarget, recheckAfterConflict, type AliasPlan, type VersionLookups } from './decide.js';
 import type { RollbackOptions } from './options.js';
-import { checkRecordOwner } from './record-source.js';
+import { checkRecordOwner, recordedFunction } from './record-source.js';
 import { recordRollback } from './record-update.js';
 
 const DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
@@ -140,7 +141,7 @@ export async function rollback(request: RollbackRequest, deps: RollbackDeps): Pr
  */
 function untouchedByRelease(request: RollbackRequest): Decided | undefined {
   const record = request.record;
-  if (!record || record.target || request.targetVersion) return undefined;
+  if (!record || recordedFunction(record)?.target || request.targetVersion) return undefined;
   return {
     outcome: 'nothing-to-do',
     explanation:
@@ -175,8 +176,9 @@ async function codePath(
     readAlias(deps.lambda, request.functionName, request.alias, signal),
   );
   // Versions name the code best when the record has them; otherwise the code locations do.
-  const codeFrom = request.record?.target?.version ?? code.from;
-  const codeTo = request.record?.previous?.version ?? code.to;
+  const released = recordedFunction(request.record);
+  const codeFrom = released?.target?.version ?? code.from;
+  const codeTo = released?.previous?.version ?? code.to;
   if (!alias) {
     return {
       outcome: code.outcome,
@@ -385,7 +387,7 @@ async function codeDeployPath(
     deps.logger.info(`no CodeDeploy deployment is in progress in ${groupName}; deciding from the alias`);
     return { alias };
   }
-  const failed = request.record?.target?.version;
+  const failed = recordedFunction(request.record)?.target?.version;
   const extra = Object.keys(alias.weights)[0];
 
   if (request.dryRun) {
@@ -454,8 +456,8 @@ async function codeDeployPath(
 }
 
 /** The record's CodeDeploy deployment, unless its id is malformed (then ignored, with a warning). */
-function recordCodeDeploy(request: RollbackRequest, logger: Logger): DeploymentRecord['codedeploy'] {
-  const fromRecord = request.record?.codedeploy;
+function recordCodeDeploy(request: RollbackRequest, logger: Logger): FunctionRelease['codedeploy'] {
+  const fromRecord = recordedFunction(request.record)?.codedeploy;
   const id = fromRecord?.deploymentId;
   if (id === undefined || DEPLOYMENT_ID.test(id)) return fromRecord;
   logger.warning(

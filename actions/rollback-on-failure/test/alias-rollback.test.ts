@@ -131,8 +131,7 @@ describe('alias rollback from the live state', () => {
     expect(operations(bed)).toEqual(['GetAlias', 'ListVersionsByFunction', 'UpdateAlias']);
     expect(result.record).toMatchObject({
       status: 'rolled-back',
-      previous: { version: '2' },
-      target: { version: '3' },
+      functions: [{ previous: { version: '2' }, target: { version: '3' } }],
       rollbacks: [expect.objectContaining({ from: '3', to: '2', method: 'alias' })],
     });
   });
@@ -192,7 +191,7 @@ describe('missing or malformed record', () => {
 
   it('a record without a target (the deploy failed before publishing) changes nothing, with no AWS call', async () => {
     await given('no-target', 3, '3');
-    const record = { ...failedRecord('no-target', '1', '2'), target: undefined, error: 'publishing failed' };
+    const record = failedRecord('no-target', '1', '2', { error: 'publishing failed' }, { target: undefined });
     const result = await runRollback(bed, request('no-target', { record }));
     expect(result).toMatchObject({ outcome: 'nothing-to-do', rolledBack: false });
     expect(result.explanation).toMatch(

@@ -10,7 +10,7 @@ import {
   createRecord,
   UserError,
   waitForFunctionUpdated,
-  type DeploymentRecord,
+  type FunctionRelease,
 } from '@lambda-release-kit/core';
 import {
   aliasState,
@@ -34,17 +34,10 @@ afterAll(async () => {
   await bed.stop();
 });
 
-function codeRecord(
-  name: string,
-  previous: DeploymentRecord['previous'],
-  target: DeploymentRecord['target'],
-) {
+function codeRecord(name: string, previous: FunctionRelease['previous'], target: FunctionRelease['target']) {
   return createRecord({
-    function: { name },
-    alias: 'live',
+    functions: [{ function: { name }, alias: 'live', previous, target }],
     strategy: 'all-at-once',
-    previous,
-    target,
     status: 'failed',
   });
 }

@@ -94,10 +94,13 @@ async function deploymentStatus(deploymentId: string): Promise<string | undefine
 describe('CodeDeploy deployments', () => {
   it('stops a deployment mid-canary with rollback and waits until CodeDeploy has put the alias back', async () => {
     const id = await midCanary('cd-mid');
-    const record = failedRecord('cd-mid', '1', '2', {
-      strategy: 'codedeploy',
-      codedeploy: { application: APP, deploymentGroup: 'cd-mid', deploymentId: id },
-    });
+    const record = failedRecord(
+      'cd-mid',
+      '1',
+      '2',
+      { strategy: 'codedeploy' },
+      { codedeploy: { application: APP, deploymentGroup: 'cd-mid', deploymentId: id } },
+    );
     bed.sandbox.clearRequestLog();
     const result = await runRollback(bed, request('cd-mid', { record }));
 
@@ -132,10 +135,13 @@ describe('CodeDeploy deployments', () => {
   it('a deployment that already completed is reported, and the alias is rolled back directly', async () => {
     const id = await deploy('cd-done', 'CodeDeployDefault.LambdaAllAtOnce');
     await until('the deployment to succeed', async () => (await deploymentStatus(id)) === 'Succeeded');
-    const record = failedRecord('cd-done', '1', '2', {
-      strategy: 'codedeploy',
-      codedeploy: { application: APP, deploymentGroup: 'cd-done', deploymentId: id },
-    });
+    const record = failedRecord(
+      'cd-done',
+      '1',
+      '2',
+      { strategy: 'codedeploy' },
+      { codedeploy: { application: APP, deploymentGroup: 'cd-done', deploymentId: id } },
+    );
     bed.sandbox.clearRequestLog();
     const result = await runRollback(bed, request('cd-done', { record }));
     expect(result).toMatchObject({ outcome: 'rolled-back', method: 'alias', from: '2', to: '1' });
@@ -157,10 +163,13 @@ describe('CodeDeploy deployments', () => {
       const name = `cd-${deploymentId.length}`;
       await functionWithVersions(bed.lambda, name, 2);
       await pointAlias(bed.lambda, name, 'live', '1', { '2': 0.1 });
-      const record = failedRecord(name, '1', '2', {
-        strategy: 'codedeploy',
-        codedeploy: { application: APP, deploymentGroup: name, deploymentId },
-      });
+      const record = failedRecord(
+        name,
+        '1',
+        '2',
+        { strategy: 'codedeploy' },
+        { codedeploy: { application: APP, deploymentGroup: name, deploymentId } },
+      );
       const result = await runRollback(bed, request(name, { record }));
       expect(result).toMatchObject({ outcome: 'rolled-back', method: 'alias', from: '2', to: '1' });
       expect(result.logger.text()).toMatch(warning);

@@ -49,7 +49,7 @@ describe('decideAliasTarget', () => {
   it('a record without a previous version (the first release) falls back to the live state', async () => {
     const lookups = versions('1', '2');
     const record = failedRecord('fn', '1', '2');
-    delete record.previous;
+    delete record.functions[0].previous;
     const plan = await decideAliasTarget(
       { functionName: 'fn', alias: alias('2'), record },
       lookups,
@@ -118,11 +118,13 @@ describe('loadRecord', () => {
   });
 
   it('refuses a record from another region or account', async () => {
-    const record = {
-      ...failedRecord('orders-api', '1', '2'),
-      region: 'eu-west-1',
-      function: { name: 'orders-api', arn: 'arn:aws:lambda:eu-west-1:111111111111:function:orders-api' },
-    };
+    const record = failedRecord(
+      'orders-api',
+      '1',
+      '2',
+      { region: 'eu-west-1' },
+      { function: { name: 'orders-api', arn: 'arn:aws:lambda:eu-west-1:111111111111:function:orders-api' } },
+    );
     const text = serializeRecord(record);
     await expect(loadRecord({ recordText: text }, { ...expected, region: 'us-east-1' })).rejects.toThrow(
       /input 'record' is for region eu-west-1, but this rollback runs in us-east-1/,

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRecordFile, serializeRecord } from '@lambda-release-kit/core';
-import { runInProcess, type InProcessRun } from '@lambda-release-kit/core/testing';
+import { runInProcess, v1RecordJson, type InProcessRun } from '@lambda-release-kit/core/testing';
 import { run } from '../src/main.js';
 import {
   aliasState,
@@ -82,6 +82,48 @@ describe('run', () => {
     const summary = last.summary;
     expect(summary).toContain('Rollback of orders-api:live');
     expect(summary).toContain('Rolled back');
+  });
+
+  it('rolls back from a v1 record (from a release before schema v2) as before, and writes it back as v2', async () => {
+    await pointAlias(bed.lambda, 'orders-api', 'live', '2', { '3': 0.1 });
+    const file = join(bed.dir, 'record-v1.json');
+    const given = failedRecord('orders-api', '2', '3');
+    writeFileSync(file, v1RecordJson(given));
+    bed.sandbox.clearRequestLog();
+    await runWith({
+      'function-name': 'orders-api',
+      alias: 'live',
+      'record-file': file,
+      reason: 'canary alarm',
+    });
+
+    expect(errors()).toEqual([]);
+    expect(outputs()).toMatchObject({
+      outcome: 'rolled-back',
+      'from-version': '3',
+      'to-version': '2',
+      method: 'alias',
+    });
+    expect(bed.sandbox.requestLog().map((entry) => entry.operation)).toEqual(['GetAlias', 'UpdateAlias']);
+    const written = await readRecordFile(file);
+    expect(JSON.parse(outputs().record)).toMatchObject({ schema: 'lambda-release-record/v2' });
+    expect(written).toMatchObject({ functions: given.functions, status: 'rolled-back' });
+    expect(written.rollbacks).toEqual([expect.objectContaining({ from: '3', to: '2', method: 'alias' })]);
+    expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: {} });
+  });
+
+  it('refuses a record of several functions before any change, naming how many', async () => {
+    await pointAlias(bed.lambda, 'orders-api', 'live', '2', { '3': 0.1 });
+    const service = failedRecord('orders-api', '2', '3');
+    service.functions.push({ function: { name: 'orders-worker' }, alias: 'live', target: { version: '4' } });
+    bed.sandbox.clearRequestLog();
+    await runWith({ 'function-name': 'orders-api', alias: 'live', record: serializeRecord(service) });
+
+    expect(errors()).toEqual([
+      '::error::rollback-on-failure: this release has 2 functions; rollback-on-failure releases one function at a time until the service release lands',
+    ]);
+    expect(bed.sandbox.requestLog().map((entry) => entry.operation)).toEqual([]);
+    expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: { '3': 0.1 } });
   });
 
   it("without record inputs, reads deploy-canary's default record file of this function and alias", async () => {

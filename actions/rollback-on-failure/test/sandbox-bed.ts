@@ -16,6 +16,7 @@ import {
   MemoryLogger,
   waitForFunctionUpdated,
   type DeploymentRecord,
+  type FunctionRelease,
 } from '@lambda-release-kit/core';
 import { startSandbox, zipFunction, type Sandbox, type SandboxOptions } from '@lambda-release-kit/sandbox';
 import { rollback, type RollbackRequest, type RollbackResult } from '../src/rollback.js';
@@ -115,13 +116,19 @@ export function failedRecord(
   previous: string,
   target: string,
   extra: Partial<DeploymentRecord> = {},
+  released: Partial<FunctionRelease> = {},
 ): DeploymentRecord {
   return createRecord({
-    function: { name },
-    alias: 'live',
+    functions: [
+      {
+        function: { name },
+        alias: 'live',
+        previous: { version: previous },
+        target: { version: target },
+        ...released,
+      },
+    ],
     strategy: 'alias-weights',
-    previous: { version: previous },
-    target: { version: target },
     status: 'failed',
     ...extra,
   });

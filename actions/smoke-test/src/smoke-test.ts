@@ -9,7 +9,13 @@ import {
   type CheckSuite,
   type SuiteResult,
 } from '@lambda-release-kit/checks';
-import { withContext, type DeploymentRecord, type Logger, type Redactor } from '@lambda-release-kit/core';
+import {
+  singleFunction,
+  withContext,
+  type DeploymentRecord,
+  type Logger,
+  type Redactor,
+} from '@lambda-release-kit/core';
 import { ACTION } from './constants.js';
 
 export interface SmokeTestOptions {
@@ -39,12 +45,13 @@ export interface SmokeTestResult {
 
 /** Variables every template can use when a deployment record is given. */
 export function recordVars(record: DeploymentRecord): Record<string, unknown> {
+  const tested = singleFunction(record, 'smoke-test');
   return {
     record,
-    function: record.function.name,
-    alias: record.alias,
-    ...(record.target ? { version: record.target.version } : {}),
-    ...(record.previous ? { previous_version: record.previous.version } : {}),
+    function: tested.function.name,
+    alias: tested.alias,
+    ...(tested.target ? { version: tested.target.version } : {}),
+    ...(tested.previous ? { previous_version: tested.previous.version } : {}),
   };
 }
 
@@ -63,7 +70,8 @@ export async function runSmokeTest(
   },
 ): Promise<SmokeTestResult> {
   const vars = { ...(options.record ? recordVars(options.record) : {}), ...options.vars };
-  const expectVersion = options.expectVersion ?? options.record?.target?.version;
+  const expectVersion =
+    options.expectVersion ?? (options.record && singleFunction(options.record, 'smoke-test').target?.version);
   const result = await runChecks(suite, {
     lambda: deps.lambda,
     fetch: deps.fetch,

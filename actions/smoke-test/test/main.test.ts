@@ -34,11 +34,10 @@ function runAction(inputs: Record<string, string>) {
 }
 
 const record = createRecord({
-  function: { name: 'orders' },
-  alias: 'live',
+  functions: [
+    { function: { name: 'orders' }, alias: 'live', previous: { version: '1' }, target: { version: '2' } },
+  ],
   strategy: 'alias-weights',
-  previous: { version: '1' },
-  target: { version: '2' },
 });
 
 describe('run()', () => {

@@ -21,11 +21,10 @@ afterAll(async () => {
 
 const record = () =>
   createRecord({
-    function: { name: 'orders' },
-    alias: 'live',
+    functions: [
+      { function: { name: 'orders' }, alias: 'live', previous: { version: '1' }, target: { version: '2' } },
+    ],
     strategy: 'alias-weights',
-    previous: { version: '1' },
-    target: { version: '2' },
   });
 
 const checks = `

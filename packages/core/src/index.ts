@@ -8,6 +8,7 @@ export * from './lambda.js';
 export * from './logger.js';
 export * from './percent.js';
 export * from './record.js';
+export * from './record-read.js';
 export * from './record-input.js';
 export * from './record-writer.js';
 export * from './release-status.js';

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { InputError } from './errors.js';
-import { parseRecord, readRecordFile, RecordError, type DeploymentRecord } from './record.js';
+import { parseRecord, readRecordFile } from './record-read.js';
+import { RecordError, type DeploymentRecord } from './record.js';
 
 /** The `record` and `record-file` inputs as given; every action that reads a record reads it from these. */
 export interface RecordInputs {

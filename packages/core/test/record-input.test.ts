@@ -11,7 +11,10 @@ import {
 } from '@lambda-release-kit/core';
 
 const record = createRecord(
-  { function: { name: 'orders-api' }, alias: 'live', strategy: 'alias-weights', target: { version: '8' } },
+  {
+    functions: [{ function: { name: 'orders-api' }, alias: 'live', target: { version: '8' } }],
+    strategy: 'alias-weights',
+  },
   new Date('2026-11-22T10:00:00Z'),
 );
 

@@ -3,8 +3,7 @@ import { createRecord, releaseStatus, type DeploymentRecord } from '@lambda-rele
 
 function record(fields: Partial<DeploymentRecord>): DeploymentRecord {
   return createRecord({
-    function: { name: 'orders-api' },
-    alias: 'live',
+    functions: [{ function: { name: 'orders-api' }, alias: 'live' }],
     strategy: 'alias-weights',
     ...fields,
   });
@@ -32,9 +31,15 @@ describe('releaseStatus', () => {
   });
 
   it('a deploy that failed before moving traffic, or a rollback that did nothing, is a failure', () => {
-    expect(releaseStatus(record({ status: 'failed', previous: { version: '2' } }), 'success')).toBe(
-      'failure',
-    );
+    expect(
+      releaseStatus(
+        record({
+          status: 'failed',
+          functions: [{ function: { name: 'orders-api' }, alias: 'live', previous: { version: '2' } }],
+        }),
+        'success',
+      ),
+    ).toBe('failure');
     expect(releaseStatus(record({ status: 'promoted' }), 'failure')).toBe('failure');
   });
 

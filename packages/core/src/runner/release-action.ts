@@ -4,7 +4,13 @@ import * as core from '@actions/core';
 import { errorMessage, withContext } from '../errors.js';
 import { Inputs, splitList } from '../inputs.js';
 import type { Logger } from '../logger.js';
-import { defaultRecordPath, serializeRecord, writeRecordFile, type DeploymentRecord } from '../record.js';
+import {
+  defaultPathOfRecord,
+  defaultRecordPath,
+  serializeRecord,
+  writeRecordFile,
+  type DeploymentRecord,
+} from '../record.js';
 import { readRecordInputs, type BadRecordPolicy, type RecordReading } from '../record-input.js';
 import type { SaveRecord } from '../record-writer.js';
 import type { Redactor } from '../redact.js';
@@ -187,9 +193,7 @@ function recordSaver(place: SavePlace, env: NodeJS.ProcessEnv, writes: boolean):
     if (!writes) return;
     const path =
       place.file ??
-      (place.writeBack === 'file-read'
-        ? undefined
-        : defaultRecordPath(record.function.name, record.alias, runnerTemp(env)));
+      (place.writeBack === 'file-read' ? undefined : defaultPathOfRecord(record, runnerTemp(env)));
     if (!path) {
       setOutputs({ record: serializeRecord(record) });
       return;

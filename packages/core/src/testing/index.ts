@@ -12,3 +12,4 @@ export {
   type WorkflowEvent,
 } from './workflow-runner.js';
 export { condition, evaluate, interpolate } from './expressions.js';
+export { v1RecordJson } from './v1-record.js';
