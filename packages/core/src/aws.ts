@@ -11,7 +11,7 @@ export interface AwsClientOptions {
   /** The action making the calls, added to the user agent (e.g. "deploy-canary"). */
   action: string;
   /** Region from the action input; falls back to AWS_REGION / AWS_DEFAULT_REGION. */
-  region?: string;
+  region?: string | undefined;
   /** Attempts per call including the first (adaptive retry mode backs off on throttling). Default 5. */
   maxAttempts?: number;
   /** Socket-level timeout per request, so a dropped connection fails instead of hanging. Default 15 s. */
@@ -52,6 +52,11 @@ export const codedeployClient = (options: AwsClientOptions): CodeDeployClient =>
 export const cloudwatchClient = (options: AwsClientOptions): CloudWatchClient =>
   new CloudWatchClient(awsClientConfig(options));
 export const snsClient = (options: AwsClientOptions): SNSClient => new SNSClient(awsClientConfig(options));
+
+/** The SDK's per-call options for an optional signal: the key is left out when there is none. */
+export function abortOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+  return signal ? { abortSignal: signal } : {};
+}
 
 /**
  * All four clients, created on first use, for tools and tests that talk to several services. Credentials come

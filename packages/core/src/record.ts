@@ -53,7 +53,13 @@ export interface DeploymentRecord {
   function: { name: string; arn?: string };
   alias: string;
   region?: string;
-  release: { tag?: string; commit?: string; ref?: string; actor?: string; runUrl?: string };
+  release: {
+    tag?: string | undefined;
+    commit?: string | undefined;
+    ref?: string | undefined;
+    actor?: string | undefined;
+    runUrl?: string | undefined;
+  };
   strategy: Strategy;
   skipCanary?: { reason: string; by: string };
   previous?: VersionRef;
