@@ -53,11 +53,6 @@ export const cloudwatchClient = (options: AwsClientOptions): CloudWatchClient =>
   new CloudWatchClient(awsClientConfig(options));
 export const snsClient = (options: AwsClientOptions): SNSClient => new SNSClient(awsClientConfig(options));
 
-/** The SDK's per-call options for an optional signal: the key is left out when there is none. */
-export function abortOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
-  return signal ? { abortSignal: signal } : {};
-}
-
 /**
  * All four clients, created on first use, for tools and tests that talk to several services. Credentials come
  * from the SDK's default chain (environment, OIDC web identity, profiles); endpoints honour AWS_ENDPOINT_URL and

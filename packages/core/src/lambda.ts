@@ -6,7 +6,7 @@ import {
   type FunctionConfiguration,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { abortOptions } from './aws.js';
+import { abortOptions } from './abort.js';
 import { awsErrorName, UserError } from './errors.js';
 import { formatPercent } from './percent.js';
 import { backoffDelay, pause, waitFor } from './wait.js';
@@ -35,7 +35,10 @@ export async function readAlias(
   signal?: AbortSignal,
 ): Promise<AliasState | undefined> {
   try {
-    const result = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }), abortOptions(signal));
+    const result = await lambda.send(
+      new GetAliasCommand({ FunctionName: functionName, Name: alias }),
+      abortOptions(signal),
+    );
     return {
       name: alias,
       arn: result.AliasArn,
@@ -151,7 +154,10 @@ export async function waitForFunctionUpdated(
     initialDelayMs: 200,
     maxDelayMs: 3_000,
     check: async () => {
-      const current = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }), abortOptions(options.signal));
+      const current = await lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: functionName }),
+        abortOptions(options.signal),
+      );
       const busy = current.LastUpdateStatus === 'InProgress' || current.State === 'Pending';
       return {
         done: !busy,
