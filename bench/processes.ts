@@ -122,12 +122,12 @@ export interface ActionOptions {
   env: Record<string, string>;
   timeoutMs: number;
   /** Extra Node flags (e.g. --cpu-prof). */
-  nodeArgs?: string[];
+  nodeArgs?: string[] | undefined;
   onSpawn?: TimedOptions['onSpawn'];
   /** Wrap the Node command, e.g. ['/usr/bin/time', '-v']. */
-  wrapper?: string[];
+  wrapper?: string[] | undefined;
   /** Run this file instead of dist/<action>/index.js (a reference bundle), the same way. */
-  script?: string;
+  script?: string | undefined;
 }
 
 /** Runs dist/<action>/index.js as the runner does and returns its timing, exit code and outputs. */

@@ -107,15 +107,15 @@ async function main(): Promise<number> {
             // requests a 6 s step sees: an inconclusive healthy canary goes on, a broken one is still caught.
             METRIC_DELAY: '0',
             ON_INCONCLUSIVE: 'promote',
-            SLACK_API_URL: sandbox.env.SANDBOX_SLACK_API_URL,
+            SLACK_API_URL: sandbox.variable('SANDBOX_SLACK_API_URL'),
             SLACK_CHANNEL: '#releases',
             EMAIL_FROM: 'releases@example.com',
             EMAIL_TO: 'oncall@example.com',
             ORDERS_API_URL: sandbox.functionUrl(FUNCTION_NAME, ALIAS).replace(/\/$/, ''),
           },
           secrets: {
-            SLACK_BOT_TOKEN: sandbox.env.SANDBOX_SLACK_BOT_TOKEN,
-            SMTP_URL: sandbox.env.SANDBOX_SMTP_URL,
+            SLACK_BOT_TOKEN: sandbox.variable('SANDBOX_SLACK_BOT_TOKEN'),
+            SMTP_URL: sandbox.variable('SANDBOX_SMTP_URL'),
           },
           nodeBinary,
           repoRoot,

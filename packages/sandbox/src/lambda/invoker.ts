@@ -8,7 +8,7 @@ import type { CodeRunner } from './runner.js';
 
 export interface Invocation {
   executedVersion: string;
-  alias?: string;
+  alias?: string | undefined;
   ok: boolean;
   payload: string;
   logs: string;
