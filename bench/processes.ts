@@ -56,7 +56,7 @@ export interface TimedOptions {
   timeoutMs: number;
   cwd?: string;
   /** Called right after spawn with the child and the spawn instant (performance.now()). */
-  onSpawn?: (child: ChildProcess, spawnedAt: number) => void;
+  onSpawn?: ((child: ChildProcess, spawnedAt: number) => void) | undefined;
 }
 
 /** Spawns a command and resolves when it exits; killed (and rejected) past the deadline. */
@@ -138,7 +138,8 @@ export async function runBundledAction(action: string, options: ActionOptions): 
     const env = runnerEnv({ ...options.env, ...step.env });
     const script = options.script ?? bundlePath(action);
     const command = [...(options.wrapper ?? []), NODE24, ...(options.nodeArgs ?? []), script];
-    const finished = await timeProcess(command[0], command.slice(1), {
+    const [program = NODE24, ...args] = command;
+    const finished = await timeProcess(program, args, {
       env,
       timeoutMs: options.timeoutMs,
       onSpawn: options.onSpawn,
