@@ -316,7 +316,7 @@ export const startup: Benchmark = {
           reference.times.push(await timeToFirstRequest(SUBJECTS[0], zip, endpoint, reference.script));
         context.log(
           `start-up round ${round + 1}/${ROUNDS}: node -e 0 ${bare[round]?.toFixed(0)} ms; ` +
-            subjects.map((s) => `${s.action} ${first.get(s.action)![round].toFixed(0)} ms`).join(', '),
+            subjects.map((s) => `${s.action} ${first.get(s.action)?.[round]?.toFixed(0)} ms`).join(', '),
         );
       }
 

@@ -525,8 +525,8 @@ describe('bad inputs fail cleanly before any change', () => {
     const mutating = fixture.sandbox.mutatingRequests();
     const named =
       errors.length === 1 &&
-      [`'${c.input}'`, c.orFile].some((n) => n && errors[0]?.includes(n)) &&
-      errors[0]?.includes(c.mentions ?? '');
+      [`'${c.input}'`, c.orFile].some((n) => n && (errors[0] ?? '').includes(n)) &&
+      (errors[0] ?? '').includes(c.mentions ?? '');
     const held = run.code === 1 && named && injected.length === 0 && mutating.length === 0;
     recordResult('bad-inputs', {
       action: c.action,

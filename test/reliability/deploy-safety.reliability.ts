@@ -116,7 +116,7 @@ describe('deploy safety and truthful status', () => {
     const published = log.filter((e) => e.operation === 'PublishVersion' && e.status < 300).length;
     const errors = errorLines(run);
     const record = parseRecord(readFileSync(join(run.dir, 'record.json'), 'utf8'));
-    const names = errors.length === 1 && errors[0]?.includes(other.CodeSha256!);
+    const names = errors.length === 1 && (errors[0] ?? '').includes(other.CodeSha256!);
     const followUp = await runAction(
       'rollback-on-failure',
       { 'function-name': name, alias: ALIAS, 'record-file': join(run.dir, 'record.json') },
@@ -206,7 +206,7 @@ describe('deploy safety and truthful status', () => {
   }, 120_000);
 
   it('two deploys in one job keep separate default record files; the first rolls back from its own', async () => {
-    const names = ['job-first', 'job-second'];
+    const names = ['job-first', 'job-second'] as const;
     for (const name of names) await createReleasedFunction(fixture, name);
     const runnerTemp = mkdtempSync(join(tmpdir(), 'reliability-one-job-'));
     const zip = writeReleaseZip(dir, 'v1.1.0');
@@ -224,7 +224,7 @@ describe('deploy safety and truthful status', () => {
     const files = runs.map((run) => run.outputs['record-file']);
     const undo = await runAction(
       'rollback-on-failure',
-      { 'function-name': names[0], alias: ALIAS, 'record-file': files[0] },
+      { 'function-name': names[0], alias: ALIAS, 'record-file': files[0] ?? '' },
       { env: { ...fixture.env, RUNNER_TEMP: runnerTemp } },
     );
     const distinct = new Set(files).size === 2 && files.every((file) => file && existsSync(file));

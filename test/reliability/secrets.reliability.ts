@@ -130,7 +130,7 @@ describe('no secret value reaches a log, summary, output or file', () => {
   const notifyInputs = () => ({
     status: 'success',
     title: 'orders-api released',
-    'slack-webhook-url': env.SLACK_WEBHOOK,
+    'slack-webhook-url': env.SLACK_WEBHOOK ?? '',
     'slack-bot-token': BOT_TOKEN,
     'slack-channel': '#releases',
     'slack-api-url': fixture.sandbox.variable('SANDBOX_SLACK_API_URL'),
@@ -165,7 +165,7 @@ describe('no secret value reaches a log, summary, output or file', () => {
         { env },
       );
       expect(run.code).toBe(1);
-      expect(JSON.parse(run.outputs.failed).length).toBe(4);
+      expect(JSON.parse(run.outputs.failed ?? '').length).toBe(4);
       check('notify', 'all channels failing', run);
     } finally {
       fixture.sandbox.faults.clear();
@@ -235,7 +235,7 @@ describe('no secret value reaches a log, summary, output or file', () => {
 
     const rollback = await runAction(
       'rollback-on-failure',
-      { 'function-name': 'orders-api', record: deploy.outputs.record, reason: 'reliability suite' },
+      { 'function-name': 'orders-api', record: deploy.outputs.record ?? '', reason: 'reliability suite' },
       { env },
     );
     expect({ code: rollback.code, outcome: rollback.outputs.outcome }).toEqual({
@@ -356,7 +356,7 @@ describe.each([
       { env: runEnv() },
     );
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.outputs.failed).length).toBe(3);
+    expect(JSON.parse(run.outputs.failed ?? '').length).toBe(3);
     expect(run.stdout).toMatch(/retrying in/);
     check('notify', `echoed webhook paths and bot token (debug ${debug})`, run, ECHOED);
   });
