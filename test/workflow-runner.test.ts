@@ -110,12 +110,12 @@ jobs:
       repoRoot: root,
       onLine: (line) => lines.push(line),
     });
-    expect(runs.build.result).toBe('failure');
-    expect(runs.build.outputs.said).toBe('fail');
-    expect(runs.build.steps.map((s) => s.outcome)).toEqual(['success', 'success', 'failure']);
-    expect(runs.rollback.result).toBe('success');
-    expect(runs.notify.result).toBe('success');
-    expect(runs.skipped.result).toBe('skipped');
+    expect(runs.build?.result).toBe('failure');
+    expect(runs.build?.outputs.said).toBe('fail');
+    expect(runs.build?.steps.map((s) => s.outcome)).toEqual(['success', 'success', 'failure']);
+    expect(runs.rollback?.result).toBe('success');
+    expect(runs.notify?.result).toBe('success');
+    expect(runs.skipped?.result).toBe('skipped');
     const text = lines.map((l) => l.text).join('\n');
     expect(text).toContain('got fail');
     expect(text).toContain('asked to fail');

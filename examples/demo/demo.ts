@@ -107,15 +107,15 @@ async function main(): Promise<number> {
             // requests a 6 s step sees: an inconclusive healthy canary goes on, a broken one is still caught.
             METRIC_DELAY: '0',
             ON_INCONCLUSIVE: 'promote',
-            SLACK_API_URL: sandbox.env.SANDBOX_SLACK_API_URL,
+            SLACK_API_URL: sandbox.variable('SANDBOX_SLACK_API_URL'),
             SLACK_CHANNEL: '#releases',
             EMAIL_FROM: 'releases@example.com',
             EMAIL_TO: 'oncall@example.com',
             ORDERS_API_URL: sandbox.functionUrl(FUNCTION_NAME, ALIAS).replace(/\/$/, ''),
           },
           secrets: {
-            SLACK_BOT_TOKEN: sandbox.env.SANDBOX_SLACK_BOT_TOKEN,
-            SMTP_URL: sandbox.env.SANDBOX_SMTP_URL,
+            SLACK_BOT_TOKEN: sandbox.variable('SANDBOX_SLACK_BOT_TOKEN'),
+            SMTP_URL: sandbox.variable('SANDBOX_SMTP_URL'),
           },
           nodeBinary,
           repoRoot,
@@ -134,16 +134,18 @@ async function main(): Promise<number> {
 
       const alias = await lambda.send(new GetAliasCommand({ FunctionName: FUNCTION_NAME, Name: ALIAS }));
       // The status the workflow's notify job announces: core's releaseStatus of the last record and the deploy's result.
-      const record = runs.rollback.outputs.record || runs.deploy.outputs.record;
+      const { deploy, rollback } = runs;
+      if (!deploy || !rollback) throw new Error('the release workflow ran no deploy or rollback job');
+      const record = rollback.outputs.record || deploy.outputs.record;
       const status =
-        runs.deploy.steps.length > 0
-          ? (releaseStatus(record ? parseRecord(record) : undefined, jobStatus(runs.deploy.result)) ?? 'none')
+        deploy.steps.length > 0
+          ? (releaseStatus(record ? parseRecord(record) : undefined, jobStatus(deploy.result)) ?? 'none')
           : 'none';
       // A release that got through its deploy job carries the smoke results in the record rollback and notify read.
       const smokeResults = record ? (parseRecord(record).smokeTests?.length ?? 0) : 0;
-      const smokeRecorded = runs.deploy.result !== 'success' || smokeResults === 1;
+      const smokeRecorded = deploy.result !== 'success' || smokeResults === 1;
       const sinksAfter = await sinkCounts(sandbox);
-      const got = { deploy: runs.deploy.result, rollback: runs.rollback.result, status };
+      const got = { deploy: deploy.result, rollback: rollback.result, status };
       outcomes.push({
         title: scenario.title,
         expected: scenario.expect,

@@ -55,7 +55,7 @@ export function printSummary(outcomes: ScenarioOutcome[], elapsedMs: number): vo
       'as expected',
     ],
     ...outcomes.map((o) => [
-      o.title.split(':')[0],
+      o.title.split(':')[0] ?? o.title,
       o.got.deploy,
       o.got.rollback,
       o.got.status,
@@ -66,10 +66,10 @@ export function printSummary(outcomes: ScenarioOutcome[], elapsedMs: number): vo
       o.ok ? 'yes' : `NO (expected ${o.expected.deploy}/${o.expected.rollback}/${o.expected.status})`,
     ]),
   ];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const widths = (rows[0] ?? []).map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
   console.log(`\n${'='.repeat(100)}\nSummary (${(elapsedMs / 1000).toFixed(1)}s)`);
   for (const [index, row] of rows.entries()) {
-    console.log(`| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`);
+    console.log(`| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`);
     if (index === 0) console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   }
   console.log(
