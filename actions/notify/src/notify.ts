@@ -125,6 +125,7 @@ export async function notify(plan: NotifyPlan, deps: NotifyDeps): Promise<Notify
         message: JSON.stringify(document),
         attributes: {
           status: plan.message.status,
+          environment: record?.environment ?? '',
           function: functions.names,
           alias: functions.aliases,
           strategy: record?.strategy ?? '',
