@@ -59,7 +59,7 @@ export async function readOptions(inputs: Inputs): Promise<RollbackOptions> {
   const recordFile = inputs.string(Input.RecordFile);
   if (!functionName && !recordText && !recordFile) {
     throw new InputError(
-      `input '${Input.FunctionName}' is required when neither '${Input.Record}' nor '${Input.RecordFile}' is given — expected the function to roll back, or the record of its release`,
+      `input '${Input.FunctionName}' is required but was not given (or give '${Input.Record}' or '${Input.RecordFile}': the record names the functions to roll back)`,
     );
   }
   const method = inputs.enum(Input.Method, METHODS, 'auto');

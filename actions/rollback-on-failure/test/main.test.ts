@@ -293,7 +293,7 @@ describe('bad inputs fail before any AWS call', () => {
     await runWith({});
     expect(process.exitCode).toBe(1);
     expect(errors()).toEqual([
-      "::error::rollback-on-failure: input 'function-name' is required when neither 'record' nor 'record-file' is given — expected the function to roll back, or the record of its release",
+      "::error::rollback-on-failure: input 'function-name' is required but was not given (or give 'record' or 'record-file': the record names the functions to roll back)",
     ]);
     expect(bed.sandbox.requestLog()).toEqual([]);
   });
