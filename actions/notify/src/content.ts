@@ -24,7 +24,7 @@ export interface ReleaseMessage {
     method: string;
     reason: string;
     by: string;
-    function?: string;
+    function?: string | undefined;
   }>;
   skipCanary?: string | undefined;
   links: { run?: string | undefined; commit?: string | undefined };
@@ -38,8 +38,8 @@ export interface StepRow {
 }
 
 export interface MessageTemplates {
-  title?: string;
-  message?: string;
+  title?: string | undefined;
+  message?: string | undefined;
 }
 
 export interface ReleaseFacts {
