@@ -102,7 +102,8 @@ async function waitUntilFinished(
       const current = await options.call(`reading CodeDeploy deployment ${deploymentId}`, () =>
         getDeployment(client, deploymentId),
       );
-      return { done: FINISHED.has(current.status ?? ''), value: current, status: current.status };
+      const done = FINISHED.has(current.status ?? '');
+      return current.status ? { done, value: current, status: current.status } : { done, value: current };
     },
   });
   return info ?? {};
