@@ -54,6 +54,16 @@ async function runWith(values: Record<string, string>, dir = bed.dir): Promise<v
 
 const outputs = () => last.outputs;
 const log = () => last.log;
+
+/** One output of the last run, or an error naming the outputs it did set. */
+function output(name: string): string {
+  const value = last.outputs[name];
+  if (value === undefined)
+    throw new Error(
+      `the run set no output '${name}' (it set: ${Object.keys(last.outputs).join(', ') || 'none'})`,
+    );
+  return value;
+}
 const errors = () =>
   log()
     .split('\n')
@@ -90,7 +100,7 @@ describe('run', () => {
     expect(written.rollbacks).toEqual([
       expect.objectContaining({ from: '3', to: '2', method: 'alias', reason: 'canary alarm', by: 'octocat' }),
     ]);
-    expect(JSON.parse(out.record)).toEqual(written);
+    expect(JSON.parse(output('record'))).toEqual(written);
     expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: {} });
     const summary = last.summary;
     expect(summary).toContain('Rollback of orders-api:live');
@@ -119,7 +129,7 @@ describe('run', () => {
     });
     expect(bed.sandbox.requestLog().map((entry) => entry.operation)).toEqual(['GetAlias', 'UpdateAlias']);
     const written = await readRecordFile(file);
-    expect(JSON.parse(outputs().record)).toMatchObject({ schema: 'lambda-release-record/v2' });
+    expect(JSON.parse(output('record'))).toMatchObject({ schema: 'lambda-release-record/v2' });
     expect(written).toMatchObject({ functions: given.functions, status: 'rolled-back' });
     expect(written.rollbacks).toEqual([expect.objectContaining({ from: '3', to: '2', method: 'alias' })]);
     expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: {} });
@@ -136,7 +146,7 @@ describe('run', () => {
     expect(errors()).toEqual([]);
     expect(outputs()).toMatchObject({ 'rolled-back': 'true', outcome: 'rolled-back', 'record-file': file });
     expect(outputs()['from-version']).toBeUndefined();
-    expect(JSON.parse(outputs().functions)).toEqual([
+    expect(JSON.parse(output('functions'))).toEqual([
       { name: 'orders-api', alias: 'live', outcome: 'rolled-back', 'from-version': '3', 'to-version': '2' },
       {
         name: 'orders-worker',
@@ -213,7 +223,7 @@ describe('run', () => {
     expect(errors()).toEqual([]);
     const out = outputs();
     expect(out).toMatchObject({ outcome: 'rolled-back', 'to-version': '2' });
-    expect(JSON.parse(out.record)).toMatchObject({
+    expect(JSON.parse(output('record'))).toMatchObject({
       status: 'rolled-back',
       rollbacks: [{ from: '3', to: '2' }],
     });
@@ -234,7 +244,7 @@ describe('run', () => {
     );
     const out = outputs();
     expect(out).toMatchObject({ 'rolled-back': 'false', outcome: 'superseded' });
-    expect(JSON.parse(out.record)).toEqual(JSON.parse(given));
+    expect(JSON.parse(output('record'))).toEqual(JSON.parse(given));
     expect(out['record-file']).toBeUndefined();
     expect(readFileSync(file, 'utf8')).toBe(given);
   });

@@ -33,6 +33,14 @@ function runAction(inputs: Record<string, string>) {
   return runInProcess(run, inputs, { dir, env: sandbox.env });
 }
 
+/** One output of a run, or an error naming the outputs it did set. */
+function output(outputs: Record<string, string>, name: string): string {
+  const value = outputs[name];
+  if (value === undefined)
+    throw new Error(`the run set no output '${name}' (it set: ${Object.keys(outputs).join(', ') || 'none'})`);
+  return value;
+}
+
 const record = createRecord({
   functions: [
     { function: { name: 'orders' }, alias: 'live', previous: { version: '1' }, target: { version: '2' } },
@@ -57,8 +65,8 @@ describe('run()', () => {
     expect(process.exitCode).toBeUndefined();
     expect(outputs).toMatchObject({ passed: '2', total: '2', failed: '0', 'report-file': reportFile });
     expect(Number(outputs['duration-ms'])).toBeGreaterThan(0);
-    expect(JSON.parse(outputs.report)).toMatchObject({ passed: true, total: 2 });
-    expect(JSON.parse(outputs.record).smokeTests).toEqual([
+    expect(JSON.parse(output(outputs, 'report'))).toMatchObject({ passed: true, total: 2 });
+    expect(JSON.parse(output(outputs, 'record')).smokeTests).toEqual([
       expect.objectContaining({ passed: 2, failed: 0, total: 2 }),
     ]);
     expect(readFileSync(reportFile, 'utf8')).toContain(
@@ -69,7 +77,7 @@ describe('run()', () => {
     ).toBe(5);
     const defaultFile = join(dir, 'lambda-release-record.orders.live.json');
     expect(outputs['record-file']).toBe(defaultFile);
-    expect(JSON.parse(readFileSync(defaultFile, 'utf8'))).toEqual(JSON.parse(outputs.record));
+    expect(JSON.parse(readFileSync(defaultFile, 'utf8'))).toEqual(JSON.parse(output(outputs, 'record')));
     expect(summary).toContain('Smoke test passed: 2 of 2 checks');
     expect(summary).toContain('<td>invoke</td><td>✅ passed</td><td>1</td>');
   });
@@ -91,7 +99,7 @@ describe('run()', () => {
       expect.objectContaining({ passed: 1, failed: 0, total: 1 }),
       expect.objectContaining({ passed: 0, failed: 1, total: 1 }),
     ]);
-    expect(JSON.parse(outputs.record)).toEqual(written);
+    expect(JSON.parse(output(outputs, 'record'))).toEqual(written);
     expect(outputs['record-file']).toBe(file);
   });
 
