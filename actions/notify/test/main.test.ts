@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
-import { runInProcess, v1RecordJson, type InProcessRun } from '@lambda-release-kit/core/testing';
+import {
+  requiredOutput,
+  runInProcess,
+  v1RecordJson,
+  type InProcessRun,
+} from '@lambda-release-kit/core/testing';
 import { run } from '../src/main.js';
 import { rolledBackRecord } from './fixtures.js';
 import { sinkState } from './sandbox-helpers.js';
@@ -39,15 +44,7 @@ async function runWith(values: Record<string, string>): Promise<void> {
 const outputs = () => last.outputs;
 const log = () => last.log;
 
-/** One output of the last run, or an error naming the outputs it did set. */
-function output(name: string): string {
-  const value = last.outputs[name];
-  if (value === undefined)
-    throw new Error(
-      `the run set no output '${name}' (it set: ${Object.keys(last.outputs).join(', ') || 'none'})`,
-    );
-  return value;
-}
+const output = (name: string) => requiredOutput(last.outputs, name);
 
 describe('run', () => {
   it('notifies every channel, sets outputs, and never shows a secret', async () => {

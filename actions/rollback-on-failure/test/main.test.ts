@@ -2,7 +2,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRecordFile, serializeRecord } from '@lambda-release-kit/core';
-import { runInProcess, v1RecordJson, type InProcessRun } from '@lambda-release-kit/core/testing';
+import {
+  requiredOutput,
+  runInProcess,
+  v1RecordJson,
+  type InProcessRun,
+} from '@lambda-release-kit/core/testing';
 import { run } from '../src/main.js';
 import {
   aliasState,
@@ -55,15 +60,7 @@ async function runWith(values: Record<string, string>, dir = bed.dir): Promise<v
 const outputs = () => last.outputs;
 const log = () => last.log;
 
-/** One output of the last run, or an error naming the outputs it did set. */
-function output(name: string): string {
-  const value = last.outputs[name];
-  if (value === undefined)
-    throw new Error(
-      `the run set no output '${name}' (it set: ${Object.keys(last.outputs).join(', ') || 'none'})`,
-    );
-  return value;
-}
+const output = (name: string) => requiredOutput(last.outputs, name);
 const errors = () =>
   log()
     .split('\n')

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRecord, serializeRecord } from '@lambda-release-kit/core';
-import { runInProcess } from '@lambda-release-kit/core/testing';
+import { requiredOutput, runInProcess } from '@lambda-release-kit/core/testing';
 import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
 import { run } from '../src/main.js';
 import { deployTwoVersions, lambdaClient } from './sandbox-helpers.js';
@@ -33,13 +33,7 @@ function runAction(inputs: Record<string, string>) {
   return runInProcess(run, inputs, { dir, env: sandbox.env });
 }
 
-/** One output of a run, or an error naming the outputs it did set. */
-function output(outputs: Record<string, string>, name: string): string {
-  const value = outputs[name];
-  if (value === undefined)
-    throw new Error(`the run set no output '${name}' (it set: ${Object.keys(outputs).join(', ') || 'none'})`);
-  return value;
-}
+const output = requiredOutput;
 
 const record = createRecord({
   functions: [
