@@ -60,8 +60,15 @@ export const deployCanaryStep: ReleaseActionDefinition<DeployPlan, DeployClients
     }
   },
   outputs: (report, plan) => ({
-    [Output.FunctionName]: report.released.function.name,
-    [Output.Alias]: report.released.alias,
+    ...singleFunctionOutputs(report),
+    [Output.Functions]: JSON.stringify(
+      report.functions.map((fn) => ({
+        name: fn.name,
+        alias: fn.alias,
+        'previous-version': fn.previousVersion ?? null,
+        'new-version': fn.newVersion ?? null,
+      })),
+    ),
     [Output.PreviousVersion]: report.previousVersion,
     [Output.NewVersion]: report.newVersion,
     [Output.DeploymentId]: report.deploymentId,
@@ -72,6 +79,12 @@ export const deployCanaryStep: ReleaseActionDefinition<DeployPlan, DeployClients
   }),
   summary: (report) => summaryContent(report, report.durationMs),
 };
+
+/** function-name and alias: set for a release of one function only. */
+function singleFunctionOutputs(report: DeployReport): Record<string, string> {
+  const [only, ...others] = report.functions;
+  return only && others.length === 0 ? { [Output.FunctionName]: only.name, [Output.Alias]: only.alias } : {};
+}
 
 /**
  * An input error stops the deploy before any AWS call; when the function, alias and record file can still be read,
@@ -89,8 +102,11 @@ function inputErrorRecord(
   } catch {
     return undefined;
   }
+  const [first, ...rest] = place.functions;
+  const entry = (fn: (typeof place.functions)[number]) => ({ function: { name: fn.functionName }, alias: fn.alias });
   const record = createRecord({
-    functions: [{ function: { name: place.functionName }, alias: place.alias }],
+    functions: [entry(first), ...rest.map(entry)],
+    ...(place.environment !== undefined ? { environment: place.environment } : {}),
     // The required field; the 'strategy' input may be the invalid one, so the default is recorded.
     strategy: 'alias-weights',
     release: releaseContext(env),

@@ -1,4 +1,4 @@
-import { formatPercent, type Verdict } from '@lambda-release-kit/core';
+import { formatPercent, type FunctionVerdict, type Verdict } from '@lambda-release-kit/core';
 import { lowerBound, upperBound } from './binomial-bounds.js';
 import type { AlarmStatus, VersionMetrics } from './metrics.js';
 import type { HealthThresholds } from './plan.js';
@@ -9,6 +9,8 @@ export interface HealthJudgement {
   reason: string;
   /** Flat numbers for the record and the summary. */
   metrics: Record<string, number | null>;
+  /** Each function's own judgement, when the release has several. */
+  functions?: Record<string, FunctionVerdict>;
 }
 
 /** Everything published so far for the rollout: the canary since its first step, the stable version alongside. */

@@ -5,29 +5,51 @@ import {
   defaultRecordPath,
   formatDuration,
   type Inputs,
+  findS3Location,
   InputError,
   inputError,
+  quoteValue,
+  Redactor,
   releaseContext,
   type Strategy,
 } from '@lambda-release-kit/core';
+import { parse } from 'yaml';
 import {
   ACTION_DEFAULTS,
   ALL_AT_ONCE_CONFIG,
   DEFAULT_DEPLOYMENT_CONFIG,
   DEFAULT_TAG_PATTERN,
   DEFAULT_TRAFFIC_STEPS,
+  FUNCTION_CONCURRENCY,
   Input,
   ON_INCONCLUSIVE,
   STRATEGIES,
 } from './constants.js';
 import { parsePreTrafficCheck } from './pre-traffic-check.js';
-import type { CodeSource, DeployPlan, Rollout } from './plan.js';
+import { readConfiguration } from './configuration.js';
+import { type FunctionEntry, parseFunctionEntries } from './functions-input.js';
+import type { CodeDeploySettings, CodeSource, DeployPlan, FunctionTarget, NonEmpty, Rollout } from './plan.js';
 import { parseTrafficSteps, TRAFFIC_STEPS_EXPECTED, totalBakeMs } from './traffic-steps.js';
 
 const FUNCTION_NAME = /^(?:arn:[\w-]+:lambda:[\w-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
 const FUNCTION_EXPECTED = 'a function name like "orders-api" or its ARN, without a version or alias';
 const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
+const ALIAS_EXPECTED = 'an alias name of letters, digits, "-" or "_" (not only digits)';
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const IMAGE_URI = /^\S+\/\S+$/;
+const IMAGE_EXPECTED = 'a container image URI like "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:v1.2.3"';
+/** The single-function inputs that `functions` replaces with per-item keys. */
+const SINGLE_FUNCTION_INPUTS = [
+  Input.ZipFile,
+  Input.S3Bucket,
+  Input.S3Key,
+  Input.S3ObjectVersion,
+  Input.ImageUri,
+  Input.Configuration,
+  Input.CodeDeployApplication,
+  Input.CodeDeployDeploymentGroup,
+];
 /** UpdateFunctionCode takes at most 50 MB inline; larger packages go through S3. */
 const MAX_ZIP_BYTES = 50 * 1024 * 1024;
 const SIX_HOURS_MS = 6 * 3_600_000;
@@ -36,12 +58,18 @@ const SIX_HOURS_MS = 6 * 3_600_000;
  * Reads and validates every input (and the local zip file) before any AWS call. Cross-input rules live here
  * too, so a contradictory configuration fails with a message naming the inputs involved.
  */
-export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<DeployPlan> {
-  const { functionName, alias, recordFile } = readRecordPlace(inputs, env);
-  const source = await readCodeSource(inputs);
+export async function readDeployPlan(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+  redactor: Redactor = new Redactor(),
+): Promise<DeployPlan> {
+  const { recordFile, environment, entries } = readRecordPlace(inputs, env);
+  const targets: NonEmpty<FunctionTarget & CodeDeployNames> = entries
+    ? await readListedTargets(entries, redactor)
+    : [await readSingleTarget(inputs, redactor)];
   const strategy: Strategy = inputs.enum(Input.Strategy, STRATEGIES, 'alias-weights');
   const skipCanary = readSkipCanary(inputs, env);
-  const rollout = readRollout(inputs, strategy, skipCanary !== undefined);
+  const rollout = readRollout(inputs, strategy, skipCanary !== undefined, targets);
   const canary = strategy === 'alias-weights' && !skipCanary;
 
   if (strategy !== 'alias-weights') rejectCanaryOnlyInputs(inputs, strategy);
@@ -98,10 +126,9 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
 
   const preTrafficText = inputs.string(Input.PreTrafficCheck);
   return {
-    functionName,
-    alias,
-    source,
     ...rollout,
+    ...(environment !== undefined ? { environment } : {}),
+    concurrency: FUNCTION_CONCURRENCY,
     steps,
     alarms: inputs.list(Input.Alarms),
     thresholds,
@@ -120,24 +147,181 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
   };
 }
 
-/** The function, alias and record file: enough to leave a record even when a later input is wrong. */
-export function readRecordPlace(
-  inputs: Inputs,
-  env: NodeJS.ProcessEnv,
-): { functionName: string; alias: string; recordFile: string } {
+/** The release's functions, its environment and its record file: enough to leave a record when a later input is wrong. */
+export interface RecordPlaceInputs {
+  /** Each function's name and alias, in the order given. */
+  functions: NonEmpty<{ functionName: string; alias: string }>;
+  recordFile: string;
+  environment?: string;
+  /** The items of the `functions` input, when it is the form used. */
+  entries?: NonEmpty<FunctionEntry & { alias: string }>;
+}
+
+export function readRecordPlace(inputs: Inputs, env: NodeJS.ProcessEnv): RecordPlaceInputs {
+  const defaultAlias =
+    inputs.string(Input.Alias, { pattern: ALIAS_NAME, expected: ALIAS_EXPECTED }) ?? 'live';
+  const environment = inputs.string(Input.Environment, {
+    pattern: ENVIRONMENT_NAME,
+    expected: 'an environment name of at most 64 letters, digits, ".", "-" or "_", like "production"',
+  });
+  const entries = readEntries(inputs, defaultAlias);
+  const functions: RecordPlaceInputs['functions'] = entries
+    ? [entryPlace(entries[0]), ...entries.slice(1).map(entryPlace)]
+    : [
+        {
+          functionName: inputs.string(Input.FunctionName, {
+            required: true,
+            pattern: FUNCTION_NAME,
+            expected: FUNCTION_EXPECTED,
+          }),
+          alias: defaultAlias,
+        },
+      ];
+  const [first] = functions;
+  const recordFile =
+    inputs.string(Input.RecordFile) ??
+    defaultRecordPath(first.functionName, first.alias, env.RUNNER_TEMP || tmpdir(), environment);
+  return {
+    functions,
+    recordFile,
+    ...(environment !== undefined ? { environment } : {}),
+    ...(entries ? { entries } : {}),
+  };
+}
+
+const entryPlace = (entry: FunctionEntry & { alias: string }) => ({ functionName: entry.name, alias: entry.alias });
+
+/** The `functions` items with names and aliases checked, or undefined when the single-function inputs are used. */
+function readEntries(inputs: Inputs, defaultAlias: string): RecordPlaceInputs['entries'] {
+  const text = inputs.string(Input.Functions);
+  if (text === undefined) return undefined;
+  if (inputs.has(Input.FunctionName)) {
+    throw new InputError(
+      `inputs '${Input.FunctionName}' and '${Input.Functions}' were both given — expected one: '${Input.FunctionName}' for one function, '${Input.Functions}' for several`,
+    );
+  }
+  const stray = SINGLE_FUNCTION_INPUTS.find((name) => inputs.has(name));
+  if (stray) {
+    throw new InputError(
+      `input '${stray}' applies to '${Input.FunctionName}'; with '${Input.Functions}', give it as the key '${stray}' of each item`,
+    );
+  }
+  const seen = new Set<string>();
+  const checked = parseFunctionEntries(text).map((entry) => {
+    if (!FUNCTION_NAME.test(entry.name)) {
+      throw new InputError(`${entry.where} has the name ${JSON.stringify(entry.name)} — expected ${FUNCTION_EXPECTED}`);
+    }
+    const alias = entry.alias ?? defaultAlias;
+    if (!ALIAS_NAME.test(alias)) {
+      throw new InputError(`${entry.where} has the alias ${JSON.stringify(alias)} — expected ${ALIAS_EXPECTED}`);
+    }
+    const key = `${entry.name.replace(/^.*:function:/, '')}:${alias}`;
+    if (seen.has(key)) {
+      throw new InputError(`${entry.where} names ${key} again — expected each function and alias once`);
+    }
+    seen.add(key);
+    return { ...entry, alias };
+  });
+  const [first, ...rest] = checked;
+  if (!first) throw new InputError(`input '${Input.Functions}' has no functions`);
+  return [first, ...rest];
+}
+
+/** The function of the single-function inputs, with its code source and configuration. */
+async function readSingleTarget(inputs: Inputs, redactor: Redactor): Promise<FunctionTarget & CodeDeployNames> {
   const functionName = inputs.string(Input.FunctionName, {
     required: true,
     pattern: FUNCTION_NAME,
     expected: FUNCTION_EXPECTED,
   });
-  const alias =
-    inputs.string(Input.Alias, {
-      pattern: ALIAS_NAME,
-      expected: 'an alias name of letters, digits, "-" or "_" (not only digits)',
-    }) ?? 'live';
-  const recordFile =
-    inputs.string(Input.RecordFile) ?? defaultRecordPath(functionName, alias, env.RUNNER_TEMP || tmpdir());
-  return { functionName, alias, recordFile };
+  const alias = inputs.string(Input.Alias, { pattern: ALIAS_NAME, expected: ALIAS_EXPECTED }) ?? 'live';
+  const source = await readCodeSource(inputs);
+  const text = inputs.string(Input.Configuration);
+  const configuration =
+    text === undefined
+      ? undefined
+      : readConfiguration(parseMap(text, `input '${Input.Configuration}'`), `input '${Input.Configuration}'`, redactor);
+  const application = inputs.string(Input.CodeDeployApplication);
+  const group = inputs.string(Input.CodeDeployDeploymentGroup);
+  return {
+    functionName,
+    alias,
+    source,
+    ...(configuration ? { configuration } : {}),
+    names: {
+      application: { value: application, where: `input '${Input.CodeDeployApplication}'` },
+      deploymentGroup: { value: group, where: `input '${Input.CodeDeployDeploymentGroup}'` },
+    },
+  };
+}
+
+/** The items of `functions`, each with its code source (zip files read now) and configuration. */
+async function readListedTargets(
+  entries: NonEmpty<FunctionEntry & { alias: string }>,
+  redactor: Redactor,
+): Promise<NonEmpty<FunctionTarget & CodeDeployNames>> {
+  const read = async (entry: FunctionEntry & { alias: string }): Promise<FunctionTarget & CodeDeployNames> => {
+    if (entry.zipFile !== undefined && entry.imageUri !== undefined) {
+      throw new InputError(`${entry.where} has both 'zip-file' and 'image-uri' — expected at most one code source`);
+    }
+    const configuration =
+      entry.configuration === undefined
+        ? undefined
+        : readConfiguration(entry.configuration, `${entry.where} 'configuration'`, redactor);
+    return {
+      functionName: entry.name,
+      alias: entry.alias,
+      source: await entrySource(entry),
+      ...(configuration ? { configuration } : {}),
+      names: {
+        application: { value: entry.codedeployApplication, where: `${entry.where} 'codedeploy-application'` },
+        deploymentGroup: {
+          value: entry.codedeployDeploymentGroup,
+          where: `${entry.where} 'codedeploy-deployment-group'`,
+        },
+      },
+    };
+  };
+  const [first, ...rest] = entries;
+  return [await read(first), ...(await Promise.all(rest.map(read)))];
+}
+
+async function entrySource(entry: FunctionEntry): Promise<CodeSource> {
+  const where = `${entry.where} 'zip-file'`;
+  if (entry.zipFile?.startsWith('s3://')) {
+    const s3 = findS3Location(entry.zipFile);
+    if (!s3 || !S3_BUCKET.test(s3.bucket)) {
+      throw new InputError(`${where} has ${JSON.stringify(entry.zipFile)} — expected "s3://bucket/key" or "s3://bucket/key?versionId=v"`);
+    }
+    return { kind: 's3', ...s3 };
+  }
+  if (entry.zipFile !== undefined) return readZip(entry.zipFile, where);
+  if (entry.imageUri !== undefined) {
+    if (!IMAGE_URI.test(entry.imageUri)) {
+      throw new InputError(`${entry.where} has the image-uri ${JSON.stringify(entry.imageUri)} — expected ${IMAGE_EXPECTED}`);
+    }
+    return { kind: 'image', imageUri: entry.imageUri };
+  }
+  return { kind: 'latest' };
+}
+
+/** A YAML or JSON map; a parse error gives its position only (the text may hold secrets). */
+function parseMap(text: string, where: string): unknown {
+  try {
+    return parse(text, { prettyErrors: false });
+  } catch (error) {
+    const position = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+    const at = position ? ` at line ${position.line}, column ${position.col}` : '';
+    throw new InputError(`${where} is not valid YAML or JSON${at} — expected a map like "memory-size: 512"`);
+  }
+}
+
+/** Where a function's CodeDeploy application and group were given (an input, or keys of a `functions` item). */
+interface CodeDeployNames {
+  names: {
+    application: { value: string | undefined; where: string };
+    deploymentGroup: { value: string | undefined; where: string };
+  };
 }
 
 async function readCodeSource(inputs: Inputs): Promise<CodeSource> {
@@ -156,7 +340,7 @@ async function readCodeSource(inputs: Inputs): Promise<CodeSource> {
     );
   }
   const zipPath = inputs.string(Input.ZipFile);
-  if (zipPath) return readZip(zipPath);
+  if (zipPath) return readZip(zipPath, `input '${Input.ZipFile}'`);
   const bucket = inputs.string(Input.S3Bucket, { pattern: S3_BUCKET, expected: 'an S3 bucket name' });
   if (bucket) {
     if (!inputs.has(Input.S3Key)) {
@@ -169,26 +353,23 @@ async function readCodeSource(inputs: Inputs): Promise<CodeSource> {
       objectVersion: inputs.string(Input.S3ObjectVersion),
     };
   }
-  const imageUri = inputs.string(Input.ImageUri, {
-    pattern: /^\S+\/\S+$/,
-    expected: 'a container image URI like "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:v1.2.3"',
-  });
+  const imageUri = inputs.string(Input.ImageUri, { pattern: IMAGE_URI, expected: IMAGE_EXPECTED });
   if (imageUri) return { kind: 'image', imageUri };
   return { kind: 'latest' };
 }
 
-async function readZip(path: string): Promise<CodeSource> {
+async function readZip(path: string, where: string): Promise<CodeSource> {
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) throw inputError(Input.ZipFile, path, 'the path of an existing .zip file');
+  if (!info?.isFile()) throw new InputError(`${where} has ${quoteValue(path)} — expected the path of an existing .zip file`);
   if (info.size > MAX_ZIP_BYTES) {
     throw new InputError(
-      `input '${Input.ZipFile}' is ${info.size} bytes — Lambda takes at most ${MAX_ZIP_BYTES} bytes inline; ` +
+      `${where} is ${info.size} bytes — Lambda takes at most ${MAX_ZIP_BYTES} bytes inline; ` +
         `upload it to S3 and use '${Input.S3Bucket}' and '${Input.S3Key}'`,
     );
   }
   const bytes = new Uint8Array(await readFile(path));
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
-    throw inputError(Input.ZipFile, path, 'a .zip file (it does not start with "PK")');
+    throw new InputError(`${where} has ${quoteValue(path)} — expected a .zip file (it does not start with "PK")`);
   return { kind: 'zip', path, bytes, codeSha256: createHash('sha256').update(bytes).digest('base64') };
 }
 
@@ -204,33 +385,57 @@ function readSkipCanary(inputs: Inputs, env: NodeJS.ProcessEnv): DeployPlan['ski
   return { reason, by: env.GITHUB_ACTOR || 'unknown' };
 }
 
-function readRollout(inputs: Inputs, strategy: Strategy, skipCanary: boolean): Rollout {
-  const names = [
-    Input.CodeDeployApplication,
-    Input.CodeDeployDeploymentGroup,
-    Input.DeploymentConfig,
-    Input.BeforeTrafficHook,
-    Input.AfterTrafficHook,
-  ];
+function readRollout(
+  inputs: Inputs,
+  strategy: Strategy,
+  skipCanary: boolean,
+  targets: NonEmpty<FunctionTarget & CodeDeployNames>,
+): Rollout {
+  const names = [Input.DeploymentConfig, Input.BeforeTrafficHook, Input.AfterTrafficHook];
+  const [first, ...rest] = targets;
   if (strategy !== 'codedeploy') {
-    const stray = names.find((name) => changedFromDefault(inputs, name));
-    if (stray)
-      throw new InputError(
-        `input '${stray}' applies only to strategy codedeploy, but strategy is ${strategy}`,
-      );
+    const stray =
+      [Input.CodeDeployApplication, Input.CodeDeployDeploymentGroup, ...names].find((name) =>
+        changedFromDefault(inputs, name),
+      ) ??
+      targets
+        .flatMap(({ names: given }) => [given.application, given.deploymentGroup])
+        .find((given) => given.value !== undefined)?.where;
+    if (stray) {
+      const what = stray.startsWith('input ') ? stray : `input '${stray}'`;
+      throw new InputError(`${what} applies only to strategy codedeploy, but strategy is ${strategy}`);
+    }
+    const plain = ({ names: _names, ...target }: FunctionTarget & CodeDeployNames) => target;
     // A skipped canary on alias weights moves all traffic at once, and the record says so.
-    return { strategy: skipCanary && strategy === 'alias-weights' ? 'all-at-once' : strategy };
+    return {
+      strategy: skipCanary && strategy === 'alias-weights' ? 'all-at-once' : strategy,
+      functions: [plain(first), ...rest.map(plain)],
+    };
   }
   const hook = { pattern: FUNCTION_NAME, expected: FUNCTION_EXPECTED };
   const configured = inputs.string(Input.DeploymentConfig) ?? DEFAULT_DEPLOYMENT_CONFIG;
-  const codedeploy = {
-    application: inputs.string(Input.CodeDeployApplication, { required: true }),
-    deploymentGroup: inputs.string(Input.CodeDeployDeploymentGroup, { required: true }),
+  const shared = {
     deploymentConfig: skipCanary ? ALL_AT_ONCE_CONFIG : configured,
     beforeTrafficHook: inputs.string(Input.BeforeTrafficHook, hook),
     afterTrafficHook: inputs.string(Input.AfterTrafficHook, hook),
   };
-  return { strategy, codedeploy };
+  const withGroup = ({ names: given, ...target }: FunctionTarget & CodeDeployNames) => {
+    const required = ({ value, where }: { value: string | undefined; where: string }): string => {
+      if (value !== undefined) return value;
+      throw new InputError(
+        where.startsWith('input ') ? `${where} is required but was not given` : `${where} is required with strategy codedeploy`,
+      );
+    };
+    const codedeploy: CodeDeploySettings = {
+      application: required(given.application),
+      deploymentGroup: required(given.deploymentGroup),
+      deploymentConfig: shared.deploymentConfig,
+      ...(shared.beforeTrafficHook !== undefined ? { beforeTrafficHook: shared.beforeTrafficHook } : {}),
+      ...(shared.afterTrafficHook !== undefined ? { afterTrafficHook: shared.afterTrafficHook } : {}),
+    };
+    return { ...target, codedeploy };
+  };
+  return { strategy, functions: [withGroup(first), ...rest.map(withGroup)] };
 }
 
 /**

@@ -32,22 +32,71 @@ export interface CodeDeploySettings {
   afterTrafficHook?: string;
 }
 
-/** Who moves the traffic; CodeDeploy's settings exist exactly when CodeDeploy does. */
+/**
+ * What UpdateFunctionConfiguration is asked to change before publishing; a setting left out stays as it is.
+ * `environment` replaces every variable, as UpdateFunctionConfiguration does; its values may be secrets.
+ */
+export interface ConfigurationChange {
+  environment?: Record<string, string>;
+  memorySize?: number;
+  timeoutSeconds?: number;
+  handler?: string;
+  runtime?: string;
+  layers?: string[];
+  ephemeralStorage?: number;
+  description?: string;
+}
+
+/** One function of the release: what is published and which alias moves. */
+export interface FunctionTarget {
+  functionName: string;
+  alias: string;
+  /** `latest` without configuration publishes $LATEST as it is; with configuration, a configuration-only change. */
+  source: CodeSource;
+  configuration?: ConfigurationChange;
+}
+
+export type NonEmpty<T> = [T, ...T[]];
+
+/** Who moves the traffic; each function has its CodeDeploy settings exactly when CodeDeploy does. */
 export type Rollout =
-  | { strategy: 'codedeploy'; codedeploy: CodeDeploySettings }
-  | { strategy: Exclude<Strategy, 'codedeploy'>; codedeploy?: never };
+  | { strategy: 'codedeploy'; functions: NonEmpty<FunctionTarget & { codedeploy: CodeDeploySettings }> }
+  | { strategy: Exclude<Strategy, 'codedeploy'>; functions: NonEmpty<FunctionTarget & { codedeploy?: never }> };
 
 /** Everything a deploy needs, validated, with no runner or environment access left to do. */
 export type DeployPlan = Rollout & DeploySettings;
 
-/** A plan whose traffic CodeDeploy moves. */
-export type CodeDeployPlan = Extract<DeployPlan, { strategy: 'codedeploy' }>;
+/** One function of a plan with the release's settings: what preflight, publishing and its rollout read. */
+export type FunctionDeploy = DeploySettings &
+  FunctionTarget &
+  (
+    | { strategy: 'codedeploy'; codedeploy: CodeDeploySettings }
+    | { strategy: Exclude<Strategy, 'codedeploy'>; codedeploy?: never }
+  );
+
+/** A function whose traffic CodeDeploy moves. */
+export type CodeDeployPlan = Extract<FunctionDeploy, { strategy: 'codedeploy' }>;
+
+/** The plan's functions, each with the release's settings, in the order given. */
+export function functionDeploys(plan: DeployPlan): NonEmpty<FunctionDeploy> {
+  if (plan.strategy === 'codedeploy') {
+    const { functions, ...settings } = plan;
+    const [first, ...rest] = functions;
+    const of = (fn: typeof first): FunctionDeploy => ({ ...settings, ...fn });
+    return [of(first), ...rest.map(of)];
+  }
+  const { functions, ...settings } = plan;
+  const [first, ...rest] = functions;
+  const of = (fn: typeof first): FunctionDeploy => ({ ...settings, ...fn });
+  return [of(first), ...rest.map(of)];
+}
 
 /** The plan apart from who moves the traffic. */
 export interface DeploySettings {
-  functionName: string;
-  alias: string;
-  source: CodeSource;
+  /** The deployment environment (staging, production), recorded and part of the default record file name. */
+  environment?: string;
+  /** How many functions are published or moved at once (Lambda's control-plane rate limits). */
+  concurrency: number;
   /** Canary steps before promotion; empty when traffic moves at once (all-at-once or skip-canary). */
   steps: CanaryStep[];
   alarms: string[];

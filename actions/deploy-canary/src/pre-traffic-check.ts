@@ -9,7 +9,7 @@ import {
 } from '@lambda-release-kit/checks';
 import { InputError, type Logger, UserError, bareFunctionName } from '@lambda-release-kit/core';
 import { Input } from './constants.js';
-import { type DeployPlan } from './plan.js';
+import { type FunctionDeploy } from './plan.js';
 
 const PRE_TRAFFIC_TIMEOUT_MS = 5 * 60_000;
 
@@ -48,7 +48,7 @@ function allChecks(suite: CheckSuite): Check[] {
  */
 export async function runPreTrafficCheck(
   lambda: LambdaClient,
-  plan: DeployPlan,
+  plan: FunctionDeploy,
   versions: { target: string; previous?: string },
   suite: CheckSuite,
   logger: Logger,

@@ -19,8 +19,9 @@ import {
   waitForFunctionUpdated,
   withContext,
 } from '@lambda-release-kit/core';
+import { configurationRef } from './configuration.js';
 import { readAlarms } from './metrics.js';
-import type { CodeDeploySettings, DeployPlan } from './plan.js';
+import type { CodeDeploySettings, FunctionDeploy } from './plan.js';
 
 /** What the deploy starts from, read without changing anything. */
 export interface CurrentState {
@@ -48,7 +49,7 @@ const ACTIVE_DEPLOYMENT_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking',
  */
 export async function preflight(
   clients: PreflightClients,
-  plan: DeployPlan,
+  plan: FunctionDeploy,
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<CurrentState> {
@@ -92,7 +93,7 @@ export async function preflight(
 
 async function readReadyFunction(
   lambda: LambdaClient,
-  plan: DeployPlan,
+  plan: FunctionDeploy,
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<FunctionConfiguration> {
@@ -133,7 +134,7 @@ async function readReadyFunction(
   return config;
 }
 
-function checkAlias(alias: AliasState, plan: DeployPlan): void {
+function checkAlias(alias: AliasState, plan: FunctionDeploy): void {
   const fn = plan.functionName;
   if (alias.version === '$LATEST') {
     throw new UserError(
@@ -159,6 +160,7 @@ async function readVersion(lambda: LambdaClient, fn: string, alias: AliasState):
     imageUri: result.Code?.ImageUri,
     s3: findS3Location(result.Configuration?.Description),
     aliasRevisionId: alias.revisionId,
+    ...(result.Configuration ? { configuration: configurationRef(result.Configuration) } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { readRecordFile } from '@lambda-release-kit/core';
 import { zipFunction } from '@lambda-release-kit/sandbox';
 import { appSpecRevision, buildAppSpec } from '../src/appspec.js';
-import type { DeployPlan } from '../src/plan.js';
+import type { CodeDeploySettings, CodeSource, DeployPlan } from '../src/plan.js';
 import {
   deployUnderTraffic,
   functionOnVersion1,
@@ -66,13 +66,14 @@ async function group(name: string, extra: Partial<CreateDeploymentGroupCommandIn
 
 function codeDeployPlan(
   functionName: string,
-  settings: Partial<NonNullable<DeployPlan['codedeploy']>>,
+  settings: Partial<CodeDeploySettings>,
+  source: CodeSource = zipSource(handlers.ok(`${functionName}-v2`)),
 ): DeployPlan {
   return plan(
     {
       functionName,
       strategy: 'codedeploy',
-      source: zipSource(handlers.ok(`${functionName}-v2`)),
+      source,
       codedeploy: {
         application: APP,
         deploymentGroup: functionName,
@@ -125,12 +126,11 @@ describe('strategy codedeploy', () => {
     });
     const run = await deployUnderTraffic(
       bed,
-      {
-        ...codeDeployPlan('cd-alarm-fn', {
-          deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
-        }),
-        source: zipSource(handlers.failing()),
-      },
+      codeDeployPlan(
+        'cd-alarm-fn',
+        { deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' },
+        zipSource(handlers.failing()),
+      ),
       { pauseMs: 5 },
     );
     expect(run.error?.message).toMatch(
@@ -176,10 +176,7 @@ describe('strategy codedeploy', () => {
     });
     expect(other.result?.status).toBe('in-progress');
     bed.sandbox.clearRequestLog();
-    const busy = await runDeploy(bed.clients, {
-      ...codeDeployPlan('cd-busy-fn', {}),
-      source: zipSource(handlers.ok('v3')),
-    });
+    const busy = await runDeploy(bed.clients, codeDeployPlan('cd-busy-fn', {}, zipSource(handlers.ok('v3'))));
     expect(busy.error?.message).toMatch(
       new RegExp(
         `CodeDeploy deployment ${other.result!.deploymentId} is still in progress .*aws deploy stop-deployment --deployment-id ${other.result!.deploymentId}`,

@@ -99,7 +99,7 @@ describe('inputs', () => {
       { RUNNER_TEMP: '/runner/tmp', GITHUB_REF: 'refs/tags/v1.4.0' },
     );
     expect(plan).toMatchObject({
-      alias: 'live',
+      functions: [{ functionName: 'orders-api', alias: 'live', source: { kind: 'latest' } }],
       strategy: 'alias-weights',
       steps: [{ weight: 0.1, bakeMs: 300_000 }],
       thresholds: { maxErrorRate: 0.01, minInvocations: 10, compareToStable: false, falseRollbackRate: 0.01 },
@@ -108,7 +108,6 @@ describe('inputs', () => {
       metricDelayMs: 120_000,
       release: { tag: 'v1.4.0' },
       recordFile: '/runner/tmp/lambda-release-record.orders-api.live.json',
-      source: { kind: 'latest' },
     });
   });
 
@@ -159,7 +158,7 @@ describe('inputs', () => {
       { GITHUB_ACTOR: 'jdoe' },
     );
     expect(plan.skipCanary).toEqual({ reason: 'hotfix', by: 'jdoe' });
-    expect(plan.codedeploy?.deploymentConfig).toBe('CodeDeployDefault.LambdaAllAtOnce');
+    expect(plan.functions[0].codedeploy?.deploymentConfig).toBe('CodeDeployDefault.LambdaAllAtOnce');
     expect(plan.strategy).toBe('codedeploy');
   });
 
