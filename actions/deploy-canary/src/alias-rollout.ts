@@ -144,7 +144,12 @@ class RolloutHalted extends Error {
 }
 
 /** Says "rolled back" only for what this run moved back (restoreAlias leaves an alias someone else moved). */
-function rolloutError(error: unknown, reason: string, functions: RolloutFunction[], restored: RolloutFunction[]): Error {
+function rolloutError(
+  error: unknown,
+  reason: string,
+  functions: RolloutFunction[],
+  restored: RolloutFunction[],
+): Error {
   const [only, ...others] = functions;
   if (only && others.length === 0) {
     const { target, previous } = only;
@@ -161,7 +166,9 @@ function rolloutError(error: unknown, reason: string, functions: RolloutFunction
       { cause: error },
     );
   }
-  const back = restored.map((fn) => `${fn.deploy.functionName}:${fn.deploy.alias} ${fn.target} → ${fn.previous}`);
+  const back = restored.map(
+    (fn) => `${fn.deploy.functionName}:${fn.deploy.alias} ${fn.target} → ${fn.previous}`,
+  );
   const outcome =
     back.length > 0
       ? `the release was rolled back (${back.join(', ')})`

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { FunctionConfiguration, Runtime, UpdateFunctionConfigurationCommandInput } from '@aws-sdk/client-lambda';
+import type {
+  FunctionConfiguration,
+  Runtime,
+  UpdateFunctionConfigurationCommandInput,
+} from '@aws-sdk/client-lambda';
 import { type ConfigurationRef, InputError, parseDuration, type Redactor } from '@lambda-release-kit/core';
 import type { ConfigurationChange } from './plan.js';
 
@@ -86,13 +90,16 @@ function readEnvironment(value: unknown, at: string): Record<string, string> {
 function readInteger(value: unknown, at: string, min: number, max: number, unit: string): number {
   const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
-    throw new InputError(`${at} has ${JSON.stringify(value)} — expected a whole number of ${unit} from ${min} to ${max}`);
+    throw new InputError(
+      `${at} has ${JSON.stringify(value)} — expected a whole number of ${unit} from ${min} to ${max}`,
+    );
   }
   return number;
 }
 
 function readTimeout(value: unknown, at: string): number {
-  const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? parseDuration(value) : undefined;
+  const ms =
+    typeof value === 'number' ? value * 1000 : typeof value === 'string' ? parseDuration(value) : undefined;
   const seconds = ms === undefined ? undefined : ms / 1000;
   if (seconds === undefined || !Number.isInteger(seconds) || seconds < 1 || seconds > 900) {
     throw new InputError(

@@ -103,7 +103,10 @@ function inputErrorRecord(
     return undefined;
   }
   const [first, ...rest] = place.functions;
-  const entry = (fn: (typeof place.functions)[number]) => ({ function: { name: fn.functionName }, alias: fn.alias });
+  const entry = (fn: (typeof place.functions)[number]) => ({
+    function: { name: fn.functionName },
+    alias: fn.alias,
+  });
   const record = createRecord({
     functions: [entry(first), ...rest.map(entry)],
     ...(place.environment !== undefined ? { environment: place.environment } : {}),

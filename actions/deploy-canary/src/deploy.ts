@@ -147,7 +147,9 @@ export async function deployCanary(
     });
 
     if (plan.dryRun) {
-      const forecasts = await each(releases, (release) => forecastVersion(aws.lambda, release.deploy, release.state));
+      const forecasts = await each(releases, (release) =>
+        forecastVersion(aws.lambda, release.deploy, release.state),
+      );
       const planLines = releases.flatMap((release, index) => {
         const forecast = forecasts[index];
         return forecast ? formatPlan(release.deploy, release.state, forecast) : [];
@@ -159,7 +161,9 @@ export async function deployCanary(
     }
 
     const published = await logger.group('Publish', () =>
-      each(releases, (release) => publishNewVersion(aws.lambda, release.deploy, release.state, logger, signal)),
+      each(releases, (release) =>
+        publishNewVersion(aws.lambda, release.deploy, release.state, logger, signal),
+      ),
     );
     const moving: Moving[] = [];
     releases.forEach((release, index) => {
@@ -203,7 +207,9 @@ export async function deployCanary(
       });
     }
 
-    const status = await logger.group('Traffic', () => shiftTraffic(aws, plan, moving, writer, logger, signal, clock));
+    const status = await logger.group('Traffic', () =>
+      shiftTraffic(aws, plan, moving, writer, logger, signal, clock),
+    );
     if (status === 'promoted') await writer.finish('promoted');
     return deployResult(record);
   } catch (error) {
@@ -239,7 +245,10 @@ async function shiftTraffic(
   const withAlias = moving.flatMap((release) =>
     release.state.alias ? [{ ...release, alias: release.state.alias }] : [],
   );
-  const status = withAlias.length === 0 ? 'promoted' : await moveAliases(clients, plan, withAlias, writer, logger, signal, clock);
+  const status =
+    withAlias.length === 0
+      ? 'promoted'
+      : await moveAliases(clients, plan, withAlias, writer, logger, signal, clock);
   // First releases get their alias once every other function of the release is promoted with them.
   for (const release of moving) {
     if (release.state.alias) continue;

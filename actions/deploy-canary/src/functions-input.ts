@@ -34,7 +34,7 @@ export interface FunctionEntry {
 export function parseFunctionEntries(text: string): FunctionEntry[] {
   let document: unknown;
   try {
-    document = parse(text, { prettyErrors: false });
+    document = parse(text);
   } catch (error) {
     const position = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
     const at = position ? ` at line ${position.line}, column ${position.col}` : '';
@@ -47,7 +47,9 @@ export function parseFunctionEntries(text: string): FunctionEntry[] {
       `input '${Input.Functions}' is not a list of functions — expected items like "- name: orders-api" (one per function)`,
     );
   }
-  return document.map((item: unknown, index) => readEntry(item, `input '${Input.Functions}' item ${index + 1}`));
+  return document.map((item: unknown, index) =>
+    readEntry(item, `input '${Input.Functions}' item ${index + 1}`),
+  );
 }
 
 function readEntry(item: unknown, where: string): FunctionEntry {
@@ -57,18 +59,23 @@ function readEntry(item: unknown, where: string): FunctionEntry {
   const fields = item as Record<string, unknown>;
   const unknown = Object.keys(fields).find((key) => !(FUNCTION_KEYS as readonly string[]).includes(key));
   if (unknown !== undefined) {
-    throw new InputError(`${where} has the key ${JSON.stringify(unknown)} — expected only ${FUNCTION_KEYS.join(', ')}`);
+    throw new InputError(
+      `${where} has the key ${JSON.stringify(unknown)} — expected only ${FUNCTION_KEYS.join(', ')}`,
+    );
   }
   const text = (key: (typeof FUNCTION_KEYS)[number]): string | undefined => {
     const value = fields[key];
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string' || value.trim() === '') {
-      throw new InputError(`${where} has ${JSON.stringify(value)} for '${key}' — expected a non-empty string`);
+      throw new InputError(
+        `${where} has ${JSON.stringify(value)} for '${key}' — expected a non-empty string`,
+      );
     }
     return value.trim();
   };
   const name = text('name');
-  if (name === undefined) throw new InputError(`${where} has no 'name' — expected the function's name or ARN`);
+  if (name === undefined)
+    throw new InputError(`${where} has no 'name' — expected the function's name or ARN`);
   const entry: FunctionEntry = { where, name };
   const alias = text('alias');
   if (alias !== undefined) entry.alias = alias;

@@ -28,7 +28,14 @@ import {
 import { parsePreTrafficCheck } from './pre-traffic-check.js';
 import { readConfiguration } from './configuration.js';
 import { type FunctionEntry, parseFunctionEntries } from './functions-input.js';
-import type { CodeDeploySettings, CodeSource, DeployPlan, FunctionTarget, NonEmpty, Rollout } from './plan.js';
+import type {
+  CodeDeploySettings,
+  CodeSource,
+  DeployPlan,
+  FunctionTarget,
+  NonEmpty,
+  Rollout,
+} from './plan.js';
 import { parseTrafficSteps, TRAFFIC_STEPS_EXPECTED, totalBakeMs } from './traffic-steps.js';
 
 const FUNCTION_NAME = /^(?:arn:[\w-]+:lambda:[\w-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
@@ -38,7 +45,8 @@ const ALIAS_EXPECTED = 'an alias name of letters, digits, "-" or "_" (not only d
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const IMAGE_URI = /^\S+\/\S+$/;
-const IMAGE_EXPECTED = 'a container image URI like "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:v1.2.3"';
+const IMAGE_EXPECTED =
+  'a container image URI like "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:v1.2.3"';
 /** The single-function inputs that `functions` replaces with per-item keys. */
 const SINGLE_FUNCTION_INPUTS = [
   Input.ZipFile,
@@ -189,7 +197,10 @@ export function readRecordPlace(inputs: Inputs, env: NodeJS.ProcessEnv): RecordP
   };
 }
 
-const entryPlace = (entry: FunctionEntry & { alias: string }) => ({ functionName: entry.name, alias: entry.alias });
+const entryPlace = (entry: FunctionEntry & { alias: string }) => ({
+  functionName: entry.name,
+  alias: entry.alias,
+});
 
 /** The `functions` items with names and aliases checked, or undefined when the single-function inputs are used. */
 function readEntries(inputs: Inputs, defaultAlias: string): RecordPlaceInputs['entries'] {
@@ -209,11 +220,15 @@ function readEntries(inputs: Inputs, defaultAlias: string): RecordPlaceInputs['e
   const seen = new Set<string>();
   const checked = parseFunctionEntries(text).map((entry) => {
     if (!FUNCTION_NAME.test(entry.name)) {
-      throw new InputError(`${entry.where} has the name ${JSON.stringify(entry.name)} — expected ${FUNCTION_EXPECTED}`);
+      throw new InputError(
+        `${entry.where} has the name ${JSON.stringify(entry.name)} — expected ${FUNCTION_EXPECTED}`,
+      );
     }
     const alias = entry.alias ?? defaultAlias;
     if (!ALIAS_NAME.test(alias)) {
-      throw new InputError(`${entry.where} has the alias ${JSON.stringify(alias)} — expected ${ALIAS_EXPECTED}`);
+      throw new InputError(
+        `${entry.where} has the alias ${JSON.stringify(alias)} — expected ${ALIAS_EXPECTED}`,
+      );
     }
     const key = `${entry.name.replace(/^.*:function:/, '')}:${alias}`;
     if (seen.has(key)) {
@@ -228,7 +243,10 @@ function readEntries(inputs: Inputs, defaultAlias: string): RecordPlaceInputs['e
 }
 
 /** The function of the single-function inputs, with its code source and configuration. */
-async function readSingleTarget(inputs: Inputs, redactor: Redactor): Promise<FunctionTarget & CodeDeployNames> {
+async function readSingleTarget(
+  inputs: Inputs,
+  redactor: Redactor,
+): Promise<FunctionTarget & CodeDeployNames> {
   const functionName = inputs.string(Input.FunctionName, {
     required: true,
     pattern: FUNCTION_NAME,
@@ -240,7 +258,11 @@ async function readSingleTarget(inputs: Inputs, redactor: Redactor): Promise<Fun
   const configuration =
     text === undefined
       ? undefined
-      : readConfiguration(parseMap(text, `input '${Input.Configuration}'`), `input '${Input.Configuration}'`, redactor);
+      : readConfiguration(
+          parseMap(text, `input '${Input.Configuration}'`),
+          `input '${Input.Configuration}'`,
+          redactor,
+        );
   const application = inputs.string(Input.CodeDeployApplication);
   const group = inputs.string(Input.CodeDeployDeploymentGroup);
   return {
@@ -249,8 +271,8 @@ async function readSingleTarget(inputs: Inputs, redactor: Redactor): Promise<Fun
     source,
     ...(configuration ? { configuration } : {}),
     names: {
-      application: { value: application, where: `input '${Input.CodeDeployApplication}'` },
-      deploymentGroup: { value: group, where: `input '${Input.CodeDeployDeploymentGroup}'` },
+      application: inputValue(Input.CodeDeployApplication, application),
+      deploymentGroup: inputValue(Input.CodeDeployDeploymentGroup, group),
     },
   };
 }
@@ -260,9 +282,13 @@ async function readListedTargets(
   entries: NonEmpty<FunctionEntry & { alias: string }>,
   redactor: Redactor,
 ): Promise<NonEmpty<FunctionTarget & CodeDeployNames>> {
-  const read = async (entry: FunctionEntry & { alias: string }): Promise<FunctionTarget & CodeDeployNames> => {
+  const read = async (
+    entry: FunctionEntry & { alias: string },
+  ): Promise<FunctionTarget & CodeDeployNames> => {
     if (entry.zipFile !== undefined && entry.imageUri !== undefined) {
-      throw new InputError(`${entry.where} has both 'zip-file' and 'image-uri' — expected at most one code source`);
+      throw new InputError(
+        `${entry.where} has both 'zip-file' and 'image-uri' — expected at most one code source`,
+      );
     }
     const configuration =
       entry.configuration === undefined
@@ -274,11 +300,12 @@ async function readListedTargets(
       source: await entrySource(entry),
       ...(configuration ? { configuration } : {}),
       names: {
-        application: { value: entry.codedeployApplication, where: `${entry.where} 'codedeploy-application'` },
-        deploymentGroup: {
-          value: entry.codedeployDeploymentGroup,
-          where: `${entry.where} 'codedeploy-deployment-group'`,
-        },
+        application: itemValue(entry.where, 'codedeploy-application', entry.codedeployApplication),
+        deploymentGroup: itemValue(
+          entry.where,
+          'codedeploy-deployment-group',
+          entry.codedeployDeploymentGroup,
+        ),
       },
     };
   };
@@ -291,14 +318,18 @@ async function entrySource(entry: FunctionEntry): Promise<CodeSource> {
   if (entry.zipFile?.startsWith('s3://')) {
     const s3 = findS3Location(entry.zipFile);
     if (!s3 || !S3_BUCKET.test(s3.bucket)) {
-      throw new InputError(`${where} has ${JSON.stringify(entry.zipFile)} — expected "s3://bucket/key" or "s3://bucket/key?versionId=v"`);
+      throw new InputError(
+        `${where} has ${JSON.stringify(entry.zipFile)} — expected "s3://bucket/key" or "s3://bucket/key?versionId=v"`,
+      );
     }
     return { kind: 's3', ...s3 };
   }
   if (entry.zipFile !== undefined) return readZip(entry.zipFile, where);
   if (entry.imageUri !== undefined) {
     if (!IMAGE_URI.test(entry.imageUri)) {
-      throw new InputError(`${entry.where} has the image-uri ${JSON.stringify(entry.imageUri)} — expected ${IMAGE_EXPECTED}`);
+      throw new InputError(
+        `${entry.where} has the image-uri ${JSON.stringify(entry.imageUri)} — expected ${IMAGE_EXPECTED}`,
+      );
     }
     return { kind: 'image', imageUri: entry.imageUri };
   }
@@ -308,7 +339,7 @@ async function entrySource(entry: FunctionEntry): Promise<CodeSource> {
 /** A YAML or JSON map; a parse error gives its position only (the text may hold secrets). */
 function parseMap(text: string, where: string): unknown {
   try {
-    return parse(text, { prettyErrors: false });
+    return parse(text);
   } catch (error) {
     const position = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
     const at = position ? ` at line ${position.line}, column ${position.col}` : '';
@@ -318,11 +349,27 @@ function parseMap(text: string, where: string): unknown {
 
 /** Where a function's CodeDeploy application and group were given (an input, or keys of a `functions` item). */
 interface CodeDeployNames {
-  names: {
-    application: { value: string | undefined; where: string };
-    deploymentGroup: { value: string | undefined; where: string };
-  };
+  names: { application: NamedValue; deploymentGroup: NamedValue };
 }
+
+/** A value as given, where it was given, and the error when it is required but missing. */
+interface NamedValue {
+  value: string | undefined;
+  where: string;
+  missing: string;
+}
+
+const inputValue = (name: Input, value: string | undefined): NamedValue => ({
+  value,
+  where: `input '${name}'`,
+  missing: `input '${name}' is required but was not given`,
+});
+
+const itemValue = (where: string, key: string, value: string | undefined): NamedValue => ({
+  value,
+  where: `${where} '${key}'`,
+  missing: `${where} has no '${key}' — expected one with strategy codedeploy (each function has its own deployment group)`,
+});
 
 async function readCodeSource(inputs: Inputs): Promise<CodeSource> {
   const given = [Input.ZipFile, Input.S3Bucket, Input.ImageUri].filter((name) => inputs.has(name));
@@ -360,7 +407,8 @@ async function readCodeSource(inputs: Inputs): Promise<CodeSource> {
 
 async function readZip(path: string, where: string): Promise<CodeSource> {
   const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) throw new InputError(`${where} has ${quoteValue(path)} — expected the path of an existing .zip file`);
+  if (!info?.isFile())
+    throw new InputError(`${where} has ${quoteValue(path)} — expected the path of an existing .zip file`);
   if (info.size > MAX_ZIP_BYTES) {
     throw new InputError(
       `${where} is ${info.size} bytes — Lambda takes at most ${MAX_ZIP_BYTES} bytes inline; ` +
@@ -369,7 +417,9 @@ async function readZip(path: string, where: string): Promise<CodeSource> {
   }
   const bytes = new Uint8Array(await readFile(path));
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
-    throw new InputError(`${where} has ${quoteValue(path)} — expected a .zip file (it does not start with "PK")`);
+    throw new InputError(
+      `${where} has ${quoteValue(path)} — expected a .zip file (it does not start with "PK")`,
+    );
   return { kind: 'zip', path, bytes, codeSha256: createHash('sha256').update(bytes).digest('base64') };
 }
 
@@ -420,11 +470,9 @@ function readRollout(
     afterTrafficHook: inputs.string(Input.AfterTrafficHook, hook),
   };
   const withGroup = ({ names: given, ...target }: FunctionTarget & CodeDeployNames) => {
-    const required = ({ value, where }: { value: string | undefined; where: string }): string => {
+    const required = ({ value, missing }: NamedValue): string => {
       if (value !== undefined) return value;
-      throw new InputError(
-        where.startsWith('input ') ? `${where} is required but was not given` : `${where} is required with strategy codedeploy`,
-      );
+      throw new InputError(missing);
     };
     const codedeploy: CodeDeploySettings = {
       application: required(given.application),

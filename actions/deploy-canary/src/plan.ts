@@ -61,7 +61,10 @@ export type NonEmpty<T> = [T, ...T[]];
 /** Who moves the traffic; each function has its CodeDeploy settings exactly when CodeDeploy does. */
 export type Rollout =
   | { strategy: 'codedeploy'; functions: NonEmpty<FunctionTarget & { codedeploy: CodeDeploySettings }> }
-  | { strategy: Exclude<Strategy, 'codedeploy'>; functions: NonEmpty<FunctionTarget & { codedeploy?: never }> };
+  | {
+      strategy: Exclude<Strategy, 'codedeploy'>;
+      functions: NonEmpty<FunctionTarget & { codedeploy?: never }>;
+    };
 
 /** Everything a deploy needs, validated, with no runner or environment access left to do. */
 export type DeployPlan = Rollout & DeploySettings;

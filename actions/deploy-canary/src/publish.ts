@@ -52,9 +52,12 @@ export async function publishNewVersion(
   if (configuration) {
     logger.info(`updating the configuration of ${fn} (${describeConfiguration(configuration)})`);
     await retryConflicts(lambda, fn, logger, signal, 'updating the configuration', () =>
-      lambda.send(new UpdateFunctionConfigurationCommand(configurationRequest(fn, configuration, latest.RevisionId)), {
-        abortSignal: signal,
-      }),
+      lambda.send(
+        new UpdateFunctionConfigurationCommand(configurationRequest(fn, configuration, latest.RevisionId)),
+        {
+          abortSignal: signal,
+        },
+      ),
     );
     latest = await waitForFunctionUpdated(lambda, fn, {
       timeoutMs: UPDATE_TIMEOUT_MS,
@@ -90,7 +93,8 @@ export async function publishNewVersion(
   if (latest.CodeSha256 !== ours) throw replacedUnderUs(fn, ours, latest.CodeSha256);
   const settings = configurationRef(latest);
   const previousSettings = state.previous?.configuration;
-  const sameSettings = !configuration || (previousSettings !== undefined && sameConfiguration(settings, previousSettings));
+  const sameSettings =
+    !configuration || (previousSettings !== undefined && sameConfiguration(settings, previousSettings));
   if (previousSha !== undefined && latest.CodeSha256 === previousSha && sameSettings)
     return { kind: 'unchanged', codeSha256: previousSha };
 

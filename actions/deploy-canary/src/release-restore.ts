@@ -4,7 +4,8 @@ import { restoreAlias } from './alias-moves.js';
 import type { RolloutFunction } from './alias-rollout.js';
 import type { DeployPlan } from './plan.js';
 
-type Restore = { fn: RolloutFunction; restored: true } | { fn: RolloutFunction; restored: false; failure?: string };
+type Restore =
+  { fn: RolloutFunction; restored: true } | { fn: RolloutFunction; restored: false; failure?: string };
 
 /**
  * Puts every alias of the release back on its previous version, a few at a time, each guarded as restoreAlias

@@ -13,7 +13,10 @@ const SLOWEST = ['p95Ms', 'p99Ms'] as const;
 export function combineJudgements(names: string[], judgements: HealthJudgement[]): HealthJudgement {
   const [only, ...others] = judgements;
   if (only && others.length === 0) return only;
-  const named = judgements.map((judgement, index) => ({ name: names[index] ?? `function ${index + 1}`, judgement }));
+  const named = judgements.map((judgement, index) => ({
+    name: names[index] ?? `function ${index + 1}`,
+    judgement,
+  }));
   const verdict: Verdict = named.some(({ judgement }) => judgement.verdict === 'unhealthy')
     ? 'unhealthy'
     : named.some(({ judgement }) => judgement.verdict === 'inconclusive')
@@ -22,9 +25,11 @@ export function combineJudgements(names: string[], judgements: HealthJudgement[]
   const deciding = named.filter(({ judgement }) => judgement.verdict === verdict);
   const reason = deciding.map(({ name, judgement }) => `${name}: ${judgement.reason}`).join('; ');
   const metrics: Record<string, number | null> = {};
-  for (const key of SUMMED) metrics[key] = named.reduce((sum, { judgement }) => sum + (judgement.metrics[key] ?? 0), 0);
+  for (const key of SUMMED)
+    metrics[key] = named.reduce((sum, { judgement }) => sum + (judgement.metrics[key] ?? 0), 0);
   const invocations = metrics.invocations ?? 0;
-  metrics.errorRate = invocations > 0 ? Math.round(((metrics.errors ?? 0) / invocations) * 1_000_000) / 1_000_000 : 0;
+  metrics.errorRate =
+    invocations > 0 ? Math.round(((metrics.errors ?? 0) / invocations) * 1_000_000) / 1_000_000 : 0;
   for (const key of SLOWEST) {
     const values = named.flatMap(({ judgement }) => {
       const value = judgement.metrics[key];

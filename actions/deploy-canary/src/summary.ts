@@ -37,7 +37,10 @@ export function summaryContent({ record, planLines }: DeployResult, durationMs: 
     facts.push(['Canary skipped', `${record.skipCanary.reason} (by ${record.skipCanary.by})`]);
   for (const rollback of record.rollbacks) {
     const of = single || !rollback.function ? '' : `${rollback.function} `;
-    facts.push(['Rolled back', `${of}${rollback.from} → ${rollback.to} by ${rollback.method}: ${rollback.reason}`]);
+    facts.push([
+      'Rolled back',
+      `${of}${rollback.from} → ${rollback.to} by ${rollback.method}: ${rollback.reason}`,
+    ]);
   }
   if (record.error) facts.push(['Error', record.error]);
   facts.push(['Duration', formatDuration(durationMs)]);

@@ -42,6 +42,16 @@ beforeAll(async () => {
         periodSeconds: 60,
         evaluationPeriods: 1,
       },
+      {
+        name: 'cd-svc-worker-errors',
+        metricName: 'Errors',
+        dimensions: { FunctionName: 'cd-svc-worker' },
+        statistic: 'Sum',
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: 0,
+        periodSeconds: 60,
+        evaluationPeriods: 1,
+      },
     ],
   });
   lambda = bed.clients.lambda;
@@ -213,5 +223,45 @@ describe('strategy codedeploy', () => {
       }),
     );
     expect(created.deploymentId).toMatch(/^d-/);
+  });
+
+  it('stops every deployment of the release with rollback when one function fails', async () => {
+    await functionOnVersion1(lambda, 'cd-svc-api', handlers.ok('api-v1'));
+    await functionOnVersion1(lambda, 'cd-svc-worker', handlers.ok('worker-v1'));
+    await group('cd-svc-api');
+    await group('cd-svc-worker', {
+      alarmConfiguration: { enabled: true, alarms: [{ name: 'cd-svc-worker-errors' }] },
+      autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_STOP_ON_ALARM'] },
+    });
+    const api = codeDeployPlan('cd-svc-api', {
+      deploymentConfig: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
+    });
+    const worker = codeDeployPlan(
+      'cd-svc-worker',
+      { deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' },
+      zipSource(handlers.failing()),
+    );
+    if (api.strategy !== 'codedeploy' || worker.strategy !== 'codedeploy')
+      throw new Error('codedeploy plans expected');
+    const run = await deployUnderTraffic(
+      bed,
+      { ...api, functions: [api.functions[0], worker.functions[0]] },
+      { pauseMs: 5 },
+    );
+    expect(run.error?.message).toMatch(
+      /^the release was rolled back: .*cd-svc-worker: CodeDeploy deployment d-\S+ (Stopped|Failed)/,
+    );
+    expect((await aliasOf('cd-svc-api')).FunctionVersion).toBe('1');
+    expect((await aliasOf('cd-svc-worker')).FunctionVersion).toBe('1');
+    const record = await readRecordFile(run.recordFile);
+    expect(record.status).toBe('rolled-back');
+    expect(record.rollbacks.map((rollback) => [rollback.function, rollback.method]).sort()).toEqual([
+      ['cd-svc-api', 'codedeploy-stop'],
+      ['cd-svc-worker', 'codedeploy-auto'],
+    ]);
+    expect(record.functions.map((fn) => fn.codedeploy?.deploymentId)).toEqual([
+      expect.stringMatching(/^d-/),
+      expect.stringMatching(/^d-/),
+    ]);
   });
 });

@@ -15,7 +15,13 @@ import {
 import { MemoryLogger, RecordWriter, writeRecordFile } from '@lambda-release-kit/core';
 import { startSandbox, zipFunction, type Sandbox, type SandboxOptions } from '@lambda-release-kit/sandbox';
 import { deployCanary, initialRecord, type DeployClients, type DeployResult } from '../src/deploy.js';
-import type { CodeDeploySettings, CodeSource, DeployPlan, DeploySettings, FunctionTarget } from '../src/plan.js';
+import type {
+  CodeDeploySettings,
+  CodeSource,
+  DeployPlan,
+  DeploySettings,
+  FunctionTarget,
+} from '../src/plan.js';
 import type { RolloutClock } from '../src/rollout-clock.js';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';

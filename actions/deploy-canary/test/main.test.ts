@@ -133,4 +133,47 @@ describe('run()', () => {
     expect(record.rollbacks).toHaveLength(1);
     expect(summary).toContain('Rolled back');
   });
+
+  it('releases several functions with configuration, never showing an environment value anywhere', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'main-api', handlers.ok('api-v1'));
+    await functionOnVersion1(bed.clients.lambda, 'main-worker', handlers.ok('worker-v1'));
+    const secret = 'sk-live-9f8e7d6c5b4a';
+    const zipPath = join(bed.dir, 'api.zip');
+    writeFileSync(zipPath, handlers.ok('api-v2'));
+    const { outputs, summary, exitCode, log } = await runAction({
+      functions: [
+        `- name: main-api`,
+        `  zip-file: ${zipPath}`,
+        `  configuration: { environment: { PAYMENT_KEY: ${secret}, STAGE: eu1 } }`,
+        `- name: main-worker`,
+        `  configuration: { memory-size: 256 }`,
+      ].join('\n'),
+      strategy: 'all-at-once',
+      environment: 'production',
+      'release-tag': 'v2.1.0',
+    });
+    expect(exitCode).toBeUndefined();
+    const file = join(bed.dir, 'lambda-release-record.production.main-api.live.json');
+    expect(outputs).toMatchObject({ status: 'promoted', 'record-file': file });
+    expect(outputs['function-name']).toBeUndefined();
+    expect(outputs['new-version']).toBeUndefined();
+    expect(JSON.parse(outputs.functions ?? '[]')).toEqual([
+      { name: 'main-api', alias: 'live', 'previous-version': '1', 'new-version': '2' },
+      { name: 'main-worker', alias: 'live', 'previous-version': '1', 'new-version': '2' },
+    ]);
+    expect(summary).toContain('deploy-canary: 2 functions to production promoted');
+    expect(summary).toMatch(/<td>main-worker<\/td><td>live<\/td><td>1<\/td><td>2<\/td>/);
+    // The runner is told the value once, to mask it; it appears nowhere else.
+    expect(log).toContain(`::add-mask::${secret}`);
+    const shown = [
+      log.replace(`::add-mask::${secret}`, ''),
+      JSON.stringify(outputs),
+      summary,
+      readFileSync(file, 'utf8'),
+    ];
+    expect(shown.filter((text) => text.includes(secret))).toEqual([]);
+    expect(
+      parseRecord(readFileSync(file, 'utf8')).functions[0].target?.configuration?.environment?.names,
+    ).toEqual(['PAYMENT_KEY', 'STAGE']);
+  });
 });

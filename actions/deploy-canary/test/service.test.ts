@@ -26,7 +26,8 @@ afterAll(async () => {
 });
 
 const canary = { steps: [{ weight: 0.3, bakeMs: 600 }] };
-const aliasOf = (name: string) => bed.clients.lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'live' }));
+const aliasOf = (name: string) =>
+  bed.clients.lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'live' }));
 const recordOf = (file: string) => parseRecord(readFileSync(file, 'utf8'));
 
 describe('a release of several functions', () => {
@@ -98,7 +99,11 @@ describe('configuration with the code', () => {
       plan(
         {
           functionName: 'cfg-ok-fn',
-          configuration: { memorySize: 256, timeoutSeconds: 20, environment: { STAGE: 'staging', API_TOKEN: 'tok-2f9a81c4' } },
+          configuration: {
+            memorySize: 256,
+            timeoutSeconds: 20,
+            environment: { STAGE: 'staging', API_TOKEN: 'tok-2f9a81c4' },
+          },
           ...canary,
         },
         bed.dir,
@@ -135,7 +140,9 @@ describe('configuration with the code', () => {
         bed.dir,
       ),
     );
-    expect(run.error?.message).toMatch(/^version 2 was rolled back to 1: step 50%: version 2 error rate 100%/);
+    expect(run.error?.message).toMatch(
+      /^version 2 was rolled back to 1: step 50%: version 2 error rate 100%/,
+    );
     expect((await aliasOf('cfg-bad-fn')).FunctionVersion).toBe('1');
     expect(recordOf(run.recordFile).status).toBe('rolled-back');
   });
