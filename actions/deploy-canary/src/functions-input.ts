@@ -1,6 +1,6 @@
 import { InputError } from '@lambda-release-kit/core';
-import { parse } from 'yaml';
 import { Input } from './constants.js';
+import { parseYamlInput } from './yaml-input.js';
 
 /** The keys an item of the `functions` input takes. */
 export const FUNCTION_KEYS = [
@@ -27,21 +27,13 @@ export interface FunctionEntry {
   codedeployDeploymentGroup?: string;
 }
 
-/**
- * Parses the `functions` input, a YAML or JSON list with one map per function. A parse error is reported by its
- * position only: the text may hold environment values, which are secrets until proven otherwise.
- */
+/** Parses the `functions` input, a YAML or JSON list with one map per function. */
 export function parseFunctionEntries(text: string): FunctionEntry[] {
-  let document: unknown;
-  try {
-    document = parse(text);
-  } catch (error) {
-    const position = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
-    const at = position ? ` at line ${position.line}, column ${position.col}` : '';
-    throw new InputError(
-      `input '${Input.Functions}' is not valid YAML or JSON${at} — expected a list like "- name: orders-api\\n  zip-file: build/api.zip"`,
-    );
-  }
+  const document = parseYamlInput(
+    text,
+    `input '${Input.Functions}'`,
+    'a list like "- name: orders-api\\n  zip-file: build/api.zip"',
+  );
   if (!Array.isArray(document) || document.length === 0) {
     throw new InputError(
       `input '${Input.Functions}' is not a list of functions — expected items like "- name: orders-api" (one per function)`,

@@ -17,7 +17,7 @@ export interface HealthJudgement {
 export interface HealthEvidence {
   canary: VersionMetrics;
   /** The stable version's metrics over the same minutes, when compare-to-stable is on. */
-  stable?: VersionMetrics;
+  stable?: VersionMetrics | undefined;
   alarms: AlarmStatus[];
   /** Length of the published window, to turn counts into a rate for "how long until a verdict". */
   windowMs: number;

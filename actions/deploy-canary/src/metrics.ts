@@ -17,7 +17,7 @@ export interface VersionMetrics {
 export interface AlarmStatus {
   name: string;
   state: string;
-  reason?: string;
+  reason?: string | undefined;
 }
 
 const QUERIES = [

@@ -13,7 +13,6 @@ import {
   releaseContext,
   type Strategy,
 } from '@lambda-release-kit/core';
-import { parse } from 'yaml';
 import {
   ACTION_DEFAULTS,
   ALL_AT_ONCE_CONFIG,
@@ -26,6 +25,7 @@ import {
   STRATEGIES,
 } from './constants.js';
 import { parsePreTrafficCheck } from './pre-traffic-check.js';
+import { parseYamlInput } from './yaml-input.js';
 import { readConfiguration } from './configuration.js';
 import { type FunctionEntry, parseFunctionEntries } from './functions-input.js';
 import type {
@@ -259,7 +259,7 @@ async function readSingleTarget(
     text === undefined
       ? undefined
       : readConfiguration(
-          parseMap(text, `input '${Input.Configuration}'`),
+          parseYamlInput(text, `input '${Input.Configuration}'`, 'a map like "memory-size: 512"'),
           `input '${Input.Configuration}'`,
           redactor,
         );
@@ -334,17 +334,6 @@ async function entrySource(entry: FunctionEntry): Promise<CodeSource> {
     return { kind: 'image', imageUri: entry.imageUri };
   }
   return { kind: 'latest' };
-}
-
-/** A YAML or JSON map; a parse error gives its position only (the text may hold secrets). */
-function parseMap(text: string, where: string): unknown {
-  try {
-    return parse(text);
-  } catch (error) {
-    const position = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
-    const at = position ? ` at line ${position.line}, column ${position.col}` : '';
-    throw new InputError(`${where} is not valid YAML or JSON${at} — expected a map like "memory-size: 512"`);
-  }
 }
 
 /** Where a function's CodeDeploy application and group were given (an input, or keys of a `functions` item). */

@@ -7,7 +7,8 @@ import { totalBakeMs } from './traffic-steps.js';
 
 /** What a dry run can tell about the new version without publishing it. */
 export type VersionForecast =
-  { kind: 'unchanged'; codeSha256: string } | { kind: 'new'; expectedVersion: string; codeSha256?: string };
+  | { kind: 'unchanged'; codeSha256: string }
+  | { kind: 'new'; expectedVersion: string; codeSha256?: string | undefined };
 
 /**
  * The full plan a dry run prints: what the alias serves now, what would be published, every alias change with

@@ -5,7 +5,7 @@ import type { CanaryStep } from './traffic-steps.js';
 /** Where the new code comes from; `latest` publishes whatever $LATEST holds. */
 export type CodeSource =
   | { kind: 'zip'; path: string; bytes: Uint8Array; codeSha256: string }
-  | { kind: 's3'; bucket: string; key: string; objectVersion?: string }
+  | { kind: 's3'; bucket: string; key: string; objectVersion?: string | undefined }
   | { kind: 'image'; imageUri: string }
   | { kind: 'latest' };
 
@@ -14,8 +14,8 @@ export type OnInconclusive = 'wait' | 'fail' | 'promote';
 /** What makes a canary healthy. Rates are fractions (0.005 = 0.5%), latencies milliseconds. */
 export interface HealthThresholds {
   maxErrorRate: number;
-  maxP95LatencyMs?: number;
-  maxP99LatencyMs?: number;
+  maxP95LatencyMs?: number | undefined;
+  maxP99LatencyMs?: number | undefined;
   /** Below this many invocations of the new version in the window, a verdict is inconclusive. */
   minInvocations: number;
   /** Judge the canary's error rate against the stable version's in the same minutes (plus maxErrorRate). */
@@ -28,8 +28,8 @@ export interface CodeDeploySettings {
   application: string;
   deploymentGroup: string;
   deploymentConfig: string;
-  beforeTrafficHook?: string;
-  afterTrafficHook?: string;
+  beforeTrafficHook?: string | undefined;
+  afterTrafficHook?: string | undefined;
 }
 
 /**
@@ -106,13 +106,13 @@ export interface DeploySettings {
   thresholds: HealthThresholds;
   onInconclusive: OnInconclusive;
   /** Longest one step may last while waiting for a conclusive sample; default twice its bake time. */
-  bakeTimeoutMs?: number;
+  bakeTimeoutMs?: number | undefined;
   healthCheckIntervalMs: number;
   /** How long after a minute ends CloudWatch has all of its data; 0 reads up to now. */
   metricDelayMs: number;
   /** Invoke checks (smoke-test syntax) run against the new version before any traffic moves. */
-  preTrafficCheck?: CheckSuite;
-  skipCanary?: { reason: string; by: string };
+  preTrafficCheck?: CheckSuite | undefined;
+  skipCanary?: { reason: string; by: string } | undefined;
   dryRun: boolean;
   release: DeploymentRecord['release'];
   /** False: start a CodeDeploy deployment and return without waiting for it. */
@@ -120,7 +120,7 @@ export interface DeploySettings {
   timeoutMs: number;
   recordFile: string;
   /** The `region` input; without it the SDK's AWS_REGION or AWS_DEFAULT_REGION. */
-  region?: string;
+  region?: string | undefined;
 }
 
 /** The longest a step may last when `on-inconclusive` is wait. */

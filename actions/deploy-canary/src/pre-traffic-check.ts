@@ -49,7 +49,7 @@ function allChecks(suite: CheckSuite): Check[] {
 export async function runPreTrafficCheck(
   lambda: LambdaClient,
   plan: FunctionDeploy,
-  versions: { target: string; previous?: string },
+  versions: { target: string; previous?: string | undefined },
   suite: CheckSuite,
   logger: Logger,
   signal?: AbortSignal,

@@ -25,13 +25,13 @@ import type { CodeDeploySettings, FunctionDeploy } from './plan.js';
 
 /** What the deploy starts from, read without changing anything. */
 export interface CurrentState {
-  functionArn?: string;
+  functionArn?: string | undefined;
   /** $LATEST as read last (its RevisionId guards the code update). */
   latest: FunctionConfiguration;
   /** The alias as read; undefined on a first release. */
-  alias?: AliasState;
+  alias?: AliasState | undefined;
   /** The version the alias serves now, with what rollback needs. */
-  previous?: VersionRef;
+  previous?: VersionRef | undefined;
 }
 
 export interface PreflightClients {

@@ -54,9 +54,7 @@ export async function publishNewVersion(
     await retryConflicts(lambda, fn, logger, signal, 'updating the configuration', () =>
       lambda.send(
         new UpdateFunctionConfigurationCommand(configurationRequest(fn, configuration, latest.RevisionId)),
-        {
-          abortSignal: signal,
-        },
+        signal ? { abortSignal: signal } : {},
       ),
     );
     latest = await waitForFunctionUpdated(lambda, fn, {

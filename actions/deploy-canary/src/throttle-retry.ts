@@ -31,7 +31,7 @@ export function retryThrottling(lambda: LambdaClient, deadline: number, logger: 
         operation: describe(command),
         deadline: Math.max(deadline, Date.now() + MIN_RETRY_MS),
         logger,
-        signal: options?.abortSignal,
+        ...(options?.abortSignal ? { signal: options.abortSignal } : {}),
       },
     );
     if (!attempt.ok) throw attempt.error;

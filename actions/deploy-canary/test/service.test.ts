@@ -61,6 +61,30 @@ describe('a release of several functions', () => {
     expect(step?.functions?.['svc-worker']).toMatchObject({ verdict: 'healthy' });
   });
 
+  it('outlasts Lambda throttling on a fifth of its control-plane calls and still promotes', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'busy-api', handlers.ok('api-v1'));
+    await functionOnVersion1(bed.clients.lambda, 'busy-worker', handlers.ok('worker-v1'));
+    bed.sandbox.faults.add({ service: 'lambda', operation: 'control-plane', kind: 'throttle', rate: 0.2 });
+    const run = await deployUnderTraffic(
+      bed,
+      servicePlan(
+        [
+          { functionName: 'busy-api', source: zipSource(handlers.ok('api-v2')) },
+          { functionName: 'busy-worker', configuration: { memorySize: 256 } },
+        ],
+        canary,
+        bed.dir,
+      ),
+      // Paced, so the requests last while retries stretch the publishing out.
+      { pauseMs: 5 },
+    ).finally(() => bed.sandbox.faults.clear());
+    expect(run.error).toBeUndefined();
+    expect(run.result?.status).toBe('promoted');
+    expect(run.logger.text()).toMatch(/TooManyRequestsException \(attempt 1\); retrying/);
+    expect((await aliasOf('busy-api')).FunctionVersion).toBe('2');
+    expect((await aliasOf('busy-worker')).FunctionVersion).toBe('2');
+  });
+
   it('restores every alias when one function of the release is broken by its configuration', async () => {
     await functionOnVersion1(bed.clients.lambda, 'svc2-api', handlers.ok('api-v1'));
     await functionOnVersion1(bed.clients.lambda, 'svc2-worker', handlers.ok('worker-v1'));
