@@ -61,10 +61,11 @@ export async function aliasWeightsRollout(
       });
     });
   // One body of evidence for the whole rollout: from the minute the first step starts, one false-rollback budget,
-  // shared by the functions so the release is rolled back falsely no more often than one function would be.
-  const budgets = functions.map(
-    () => new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate / functions.length),
-  );
+  // split evenly between the functions, so a release of several is rolled back falsely no more often than one.
+  const judged = functions.map((fn) => ({
+    fn,
+    budget: new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate / functions.length),
+  }));
   const aliases = [...new Set(functions.map((fn) => fn.deploy.alias))].join(', ');
   const targets = functions.map((fn) => fn.target);
   const versions = functions.length === 1 ? `version ${targets.join('')}` : 'the new versions';
@@ -91,14 +92,14 @@ export async function aliasWeightsRollout(
         async (end) =>
           combineJudgements(
             functions.map((fn) => fn.deploy.functionName),
-            await mapConcurrent(functions, plan.concurrency, (fn, at) =>
+            await mapConcurrent(judged, plan.concurrency, ({ fn, budget }) =>
               probeHealth(
                 clients.cloudwatch,
                 fn.deploy,
                 { target: fn.target, previous: fn.previous },
                 { start: since, end },
                 shiftedAt,
-                budgets[at] ?? new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate),
+                budget,
                 signal,
               ),
             ),

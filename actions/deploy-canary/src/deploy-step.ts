@@ -117,5 +117,15 @@ function inputErrorRecord(
     error: errorMessage(error),
     finishedAt: new Date().toISOString(),
   });
-  return { record, file: place.recordFile, outputs: { [Output.Status]: record.status } };
+  const functions = place.functions.map((fn) => ({
+    name: fn.functionName,
+    alias: fn.alias,
+    'previous-version': null,
+    'new-version': null,
+  }));
+  return {
+    record,
+    file: place.recordFile,
+    outputs: { [Output.Status]: record.status, [Output.Functions]: JSON.stringify(functions) },
+  };
 }

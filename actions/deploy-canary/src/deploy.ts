@@ -133,18 +133,15 @@ export async function deployCanary(
   const each = <R>(items: Release[], fn: (release: Release) => Promise<R>) =>
     mapConcurrent(items, plan.concurrency, fn);
   try {
-    const deploys = functionDeploys(plan);
-    const states = await logger.group('Preflight', () =>
-      mapConcurrent(deploys, plan.concurrency, (deploy) => preflight(aws, deploy, logger, signal)),
+    const releases = await logger.group('Preflight', () =>
+      mapConcurrent(functionDeploys(plan), plan.concurrency, async (deploy): Promise<Release> => {
+        const state = await preflight(aws, deploy, logger, signal);
+        const entry = entryOf(record, deploy);
+        if (state.functionArn !== undefined) entry.function.arn = state.functionArn;
+        if (state.previous) entry.previous = state.previous;
+        return { deploy, entry, state };
+      }),
     );
-    const releases = deploys.map((deploy, index): Release => {
-      const entry = entryOf(record, deploy);
-      const state = states[index];
-      if (!state) throw new Error(`preflight of ${deploy.functionName} returned nothing`);
-      if (state.functionArn !== undefined) entry.function.arn = state.functionArn;
-      if (state.previous) entry.previous = state.previous;
-      return { deploy, entry, state };
-    });
 
     if (plan.dryRun) {
       const forecasts = await each(releases, (release) =>
@@ -161,21 +158,21 @@ export async function deployCanary(
     }
 
     const published = await logger.group('Publish', () =>
-      each(releases, (release) =>
-        publishNewVersion(aws.lambda, release.deploy, release.state, logger, signal),
-      ),
+      each(releases, async (release) => ({
+        release,
+        outcome: await publishNewVersion(aws.lambda, release.deploy, release.state, logger, signal),
+      })),
     );
     const moving: Moving[] = [];
-    releases.forEach((release, index) => {
-      const outcome = published[index];
-      if (outcome?.kind !== 'published') {
+    for (const { release, outcome } of published) {
+      if (outcome.kind === 'published') {
+        moving.push({ ...release, target: outcome.target.version, published: outcome.target });
+      } else if (releases.length > 1) {
         logger.info(
-          `no-op for ${release.deploy.functionName}: its code (CodeSha256 ${outcome?.codeSha256}) and configuration are what version ${release.state.previous?.version} already runs`,
+          `no-op for ${release.deploy.functionName}: its code (CodeSha256 ${outcome.codeSha256}) and configuration are what version ${release.state.previous?.version} already runs`,
         );
-        return;
       }
-      moving.push({ ...release, target: outcome.target.version, published: outcome.target });
-    });
+    }
     if (moving.length === 0) {
       if (releases.length === 1) {
         const [only] = releases;

@@ -246,7 +246,7 @@ export async function driveTraffic(
 export async function deployUnderTraffic(
   bed: TestBed,
   deployPlan: DeployPlan,
-  options: { signal?: AbortSignal; pauseMs?: number } = {},
+  options: { signal?: AbortSignal; pauseMs?: number; max?: number } = {},
 ): Promise<Run & { requests: number }> {
   let finished = false;
   const running = runDeploy(bed.clients, deployPlan, options.signal).finally(() => {
@@ -256,7 +256,10 @@ export async function deployUnderTraffic(
     running,
     Promise.all(
       deployPlan.functions.map((fn) =>
-        driveTraffic(bed.sandbox, fn.functionName, () => finished, { pauseMs: options.pauseMs }),
+        driveTraffic(bed.sandbox, fn.functionName, () => finished, {
+          pauseMs: options.pauseMs,
+          ...(options.max !== undefined ? { max: options.max } : {}),
+        }),
       ),
     ).then((counts) => counts.reduce((sum, count) => sum + count, 0)),
   ]);

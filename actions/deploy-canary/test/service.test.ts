@@ -64,6 +64,8 @@ describe('a release of several functions', () => {
   it('outlasts Lambda throttling on a fifth of its control-plane calls and still promotes', async () => {
     await functionOnVersion1(bed.clients.lambda, 'busy-api', handlers.ok('api-v1'));
     await functionOnVersion1(bed.clients.lambda, 'busy-worker', handlers.ok('worker-v1'));
+    // Six in a row outlast the SDK's own three attempts of both aliases' moves: the release's own retries carry them.
+    bed.sandbox.faults.add({ service: 'lambda', operation: 'UpdateAlias', kind: 'throttle', times: 6 });
     bed.sandbox.faults.add({ service: 'lambda', operation: 'control-plane', kind: 'throttle', rate: 0.2 });
     const run = await deployUnderTraffic(
       bed,
@@ -75,12 +77,14 @@ describe('a release of several functions', () => {
         canary,
         bed.dir,
       ),
-      // Paced, so the requests last while retries stretch the publishing out.
-      { pauseMs: 5 },
+      // Paced and plenty, so the requests last while retries stretch the release out.
+      { pauseMs: 5, max: 20_000 },
     ).finally(() => bed.sandbox.faults.clear());
     expect(run.error).toBeUndefined();
     expect(run.result?.status).toBe('promoted');
-    expect(run.logger.text()).toMatch(/TooManyRequestsException \(attempt 1\); retrying/);
+    expect(run.logger.text()).toMatch(
+      /UpdateAlias of busy-\w+: TooManyRequestsException \(attempt 1\); retrying/,
+    );
     expect((await aliasOf('busy-api')).FunctionVersion).toBe('2');
     expect((await aliasOf('busy-worker')).FunctionVersion).toBe('2');
   });
