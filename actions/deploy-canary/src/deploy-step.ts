@@ -19,7 +19,8 @@ import {
   type DeployClients,
   type DeployResult,
 } from './deploy.js';
-import { readDeployPlan, readRecordPlace } from './options.js';
+import { readRecordPlace } from './function-targets.js';
+import { readDeployPlan } from './options.js';
 import type { DeployPlan } from './plan.js';
 import { summaryContent } from './summary.js';
 
