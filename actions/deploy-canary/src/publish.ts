@@ -78,7 +78,7 @@ export async function publishNewVersion(
             : {}),
           ...(source.kind === 'image' ? { ImageUri: source.imageUri } : {}),
         }),
-        { abortSignal: signal },
+        signal ? { abortSignal: signal } : {},
       ),
     );
     ours = updated.CodeSha256;
@@ -106,7 +106,7 @@ export async function publishNewVersion(
         RevisionId: latest.RevisionId,
         Description: versionDescription(plan),
       }),
-      { abortSignal: signal },
+      signal ? { abortSignal: signal } : {},
     ),
   );
   const version = published.Version;
