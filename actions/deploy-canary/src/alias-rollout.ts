@@ -11,6 +11,7 @@ import {
   updateAlias,
   UserError,
   formatPercent,
+  compact,
 } from '@lambda-release-kit/core';
 import { LookCounter, type LookState, MINUTE_MS, plannedLooks } from './check-schedule.js';
 import { probeHealth } from './health-probe.js';
@@ -53,12 +54,15 @@ export async function aliasWeightsRollout(
   const now = () => clock.now();
   const moveAll = (move: (fn: RolloutFunction) => { version: string; weights: Record<string, number> }) =>
     mapConcurrent(functions, plan.concurrency, async (fn) => {
-      fn.alias = await updateAlias(clients.lambda, {
-        functionName: fn.deploy.functionName,
-        alias: fn.deploy.alias,
-        ...move(fn),
-        revisionId: fn.alias.revisionId,
-      });
+      fn.alias = await updateAlias(
+        clients.lambda,
+        compact({
+          functionName: fn.deploy.functionName,
+          alias: fn.deploy.alias,
+          ...move(fn),
+          revisionId: fn.alias.revisionId,
+        }),
+      );
     });
   // One body of evidence for the whole rollout: from the minute the first step starts, one false-rollback budget,
   // split evenly between the functions, so a release of several is rolled back falsely no more often than one.

@@ -19,6 +19,7 @@ import {
   UserError,
   waitFor,
   withContext,
+  compact,
 } from '@lambda-release-kit/core';
 import { appSpecRevision, buildAppSpec } from './appspec.js';
 import type { CodeDeployPlan } from './plan.js';
@@ -94,7 +95,7 @@ export async function codeDeployRollout(
       timeoutMs: plan.timeoutMs,
       initialDelayMs: 500,
       maxDelayMs: 10_000,
-      signal,
+      ...(signal ? { signal } : {}),
       check: async () => {
         const result = await clients.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
         const status = result.deploymentInfo?.status ?? 'Unknown';
@@ -103,7 +104,7 @@ export async function codeDeployRollout(
         // Every change of status or traffic split is logged, the final one included.
         if (seen !== lastSeen) logger.info(`CodeDeploy deployment ${deploymentId}: ${seen}`);
         lastSeen = seen;
-        return { done: TERMINAL.has(status), value: result.deploymentInfo, status: seen };
+        return compact({ done: TERMINAL.has(status), value: result.deploymentInfo, status: seen });
       },
     });
   } catch (error) {

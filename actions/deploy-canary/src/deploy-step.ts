@@ -9,6 +9,7 @@ import {
   releaseContext,
   resolveRegion,
   serializeRecord,
+  compact,
 } from '@lambda-release-kit/core';
 import type { InputErrorRecord, ReleaseActionDefinition } from '@lambda-release-kit/core/runner';
 import { ACTION_NAME, Input, Output } from './constants.js';
@@ -42,7 +43,7 @@ export const deployCanaryStep: ReleaseActionDefinition<DeployPlan, DeployClients
   writesRecord: true,
   timeoutMs: (plan) => plan.timeoutMs,
   clients: (plan, _reading, env) => {
-    const aws = { action: ACTION_NAME, region: plan.region, env };
+    const aws = compact({ action: ACTION_NAME, region: plan.region, env });
     return {
       lambda: lambdaClient(aws),
       cloudwatch: cloudwatchClient(aws),

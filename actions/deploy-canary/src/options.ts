@@ -6,6 +6,7 @@ import {
   Redactor,
   releaseContext,
   type Strategy,
+  compact,
 } from '@lambda-release-kit/core';
 import {
   ACTION_DEFAULTS,
@@ -234,7 +235,7 @@ function readRelease(inputs: Inputs, env: NodeJS.ProcessEnv): DeployPlan['releas
       `${from} ${JSON.stringify(tag)} — expected a tag matching ${patternText} (input '${Input.TagPattern}')`,
     );
   }
-  return { ...context, tag };
+  return compact({ ...context, tag });
 }
 
 /** The runner passes action.yml's defaults as values: only a value other than the default counts as given. */

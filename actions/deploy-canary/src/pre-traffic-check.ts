@@ -66,7 +66,7 @@ export async function runPreTrafficCheck(
   const result = await runChecks(suite, {
     lambda,
     logger,
-    signal,
+    ...(signal ? { signal } : {}),
     vars: {
       function: plan.functionName,
       alias: plan.alias,

@@ -18,6 +18,7 @@ import {
   type VersionRef,
   waitForFunctionUpdated,
   withContext,
+  compact,
 } from '@lambda-release-kit/core';
 import { configurationRef } from './configuration.js';
 import { readAlarms } from './metrics.js';
@@ -105,11 +106,11 @@ async function readReadyFunction(
     );
   }
   if (config.State === 'Pending' || config.LastUpdateStatus === 'InProgress') {
-    config = await waitForFunctionUpdated(lambda, fn, {
-      timeoutMs: 5 * 60_000,
-      signal,
-      onProgress: (line) => logger.info(line),
-    });
+    config = await waitForFunctionUpdated(
+      lambda,
+      fn,
+      compact({ timeoutMs: 5 * 60_000, signal, onProgress: (line: string) => logger.info(line) }),
+    );
   }
   if (config.State !== 'Active') {
     const why = config.StateReason ? ` (${config.StateReasonCode ?? ''}: ${config.StateReason})` : '';
@@ -154,14 +155,14 @@ function checkAlias(alias: AliasState, plan: FunctionDeploy): void {
 
 async function readVersion(lambda: LambdaClient, fn: string, alias: AliasState): Promise<VersionRef> {
   const result = await lambda.send(new GetFunctionCommand({ FunctionName: fn, Qualifier: alias.version }));
-  return {
+  return compact({
     version: alias.version,
     codeSha256: result.Configuration?.CodeSha256,
     imageUri: result.Code?.ImageUri,
     s3: findS3Location(result.Configuration?.Description),
     aliasRevisionId: alias.revisionId,
-    ...(result.Configuration ? { configuration: configurationRef(result.Configuration) } : {}),
-  };
+    configuration: result.Configuration && configurationRef(result.Configuration),
+  });
 }
 
 async function checkCodeDeploy(clients: PreflightClients, settings: CodeDeploySettings): Promise<void> {

@@ -11,12 +11,14 @@ import {
   errorMessage,
   type Logger,
   s3Location,
+  type S3Object,
   UserError,
   type VersionRef,
   waitForFunctionUpdated,
+  compact,
 } from '@lambda-release-kit/core';
 import { configurationRef, configurationRequest, sameConfiguration } from './configuration.js';
-import type { FunctionDeploy } from './plan.js';
+import type { CodeSource, FunctionDeploy } from './plan.js';
 import type { CurrentState } from './preflight.js';
 
 export type PublishOutcome =
@@ -57,11 +59,11 @@ export async function publishNewVersion(
         signal ? { abortSignal: signal } : {},
       ),
     );
-    latest = await waitForFunctionUpdated(lambda, fn, {
-      timeoutMs: UPDATE_TIMEOUT_MS,
-      signal,
-      onProgress: (line) => logger.info(line),
-    });
+    latest = await waitForFunctionUpdated(
+      lambda,
+      fn,
+      compact({ timeoutMs: UPDATE_TIMEOUT_MS, signal, onProgress: (line: string) => logger.info(line) }),
+    );
   }
   let ours = latest.CodeSha256;
   const revisionId = latest.RevisionId;
@@ -82,11 +84,11 @@ export async function publishNewVersion(
       ),
     );
     ours = updated.CodeSha256;
-    latest = await waitForFunctionUpdated(lambda, fn, {
-      timeoutMs: UPDATE_TIMEOUT_MS,
-      signal,
-      onProgress: (line) => logger.info(line),
-    });
+    latest = await waitForFunctionUpdated(
+      lambda,
+      fn,
+      compact({ timeoutMs: UPDATE_TIMEOUT_MS, signal, onProgress: (line: string) => logger.info(line) }),
+    );
   }
   if (latest.CodeSha256 !== ours) throw replacedUnderUs(fn, ours, latest.CodeSha256);
   const settings = configurationRef(latest);
@@ -115,15 +117,13 @@ export async function publishNewVersion(
   logger.info(`published version ${version} of ${fn} (CodeSha256 ${published.CodeSha256})`);
   return {
     kind: 'published',
-    target: {
+    target: compact({
       version,
       codeSha256: published.CodeSha256,
       configuration: configurationRef(published),
       imageUri: source.kind === 'image' ? source.imageUri : await imageOf(lambda, fn, version, published),
-      ...(source.kind === 's3'
-        ? { s3: { bucket: source.bucket, key: source.key, objectVersion: source.objectVersion } }
-        : {}),
-    },
+      s3: source.kind === 's3' ? s3Object(source) : undefined,
+    }),
   };
 }
 
@@ -174,12 +174,14 @@ export function versionDescription(plan: FunctionDeploy): string {
   const { source } = plan;
   const release = [tag ? `release ${tag}` : 'deploy-canary', commit ? `commit ${commit}` : ''];
   const head = release.filter(Boolean).join(' ');
-  const s3 =
-    source.kind === 's3'
-      ? ` ${s3Location({ bucket: source.bucket, key: source.key, objectVersion: source.objectVersion })}`
-      : '';
+  const s3 = source.kind === 's3' ? ` ${s3Location(s3Object(source))}` : '';
   const withS3 = head.length + s3.length <= MAX_DESCRIPTION ? `${head}${s3}` : head;
   return `${withS3}${runUrl ? ` ${runUrl}` : ''}`.slice(0, MAX_DESCRIPTION);
+}
+
+/** The S3 object of an S3 code source, as records and version descriptions name it. */
+function s3Object(source: Extract<CodeSource, { kind: 's3' }>): S3Object {
+  return compact({ bucket: source.bucket, key: source.key, objectVersion: source.objectVersion });
 }
 
 async function imageOf(
@@ -222,7 +224,7 @@ async function retryConflicts<T>(
       logger.info(
         `${doing} of ${fn} hit ${name}; waiting for the function's update to finish (attempt ${attempt})`,
       );
-      await waitForFunctionUpdated(lambda, fn, { timeoutMs: UPDATE_TIMEOUT_MS, signal });
+      await waitForFunctionUpdated(lambda, fn, compact({ timeoutMs: UPDATE_TIMEOUT_MS, signal }));
     }
   }
 }

@@ -1,4 +1,5 @@
 export * from './arn.js';
+export * from './compact.js';
 export * from './concurrency.js';
 export * from './aws.js';
 export * from './duration.js';
