@@ -23,16 +23,28 @@ const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const LAYER_ARN = /^arn:[\w-]+:lambda:[\w-]+:\d{12}:layer:[A-Za-z0-9_-]{1,140}:\d+$/;
 const RUNTIME = /^[a-z][a-z0-9.]{1,30}$/;
 const MAX_LAYERS = 5;
+/**
+ * Variable names that say their value is a credential: those values are masked. Every other value is never printed
+ * or recorded either, but masking it would black out every line that happens to contain it ("production", "eu-west-1").
+ */
+const SECRET_NAME = /SECRET|TOKEN|PASS|KEY|CREDENTIAL|PRIVATE|AUTH|SIGNATURE|SALT|DSN|COOKIE|SESSION|CERT/i;
 
 /**
- * Reads a `configuration` map (already parsed from YAML or JSON). Every environment value is handed to the
- * redactor before anything else is looked at, and no message ever quotes one: values may be secrets.
+ * Reads a `configuration` map (already parsed from YAML or JSON). Environment values named like credentials, and the
+ * user info of URLs in any value, go to the redactor before anything else is looked at; no message ever quotes a
+ * value.
  * `where` names the input ("input 'configuration'", "input 'functions' item 2 'configuration'").
  */
 export function readConfiguration(value: unknown, where: string, redactor: Redactor): ConfigurationChange {
   if (!isMap(value)) throw new InputError(`${where} is not a map — expected keys like "memory-size: 512"`);
   const environment = value.environment;
-  if (isMap(environment)) for (const entry of Object.values(environment)) redactor.add(textOf(entry));
+  if (isMap(environment)) {
+    for (const [name, entry] of Object.entries(environment)) {
+      const text = textOf(entry) ?? '';
+      if (SECRET_NAME.test(name)) redactor.add(text);
+      redactor.addUrlsIn(text);
+    }
+  }
   const change: ConfigurationChange = {};
   for (const [key, entry] of Object.entries(value)) {
     const at = `${where} key '${key}'`;

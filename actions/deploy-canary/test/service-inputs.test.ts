@@ -110,13 +110,18 @@ describe('the functions, configuration and environment inputs', () => {
     const redactor = new Redactor();
     const secret = 'pa55-w0rd-value';
     const failure = read(
-      { 'function-name': 'f', configuration: `environment: { DB_PASSWORD: ${secret}, bad-name: x }` },
+      {
+        'function-name': 'f',
+        configuration: `environment: { DB_PASSWORD: ${secret}, STAGE: production, QUEUE: "https://svc:s3cr3t-pw@mq.example/q", bad-name: x }`,
+      },
       redactor,
     );
     await expect(failure).rejects.toThrow(
       `input 'configuration' key 'environment' has the variable name "bad-name" — expected letters, digits and "_", starting with a letter`,
     );
     expect(redactor.redact(`connecting with ${secret}`)).toBe('connecting with ***');
+    // A value named like a credential is masked, and a URL's password; a plain value like a stage name is not.
+    expect(redactor.redact('s3cr3t-pw to production')).toBe('*** to production');
     await expect(
       read({ 'function-name': 'f', configuration: `environment: { DB: { nested: ${secret} } }` }),
     ).rejects.toThrow(
