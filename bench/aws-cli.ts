@@ -1,3 +1,4 @@
+import type { SandboxEnv } from '@lambda-release-kit/sandbox';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +8,7 @@ import { runnerEnv, timeProcess, type Finished } from './processes.js';
  * Runs one `aws` command against the sandbox the way a careful shell script would: explicit endpoint, no pager,
  * bounded timeouts, credentials from the environment and an empty home (no ~/.aws profile to read).
  */
-export async function runAwsCli(
-  awsCli: string,
-  sandboxEnv: Record<string, string>,
-  args: string[],
-): Promise<Finished> {
+export async function runAwsCli(awsCli: string, sandboxEnv: SandboxEnv, args: string[]): Promise<Finished> {
   const home = mkdtempSync(join(tmpdir(), 'bench-aws-home-'));
   const finished = await timeProcess(
     awsCli,

@@ -52,9 +52,10 @@ function decodeMappings(mappings: string): [number, number][][] {
         value = 0;
         shift = 0;
       }
-      column += fields[0];
-      if (fields.length > 1) {
-        source += fields[1];
+      const [columnDelta = 0, sourceDelta] = fields;
+      column += columnDelta;
+      if (sourceDelta !== undefined) {
+        source += sourceDelta;
         segments.push([column, source]);
       }
     }
@@ -67,8 +68,8 @@ function decodeMappings(mappings: string): [number, number][][] {
 export function packageOf(source: string): string {
   const modules = source.lastIndexOf('node_modules/');
   if (modules >= 0) {
-    const parts = source.slice(modules + 'node_modules/'.length).split('/');
-    return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+    const [scope = '', name] = source.slice(modules + 'node_modules/'.length).split('/');
+    return scope.startsWith('@') ? `${scope}/${name}` : scope;
   }
   const ours = /(packages|actions)\/([^/]+)\//.exec(source);
   if (ours) return `${ours[1]}/${ours[2]} (ours)`;
@@ -98,8 +99,8 @@ export function bundleComposition(file: string): { group: string; kb: number }[]
     const segments = map?.lines[i] ?? [];
     if (segments.length === 0 || !map) return add('bundle runtime', text.length + 1);
     segments.forEach(([column, source], k) => {
-      const end = k + 1 < segments.length ? segments[k + 1][0] : text.length + 1;
-      add(packageOf(map.sources[source]), end - column);
+      const end = segments[k + 1]?.[0] ?? text.length + 1;
+      add(packageOf(map.sources[source] ?? ''), end - column);
     });
   });
   return [...totals.entries()]
@@ -120,8 +121,8 @@ class BundleMaps {
       if (col > column) break;
       found = source;
     }
-    if (found === undefined && segments.length > 0) found = segments[0][1];
-    return found === undefined ? undefined : packageOf(map.sources[found]);
+    if (found === undefined) found = segments[0]?.[1];
+    return found === undefined ? undefined : packageOf(map.sources[found] ?? '');
   }
 }
 

@@ -55,9 +55,10 @@ export const detection: Benchmark = {
           const alias = world.sandbox.lambda.getAlias(FUNCTION_NAME, ALIAS);
           if (!alias) return;
           const weighted = Object.keys(alias.additionalVersionWeights);
-          if (!shifted && weighted.length > 0) {
+          const [weightedVersion] = weighted;
+          if (!shifted && weightedVersion !== undefined) {
             shifted = Date.now();
-            canaryVersion = weighted[0];
+            canaryVersion = weightedVersion;
           } else if (shifted && !restored && alias.functionVersion === good && weighted.length === 0) {
             restored = Date.now();
           }

@@ -56,7 +56,7 @@ export interface TimedOptions {
   timeoutMs: number;
   cwd?: string;
   /** Called right after spawn with the child and the spawn instant (performance.now()). */
-  onSpawn?: (child: ChildProcess, spawnedAt: number) => void;
+  onSpawn?: ((child: ChildProcess, spawnedAt: number) => void) | undefined;
 }
 
 /** Spawns a command and resolves when it exits; killed (and rejected) past the deadline. */
@@ -122,12 +122,12 @@ export interface ActionOptions {
   env: Record<string, string>;
   timeoutMs: number;
   /** Extra Node flags (e.g. --cpu-prof). */
-  nodeArgs?: string[];
+  nodeArgs?: string[] | undefined;
   onSpawn?: TimedOptions['onSpawn'];
   /** Wrap the Node command, e.g. ['/usr/bin/time', '-v']. */
-  wrapper?: string[];
+  wrapper?: string[] | undefined;
   /** Run this file instead of dist/<action>/index.js (a reference bundle), the same way. */
-  script?: string;
+  script?: string | undefined;
 }
 
 /** Runs dist/<action>/index.js as the runner does and returns its timing, exit code and outputs. */
@@ -138,7 +138,8 @@ export async function runBundledAction(action: string, options: ActionOptions): 
     const env = runnerEnv({ ...options.env, ...step.env });
     const script = options.script ?? bundlePath(action);
     const command = [...(options.wrapper ?? []), NODE24, ...(options.nodeArgs ?? []), script];
-    const finished = await timeProcess(command[0], command.slice(1), {
+    const [program = NODE24, ...args] = command;
+    const finished = await timeProcess(program, args, {
       env,
       timeoutMs: options.timeoutMs,
       onSpawn: options.onSpawn,

@@ -93,7 +93,7 @@ export function renderSection(result: BenchResult, index: number): string {
 interface StoredSection {
   text: string;
   verdicts: Verdict[];
-  skipped?: string;
+  skipped?: string | undefined;
 }
 
 /** The sections of the current BENCHMARKS.md by benchmark name, to keep the ones not re-run. */
@@ -102,9 +102,9 @@ function readStoredSections(): Map<string, StoredSection> {
   if (!existsSync(REPORT_FILE)) return sections;
   const text = readFileSync(REPORT_FILE, 'utf8');
   const pattern = /<!-- bench:([\w-]+) (\{.*?\}) -->\n[\s\S]*?<!-- \/bench:\1 -->/g;
-  for (const match of text.matchAll(pattern)) {
-    const meta = JSON.parse(match[2]) as { verdicts: Verdict[]; skipped?: string };
-    sections.set(match[1], { text: match[0], verdicts: meta.verdicts, skipped: meta.skipped });
+  for (const [section, name = '', json = '{}'] of text.matchAll(pattern)) {
+    const meta = JSON.parse(json) as { verdicts: Verdict[]; skipped?: string };
+    sections.set(name, { text: section, verdicts: meta.verdicts, skipped: meta.skipped });
   }
   return sections;
 }

@@ -64,8 +64,10 @@ interface Phases {
 function medianRefill(served: Served[]): number {
   const arrivals = served.map((r) => r.arrived).sort((a, b) => a - b);
   const gaps = served
-    .map((r) => arrivals.find((at) => at >= r.answered))
-    .map((next, i) => (next === undefined ? undefined : next - served[i].answered))
+    .map((r) => {
+      const next = arrivals.find((at) => at >= r.answered);
+      return next === undefined ? undefined : next - r.answered;
+    })
     .filter((gap): gap is number => gap !== undefined);
   return gaps.length > 0 ? summarize(gaps).median : NaN;
 }
@@ -118,7 +120,7 @@ export const smoke: Benchmark = {
           refill: medianRefill(mine),
           firstWave: (() => {
             const arrivals = mine.map((r) => r.arrived).sort((a, b) => a - b);
-            return arrivals[Math.min(9, arrivals.length - 1)] - arrivals[0];
+            return (arrivals[Math.min(9, arrivals.length - 1)] ?? NaN) - (arrivals[0] ?? NaN);
           })(),
         };
         return { ...run, phases };
@@ -141,7 +143,7 @@ export const smoke: Benchmark = {
           throw new Error(`the curl script failed (exit ${c.code}): ${c.stderr}`);
         curl.push(c.ms);
         context.log(
-          `smoke run ${i + 1}/${RUNS}: smoke-test ${a.ms.toFixed(0)} ms, with concurrency ${CHECKS} ${wide[i].toFixed(0)} ms, curl script ${c.ms.toFixed(0)} ms`,
+          `smoke run ${i + 1}/${RUNS}: smoke-test ${a.ms.toFixed(0)} ms, with concurrency ${CHECKS} ${wide[i]?.toFixed(0)} ms, curl script ${c.ms.toFixed(0)} ms`,
         );
       }
       const profileDir = join(dir, 'profile');

@@ -50,7 +50,7 @@ interface Subject {
 
 const MISSING_FUNCTION = 'no-such-function';
 
-const SUBJECTS: Subject[] = [
+const SUBJECTS: [Subject, ...Subject[]] = [
   {
     action: 'rollback-on-failure',
     alias: 'half-shifted',
@@ -142,27 +142,28 @@ function causeNote(
   const median = (values: number[]) => summarize(values).median;
   const x = (ms: number) => formatNumber(ms / unit.median, '×');
   const kbOf = (load: BundleLoad, group: string) => load.composition.find((c) => c.group === group)?.kb ?? 0;
-  const sdk = median(references[0].times);
-  const withCore = median(references[1].times);
+  const [lambdaOnly, lambdaWithCore] = references;
+  if (!lambdaOnly || !lambdaWithCore) throw new Error('the start-up analysis needs both reference bundles');
+  const sdk = median(lambdaOnly.times);
+  const withCore = median(lambdaWithCore.times);
   const ours = [...first.values()].map(median);
   const parts = [
     '**Why the 4× start-up target is missed.** Start-up is V8 compiling each multi-megabyte ESM bundle (`compileSourceTextModule`, the largest item in the profiles below) and evaluating its module factories, so it follows what index.js holds.',
     `References built with the same ncc: the SDK's Lambda client alone reaches its first request in ${formatNumber(sdk, 'ms')} (${x(sdk)} bare Node); with \`@actions/core\` added, ${formatNumber(withCore, 'ms')} (${x(withCore)}); our bundles ${formatNumber(Math.min(...ours), 'ms')}–${formatNumber(Math.max(...ours), 'ms')} (${x(Math.min(...ours))}–${x(Math.max(...ours))}).`,
   ];
   const withUndici = loads.filter((l) => kbOf(l, 'undici') > 0);
-  if (withUndici.length > 0)
+  const [firstUndici] = withUndici;
+  if (firstUndici)
     parts.push(
-      `\`@actions/core\` 3 statically imports its OIDC client, hence \`@actions/http-client\` and \`undici\` (${formatNumber(kbOf(withUndici[0], 'undici'), 'KB')} in ${withUndici.map((l) => l.action).join(', ')}), although no action calls \`getIDToken\`: fix by writing the few runner file commands the actions use (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, \`::add-mask::\`, \`::error::\`) without \`@actions/core\`, or an \`@actions/core\` build without the OIDC import.`,
+      `\`@actions/core\` 3 statically imports its OIDC client, hence \`@actions/http-client\` and \`undici\` (${formatNumber(kbOf(firstUndici, 'undici'), 'KB')} in ${withUndici.map((l) => l.action).join(', ')}), although no action calls \`getIDToken\`: fix by writing the few runner file commands the actions use (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, \`::add-mask::\`, \`::error::\`) without \`@actions/core\`, or an \`@actions/core\` build without the OIDC import.`,
     );
   const unusedClients = loads
     .map((load) => ({
       action: load.action,
       clients: load.eager
-        .filter((client) => !load.used.includes(CLIENT_PACKAGES[client].service))
-        .map(
-          (client) =>
-            `${CLIENT_PACKAGES[client].pkg} ${formatNumber(kbOf(load, CLIENT_PACKAGES[client].pkg), 'KB')}`,
-        ),
+        .flatMap((client) => CLIENT_PACKAGES[client] ?? [])
+        .filter(({ service }) => !load.used.includes(service))
+        .map(({ pkg }) => `${pkg} ${formatNumber(kbOf(load, pkg), 'KB')}`),
     }))
     .filter((u) => u.clients.length > 0);
   if (unusedClients.length > 0)
@@ -170,9 +171,10 @@ function causeNote(
       `SDK clients evaluated at start-up that the measured run never called: ${unusedClients.map((u) => `${u.action} (${u.clients.join(', ')})`).join('; ')}. Core builds each client with its own factory, so a bundle holds only the clients its action constructs; the ones left are imported by the action's own strategy modules (deploy-canary's CodeDeploy and CloudWatch code): loading those modules with \`import()\` for the strategy in use (as rollback-on-failure does for CodeDeploy) would move them out of start-up.`,
     );
   const yamlUnneeded = loads.filter((l) => kbOf(l, 'yaml') > 0 && !l.yamlInput);
-  if (yamlUnneeded.length > 0)
+  const [firstYaml] = yamlUnneeded;
+  if (firstYaml)
     parts.push(
-      `\`yaml\` (${formatNumber(kbOf(yamlUnneeded[0], 'yaml'), 'KB')}) is in index.js of ${yamlUnneeded.map((l) => l.action).join(', ')}, whose measured runs had no YAML input: core loads it only for document inputs, but the check engine (\`packages/checks\`, used by pre-traffic checks and notify's templates) imports it statically.`,
+      `\`yaml\` (${formatNumber(kbOf(firstYaml, 'yaml'), 'KB')}) is in index.js of ${yamlUnneeded.map((l) => l.action).join(', ')}, whose measured runs had no YAML input: core loads it only for document inputs, but the check engine (\`packages/checks\`, used by pre-traffic checks and notify's templates) imports it statically.`,
     );
   const floorRatio = sdk / unit.median;
   parts.push(
@@ -313,8 +315,8 @@ export const startup: Benchmark = {
         for (const reference of references)
           reference.times.push(await timeToFirstRequest(SUBJECTS[0], zip, endpoint, reference.script));
         context.log(
-          `start-up round ${round + 1}/${ROUNDS}: node -e 0 ${bare[round].toFixed(0)} ms; ` +
-            subjects.map((s) => `${s.action} ${first.get(s.action)![round].toFixed(0)} ms`).join(', '),
+          `start-up round ${round + 1}/${ROUNDS}: node -e 0 ${bare[round]?.toFixed(0)} ms; ` +
+            subjects.map((s) => `${s.action} ${first.get(s.action)?.[round]?.toFixed(0)} ms`).join(', '),
         );
       }
 

@@ -9,9 +9,14 @@ export interface Summary {
 export function summarize(values: number[]): Summary {
   if (values.length === 0) throw new Error('summarize needs at least one value');
   const sorted = [...values].sort((a, b) => a - b);
+  const at = (index: number): number => {
+    const value = sorted[index];
+    if (value === undefined) throw new Error(`summarize: no value at ${index} of ${sorted.length}`);
+    return value;
+  };
   const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { n: sorted.length, min: sorted[0], median, max: sorted[sorted.length - 1] };
+  const median = sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
+  return { n: sorted.length, min: at(0), median, max: at(sorted.length - 1) };
 }
 
 /** Ours over the baseline, by medians (below 1 means ours is faster or smaller). */

@@ -94,7 +94,7 @@ async function runScenario(
         // requests a 6 s step sees: an inconclusive healthy canary goes on, a broken one is still caught.
         METRIC_DELAY: '0',
         ON_INCONCLUSIVE: 'promote',
-        SLACK_API_URL: team.env.SANDBOX_SLACK_API_URL ?? '',
+        SLACK_API_URL: team.variable('SANDBOX_SLACK_API_URL'),
         SLACK_CHANNEL: '#releases',
         EMAIL_FROM: 'releases@example.com',
         EMAIL_TO: 'oncall@example.com',
@@ -105,8 +105,8 @@ async function runScenario(
         production: { vars: { ORDERS_API_URL: production.apiUrl }, env: production.sandbox.env },
       },
       secrets: {
-        SLACK_BOT_TOKEN: team.env.SANDBOX_SLACK_BOT_TOKEN ?? '',
-        SMTP_URL: team.env.SANDBOX_SMTP_URL ?? '',
+        SLACK_BOT_TOKEN: team.variable('SANDBOX_SLACK_BOT_TOKEN'),
+        SMTP_URL: team.variable('SANDBOX_SMTP_URL'),
       },
       nodeBinary: world.nodeBinary,
       repoRoot,

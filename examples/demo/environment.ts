@@ -36,7 +36,7 @@ export async function startEnvironment(
   const sandbox = await startSandbox({ updateDelayMs: 300, metricDelayMs: 0 });
   const lambda = new LambdaClient({
     endpoint: sandbox.endpoint,
-    region: sandbox.env.AWS_REGION ?? 'eu-west-1',
+    region: sandbox.env.AWS_REGION,
     credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' },
   });
   await createExampleFunction(lambda, API, buildOrdersApi({ release: RELEASE }));

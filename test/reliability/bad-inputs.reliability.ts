@@ -511,7 +511,7 @@ describe('bad inputs fail cleanly before any change', () => {
     fixture.sandbox.clearRequestLog();
     const inputs: Record<string, string> = {
       ...base[c.action],
-      ...(c.action === 'notify' ? { 'webhook-url': fixture.env.SANDBOX_WEBHOOK_URL } : {}),
+      ...(c.action === 'notify' ? { 'webhook-url': fixture.sandbox.variable('SANDBOX_WEBHOOK_URL') } : {}),
       ...c.inputs,
     };
     for (const name of Object.keys(c.rawInputs ?? {})) delete inputs[name];
@@ -525,8 +525,8 @@ describe('bad inputs fail cleanly before any change', () => {
     const mutating = fixture.sandbox.mutatingRequests();
     const named =
       errors.length === 1 &&
-      [`'${c.input}'`, c.orFile].some((n) => n && errors[0].includes(n)) &&
-      errors[0].includes(c.mentions ?? '');
+      [`'${c.input}'`, c.orFile].some((n) => n && (errors[0] ?? '').includes(n)) &&
+      (errors[0] ?? '').includes(c.mentions ?? '');
     const held = run.code === 1 && named && injected.length === 0 && mutating.length === 0;
     recordResult('bad-inputs', {
       action: c.action,
@@ -537,7 +537,7 @@ describe('bad inputs fail cleanly before any change', () => {
 
     expect({ code: run.code, errors: errors.length }).toEqual({ code: 1, errors: 1 });
     expect({ error: errors[0], named }).toEqual({ error: errors[0], named: true });
-    expect(errors[0].startsWith(`::error::${c.action}: `)).toBe(true);
+    expect(errors[0]?.startsWith(`::error::${c.action}: `)).toBe(true);
     expect(injected).toEqual([]);
     expect(mutating).toEqual([]);
     expect(aliasOf(fixture, FN)).toEqual({ version: '1', weights: {} });

@@ -57,7 +57,7 @@ async function announce(record: string, jobStatus: string): Promise<ActionRun> {
     {
       record,
       'job-status': jobStatus,
-      'webhook-url': fixture.env.SANDBOX_WEBHOOK_URL,
+      'webhook-url': fixture.sandbox.variable('SANDBOX_WEBHOOK_URL'),
       'fail-on-error': 'true',
     },
     { env: fixture.env },
@@ -116,7 +116,7 @@ describe('deploy safety and truthful status', () => {
     const published = log.filter((e) => e.operation === 'PublishVersion' && e.status < 300).length;
     const errors = errorLines(run);
     const record = parseRecord(readFileSync(join(run.dir, 'record.json'), 'utf8'));
-    const names = errors.length === 1 && errors[0].includes(other.CodeSha256!);
+    const names = errors.length === 1 && (errors[0] ?? '').includes(other.CodeSha256!);
     const followUp = await runAction(
       'rollback-on-failure',
       { 'function-name': name, alias: ALIAS, 'record-file': join(run.dir, 'record.json') },
@@ -212,7 +212,7 @@ describe('deploy safety and truthful status', () => {
   }, 120_000);
 
   it('two deploys in one job keep separate default record files; the first rolls back from its own', async () => {
-    const names = ['job-first', 'job-second'];
+    const names = ['job-first', 'job-second'] as const;
     for (const name of names) await createReleasedFunction(fixture, name);
     const runnerTemp = mkdtempSync(join(tmpdir(), 'reliability-one-job-'));
     const zip = writeReleaseZip(dir, 'v1.1.0');
@@ -230,7 +230,7 @@ describe('deploy safety and truthful status', () => {
     const files = runs.map((run) => run.outputs['record-file']);
     const undo = await runAction(
       'rollback-on-failure',
-      { 'function-name': names[0], alias: ALIAS, 'record-file': files[0] },
+      { 'function-name': names[0], alias: ALIAS, 'record-file': files[0] ?? '' },
       { env: { ...fixture.env, RUNNER_TEMP: runnerTemp } },
     );
     const distinct = new Set(files).size === 2 && files.every((file) => file && existsSync(file));
@@ -356,10 +356,10 @@ describe('deploy safety and truthful status', () => {
         TRAFFIC_STEPS: '10%:2s',
         HEALTH_CHECK_INTERVAL: '1s',
         MIN_INVOCATIONS: '1',
-        SLACK_API_URL: fixture.env.SANDBOX_SLACK_API_URL,
+        SLACK_API_URL: fixture.sandbox.variable('SANDBOX_SLACK_API_URL'),
         SLACK_CHANNEL: '#releases',
       },
-      secrets: { SLACK_BOT_TOKEN: fixture.env.SANDBOX_SLACK_BOT_TOKEN },
+      secrets: { SLACK_BOT_TOKEN: fixture.sandbox.variable('SANDBOX_SLACK_BOT_TOKEN') },
       nodeBinary: NODE24,
       repoRoot: REPO_ROOT,
     });
@@ -371,9 +371,9 @@ describe('deploy safety and truthful status', () => {
     // The notify job updates the run's first message in place (the rollback job replied in its thread).
     const final = state.services.slack.messages.find((message) => !message.threadTs)?.text ?? '';
     const held =
-      runs.deploy.result === 'failure' &&
-      runs.rollback.outputs['rolled-back'] === 'false' &&
-      runs.notify.result === 'success' &&
+      runs.deploy?.result === 'failure' &&
+      runs.rollback?.outputs['rolled-back'] === 'false' &&
+      runs.notify?.result === 'success' &&
       /failed/.test(final) &&
       !/rolled back/i.test(final) &&
       aliasOf(fixture, name).version === '1';
@@ -381,13 +381,13 @@ describe('deploy safety and truthful status', () => {
       action: 'deploy.yml',
       case: 'deploy fails at PublishVersion; rollback job finds nothing to do; notify job',
       held,
-      outcome: `deploy ${runs.deploy.result}, rollback rolled-back=${runs.rollback.outputs['rolled-back']}, notify ${runs.notify.result}`,
+      outcome: `deploy ${runs.deploy?.result}, rollback rolled-back=${runs.rollback?.outputs['rolled-back']}, notify ${runs.notify?.result}`,
       detail: final.slice(0, 200),
     });
     expect({
-      deploy: runs.deploy.result,
-      rolledBack: runs.rollback.outputs['rolled-back'],
-      notify: runs.notify.result,
+      deploy: runs.deploy?.result,
+      rolledBack: runs.rollback?.outputs['rolled-back'],
+      notify: runs.notify?.result,
     }).toEqual({ deploy: 'failure', rolledBack: 'false', notify: 'success' });
     expect(final).toMatch(/failed/);
     expect(final).not.toMatch(/rolled back/i);

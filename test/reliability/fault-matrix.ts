@@ -21,9 +21,9 @@ export function aliasIsSafe(
   weights: number[],
 ): boolean {
   const routed = Object.entries(alias.weights);
-  if (routed.length === 0)
-    return alias.version === stable || (canary !== undefined && alias.version === canary);
-  const [[version, weight]] = routed;
+  const [first] = routed;
+  if (!first) return alias.version === stable || (canary !== undefined && alias.version === canary);
+  const [version, weight] = first;
   return (
     routed.length === 1 &&
     alias.version === stable &&

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { waitForFunctionUpdated } from '@lambda-release-kit/core';
-import { startSandbox, type Sandbox, type StartOptions } from '@lambda-release-kit/sandbox';
+import { startSandbox, type Sandbox, type SandboxEnv, type StartOptions } from '@lambda-release-kit/sandbox';
 import { buildOrdersApi } from '../../examples/orders-api/build.mjs';
 import { createOrdersApiFunction } from '../../examples/orders-api/create-function.js';
 import { startCategory } from './results.js';
@@ -25,7 +25,7 @@ export interface Fixture {
   sandbox: Sandbox;
   lambda: LambdaClient;
   /** Environment for an action process: endpoint, region, dummy credentials, sink URLs. */
-  env: Record<string, string>;
+  env: SandboxEnv;
 }
 
 export async function startFixture(options: StartOptions = {}): Promise<Fixture> {

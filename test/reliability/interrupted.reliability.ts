@@ -231,7 +231,7 @@ const clearEnding = (run: ActionRun) => run.code === 0 || (run.code === 1 && err
 const describeRun = (run: ActionRun) =>
   run.signal
     ? `killed by ${run.signal}`
-    : `exit ${run.code}${run.outputs.status ? ` (${run.outputs.status})` : ''}${run.outputs.outcome ? ` (${run.outputs.outcome})` : ''}${errorLines(run)[0] ? `: ${errorLines(run)[0].slice(0, 200)}` : ''}`;
+    : `exit ${run.code}${run.outputs.status ? ` (${run.outputs.status})` : ''}${run.outputs.outcome ? ` (${run.outputs.outcome})` : ''}${errorLines(run)[0] ? `: ${errorLines(run)[0]?.slice(0, 200)}` : ''}`;
 
 /** What the killed deploy itself must have done: SIGTERM ends it cleanly, and restores the alias once traffic moved. */
 function deployEndedAsExpected(signal: Signal, stage: string, killed: Killed): boolean {

@@ -103,9 +103,9 @@ const lines: string[] = [
   '',
   '| area | tried | held |',
   '| --- | --- | --- |',
-  ...SECTIONS.filter((s) => results[s.category]).map((s) => {
+  ...SECTIONS.flatMap((s) => {
     const entries = results[s.category];
-    return `| ${s.title} | ${entries.length} | ${entries.filter((e) => e.held).length} |`;
+    return entries ? [`| ${s.title} | ${entries.length} | ${entries.filter((e) => e.held).length} |`] : [];
   }),
   '',
 ];

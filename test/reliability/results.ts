@@ -15,7 +15,7 @@ export interface ResultEntry {
   action: string;
   case: string;
   held: boolean;
-  detail?: string;
+  detail?: string | undefined;
   [extra: string]: unknown;
 }
 

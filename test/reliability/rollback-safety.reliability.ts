@@ -271,7 +271,8 @@ describe('rollback safety', () => {
     const { run, mutations } = await rollback(name, { 'record-file': file });
     const errors = errorLines(run);
     const after = aliasOf(fixture, name);
-    const held = run.code === 1 && errors.length === 1 && pattern.test(errors[0]) && mutations.length === 0;
+    const held =
+      run.code === 1 && errors.length === 1 && pattern.test(errors[0] ?? '') && mutations.length === 0;
     recordResult(CATEGORY, {
       action: 'rollback-on-failure',
       case: title,

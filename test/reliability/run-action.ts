@@ -40,7 +40,7 @@ export interface RunOptions {
    * Inputs given as raw bytes, written with printf `%b` escapes (e.g. 'v1\\xff'): Node can only pass UTF-8 in
    * the environment, so these go through bash and env(1), which pass the bytes on untouched.
    */
-  rawInputs?: Record<string, string>;
+  rawInputs?: Record<string, string> | undefined;
 }
 
 export interface StartedAction {

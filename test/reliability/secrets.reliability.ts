@@ -105,7 +105,7 @@ beforeAll(async () => {
   startCategory('secrets');
   fixture = await startFixture();
   env = { ...fixture.env, AWS_SECRET_ACCESS_KEY: AWS_SECRET };
-  const slackBase = fixture.env.SANDBOX_SLACK_API_URL.replace(/\/api$/, '');
+  const slackBase = fixture.sandbox.variable('SANDBOX_SLACK_API_URL').replace(/\/api$/, '');
   secrets = [
     AWS_SECRET,
     BOT_TOKEN,
@@ -130,13 +130,13 @@ describe('no secret value reaches a log, summary, output or file', () => {
   const notifyInputs = () => ({
     status: 'success',
     title: 'orders-api released',
-    'slack-webhook-url': env.SLACK_WEBHOOK,
+    'slack-webhook-url': env.SLACK_WEBHOOK ?? '',
     'slack-bot-token': BOT_TOKEN,
     'slack-channel': '#releases',
-    'slack-api-url': fixture.env.SANDBOX_SLACK_API_URL,
-    'webhook-url': `${fixture.env.SANDBOX_WEBHOOK_URL}/${SECRETPATH}`,
+    'slack-api-url': fixture.sandbox.variable('SANDBOX_SLACK_API_URL'),
+    'webhook-url': `${fixture.sandbox.variable('SANDBOX_WEBHOOK_URL')}/${SECRETPATH}`,
     'webhook-secret': WEBHOOK_SECRET,
-    'smtp-url': fixture.env.SANDBOX_SMTP_URL,
+    'smtp-url': fixture.sandbox.variable('SANDBOX_SMTP_URL'),
     'email-from': 'releases@example.com',
     'email-to': 'oncall@example.com',
     'retry-budget': '3s',
@@ -145,7 +145,7 @@ describe('no secret value reaches a log, summary, output or file', () => {
   it('notify, every channel delivered', async () => {
     const run = await runAction('notify', notifyInputs(), { env });
     expect(run.code).toBe(0);
-    expect(run.outputs.sent.split(',').sort()).toEqual(['email', 'slack-api', 'slack-webhook', 'webhook']);
+    expect(run.outputs.sent?.split(',').sort()).toEqual(['email', 'slack-api', 'slack-webhook', 'webhook']);
     check('notify', 'all channels delivered', run);
   });
 
@@ -157,13 +157,15 @@ describe('no secret value reaches a log, summary, output or file', () => {
         'notify',
         {
           ...notifyInputs(),
-          'smtp-url': fixture.env.SANDBOX_SMTP_URL.replace(SANDBOX_SMTP_PASSWORD, SMTP_WRONG_PASSWORD),
+          'smtp-url': fixture.sandbox
+            .variable('SANDBOX_SMTP_URL')
+            .replace(SANDBOX_SMTP_PASSWORD, SMTP_WRONG_PASSWORD),
           'fail-on-error': 'true',
         },
         { env },
       );
       expect(run.code).toBe(1);
-      expect(JSON.parse(run.outputs.failed).length).toBe(4);
+      expect(JSON.parse(run.outputs.failed ?? '').length).toBe(4);
       check('notify', 'all channels failing', run);
     } finally {
       fixture.sandbox.faults.clear();
@@ -171,7 +173,7 @@ describe('no secret value reaches a log, summary, output or file', () => {
   });
 
   it('smoke-test, passing and failing checks with secret headers', async () => {
-    const hook = `${fixture.env.SANDBOX_WEBHOOK_URL}/smoke-${SECRETPATH}`;
+    const hook = `${fixture.sandbox.variable('SANDBOX_WEBHOOK_URL')}/smoke-${SECRETPATH}`;
     const checks = [
       `- name: authorised`,
       `  request: { method: POST, url: "${hook}", headers: { Authorization: "Bearer ${SMOKE_TOKEN}" }, json: { token: "${SMOKE_TOKEN}" } }`,
@@ -233,7 +235,7 @@ describe('no secret value reaches a log, summary, output or file', () => {
 
     const rollback = await runAction(
       'rollback-on-failure',
-      { 'function-name': 'orders-api', record: deploy.outputs.record, reason: 'reliability suite' },
+      { 'function-name': 'orders-api', record: deploy.outputs.record ?? '', reason: 'reliability suite' },
       { env },
     );
     expect({ code: rollback.code, outcome: rollback.outputs.outcome }).toEqual({
@@ -272,21 +274,23 @@ exit $code
         HEALTH_CHECK_INTERVAL: '1s',
         MIN_INVOCATIONS: '1000',
         METRIC_DELAY: '0',
-        SLACK_API_URL: fixture.env.SANDBOX_SLACK_API_URL,
+        SLACK_API_URL: fixture.sandbox.variable('SANDBOX_SLACK_API_URL'),
         SLACK_CHANNEL: '#releases',
         EMAIL_FROM: 'releases@example.com',
         EMAIL_TO: 'oncall@example.com',
       },
       secrets: {
         SLACK_BOT_TOKEN: BOT_TOKEN,
-        SMTP_URL: fixture.env.SANDBOX_SMTP_URL.replace(SANDBOX_SMTP_PASSWORD, SMTP_WRONG_PASSWORD),
+        SMTP_URL: fixture.sandbox
+          .variable('SANDBOX_SMTP_URL')
+          .replace(SANDBOX_SMTP_PASSWORD, SMTP_WRONG_PASSWORD),
       },
       nodeBinary: wrapper,
       repoRoot: REPO_ROOT,
     });
-    expect(runs.deploy.result).toBe('failure');
-    expect(runs.rollback.result).toBe('success');
-    expect(runs.notify.result).toBe('success');
+    expect(runs.deploy?.result).toBe('failure');
+    expect(runs.rollback?.result).toBe('success');
+    expect(runs.notify?.result).toBe('success');
     const text = readFileSync(raw, 'utf8')
       .split('\n')
       .filter((line) => !line.startsWith('::add-mask::'))
@@ -352,7 +356,7 @@ describe.each([
       { env: runEnv() },
     );
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.outputs.failed).length).toBe(3);
+    expect(JSON.parse(run.outputs.failed ?? '').length).toBe(3);
     expect(run.stdout).toMatch(/retrying in/);
     check('notify', `echoed webhook paths and bot token (debug ${debug})`, run, ECHOED);
   });

@@ -121,7 +121,7 @@ describe('action metadata', () => {
         ok = meta.runs.using === 'node24' && meta.runs.main === `../../dist/${action}/index.js`;
         detail = `${meta.runs.using} ${meta.runs.main}`;
       } catch (error) {
-        detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
       }
       held(`${action}/action.yml loads (YAML, node24, dist main)`, ok, detail);
       expect({ ok, detail }).toEqual({ ok: true, detail: `node24 ../../dist/${action}/index.js` });

@@ -7,9 +7,9 @@ export interface Answer {
   body: string;
   durationMs: number;
   /** Invoke's executed version; for HTTP, filled from the check's version source when present. */
-  executedVersion?: string;
+  executedVersion?: string | undefined;
   /** Invoke's FunctionError ("Unhandled"), if any. */
-  functionError?: string;
+  functionError?: string | undefined;
   /** One line naming what was sent, secrets redacted ("POST http://host/login"). */
   request: string;
 }

@@ -37,7 +37,7 @@ export async function sendHttp(
     const response = await context.fetch(url, {
       method: spec.method,
       headers,
-      body,
+      body: body ?? null,
       signal,
       redirect: 'manual',
     });

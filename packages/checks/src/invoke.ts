@@ -1,3 +1,4 @@
+import { abortOptions } from '@lambda-release-kit/core/abort';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { Answer } from './answer.js';
 import { TransportError } from './http.js';
@@ -7,7 +8,12 @@ import type { InvokeSpec } from './types.js';
 /** Invokes a function version or alias directly (RequestResponse) and reports which version executed. */
 export async function sendInvoke(
   spec: InvokeSpec,
-  context: { lambda: LambdaClient; signal?: AbortSignal; redactor: Redactor; timeoutMs?: number },
+  context: {
+    lambda: LambdaClient;
+    signal?: AbortSignal | undefined;
+    redactor: Redactor;
+    timeoutMs?: number | undefined;
+  },
 ): Promise<Answer> {
   const payload =
     spec.payload === undefined
@@ -28,9 +34,9 @@ export async function sendInvoke(
         FunctionName: spec.function,
         Qualifier: spec.qualifier,
         InvocationType: 'RequestResponse',
-        Payload: payload === undefined ? undefined : new TextEncoder().encode(payload),
+        ...(payload === undefined ? {} : { Payload: new TextEncoder().encode(payload) }),
       }),
-      { abortSignal: signals.length > 0 ? AbortSignal.any(signals) : undefined },
+      abortOptions(signals.length > 0 ? AbortSignal.any(signals) : undefined),
     );
     const headers: Record<string, string> = {};
     if (response.ExecutedVersion) headers['x-amz-executed-version'] = response.ExecutedVersion;

@@ -67,11 +67,11 @@ const MAX_SAMPLES = 10_000;
 export function requestSpec(scope: Scope, raw: unknown): HttpRequestSpec | undefined {
   const path: Path = ['request'];
   if (typeof raw === 'string') {
-    const match = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim());
-    const withMethod = match && METHODS.includes(match[1].toUpperCase()) ? match : undefined;
+    const [, method = '', url = ''] = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim()) ?? [];
+    const withMethod = METHODS.includes(method.toUpperCase());
     return {
-      method: withMethod ? withMethod[1].toUpperCase() : 'GET',
-      url: scope.template(withMethod ? withMethod[2] : raw.trim(), path),
+      method: withMethod ? method.toUpperCase() : 'GET',
+      url: scope.template(withMethod ? url : raw.trim(), path),
       headers: {},
       query: {},
     };
@@ -328,9 +328,9 @@ function comparison(scope: Scope, raw: Raw, path: Path, strict = true): Comparis
 /** "header:x-version", "json:$.version", or `{ header }` / `{ json }`. */
 function versionSource(scope: Scope, raw: unknown, path: Path): VersionSource | undefined {
   if (typeof raw === 'string') {
-    const match = /^(header|json):(.+)$/.exec(raw.trim());
-    if (match?.[1] === 'header') return { header: match[2].trim().toLowerCase() };
-    if (match?.[1] === 'json') return { json: scope.jsonPath(match[2].trim(), path) };
+    const [, kind, source = ''] = /^(header|json):(.+)$/.exec(raw.trim()) ?? [];
+    if (kind === 'header') return { header: source.trim().toLowerCase() };
+    if (kind === 'json') return { json: scope.jsonPath(source.trim(), path) };
   } else if (isObject(raw) && Object.keys(raw).length === 1) {
     if (typeof raw.header === 'string') return { header: raw.header.toLowerCase() };
     if (typeof raw.json === 'string') return { json: scope.jsonPath(raw.json, [...path, 'json']) };

@@ -15,7 +15,7 @@ export interface ProblemSink {
 
 /** Reads the fields of one check, recording problems with the check's name, the field and its line. */
 export class Scope {
-  readonly references: Array<{ variable: string; field: string; location?: string }> = [];
+  readonly references: Array<{ variable: string; field: string; location?: string | undefined }> = [];
 
   constructor(
     private readonly parser: ProblemSink,

@@ -28,14 +28,14 @@ const silentLogger: CheckLogger = { info: () => {}, warning: () => {}, debug: ()
 
 /** Why the suite stopped early; checks not finished by then are reported with it. */
 class Stop {
-  reason?: string;
+  reason?: string | undefined;
   /** Checks cut off by a timeout failed; cut off by fail-fast or cancellation they are skipped. */
   failsRunning = false;
 }
 
 interface RunContext extends SendContext {
   logger: CheckLogger;
-  expectVersion?: string;
+  expectVersion?: string | undefined;
   stop: Stop;
   onFailure: (check: Check) => void;
 }
@@ -118,9 +118,9 @@ async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T
   const results = new Array<T>(tasks.length);
   let next = 0;
   const worker = async () => {
-    while (next < tasks.length) {
+    for (let task = tasks[next]; task; task = tasks[next]) {
       const index = next++;
-      results[index] = await tasks[index]();
+      results[index] = await task();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
@@ -163,8 +163,8 @@ function skipped(check: Check, reason: string): CheckResult {
 }
 
 interface Outcome {
-  answer?: Answer;
-  failure?: CheckFailure;
+  answer?: Answer | undefined;
+  failure?: CheckFailure | undefined;
   sent: number;
 }
 
@@ -292,7 +292,7 @@ async function attemptOnce(
   };
   const deadline = performance.now() + until.timeoutMs;
   let sent = 0;
-  let last: { answer?: Answer; failure: CheckFailure } | undefined;
+  let last: { answer?: Answer | undefined; failure: CheckFailure } | undefined;
   for (let poll = 0; ; poll++) {
     const outcome = await sendAndJudge(check, vars, untilExpect, context);
     sent += outcome.sent;
@@ -434,7 +434,7 @@ async function runSamples(
         ...firstError,
         reason: `${breaches.join('; ')}${firstError ? `; first error: ${firstError.reason}` : ''}`,
         assertion:
-          breaches.length === 1 && !breaches[0].startsWith('error')
+          breaches.length === 1 && !breaches[0]?.startsWith('error')
             ? 'latency'
             : (firstError?.assertion ?? 'latency'),
       },

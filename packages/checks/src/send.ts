@@ -17,12 +17,12 @@ export const VERSION_HEADERS = [
 
 export interface SendContext {
   fetch: typeof fetch;
-  lambda?: LambdaClient;
+  lambda?: LambdaClient | undefined;
   signal: AbortSignal;
   redactor: Redactor;
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   template: TemplateOptions;
-  invokeTimeoutMs?: number;
+  invokeTimeoutMs?: number | undefined;
 }
 
 /** Renders the check's request or invoke with the current variables and sends it once. */

@@ -4,7 +4,7 @@ import type { LatencyStats } from './types.js';
 export function latencyStats(durationsMs: number[], samples: number, errors: number): LatencyStats {
   const sorted = [...durationsMs].sort((a, b) => a - b);
   const rank = (percentile: number) =>
-    sorted.length === 0 ? 0 : round(sorted[Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1)]);
+    round(sorted[Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1)] ?? 0);
   const total = sorted.reduce((sum, value) => sum + value, 0);
   return {
     samples,

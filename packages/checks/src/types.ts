@@ -15,16 +15,16 @@ export interface HttpRequestSpec {
   headers: Record<string, string>;
   query: Record<string, string>;
   /** Raw body text. */
-  body?: string;
+  body?: string | undefined;
   /** A JSON body (sent with content-type application/json unless a header says otherwise). */
   json?: unknown;
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** A direct Lambda invoke (RequestResponse). */
 export interface InvokeSpec {
   function: string;
-  qualifier?: string;
+  qualifier?: string | undefined;
   /** A string is sent as is; anything else as JSON. */
   payload?: unknown;
 }
@@ -32,7 +32,12 @@ export interface InvokeSpec {
 /** A status expectation: one code, or an inclusive range ("2xx" and "200-299" both parse to 200..299). */
 export type StatusRange = { min: number; max: number };
 
-export type Comparison = { gt?: number; gte?: number; lt?: number; lte?: number };
+export type Comparison = {
+  gt?: number | undefined;
+  gte?: number | undefined;
+  lt?: number | undefined;
+  lte?: number | undefined;
+};
 
 export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
 
@@ -41,42 +46,44 @@ export interface JsonAssertion extends Comparison {
   path: string;
   equals?: unknown;
   notEquals?: unknown;
-  oneOf?: unknown[];
-  exists?: boolean;
-  matches?: string;
+  oneOf?: unknown[] | undefined;
+  exists?: boolean | undefined;
+  matches?: string | undefined;
   contains?: unknown;
-  type?: JsonType;
-  length?: number | Comparison;
+  type?: JsonType | undefined;
+  length?: number | Comparison | undefined;
 }
 
 export interface TextAssertion {
-  equals?: string;
-  contains?: string[];
-  notContains?: string[];
-  matches?: string;
-  exists?: boolean;
+  equals?: string | undefined;
+  contains?: string[] | undefined;
+  notContains?: string[] | undefined;
+  matches?: string | undefined;
+  exists?: boolean | undefined;
 }
 
 /** Where an HTTP answer says which version served it: a header, or a JSONPath into the body. */
 export type VersionSource = { header: string } | { json: string };
 
 export interface Expectation {
-  status?: StatusRange[];
-  body?: TextAssertion;
-  json?: JsonAssertion[];
-  headers?: Record<string, TextAssertion>;
-  maxDurationMs?: number;
+  status?: StatusRange[] | undefined;
+  body?: TextAssertion | undefined;
+  json?: JsonAssertion[] | undefined;
+  headers?: Record<string, TextAssertion> | undefined;
+  maxDurationMs?: number | undefined;
   /** Expected version that answered (Invoke's executed version, or the version the HTTP answer reports). */
-  version?: string;
-  versionFrom?: VersionSource;
+  version?: string | undefined;
+  versionFrom?: VersionSource | undefined;
   /** For invokes: true expects a function error; default false (a function error fails the check). */
-  functionError?: boolean;
+  functionError?: boolean | undefined;
 }
 
 /** Where a capture reads from; a regex reads the body, or a header when `header` is given (group 1, else the match). */
-export type CaptureSpec = ({ json: string } | { header: string } | { regex: string; header?: string }) & {
+export type CaptureSpec = (
+  { json: string } | { header: string } | { regex: string; header?: string | undefined }
+) & {
   /** Keep the value out of every message and report. */
-  secret?: boolean;
+  secret?: boolean | undefined;
 };
 
 export interface RetrySpec {
@@ -90,7 +97,7 @@ export interface RetrySpec {
 export interface UntilSpec {
   expect: Expectation;
   /** Assertions that end the poll at once as failed when they hold; `shown` is how they were written. */
-  failIf?: { expect: Expectation; shown: string };
+  failIf?: { expect: Expectation; shown: string } | undefined;
   intervalMs: number;
   timeoutMs: number;
   backoff: number;
@@ -102,32 +109,32 @@ export interface SamplingSpec {
   concurrency: number;
   /** Fraction 0–1 of samples allowed to fail. Default 0. */
   maxErrorRate: number;
-  maxP50Ms?: number;
-  maxP95Ms?: number;
-  maxP99Ms?: number;
+  maxP50Ms?: number | undefined;
+  maxP95Ms?: number | undefined;
+  maxP99Ms?: number | undefined;
 }
 
 export interface Check {
   name: string;
   /** The flow this check belongs to, if any. */
-  flow?: string;
-  request?: HttpRequestSpec;
-  invoke?: InvokeSpec;
+  flow?: string | undefined;
+  request?: HttpRequestSpec | undefined;
+  invoke?: InvokeSpec | undefined;
   expect: Expectation;
   capture: Record<string, CaptureSpec>;
-  retry?: RetrySpec;
-  until?: UntilSpec;
-  samples?: SamplingSpec;
+  retry?: RetrySpec | undefined;
+  until?: UntilSpec | undefined;
+  samples?: SamplingSpec | undefined;
   /** Where the check was defined ("checks.yml line 12"), for messages. */
-  location?: string;
+  location?: string | undefined;
   /** Variables the check's templates use, and the field using each, checked before anything is sent. */
-  references: Array<{ variable: string; field: string; location?: string }>;
+  references: Array<{ variable: string; field: string; location?: string | undefined }>;
 }
 
 export interface Flow {
   name: string;
   steps: Check[];
-  location?: string;
+  location?: string | undefined;
 }
 
 /** A unit of concurrent work: a standalone check, or a flow whose steps run in order. */
@@ -136,7 +143,7 @@ export type SuiteItem = { check: Check } | { flow: Flow };
 export interface CheckSuite {
   vars: Record<string, unknown>;
   /** Relative request URLs are resolved against this (templated). */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   items: SuiteItem[];
 }
 
@@ -156,30 +163,30 @@ export interface CheckFailure {
   /** One line: what went wrong. */
   reason: string;
   /** The assertion that failed ("status", "$.token exists", "header content-type contains json"). */
-  assertion?: string;
-  expected?: string;
-  actual?: string;
+  assertion?: string | undefined;
+  expected?: string | undefined;
+  actual?: string | undefined;
   /** "POST https://api/login" plus redacted headers and a body snippet. */
-  request?: string;
+  request?: string | undefined;
   /** A bounded, redacted snippet of what came back. */
-  response?: string;
+  response?: string | undefined;
 }
 
 export interface CheckResult {
   name: string;
-  flow?: string;
+  flow?: string | undefined;
   kind: 'http' | 'invoke';
   passed: boolean;
   /** Not run: an earlier flow step failed, fail-fast stopped the suite, or the suite timed out first. */
   skipped: boolean;
   attempts: number;
   durationMs: number;
-  status?: number;
-  executedVersion?: string;
+  status?: number | undefined;
+  executedVersion?: string | undefined;
   /** How long the last answer took (one request, not the retries or polls before it). */
-  responseMs?: number;
-  latency?: LatencyStats;
-  failure?: CheckFailure;
+  responseMs?: number | undefined;
+  latency?: LatencyStats | undefined;
+  failure?: CheckFailure | undefined;
   /** Names of the variables this check captured (values are not reported). */
   captured: string[];
 }
@@ -196,23 +203,23 @@ export interface SuiteResult {
 }
 
 export interface RunDependencies {
-  lambda?: LambdaClient;
-  fetch?: typeof fetch;
-  logger?: CheckLogger;
-  signal?: AbortSignal;
-  vars?: Record<string, unknown>;
-  env?: NodeJS.ProcessEnv;
+  lambda?: LambdaClient | undefined;
+  fetch?: typeof fetch | undefined;
+  logger?: CheckLogger | undefined;
+  signal?: AbortSignal | undefined;
+  vars?: Record<string, unknown> | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
   /** How many standalone checks and flows run at once. Default 10. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Stop starting new checks (and abort running ones) after the first failure. */
-  failFast?: boolean;
+  failFast?: boolean | undefined;
   /** Deadline for the whole suite. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Version every answer must come from, unless a check sets its own. */
-  expectVersion?: string;
+  expectVersion?: string | undefined;
   /** Values never to show in messages and reports (tokens, passwords). */
-  secrets?: string[];
+  secrets?: string[] | undefined;
   /** The run's redactor (the runner adapter's, so secrets found while checking are masked everywhere). */
-  redactor?: Redactor;
-  now?: () => Date;
+  redactor?: Redactor | undefined;
+  now?: (() => Date) | undefined;
 }

@@ -28,7 +28,7 @@ export function validateSuite(
           problems.push(`${label}: ${field} uses ${variable}, which is not set`);
         continue;
       }
-      const root = variable.split('.')[0];
+      const root = variable.split('.')[0] ?? variable;
       if (known.has(root) || (TEMPLATE_HELPERS as readonly string[]).includes(root)) continue;
       const where = flow
         ? ` nor captured by an earlier step of flow "${flow}"`

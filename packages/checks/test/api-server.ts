@@ -110,7 +110,7 @@ export async function startApiServer(
     const analysis = /^GET \/analyses\/([\w-]+)$/.exec(route);
     if (analysis) {
       if (!auth(req)) return send(res, 401, { error: 'missing or bad token' });
-      const entry = analyses.get(analysis[1]);
+      const entry = analyses.get(analysis[1] ?? '');
       if (!entry) return send(res, 404, { error: 'no such analysis' });
       entry.polls++;
       const done = entry.polls >= (options.pollsToComplete ?? 3);

@@ -25,7 +25,9 @@ async function runOne(definition: Record<string, unknown>, deps = {}): Promise<C
     parseChecks({ 'base-url': api.url, checks: [{ name: 'c', ...definition }] }),
     deps,
   );
-  return result.checks[0];
+  const [check] = result.checks;
+  if (!check) throw new Error('the suite returned no check result');
+  return check;
 }
 
 describe('assertions', () => {
@@ -233,9 +235,9 @@ describe('concurrency and stopping', () => {
       })),
     ];
     const result = await runChecks(parseChecks(checks), { concurrency: 2, failFast: true });
-    expect(result.checks[0].passed).toBe(false);
+    expect(result.checks[0]?.passed).toBe(false);
     expect(result.skippedCount).toBe(6);
-    expect(result.checks[3].failure?.reason).toBe('fail-fast: stopped after check "fails" failed');
+    expect(result.checks[3]?.failure?.reason).toBe('fail-fast: stopped after check "fails" failed');
     expect(api.requests.length).toBeLessThanOrEqual(2);
   });
 
@@ -244,7 +246,7 @@ describe('concurrency and stopping', () => {
       timeoutMs: 100,
     });
     expect(result.checks[0]).toMatchObject({ passed: false, skipped: false });
-    expect(result.checks[0].failure?.reason).toBe('the suite timed out after 100ms');
+    expect(result.checks[0]?.failure?.reason).toBe('the suite timed out after 100ms');
   });
 });
 
@@ -390,15 +392,15 @@ describe('secret redaction', () => {
       secrets: ['sekrit-value-99'],
     });
     const echo = result.checks[2];
-    expect(echo.passed).toBe(false);
-    const texts = [toJsonReport(result), toJUnitXml(result), JSON.stringify(echo.failure)];
+    expect(echo?.passed).toBe(false);
+    const texts = [toJsonReport(result), toJUnitXml(result), JSON.stringify(echo?.failure)];
     for (const text of texts) {
       expect(text).not.toMatch(/tok_[0-9a-f]{32}/);
       expect(text).not.toContain('sekrit-value-99');
       expect(text).not.toContain('key-123456');
       expect(text).not.toContain('p4ssw0rd-long');
     }
-    expect(echo.failure?.request).toBe(
+    expect(echo?.failure?.request).toBe(
       `POST ${api.url}/echo headers {authorization: ***, x-api-key: ***, x-custom: ***} body token=*** secret=***`,
     );
   });
@@ -439,7 +441,7 @@ describe('credentials in URLs and headers', () => {
       ]),
       { env: { BAD_HEADER: 'Bearer LEAKY-TOKEN\r\nx: y' } },
     );
-    const reason = result.checks[0].failure?.reason ?? '';
+    const reason = result.checks[0]?.failure?.reason ?? '';
     expect(reason).toContain("header 'authorization' has a value with a line break");
     expect(JSON.stringify(result)).not.toContain('LEAKY-TOKEN');
   });

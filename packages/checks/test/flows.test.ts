@@ -90,8 +90,8 @@ describe('flows against a multi-step API', () => {
     ]);
     expect(result).toMatchObject({ passed: true, total: 6, passedCount: 6, failedCount: 0, skippedCount: 0 });
     const [analysis] = [...api.analyses.values()].slice(-1);
-    expect(analysis.date).toBe(new Date().toISOString().slice(0, 10));
-    expect(analysis.uploadId).toMatch(/^up-\d+$/);
+    expect(analysis?.date).toBe(new Date().toISOString().slice(0, 10));
+    expect(analysis?.uploadId).toMatch(/^up-\d+$/);
     const poll = result.checks.find((check) => check.name === 'report completes')!;
     expect(poll.attempts).toBe(3);
     expect(result.checks.find((check) => check.name === 'register')!.captured).toEqual([
@@ -174,8 +174,8 @@ describe('flows against a multi-step API', () => {
       ['use token', false, true],
       ['health', true, false],
     ]);
-    expect(result.checks[0].failure?.reason).toBe('status: expected 2xx, got 401');
-    expect(result.checks[1].failure?.reason).toBe('skipped: step "bad login" of flow "broken" failed');
+    expect(result.checks[0]?.failure?.reason).toBe('status: expected 2xx, got 401');
+    expect(result.checks[1]?.failure?.reason).toBe('skipped: step "bad login" of flow "broken" failed');
     expect(result).toMatchObject({ failedCount: 1, skippedCount: 1, passedCount: 1, passed: false });
     expect(api.requests).not.toContain('GET /uploads');
   });

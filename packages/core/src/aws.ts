@@ -11,7 +11,7 @@ export interface AwsClientOptions {
   /** The action making the calls, added to the user agent (e.g. "deploy-canary"). */
   action: string;
   /** Region from the action input; falls back to AWS_REGION / AWS_DEFAULT_REGION. */
-  region?: string;
+  region?: string | undefined;
   /** Attempts per call including the first (adaptive retry mode backs off on throttling). Default 5. */
   maxAttempts?: number;
   /** Socket-level timeout per request, so a dropped connection fails instead of hanging. Default 15 s. */

@@ -1,4 +1,5 @@
 export * from './arn.js';
+export * from './abort.js';
 export * from './aws.js';
 export * from './duration.js';
 export * from './errors.js';

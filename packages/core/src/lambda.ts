@@ -6,6 +6,7 @@ import {
   type FunctionConfiguration,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { abortOptions } from './abort.js';
 import { awsErrorName, UserError } from './errors.js';
 import { formatPercent } from './percent.js';
 import { backoffDelay, pause, waitFor } from './wait.js';
@@ -13,16 +14,16 @@ import { backoffDelay, pause, waitFor } from './wait.js';
 /** Where an alias sends traffic. `weights` holds the one additional version AWS allows, if any. */
 export interface AliasState {
   name: string;
-  arn?: string;
+  arn?: string | undefined;
   version: string;
   weights: Record<string, number>;
-  revisionId?: string;
+  revisionId?: string | undefined;
 }
 
 export function describeAlias(state: AliasState): string {
-  const extra = Object.entries(state.weights);
-  if (extra.length === 0) return `100% on version ${state.version}`;
-  const [version, weight] = extra[0];
+  const extra = Object.entries(state.weights)[0];
+  if (!extra) return `100% on version ${state.version}`;
+  const [version, weight] = extra;
   return `${formatPercent(1 - weight, { decimals: 1 })} on version ${state.version}, ${formatPercent(weight, { decimals: 1 })} on version ${version}`;
 }
 
@@ -34,9 +35,10 @@ export async function readAlias(
   signal?: AbortSignal,
 ): Promise<AliasState | undefined> {
   try {
-    const result = await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }), {
-      abortSignal: signal,
-    });
+    const result = await lambda.send(
+      new GetAliasCommand({ FunctionName: functionName, Name: alias }),
+      abortOptions(signal),
+    );
     return {
       name: alias,
       arn: result.AliasArn,
@@ -79,7 +81,7 @@ export async function updateAlias(
   });
   for (let attempt = 0; ; attempt++) {
     try {
-      const result = await lambda.send(command, { abortSignal: options.signal });
+      const result = await lambda.send(command, abortOptions(options.signal));
       return {
         name: request.alias,
         arn: result.AliasArn,
@@ -109,7 +111,7 @@ export async function listPublishedVersions(
   for (let page = 0; page < 1000; page++) {
     const result = await lambda.send(
       new ListVersionsByFunctionCommand({ FunctionName: functionName, Marker: marker }),
-      { abortSignal: signal },
+      abortOptions(signal),
     );
     versions.push(...(result.Versions ?? []).filter((v) => v.Version && v.Version !== '$LATEST'));
     marker = result.NextMarker;
@@ -127,7 +129,7 @@ export async function getFunctionConfiguration(
   try {
     return await lambda.send(
       new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: qualifier }),
-      { abortSignal: signal },
+      abortOptions(signal),
     );
   } catch (error) {
     if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
@@ -152,9 +154,10 @@ export async function waitForFunctionUpdated(
     initialDelayMs: 200,
     maxDelayMs: 3_000,
     check: async () => {
-      const current = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }), {
-        abortSignal: options.signal,
-      });
+      const current = await lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: functionName }),
+        abortOptions(options.signal),
+      );
       const busy = current.LastUpdateStatus === 'InProgress' || current.State === 'Pending';
       return {
         done: !busy,

@@ -97,7 +97,13 @@ export interface DeploymentRecord {
   schema: typeof RECORD_SCHEMA;
   environment?: string;
   region?: string;
-  release: { tag?: string; commit?: string; ref?: string; actor?: string; runUrl?: string };
+  release: {
+    tag?: string | undefined;
+    commit?: string | undefined;
+    ref?: string | undefined;
+    actor?: string | undefined;
+    runUrl?: string | undefined;
+  };
   strategy: Strategy;
   skipCanary?: { reason: string; by: string };
   functions: FunctionReleases;

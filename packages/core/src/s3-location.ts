@@ -10,6 +10,7 @@ export function s3Location(s3: S3Object): string {
 /** The S3 object named in a text (e.g. a version description deploy-canary wrote), if any. */
 export function findS3Location(text: string | undefined): S3Object | undefined {
   const match = text?.match(/(?:^| )s3:\/\/([^/\s]+)\/([^\s?]+)(?:\?versionId=(\S+))?(?= |$)/);
-  if (!match) return undefined;
-  return { bucket: match[1], key: match[2], ...(match[3] ? { objectVersion: match[3] } : {}) };
+  const [, bucket, key, objectVersion] = match ?? [];
+  if (bucket === undefined || key === undefined) return undefined;
+  return { bucket, key, ...(objectVersion ? { objectVersion } : {}) };
 }

@@ -21,8 +21,8 @@ export class TemplateError extends Error {
 }
 
 export interface TemplateOptions {
-  env?: NodeJS.ProcessEnv;
-  now?: () => Date;
+  env?: NodeJS.ProcessEnv | undefined;
+  now?: (() => Date) | undefined;
 }
 
 export const TEMPLATE_HELPERS = ['now', 'timestamp', 'uuid', 'random'] as const;
@@ -73,8 +73,8 @@ export function renderTemplateValue(
   vars: Record<string, unknown>,
   options: TemplateOptions = {},
 ): unknown {
-  const whole = /^\{\{([\s\S]*?)\}\}$/.exec(text);
-  if (whole && !whole[1].includes('{{')) return evaluate(parseExpression(whole[1]), vars, options);
+  const inner = /^\{\{([\s\S]*?)\}\}$/.exec(text)?.[1];
+  if (inner !== undefined && !inner.includes('{{')) return evaluate(parseExpression(inner), vars, options);
   return renderTemplate(text, vars, options);
 }
 
@@ -177,7 +177,8 @@ function parseNow(args: string[]): Expression {
   for (const arg of args) {
     const offset = OFFSET.exec(arg);
     if (offset) {
-      offsetMs += (offset[1] === '-' ? -1 : 1) * Number(offset[2]) * UNIT_MS[offset[3]];
+      const [, sign, amount, unit = ''] = offset;
+      offsetMs += (sign === '-' ? -1 : 1) * Number(amount) * (UNIT_MS[unit] ?? 0);
     } else if (format === undefined) {
       format = arg;
     } else {
@@ -226,7 +227,7 @@ function evaluate(expression: Expression, vars: Record<string, unknown>, options
     case 'uuid':
       return randomUUID();
     case 'random':
-      return randomString(expression.length, CHARSETS[expression.charset]);
+      return randomString(expression.length, CHARSETS[expression.charset] ?? '');
   }
 }
 
@@ -283,7 +284,7 @@ function formatTime(date: Date, format: string): string {
       `helper "now" has format ${JSON.stringify(format)} — expected iso, date, unix, unix-ms or a pattern with YYYY MM DD HH mm ss SSS`,
     );
   }
-  return format.replace(/YYYY|SSS|MM|DD|HH|mm|ss/g, (token) => parts[token]);
+  return format.replace(/YYYY|SSS|MM|DD|HH|mm|ss/g, (token) => parts[token] ?? token);
 }
 
 function randomString(length: number, alphabet: string): string {

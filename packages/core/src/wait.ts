@@ -20,9 +20,9 @@ export interface WaitOptions<T> {
   factor?: number;
   /** Share of each delay randomised (0–1), so parallel waiters do not poll in lockstep. Default 0.2. */
   jitter?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called when the status changes, and at most every `progressEveryMs` otherwise. */
-  onProgress?: (line: string) => void;
+  onProgress?: ((line: string) => void) | undefined;
   progressEveryMs?: number;
   now?: () => number;
 }

@@ -39,9 +39,9 @@ describe('loadCodedeployClient', () => {
     const answer = await client.send(new GetDeploymentCommand({ deploymentId: 'd-ABC123' }));
     expect(answer.deploymentInfo?.status).toBe('Succeeded');
     expect(seen).toHaveLength(1);
-    expect(seen[0].target).toBe('CodeDeploy_20141006.GetDeployment');
-    expect(seen[0].agent).toContain('action/rollback-on-failure');
-    expect(seen[0].authorization).toContain('/eu-central-1/codedeploy/');
+    expect(seen[0]?.target).toBe('CodeDeploy_20141006.GetDeployment');
+    expect(seen[0]?.agent).toContain('action/rollback-on-failure');
+    expect(seen[0]?.authorization).toContain('/eu-central-1/codedeploy/');
     expect(nock.isDone()).toBe(true);
   });
 });

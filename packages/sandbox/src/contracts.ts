@@ -64,7 +64,7 @@ export interface InvocationRecord {
   /** The version that ran (CloudWatch's ExecutedVersion dimension). */
   executedVersion: string;
   /** The alias the request came through, if any (CloudWatch's Resource=<fn>:<alias> dimension). */
-  alias?: string;
+  alias?: string | undefined;
   /** Simulated epoch milliseconds when the invocation started. */
   at: number;
   durationMs: number;
@@ -72,14 +72,14 @@ export interface InvocationRecord {
   error: boolean;
   throttled: boolean;
   /** HTTP status for function-URL invocations. */
-  statusCode?: number;
+  statusCode?: number | undefined;
 }
 
 export interface InvokeOutcome {
   executedVersion: string;
   /** Serialized handler result, or the error object for a function error. */
   payload: string;
-  functionError?: 'Unhandled' | 'Handled';
+  functionError?: 'Unhandled' | 'Handled' | undefined;
   durationMs: number;
 }
 
@@ -125,16 +125,16 @@ export interface AlarmDefinition {
 
 export interface SandboxOptions {
   /** Simulated-time speed-up: 60 means one simulated minute per real second. Default 1. */
-  timeScale?: number;
+  timeScale?: number | undefined;
   /** Simulated time LastUpdateStatus stays InProgress after a code or configuration update. Default 1000 ms. */
-  updateDelayMs?: number;
+  updateDelayMs?: number | undefined;
   /**
    * Simulated time after a minute ends before CloudWatch returns that minute's Lambda metrics (real AWS: about
    * 1–3 minutes). Default 90 s; 0 returns every invocation at once, the current minute included.
    */
-  metricDelayMs?: number;
+  metricDelayMs?: number | undefined;
   accountId?: string;
-  region?: string;
+  region?: string | undefined;
   /** Port for the HTTP server (0 = ephemeral, the default). */
   port?: number;
   alarms?: AlarmDefinition[];
@@ -173,19 +173,20 @@ export interface RequestLogEntry {
   mutating: boolean;
   /** HTTP status sent, 0 when the connection was dropped by a fault. */
   status: number;
-  errorCode?: string;
+  errorCode?: string | undefined;
   /** Set when the response came from an injected fault. */
-  fault?: FaultKind;
+  fault?: FaultKind | undefined;
 }
 
 /** What a service factory is given. */
 export interface ServiceContext {
   clock: Clock;
   lambda: LambdaBackend;
-  options: Required<
-    Pick<SandboxOptions, 'timeScale' | 'updateDelayMs' | 'metricDelayMs' | 'accountId' | 'region'>
-  > &
-    SandboxOptions;
+  options: {
+    [K in 'timeScale' | 'updateDelayMs' | 'metricDelayMs' | 'accountId' | 'region']-?: NonNullable<
+      SandboxOptions[K]
+    >;
+  } & SandboxOptions;
   /** The sandbox's base URL (http://127.0.0.1:<port>); known once the server listens, so call it lazily. */
   endpoint?: () => string;
 }

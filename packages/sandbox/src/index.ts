@@ -1,4 +1,4 @@
-export { startSandbox, type Sandbox, type StartOptions } from './sandbox.js';
+export { startSandbox, type Sandbox, type SandboxEnv, type StartOptions } from './sandbox.js';
 export { zipFunction } from './zip.js';
 export { startTraffic, type Answer, type Traffic } from './traffic.js';
 export { createClock } from './clock.js';

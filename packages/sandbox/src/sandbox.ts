@@ -28,11 +28,20 @@ import { RequestLog } from './request-log.js';
 import { createSandboxServer } from './server.js';
 import { extraServices } from './services.js';
 
+/** The AWS endpoint, region and dummy credentials every sandbox sets; mounted services add their own variables. */
+export type SandboxEnv = Record<
+  'AWS_ENDPOINT_URL' | 'AWS_REGION' | 'AWS_DEFAULT_REGION' | 'AWS_ACCESS_KEY_ID' | 'AWS_SECRET_ACCESS_KEY',
+  string
+> &
+  Record<string, string>;
+
 export interface Sandbox {
   /** http://127.0.0.1:<port> */
   endpoint: string;
   /** AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION, dummy credentials, plus what mounted services add. */
-  env: Record<string, string>;
+  env: SandboxEnv;
+  /** A variable a mounted service sets (e.g. SANDBOX_SLACK_API_URL); throws when no mounted service sets it. */
+  variable(name: string): string;
   clock: Clock;
   lambda: LambdaBackend;
   requestLog(): RequestLogEntry[];
@@ -145,7 +154,7 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
     });
   }
 
-  const env: Record<string, string> = {
+  const env: SandboxEnv = {
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: settings.region,
     AWS_DEFAULT_REGION: settings.region,
@@ -157,6 +166,12 @@ export async function startSandbox(options: StartOptions = {}): Promise<Sandbox>
   return {
     endpoint,
     env,
+    variable: (name) => {
+      const value = env[name];
+      if (value === undefined)
+        throw new Error(`the sandbox sets no ${name}: the service that sets it is not mounted`);
+      return value;
+    },
     clock,
     lambda,
     requestLog: () => log.all(),

@@ -58,7 +58,7 @@ async function invocations(start: number, end: number, periodSeconds: number) {
     }),
   );
   const series = out.MetricDataResults![0];
-  return series.Timestamps!.map((at, i) => [at.getTime(), series.Values![i]]);
+  return series?.Timestamps!.map((at, i) => [at.getTime(), series?.Values![i]]);
 }
 
 describe('CloudWatch publication delay', () => {

@@ -174,7 +174,7 @@ describe('CloudWatch over the query protocol (AWS CLI)', () => {
         ],
       }),
     );
-    expect(results[0].Values ? results[0].Values.member : []).toEqual(sdkData.MetricDataResults?.[0].Values);
+    expect(results[0].Values ? results[0].Values.member : []).toEqual(sdkData.MetricDataResults?.[0]?.Values);
   });
 
   it('answers errors, its own and injected ones, as awsQuery XML with the error code', async () => {

@@ -226,12 +226,13 @@ describe('Lambda metrics from real invocations', () => {
     );
     expect(out.MetricDataResults!.map((r) => r.Id)).toEqual(['calls', 'slow']);
     const calls = out.MetricDataResults![0];
-    expect(calls.Values).toEqual([2, 1]);
-    expect(calls.StatusCode).toBe('Complete');
-    expect(calls.Timestamps![0].getTime() - calls.Timestamps![1].getTime()).toBe(60_000);
-    expect(calls.Timestamps![1].getTime()).toBe(Math.floor(startedAt / 60_000) * 60_000);
-    expect(out.MetricDataResults![1].Label).toBe('p95 duration');
-    expect(out.MetricDataResults![1].Values).toHaveLength(2);
+    expect(calls?.Values).toEqual([2, 1]);
+    expect(calls?.StatusCode).toBe('Complete');
+    const [latest, earlier] = calls?.Timestamps ?? [];
+    expect(Number(latest?.getTime()) - Number(earlier?.getTime())).toBe(60_000);
+    expect(calls?.Timestamps![1]?.getTime()).toBe(Math.floor(startedAt / 60_000) * 60_000);
+    expect(out.MetricDataResults![1]?.Label).toBe('p95 duration');
+    expect(out.MetricDataResults![1]?.Values).toHaveLength(2);
   });
 
   it('counts throttled requests as Throttles, not Invocations', async () => {
@@ -243,8 +244,8 @@ describe('Lambda metrics from real invocations', () => {
     expect(await statistic('Throttles', { FunctionName: 'throttled-fn' }, 'Sum')).toBe(1);
     expect(await statistic('Invocations', { FunctionName: 'throttled-fn' }, 'Sum')).toBeUndefined();
     const configured = await alarmState('configured-throttles');
-    expect(configured.StateValue).toBe('ALARM');
-    expect(configured.Threshold).toBe(1);
+    expect(configured?.StateValue).toBe('ALARM');
+    expect(configured?.Threshold).toBe(1);
   });
 
   it('rejects bad requests with the CloudWatch exception names', async () => {
@@ -281,14 +282,14 @@ describe('alarms', () => {
         EvaluationPeriods: 1,
       }),
     );
-    expect((await alarmState('alarm-fn-errors')).StateValue).toBe('INSUFFICIENT_DATA');
+    expect((await alarmState('alarm-fn-errors'))?.StateValue).toBe('INSUFFICIENT_DATA');
     await invoke('alarm-fn', undefined, {});
-    expect((await alarmState('alarm-fn-errors')).StateValue).toBe('OK');
+    expect((await alarmState('alarm-fn-errors'))?.StateValue).toBe('OK');
     await invoke('alarm-fn', undefined, { fail: true });
     const alarm = await alarmState('alarm-fn-errors');
-    expect(alarm.StateValue).toBe('ALARM');
-    expect(alarm.StateReason).toMatch(/Threshold Crossed/);
-    expect(alarm.AlarmArn).toBe('arn:aws:cloudwatch:us-east-1:123456789012:alarm:alarm-fn-errors');
+    expect(alarm?.StateValue).toBe('ALARM');
+    expect(alarm?.StateReason).toMatch(/Threshold Crossed/);
+    expect(alarm?.AlarmArn).toBe('arn:aws:cloudwatch:us-east-1:123456789012:alarm:alarm-fn-errors');
     const inAlarm = await cloudwatch.send(new DescribeAlarmsCommand({ StateValue: 'ALARM' }));
     expect(inAlarm.MetricAlarms!.map((a) => a.AlarmName)).toContain('alarm-fn-errors');
   });
@@ -312,11 +313,11 @@ describe('alarms', () => {
       new SetAlarmStateCommand({ AlarmName: 'quiet-p99', StateValue: 'ALARM', StateReason: 'testing' }),
     );
     const forced = await alarmState('quiet-p99');
-    expect(forced.StateValue).toBe('ALARM');
-    expect(forced.StateReason).toBe('testing');
-    expect(forced.ExtendedStatistic).toBe('p99');
+    expect(forced?.StateValue).toBe('ALARM');
+    expect(forced?.StateReason).toBe('testing');
+    expect(forced?.ExtendedStatistic).toBe('p99');
     await untilSimulated(forcedAt + 61_000);
-    expect((await alarmState('quiet-p99')).StateValue).toBe('INSUFFICIENT_DATA');
+    expect((await alarmState('quiet-p99'))?.StateValue).toBe('INSUFFICIENT_DATA');
   });
 
   it('renders an injected throttle the way the query-compatible client reads it', async () => {

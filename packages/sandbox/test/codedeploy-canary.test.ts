@@ -198,7 +198,7 @@ describe('alarms during a deployment', () => {
     }
     expect(failures).toBe(1);
     const alarms = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['alarmed-fn-v2-errors'] }));
-    expect(alarms.MetricAlarms![0].StateValue).toBe('ALARM');
+    expect(alarms.MetricAlarms![0]?.StateValue).toBe('ALARM');
     const info = await eventually(
       'the alarm to stop the deployment',
       async () => {

@@ -53,7 +53,7 @@ describe('State and LastUpdateStatus', () => {
     await waitUntilReady(client, 'revision-fn');
     const settled = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'revision-fn' }));
     expect(settled.RevisionId).not.toBe(updated.RevisionId);
-    const publish = (input: { RevisionId?: string; CodeSha256?: string }) =>
+    const publish = (input: { RevisionId?: string | undefined; CodeSha256?: string }) =>
       errorName(() => client.send(new PublishVersionCommand({ FunctionName: 'revision-fn', ...input })));
     expect(await publish({ RevisionId: updated.RevisionId })).toBe('PreconditionFailedException');
     expect(await publish({ RevisionId: settled.RevisionId, CodeSha256: 'not-the-code' })).toBe(

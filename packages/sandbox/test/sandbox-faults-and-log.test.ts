@@ -188,7 +188,7 @@ describe('request log and inspection', () => {
     const fn = state.lambda.functions.find((f) => f.name === 'faulty')!;
     expect(fn.versions.map((v) => v.version)).toEqual(['1']);
     expect(fn.aliases).toEqual([expect.objectContaining({ name: 'live', functionVersion: '1' })]);
-    expect(fn.invocations['$LATEST'].count).toBeGreaterThan(0);
+    expect(fn.invocations['$LATEST']?.count).toBeGreaterThan(0);
     expect(state.requests).toBe(0);
   });
 

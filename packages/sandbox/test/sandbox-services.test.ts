@@ -7,7 +7,7 @@ function echoService(events: string[]) {
   return (ctx: ServiceContext): MountedService => ({
     service: 'echo',
     matches: (req) => req.headers['x-amz-target']?.startsWith('Echo.') ?? false,
-    operation: (req) => req.headers['x-amz-target'].slice('Echo.'.length),
+    operation: (req) => req.headers['x-amz-target']?.slice('Echo.'.length) ?? '',
     isMutating: (op) => op === 'Put',
     handle: async (req) => ({
       status: 200,

@@ -22,8 +22,8 @@ async function services(): Promise<Record<string, unknown>> {
 
 const slackState = async () => (await services()).slack as SlackState;
 
-function slackApi(method: string, body: unknown, token = sandbox.env.SANDBOX_SLACK_BOT_TOKEN) {
-  return fetch(`${sandbox.env.SANDBOX_SLACK_API_URL}/${method}`, {
+function slackApi(method: string, body: unknown, token = sandbox.variable('SANDBOX_SLACK_BOT_TOKEN')) {
+  return fetch(`${sandbox.variable('SANDBOX_SLACK_API_URL')}/${method}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
@@ -32,7 +32,7 @@ function slackApi(method: string, body: unknown, token = sandbox.env.SANDBOX_SLA
 
 describe('slack sink', () => {
   it('answers an incoming webhook with "ok" and records the message', async () => {
-    const response = await fetch(sandbox.env.SANDBOX_SLACK_WEBHOOK_URL, {
+    const response = await fetch(sandbox.variable('SANDBOX_SLACK_WEBHOOK_URL'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -51,7 +51,7 @@ describe('slack sink', () => {
 
   it('refuses webhook payloads Slack refuses', async () => {
     const post = (body: string) =>
-      fetch(sandbox.env.SANDBOX_SLACK_WEBHOOK_URL, {
+      fetch(sandbox.variable('SANDBOX_SLACK_WEBHOOK_URL'), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
@@ -100,7 +100,7 @@ describe('slack sink', () => {
   });
 
   it('accepts form-encoded calls with the token in the body', async () => {
-    const response = await fetch(`${sandbox.env.SANDBOX_SLACK_API_URL}/chat.postMessage`, {
+    const response = await fetch(`${sandbox.variable('SANDBOX_SLACK_API_URL')}/chat.postMessage`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -121,7 +121,7 @@ describe('slack sink', () => {
       ['chat.postMessage', { channel: 'releases' }, undefined, 'no_text'],
     ];
     for (const [method, body, token, error] of cases) {
-      const response = await slackApi(method, body, token ?? sandbox.env.SANDBOX_SLACK_BOT_TOKEN);
+      const response = await slackApi(method, body, token ?? sandbox.variable('SANDBOX_SLACK_BOT_TOKEN'));
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ ok: false, error });
     }
@@ -147,7 +147,7 @@ describe('slack sink', () => {
 describe('webhook sink', () => {
   it('records headers and the exact body', async () => {
     const body = JSON.stringify({ status: 'success', n: 1 });
-    const response = await fetch(`${sandbox.env.SANDBOX_WEBHOOK_URL}?source=test`, {
+    const response = await fetch(`${sandbox.variable('SANDBOX_WEBHOOK_URL')}?source=test`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-signature-256': 'sha256=abc' },
       body,
@@ -165,7 +165,7 @@ describe('webhook sink', () => {
 
   it('fails deliveries on an injected fault', async () => {
     sandbox.faults.add({ service: 'webhook', operation: 'deliver', kind: 'error', times: 1 });
-    const response = await fetch(sandbox.env.SANDBOX_WEBHOOK_URL, { method: 'POST', body: '{}' });
+    const response = await fetch(sandbox.variable('SANDBOX_WEBHOOK_URL'), { method: 'POST', body: '{}' });
     expect(response.status).toBe(500);
   });
 });

@@ -32,7 +32,10 @@ const message = {
 describe('smtp sink', () => {
   it('receives a message over SMTP with AUTH and parses it', async () => {
     for (const method of ['PLAIN', 'LOGIN']) {
-      const transport = nodemailer.createTransport({ url: sandbox.env.SANDBOX_SMTP_URL, authMethod: method });
+      const transport = nodemailer.createTransport({
+        url: sandbox.variable('SANDBOX_SMTP_URL'),
+        authMethod: method,
+      });
       const info = await transport.sendMail({ ...message, subject: `${message.subject} (${method})` });
       expect(info.accepted).toEqual(['team@example.com', 'ops@example.com', 'lead@example.com']);
       const mail = (await received()).at(-1);
@@ -55,8 +58,8 @@ describe('smtp sink', () => {
 
   it('refuses wrong credentials with 535', async () => {
     const transport = nodemailer.createTransport({
-      host: sandbox.env.SANDBOX_SMTP_HOST,
-      port: Number(sandbox.env.SANDBOX_SMTP_PORT),
+      host: sandbox.variable('SANDBOX_SMTP_HOST'),
+      port: Number(sandbox.variable('SANDBOX_SMTP_PORT')),
       secure: false,
       auth: { user: 'sandbox', pass: 'wrong' },
     });
@@ -70,7 +73,7 @@ describe('smtp sink', () => {
       body: JSON.stringify({ count: 1, code: 451 }),
     });
     expect(plan.status).toBe(200);
-    const transport = nodemailer.createTransport({ url: sandbox.env.SANDBOX_SMTP_URL });
+    const transport = nodemailer.createTransport({ url: sandbox.variable('SANDBOX_SMTP_URL') });
     const before = (await received()).length;
     await expect(transport.sendMail(message)).rejects.toMatchObject({ responseCode: 451 });
     await transport.sendMail(message);

@@ -29,7 +29,7 @@ function tokenize(source: string): Token[] {
       tokens.push({ kind: match[1] === '(' || match[1] === ')' ? 'paren' : 'op', text: match[1] });
     else if (match[2] !== undefined) tokens.push({ kind: 'string', text: match[2].replace(/''/g, "'") });
     else if (match[3] !== undefined) tokens.push({ kind: 'number', text: match[3] });
-    else tokens.push({ kind: 'name', text: match[4] });
+    else tokens.push({ kind: 'name', text: match[4] ?? '' });
   }
   return tokens;
 }
@@ -88,8 +88,8 @@ export function evaluate(source: string, context: Context, status: StatusFunctio
   };
   const comparison = (): unknown => {
     let left = primary();
-    while (peek()?.text === '==' || peek()?.text === '!=') {
-      const op = next().text;
+    for (let op = peek()?.text; op === '==' || op === '!='; op = peek()?.text) {
+      next();
       const right = primary();
       left = op === '==' ? equal(left, right) : !equal(left, right);
     }
@@ -114,7 +114,8 @@ export function evaluate(source: string, context: Context, status: StatusFunctio
     return left;
   };
   const value = or();
-  if (position < tokens.length) throw new Error(`unexpected "${tokens[position].text}" in "${source}"`);
+  const extra = tokens[position];
+  if (extra) throw new Error(`unexpected "${extra.text}" in "${source}"`);
   return value;
 }
 

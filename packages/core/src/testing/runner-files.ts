@@ -5,12 +5,12 @@ export function parseFileCommands(text: string): Record<string, string> {
   const values: Record<string, string> = {};
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const heredoc = line.match(/^([^=<]+)<<(.+)$/);
-    if (heredoc) {
+    const line = lines[i] ?? '';
+    const [, name, delimiter] = line.match(/^([^=<]+)<<(.+)$/) ?? [];
+    if (name !== undefined && delimiter !== undefined) {
       const body: string[] = [];
-      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) body.push(lines[i]);
-      values[heredoc[1]] = body.join('\n');
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) body.push(lines[i] ?? '');
+      values[name] = body.join('\n');
     } else if (line.includes('=')) {
       values[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
     }

@@ -120,13 +120,18 @@ export async function runWorkflow(options: RunOptions): Promise<Record<string, J
 
   for (const jobId of jobOrder(workflow.jobs)) {
     const job = workflow.jobs[jobId];
-    const needs = toList(job.needs);
+    if (!job) throw new Error(`workflow has no job ${jobId}`);
+    const needs = toList(job.needs).map((id) => {
+      const run = runs[id];
+      if (!run) throw new Error(`job ${jobId} needs ${id}, which has not run before it`);
+      return { id, run };
+    });
     const needsContext = Object.fromEntries(
-      needs.map((id) => [id, { result: runs[id].result, outputs: runs[id].outputs }]),
+      needs.map(({ id, run }) => [id, { result: run.result, outputs: run.outputs }]),
     );
     const jobStatus: StatusFunctions = {
-      success: () => needs.every((id) => runs[id].result === 'success'),
-      failure: () => needs.some((id) => runs[id].result === 'failure'),
+      success: () => needs.every(({ run }) => run.result === 'success'),
+      failure: () => needs.some(({ run }) => run.result === 'failure'),
       cancelled: () => false,
     };
     const temp = mkdtempSync(join(workspace, `${jobId}-`));
@@ -247,8 +252,9 @@ export async function runWorkflow(options: RunOptions): Promise<Record<string, J
         interpolate(value, context(), stepStatus),
       ]),
     );
-    runs[jobId] = { result: failed ? 'failure' : 'success', outputs, steps: stepRuns };
-    emit({ job: jobId, kind: 'result', text: `${job.name ?? jobId}: ${runs[jobId].result}` });
+    const result = failed ? 'failure' : 'success';
+    runs[jobId] = { result, outputs, steps: stepRuns };
+    emit({ job: jobId, kind: 'result', text: `${job.name ?? jobId}: ${result}` });
   }
   return runs;
 }
@@ -280,7 +286,7 @@ async function runStep(
   }
   const uses = step.uses ?? '';
   if (uses.startsWith('./')) return runLocalAction(resolve(ctx.repoRoot, uses), inputs, ctx);
-  const action = uses.split('@')[0];
+  const action = uses.split('@')[0] ?? uses;
   if (NO_OP_ACTIONS.includes(action)) return { exitCode: 0, stdout: '', stderr: '' };
   if (action === 'actions/upload-artifact') return uploadArtifact(inputs, ctx);
   if (action === 'actions/download-artifact') return downloadArtifact(inputs, ctx);
@@ -310,6 +316,7 @@ async function runLocalAction(directory: string, given: Record<string, string>, 
 }
 
 function uploadArtifact(inputs: Record<string, string>, ctx: StepContext) {
+  if (inputs.path === undefined) throw new Error(`${ctx.name}: actions/upload-artifact needs a path input`);
   const source = resolve(ctx.repoRoot, inputs.path);
   if (!existsSync(source)) {
     const level = inputs['if-no-files-found'] ?? 'warn';
@@ -361,8 +368,9 @@ function spawnAndWatch(
     let pending = '';
     const onLine = (line: string) => {
       const commandMatch = line.match(/^::([\w-]+)(?: [^:]*)?::(.*)$/);
-      if (commandMatch?.[1] === 'add-mask') {
-        ctx.masks.add(unescapeCommand(commandMatch[2]));
+      const [, command, message = ''] = commandMatch ?? [];
+      if (command === 'add-mask') {
+        ctx.masks.add(unescapeCommand(message));
         return;
       }
       const kinds: Record<string, LogLine['kind']> = {
@@ -371,9 +379,9 @@ function spawnAndWatch(
         notice: 'notice',
         group: 'group',
       };
-      if (commandMatch) {
-        const kind = kinds[commandMatch[1]];
-        if (kind) ctx.emit({ job: ctx.job, step: ctx.name, kind, text: unescapeCommand(commandMatch[2]) });
+      if (command !== undefined) {
+        const kind = kinds[command];
+        if (kind) ctx.emit({ job: ctx.job, step: ctx.name, kind, text: unescapeCommand(message) });
         return;
       }
       ctx.emit({ job: ctx.job, step: ctx.name, kind: 'info', text: line });

@@ -18,7 +18,7 @@ export interface StoredAlarm {
   evaluationPeriods: number;
   datapointsToAlarm: number;
   treatMissingData: TreatMissingData;
-  description?: string;
+  description?: string | undefined;
   actionsEnabled: boolean;
   configurationUpdatedAt: number;
 }

@@ -168,7 +168,7 @@ export function getMetricData(
       start,
       period * 1000,
     );
-    const points = [...buckets.entries()].map(([at, values]) => [
+    const points = [...buckets.entries()].map(([at, values]): [number, number] => [
       at,
       computeStatistic(values, stat.Stat as string),
     ]);

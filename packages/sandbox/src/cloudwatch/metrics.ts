@@ -149,5 +149,5 @@ export function computeStatistic(values: readonly number[], stat: string): numbe
   if (!match) throw new Error(`unsupported statistic ${stat}`);
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.max(1, Math.ceil((Number(match[1]) / 100) * sorted.length));
-  return sorted[rank - 1];
+  return sorted[rank - 1] ?? Number.NaN;
 }

@@ -29,12 +29,13 @@ function formToJson(form: URLSearchParams): unknown {
   for (const [key, value] of form) {
     if (key === 'Action' || key === 'Version') continue;
     const parts = key.split('.');
+    const leaf = parts.pop() ?? key;
     let node = root;
-    for (const part of parts.slice(0, -1)) {
-      if (typeof node[part] !== 'object') node[part] = {};
-      node = node[part];
+    for (const part of parts) {
+      const child = node[part];
+      node = typeof child === 'object' ? child : (node[part] = {});
     }
-    node[parts[parts.length - 1]] = value;
+    node[leaf] = value;
   }
   return typed(root, '');
 }
@@ -50,9 +51,9 @@ function typed(value: Tree | string, field: string): unknown {
     const members = value.member;
     return Object.keys(members)
       .sort((a, b) => Number(a) - Number(b))
-      .map((index) => typed(members[index], field));
+      .map((index) => typed(members[index] ?? '', field));
   }
-  return Object.fromEntries(keys.map((key) => [key, typed(value[key], key)]));
+  return Object.fromEntries(keys.map((key) => [key, typed(value[key] ?? '', key)]));
 }
 
 /** JSON results as query-protocol XML: lists as `<member>`, maps as `<entry>`, timestamps as ISO 8601. */

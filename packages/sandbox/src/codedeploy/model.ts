@@ -26,7 +26,7 @@ export interface AutoRollbackConfiguration {
 export interface DeploymentSummary {
   deploymentId: string;
   status: DeploymentStatus;
-  endTime?: number;
+  endTime?: number | undefined;
   createTime: number;
 }
 
@@ -71,10 +71,10 @@ export interface Deployment {
   deploymentConfigName: string;
   revision: unknown;
   appSpecContent: string;
-  description?: string;
+  description?: string | undefined;
   creator: 'user' | 'autoRollback';
   status: DeploymentStatus;
-  errorInformation?: { code: string; message: string };
+  errorInformation?: { code: string; message: string } | undefined;
   createTime: number;
   startTime?: number;
   completeTime?: number;

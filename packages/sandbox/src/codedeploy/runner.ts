@@ -268,8 +268,8 @@ export class DeploymentRun {
 }
 
 /** Hooks may be named as `fn`, `fn:qualifier` or a function ARN. */
-function splitFunctionReference(reference: string): { name: string; qualifier?: string } {
+function splitFunctionReference(reference: string): { name: string; qualifier?: string | undefined } {
   const parts = reference.split(':');
-  if (reference.startsWith('arn:')) return { name: parts[6], qualifier: parts[7] };
-  return { name: parts[0], qualifier: parts[1] };
+  if (reference.startsWith('arn:')) return { name: parts[6] ?? reference, qualifier: parts[7] };
+  return { name: parts[0] ?? reference, qualifier: parts[1] };
 }

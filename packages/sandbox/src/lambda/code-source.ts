@@ -28,8 +28,8 @@ export const sha256Base64 = (bytes: Uint8Array) => createHash('sha256').update(b
  * uses the digest in the URI ("repo@sha256:<hex>") when present, else a hash of the URI: deterministic either way.
  */
 export function imageCodeSha256(imageUri: string): string {
-  const digest = /@sha256:([0-9a-f]{64})$/.exec(imageUri);
-  return digest ? Buffer.from(digest[1], 'hex').toString('base64') : sha256Base64(Buffer.from(imageUri));
+  const digest = /@sha256:([0-9a-f]{64})$/.exec(imageUri)?.[1];
+  return digest ? Buffer.from(digest, 'hex').toString('base64') : sha256Base64(Buffer.from(imageUri));
 }
 
 /** Zip packages by CodeSha256, extracted on first run into a per-sandbox temporary directory. */

@@ -82,7 +82,7 @@ export class FunctionUrlService implements ServiceHandler {
   }
 
   /** The function and qualifier a URL request targets, and the path after them. */
-  invokeTarget(req: SandboxRequest): { name: string; qualifier?: string; rawPath: string } {
+  invokeTarget(req: SandboxRequest): { name: string; qualifier?: string | undefined; rawPath: string } {
     const [fnPart, qualifierPart, ...rest] = req.path.slice(FUNCTION_URL_PREFIX.length).split('/');
     const qualifier = decodeURIComponent(qualifierPart ?? '$LATEST');
     return {

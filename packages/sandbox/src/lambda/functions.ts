@@ -337,13 +337,14 @@ export class FunctionStore {
   private validateRouting(fn: FunctionState, primary: string, weights: Record<string, number>): void {
     const primaryVersion = this.version(fn, primary);
     const extra = Object.entries(weights);
-    if (extra.length === 0) return;
+    const [first] = extra;
+    if (!first) return;
     if (extra.length > 1) {
       throw invalidParameter(
         `Alias can route traffic to at most one additional version, got ${extra.length}: ${extra.map(([v]) => v).join(', ')}`,
       );
     }
-    const [[other, weight]] = extra;
+    const [other, weight] = first;
     if (primary === '$LATEST' || other === '$LATEST') {
       throw invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');
     }

@@ -9,7 +9,7 @@ import { ERROR_RATE_VARIABLE, configuredErrorRate } from './runtime-faults.js';
 
 export interface Invocation {
   executedVersion: string;
-  alias?: string;
+  alias?: string | undefined;
   ok: boolean;
   payload: string;
   logs: string;

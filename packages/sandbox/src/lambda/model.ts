@@ -5,8 +5,8 @@ export type PackageType = 'Zip' | 'Image';
 /** Code plus configuration: what $LATEST holds and what a published version freezes. */
 export interface FunctionSnapshot {
   packageType: PackageType;
-  runtime?: string;
-  handler?: string;
+  runtime?: string | undefined;
+  handler?: string | undefined;
   role: string;
   description: string;
   timeoutSeconds: number;
@@ -17,7 +17,7 @@ export interface FunctionSnapshot {
   /** Size of /tmp in MB. */
   ephemeralStorageMb: number;
   architectures: string[];
-  imageConfig?: { Command?: string[]; EntryPoint?: string[]; WorkingDirectory?: string };
+  imageConfig?: { Command?: string[]; EntryPoint?: string[]; WorkingDirectory?: string } | undefined;
   /** Base64 SHA-256 of the zip, or derived from the image digest. */
   codeSha256: string;
   codeSize: number;
@@ -53,14 +53,14 @@ export interface FunctionState {
    * The RevisionId $LATEST takes when the update in progress finishes: Lambda changes it again then, so the one
    * UpdateFunctionCode answered with is already stale once the update is done.
    */
-  revisionOnceUpdated?: string;
+  revisionOnceUpdated?: string | undefined;
   /** Published versions by number, in publishing order. */
   versions: Map<string, VersionState>;
   /** Version numbers are never reused, even after a version is deleted. */
   nextVersion: number;
   aliases: Map<string, AliasState>;
   /** Reserved concurrency; 0 throttles every invocation. */
-  reservedConcurrency?: number;
+  reservedConcurrency?: number | undefined;
 }
 
 /** Fields that make two snapshots "the same code and configuration" for PublishVersion. */

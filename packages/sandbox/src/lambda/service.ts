@@ -69,7 +69,7 @@ export class LambdaService implements ServiceHandler {
   }
 
   /** The function and qualifier an Invoke request targets (for recording throttles injected before the handler). */
-  invokeTarget(req: SandboxRequest): { name: string; qualifier?: string } | undefined {
+  invokeTarget(req: SandboxRequest): { name: string; qualifier?: string | undefined } | undefined {
     const route = matchRoute(req.method, req.path);
     if (route?.operation !== 'Invoke' || route.params[0] === undefined) return undefined;
     try {

@@ -10,9 +10,9 @@ export interface UrlConfigInput {
 
 interface UrlConfig {
   functionName: string;
-  qualifier?: string;
+  qualifier?: string | undefined;
   authType: string;
-  cors?: Record<string, unknown>;
+  cors?: Record<string, unknown> | undefined;
   invokeMode: string;
   created: number;
   modified: number;

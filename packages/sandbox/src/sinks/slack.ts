@@ -30,9 +30,9 @@ const RETRY_AFTER_SECONDS = '1';
 export interface SlackMessage {
   channel: string;
   ts: string;
-  threadTs?: string;
-  text?: string;
-  blocks?: unknown[];
+  threadTs?: string | undefined;
+  text?: string | undefined;
+  blocks?: unknown[] | undefined;
   /** How many chat.update calls changed this message. */
   edits: number;
 }
@@ -40,8 +40,8 @@ export interface SlackMessage {
 export interface SlackWebhookPost {
   /** The part of the path after /slack/webhook. */
   hook: string;
-  text?: string;
-  blocks?: unknown[];
+  text?: string | undefined;
+  blocks?: unknown[] | undefined;
   body: Record<string, unknown>;
 }
 
@@ -89,7 +89,9 @@ export const slackService: ServiceFactory = (ctx: ServiceContext): MountedServic
   };
 
   /** Form-encoded calls carry blocks as a JSON string. */
-  const content = (fields: Record<string, unknown>): { text?: string; blocks?: unknown[] } => {
+  const content = (
+    fields: Record<string, unknown>,
+  ): { text?: string | undefined; blocks?: unknown[] | undefined } => {
     let blocks = fields.blocks;
     if (typeof blocks === 'string') {
       try {

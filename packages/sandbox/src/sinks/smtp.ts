@@ -18,13 +18,13 @@ export interface ReceivedMail {
   envelope: { from: string; to: string[] };
   /** The authenticated user. */
   user: string;
-  from?: string;
+  from?: string | undefined;
   to: string[];
   cc: string[];
-  subject?: string;
-  text?: string;
-  html?: string;
-  messageId?: string;
+  subject?: string | undefined;
+  text?: string | undefined;
+  html?: string | undefined;
+  messageId?: string | undefined;
   headers: Record<string, string>;
 }
 

@@ -20,7 +20,7 @@ export interface SnsMessageAttribute {
 export interface SnsPublished {
   MessageId: string;
   TopicArn: string;
-  Subject?: string;
+  Subject?: string | undefined;
   Message: string;
   MessageAttributes: Record<string, SnsMessageAttribute>;
 }
