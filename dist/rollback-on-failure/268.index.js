@@ -13,7 +13,8 @@ export const modules = {
 /* harmony export */   stopWithRollback: () => (/* binding */ stopWithRollback)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_codedeploy__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7507);
-/* harmony import */ var _lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4914);
+/* harmony import */ var _lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7638);
+/* harmony import */ var _lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1576);
 
 
 // Loaded with import() only when a CodeDeploy deployment may be involved, so the plain alias path never pays for it.
@@ -69,7 +70,7 @@ async function stopWithRollback(client, deploymentId, options) {
     return { stopped: true, info: finished, rollbackDeploymentId: rollbackId };
 }
 async function waitUntilFinished(client, deploymentId, options) {
-    const info = await (0,_lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_0__/* .waitFor */ .fm)({
+    const info = await (0,_lambda_release_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .waitFor */ .fm)({
         what: `CodeDeploy deployment ${deploymentId} to finish`,
         timeoutMs: options.timeoutMs,
         signal: options.signal,

@@ -1,8 +1,8 @@
-export const id = 496;
-export const ids = [496];
+export const id = 755;
+export const ids = [755];
 export const modules = {
 
-/***/ 1496:
+/***/ 9755:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,29 +13,14 @@ __webpack_require__.d(__webpack_exports__, {
   runChecks: () => (/* reexport */ runChecks)
 });
 
-// UNUSED EXPORTS: CheckDefinitionError, DEFAULT_CONCURRENCY, TEMPLATE_HELPERS, TemplateError, VERSION_HEADERS, describeFailure, formatMs, formatStatus, parseDuration, parseErrorRate, renderDeep, renderTemplate, renderTemplateValue, templateVariables, toJUnitXml, toJsonReport, toRecordSummary, validateSuite
+// UNUSED EXPORTS: CheckDefinitionError, DEFAULT_CONCURRENCY, VERSION_HEADERS, describeFailure, formatMs, formatStatus, parseDuration, parseErrorRate, toJUnitXml, toJsonReport, toRecordSummary, validateSuite
 
-;// CONCATENATED MODULE: ./packages/checks/src/answer.ts
-const NOT_JSON = Symbol('not json');
-const parsed = new WeakMap();
-/** The body parsed as JSON, or undefined when it is not JSON (parsed once per answer). */
-function answerJson(answer) {
-    if (!parsed.has(answer)) {
-        try {
-            parsed.set(answer, JSON.parse(answer.body));
-        }
-        catch {
-            parsed.set(answer, NOT_JSON);
-        }
-    }
-    const value = parsed.get(answer);
-    return value === NOT_JSON ? undefined : value;
-}
-function isJson(answer) {
-    answerJson(answer);
-    return parsed.get(answer) !== NOT_JSON;
-}
-
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: ./packages/core/src/document.ts
+var src_document = __webpack_require__(4816);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
 // EXTERNAL MODULE: ./packages/core/src/duration.ts
 var duration = __webpack_require__(9713);
 ;// CONCATENATED MODULE: ./packages/checks/src/duration.ts
@@ -76,227 +61,9 @@ function assertValidPath(path) {
     (0,index_node_esm/* JSONPath */.E)({ path: normalizePath(path), json: {}, wrap: true, eval: 'safe' });
 }
 
-// EXTERNAL MODULE: ./packages/core/src/redact.ts
-var redact = __webpack_require__(796);
-;// CONCATENATED MODULE: ./packages/checks/src/assertions.ts
-
-
-
-
-const SUCCESS = [{ min: 200, max: 299 }];
-/** Judges an answer against an expectation; returns the first assertion that does not hold. */
-function judge(expect, answer) {
-    return (checkFunctionError(expect, answer) ??
-        checkStatus(expect.status ?? (answer.kind === 'invoke' ? [{ min: 200, max: 200 }] : SUCCESS), answer) ??
-        checkDuration(expect.maxDurationMs, answer) ??
-        checkVersion(expect.version, answer) ??
-        checkHeaders(expect.headers ?? {}, answer) ??
-        (expect.body ? checkText('body', expect.body, answer.body) : undefined) ??
-        checkJson(expect.json ?? [], answer));
-}
-function formatStatus(ranges) {
-    return ranges
-        .map(({ min, max }) => min === max ? String(min) : min % 100 === 0 && max === min + 99 ? `${min / 100}xx` : `${min}-${max}`)
-        .join(', ');
-}
-function fail(assertion, expected, actual, reason) {
-    return {
-        assertion,
-        expected,
-        actual,
-        reason: reason ?? `${assertion}: expected ${expected}, got ${actual}`,
-    };
-}
-function checkFunctionError(expect, answer) {
-    if (answer.kind !== 'invoke')
-        return undefined;
-    const wanted = expect.functionError ?? false;
-    if (wanted === Boolean(answer.functionError))
-        return undefined;
-    return wanted
-        ? fail('function error', 'a function error', 'a normal response')
-        : fail('function error', 'no function error', `${answer.functionError}: ${(0,redact/* snippet */.UA)(answer.body, 200)}`, `the function returned an error (${answer.functionError})`);
-}
-function checkStatus(ranges, answer) {
-    if (ranges.some(({ min, max }) => answer.status >= min && answer.status <= max))
-        return undefined;
-    return fail('status', formatStatus(ranges), String(answer.status));
-}
-function checkDuration(maxMs, answer) {
-    if (maxMs === undefined || answer.durationMs <= maxMs)
-        return undefined;
-    return fail('max-duration', `at most ${formatMs(maxMs)}`, formatMs(answer.durationMs));
-}
-function checkVersion(version, answer) {
-    if (version === undefined || answer.executedVersion === version)
-        return undefined;
-    const actual = answer.executedVersion === undefined ? 'no version reported' : `version ${answer.executedVersion}`;
-    return fail('version', `version ${version}`, actual, `answered by ${actual}, expected version ${version}`);
-}
-function checkHeaders(headers, answer) {
-    for (const [name, assertion] of Object.entries(headers)) {
-        const failure = checkText(`header ${name}`, assertion, answer.headers[name.toLowerCase()]);
-        if (failure)
-            return failure;
-    }
-    return undefined;
-}
-function checkText(subject, assertion, value) {
-    const shown = value === undefined ? 'nothing (missing)' : JSON.stringify((0,redact/* snippet */.UA)(value, 200));
-    if (assertion.exists !== undefined && assertion.exists !== (value !== undefined)) {
-        return fail(`${subject} exists`, assertion.exists ? 'present' : 'absent', shown);
-    }
-    if (value === undefined) {
-        if (assertion.exists === false)
-            return undefined;
-        const hasChecks = assertion.equals ?? assertion.contains ?? assertion.matches ?? assertion.notContains;
-        return hasChecks === undefined ? undefined : fail(subject, 'present', shown);
-    }
-    if (assertion.equals !== undefined && value !== assertion.equals) {
-        return fail(`${subject} equals`, JSON.stringify(assertion.equals), shown);
-    }
-    for (const part of assertion.contains ?? []) {
-        if (!value.includes(part))
-            return fail(`${subject} contains`, JSON.stringify(part), shown);
-    }
-    for (const part of assertion.notContains ?? []) {
-        if (value.includes(part))
-            return fail(`${subject} not-contains`, `no ${JSON.stringify(part)}`, shown);
-    }
-    if (assertion.matches !== undefined && !new RegExp(assertion.matches).test(value)) {
-        return fail(`${subject} matches`, `/${assertion.matches}/`, shown);
-    }
-    return undefined;
-}
-function checkJson(assertions, answer) {
-    if (assertions.length === 0)
-        return undefined;
-    if (!isJson(answer)) {
-        return fail('json', 'a JSON body', JSON.stringify((0,redact/* snippet */.UA)(answer.body, 200)), 'the body is not JSON');
-    }
-    const json = answerJson(answer);
-    for (const assertion of assertions) {
-        const failure = checkJsonAssertion(assertion, json);
-        if (failure)
-            return failure;
-    }
-    return undefined;
-}
-function checkJsonAssertion(assertion, json) {
-    const { path } = assertion;
-    const result = queryPath(json, path);
-    const actual = result.found ? show(result.value) : 'nothing (missing)';
-    if (assertion.exists !== undefined) {
-        if (assertion.exists !== result.found)
-            return fail(`${path} exists`, assertion.exists ? 'present' : 'absent', actual);
-        if (!result.found)
-            return undefined;
-    }
-    if (!result.found)
-        return fail(path, 'a value', actual, `${path} is missing`);
-    const value = result.value;
-    if (assertion.equals !== undefined && !deepEqual(value, assertion.equals)) {
-        return fail(`${path} equals`, show(assertion.equals), actual);
-    }
-    if (assertion.notEquals !== undefined && deepEqual(value, assertion.notEquals)) {
-        return fail(`${path} not-equals`, `not ${show(assertion.notEquals)}`, actual);
-    }
-    if (assertion.oneOf !== undefined && !assertion.oneOf.some((option) => deepEqual(value, option))) {
-        return fail(`${path} one-of`, `one of ${show(assertion.oneOf)}`, actual);
-    }
-    if (assertion.type !== undefined && typeOf(value, assertion.type) !== assertion.type) {
-        return fail(`${path} type`, assertion.type, `${typeOf(value)} ${actual}`);
-    }
-    if (assertion.matches !== undefined) {
-        const text = typeof value === 'string' ? value : JSON.stringify(value);
-        if (!new RegExp(assertion.matches).test(text))
-            return fail(`${path} matches`, `/${assertion.matches}/`, actual);
-    }
-    if (assertion.contains !== undefined && !containsValue(value, assertion.contains)) {
-        return fail(`${path} contains`, show(assertion.contains), actual);
-    }
-    if (assertion.length !== undefined) {
-        const length = typeof value === 'string' || Array.isArray(value) ? value.length : undefined;
-        if (length === undefined)
-            return fail(`${path} length`, 'a string or an array', actual);
-        const wanted = typeof assertion.length === 'number'
-            ? { gte: assertion.length, lte: assertion.length }
-            : assertion.length;
-        const broken = compare(length, wanted);
-        if (broken)
-            return fail(`${path} length`, describeComparison(wanted), String(length));
-    }
-    const comparison = { gt: assertion.gt, gte: assertion.gte, lt: assertion.lt, lte: assertion.lte };
-    if (Object.values(comparison).some((bound) => bound !== undefined)) {
-        if (typeof value !== 'number')
-            return fail(`${path} comparison`, 'a number', actual);
-        if (compare(value, comparison))
-            return fail(`${path} ${describeComparison(comparison)}`, describeComparison(comparison), actual);
-    }
-    return undefined;
-}
-/** True when `value` breaks one of the bounds. */
-function compare(value, bounds) {
-    return ((bounds.gt !== undefined && !(value > bounds.gt)) ||
-        (bounds.gte !== undefined && !(value >= bounds.gte)) ||
-        (bounds.lt !== undefined && !(value < bounds.lt)) ||
-        (bounds.lte !== undefined && !(value <= bounds.lte)));
-}
-function describeComparison(bounds) {
-    if (bounds.gte !== undefined && bounds.gte === bounds.lte)
-        return `= ${bounds.gte}`;
-    const parts = [];
-    if (bounds.gt !== undefined)
-        parts.push(`> ${bounds.gt}`);
-    if (bounds.gte !== undefined)
-        parts.push(`>= ${bounds.gte}`);
-    if (bounds.lt !== undefined)
-        parts.push(`< ${bounds.lt}`);
-    if (bounds.lte !== undefined)
-        parts.push(`<= ${bounds.lte}`);
-    return parts.join(' and ');
-}
-function typeOf(value, wanted) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'array';
-    if (typeof value === 'number')
-        return wanted === 'integer' && Number.isInteger(value) ? 'integer' : 'number';
-    return typeof value;
-}
-function containsValue(value, part) {
-    if (typeof value === 'string')
-        return typeof part === 'string' && value.includes(part);
-    if (Array.isArray(value))
-        return value.some((item) => deepEqual(item, part));
-    return false;
-}
-function deepEqual(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object')
-        return false;
-    if (Array.isArray(a) !== Array.isArray(b))
-        return false;
-    const aKeys = Object.keys(a);
-    const bKeys = Object.keys(b);
-    return (aKeys.length === bKeys.length &&
-        aKeys.every((key) => deepEqual(a[key], b[key])));
-}
-function show(value) {
-    return (0,redact/* snippet */.UA)(JSON.stringify(value) ?? String(value), 200);
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./packages/core/src/document.ts
-var src_document = __webpack_require__(4816);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-;// CONCATENATED MODULE: ./packages/checks/src/template.ts
+;// CONCATENATED MODULE: ./packages/core/src/template.ts
 
 /**
  * `{{ ... }}` templates for check definitions and notification texts.
@@ -346,9 +113,9 @@ function renderTemplate(text, vars, options = {}) {
  * the number 42), so JSON bodies can carry captured numbers, booleans and objects unchanged.
  */
 function renderTemplateValue(text, vars, options = {}) {
-    const whole = /^\{\{([\s\S]*?)\}\}$/.exec(text);
-    if (whole && !whole[1].includes('{{'))
-        return evaluate(parseExpression(whole[1]), vars, options);
+    const inner = /^\{\{([\s\S]*?)\}\}$/.exec(text)?.[1];
+    if (inner !== undefined && !inner.includes('{{'))
+        return evaluate(parseExpression(inner), vars, options);
     return renderTemplate(text, vars, options);
 }
 /** Renders templates in every string of a JSON-like value (object keys included). */
@@ -446,7 +213,8 @@ function parseNow(args) {
     for (const arg of args) {
         const offset = OFFSET.exec(arg);
         if (offset) {
-            offsetMs += (offset[1] === '-' ? -1 : 1) * Number(offset[2]) * UNIT_MS[offset[3]];
+            const [, sign, amount, unit = ''] = offset;
+            offsetMs += (sign === '-' ? -1 : 1) * Number(amount) * (UNIT_MS[unit] ?? 0);
         }
         else if (format === undefined) {
             format = arg;
@@ -487,7 +255,7 @@ function evaluate(expression, vars, options) {
         case 'uuid':
             return (0,external_node_crypto_.randomUUID)();
         case 'random':
-            return randomString(expression.length, CHARSETS[expression.charset]);
+            return randomString(expression.length, CHARSETS[expression.charset] ?? '');
     }
 }
 function lookup(vars, path) {
@@ -540,7 +308,7 @@ function formatTime(date, format) {
     if (!/YYYY|MM|DD|HH|mm|ss|SSS/.test(format)) {
         throw new TemplateError(`helper "now" has format ${JSON.stringify(format)} — expected iso, date, unix, unix-ms or a pattern with YYYY MM DD HH mm ss SSS`);
     }
-    return format.replace(/YYYY|SSS|MM|DD|HH|mm|ss/g, (token) => parts[token]);
+    return format.replace(/YYYY|SSS|MM|DD|HH|mm|ss/g, (token) => parts[token] ?? token);
 }
 function randomString(length, alphabet) {
     // Rejection sampling keeps every character equally likely.
@@ -717,6 +485,8 @@ function prune(value) {
     return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined));
 }
 
+// EXTERNAL MODULE: ./packages/core/src/redact.ts
+var redact = __webpack_require__(796);
 ;// CONCATENATED MODULE: ./packages/checks/src/parse-fields.ts
 // The readers for each field of a check definition (request, invoke, expect, capture, retry, until, samples),
 // each validating its part and reporting problems through the check's Scope.
@@ -770,11 +540,11 @@ const MAX_SAMPLES = 10_000;
 function requestSpec(scope, raw) {
     const path = ['request'];
     if (typeof raw === 'string') {
-        const match = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim());
-        const withMethod = match && METHODS.includes(match[1].toUpperCase()) ? match : undefined;
+        const [, method = '', url = ''] = /^([A-Za-z]+)\s+(\S.*)$/.exec(raw.trim()) ?? [];
+        const withMethod = METHODS.includes(method.toUpperCase());
         return {
-            method: withMethod ? withMethod[1].toUpperCase() : 'GET',
-            url: scope.template(withMethod ? withMethod[2] : raw.trim(), path),
+            method: withMethod ? method.toUpperCase() : 'GET',
+            url: scope.template(withMethod ? url : raw.trim(), path),
             headers: {},
             query: {},
         };
@@ -1021,11 +791,11 @@ function comparison(scope, raw, path, strict = true) {
 /** "header:x-version", "json:$.version", or `{ header }` / `{ json }`. */
 function versionSource(scope, raw, path) {
     if (typeof raw === 'string') {
-        const match = /^(header|json):(.+)$/.exec(raw.trim());
-        if (match?.[1] === 'header')
-            return { header: match[2].trim().toLowerCase() };
-        if (match?.[1] === 'json')
-            return { json: scope.jsonPath(match[2].trim(), path) };
+        const [, kind, source = ''] = /^(header|json):(.+)$/.exec(raw.trim()) ?? [];
+        if (kind === 'header')
+            return { header: source.trim().toLowerCase() };
+        if (kind === 'json')
+            return { json: scope.jsonPath(source.trim(), path) };
     }
     else if (isObject(raw) && Object.keys(raw).length === 1) {
         if (typeof raw.header === 'string')
@@ -1400,6 +1170,237 @@ class SuiteParser {
 
 // EXTERNAL MODULE: external "node:timers/promises"
 var external_node_timers_promises_ = __webpack_require__(8500);
+;// CONCATENATED MODULE: ./packages/checks/src/answer.ts
+const NOT_JSON = Symbol('not json');
+const parsed = new WeakMap();
+/** The body parsed as JSON, or undefined when it is not JSON (parsed once per answer). */
+function answerJson(answer) {
+    if (!parsed.has(answer)) {
+        try {
+            parsed.set(answer, JSON.parse(answer.body));
+        }
+        catch {
+            parsed.set(answer, NOT_JSON);
+        }
+    }
+    const value = parsed.get(answer);
+    return value === NOT_JSON ? undefined : value;
+}
+function isJson(answer) {
+    answerJson(answer);
+    return parsed.get(answer) !== NOT_JSON;
+}
+
+;// CONCATENATED MODULE: ./packages/checks/src/assertions.ts
+
+
+
+
+const SUCCESS = [{ min: 200, max: 299 }];
+/** Judges an answer against an expectation; returns the first assertion that does not hold. */
+function judge(expect, answer) {
+    return (checkFunctionError(expect, answer) ??
+        checkStatus(expect.status ?? (answer.kind === 'invoke' ? [{ min: 200, max: 200 }] : SUCCESS), answer) ??
+        checkDuration(expect.maxDurationMs, answer) ??
+        checkVersion(expect.version, answer) ??
+        checkHeaders(expect.headers ?? {}, answer) ??
+        (expect.body ? checkText('body', expect.body, answer.body) : undefined) ??
+        checkJson(expect.json ?? [], answer));
+}
+function formatStatus(ranges) {
+    return ranges
+        .map(({ min, max }) => min === max ? String(min) : min % 100 === 0 && max === min + 99 ? `${min / 100}xx` : `${min}-${max}`)
+        .join(', ');
+}
+function fail(assertion, expected, actual, reason) {
+    return {
+        assertion,
+        expected,
+        actual,
+        reason: reason ?? `${assertion}: expected ${expected}, got ${actual}`,
+    };
+}
+function checkFunctionError(expect, answer) {
+    if (answer.kind !== 'invoke')
+        return undefined;
+    const wanted = expect.functionError ?? false;
+    if (wanted === Boolean(answer.functionError))
+        return undefined;
+    return wanted
+        ? fail('function error', 'a function error', 'a normal response')
+        : fail('function error', 'no function error', `${answer.functionError}: ${(0,redact/* snippet */.UA)(answer.body, 200)}`, `the function returned an error (${answer.functionError})`);
+}
+function checkStatus(ranges, answer) {
+    if (ranges.some(({ min, max }) => answer.status >= min && answer.status <= max))
+        return undefined;
+    return fail('status', formatStatus(ranges), String(answer.status));
+}
+function checkDuration(maxMs, answer) {
+    if (maxMs === undefined || answer.durationMs <= maxMs)
+        return undefined;
+    return fail('max-duration', `at most ${formatMs(maxMs)}`, formatMs(answer.durationMs));
+}
+function checkVersion(version, answer) {
+    if (version === undefined || answer.executedVersion === version)
+        return undefined;
+    const actual = answer.executedVersion === undefined ? 'no version reported' : `version ${answer.executedVersion}`;
+    return fail('version', `version ${version}`, actual, `answered by ${actual}, expected version ${version}`);
+}
+function checkHeaders(headers, answer) {
+    for (const [name, assertion] of Object.entries(headers)) {
+        const failure = checkText(`header ${name}`, assertion, answer.headers[name.toLowerCase()]);
+        if (failure)
+            return failure;
+    }
+    return undefined;
+}
+function checkText(subject, assertion, value) {
+    const shown = value === undefined ? 'nothing (missing)' : JSON.stringify((0,redact/* snippet */.UA)(value, 200));
+    if (assertion.exists !== undefined && assertion.exists !== (value !== undefined)) {
+        return fail(`${subject} exists`, assertion.exists ? 'present' : 'absent', shown);
+    }
+    if (value === undefined) {
+        if (assertion.exists === false)
+            return undefined;
+        const hasChecks = assertion.equals ?? assertion.contains ?? assertion.matches ?? assertion.notContains;
+        return hasChecks === undefined ? undefined : fail(subject, 'present', shown);
+    }
+    if (assertion.equals !== undefined && value !== assertion.equals) {
+        return fail(`${subject} equals`, JSON.stringify(assertion.equals), shown);
+    }
+    for (const part of assertion.contains ?? []) {
+        if (!value.includes(part))
+            return fail(`${subject} contains`, JSON.stringify(part), shown);
+    }
+    for (const part of assertion.notContains ?? []) {
+        if (value.includes(part))
+            return fail(`${subject} not-contains`, `no ${JSON.stringify(part)}`, shown);
+    }
+    if (assertion.matches !== undefined && !new RegExp(assertion.matches).test(value)) {
+        return fail(`${subject} matches`, `/${assertion.matches}/`, shown);
+    }
+    return undefined;
+}
+function checkJson(assertions, answer) {
+    if (assertions.length === 0)
+        return undefined;
+    if (!isJson(answer)) {
+        return fail('json', 'a JSON body', JSON.stringify((0,redact/* snippet */.UA)(answer.body, 200)), 'the body is not JSON');
+    }
+    const json = answerJson(answer);
+    for (const assertion of assertions) {
+        const failure = checkJsonAssertion(assertion, json);
+        if (failure)
+            return failure;
+    }
+    return undefined;
+}
+function checkJsonAssertion(assertion, json) {
+    const { path } = assertion;
+    const result = queryPath(json, path);
+    const actual = result.found ? show(result.value) : 'nothing (missing)';
+    if (assertion.exists !== undefined) {
+        if (assertion.exists !== result.found)
+            return fail(`${path} exists`, assertion.exists ? 'present' : 'absent', actual);
+        if (!result.found)
+            return undefined;
+    }
+    if (!result.found)
+        return fail(path, 'a value', actual, `${path} is missing`);
+    const value = result.value;
+    if (assertion.equals !== undefined && !deepEqual(value, assertion.equals)) {
+        return fail(`${path} equals`, show(assertion.equals), actual);
+    }
+    if (assertion.notEquals !== undefined && deepEqual(value, assertion.notEquals)) {
+        return fail(`${path} not-equals`, `not ${show(assertion.notEquals)}`, actual);
+    }
+    if (assertion.oneOf !== undefined && !assertion.oneOf.some((option) => deepEqual(value, option))) {
+        return fail(`${path} one-of`, `one of ${show(assertion.oneOf)}`, actual);
+    }
+    if (assertion.type !== undefined && typeOf(value, assertion.type) !== assertion.type) {
+        return fail(`${path} type`, assertion.type, `${typeOf(value)} ${actual}`);
+    }
+    if (assertion.matches !== undefined) {
+        const text = typeof value === 'string' ? value : JSON.stringify(value);
+        if (!new RegExp(assertion.matches).test(text))
+            return fail(`${path} matches`, `/${assertion.matches}/`, actual);
+    }
+    if (assertion.contains !== undefined && !containsValue(value, assertion.contains)) {
+        return fail(`${path} contains`, show(assertion.contains), actual);
+    }
+    if (assertion.length !== undefined) {
+        const length = typeof value === 'string' || Array.isArray(value) ? value.length : undefined;
+        if (length === undefined)
+            return fail(`${path} length`, 'a string or an array', actual);
+        const wanted = typeof assertion.length === 'number'
+            ? { gte: assertion.length, lte: assertion.length }
+            : assertion.length;
+        const broken = compare(length, wanted);
+        if (broken)
+            return fail(`${path} length`, describeComparison(wanted), String(length));
+    }
+    const comparison = { gt: assertion.gt, gte: assertion.gte, lt: assertion.lt, lte: assertion.lte };
+    if (Object.values(comparison).some((bound) => bound !== undefined)) {
+        if (typeof value !== 'number')
+            return fail(`${path} comparison`, 'a number', actual);
+        if (compare(value, comparison))
+            return fail(`${path} ${describeComparison(comparison)}`, describeComparison(comparison), actual);
+    }
+    return undefined;
+}
+/** True when `value` breaks one of the bounds. */
+function compare(value, bounds) {
+    return ((bounds.gt !== undefined && !(value > bounds.gt)) ||
+        (bounds.gte !== undefined && !(value >= bounds.gte)) ||
+        (bounds.lt !== undefined && !(value < bounds.lt)) ||
+        (bounds.lte !== undefined && !(value <= bounds.lte)));
+}
+function describeComparison(bounds) {
+    if (bounds.gte !== undefined && bounds.gte === bounds.lte)
+        return `= ${bounds.gte}`;
+    const parts = [];
+    if (bounds.gt !== undefined)
+        parts.push(`> ${bounds.gt}`);
+    if (bounds.gte !== undefined)
+        parts.push(`>= ${bounds.gte}`);
+    if (bounds.lt !== undefined)
+        parts.push(`< ${bounds.lt}`);
+    if (bounds.lte !== undefined)
+        parts.push(`<= ${bounds.lte}`);
+    return parts.join(' and ');
+}
+function typeOf(value, wanted) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'array';
+    if (typeof value === 'number')
+        return wanted === 'integer' && Number.isInteger(value) ? 'integer' : 'number';
+    return typeof value;
+}
+function containsValue(value, part) {
+    if (typeof value === 'string')
+        return typeof part === 'string' && value.includes(part);
+    if (Array.isArray(value))
+        return value.some((item) => deepEqual(item, part));
+    return false;
+}
+function deepEqual(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object')
+        return false;
+    if (Array.isArray(a) !== Array.isArray(b))
+        return false;
+    const aKeys = Object.keys(a);
+    const bKeys = Object.keys(b);
+    return (aKeys.length === bKeys.length &&
+        aKeys.every((key) => deepEqual(a[key], b[key])));
+}
+function show(value) {
+    return (0,redact/* snippet */.UA)(JSON.stringify(value) ?? String(value), 200);
+}
+
 ;// CONCATENATED MODULE: ./packages/checks/src/capture.ts
 
 
@@ -1438,8 +1439,56 @@ function read(spec, answer) {
     return answer.headers[spec.header];
 }
 
-// EXTERNAL MODULE: ./packages/core/src/logger.ts
-var logger = __webpack_require__(9157);
+;// CONCATENATED MODULE: ./packages/core/src/logger.ts
+/** A logger that keeps lines in memory (tests, and callers that print a timeline of their own). */
+class MemoryLogger {
+    lines = [];
+    info(message) {
+        this.lines.push(message);
+    }
+    warning(message) {
+        this.lines.push(`warning: ${message}`);
+    }
+    debug(message) {
+        this.lines.push(`debug: ${message}`);
+    }
+    async group(name, task) {
+        this.lines.push(`[${name}]`);
+        return task();
+    }
+    text() {
+        return this.lines.join('\n');
+    }
+}
+/** A logger that writes plain lines to the console (command-line use outside GitHub). */
+const consoleLogger = {
+    info: (message) => console.log(message),
+    warning: (message) => console.warn(`warning: ${message}`),
+    debug: (message) => {
+        if (process.env.RUNNER_DEBUG === '1')
+            console.log(`debug: ${message}`);
+    },
+    group: async (name, task) => {
+        console.log(`== ${name}`);
+        return task();
+    },
+};
+/** The same lines, each redacted: for lines that carry a server's answer (retries, polls, warnings). */
+function redactingLines(logger, redactor) {
+    return {
+        info: (message) => logger.info(redactor.redact(message)),
+        warning: (message) => logger.warning(redactor.redact(message)),
+        debug: (message) => logger.debug(redactor.redact(message)),
+    };
+}
+/** The same logger with every line and group name redacted. */
+function redactingLogger(logger, redactor) {
+    return {
+        ...redactingLines(logger, redactor),
+        group: (name, task) => logger.group(redactor.redact(name), task),
+    };
+}
+
 // EXTERNAL MODULE: ./packages/core/src/percent.ts
 var percent = __webpack_require__(9368);
 // EXTERNAL MODULE: ./packages/core/src/wait.ts
@@ -1482,7 +1531,7 @@ async function sendHttp(spec, context) {
         const response = await context.fetch(url, {
             method: spec.method,
             headers,
-            body,
+            body: body ?? null,
             signal,
             redirect: 'manual',
         });
@@ -1537,9 +1586,12 @@ function describeRequest(method, url, headers, body, redactor) {
     return parts.join(' ');
 }
 
+// EXTERNAL MODULE: ./packages/core/src/abort.ts
+var abort = __webpack_require__(1419);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
 var dist_cjs = __webpack_require__(1696);
 ;// CONCATENATED MODULE: ./packages/checks/src/invoke.ts
+
 
 
 
@@ -1562,8 +1614,8 @@ async function sendInvoke(spec, context) {
             FunctionName: spec.function,
             Qualifier: spec.qualifier,
             InvocationType: 'RequestResponse',
-            Payload: payload === undefined ? undefined : new TextEncoder().encode(payload),
-        }), { abortSignal: signals.length > 0 ? AbortSignal.any(signals) : undefined });
+            ...(payload === undefined ? {} : { Payload: new TextEncoder().encode(payload) }),
+        }), (0,abort/* abortOptions */.D)(signals.length > 0 ? AbortSignal.any(signals) : undefined));
         const headers = {};
         if (response.ExecutedVersion)
             headers['x-amz-executed-version'] = response.ExecutedVersion;
@@ -1687,7 +1739,7 @@ function mapValues(record, map) {
 /** Latency percentiles (nearest rank) over answered samples, and the error rate over all samples. */
 function latencyStats(durationsMs, samples, errors) {
     const sorted = [...durationsMs].sort((a, b) => a - b);
-    const rank = (percentile) => sorted.length === 0 ? 0 : round(sorted[Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1)]);
+    const rank = (percentile) => round(sorted[Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1)] ?? 0);
     const total = sorted.reduce((sum, value) => sum + value, 0);
     return {
         samples,
@@ -1731,7 +1783,7 @@ function validateSuite(suite, context) {
                     problems.push(`${label}: ${field} uses ${variable}, which is not set`);
                 continue;
             }
-            const root = variable.split('.')[0];
+            const root = variable.split('.')[0] ?? variable;
             if (known.has(root) || TEMPLATE_HELPERS.includes(root))
                 continue;
             const where = flow
@@ -1816,7 +1868,7 @@ async function runChecks(suite, deps = {}) {
         baseUrl: suite.baseUrl,
         template: { env, now: deps.now },
         // Every line the engine logs may carry a server's answer.
-        logger: (0,logger/* redactingLines */.h3)(deps.logger ?? silentLogger, redactor),
+        logger: redactingLines(deps.logger ?? silentLogger, redactor),
         expectVersion: deps.expectVersion,
         stop,
         onFailure: (check) => {
@@ -1854,9 +1906,9 @@ async function pool(tasks, limit) {
     const results = new Array(tasks.length);
     let next = 0;
     const worker = async () => {
-        while (next < tasks.length) {
+        for (let task = tasks[next]; task; task = tasks[next]) {
             const index = next++;
-            results[index] = await tasks[index]();
+            results[index] = await task();
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
@@ -1979,11 +2031,11 @@ function report(result, context) {
         context.logger.info(`- ${label}: ${result.failure?.reason}`);
     }
     else {
-        context.logger.warning(`✗ ${label}: ${result.failure ? run_describeFailure(result.failure) : 'failed'}`);
+        context.logger.warning(`✗ ${label}: ${result.failure ? describeFailure(result.failure) : 'failed'}`);
     }
 }
 /** A multi-line failure text: the reason, then the request, expected, actual and response. */
-function run_describeFailure(failure) {
+function describeFailure(failure) {
     const lines = [failure.reason];
     if (failure.request)
         lines.push(`  request:  ${failure.request}`);
@@ -2136,7 +2188,7 @@ async function runSamples(check, sampling, vars, context) {
             failure: {
                 ...firstError,
                 reason: `${breaches.join('; ')}${firstError ? `; first error: ${firstError.reason}` : ''}`,
-                assertion: breaches.length === 1 && !breaches[0].startsWith('error')
+                assertion: breaches.length === 1 && !breaches[0]?.startsWith('error')
                     ? 'latency'
                     : (firstError?.assertion ?? 'latency'),
             },
@@ -2157,78 +2209,7 @@ async function run_wait(ms, signal) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/checks/src/report.ts
-
-const REPORT_SCHEMA = 'lambda-release-checks/v1';
-/** A JSON report for people and tools: totals, then one entry per check (already redacted). */
-function toJsonReport(result, name = 'smoke-test') {
-    return `${JSON.stringify({ schema: REPORT_SCHEMA, name, ...result }, null, 2)}\n`;
-}
-/** The record entry: counts, and one line per failed check. */
-function toRecordSummary(result, at = new Date()) {
-    const failures = result.checks
-        .filter((check) => !check.passed && !check.skipped)
-        .map((check) => `${label(check)}: ${check.failure?.reason ?? 'failed'}`);
-    return {
-        at: at.toISOString(),
-        passed: result.passedCount,
-        failed: result.failedCount + result.skippedCount,
-        total: result.total,
-        ...(failures.length > 0 ? { failures } : {}),
-    };
-}
-/** JUnit XML as test reporters read it: one testcase per check, flows as class names. */
-function toJUnitXml(result, name = 'smoke-test') {
-    const seconds = (ms) => (ms / 1000).toFixed(3);
-    const cases = result.checks.map((check) => {
-        const attributes = `name="${xml(check.name)}" classname="${xml(check.flow ? `${name}.${check.flow}` : name)}" time="${seconds(check.durationMs)}"`;
-        const facts = [
-            `attempts: ${check.attempts}`,
-            check.status === undefined ? undefined : `status: ${check.status}`,
-            check.executedVersion === undefined ? undefined : `executed version: ${check.executedVersion}`,
-            check.responseMs === undefined ? undefined : `response time: ${check.responseMs}ms`,
-            check.latency
-                ? `latency over ${check.latency.samples} samples: p50 ${check.latency.p50Ms}ms, p95 ${check.latency.p95Ms}ms, p99 ${check.latency.p99Ms}ms, errors ${check.latency.errors}`
-                : undefined,
-        ].filter((fact) => fact !== undefined);
-        const out = `      <system-out>${xml(facts.join('\n'))}</system-out>\n`;
-        if (check.skipped) {
-            return `    <testcase ${attributes}>\n      <skipped message="${xml(check.failure?.reason ?? '')}"/>\n${out}    </testcase>`;
-        }
-        if (!check.passed) {
-            const failure = check.failure ?? { reason: 'failed' };
-            return (`    <testcase ${attributes}>\n` +
-                `      <failure message="${xml(failure.reason)}" type="${xml(failure.assertion ?? 'error')}">${xml(describeFailure(failure))}</failure>\n` +
-                `${out}    </testcase>`);
-        }
-        return `    <testcase ${attributes}>\n${out}    </testcase>`;
-    });
-    const counts = `tests="${result.total}" failures="${result.failedCount}" errors="0" skipped="${result.skippedCount}" time="${seconds(result.durationMs)}"`;
-    return (`<?xml version="1.0" encoding="UTF-8"?>\n` +
-        `<testsuites name="${xml(name)}" ${counts}>\n` +
-        `  <testsuite name="${xml(name)}" ${counts} timestamp="${xml(result.startedAt)}">\n` +
-        `${cases.join('\n')}${cases.length > 0 ? '\n' : ''}` +
-        `  </testsuite>\n</testsuites>\n`);
-}
-function label(check) {
-    return check.flow ? `${check.flow} › ${check.name}` : check.name;
-}
-/** Escapes text for XML, dropping the control characters XML 1.0 does not allow. */
-function xml(text) {
-    const allowed = [...text].filter((char) => {
-        const code = char.codePointAt(0) ?? 0;
-        return (code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code !== 0xfffe && code !== 0xffff));
-    });
-    return allowed
-        .join('')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;');
-}
-
 ;// CONCATENATED MODULE: ./packages/checks/src/index.ts
-
 
 
 
