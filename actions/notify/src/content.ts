@@ -7,7 +7,7 @@ import {
   formatPercent,
 } from '@lambda-release-kit/core';
 import type { NotifyStatus } from './constants.js';
-import { releaseFunctions } from './release-functions.js';
+import { releaseFunctions, type FunctionLine, type ReleaseFunctions } from './release-functions.js';
 
 /** What every channel says about one release, before it is rendered for Slack, email, SNS or a webhook. */
 export interface ReleaseMessage {
@@ -17,30 +17,38 @@ export interface ReleaseMessage {
   /** Label and value pairs, in display order (empty values left out). */
   facts: Array<[string, string]>;
   steps: StepRow[];
-  rollbacks: Array<{ from: string; to: string; method: string; reason: string; by: string }>;
-  skipCanary?: string;
-  links: { run?: string; commit?: string };
+  /** `function` is set when the release has several functions, so each rollback says which one it restored. */
+  rollbacks: Array<{
+    from: string;
+    to: string;
+    method: string;
+    reason: string;
+    by: string;
+    function?: string | undefined;
+  }>;
+  skipCanary?: string | undefined;
+  links: { run?: string | undefined; commit?: string | undefined };
 }
 
 export interface StepRow {
   traffic: string;
   verdict: string;
   metrics: string;
-  reason?: string;
+  reason?: string | undefined;
 }
 
 export interface MessageTemplates {
-  title?: string;
-  message?: string;
+  title?: string | undefined;
+  message?: string | undefined;
 }
 
 export interface ReleaseFacts {
-  record?: DeploymentRecord;
+  record?: DeploymentRecord | undefined;
   status: NotifyStatus;
   /** Link to the commit, when the runner tells us the repository. */
-  commitUrl?: string;
+  commitUrl?: string | undefined;
   /** Release metadata from the runner, used when there is no record. */
-  release?: DeploymentRecord['release'];
+  release?: DeploymentRecord['release'] | undefined;
 }
 
 const STATUS_WORDS: Record<NotifyStatus, string> = {
@@ -85,6 +93,8 @@ export function templateVars(facts: ReleaseFacts): Record<string, unknown> {
     emoji: STATUS_EMOJI[facts.status].unicode,
     function: functions.names,
     alias: functions.aliases,
+    environment: record?.environment ?? '',
+    restored: functions.restored,
     region: record?.region ?? '',
     from: functions.from,
     to: functions.to,
@@ -106,14 +116,31 @@ function defaultTitle(facts: ReleaseFacts): string {
   const record = facts.record;
   const release = record?.release ?? facts.release ?? {};
   const functions = releaseFunctions(record);
+  const several = functions.each.length > 1;
   const subject = record ? functions.names : 'release';
-  const what = functions.to
-    ? `version ${functions.to}${release.tag ? ` (${release.tag})` : ''}`
-    : (release.tag ?? '');
-  const where = record ? ` on alias ${functions.aliases}` : '';
+  // A release of several functions names its versions function by function in the text, not in the title.
+  const what =
+    functions.to && !several
+      ? `version ${functions.to}${release.tag ? ` (${release.tag})` : ''}`
+      : (release.tag ?? '');
+  const where = `${record ? ` on alias ${functions.aliases}` : ''}${record?.environment ? ` in ${record.environment}` : ''}`;
   const rollback = rolledBack(facts);
+  if (rollback && several) return `${subject}: ${restoredPhrase(functions)}${where}`;
   if (rollback) return `${subject}: ${rollbackPhrase(rollback)}${where}`;
   return `${subject}: release${what ? ` of ${what}` : ''}${where} ${STATUS_WORDS[facts.status]}`;
+}
+
+/** How many functions of a release of several a rollback restored. */
+function restoredPhrase(functions: ReleaseFunctions): string {
+  const restored = functions.each.filter((line) => line.restoredTo).length;
+  return `rolled back, ${restored} of ${functions.each.length} functions restored`;
+}
+
+/** One line per function of a release of several: name, alias, previous → new, and where a rollback put it. */
+function functionLine(line: FunctionLine, rollback: boolean): string {
+  const versions = line.from && line.to ? `${line.from} → ${line.to}` : line.to ? `version ${line.to}` : '';
+  const restored = rollback ? (line.restoredTo ? `, restored to ${line.restoredTo}` : ', not restored') : '';
+  return `• ${line.name} on ${line.alias}${versions ? `: ${versions}` : ''}${restored}`;
 }
 
 /**
@@ -135,20 +162,24 @@ function defaultText(facts: ReleaseFacts): string {
   const parts: string[] = [];
   const rollback = rolledBack(facts);
   const functions = releaseFunctions(record);
-  const versions =
-    functions.from && functions.to && !rollback
+  const several = functions.each.length > 1;
+  const versions = several
+    ? ''
+    : functions.from && functions.to && !rollback
       ? `${functions.from} → ${functions.to}`
       : functions.to
         ? `version ${functions.to}`
         : '';
+  const subject = several ? `${functions.each.length} functions` : functions.names;
   parts.push(
-    `${functions.names}${versions ? ` ${versions}` : ''} with strategy ${record.strategy}` +
+    `${subject}${versions ? ` ${versions}` : ''} with strategy ${record.strategy}` +
       (record.steps.length
         ? `, ${record.steps.length} traffic step${record.steps.length === 1 ? '' : 's'}`
         : '') +
       (durationOf(record) ? `, took ${durationOf(record)}` : '') +
       '.',
   );
+  if (several) parts.push(...functions.each.map((line) => functionLine(line, rollback !== undefined)));
   if (rollback) parts.push(`Reason: ${rollback.reason}`);
   else if (record.error) parts.push(`Error: ${record.error}`);
   return parts.join('\n');
@@ -165,18 +196,25 @@ export function buildMessage(
   const record = facts.record;
   const release = record?.release ?? facts.release ?? {};
   const functions = releaseFunctions(record);
+  const several = functions.each.length > 1;
   const rows: Array<[string, string]> = [
     ['Status', facts.status],
-    ['Function', functions.names],
+    ['Environment', record?.environment ?? ''],
+    [several ? 'Functions' : 'Function', functions.names],
     ['Alias', functions.aliases],
     [
       'Versions',
       rolledBack(facts)
         ? ''
-        : functions.from && functions.to
-          ? `${functions.from} → ${functions.to}`
-          : functions.to,
+        : several
+          ? functions.each
+              .map((line) => `${line.name} ${line.from ? `${line.from} → ` : ''}${line.to ?? ''}`)
+              .join(', ')
+          : functions.from && functions.to
+            ? `${functions.from} → ${functions.to}`
+            : functions.to,
     ],
+    ['Restored', several ? functions.restored : ''],
     ['Strategy', record?.strategy ?? ''],
     ['Duration', durationOf(record)],
     ['Actor', release.actor ?? ''],
@@ -194,12 +232,13 @@ export function buildMessage(
       metrics: metricsText(step),
       reason: step.reason,
     })),
-    rollbacks: (record?.rollbacks ?? []).map(({ from, to, method, reason, by }) => ({
+    rollbacks: (record?.rollbacks ?? []).map(({ from, to, method, reason, by, function: name }) => ({
       from,
       to,
       method,
       reason,
       by,
+      ...(several && name ? { function: name } : {}),
     })),
     skipCanary: record?.skipCanary
       ? `Canary skipped by ${record.skipCanary.by}: ${record.skipCanary.reason}`

@@ -40,7 +40,9 @@ export function emailBody(message: ReleaseMessage, subject?: string): EmailBody 
       );
     }
   }
-  for (const r of message.rollbacks) text.push('', `Rollback (${r.method}, by ${r.by}): ${r.reason}`);
+  const rollbackOf = (r: ReleaseMessage['rollbacks'][number]) =>
+    r.function ? `Rollback of ${r.function}` : 'Rollback';
+  for (const r of message.rollbacks) text.push('', `${rollbackOf(r)} (${r.method}, by ${r.by}): ${r.reason}`);
   if (message.skipCanary) text.push('', message.skipCanary);
   if (message.links.run) text.push('', `View run: ${message.links.run}`);
   if (message.links.commit) text.push(`View commit: ${message.links.commit}`);
@@ -71,7 +73,7 @@ export function emailBody(message: ReleaseMessage, subject?: string): EmailBody 
   }
   for (const r of message.rollbacks) {
     html.push(
-      `<p><strong>Rollback</strong> (${escapeHtml(r.method)}, by ${escapeHtml(r.by)}): ${escapeHtml(r.reason)}</p>`,
+      `<p><strong>${escapeHtml(rollbackOf(r))}</strong> (${escapeHtml(r.method)}, by ${escapeHtml(r.by)}): ${escapeHtml(r.reason)}</p>`,
     );
   }
   if (message.skipCanary) html.push(`<p><em>${escapeHtml(message.skipCanary)}</em></p>`);

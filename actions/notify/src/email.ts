@@ -5,13 +5,13 @@ import type { EmailBody } from './email-message.js';
 
 /** Where and how to send mail; `url` (smtp:// or smtps://, credentials included) or host/port/secure/auth. */
 export interface SmtpSettings {
-  url?: string;
-  host?: string;
-  port?: number;
+  url?: string | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
   /** TLS from the first byte (port 465); otherwise STARTTLS is used when the server offers it. */
-  secure?: boolean;
-  username?: string;
-  password?: string;
+  secure?: boolean | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
 }
 
 export interface EmailAddresses {

@@ -14,8 +14,8 @@ export interface SendContext {
   deadline: number;
   logger: Logger;
   fetch: FetchFn;
-  signal?: AbortSignal;
-  now?: () => number;
+  signal?: AbortSignal | undefined;
+  now?: (() => number) | undefined;
 }
 
 const ATTEMPT_TIMEOUT_MS = 15_000;

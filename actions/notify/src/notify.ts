@@ -22,12 +22,12 @@ export const NOTIFICATION_SCHEMA = 'lambda-release-notification/v1';
 /** Everything to send, validated: which channels, where, and the message. */
 export interface NotifyPlan {
   message: ReleaseMessage;
-  record?: DeploymentRecord;
-  slackWebhookUrl?: string;
-  slackApi?: SlackApiTarget;
-  email?: { smtp: SmtpSettings; addresses: EmailAddresses; subject?: string };
-  sns?: { topicArn: string; client: SNSClient };
-  webhook?: { url: string; secret?: string };
+  record?: DeploymentRecord | undefined;
+  slackWebhookUrl?: string | undefined;
+  slackApi?: SlackApiTarget | undefined;
+  email?: { smtp: SmtpSettings; addresses: EmailAddresses; subject?: string | undefined } | undefined;
+  sns?: { topicArn: string; client: SNSClient } | undefined;
+  webhook?: { url: string; secret?: string | undefined } | undefined;
   /** Total time for every channel together, retries included. */
   retryBudgetMs: number;
   /** Values that must never appear in a line or a reason (tokens, passwords; URLs with their paths). */
@@ -37,19 +37,19 @@ export interface NotifyPlan {
 export interface NotifyDeps {
   logger: Logger;
   /** The run's redactor (the runner adapter's); the plan's secrets are added to it. */
-  redactor?: Redactor;
-  fetch?: FetchFn;
-  signal?: AbortSignal;
-  now?: () => number;
+  redactor?: Redactor | undefined;
+  fetch?: FetchFn | undefined;
+  signal?: AbortSignal | undefined;
+  now?: (() => number) | undefined;
 }
 
 export interface NotifyResult {
   sent: Channel[];
   failed: Array<{ channel: Channel; reason: string }>;
-  slackTs?: string;
-  slackChannelId?: string;
-  emailMessageId?: string;
-  snsMessageId?: string;
+  slackTs?: string | undefined;
+  slackChannelId?: string | undefined;
+  emailMessageId?: string | undefined;
+  snsMessageId?: string | undefined;
 }
 
 /** The JSON document webhooks and SNS subscribers receive. */
@@ -125,6 +125,7 @@ export async function notify(plan: NotifyPlan, deps: NotifyDeps): Promise<Notify
         message: JSON.stringify(document),
         attributes: {
           status: plan.message.status,
+          environment: record?.environment ?? '',
           function: functions.names,
           alias: functions.aliases,
           strategy: record?.strategy ?? '',
@@ -136,18 +137,24 @@ export async function notify(plan: NotifyPlan, deps: NotifyDeps): Promise<Notify
   }
   if (webhook) tasks.set('webhook', () => sendWebhook(ctx, webhook.url, document, webhook.secret));
 
-  const channels = [...tasks.keys()];
-  const outcomes = await Promise.allSettled([...tasks.values()].map((task) => task()));
-  outcomes.forEach((outcome, index) => {
-    const channel = channels[index];
-    if (outcome.status === 'fulfilled') {
-      result.sent.push(channel);
-      logger.info(`${channel}: sent`);
+  // Each task settles to its channel and, when it failed, the error: one channel failing never stops the others.
+  const settled = await Promise.all(
+    [...tasks].map(([channel, task]) =>
+      task().then(
+        () => ({ channel, failed: false as const }),
+        (error: unknown) => ({ channel, failed: true as const, error }),
+      ),
+    ),
+  );
+  for (const outcome of settled) {
+    if (!outcome.failed) {
+      result.sent.push(outcome.channel);
+      logger.info(`${outcome.channel}: sent`);
     } else {
-      const reason = redactor.redact(errorMessage(outcome.reason));
-      result.failed.push({ channel, reason });
-      logger.warning(`${channel}: notification failed: ${reason}`);
+      const reason = redactor.redact(errorMessage(outcome.error));
+      result.failed.push({ channel: outcome.channel, reason });
+      logger.warning(`${outcome.channel}: notification failed: ${reason}`);
     }
-  });
+  }
   return result;
 }

@@ -23,7 +23,7 @@ import { emailAddress, SLACK_TS, SLACK_TS_EXPECTED, topicArnInput, urlInput } fr
 
 /** The channels to notify, validated; SNS names its topic and region (its client is built from them). */
 export type NotifyChannels = Omit<NotifyPlan, 'message' | 'record' | 'sns'> & {
-  sns?: { topicArn: string; region: string };
+  sns?: { topicArn: string; region: string } | undefined;
 };
 
 /** The `title`, `message` and `email-subject` templates, rendered once the record is read. */

@@ -73,7 +73,8 @@ export function slackPayload(message: ReleaseMessage): SlackPayload {
   }
   if (message.steps.length > 0) blocks.push({ type: 'section', text: mrkdwn(stepTable(message.steps)) });
   for (const rollback of message.rollbacks.slice(-3)) {
-    const text = `:rewind: *Rollback* (${rollback.method}, by ${escapeMrkdwn(rollback.by)}): ${escapeMrkdwn(rollback.reason)}`;
+    const what = rollback.function ? `Rollback of ${escapeMrkdwn(rollback.function)}` : 'Rollback';
+    const text = `:rewind: *${what}* (${rollback.method}, by ${escapeMrkdwn(rollback.by)}): ${escapeMrkdwn(rollback.reason)}`;
     blocks.push({ type: 'section', text: mrkdwn(cut(text, LIMITS.sectionText)) });
   }
   if (message.skipCanary) {

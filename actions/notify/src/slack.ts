@@ -6,8 +6,8 @@ export interface SlackApiTarget {
   apiUrl: string;
   token: string;
   channel: string;
-  threadTs?: string;
-  updateTs?: string;
+  threadTs?: string | undefined;
+  updateTs?: string | undefined;
 }
 
 export interface SlackPosted {

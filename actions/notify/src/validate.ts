@@ -35,7 +35,7 @@ const ADDRESS = /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$|^[^\s@<>,;]+@(localhost|
 /** An e-mail address, bare (`a@b.c`) or with a display name (`Release bot <a@b.c>`). */
 export function emailAddress(name: string, value: string): string {
   const named = /^[^<>]*<([^<>]+)>$/.exec(value.trim());
-  const address = named ? named[1].trim() : value.trim();
+  const address = (named?.[1] ?? value).trim();
   if (!ADDRESS.test(address))
     throw inputError(name, value, 'e-mail addresses like ops@example.com or "Ops <ops@example.com>"');
   return value.trim();
@@ -45,10 +45,10 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):([A-Za
 
 /** A topic ARN and the region it lives in (so no separate region input is needed). */
 export function topicArnInput(name: string, value: string): { arn: string; region: string } {
-  const match = TOPIC_ARN.exec(value);
-  if (!match)
+  const region = TOPIC_ARN.exec(value)?.[1];
+  if (!region)
     throw inputError(name, value, 'an SNS topic ARN like arn:aws:sns:us-east-1:123456789012:releases');
-  return { arn: value, region: match[1] };
+  return { arn: value, region };
 }
 
 export const SLACK_TS = /^\d{9,}\.\d{1,9}$/;

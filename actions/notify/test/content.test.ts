@@ -8,6 +8,24 @@ import { snsSubject } from '../src/sns.js';
 import { deriveStatus } from '../src/status.js';
 import { rolledBackRecord, sampleRecord } from './fixtures.js';
 
+/** orders-api 7 → 8 and orders-worker 3 → 4 released to production; the rollback restored orders-api only. */
+function serviceRecord() {
+  const record = rolledBackRecord();
+  const [api] = record.functions;
+  record.environment = 'production';
+  record.functions = [
+    api,
+    {
+      function: { name: 'orders-worker' },
+      alias: 'live',
+      previous: { version: '3' },
+      target: { version: '4' },
+    },
+  ];
+  record.rollbacks = record.rollbacks.map((entry) => ({ ...entry, function: 'orders-api' }));
+  return record;
+}
+
 const options = { env: { TEAM: 'payments' }, now: () => new Date('2026-11-01T12:00:00Z') };
 
 describe('status', () => {
@@ -54,6 +72,57 @@ describe('message content', () => {
     const message = buildMessage({ record: rolledBackRecord(), status: 'rolled-back' }, {}, options);
     expect(message.title).toBe('orders-api: rolled back from version 8 to 7 on alias live');
     expect(message.text).toContain('canary unhealthy: errors 5 > 0');
+  });
+
+  it('shows the environment in the title and as a field, one-function messages otherwise unchanged', () => {
+    const message = buildMessage(
+      { record: sampleRecord({ environment: 'staging' }), status: 'success' },
+      {},
+      options,
+    );
+    expect(message.title).toBe(
+      'orders-api: release of version 8 (v1.2.3) on alias live in staging succeeded',
+    );
+    expect(message.facts.slice(0, 3)).toEqual([
+      ['Status', 'success'],
+      ['Environment', 'staging'],
+      ['Function', 'orders-api'],
+    ]);
+    expect(message.text).toContain('orders-api 7 → 8 with strategy alias-weights');
+  });
+
+  it('names every function of a release of several, and which ones a rollback restored', () => {
+    const record = serviceRecord();
+    const message = buildMessage({ record, status: 'rolled-back' }, {}, options);
+    expect(message.title).toBe(
+      'orders-api, orders-worker: rolled back, 1 of 2 functions restored on alias live in production',
+    );
+    expect(message.text.split('\n')).toEqual([
+      '2 functions with strategy alias-weights, 1 traffic step, took 12m 30s.',
+      '• orders-api on live: 7 → 8, restored to 7',
+      '• orders-worker on live: 3 → 4, not restored',
+      'Reason: canary unhealthy: errors 5 > 0',
+    ]);
+    expect(message.facts).toContainEqual(['Environment', 'production']);
+    expect(message.facts).toContainEqual(['Functions', 'orders-api, orders-worker']);
+    expect(message.facts).toContainEqual(['Restored', 'orders-api']);
+    expect(message.rollbacks).toEqual([expect.objectContaining({ function: 'orders-api', to: '7' })]);
+    const payload = slackPayload(message);
+    expect(blockProblems(payload.blocks)).toEqual([]);
+    expect(JSON.stringify(payload.blocks)).toContain('*Rollback of orders-api*');
+    expect(emailBody(message).text).toContain('Rollback of orders-api (alias, by deploy-canary)');
+
+    const promoted = buildMessage(
+      { record: { ...record, status: 'promoted', rollbacks: [] }, status: 'success' },
+      {},
+      options,
+    );
+    expect(promoted.title).toBe(
+      'orders-api, orders-worker: release of v1.2.3 on alias live in production succeeded',
+    );
+    expect(promoted.facts).toContainEqual(['Versions', 'orders-api 7 → 8, orders-worker 3 → 4']);
+    expect(promoted.text).toContain('• orders-worker on live: 3 → 4');
+    expect(promoted.text).not.toContain('restored');
   });
 
   it('renders title and message templates, and rejects unknown variables', () => {

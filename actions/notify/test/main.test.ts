@@ -114,9 +114,10 @@ describe('run', () => {
     expect(JSON.stringify(v1)).toContain('orders-api');
   });
 
-  it('names every function of a release of several', async () => {
-    const [api] = rolledBackRecord().functions;
+  it('sends one message for a release of several, naming every function and which were restored', async () => {
     const service = rolledBackRecord();
+    const [api] = service.functions;
+    service.environment = 'production';
     service.functions = [
       api,
       {
@@ -126,14 +127,48 @@ describe('run', () => {
         target: { version: '4' },
       },
     ];
+    service.rollbacks = [
+      {
+        at: '2026-11-01T10:02:00Z',
+        from: '8',
+        to: '7',
+        method: 'alias',
+        reason: 'worker unhealthy',
+        by: 'bot',
+        function: 'orders-api',
+      },
+      {
+        at: '2026-11-01T10:02:00Z',
+        from: '4',
+        to: '3',
+        method: 'alias',
+        reason: 'worker unhealthy',
+        by: 'bot',
+        function: 'orders-worker',
+      },
+    ];
+    const before = await sinkState(sandbox);
     await runWith({
       record: JSON.stringify(service),
-      'job-status': 'success',
+      'job-status': 'failure',
       'slack-webhook-url': sandbox.env.SANDBOX_SLACK_WEBHOOK_URL,
+      'webhook-url': sandbox.env.SANDBOX_WEBHOOK_URL,
     });
-    expect(outputs().sent).toBe('slack-webhook');
-    expect(JSON.stringify((await sinkState(sandbox)).slack.webhookPosts.at(-1))).toContain(
-      'orders-api, orders-worker',
+    expect(outputs().sent).toBe('slack-webhook,webhook');
+    const after = await sinkState(sandbox);
+    expect(after.slack.webhookPosts).toHaveLength(before.slack.webhookPosts.length + 1);
+    expect(after.webhook.deliveries).toHaveLength(before.webhook.deliveries.length + 1);
+    const slack = JSON.stringify(after.slack.webhookPosts.at(-1));
+    for (const text of [
+      'orders-api, orders-worker: rolled back, 2 of 2 functions restored on alias live in production',
+      'orders-api on live: 7 → 8, restored to 7',
+      'orders-worker on live: 3 → 4, restored to 3',
+      'Environment',
+    ]) {
+      expect(slack).toContain(text);
+    }
+    expect(JSON.stringify(after.webhook.deliveries.at(-1))).toContain(
+      'orders-worker on live: 3 → 4, restored to 3',
     );
   });
 

@@ -19,14 +19,15 @@ import { performRollback } from './perform.js';
 import { loadRecord } from './record-source.js';
 import { recordOutputs, rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
 
-const USAGE = `usage: rollback-on-failure --function-name NAME [options]
+const USAGE = `usage: rollback-on-failure (--function-name NAME | --record-file PATH) [options]
 
 Puts an alias back on the last good version (or stops a CodeDeploy deployment with rollback), exactly as the
 rollback-on-failure action does.
 
-  --function-name NAME        Lambda function name or ARN (required)
-  --alias NAME                alias to roll back (default: live)
+  --function-name NAME        Lambda function name or ARN (default: every function of the record)
+  --alias NAME                alias to roll back (default: the record's, else live)
   --record-file PATH          deployment record written by deploy-canary; updated with the rollback
+  --environment NAME          the record's environment (checked against the record)
   --record JSON               the deployment record as JSON text
   --target-version N          roll back to this published version
   --deployment-id ID          CodeDeploy deployment to stop with rollback
@@ -55,6 +56,7 @@ const STRING_FLAGS = [
   Input.Reason,
   Input.Region,
   Input.Timeout,
+  Input.Environment,
 ];
 
 /** Runs the CLI with `argv` (without node and the script); returns the process exit code. */
@@ -106,7 +108,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     });
     const outputs = { ...rollbackOutputs(result), ...recordOutputs(result) };
     if (values.json) console.log(JSON.stringify(outputs));
-    else printFacts(summaryFacts(result, `${options.functionName}:${options.alias}`), outputs);
+    else {
+      const target = result.functions.map((f) => `${f.functionName}:${f.alias}`).join(', ');
+      printFacts(summaryFacts(result, target, options.environment), outputs);
+    }
+    if (result.failure) {
+      console.error(`${ACTION_NAME}: ${result.failure.message}`);
+      return 1;
+    }
     const failedChecks = verifyFailure(result);
     if (failedChecks) {
       console.error(`${ACTION_NAME}: ${failedChecks}`);

@@ -16,7 +16,7 @@ import {
   type VersionRef,
 } from '@lambda-release-kit/core';
 import type { Call } from './rollback.js';
-import { recordedFunction } from './record-source.js';
+import { releaseOf } from './record-source.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -77,7 +77,8 @@ export async function rollbackCode(
   lambda: LambdaClient,
   request: {
     functionName: string;
-    record?: DeploymentRecord;
+    alias: string;
+    record?: DeploymentRecord | undefined;
     dryRun: boolean;
     timeoutMs: number;
     /** Retries transient errors until the rollback's deadline. */
@@ -88,7 +89,7 @@ export async function rollbackCode(
   logger: Logger,
 ): Promise<CodeRollbackResult> {
   const { functionName, record } = request;
-  const previous = recordedFunction(record)?.previous;
+  const previous = releaseOf(record, functionName, request.alias)?.previous;
   const to = previousCodeLocation(previous);
   if (!previous || !to) {
     throw new UserError(

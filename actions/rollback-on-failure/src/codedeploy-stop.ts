@@ -52,7 +52,7 @@ export function appSpecTargetVersion(info: DeploymentInfo): string | undefined {
 }
 
 export type StopOutcome =
-  | { stopped: true; info: DeploymentInfo; rollbackDeploymentId?: string }
+  | { stopped: true; info: DeploymentInfo; rollbackDeploymentId?: string | undefined }
   | { stopped: false; message: string };
 
 /**
@@ -63,7 +63,7 @@ export type StopOutcome =
 export async function stopWithRollback(
   client: CodeDeployClient,
   deploymentId: string,
-  options: { timeoutMs: number; signal?: AbortSignal; logger: Logger; call: Call },
+  options: { timeoutMs: number; signal?: AbortSignal | undefined; logger: Logger; call: Call },
 ): Promise<StopOutcome> {
   try {
     const result = await options.call(`StopDeployment ${deploymentId}`, (abortSignal) =>
@@ -89,7 +89,7 @@ export async function stopWithRollback(
 async function waitUntilFinished(
   client: CodeDeployClient,
   deploymentId: string,
-  options: { timeoutMs: number; signal?: AbortSignal; logger: Logger; call: Call },
+  options: { timeoutMs: number; signal?: AbortSignal | undefined; logger: Logger; call: Call },
 ): Promise<DeploymentInfo> {
   const info = await waitFor<DeploymentInfo>({
     what: `CodeDeploy deployment ${deploymentId} to finish`,
@@ -102,7 +102,8 @@ async function waitUntilFinished(
       const current = await options.call(`reading CodeDeploy deployment ${deploymentId}`, () =>
         getDeployment(client, deploymentId),
       );
-      return { done: FINISHED.has(current.status ?? ''), value: current, status: current.status };
+      const done = FINISHED.has(current.status ?? '');
+      return current.status ? { done, value: current, status: current.status } : { done, value: current };
     },
   });
   return info ?? {};

@@ -14,6 +14,7 @@ export enum Input {
   Reason = 'reason',
   Timeout = 'timeout',
   Region = 'region',
+  Environment = 'environment',
 }
 
 /** Action output names, as declared in action.yml. */
@@ -26,6 +27,7 @@ export enum Output {
   DurationMs = 'duration-ms',
   Record = 'record',
   RecordFile = 'record-file',
+  Functions = 'functions',
 }
 
 export const ACTION_NAME = 'rollback-on-failure';

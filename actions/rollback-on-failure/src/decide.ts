@@ -5,7 +5,7 @@ import {
   type DeploymentRecord,
   type Logger,
 } from '@lambda-release-kit/core';
-import { recordedFunction } from './record-source.js';
+import { releaseOf } from './record-source.js';
 
 /** What to do with the alias, decided from the inputs, the record and the alias's live state. */
 export type AliasPlan =
@@ -24,10 +24,10 @@ export interface VersionLookups {
 export interface AliasDecisionInput {
   functionName: string;
   alias: AliasState;
-  targetVersion?: string;
-  record?: DeploymentRecord;
+  targetVersion?: string | undefined;
+  record?: DeploymentRecord | undefined;
   /** Why a record that was given could not be used; the live state is then trusted only where it is unambiguous. */
-  recordProblem?: string;
+  recordProblem?: string | undefined;
 }
 
 export function routedVersions(alias: AliasState): string[] {
@@ -80,8 +80,9 @@ export async function decideAliasTarget(
     };
   }
 
-  const failed = recordedFunction(record)?.target?.version;
-  const previous = recordedFunction(record)?.previous?.version;
+  const released = releaseOf(record, functionName, alias.name);
+  const failed = released?.target?.version;
+  const previous = released?.previous?.version;
   if (previous && isPlain(alias, previous)) {
     const earlier = record?.status === 'rolled-back' ? ' (the record says it was already rolled back)' : '';
     return {

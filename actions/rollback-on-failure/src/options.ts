@@ -10,23 +10,27 @@ export const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
 /** Everything a rollback needs, validated; the same for the action and the command line. */
 export interface RollbackOptions {
-  functionName: string;
-  alias: string;
+  /** The function to restore; without it, every function of the record's release. */
+  functionName?: string | undefined;
+  /** The alias to restore; without it, each function's alias in the record (else "live"). */
+  alias?: string | undefined;
+  /** The deployment environment: part of the default record file's name; the record must be of it. */
+  environment?: string | undefined;
   /** Deployment record JSON given inline (the `record` input). */
-  recordText?: string;
+  recordText?: string | undefined;
   /** Path of a deployment record file; the updated record is written back to it. */
-  recordFile?: string;
-  targetVersion?: string;
-  deploymentId?: string;
+  recordFile?: string | undefined;
+  targetVersion?: string | undefined;
+  deploymentId?: string | undefined;
   /** Where to look for an in-progress CodeDeploy deployment when no deployment id is known. */
-  codedeployGroup?: { application: string; deploymentGroup: string };
+  codedeployGroup?: { application: string; deploymentGroup: string } | undefined;
   method: MethodChoice;
   /** Smoke checks (smoke-test's `checks` syntax, parsed) to run once the rollback is done. */
-  verify?: CheckSuite;
+  verify?: CheckSuite | undefined;
   dryRun: boolean;
-  reason?: string;
+  reason?: string | undefined;
   timeoutMs: number;
-  region?: string;
+  region?: string | undefined;
 }
 
 const FUNCTION_NAME =
@@ -35,22 +39,29 @@ const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
 const VERSION = /^[1-9]\d*$/;
 const DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
 const CODEDEPLOY_NAME = /^[\w.+@=,-]{1,100}$/;
+const ENVIRONMENT = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** Reads and validates every input; throws an InputError naming the input before anything touches AWS. */
 export async function readOptions(inputs: Inputs): Promise<RollbackOptions> {
   const functionName = inputs.string(Input.FunctionName, {
-    required: true,
     pattern: FUNCTION_NAME,
     expected: 'a Lambda function name (letters, digits, - and _) or its ARN',
   });
-  const alias =
-    inputs.string(Input.Alias, {
-      default: 'live',
-      pattern: ALIAS_NAME,
-      expected: 'an alias name such as "live" (letters, digits, - and _, not only digits)',
-    }) ?? 'live';
+  const alias = inputs.string(Input.Alias, {
+    pattern: ALIAS_NAME,
+    expected: 'an alias name such as "live" (letters, digits, - and _, not only digits)',
+  });
+  const environment = inputs.string(Input.Environment, {
+    pattern: ENVIRONMENT,
+    expected: 'an environment name such as "staging" (letters, digits, _, . and -, at most 64)',
+  });
   const recordText = inputs.string(Input.Record);
   const recordFile = inputs.string(Input.RecordFile);
+  if (!functionName && !recordText && !recordFile) {
+    throw new InputError(
+      `input '${Input.FunctionName}' is required but was not given (or give '${Input.Record}' or '${Input.RecordFile}': the record names the functions to roll back)`,
+    );
+  }
   const method = inputs.enum(Input.Method, METHODS, 'auto');
   const targetVersion = inputs.string(Input.TargetVersion, {
     pattern: VERSION,
@@ -102,6 +113,7 @@ export async function readOptions(inputs: Inputs): Promise<RollbackOptions> {
   return {
     functionName,
     alias,
+    environment,
     recordText,
     recordFile,
     targetVersion,

@@ -3,13 +3,13 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { DeploymentRecord, Logger } from '@lambda-release-kit/core';
 import type { RollbackOptions } from './options.js';
 import type { RecordSource } from './record-source.js';
-import { rollback, type RollbackResult } from './rollback.js';
+import { rollbackRelease, type ReleaseRollbackResult } from './release-rollback.js';
 import { runVerify, type VerifyResult } from './verify.js';
 
-export interface PerformResult extends RollbackResult {
-  verify?: VerifyResult;
+export interface PerformResult extends ReleaseRollbackResult {
+  verify?: VerifyResult | undefined;
   /** Where the updated record was written, when there is a record file. */
-  recordFile?: string;
+  recordFile?: string | undefined;
 }
 
 /** How the action and the command line differ: clients, who asks, and where the updated record goes. */
@@ -17,16 +17,16 @@ export interface PerformContext {
   lambda: LambdaClient;
   codedeploy: () => Promise<CodeDeployClient>;
   logger: Logger;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   by: string;
-  release?: DeploymentRecord['release'];
+  release?: DeploymentRecord['release'] | undefined;
   defaultReason: string;
   /** Persists the updated record; answers the file it was written to, if any. */
   saveRecord(record: DeploymentRecord): Promise<string | undefined>;
 }
 
 /**
- * The whole run shared by the action and the command line: roll back, save the updated record at once (so a
+ * The whole run shared by the action and the command line: roll back every function, save the updated record at once (so a
  * verification that fails or hangs cannot lose it), then verify the result with the checks.
  */
 export async function performRollback(
@@ -36,9 +36,10 @@ export async function performRollback(
 ): Promise<PerformResult> {
   const started = Date.now();
   const record = source.record;
-  const result = await rollback(
+  const result = await rollbackRelease(
     {
       ...options,
+      targets: source.targets,
       record,
       recordProblem: source.problem,
       recordMissing: source.missing,
@@ -59,15 +60,17 @@ export async function performRollback(
   const settled = result.outcome === 'rolled-back' || result.outcome === 'nothing-to-do';
   if (options.verify && settled) {
     const suite = options.verify;
+    // The checks' variables describe the first function; checks of a release of several name their functions.
+    const [first] = result.functions;
     verify = await context.logger.group('Verify the rollback', () =>
       runVerify(suite, {
         lambda: context.lambda,
         logger: context.logger,
         signal: context.signal,
         timeoutMs: Math.max(1_000, options.timeoutMs - (Date.now() - started)),
-        functionName: options.functionName,
-        alias: options.alias,
-        version: result.to,
+        functionName: first.functionName,
+        alias: first.alias,
+        version: first.result?.to,
       }),
     );
   }

@@ -3,15 +3,21 @@ import { createRecord, type DeploymentRecord, type RollbackEntry } from '@lambda
 const VERSION = /^\d+$/;
 
 /**
- * Adds the rollback to the record (status rolled-back). Without a record, starts one that describes only the
- * rollback, so notify and later runs still learn what happened.
+ * Adds the rollbacks (one per function restored) to the record, status rolled-back. Without a record, starts one
+ * that describes only the rollback, so notify and later runs still learn what happened.
  */
 export function recordRollback(
   record: DeploymentRecord | undefined,
-  entry: RollbackEntry,
-  context: { functionName: string; alias: string; region?: string; release: DeploymentRecord['release'] },
+  entries: [RollbackEntry, ...RollbackEntry[]],
+  context: {
+    functionName: string;
+    alias: string;
+    region?: string | undefined;
+    release: DeploymentRecord['release'];
+  },
   now: Date,
 ): DeploymentRecord {
+  const [entry] = entries;
   const base =
     record ??
     createRecord(
@@ -24,7 +30,7 @@ export function recordRollback(
             ...(VERSION.test(entry.from) ? { target: { version: entry.from } } : {}),
           },
         ],
-        region: context.region,
+        ...(context.region ? { region: context.region } : {}),
         release: context.release,
         strategy: entry.method === 'codedeploy-stop' ? 'codedeploy' : 'all-at-once',
       },
@@ -33,7 +39,7 @@ export function recordRollback(
   return {
     ...base,
     status: 'rolled-back',
-    rollbacks: [...(base.rollbacks ?? []), entry],
+    rollbacks: [...base.rollbacks, ...entries],
     finishedAt: now.toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 import { describeAlias, formatDuration, serializeRecord, type OutputValue } from '@lambda-release-kit/core';
+import type { SummaryTable } from '@lambda-release-kit/core/runner';
 import { Output } from './constants.js';
 import type { PerformResult } from './perform.js';
 
@@ -11,6 +12,15 @@ export function rollbackOutputs(result: PerformResult): Record<string, OutputVal
     [Output.ToVersion]: result.to,
     [Output.Method]: result.method,
     [Output.DurationMs]: result.durationMs,
+    [Output.Functions]: JSON.stringify(
+      result.functions.map((f) => ({
+        name: f.functionName,
+        alias: f.alias,
+        outcome: f.result ? f.result.outcome : 'failed',
+        'from-version': f.result?.from,
+        'to-version': f.result?.to,
+      })),
+    ),
   };
 }
 
@@ -27,12 +37,18 @@ const HEADLINES: Record<PerformResult['outcome'], string> = {
   'nothing-to-do': 'Nothing to roll back',
   superseded: 'Not rolled back: a later change took over',
   'dry-run': 'Dry run: nothing changed',
+  failed: 'Failed: a function could not be rolled back',
 };
 
 /** Key facts for the job summary, in reading order. */
-export function summaryFacts(result: PerformResult, target: string): Array<[string, string]> {
+export function summaryFacts(
+  result: PerformResult,
+  target: string,
+  environment?: string,
+): Array<[string, string]> {
   const facts: Array<[string, string]> = [
-    ['Alias', target],
+    [result.functions.length > 1 ? 'Aliases' : 'Alias', target],
+    ...(environment ? [['Environment', environment] as [string, string]] : []),
     ['Outcome', HEADLINES[result.outcome]],
     ['What happened', result.explanation],
   ];
@@ -52,6 +68,20 @@ export function summaryFacts(result: PerformResult, target: string): Array<[stri
   }
   if (result.recordFile) facts.push(['Record file', result.recordFile]);
   return facts;
+}
+
+/** One row per function, for a release of several (a one-function rollback says it all in its facts). */
+export function functionsTable(result: PerformResult): SummaryTable[] {
+  if (result.functions.length < 2) return [];
+  const rows = result.functions.map((f) => [
+    f.functionName,
+    f.alias,
+    f.result ? HEADLINES[f.result.outcome] : 'Failed',
+    f.result?.from ?? '',
+    f.result?.to ?? '',
+    f.result ? (f.result.method ?? '') : '',
+  ]);
+  return [{ caption: 'Functions', header: ['Function', 'Alias', 'Outcome', 'From', 'To', 'Method'], rows }];
 }
 
 /** The error for failed verification checks, or undefined when they passed (or did not run). */

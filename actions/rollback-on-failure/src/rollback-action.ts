@@ -5,7 +5,7 @@ import { ACTION_NAME, Input } from './constants.js';
 import { readOptions, type RollbackOptions } from './options.js';
 import { performRollback, type PerformResult } from './perform.js';
 import { recordSource } from './record-source.js';
-import { recordOutputs, rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
+import { functionsTable, recordOutputs, rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
 
 /** rollback-on-failure as runReleaseAction runs it: the record's release is rolled back, verified and reported. */
 export const rollbackAction: ReleaseActionDefinition<RollbackOptions, RollbackClients, PerformResult> = {
@@ -17,7 +17,13 @@ export const rollbackAction: ReleaseActionDefinition<RollbackOptions, RollbackCl
     text: options.recordText,
     file: options.recordFile,
     // Without 'record' or 'record-file', the record deploy-canary wrote in this job is used when it exists.
-    release: options,
+    release: options.functionName
+      ? {
+          functionName: options.functionName,
+          alias: options.alias ?? 'live',
+          environment: options.environment,
+        }
+      : undefined,
     // A bad record is warned about: the rollback can still decide from the live state where that is safe.
     badRecord: 'warning',
     writeBack: 'file-read',
@@ -44,7 +50,7 @@ export const rollbackAction: ReleaseActionDefinition<RollbackOptions, RollbackCl
     });
     if (result.outcome === 'superseded') logger.warning(result.explanation);
     const failedChecks = verifyFailure(result);
-    return { result, failure: failedChecks ? new UserError(failedChecks) : undefined };
+    return { result, failure: result.failure ?? (failedChecks ? new UserError(failedChecks) : undefined) };
   },
 
   outputs: (result) => ({
@@ -54,7 +60,12 @@ export const rollbackAction: ReleaseActionDefinition<RollbackOptions, RollbackCl
   }),
 
   summary: (result, options) => {
-    const target = `${options.functionName}:${options.alias}`;
-    return { title: `Rollback of ${target}`, facts: summaryFacts(result, target) };
+    const target = result.functions.map((f) => `${f.functionName}:${f.alias}`).join(', ');
+    const where = options.environment ? ` in ${options.environment}` : '';
+    return {
+      title: `Rollback of ${target}${where}`,
+      facts: summaryFacts(result, target, options.environment),
+      tables: functionsTable(result),
+    };
   },
 };

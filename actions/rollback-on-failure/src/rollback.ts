@@ -14,12 +14,13 @@ import {
   type DeploymentRecord,
   type FunctionRelease,
   type Logger,
+  type RollbackEntry,
   type RollbackMethod,
 } from '@lambda-release-kit/core';
 import { rollbackCode } from './code-rollback.js';
 import { decideAliasTarget, recheckAfterConflict, type AliasPlan, type VersionLookups } from './decide.js';
 import type { RollbackOptions } from './options.js';
-import { checkRecordOwner, recordedFunction } from './record-source.js';
+import { checkRecordOwner, releaseOf } from './record-source.js';
 import { recordRollback } from './record-update.js';
 
 const DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
@@ -33,29 +34,26 @@ const UNKNOWN_TO_CODEDEPLOY = [
 
 export type Outcome = 'rolled-back' | 'nothing-to-do' | 'superseded' | 'dry-run';
 
-/** What a rollback is asked to do: the options that steer it, the record it starts from, and who asks and why. */
+/**
+ * What the rollback of one function is asked to do: the options that steer it, the record it starts from, and who
+ * asks and why.
+ */
 export interface RollbackRequest extends Pick<
   RollbackOptions,
-  | 'functionName'
-  | 'alias'
-  | 'method'
-  | 'targetVersion'
-  | 'deploymentId'
-  | 'codedeployGroup'
-  | 'dryRun'
-  | 'timeoutMs'
-  | 'region'
+  'method' | 'targetVersion' | 'deploymentId' | 'codedeployGroup' | 'dryRun' | 'timeoutMs' | 'region'
 > {
-  record?: DeploymentRecord;
+  functionName: string;
+  alias: string;
+  record?: DeploymentRecord | undefined;
   /** Why a record that was given could not be used. */
-  recordProblem?: string;
+  recordProblem?: string | undefined;
   /** Why there is no record although a record file was named (it is missing or empty). */
-  recordMissing?: string;
+  recordMissing?: string | undefined;
   reason: string;
   /** Who asked for the rollback (GITHUB_ACTOR, or the user at a terminal). */
   by: string;
   /** Release metadata for a record started by the rollback itself. */
-  release?: DeploymentRecord['release'];
+  release?: DeploymentRecord['release'] | undefined;
 }
 
 export interface RollbackDeps {
@@ -63,27 +61,29 @@ export interface RollbackDeps {
   /** Called only when a CodeDeploy deployment may be involved (so the client can be loaded lazily). */
   codedeploy: () => Promise<CodeDeployClient>;
   logger: Logger;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   now?: () => Date;
 }
 
 export interface RollbackResult {
   outcome: Outcome;
   rolledBack: boolean;
-  method?: RollbackMethod;
-  from?: string;
-  to?: string;
+  method?: RollbackMethod | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
   durationMs: number;
   explanation: string;
   /** The exact change made, or that a dry run would make. */
-  change?: string;
-  before?: AliasState;
-  after?: AliasState;
+  change?: string | undefined;
+  before?: AliasState | undefined;
+  after?: AliasState | undefined;
   /** The record with the rollback added (or the given record, unchanged, when nothing was rolled back). */
-  record?: DeploymentRecord;
+  record?: DeploymentRecord | undefined;
+  /** The rollback as the record keeps it, when traffic or code was restored. */
+  entry?: RollbackEntry | undefined;
 }
 
-type Decided = Omit<RollbackResult, 'durationMs' | 'record' | 'rolledBack'>;
+type Decided = Omit<RollbackResult, 'durationMs' | 'record' | 'rolledBack' | 'entry'>;
 
 /**
  * Runs one AWS call of the restoring path, retrying transient errors until the rollback's deadline (core's
@@ -111,27 +111,28 @@ export async function rollback(request: RollbackRequest, deps: RollbackDeps): Pr
 
   const durationMs = now().getTime() - started;
   const rolledBack = result.outcome === 'rolled-back';
-  const record =
+  const entry: RollbackEntry | undefined =
     rolledBack && result.method && result.from && result.to
-      ? recordRollback(
-          request.record,
-          {
-            at: now().toISOString(),
-            from: result.from,
-            to: result.to,
-            method: result.method,
-            reason: request.reason,
-            by: request.by,
-            durationMs,
-          },
-          { ...request, release: request.release ?? {} },
-          now(),
-        )
-      : request.record;
+      ? {
+          at: now().toISOString(),
+          from: result.from,
+          to: result.to,
+          method: result.method,
+          reason: request.reason,
+          by: request.by,
+          durationMs,
+          function:
+            releaseOf(request.record, request.functionName, request.alias)?.function.name ??
+            request.functionName,
+        }
+      : undefined;
+  const record = entry
+    ? recordRollback(request.record, [entry], { ...request, release: request.release ?? {} }, now())
+    : request.record;
   deps.logger.info(result.explanation);
   if (result.outcome === 'dry-run' && result.change)
     deps.logger.info(`the change it would make: ${result.change}`);
-  return { ...result, rolledBack, durationMs, record };
+  return { ...result, rolledBack, durationMs, record, entry };
 }
 
 /**
@@ -141,7 +142,8 @@ export async function rollback(request: RollbackRequest, deps: RollbackDeps): Pr
  */
 function untouchedByRelease(request: RollbackRequest): Decided | undefined {
   const record = request.record;
-  if (!record || recordedFunction(record)?.target || request.targetVersion) return undefined;
+  if (!record || request.targetVersion) return undefined;
+  if (releaseOf(record, request.functionName, request.alias)?.target) return undefined;
   return {
     outcome: 'nothing-to-do',
     explanation:
@@ -168,7 +170,8 @@ async function codePath(
       ...request,
       timeoutMs: remaining(),
       call,
-      checkOwner: (arn) => request.record && checkRecordOwner(request.record, arn),
+      checkOwner: (arn) =>
+        checkRecordOwner(releaseOf(request.record, request.functionName, request.alias), arn),
     },
     deps.logger,
   );
@@ -176,7 +179,7 @@ async function codePath(
     readAlias(deps.lambda, request.functionName, request.alias, signal),
   );
   // Versions name the code best when the record has them; otherwise the code locations do.
-  const released = recordedFunction(request.record);
+  const released = releaseOf(request.record, request.functionName, request.alias);
   const codeFrom = released?.target?.version ?? code.from;
   const codeTo = released?.previous?.version ?? code.to;
   if (!alias) {
@@ -219,7 +222,10 @@ async function aliasPath(
 ): Promise<Decided> {
   const { lambda, logger } = deps;
   const before = await readAliasOrFail(lambda, request, call);
-  if (request.record) checkRecordOwner(request.record, before.arn?.replace(/:[^:]+$/, ''));
+  checkRecordOwner(
+    releaseOf(request.record, request.functionName, request.alias),
+    before.arn?.replace(/:[^:]+$/, ''),
+  );
   logger.info(`alias ${request.alias} of ${request.functionName} sends ${describeAlias(before)}`);
 
   let alias = before;
@@ -387,7 +393,7 @@ async function codeDeployPath(
     deps.logger.info(`no CodeDeploy deployment is in progress in ${groupName}; deciding from the alias`);
     return { alias };
   }
-  const failed = recordedFunction(request.record)?.target?.version;
+  const failed = releaseOf(request.record, request.functionName, request.alias)?.target?.version;
   const extra = Object.keys(alias.weights)[0];
 
   if (request.dryRun) {
@@ -457,7 +463,7 @@ async function codeDeployPath(
 
 /** The record's CodeDeploy deployment, unless its id is malformed (then ignored, with a warning). */
 function recordCodeDeploy(request: RollbackRequest, logger: Logger): FunctionRelease['codedeploy'] {
-  const fromRecord = recordedFunction(request.record)?.codedeploy;
+  const fromRecord = releaseOf(request.record, request.functionName, request.alias)?.codedeploy;
   const id = fromRecord?.deploymentId;
   if (id === undefined || DEPLOYMENT_ID.test(id)) return fromRecord;
   logger.warning(

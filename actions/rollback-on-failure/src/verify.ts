@@ -29,11 +29,11 @@ export async function runVerify(
   context: {
     lambda: LambdaClient;
     logger: Logger;
-    signal?: AbortSignal;
+    signal?: AbortSignal | undefined;
     timeoutMs: number;
     functionName: string;
     alias: string;
-    version?: string;
+    version?: string | undefined;
   },
 ): Promise<VerifyResult> {
   const { runChecks } = await import('@lambda-release-kit/checks');

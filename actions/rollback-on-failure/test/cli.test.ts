@@ -18,6 +18,7 @@ let printed: string[];
 beforeAll(async () => {
   bed = await startBed();
   await functionWithVersions(bed.lambda, 'orders-api', 3);
+  await functionWithVersions(bed.lambda, 'orders-worker', 2);
 });
 
 afterAll(async () => {
@@ -72,6 +73,28 @@ describe('break-glass command line', () => {
       expect.objectContaining({ by: 'oncall', reason: 'pager: 5xx spike', to: '2' }),
     ]);
     expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: {} });
+  });
+
+  it('with only --record-file, restores every function of the release and names them all', async () => {
+    await pointAlias(bed.lambda, 'orders-api', 'live', '2', { '3': 0.1 });
+    await pointAlias(bed.lambda, 'orders-worker', 'live', '1', { '2': 0.1 });
+    const file = join(bed.dir, 'cli-service-record.json');
+    const record = failedRecord('orders-api', '2', '3');
+    record.functions.push({
+      function: { name: 'orders-worker' },
+      alias: 'live',
+      previous: { version: '1' },
+      target: { version: '2' },
+    });
+    writeFileSync(file, serializeRecord(record));
+    expect(await main(['--record-file', file])).toBe(0);
+    expect(text()).toMatch(/Aliases\s+orders-api:live, orders-worker:live/);
+    expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: {} });
+    expect(await aliasState(bed.lambda, 'orders-worker')).toEqual({ version: '1', weights: {} });
+    expect((await readRecordFile(file)).rollbacks.map((entry) => entry.function)).toEqual([
+      'orders-api',
+      'orders-worker',
+    ]);
   });
 
   it('explains bad flags and inputs with the same messages as the action', async () => {

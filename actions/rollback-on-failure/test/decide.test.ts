@@ -103,11 +103,15 @@ describe('loadRecord', () => {
 
   it('tells a file never written (missing or empty) from a malformed one', async () => {
     const none = await loadRecord({ recordFile: join(dir, 'none.json') }, expected);
-    expect(none).toEqual({ missing: expect.stringMatching(/^no deployment record at .*none.json/) });
+    expect(none).toEqual({
+      missing: expect.stringMatching(/^no deployment record at .*none.json/),
+      targets: [expected],
+    });
     expect(none.missing).toMatch(/deciding from the live state/);
     writeFileSync(join(dir, 'empty.json'), '');
     expect(await loadRecord({ recordFile: join(dir, 'empty.json') }, expected)).toEqual({
       missing: expect.stringMatching(/empty.json \(the file is missing or empty\)/),
+      targets: [expected],
     });
     writeFileSync(join(dir, 'bad.json'), '{"schema":"lambda-release-record/v1"');
     const bad = await loadRecord({ recordFile: join(dir, 'bad.json') }, expected);

@@ -19,7 +19,20 @@ let last: InProcessRun;
 beforeAll(async () => {
   bed = await startBed();
   await functionWithVersions(bed.lambda, 'orders-api', 3);
+  await functionWithVersions(bed.lambda, 'orders-worker', 2);
 });
+
+/** A failed release of orders-api (2 → 3) and orders-worker (1 → 2). */
+function serviceRecord(extra: Parameters<typeof failedRecord>[3] = {}) {
+  const record = failedRecord('orders-api', '2', '3', extra);
+  record.functions.push({
+    function: { name: 'orders-worker' },
+    alias: 'live',
+    previous: { version: '1' },
+    target: { version: '2' },
+  });
+  return record;
+}
 
 afterAll(async () => {
   await bed.stop();
@@ -112,18 +125,67 @@ describe('run', () => {
     expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: {} });
   });
 
-  it('refuses a record of several functions before any change, naming how many', async () => {
+  it('restores every function of a v2 record of several, reports each, one rollback entry per function', async () => {
     await pointAlias(bed.lambda, 'orders-api', 'live', '2', { '3': 0.1 });
-    const service = failedRecord('orders-api', '2', '3');
-    service.functions.push({ function: { name: 'orders-worker' }, alias: 'live', target: { version: '4' } });
+    await pointAlias(bed.lambda, 'orders-worker', 'live', '1', { '2': 0.1 });
+    const file = join(bed.dir, 'service-record.json');
+    writeFileSync(file, serializeRecord(serviceRecord({ environment: 'staging' })));
     bed.sandbox.clearRequestLog();
-    await runWith({ 'function-name': 'orders-api', alias: 'live', record: serializeRecord(service) });
+    await runWith({ 'record-file': file, environment: 'staging' });
 
-    expect(errors()).toEqual([
-      '::error::rollback-on-failure: this release has 2 functions; rollback-on-failure releases one function at a time until the service release lands',
+    expect(errors()).toEqual([]);
+    expect(outputs()).toMatchObject({ 'rolled-back': 'true', outcome: 'rolled-back', 'record-file': file });
+    expect(outputs()['from-version']).toBeUndefined();
+    expect(JSON.parse(outputs().functions)).toEqual([
+      { name: 'orders-api', alias: 'live', outcome: 'rolled-back', 'from-version': '3', 'to-version': '2' },
+      {
+        name: 'orders-worker',
+        alias: 'live',
+        outcome: 'rolled-back',
+        'from-version': '2',
+        'to-version': '1',
+      },
     ]);
-    expect(bed.sandbox.requestLog().map((entry) => entry.operation)).toEqual([]);
+    expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: {} });
+    expect(await aliasState(bed.lambda, 'orders-worker')).toEqual({ version: '1', weights: {} });
+    const written = await readRecordFile(file);
+    expect(written.status).toBe('rolled-back');
+    expect(written.rollbacks).toEqual([
+      expect.objectContaining({ function: 'orders-api', from: '3', to: '2', method: 'alias' }),
+      expect.objectContaining({ function: 'orders-worker', from: '2', to: '1', method: 'alias' }),
+    ]);
+    // The log has one group per function, each holding that function's decision.
+    const text = log();
+    const api = text.indexOf('::group::Rollback of orders-api:live');
+    const worker = text.indexOf('::group::Rollback of orders-worker:live');
+    expect(api).toBeGreaterThanOrEqual(0);
+    expect(worker).toBeGreaterThan(api);
+    expect(text.slice(api, worker)).toContain('move alias live from version 3 to version 2');
+    expect(text.slice(worker)).toContain('move alias live from version 2 to version 1');
+    expect(last.summary).toContain('Rollback of orders-api:live, orders-worker:live in staging');
+    expect(last.summary).toContain('orders-worker');
+  });
+
+  it("with 'function-name', restores only that function of a record of several", async () => {
+    await pointAlias(bed.lambda, 'orders-api', 'live', '2', { '3': 0.1 });
+    await pointAlias(bed.lambda, 'orders-worker', 'live', '1', { '2': 0.1 });
+    await runWith({ 'function-name': 'orders-worker', record: serializeRecord(serviceRecord()) });
+
+    expect(errors()).toEqual([]);
+    expect(outputs()).toMatchObject({ outcome: 'rolled-back', 'from-version': '2', 'to-version': '1' });
+    expect(await aliasState(bed.lambda, 'orders-worker')).toEqual({ version: '1', weights: {} });
     expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: { '3': 0.1 } });
+  });
+
+  it("finds the default record file of the 'environment' given", async () => {
+    await pointAlias(bed.lambda, 'orders-api', 'live', '2', { '3': 0.1 });
+    const runnerTemp = mkdtempSync(join(bed.dir, 'runner-temp-'));
+    const file = join(runnerTemp, 'lambda-release-record.production.orders-api.live.json');
+    writeFileSync(file, serializeRecord(failedRecord('orders-api', '2', '3', { environment: 'production' })));
+    await runWith({ 'function-name': 'orders-api', environment: 'production' }, runnerTemp);
+
+    expect(errors()).toEqual([]);
+    expect(outputs()).toMatchObject({ outcome: 'rolled-back', 'to-version': '2', 'record-file': file });
   });
 
   it("without record inputs, reads deploy-canary's default record file of this function and alias", async () => {
@@ -231,7 +293,7 @@ describe('bad inputs fail before any AWS call', () => {
     await runWith({});
     expect(process.exitCode).toBe(1);
     expect(errors()).toEqual([
-      "::error::rollback-on-failure: input 'function-name' is required but was not given",
+      "::error::rollback-on-failure: input 'function-name' is required but was not given (or give 'record' or 'record-file': the record names the functions to roll back)",
     ]);
     expect(bed.sandbox.requestLog()).toEqual([]);
   });
@@ -257,6 +319,21 @@ describe('bad inputs fail before any AWS call', () => {
     [
       { record: serializeRecord(failedRecord('billing-api', '1', '2')) },
       /input 'record' is for billing-api:live, but inputs 'function-name' and 'alias' say orders-api:live/,
+    ],
+    [
+      { record: serializeRecord(serviceRecord()), 'function-name': 'billing-api' },
+      /input 'record' is for orders-api:live, orders-worker:live, but inputs 'function-name' and 'alias' say billing-api:live/,
+    ],
+    [
+      {
+        record: serializeRecord(failedRecord('orders-api', '1', '2', { environment: 'staging' })),
+        environment: 'production',
+      },
+      /input 'record' is of environment staging, but input 'environment' says production/,
+    ],
+    [
+      { record: serializeRecord(serviceRecord()), 'function-name': '', 'target-version': '1' },
+      /input 'target-version' applies to one function, but the record's release has 2 — expected 'function-name'/,
     ],
   ])('%j', async (given, message) => {
     bed.sandbox.clearRequestLog();

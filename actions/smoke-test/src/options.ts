@@ -16,11 +16,11 @@ export interface SmokeOptions {
   concurrency: number;
   failFast: boolean;
   timeoutMs: number;
-  reportFile?: string;
+  reportFile?: string | undefined;
   /** The `expect-version` input; without it, the record's target version is expected. */
-  expectVersion?: string;
+  expectVersion?: string | undefined;
   /** The `region` input; without it, the record's region, else AWS_REGION. */
-  region?: string;
+  region?: string | undefined;
   recordInputs: RecordInputs;
 }
 

@@ -10,7 +10,7 @@ import {
   type SuiteResult,
 } from '@lambda-release-kit/checks';
 import {
-  singleFunction,
+  bareFunctionName,
   withContext,
   type DeploymentRecord,
   type Logger,
@@ -25,10 +25,10 @@ export interface SmokeTestOptions {
   failFast: boolean;
   timeoutMs: number;
   /** The version answers must come from; without it, the record's new version. */
-  expectVersion?: string;
+  expectVersion?: string | undefined;
   secrets: string[];
-  record?: DeploymentRecord;
-  reportFile?: string;
+  record?: DeploymentRecord | undefined;
+  reportFile?: string | undefined;
 }
 
 export interface SmokeTestResult {
@@ -37,15 +37,19 @@ export interface SmokeTestResult {
   report: string;
   /** Files written: the one asked for, and its sibling in the other format. */
   reportFiles: string[];
-  /** The version answers had to come from, when one was expected. */
-  expectVersion?: string;
+  /** The version answers had to come from, when one was expected (for several functions, each one's: "api 3, worker 8"). */
+  expectVersion?: string | undefined;
   /** The record with this run appended to `smokeTests`, when a record was given. */
-  record?: DeploymentRecord;
+  record?: DeploymentRecord | undefined;
 }
 
-/** Variables every template can use when a deployment record is given. */
+/**
+ * Variables every template can use when a deployment record is given: the record, and for a release of one function
+ * its name, alias and versions (a release of several has them per function in `record.functions`).
+ */
 export function recordVars(record: DeploymentRecord): Record<string, unknown> {
-  const tested = singleFunction(record, 'smoke-test');
+  const [tested, ...others] = record.functions;
+  if (others.length > 0) return { record };
   return {
     record,
     function: tested.function.name,
@@ -62,16 +66,15 @@ export async function runSmokeTest(
   deps: {
     logger: Logger;
     /** The run's redactor, so secrets found while checking are masked in every line. */
-    redactor?: Redactor;
-    lambda?: LambdaClient;
-    fetch?: typeof fetch;
-    signal?: AbortSignal;
-    now?: () => Date;
+    redactor?: Redactor | undefined;
+    lambda?: LambdaClient | undefined;
+    fetch?: typeof fetch | undefined;
+    signal?: AbortSignal | undefined;
+    now?: (() => Date) | undefined;
   },
 ): Promise<SmokeTestResult> {
   const vars = { ...(options.record ? recordVars(options.record) : {}), ...options.vars };
-  const expectVersion =
-    options.expectVersion ?? (options.record && singleFunction(options.record, 'smoke-test').target?.version);
+  const expected = expectedVersions(options);
   const result = await runChecks(suite, {
     lambda: deps.lambda,
     fetch: deps.fetch,
@@ -82,7 +85,8 @@ export async function runSmokeTest(
     concurrency: options.concurrency,
     failFast: options.failFast,
     timeoutMs: options.timeoutMs,
-    expectVersion,
+    expectVersion: expected.version,
+    expectFunctionVersion: expected.byFunction,
     secrets: options.secrets,
     redactor: deps.redactor,
     now: deps.now,
@@ -93,7 +97,32 @@ export async function runSmokeTest(
     ...options.record,
     smokeTests: [...(options.record.smokeTests ?? []), toRecordSummary(result, deps.now?.() ?? new Date())],
   };
-  return { result, report, reportFiles, expectVersion, record };
+  return { result, report, reportFiles, expectVersion: expected.shown, record };
+}
+
+/**
+ * The versions answers must come from: the `expect-version` input for every check, else the record's new version;
+ * for a release of several functions, each invoke check expects its own function's new version.
+ */
+function expectedVersions(options: SmokeTestOptions): {
+  version?: string | undefined;
+  byFunction?: (functionName: string) => string | undefined;
+  shown?: string | undefined;
+} {
+  if (options.expectVersion || !options.record) {
+    return { version: options.expectVersion, shown: options.expectVersion };
+  }
+  const [only, ...others] = options.record.functions;
+  if (others.length === 0) return { version: only.target?.version, shown: only.target?.version };
+  const targets = new Map(
+    options.record.functions.flatMap((f) =>
+      f.target ? [[bareFunctionName(f.function.name), f.target.version] as const] : [],
+    ),
+  );
+  return {
+    byFunction: (functionName) => targets.get(bareFunctionName(functionName)),
+    shown: [...targets].map(([name, version]) => `${name} ${version}`).join(', ') || undefined,
+  };
 }
 
 /** Writes the asked file (`.xml` gives JUnit XML, anything else JSON) and the other format next to it. */

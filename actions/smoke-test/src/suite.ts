@@ -13,17 +13,17 @@ import { URL_CHECK_NAME } from './constants.js';
 /** The one-line case: GET a URL and expect a status (default 2xx) and optionally some text in the body. */
 export interface UrlCheck {
   url: string;
-  expectStatus?: string;
-  expectBody?: string;
-  sampling?: Partial<SamplingSpec> & { count: number };
+  expectStatus?: string | undefined;
+  expectBody?: string | undefined;
+  sampling?: ({ [K in keyof SamplingSpec]?: SamplingSpec[K] | undefined } & { count: number }) | undefined;
 }
 
 export interface SuiteSources {
-  url?: UrlCheck;
+  url?: UrlCheck | undefined;
   /** Check definitions as YAML/JSON text, and where they came from (for line numbers in messages). */
-  checks?: { text: string; file: string };
+  checks?: { text: string; file: string } | undefined;
   /** Applied to every check that does not say where its answer reports the version. */
-  versionFrom?: VersionSource;
+  versionFrom?: VersionSource | undefined;
 }
 
 /**
@@ -68,6 +68,7 @@ function urlCheck(url: UrlCheck): SuiteItem {
     });
   }
   const [item] = parseChecks([definition], { file: `input '${URL_CHECK_NAME}'` }).items;
+  if (!item) throw new Error(`the '${URL_CHECK_NAME}' check parsed to nothing`);
   // The latency limits are milliseconds already: set on the parsed spec, not written out as text to parse again.
   if (url.sampling && 'check' in item && item.check.samples) {
     const { maxP50Ms, maxP95Ms, maxP99Ms } = url.sampling;

@@ -13,6 +13,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ timeScale: 100 });
   lambda = lambdaClient(sandbox);
   await deployTwoVersions(lambda, 'orders');
+  await deployTwoVersions(lambda, 'billing');
 });
 afterAll(async () => {
   lambda.destroy();
@@ -83,6 +84,39 @@ describe('smoke test against the sandbox', () => {
     }
   });
 
+  it("with a record of several functions, each invoke check expects its own function's new version", async () => {
+    // billing's alias still answers from version 2, but this release's new version of billing is 1.
+    const service = createRecord({
+      functions: [
+        { function: { name: 'orders' }, alias: 'live', previous: { version: '1' }, target: { version: '2' } },
+        {
+          function: { name: 'billing' },
+          alias: 'live',
+          previous: { version: '2' },
+          target: { version: '1' },
+        },
+      ],
+      strategy: 'alias-weights',
+    });
+    const perFunction = `
+- name: orders answers
+  invoke: { function: orders, qualifier: live, payload: {} }
+- name: billing answers
+  invoke: { function: "arn:aws:lambda:us-east-1:123456789012:function:billing", qualifier: live, payload: {} }
+`;
+    const suite = buildSuite({ checks: { text: perFunction, file: 'checks.yml' } });
+    const outcome = await runSmokeTest(suite, options({ record: service }), {
+      logger: new MemoryLogger(),
+      lambda,
+    });
+    expect(outcome.expectVersion).toBe('orders 2, billing 1');
+    expect(outcome.result.checks.map((check) => [check.name, check.passed, check.failure?.reason])).toEqual([
+      ['orders answers', true, undefined],
+      ['billing answers', false, 'answered by version 2, expected version 1'],
+    ]);
+    expect(outcome.record?.smokeTests).toEqual([expect.objectContaining({ passed: 1, failed: 1, total: 2 })]);
+  });
+
   it('reports a function error with the error text, and a function-URL 404 with the request', async () => {
     const suite = buildSuite({
       checks: {
@@ -97,6 +131,7 @@ describe('smoke test against the sandbox', () => {
     });
     const outcome = await runSmokeTest(suite, options(), { logger: new MemoryLogger(), lambda });
     const [invoke, url] = outcome.result.checks;
+    if (!invoke || !url) throw new Error('expected two check results');
     expect(invoke.failure?.reason).toBe('the function returned an error (Unhandled)');
     expect(invoke.failure?.actual).toContain('payment service unreachable');
     expect(invoke.failure?.request).toBe('invoke orders:1 payload {"fail":true}');

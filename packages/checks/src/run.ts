@@ -7,6 +7,7 @@ import { redactingLines } from '@lambda-release-kit/core/logger';
 import { formatPercent } from '@lambda-release-kit/core/percent';
 import { backoffDelay } from '@lambda-release-kit/core/wait';
 import { Redactor, snippet } from '@lambda-release-kit/core/redact';
+import { renderTemplate } from '@lambda-release-kit/core/template';
 import { renderExpectation, sendOnce, type SendContext } from './send.js';
 import { latencyStats } from './stats.js';
 import { validateSuite } from './validate.js';
@@ -36,6 +37,7 @@ class Stop {
 interface RunContext extends SendContext {
   logger: CheckLogger;
   expectVersion?: string | undefined;
+  expectFunctionVersion?: ((functionName: string) => string | undefined) | undefined;
   stop: Stop;
   onFailure: (check: Check) => void;
 }
@@ -80,6 +82,7 @@ export async function runChecks(suite: CheckSuite, deps: RunDependencies = {}): 
     // Every line the engine logs may carry a server's answer.
     logger: redactingLines(deps.logger ?? silentLogger, redactor),
     expectVersion: deps.expectVersion,
+    expectFunctionVersion: deps.expectFunctionVersion,
     stop,
     onFailure: (check) => {
       if (deps.failFast) abort(`fail-fast: stopped after check "${check.name}" failed`, false);
@@ -278,7 +281,7 @@ async function attemptOnce(
 ): Promise<Outcome> {
   let expect;
   try {
-    expect = renderExpectation(withVersion(check, context), vars, context.template);
+    expect = renderExpectation(withVersion(check, vars, context), vars, context.template);
   } catch (error) {
     return { sent: 0, failure: { reason: (error as Error).message } };
   }
@@ -339,9 +342,16 @@ async function attemptOnce(
   };
 }
 
-function withVersion(check: Check, context: RunContext) {
-  const version = check.expect.version ?? context.expectVersion;
+function withVersion(check: Check, vars: Record<string, unknown>, context: RunContext) {
+  const version =
+    check.expect.version ?? invokedFunctionVersion(check, vars, context) ?? context.expectVersion;
   return version === undefined ? check.expect : { ...check.expect, version };
+}
+
+/** The version an invoke check's function must answer from, when the caller knows one for that function. */
+function invokedFunctionVersion(check: Check, vars: Record<string, unknown>, context: RunContext) {
+  if (!check.invoke || !context.expectFunctionVersion) return undefined;
+  return context.expectFunctionVersion(renderTemplate(check.invoke.function, vars, context.template));
 }
 
 async function sendAndJudge(
@@ -382,7 +392,7 @@ async function runSamples(
 ): Promise<{ outcome: Outcome; latency: CheckResult['latency'] }> {
   let expect;
   try {
-    expect = renderExpectation(withVersion(check, context), vars, context.template);
+    expect = renderExpectation(withVersion(check, vars, context), vars, context.template);
   } catch (error) {
     return { outcome: { sent: 0, failure: { reason: (error as Error).message } }, latency: undefined };
   }

@@ -217,6 +217,11 @@ export interface RunDependencies {
   timeoutMs?: number | undefined;
   /** Version every answer must come from, unless a check sets its own. */
   expectVersion?: string | undefined;
+  /**
+   * For invoke checks: the version the invoked function's answers must come from (its release's new version, when
+   * a release names several functions), or undefined to fall back on expectVersion. A check's own version wins.
+   */
+  expectFunctionVersion?: ((functionName: string) => string | undefined) | undefined;
   /** Values never to show in messages and reports (tokens, passwords). */
   secrets?: string[] | undefined;
   /** The run's redactor (the runner adapter's, so secrets found while checking are masked everywhere). */

@@ -34,9 +34,9 @@ export interface RecordPlace {
   file?: string | undefined;
   /**
    * The release's function and alias when the inputs name them: without `record`/`record-file`, the default
-   * record file of this function and alias (deploy-canary's, in $RUNNER_TEMP) is read when it exists.
+   * record file of this function, alias and environment (deploy-canary's, in $RUNNER_TEMP) is read when it exists.
    */
-  release?: { functionName: string; alias: string } | undefined;
+  release?: { functionName: string; alias: string; environment?: string | undefined } | undefined;
   /** `error` (default): a bad record stops the action. `warning`: it reaches the step as `problem`/`missing`. */
   badRecord?: BadRecordPolicy;
   /** The step starts a new record (deploy-canary): nothing is read, and `file` is only where it is written. */
@@ -224,7 +224,9 @@ function runnerTemp(env: NodeJS.ProcessEnv): string {
 }
 
 function defaultFile(release: RecordPlace['release'], env: NodeJS.ProcessEnv): string | undefined {
-  return release && defaultRecordPath(release.functionName, release.alias, runnerTemp(env));
+  return (
+    release && defaultRecordPath(release.functionName, release.alias, runnerTemp(env), release.environment)
+  );
 }
 
 function existing(path: string | undefined): string | undefined {
