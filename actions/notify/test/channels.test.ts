@@ -44,12 +44,12 @@ function plan(fields: Partial<NotifyPlan>): NotifyPlan {
 }
 
 const slackApi = () => ({
-  apiUrl: sandbox.env.SANDBOX_SLACK_API_URL,
-  token: sandbox.env.SANDBOX_SLACK_BOT_TOKEN,
+  apiUrl: sandbox.variable('SANDBOX_SLACK_API_URL'),
+  token: sandbox.variable('SANDBOX_SLACK_BOT_TOKEN'),
   channel: '#releases',
 });
 const smtp = () => ({
-  smtp: { url: sandbox.env.SANDBOX_SMTP_URL },
+  smtp: { url: sandbox.variable('SANDBOX_SMTP_URL') },
   addresses: { from: 'Releases <releases@example.com>', to: ['team@example.com'], cc: ['lead@example.com'] },
 });
 
@@ -59,10 +59,10 @@ describe('notify through the sandbox', () => {
     const secret = 'hmac-secret-value';
     const result = await notify(
       plan({
-        slackWebhookUrl: sandbox.env.SANDBOX_SLACK_WEBHOOK_URL,
+        slackWebhookUrl: sandbox.variable('SANDBOX_SLACK_WEBHOOK_URL'),
         slackApi: slackApi(),
         email: smtp(),
-        webhook: { url: sandbox.env.SANDBOX_WEBHOOK_URL, secret },
+        webhook: { url: sandbox.variable('SANDBOX_WEBHOOK_URL'), secret },
       }),
       { logger },
     );
@@ -96,7 +96,7 @@ describe('notify through the sandbox', () => {
   });
 
   it('sends the user info of a webhook URL as Basic authentication, and never shows it', async () => {
-    const url = sandbox.env.SANDBOX_WEBHOOK_URL.replace('http://', 'http://hooks:s3cret-hook-pw@');
+    const url = sandbox.variable('SANDBOX_WEBHOOK_URL').replace('http://', 'http://hooks:s3cret-hook-pw@');
     const logger = new MemoryLogger();
     const result = await notify(plan({ webhook: { url }, secrets: [url] }), { logger });
     expect(result.sent).toEqual(['webhook']);
@@ -134,7 +134,11 @@ describe('notify through the sandbox', () => {
     const logger = new MemoryLogger();
     const started = Date.now();
     const result = await notify(
-      plan({ slackApi: slackApi(), slackWebhookUrl: sandbox.env.SANDBOX_SLACK_WEBHOOK_URL, email: smtp() }),
+      plan({
+        slackApi: slackApi(),
+        slackWebhookUrl: sandbox.variable('SANDBOX_SLACK_WEBHOOK_URL'),
+        email: smtp(),
+      }),
       { logger },
     );
     expect(result.failed).toEqual([]);
@@ -157,7 +161,11 @@ describe('notify through the sandbox', () => {
     // The budget must stay under Slack's Retry-After (1 s); the channel that succeeds is the quickest one, a
     // local webhook, so a loaded machine cannot make it miss the budget as an SMTP exchange could.
     const result = await notify(
-      plan({ slackApi: slackApi(), webhook: { url: sandbox.env.SANDBOX_WEBHOOK_URL }, retryBudgetMs: 900 }),
+      plan({
+        slackApi: slackApi(),
+        webhook: { url: sandbox.variable('SANDBOX_WEBHOOK_URL') },
+        retryBudgetMs: 900,
+      }),
       { logger },
     );
     expect(result.sent).toEqual(['webhook']);
@@ -177,7 +185,9 @@ describe('notify through the sandbox', () => {
     const bad = await notify(plan({ slackApi: { ...slackApi(), token: 'bad' }, secrets: ['bad'] }), {
       logger: new MemoryLogger(),
     });
-    expect(bad.failed[0].reason).toBe('Slack chat.postMessage failed: invalid_auth');
+    expect(bad.failed).toEqual([
+      { channel: 'slack-api', reason: 'Slack chat.postMessage failed: invalid_auth' },
+    ]);
   });
 });
 
@@ -198,10 +208,10 @@ describe("a rollback's direction, stated once and right in every channel", () =>
       plan({
         record: rolledBackRecord(),
         message: rolledBack(),
-        slackWebhookUrl: sandbox.env.SANDBOX_SLACK_WEBHOOK_URL,
+        slackWebhookUrl: sandbox.variable('SANDBOX_SLACK_WEBHOOK_URL'),
         slackApi: slackApi(),
         email: smtp(),
-        webhook: { url: sandbox.env.SANDBOX_WEBHOOK_URL },
+        webhook: { url: sandbox.variable('SANDBOX_WEBHOOK_URL') },
       }),
       { logger: new MemoryLogger() },
     );

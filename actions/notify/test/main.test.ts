@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
-import { runInProcess, v1RecordJson, type InProcessRun } from '@lambda-release-kit/core/testing';
+import {
+  requiredOutput,
+  runInProcess,
+  v1RecordJson,
+  type InProcessRun,
+} from '@lambda-release-kit/core/testing';
 import { run } from '../src/main.js';
 import { rolledBackRecord } from './fixtures.js';
 import { sinkState } from './sandbox-helpers.js';
@@ -39,18 +44,20 @@ async function runWith(values: Record<string, string>): Promise<void> {
 const outputs = () => last.outputs;
 const log = () => last.log;
 
+const output = (name: string) => requiredOutput(last.outputs, name);
+
 describe('run', () => {
   it('notifies every channel, sets outputs, and never shows a secret', async () => {
     const webhookSecret = 'whsec-do-not-print';
-    const webhookUrl = `${sandbox.env.SANDBOX_WEBHOOK_URL}?token=hook-token-do-not-print`;
+    const webhookUrl = `${sandbox.variable('SANDBOX_WEBHOOK_URL')}?token=hook-token-do-not-print`;
     await runWith({
       record: JSON.stringify(rolledBackRecord()),
       'job-status': 'success',
-      'slack-webhook-url': sandbox.env.SANDBOX_SLACK_WEBHOOK_URL,
-      'slack-bot-token': sandbox.env.SANDBOX_SLACK_BOT_TOKEN,
+      'slack-webhook-url': sandbox.variable('SANDBOX_SLACK_WEBHOOK_URL'),
+      'slack-bot-token': sandbox.variable('SANDBOX_SLACK_BOT_TOKEN'),
       'slack-channel': 'releases',
-      'slack-api-url': sandbox.env.SANDBOX_SLACK_API_URL,
-      'smtp-url': sandbox.env.SANDBOX_SMTP_URL,
+      'slack-api-url': sandbox.variable('SANDBOX_SLACK_API_URL'),
+      'smtp-url': sandbox.variable('SANDBOX_SMTP_URL'),
       'email-from': 'releases@example.com',
       'email-to': 'team@example.com',
       'email-subject': '[{{ status }}] {{ function }}',
@@ -60,8 +67,8 @@ describe('run', () => {
     });
     expect(process.exitCode).toBeUndefined();
     const out = outputs();
-    expect(out.sent.split(',').sort()).toEqual(['email', 'slack-api', 'slack-webhook', 'webhook']);
-    expect(JSON.parse(out.failed)).toEqual([]);
+    expect(output('sent').split(',').sort()).toEqual(['email', 'slack-api', 'slack-webhook', 'webhook']);
+    expect(JSON.parse(output('failed'))).toEqual([]);
     expect(out['slack-ts']).toMatch(/^\d+\.\d{6}$/);
     expect(out['slack-channel-id']).toBe('C0123RELEAS');
     const state = await sinkState(sandbox);
@@ -80,18 +87,18 @@ describe('run', () => {
     ].join('\n');
     expect(shown).toContain('rolled back from version 8 to 7');
     for (const secret of [
-      sandbox.env.SANDBOX_SLACK_WEBHOOK_URL,
+      sandbox.variable('SANDBOX_SLACK_WEBHOOK_URL'),
       'sandbox-webhook-secret',
-      sandbox.env.SANDBOX_SLACK_BOT_TOKEN,
-      sandbox.env.SANDBOX_SMTP_PASSWORD,
+      sandbox.variable('SANDBOX_SLACK_BOT_TOKEN'),
+      sandbox.variable('SANDBOX_SMTP_PASSWORD'),
       webhookSecret,
       'hook-token-do-not-print',
     ]) {
       expect(shown).not.toContain(secret);
     }
     for (const secret of [
-      sandbox.env.SANDBOX_SLACK_BOT_TOKEN,
-      sandbox.env.SANDBOX_SMTP_PASSWORD,
+      sandbox.variable('SANDBOX_SLACK_BOT_TOKEN'),
+      sandbox.variable('SANDBOX_SMTP_PASSWORD'),
       webhookSecret,
     ]) {
       expect(log()).toContain(`::add-mask::${secret}`);
@@ -103,7 +110,7 @@ describe('run', () => {
       await runWith({
         record,
         'job-status': 'success',
-        'slack-webhook-url': sandbox.env.SANDBOX_SLACK_WEBHOOK_URL,
+        'slack-webhook-url': sandbox.variable('SANDBOX_SLACK_WEBHOOK_URL'),
       });
       expect(outputs().sent).toBe('slack-webhook');
       return (await sinkState(sandbox)).slack.webhookPosts.at(-1);
@@ -151,8 +158,8 @@ describe('run', () => {
     await runWith({
       record: JSON.stringify(service),
       'job-status': 'failure',
-      'slack-webhook-url': sandbox.env.SANDBOX_SLACK_WEBHOOK_URL,
-      'webhook-url': sandbox.env.SANDBOX_WEBHOOK_URL,
+      'slack-webhook-url': sandbox.variable('SANDBOX_SLACK_WEBHOOK_URL'),
+      'webhook-url': sandbox.variable('SANDBOX_WEBHOOK_URL'),
     });
     expect(outputs().sent).toBe('slack-webhook,webhook');
     const after = await sinkState(sandbox);
@@ -177,13 +184,13 @@ describe('run', () => {
       status: 'success',
       'slack-bot-token': 'xoxb-sandbox-token',
       'slack-channel': '#nowhere',
-      'slack-api-url': sandbox.env.SANDBOX_SLACK_API_URL,
-      'webhook-url': sandbox.env.SANDBOX_WEBHOOK_URL,
+      'slack-api-url': sandbox.variable('SANDBOX_SLACK_API_URL'),
+      'webhook-url': sandbox.variable('SANDBOX_WEBHOOK_URL'),
     };
     await runWith(base);
     expect(process.exitCode).toBeUndefined();
     expect(outputs().sent).toBe('webhook');
-    expect(JSON.parse(outputs().failed)).toEqual([
+    expect(JSON.parse(output('failed'))).toEqual([
       { channel: 'slack-api', reason: 'Slack chat.postMessage failed: channel_not_found' },
     ]);
     expect(log()).toContain(
@@ -243,7 +250,7 @@ describe('run', () => {
     const values = Object.fromEntries(
       Object.entries(given as Record<string, string>).map(([k, v]) => [
         k,
-        v.replace('WEBHOOK', sandbox.env.SANDBOX_WEBHOOK_URL),
+        v.replace('WEBHOOK', sandbox.variable('SANDBOX_WEBHOOK_URL')),
       ]),
     );
     await runWith(values);

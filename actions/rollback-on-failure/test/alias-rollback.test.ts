@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DeleteFunctionCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
-import { MemoryLogger, UserError } from '@lambda-release-kit/core';
+import { createRecord, MemoryLogger, UserError } from '@lambda-release-kit/core';
 import { rollback } from '../src/rollback.js';
 import {
   aliasState,
@@ -52,7 +52,7 @@ describe('alias rollback from the deployment record', () => {
     expect(result.record?.rollbacks).toEqual([
       expect.objectContaining({ from: '2', to: '1', method: 'alias', reason: 'canary failed', by: 'tester' }),
     ]);
-    expect(result.record?.rollbacks[0].durationMs).toBeGreaterThanOrEqual(0);
+    expect(result.record?.rollbacks[0]?.durationMs).toBeGreaterThanOrEqual(0);
 
     bed.sandbox.clearRequestLog();
     const again = await runRollback(bed, request('rec-weights', { record: result.record }));
@@ -191,7 +191,12 @@ describe('missing or malformed record', () => {
 
   it('a record without a target (the deploy failed before publishing) changes nothing, with no AWS call', async () => {
     await given('no-target', 3, '3');
-    const record = failedRecord('no-target', '1', '2', { error: 'publishing failed' }, { target: undefined });
+    const record = createRecord({
+      functions: [{ function: { name: 'no-target' }, alias: 'live', previous: { version: '1' } }],
+      strategy: 'alias-weights',
+      status: 'failed',
+      error: 'publishing failed',
+    });
     const result = await runRollback(bed, request('no-target', { record }));
     expect(result).toMatchObject({ outcome: 'nothing-to-do', rolledBack: false });
     expect(result.explanation).toMatch(

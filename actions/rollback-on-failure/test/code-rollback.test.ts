@@ -6,12 +6,7 @@ import {
   PublishVersionCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
-import {
-  createRecord,
-  UserError,
-  waitForFunctionUpdated,
-  type FunctionRelease,
-} from '@lambda-release-kit/core';
+import { createRecord, UserError, waitForFunctionUpdated, type VersionRef } from '@lambda-release-kit/core';
 import {
   aliasState,
   handler,
@@ -34,7 +29,7 @@ afterAll(async () => {
   await bed.stop();
 });
 
-function codeRecord(name: string, previous: FunctionRelease['previous'], target: FunctionRelease['target']) {
+function codeRecord(name: string, previous: VersionRef, target: VersionRef) {
   return createRecord({
     functions: [{ function: { name }, alias: 'live', previous, target }],
     strategy: 'all-at-once',
@@ -139,6 +134,7 @@ describe("method 'code' (functions without aliases)", () => {
     );
     await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
     const v1Sha = (await code(name)).sha;
+    if (!v1Sha) throw new Error(`GetFunction of ${name} gave no CodeSha256`);
     await bed.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: handler('zip v2') }));
     await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
 

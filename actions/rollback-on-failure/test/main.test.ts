@@ -2,7 +2,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRecordFile, serializeRecord } from '@lambda-release-kit/core';
-import { runInProcess, v1RecordJson, type InProcessRun } from '@lambda-release-kit/core/testing';
+import {
+  requiredOutput,
+  runInProcess,
+  v1RecordJson,
+  type InProcessRun,
+} from '@lambda-release-kit/core/testing';
 import { run } from '../src/main.js';
 import {
   aliasState,
@@ -54,6 +59,8 @@ async function runWith(values: Record<string, string>, dir = bed.dir): Promise<v
 
 const outputs = () => last.outputs;
 const log = () => last.log;
+
+const output = (name: string) => requiredOutput(last.outputs, name);
 const errors = () =>
   log()
     .split('\n')
@@ -90,7 +97,7 @@ describe('run', () => {
     expect(written.rollbacks).toEqual([
       expect.objectContaining({ from: '3', to: '2', method: 'alias', reason: 'canary alarm', by: 'octocat' }),
     ]);
-    expect(JSON.parse(out.record)).toEqual(written);
+    expect(JSON.parse(output('record'))).toEqual(written);
     expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: {} });
     const summary = last.summary;
     expect(summary).toContain('Rollback of orders-api:live');
@@ -119,7 +126,7 @@ describe('run', () => {
     });
     expect(bed.sandbox.requestLog().map((entry) => entry.operation)).toEqual(['GetAlias', 'UpdateAlias']);
     const written = await readRecordFile(file);
-    expect(JSON.parse(outputs().record)).toMatchObject({ schema: 'lambda-release-record/v2' });
+    expect(JSON.parse(output('record'))).toMatchObject({ schema: 'lambda-release-record/v2' });
     expect(written).toMatchObject({ functions: given.functions, status: 'rolled-back' });
     expect(written.rollbacks).toEqual([expect.objectContaining({ from: '3', to: '2', method: 'alias' })]);
     expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: {} });
@@ -136,7 +143,7 @@ describe('run', () => {
     expect(errors()).toEqual([]);
     expect(outputs()).toMatchObject({ 'rolled-back': 'true', outcome: 'rolled-back', 'record-file': file });
     expect(outputs()['from-version']).toBeUndefined();
-    expect(JSON.parse(outputs().functions)).toEqual([
+    expect(JSON.parse(output('functions'))).toEqual([
       { name: 'orders-api', alias: 'live', outcome: 'rolled-back', 'from-version': '3', 'to-version': '2' },
       {
         name: 'orders-worker',
@@ -213,7 +220,7 @@ describe('run', () => {
     expect(errors()).toEqual([]);
     const out = outputs();
     expect(out).toMatchObject({ outcome: 'rolled-back', 'to-version': '2' });
-    expect(JSON.parse(out.record)).toMatchObject({
+    expect(JSON.parse(output('record'))).toMatchObject({
       status: 'rolled-back',
       rollbacks: [{ from: '3', to: '2' }],
     });
@@ -234,7 +241,7 @@ describe('run', () => {
     );
     const out = outputs();
     expect(out).toMatchObject({ 'rolled-back': 'false', outcome: 'superseded' });
-    expect(JSON.parse(out.record)).toEqual(JSON.parse(given));
+    expect(JSON.parse(output('record'))).toEqual(JSON.parse(given));
     expect(out['record-file']).toBeUndefined();
     expect(readFileSync(file, 'utf8')).toBe(given);
   });

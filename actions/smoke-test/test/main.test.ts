@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { createRecord, serializeRecord } from '@lambda-release-kit/core';
-import { runInProcess } from '@lambda-release-kit/core/testing';
+import { requiredOutput, runInProcess } from '@lambda-release-kit/core/testing';
 import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
 import { run } from '../src/main.js';
 import { deployTwoVersions, lambdaClient } from './sandbox-helpers.js';
@@ -33,6 +33,8 @@ function runAction(inputs: Record<string, string>) {
   return runInProcess(run, inputs, { dir, env: sandbox.env });
 }
 
+const output = requiredOutput;
+
 const record = createRecord({
   functions: [
     { function: { name: 'orders' }, alias: 'live', previous: { version: '1' }, target: { version: '2' } },
@@ -57,8 +59,8 @@ describe('run()', () => {
     expect(process.exitCode).toBeUndefined();
     expect(outputs).toMatchObject({ passed: '2', total: '2', failed: '0', 'report-file': reportFile });
     expect(Number(outputs['duration-ms'])).toBeGreaterThan(0);
-    expect(JSON.parse(outputs.report)).toMatchObject({ passed: true, total: 2 });
-    expect(JSON.parse(outputs.record).smokeTests).toEqual([
+    expect(JSON.parse(output(outputs, 'report'))).toMatchObject({ passed: true, total: 2 });
+    expect(JSON.parse(output(outputs, 'record')).smokeTests).toEqual([
       expect.objectContaining({ passed: 2, failed: 0, total: 2 }),
     ]);
     expect(readFileSync(reportFile, 'utf8')).toContain(
@@ -69,7 +71,7 @@ describe('run()', () => {
     ).toBe(5);
     const defaultFile = join(dir, 'lambda-release-record.orders.live.json');
     expect(outputs['record-file']).toBe(defaultFile);
-    expect(JSON.parse(readFileSync(defaultFile, 'utf8'))).toEqual(JSON.parse(outputs.record));
+    expect(JSON.parse(readFileSync(defaultFile, 'utf8'))).toEqual(JSON.parse(output(outputs, 'record')));
     expect(summary).toContain('Smoke test passed: 2 of 2 checks');
     expect(summary).toContain('<td>invoke</td><td>✅ passed</td><td>1</td>');
   });
@@ -91,7 +93,7 @@ describe('run()', () => {
       expect.objectContaining({ passed: 1, failed: 0, total: 1 }),
       expect.objectContaining({ passed: 0, failed: 1, total: 1 }),
     ]);
-    expect(JSON.parse(outputs.record)).toEqual(written);
+    expect(JSON.parse(output(outputs, 'record'))).toEqual(written);
     expect(outputs['record-file']).toBe(file);
   });
 

@@ -21,6 +21,7 @@ describe('readOptions', () => {
       'max-p95-latency': '1.5s',
     });
     const [item] = options.suite.items;
+    if (!item) throw new Error('readOptions built no check from the url input');
     expect('check' in item && item.check.samples).toEqual({
       count: 20,
       concurrency: 5,

@@ -68,7 +68,7 @@ export async function updateAlias(
     alias: string;
     version: string;
     weights?: Record<string, number>;
-    revisionId?: string;
+    revisionId?: string | undefined;
   },
   options: { signal?: AbortSignal } = {},
 ): Promise<AliasState> {

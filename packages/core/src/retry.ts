@@ -68,7 +68,7 @@ export interface RetryOptions {
   deadline: number;
   logger: Logger;
   /** The action's cancellation; each attempt also gets a signal that fires at the deadline. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   initialDelayMs?: number;
   maxDelayMs?: number;
   now?: () => number;

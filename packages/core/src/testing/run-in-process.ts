@@ -42,3 +42,11 @@ export async function runInProcess(
   }
   return { ...readStepFiles(step.files), log: chunks.join(''), exitCode: process.exitCode };
 }
+
+/** One output of a run, or an error naming the outputs it did set. */
+export function requiredOutput(outputs: Record<string, string>, name: string): string {
+  const value = outputs[name];
+  if (value === undefined)
+    throw new Error(`the run set no output '${name}' (it set: ${Object.keys(outputs).join(', ') || 'none'})`);
+  return value;
+}
