@@ -79,7 +79,8 @@ async function waitUntilFinished(client, deploymentId, options) {
         onProgress: (line) => options.logger.info(line),
         check: async () => {
             const current = await options.call(`reading CodeDeploy deployment ${deploymentId}`, () => getDeployment(client, deploymentId));
-            return { done: FINISHED.has(current.status ?? ''), value: current, status: current.status };
+            const done = FINISHED.has(current.status ?? '');
+            return current.status ? { done, value: current, status: current.status } : { done, value: current };
         },
     });
     return info ?? {};

@@ -1822,6 +1822,7 @@ function validateSuite(suite, context) {
 
 
 
+
 const DEFAULT_CONCURRENCY = 10;
 const silentLogger = { info: () => { }, warning: () => { }, debug: () => { } };
 /** Why the suite stopped early; checks not finished by then are reported with it. */
@@ -1870,6 +1871,7 @@ async function runChecks(suite, deps = {}) {
         // Every line the engine logs may carry a server's answer.
         logger: redactingLines(deps.logger ?? silentLogger, redactor),
         expectVersion: deps.expectVersion,
+        expectFunctionVersion: deps.expectFunctionVersion,
         stop,
         onFailure: (check) => {
             if (deps.failFast)
@@ -2053,7 +2055,7 @@ function describeFailure(failure) {
 async function attemptOnce(check, vars, context) {
     let expect;
     try {
-        expect = renderExpectation(withVersion(check, context), vars, context.template);
+        expect = renderExpectation(withVersion(check, vars, context), vars, context.template);
     }
     catch (error) {
         return { sent: 0, failure: { reason: error.message } };
@@ -2115,9 +2117,15 @@ async function attemptOnce(check, vars, context) {
         },
     };
 }
-function withVersion(check, context) {
-    const version = check.expect.version ?? context.expectVersion;
+function withVersion(check, vars, context) {
+    const version = check.expect.version ?? invokedFunctionVersion(check, vars, context) ?? context.expectVersion;
     return version === undefined ? check.expect : { ...check.expect, version };
+}
+/** The version an invoke check's function must answer from, when the caller knows one for that function. */
+function invokedFunctionVersion(check, vars, context) {
+    if (!check.invoke || !context.expectFunctionVersion)
+        return undefined;
+    return context.expectFunctionVersion(renderTemplate(check.invoke.function, vars, context.template));
 }
 async function sendAndJudge(check, vars, expect, context) {
     let answer;
@@ -2147,7 +2155,7 @@ function withSnippets(failure, answer, context) {
 async function runSamples(check, sampling, vars, context) {
     let expect;
     try {
-        expect = renderExpectation(withVersion(check, context), vars, context.template);
+        expect = renderExpectation(withVersion(check, vars, context), vars, context.template);
     }
     catch (error) {
         return { outcome: { sent: 0, failure: { reason: error.message } }, latency: undefined };

@@ -6,6 +6,7 @@ import {
   type Logger,
   readAlias,
   updateAlias,
+  compact,
 } from '@lambda-release-kit/core';
 
 const RESTORE_ATTEMPTS = 3;
@@ -26,7 +27,7 @@ export async function createAliasOn(
       Description: description,
     }),
   );
-  return { name: alias, arn: result.AliasArn, version, weights: {}, revisionId: result.RevisionId };
+  return compact({ name: alias, arn: result.AliasArn, version, weights: {}, revisionId: result.RevisionId });
 }
 
 /** Moves all traffic to `version` in one UpdateAlias guarded by the RevisionId last read. */
@@ -36,13 +37,10 @@ export async function moveAllTraffic(
   from: AliasState,
   version: string,
 ): Promise<AliasState> {
-  return updateAlias(lambda, {
-    functionName,
-    alias: from.name,
-    version,
-    weights: {},
-    revisionId: from.revisionId,
-  });
+  return updateAlias(
+    lambda,
+    compact({ functionName, alias: from.name, version, weights: {}, revisionId: from.revisionId }),
+  );
 }
 
 function routesTo(alias: AliasState, version: string): boolean {
@@ -69,13 +67,16 @@ export async function restoreAlias(
       return false;
     }
     try {
-      await updateAlias(lambda, {
-        functionName: request.functionName,
-        alias: request.alias,
-        version: request.previous,
-        weights: {},
-        revisionId: current.revisionId,
-      });
+      await updateAlias(
+        lambda,
+        compact({
+          functionName: request.functionName,
+          alias: request.alias,
+          version: request.previous,
+          weights: {},
+          revisionId: current.revisionId,
+        }),
+      );
       logger.info(`alias ${request.alias} restored to 100% on version ${request.previous}`);
       return true;
     } catch (error) {

@@ -6,15 +6,18 @@ import {
   errorMessage,
   formatDuration,
   type Logger,
+  mapConcurrent,
   type RecordWriter,
   updateAlias,
   UserError,
   formatPercent,
+  compact,
 } from '@lambda-release-kit/core';
-import { restoreAlias } from './alias-moves.js';
 import { LookCounter, type LookState, MINUTE_MS, plannedLooks } from './check-schedule.js';
 import { probeHealth } from './health-probe.js';
-import type { DeployPlan } from './plan.js';
+import { combineJudgements } from './release-verdict.js';
+import type { DeployPlan, FunctionDeploy } from './plan.js';
+import { restoreRelease } from './release-restore.js';
 import { systemClock, type RolloutClock } from './rollout-clock.js';
 import { watchStep } from './step-watch.js';
 
@@ -23,38 +26,57 @@ export interface RolloutClients {
   cloudwatch: CloudWatchClient;
 }
 
+/** A function whose alias the rollout moves from `previous` to `target`; `alias` is its state as last written. */
+export interface RolloutFunction {
+  deploy: FunctionDeploy;
+  alias: AliasState;
+  previous: string;
+  target: string;
+}
+
 /**
- * The alias-weights canary: for each step, route its weight to the new version (RevisionId-guarded) and watch
- * it; healthy everywhere → promote (FunctionVersion = new, routing cleared). Unhealthy, inconclusive under
- * `fail`, cancelled (SIGTERM/SIGINT, timeout) or any error once traffic has moved → the alias goes back to the
- * previous version at once, the record says rolled-back, and the error is re-thrown with the reason.
+ * The alias-weights canary of every function of the release as one: at each step every alias routes the step's
+ * weight to its new version (RevisionId-guarded, a few at a time), and every look judges every function; all
+ * healthy → all promote (FunctionVersion = new, routing cleared). Any function unhealthy, inconclusive under
+ * `fail`, cancelled (SIGTERM/SIGINT, timeout) or any error once traffic has moved → every alias goes back to its
+ * previous version at once, the record says rolled-back, and the error is re-thrown with the reason. Without
+ * steps, this is the promotion alone, with the same restore on failure.
  */
 export async function aliasWeightsRollout(
   clients: RolloutClients,
   plan: DeployPlan,
-  from: AliasState,
-  target: string,
+  functions: RolloutFunction[],
   writer: RecordWriter,
   logger: Logger,
   signal?: AbortSignal,
   clock: RolloutClock = systemClock,
-): Promise<AliasState> {
+): Promise<void> {
   const now = () => clock.now();
-  const fn = plan.functionName;
-  const previous = from.version;
-  let alias = from;
-  // One body of evidence for the whole rollout: from the minute the first step starts, one false-rollback budget.
-  const budget = new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate);
+  const moveAll = (move: (fn: RolloutFunction) => { version: string; weights: Record<string, number> }) =>
+    mapConcurrent(functions, plan.concurrency, async (fn) => {
+      fn.alias = await updateAlias(
+        clients.lambda,
+        compact({
+          functionName: fn.deploy.functionName,
+          alias: fn.deploy.alias,
+          ...move(fn),
+          revisionId: fn.alias.revisionId,
+        }),
+      );
+    });
+  // One body of evidence for the whole rollout: from the minute the first step starts, one false-rollback budget,
+  // split evenly between the functions, so a release of several is rolled back falsely no more often than one.
+  const judged = functions.map((fn) => ({
+    fn,
+    budget: new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate / functions.length),
+  }));
+  const aliases = [...new Set(functions.map((fn) => fn.deploy.alias))].join(', ');
+  const targets = functions.map((fn) => fn.target);
+  const versions = functions.length === 1 ? `version ${targets.join('')}` : 'the new versions';
   let evidence: { since: Date; shiftedAt: number; looks: LookState } | undefined;
   try {
     for (const [index, step] of plan.steps.entries()) {
-      alias = await updateAlias(clients.lambda, {
-        functionName: fn,
-        alias: plan.alias,
-        version: previous,
-        weights: { [target]: step.weight },
-        revisionId: alias.revisionId,
-      });
+      await moveAll((fn) => ({ version: fn.previous, weights: { [fn.target]: step.weight } }));
       const startedAt = now();
       const minute = Math.floor(startedAt / MINUTE_MS) * MINUTE_MS;
       evidence ??= {
@@ -64,47 +86,51 @@ export async function aliasWeightsRollout(
       };
       const { since, shiftedAt, looks } = evidence;
       logger.info(
-        `step ${index + 1}/${plan.steps.length}: ${formatPercent(step.weight)} of ${plan.alias} on version ${target}, ` +
+        `step ${index + 1}/${plan.steps.length}: ${formatPercent(step.weight)} of ${aliases} on ${versions}, ` +
           `baking ${formatDuration(step.bakeMs)} with a health check every ${formatDuration(plan.healthCheckIntervalMs)}`,
       );
       const outcome = await watchStep(
         plan,
         step,
         { startedAt, last: index === plan.steps.length - 1, looks },
-        (end) =>
-          probeHealth(
-            clients.cloudwatch,
-            plan,
-            { target, previous },
-            { start: since, end },
-            shiftedAt,
-            budget,
-            signal,
+        async (end) =>
+          combineJudgements(
+            functions.map((fn) => fn.deploy.functionName),
+            await mapConcurrent(judged, plan.concurrency, ({ fn, budget }) =>
+              probeHealth(
+                clients.cloudwatch,
+                fn.deploy,
+                { target: fn.target, previous: fn.previous },
+                { start: since, end },
+                shiftedAt,
+                budget,
+                signal,
+              ),
+            ),
           ),
         logger,
         signal,
         clock,
       );
+      const { verdict, reason, metrics, functions: perFunction } = outcome.judgement;
       await writer.update((record) =>
         record.steps.push({
           at: new Date(startedAt).toISOString(),
           weight: step.weight,
-          verdict: outcome.judgement.verdict,
-          reason: outcome.judgement.reason,
-          metrics: outcome.judgement.metrics,
+          verdict,
+          reason,
+          metrics,
+          ...(perFunction ? { functions: perFunction } : {}),
         }),
       );
       if (!outcome.proceed) throw new RolloutHalted(`step ${formatPercent(step.weight)}: ${outcome.failure}`);
     }
-    alias = await updateAlias(clients.lambda, {
-      functionName: fn,
-      alias: plan.alias,
-      version: target,
-      weights: {},
-      revisionId: alias.revisionId,
-    });
-    logger.info(`promoted: ${plan.alias} serves 100% on version ${target}`);
-    return alias;
+    await moveAll((fn) => ({ version: fn.target, weights: {} }));
+    logger.info(
+      functions.length === 1
+        ? `promoted: ${aliases} serves 100% on ${versions}`
+        : `promoted: ${functions.map((fn) => `${fn.deploy.functionName}:${fn.deploy.alias} on version ${fn.target}`).join(', ')}`,
+    );
   } catch (error) {
     const reason =
       error instanceof RolloutHalted
@@ -112,20 +138,8 @@ export async function aliasWeightsRollout(
         : error instanceof CancelledError || signal?.aborted
           ? `cancelled (${String(signal?.reason ?? errorMessage(error))})`
           : errorMessage(error);
-    const restored = await rollBack(clients.lambda, plan, { previous, target }, reason, writer, logger, now);
-    // Say "rolled back" only when this run moved traffic back (restoreAlias leaves an alias that someone else moved).
-    const untouched = `alias ${plan.alias} did not route to version ${target}, so there was nothing to restore`;
-    if (error instanceof RolloutHalted) {
-      throw new UserError(
-        restored
-          ? `version ${target} was rolled back to ${previous}: ${reason}`
-          : `version ${target} failed: ${reason}; ${untouched}`,
-      );
-    }
-    throw new Error(
-      `${reason}; ${restored ? `alias ${plan.alias} was rolled back to version ${previous}` : untouched}`,
-      { cause: error },
-    );
+    const restored = await restoreRelease(clients.lambda, plan, functions, reason, writer, logger, now);
+    throw rolloutError(error, reason, functions, restored);
   }
 }
 
@@ -134,43 +148,37 @@ class RolloutHalted extends Error {
   override name = 'RolloutHalted';
 }
 
-async function rollBack(
-  lambda: LambdaClient,
-  plan: DeployPlan,
-  versions: { previous: string; target: string },
+/** Says "rolled back" only for what this run moved back (restoreAlias leaves an alias someone else moved). */
+function rolloutError(
+  error: unknown,
   reason: string,
-  writer: RecordWriter,
-  logger: Logger,
-  now: () => number,
-): Promise<boolean> {
-  const started = now();
-  logger.warning(`rolling back ${plan.alias} to version ${versions.previous}: ${reason}`);
-  let restored: boolean;
-  try {
-    restored = await restoreAlias(
-      lambda,
-      { functionName: plan.functionName, alias: plan.alias, ...versions },
-      logger,
-    );
-  } catch (error) {
-    const failure = `restoring alias ${plan.alias} to version ${versions.previous} failed: ${errorMessage(error)} (after: ${reason})`;
-    await writer.finish('failed', failure);
-    throw new Error(`${failure}; run rollback-on-failure with the deployment record`, { cause: error });
-  }
-  await writer.update((record) => {
-    if (restored) {
-      record.rollbacks.push({
-        at: new Date(started).toISOString(),
-        from: versions.target,
-        to: versions.previous,
-        method: 'alias',
-        reason,
-        by: 'deploy-canary',
-        durationMs: now() - started,
-      });
+  functions: RolloutFunction[],
+  restored: RolloutFunction[],
+): Error {
+  const [only, ...others] = functions;
+  if (only && others.length === 0) {
+    const { target, previous } = only;
+    const untouched = `alias ${only.deploy.alias} did not route to version ${target}, so there was nothing to restore`;
+    if (error instanceof RolloutHalted) {
+      return new UserError(
+        restored.length > 0
+          ? `version ${target} was rolled back to ${previous}: ${reason}`
+          : `version ${target} failed: ${reason}; ${untouched}`,
+      );
     }
-  });
-  // Nothing to undo (traffic never reached the new version, or someone else moved the alias): a plain failure.
-  await writer.finish(restored ? 'rolled-back' : 'failed', reason);
-  return restored;
+    return new Error(
+      `${reason}; ${restored.length > 0 ? `alias ${only.deploy.alias} was rolled back to version ${previous}` : untouched}`,
+      { cause: error },
+    );
+  }
+  const back = restored.map(
+    (fn) => `${fn.deploy.functionName}:${fn.deploy.alias} ${fn.target} → ${fn.previous}`,
+  );
+  const outcome =
+    back.length > 0
+      ? `the release was rolled back (${back.join(', ')})`
+      : 'no alias routed to a new version, so there was nothing to restore';
+  return error instanceof RolloutHalted
+    ? new UserError(`${outcome}: ${reason}`)
+    : new Error(`${reason}; ${outcome}`, { cause: error });
 }

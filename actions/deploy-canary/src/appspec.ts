@@ -5,8 +5,8 @@ export interface AppSpecRequest {
   alias: string;
   currentVersion: string;
   targetVersion: string;
-  beforeTrafficHook?: string;
-  afterTrafficHook?: string;
+  beforeTrafficHook?: string | undefined;
+  afterTrafficHook?: string | undefined;
 }
 
 /**

@@ -13,12 +13,13 @@ import {
   describeAlias,
   errorMessage,
   type Logger,
+  type FunctionRelease,
   type RecordWriter,
   readAlias,
-  singleFunction,
   UserError,
   waitFor,
   withContext,
+  compact,
 } from '@lambda-release-kit/core';
 import { appSpecRevision, buildAppSpec } from './appspec.js';
 import type { CodeDeployPlan } from './plan.js';
@@ -42,6 +43,7 @@ export async function codeDeployRollout(
   plan: CodeDeployPlan,
   from: AliasState,
   target: string,
+  entry: FunctionRelease,
   writer: RecordWriter,
   logger: Logger,
   signal?: AbortSignal,
@@ -76,14 +78,9 @@ export async function codeDeployRollout(
   );
   const deploymentId = created.deploymentId;
   if (!deploymentId) throw new Error(`CodeDeploy's CreateDeployment answered no deployment id for ${fn}`);
-  await writer.update((record) => {
+  await writer.update(() => {
     const { application, deploymentGroup, deploymentConfig } = settings;
-    singleFunction(record, 'deploy-canary').codedeploy = {
-      application,
-      deploymentGroup,
-      deploymentConfig,
-      deploymentId,
-    };
+    entry.codedeploy = { application, deploymentGroup, deploymentConfig, deploymentId };
   });
   logger.info(
     `CodeDeploy deployment ${deploymentId} created (${settings.deploymentConfig}): version ${from.version} -> ${target}`,
@@ -98,7 +95,7 @@ export async function codeDeployRollout(
       timeoutMs: plan.timeoutMs,
       initialDelayMs: 500,
       maxDelayMs: 10_000,
-      signal,
+      ...(signal ? { signal } : {}),
       check: async () => {
         const result = await clients.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
         const status = result.deploymentInfo?.status ?? 'Unknown';
@@ -107,7 +104,7 @@ export async function codeDeployRollout(
         // Every change of status or traffic split is logged, the final one included.
         if (seen !== lastSeen) logger.info(`CodeDeploy deployment ${deploymentId}: ${seen}`);
         lastSeen = seen;
-        return { done: TERMINAL.has(status), value: result.deploymentInfo, status: seen };
+        return compact({ done: TERMINAL.has(status), value: result.deploymentInfo, status: seen });
       },
     });
   } catch (error) {
@@ -116,8 +113,7 @@ export async function codeDeployRollout(
         clients.codedeploy,
         deploymentId,
         `cancelled (${String(signal?.reason ?? errorMessage(error))})`,
-        from.version,
-        target,
+        { previous: from.version, target, functionName: fn },
         writer,
         logger,
       );
@@ -149,6 +145,7 @@ export async function codeDeployRollout(
         method: 'codedeploy-auto',
         reason: failure,
         by: 'codedeploy',
+        function: fn,
       }),
     );
   }
@@ -165,8 +162,7 @@ async function stopDeployment(
   codedeploy: CodeDeployClient,
   deploymentId: string,
   reason: string,
-  previous: string,
-  target: string,
+  versions: { previous: string; target: string; functionName: string },
   writer: RecordWriter,
   logger: Logger,
 ): Promise<void> {
@@ -190,12 +186,13 @@ async function stopDeployment(
   await writer.update((record) =>
     record.rollbacks.push({
       at: new Date(started).toISOString(),
-      from: target,
-      to: previous,
+      from: versions.target,
+      to: versions.previous,
       method: 'codedeploy-stop',
       reason,
       by: 'deploy-canary',
       durationMs: Date.now() - started,
+      function: versions.functionName,
     }),
   );
   await writer.finish('rolled-back', reason);

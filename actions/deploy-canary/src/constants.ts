@@ -35,6 +35,9 @@ export enum Input {
   Wait = 'wait',
   Timeout = 'timeout',
   RecordFile = 'record-file',
+  Functions = 'functions',
+  Configuration = 'configuration',
+  Environment = 'environment',
 }
 
 /** Output names as written in action.yml. */
@@ -48,6 +51,7 @@ export enum Output {
   Record = 'record',
   RecordFile = 'record-file',
   DurationMs = 'duration-ms',
+  Functions = 'functions',
 }
 
 export const ACTION_NAME = 'deploy-canary';
@@ -61,6 +65,8 @@ export const DEFAULT_TAG_PATTERN = '^v\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?(?:\
 export const DEFAULT_TRAFFIC_STEPS = '10%:5m';
 export const DEFAULT_DEPLOYMENT_CONFIG = 'CodeDeployDefault.LambdaCanary10Percent5Minutes';
 export const ALL_AT_ONCE_CONFIG = 'CodeDeployDefault.LambdaAllAtOnce';
+/** Functions published or moved at once: well within Lambda's control-plane rate limits, throttling retried. */
+export const FUNCTION_CONCURRENCY = 4;
 
 /** Defaults written in action.yml (the runner passes them as if given); a test keeps the two in step. */
 export const ACTION_DEFAULTS: Partial<Record<Input, string>> = {

@@ -9,6 +9,7 @@ import {
   releaseContext,
   resolveRegion,
   serializeRecord,
+  compact,
 } from '@lambda-release-kit/core';
 import type { InputErrorRecord, ReleaseActionDefinition } from '@lambda-release-kit/core/runner';
 import { ACTION_NAME, Input, Output } from './constants.js';
@@ -19,7 +20,8 @@ import {
   type DeployClients,
   type DeployResult,
 } from './deploy.js';
-import { readDeployPlan, readRecordPlace } from './options.js';
+import { readRecordPlace } from './function-targets.js';
+import { readDeployPlan } from './options.js';
 import type { DeployPlan } from './plan.js';
 import { summaryContent } from './summary.js';
 
@@ -41,7 +43,7 @@ export const deployCanaryStep: ReleaseActionDefinition<DeployPlan, DeployClients
   writesRecord: true,
   timeoutMs: (plan) => plan.timeoutMs,
   clients: (plan, _reading, env) => {
-    const aws = { action: ACTION_NAME, region: plan.region, env };
+    const aws = compact({ action: ACTION_NAME, region: plan.region, env });
     return {
       lambda: lambdaClient(aws),
       cloudwatch: cloudwatchClient(aws),
@@ -60,8 +62,15 @@ export const deployCanaryStep: ReleaseActionDefinition<DeployPlan, DeployClients
     }
   },
   outputs: (report, plan) => ({
-    [Output.FunctionName]: report.released.function.name,
-    [Output.Alias]: report.released.alias,
+    ...singleFunctionOutputs(report),
+    [Output.Functions]: JSON.stringify(
+      report.functions.map((fn) => ({
+        name: fn.name,
+        alias: fn.alias,
+        'previous-version': fn.previousVersion ?? null,
+        'new-version': fn.newVersion ?? null,
+      })),
+    ),
     [Output.PreviousVersion]: report.previousVersion,
     [Output.NewVersion]: report.newVersion,
     [Output.DeploymentId]: report.deploymentId,
@@ -72,6 +81,12 @@ export const deployCanaryStep: ReleaseActionDefinition<DeployPlan, DeployClients
   }),
   summary: (report) => summaryContent(report, report.durationMs),
 };
+
+/** function-name and alias: set for a release of one function only. */
+function singleFunctionOutputs(report: DeployReport): Record<string, string> {
+  const [only, ...others] = report.functions;
+  return only && others.length === 0 ? { [Output.FunctionName]: only.name, [Output.Alias]: only.alias } : {};
+}
 
 /**
  * An input error stops the deploy before any AWS call; when the function, alias and record file can still be read,
@@ -89,8 +104,14 @@ function inputErrorRecord(
   } catch {
     return undefined;
   }
+  const [first, ...rest] = place.functions;
+  const entry = (fn: (typeof place.functions)[number]) => ({
+    function: { name: fn.functionName },
+    alias: fn.alias,
+  });
   const record = createRecord({
-    functions: [{ function: { name: place.functionName }, alias: place.alias }],
+    functions: [entry(first), ...rest.map(entry)],
+    ...(place.environment !== undefined ? { environment: place.environment } : {}),
     // The required field; the 'strategy' input may be the invalid one, so the default is recorded.
     strategy: 'alias-weights',
     release: releaseContext(env),
@@ -98,5 +119,15 @@ function inputErrorRecord(
     error: errorMessage(error),
     finishedAt: new Date().toISOString(),
   });
-  return { record, file: place.recordFile, outputs: { [Output.Status]: record.status } };
+  const functions = place.functions.map((fn) => ({
+    name: fn.functionName,
+    alias: fn.alias,
+    'previous-version': null,
+    'new-version': null,
+  }));
+  return {
+    record,
+    file: place.recordFile,
+    outputs: { [Output.Status]: record.status, [Output.Functions]: JSON.stringify(functions) },
+  };
 }

@@ -3,7 +3,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { LookCounter } from './check-schedule.js';
 import { judgeHealth, type HealthJudgement } from './health.js';
 import { readAlarms, readVersionMetrics, type VersionMetrics } from './metrics.js';
-import { type DeployPlan } from './plan.js';
+import { type FunctionDeploy } from './plan.js';
 
 /**
  * One look at the published evidence of the whole rollout so far: alarms, the new version's metrics and (if
@@ -12,7 +12,7 @@ import { type DeployPlan } from './plan.js';
  */
 export async function probeHealth(
   cloudwatch: CloudWatchClient,
-  plan: DeployPlan,
+  plan: FunctionDeploy,
   versions: { target: string; previous: string },
   window: { start: Date; end: Date },
   trafficSince: number,

@@ -1,4 +1,4 @@
-import { formatPercent, type Verdict } from '@lambda-release-kit/core';
+import { formatPercent, type FunctionVerdict, type Verdict } from '@lambda-release-kit/core';
 import { lowerBound, upperBound } from './binomial-bounds.js';
 import type { AlarmStatus, VersionMetrics } from './metrics.js';
 import type { HealthThresholds } from './plan.js';
@@ -9,13 +9,15 @@ export interface HealthJudgement {
   reason: string;
   /** Flat numbers for the record and the summary. */
   metrics: Record<string, number | null>;
+  /** Each function's own judgement, when the release has several. */
+  functions?: Record<string, FunctionVerdict>;
 }
 
 /** Everything published so far for the rollout: the canary since its first step, the stable version alongside. */
 export interface HealthEvidence {
   canary: VersionMetrics;
   /** The stable version's metrics over the same minutes, when compare-to-stable is on. */
-  stable?: VersionMetrics;
+  stable?: VersionMetrics | undefined;
   alarms: AlarmStatus[];
   /** Length of the published window, to turn counts into a rate for "how long until a verdict". */
   windowMs: number;

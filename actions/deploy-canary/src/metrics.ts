@@ -17,7 +17,7 @@ export interface VersionMetrics {
 export interface AlarmStatus {
   name: string;
   state: string;
-  reason?: string;
+  reason?: string | undefined;
 }
 
 const QUERIES = [
@@ -63,7 +63,7 @@ export async function readVersionMetrics(
           },
         })),
       }),
-      { abortSignal: signal },
+      signal ? { abortSignal: signal } : {},
     );
     for (const series of result.MetricDataResults ?? []) {
       const id = series.Id;
@@ -104,7 +104,7 @@ export async function readAlarms(
         AlarmNames: names.slice(start, start + 100),
         AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
       }),
-      { abortSignal: signal },
+      signal ? { abortSignal: signal } : {},
     );
     for (const alarm of [...(result.MetricAlarms ?? []), ...(result.CompositeAlarms ?? [])]) {
       // DescribeAlarms answers only the alarms it was asked for by name: one without a name is none of ours.

@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import {
-  defaultRecordPath,
   formatDuration,
   type Inputs,
   InputError,
   inputError,
+  Redactor,
   releaseContext,
   type Strategy,
+  compact,
 } from '@lambda-release-kit/core';
 import {
   ACTION_DEFAULTS,
@@ -16,32 +14,42 @@ import {
   DEFAULT_DEPLOYMENT_CONFIG,
   DEFAULT_TAG_PATTERN,
   DEFAULT_TRAFFIC_STEPS,
+  FUNCTION_CONCURRENCY,
   Input,
   ON_INCONCLUSIVE,
   STRATEGIES,
 } from './constants.js';
+import {
+  type CodeDeployNames,
+  type NamedValue,
+  FUNCTION_EXPECTED,
+  FUNCTION_NAME,
+  readListedTargets,
+  readRecordPlace,
+  readSingleTarget,
+} from './function-targets.js';
 import { parsePreTrafficCheck } from './pre-traffic-check.js';
-import type { CodeSource, DeployPlan, Rollout } from './plan.js';
+import type { CodeDeploySettings, DeployPlan, FunctionTarget, NonEmpty, Rollout } from './plan.js';
 import { parseTrafficSteps, TRAFFIC_STEPS_EXPECTED, totalBakeMs } from './traffic-steps.js';
 
-const FUNCTION_NAME = /^(?:arn:[\w-]+:lambda:[\w-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/;
-const FUNCTION_EXPECTED = 'a function name like "orders-api" or its ARN, without a version or alias';
-const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
-const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-/** UpdateFunctionCode takes at most 50 MB inline; larger packages go through S3. */
-const MAX_ZIP_BYTES = 50 * 1024 * 1024;
 const SIX_HOURS_MS = 6 * 3_600_000;
 
 /**
  * Reads and validates every input (and the local zip file) before any AWS call. Cross-input rules live here
  * too, so a contradictory configuration fails with a message naming the inputs involved.
  */
-export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Promise<DeployPlan> {
-  const { functionName, alias, recordFile } = readRecordPlace(inputs, env);
-  const source = await readCodeSource(inputs);
+export async function readDeployPlan(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+  redactor: Redactor = new Redactor(),
+): Promise<DeployPlan> {
+  const { recordFile, environment, entries } = readRecordPlace(inputs, env);
+  const targets: NonEmpty<FunctionTarget & CodeDeployNames> = entries
+    ? await readListedTargets(entries, redactor)
+    : [await readSingleTarget(inputs, redactor)];
   const strategy: Strategy = inputs.enum(Input.Strategy, STRATEGIES, 'alias-weights');
   const skipCanary = readSkipCanary(inputs, env);
-  const rollout = readRollout(inputs, strategy, skipCanary !== undefined);
+  const rollout = readRollout(inputs, strategy, skipCanary !== undefined, targets);
   const canary = strategy === 'alias-weights' && !skipCanary;
 
   if (strategy !== 'alias-weights') rejectCanaryOnlyInputs(inputs, strategy);
@@ -98,10 +106,9 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
 
   const preTrafficText = inputs.string(Input.PreTrafficCheck);
   return {
-    functionName,
-    alias,
-    source,
     ...rollout,
+    ...(environment !== undefined ? { environment } : {}),
+    concurrency: FUNCTION_CONCURRENCY,
     steps,
     alarms: inputs.list(Input.Alarms),
     thresholds,
@@ -120,78 +127,6 @@ export async function readDeployPlan(inputs: Inputs, env: NodeJS.ProcessEnv): Pr
   };
 }
 
-/** The function, alias and record file: enough to leave a record even when a later input is wrong. */
-export function readRecordPlace(
-  inputs: Inputs,
-  env: NodeJS.ProcessEnv,
-): { functionName: string; alias: string; recordFile: string } {
-  const functionName = inputs.string(Input.FunctionName, {
-    required: true,
-    pattern: FUNCTION_NAME,
-    expected: FUNCTION_EXPECTED,
-  });
-  const alias =
-    inputs.string(Input.Alias, {
-      pattern: ALIAS_NAME,
-      expected: 'an alias name of letters, digits, "-" or "_" (not only digits)',
-    }) ?? 'live';
-  const recordFile =
-    inputs.string(Input.RecordFile) ?? defaultRecordPath(functionName, alias, env.RUNNER_TEMP || tmpdir());
-  return { functionName, alias, recordFile };
-}
-
-async function readCodeSource(inputs: Inputs): Promise<CodeSource> {
-  const given = [Input.ZipFile, Input.S3Bucket, Input.ImageUri].filter((name) => inputs.has(name));
-  if (given.length > 1) {
-    throw new InputError(
-      `inputs ${given.map((n) => `'${n}'`).join(' and ')} were both given — expected at most one code source`,
-    );
-  }
-  if (inputs.has(Input.S3Key) && !inputs.has(Input.S3Bucket)) {
-    throw new InputError(`input '${Input.S3Key}' was given without '${Input.S3Bucket}' — expected both`);
-  }
-  if (inputs.has(Input.S3ObjectVersion) && !inputs.has(Input.S3Bucket)) {
-    throw new InputError(
-      `input '${Input.S3ObjectVersion}' was given without '${Input.S3Bucket}' and '${Input.S3Key}'`,
-    );
-  }
-  const zipPath = inputs.string(Input.ZipFile);
-  if (zipPath) return readZip(zipPath);
-  const bucket = inputs.string(Input.S3Bucket, { pattern: S3_BUCKET, expected: 'an S3 bucket name' });
-  if (bucket) {
-    if (!inputs.has(Input.S3Key)) {
-      throw new InputError(`input '${Input.S3Key}' is required when '${Input.S3Bucket}' is given`);
-    }
-    return {
-      kind: 's3',
-      bucket,
-      key: inputs.string(Input.S3Key, { required: true }),
-      objectVersion: inputs.string(Input.S3ObjectVersion),
-    };
-  }
-  const imageUri = inputs.string(Input.ImageUri, {
-    pattern: /^\S+\/\S+$/,
-    expected: 'a container image URI like "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:v1.2.3"',
-  });
-  if (imageUri) return { kind: 'image', imageUri };
-  return { kind: 'latest' };
-}
-
-async function readZip(path: string): Promise<CodeSource> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info?.isFile()) throw inputError(Input.ZipFile, path, 'the path of an existing .zip file');
-  if (info.size > MAX_ZIP_BYTES) {
-    throw new InputError(
-      `input '${Input.ZipFile}' is ${info.size} bytes — Lambda takes at most ${MAX_ZIP_BYTES} bytes inline; ` +
-        `upload it to S3 and use '${Input.S3Bucket}' and '${Input.S3Key}'`,
-    );
-  }
-  const bytes = new Uint8Array(await readFile(path));
-  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
-    throw inputError(Input.ZipFile, path, 'a .zip file (it does not start with "PK")');
-  return { kind: 'zip', path, bytes, codeSha256: createHash('sha256').update(bytes).digest('base64') };
-}
-
 function readSkipCanary(inputs: Inputs, env: NodeJS.ProcessEnv): DeployPlan['skipCanary'] {
   const skip = inputs.boolean(Input.SkipCanary, false);
   const reason = inputs.string(Input.SkipCanaryReason);
@@ -204,33 +139,55 @@ function readSkipCanary(inputs: Inputs, env: NodeJS.ProcessEnv): DeployPlan['ski
   return { reason, by: env.GITHUB_ACTOR || 'unknown' };
 }
 
-function readRollout(inputs: Inputs, strategy: Strategy, skipCanary: boolean): Rollout {
-  const names = [
-    Input.CodeDeployApplication,
-    Input.CodeDeployDeploymentGroup,
-    Input.DeploymentConfig,
-    Input.BeforeTrafficHook,
-    Input.AfterTrafficHook,
-  ];
+function readRollout(
+  inputs: Inputs,
+  strategy: Strategy,
+  skipCanary: boolean,
+  targets: NonEmpty<FunctionTarget & CodeDeployNames>,
+): Rollout {
+  const names = [Input.DeploymentConfig, Input.BeforeTrafficHook, Input.AfterTrafficHook];
+  const [first, ...rest] = targets;
   if (strategy !== 'codedeploy') {
-    const stray = names.find((name) => changedFromDefault(inputs, name));
-    if (stray)
-      throw new InputError(
-        `input '${stray}' applies only to strategy codedeploy, but strategy is ${strategy}`,
-      );
+    const stray =
+      [Input.CodeDeployApplication, Input.CodeDeployDeploymentGroup, ...names].find((name) =>
+        changedFromDefault(inputs, name),
+      ) ??
+      targets
+        .flatMap(({ names: given }) => [given.application, given.deploymentGroup])
+        .find((given) => given.value !== undefined)?.where;
+    if (stray) {
+      const what = stray.startsWith('input ') ? stray : `input '${stray}'`;
+      throw new InputError(`${what} applies only to strategy codedeploy, but strategy is ${strategy}`);
+    }
+    const plain = ({ names: _names, ...target }: FunctionTarget & CodeDeployNames) => target;
     // A skipped canary on alias weights moves all traffic at once, and the record says so.
-    return { strategy: skipCanary && strategy === 'alias-weights' ? 'all-at-once' : strategy };
+    return {
+      strategy: skipCanary && strategy === 'alias-weights' ? 'all-at-once' : strategy,
+      functions: [plain(first), ...rest.map(plain)],
+    };
   }
   const hook = { pattern: FUNCTION_NAME, expected: FUNCTION_EXPECTED };
   const configured = inputs.string(Input.DeploymentConfig) ?? DEFAULT_DEPLOYMENT_CONFIG;
-  const codedeploy = {
-    application: inputs.string(Input.CodeDeployApplication, { required: true }),
-    deploymentGroup: inputs.string(Input.CodeDeployDeploymentGroup, { required: true }),
+  const shared = {
     deploymentConfig: skipCanary ? ALL_AT_ONCE_CONFIG : configured,
     beforeTrafficHook: inputs.string(Input.BeforeTrafficHook, hook),
     afterTrafficHook: inputs.string(Input.AfterTrafficHook, hook),
   };
-  return { strategy, codedeploy };
+  const withGroup = ({ names: given, ...target }: FunctionTarget & CodeDeployNames) => {
+    const required = ({ value, missing }: NamedValue): string => {
+      if (value !== undefined) return value;
+      throw new InputError(missing);
+    };
+    const codedeploy: CodeDeploySettings = {
+      application: required(given.application),
+      deploymentGroup: required(given.deploymentGroup),
+      deploymentConfig: shared.deploymentConfig,
+      ...(shared.beforeTrafficHook !== undefined ? { beforeTrafficHook: shared.beforeTrafficHook } : {}),
+      ...(shared.afterTrafficHook !== undefined ? { afterTrafficHook: shared.afterTrafficHook } : {}),
+    };
+    return { ...target, codedeploy };
+  };
+  return { strategy, functions: [withGroup(first), ...rest.map(withGroup)] };
 }
 
 /**
@@ -278,7 +235,7 @@ function readRelease(inputs: Inputs, env: NodeJS.ProcessEnv): DeployPlan['releas
       `${from} ${JSON.stringify(tag)} — expected a tag matching ${patternText} (input '${Input.TagPattern}')`,
     );
   }
-  return { ...context, tag };
+  return compact({ ...context, tag });
 }
 
 /** The runner passes action.yml's defaults as values: only a value other than the default counts as given. */

@@ -1,19 +1,20 @@
 import { describeAlias, formatDuration, formatPercent, bareFunctionName } from '@lambda-release-kit/core';
 import { buildAppSpec } from './appspec.js';
-import { stepDeadlineMs, type DeployPlan } from './plan.js';
+import { stepDeadlineMs, type FunctionDeploy } from './plan.js';
 import type { CurrentState } from './preflight.js';
 import { describeSource } from './publish.js';
 import { totalBakeMs } from './traffic-steps.js';
 
 /** What a dry run can tell about the new version without publishing it. */
 export type VersionForecast =
-  { kind: 'unchanged'; codeSha256: string } | { kind: 'new'; expectedVersion: string; codeSha256?: string };
+  | { kind: 'unchanged'; codeSha256: string }
+  | { kind: 'new'; expectedVersion: string; codeSha256?: string | undefined };
 
 /**
  * The full plan a dry run prints: what the alias serves now, what would be published, every alias change with
  * its weights and bake time, the health gates, and (for CodeDeploy) the exact AppSpec.
  */
-export function formatPlan(plan: DeployPlan, state: CurrentState, forecast: VersionForecast): string[] {
+export function formatPlan(plan: FunctionDeploy, state: CurrentState, forecast: VersionForecast): string[] {
   const fn = plan.functionName;
   const previous = state.alias?.version;
   const target = forecast.kind === 'new' ? forecast.expectedVersion : (previous ?? '?');
@@ -49,7 +50,7 @@ export function formatPlan(plan: DeployPlan, state: CurrentState, forecast: Vers
   return lines;
 }
 
-function trafficLines(plan: DeployPlan, state: CurrentState, target: string): string[] {
+function trafficLines(plan: FunctionDeploy, state: CurrentState, target: string): string[] {
   const alias = state.alias;
   if (!alias) return [`Traffic: CreateAlias ${plan.alias} → version ${target} (100%)`];
   const guard = `guarded by RevisionId ${alias.revisionId}`;

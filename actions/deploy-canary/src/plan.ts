@@ -5,7 +5,7 @@ import type { CanaryStep } from './traffic-steps.js';
 /** Where the new code comes from; `latest` publishes whatever $LATEST holds. */
 export type CodeSource =
   | { kind: 'zip'; path: string; bytes: Uint8Array; codeSha256: string }
-  | { kind: 's3'; bucket: string; key: string; objectVersion?: string }
+  | { kind: 's3'; bucket: string; key: string; objectVersion?: string | undefined }
   | { kind: 'image'; imageUri: string }
   | { kind: 'latest' };
 
@@ -14,8 +14,8 @@ export type OnInconclusive = 'wait' | 'fail' | 'promote';
 /** What makes a canary healthy. Rates are fractions (0.005 = 0.5%), latencies milliseconds. */
 export interface HealthThresholds {
   maxErrorRate: number;
-  maxP95LatencyMs?: number;
-  maxP99LatencyMs?: number;
+  maxP95LatencyMs?: number | undefined;
+  maxP99LatencyMs?: number | undefined;
   /** Below this many invocations of the new version in the window, a verdict is inconclusive. */
   minInvocations: number;
   /** Judge the canary's error rate against the stable version's in the same minutes (plus maxErrorRate). */
@@ -28,39 +28,91 @@ export interface CodeDeploySettings {
   application: string;
   deploymentGroup: string;
   deploymentConfig: string;
-  beforeTrafficHook?: string;
-  afterTrafficHook?: string;
+  beforeTrafficHook?: string | undefined;
+  afterTrafficHook?: string | undefined;
 }
 
-/** Who moves the traffic; CodeDeploy's settings exist exactly when CodeDeploy does. */
+/**
+ * What UpdateFunctionConfiguration is asked to change before publishing; a setting left out stays as it is.
+ * `environment` replaces every variable, as UpdateFunctionConfiguration does; its values may be secrets.
+ */
+export interface ConfigurationChange {
+  environment?: Record<string, string>;
+  memorySize?: number;
+  timeoutSeconds?: number;
+  handler?: string;
+  runtime?: string;
+  layers?: string[];
+  ephemeralStorage?: number;
+  description?: string;
+}
+
+/** One function of the release: what is published and which alias moves. */
+export interface FunctionTarget {
+  functionName: string;
+  alias: string;
+  /** `latest` without configuration publishes $LATEST as it is; with configuration, a configuration-only change. */
+  source: CodeSource;
+  configuration?: ConfigurationChange;
+}
+
+export type NonEmpty<T> = [T, ...T[]];
+
+/** Who moves the traffic; each function has its CodeDeploy settings exactly when CodeDeploy does. */
 export type Rollout =
-  | { strategy: 'codedeploy'; codedeploy: CodeDeploySettings }
-  | { strategy: Exclude<Strategy, 'codedeploy'>; codedeploy?: never };
+  | { strategy: 'codedeploy'; functions: NonEmpty<FunctionTarget & { codedeploy: CodeDeploySettings }> }
+  | {
+      strategy: Exclude<Strategy, 'codedeploy'>;
+      functions: NonEmpty<FunctionTarget & { codedeploy?: never }>;
+    };
 
 /** Everything a deploy needs, validated, with no runner or environment access left to do. */
 export type DeployPlan = Rollout & DeploySettings;
 
-/** A plan whose traffic CodeDeploy moves. */
-export type CodeDeployPlan = Extract<DeployPlan, { strategy: 'codedeploy' }>;
+/** One function of a plan with the release's settings: what preflight, publishing and its rollout read. */
+export type FunctionDeploy = DeploySettings &
+  FunctionTarget &
+  (
+    | { strategy: 'codedeploy'; codedeploy: CodeDeploySettings }
+    | { strategy: Exclude<Strategy, 'codedeploy'>; codedeploy?: never }
+  );
+
+/** A function whose traffic CodeDeploy moves. */
+export type CodeDeployPlan = Extract<FunctionDeploy, { strategy: 'codedeploy' }>;
+
+/** The plan's functions, each with the release's settings, in the order given. */
+export function functionDeploys(plan: DeployPlan): NonEmpty<FunctionDeploy> {
+  if (plan.strategy === 'codedeploy') {
+    const { functions, ...settings } = plan;
+    const [first, ...rest] = functions;
+    const of = (fn: typeof first): FunctionDeploy => ({ ...settings, ...fn });
+    return [of(first), ...rest.map(of)];
+  }
+  const { functions, ...settings } = plan;
+  const [first, ...rest] = functions;
+  const of = (fn: typeof first): FunctionDeploy => ({ ...settings, ...fn });
+  return [of(first), ...rest.map(of)];
+}
 
 /** The plan apart from who moves the traffic. */
 export interface DeploySettings {
-  functionName: string;
-  alias: string;
-  source: CodeSource;
+  /** The deployment environment (staging, production), recorded and part of the default record file name. */
+  environment?: string;
+  /** How many functions are published or moved at once (Lambda's control-plane rate limits). */
+  concurrency: number;
   /** Canary steps before promotion; empty when traffic moves at once (all-at-once or skip-canary). */
   steps: CanaryStep[];
   alarms: string[];
   thresholds: HealthThresholds;
   onInconclusive: OnInconclusive;
   /** Longest one step may last while waiting for a conclusive sample; default twice its bake time. */
-  bakeTimeoutMs?: number;
+  bakeTimeoutMs?: number | undefined;
   healthCheckIntervalMs: number;
   /** How long after a minute ends CloudWatch has all of its data; 0 reads up to now. */
   metricDelayMs: number;
   /** Invoke checks (smoke-test syntax) run against the new version before any traffic moves. */
-  preTrafficCheck?: CheckSuite;
-  skipCanary?: { reason: string; by: string };
+  preTrafficCheck?: CheckSuite | undefined;
+  skipCanary?: { reason: string; by: string } | undefined;
   dryRun: boolean;
   release: DeploymentRecord['release'];
   /** False: start a CodeDeploy deployment and return without waiting for it. */
@@ -68,7 +120,7 @@ export interface DeploySettings {
   timeoutMs: number;
   recordFile: string;
   /** The `region` input; without it the SDK's AWS_REGION or AWS_DEFAULT_REGION. */
-  region?: string;
+  region?: string | undefined;
 }
 
 /** The longest a step may last when `on-inconclusive` is wait. */

@@ -9,7 +9,7 @@ import {
 } from '@lambda-release-kit/checks';
 import { InputError, type Logger, UserError, bareFunctionName } from '@lambda-release-kit/core';
 import { Input } from './constants.js';
-import { type DeployPlan } from './plan.js';
+import { type FunctionDeploy } from './plan.js';
 
 const PRE_TRAFFIC_TIMEOUT_MS = 5 * 60_000;
 
@@ -48,8 +48,8 @@ function allChecks(suite: CheckSuite): Check[] {
  */
 export async function runPreTrafficCheck(
   lambda: LambdaClient,
-  plan: DeployPlan,
-  versions: { target: string; previous?: string },
+  plan: FunctionDeploy,
+  versions: { target: string; previous?: string | undefined },
   suite: CheckSuite,
   logger: Logger,
   signal?: AbortSignal,
@@ -66,7 +66,7 @@ export async function runPreTrafficCheck(
   const result = await runChecks(suite, {
     lambda,
     logger,
-    signal,
+    ...(signal ? { signal } : {}),
     vars: {
       function: plan.functionName,
       alias: plan.alias,

@@ -18,19 +18,21 @@ import {
   type VersionRef,
   waitForFunctionUpdated,
   withContext,
+  compact,
 } from '@lambda-release-kit/core';
+import { configurationRef } from './configuration.js';
 import { readAlarms } from './metrics.js';
-import type { CodeDeploySettings, DeployPlan } from './plan.js';
+import type { CodeDeploySettings, FunctionDeploy } from './plan.js';
 
 /** What the deploy starts from, read without changing anything. */
 export interface CurrentState {
-  functionArn?: string;
+  functionArn?: string | undefined;
   /** $LATEST as read last (its RevisionId guards the code update). */
   latest: FunctionConfiguration;
   /** The alias as read; undefined on a first release. */
-  alias?: AliasState;
+  alias?: AliasState | undefined;
   /** The version the alias serves now, with what rollback needs. */
-  previous?: VersionRef;
+  previous?: VersionRef | undefined;
 }
 
 export interface PreflightClients {
@@ -48,7 +50,7 @@ const ACTIVE_DEPLOYMENT_STATUSES = ['Created', 'Queued', 'InProgress', 'Baking',
  */
 export async function preflight(
   clients: PreflightClients,
-  plan: DeployPlan,
+  plan: FunctionDeploy,
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<CurrentState> {
@@ -92,7 +94,7 @@ export async function preflight(
 
 async function readReadyFunction(
   lambda: LambdaClient,
-  plan: DeployPlan,
+  plan: FunctionDeploy,
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<FunctionConfiguration> {
@@ -104,11 +106,11 @@ async function readReadyFunction(
     );
   }
   if (config.State === 'Pending' || config.LastUpdateStatus === 'InProgress') {
-    config = await waitForFunctionUpdated(lambda, fn, {
-      timeoutMs: 5 * 60_000,
-      signal,
-      onProgress: (line) => logger.info(line),
-    });
+    config = await waitForFunctionUpdated(
+      lambda,
+      fn,
+      compact({ timeoutMs: 5 * 60_000, signal, onProgress: (line: string) => logger.info(line) }),
+    );
   }
   if (config.State !== 'Active') {
     const why = config.StateReason ? ` (${config.StateReasonCode ?? ''}: ${config.StateReason})` : '';
@@ -133,7 +135,7 @@ async function readReadyFunction(
   return config;
 }
 
-function checkAlias(alias: AliasState, plan: DeployPlan): void {
+function checkAlias(alias: AliasState, plan: FunctionDeploy): void {
   const fn = plan.functionName;
   if (alias.version === '$LATEST') {
     throw new UserError(
@@ -153,13 +155,14 @@ function checkAlias(alias: AliasState, plan: DeployPlan): void {
 
 async function readVersion(lambda: LambdaClient, fn: string, alias: AliasState): Promise<VersionRef> {
   const result = await lambda.send(new GetFunctionCommand({ FunctionName: fn, Qualifier: alias.version }));
-  return {
+  return compact({
     version: alias.version,
     codeSha256: result.Configuration?.CodeSha256,
     imageUri: result.Code?.ImageUri,
     s3: findS3Location(result.Configuration?.Description),
     aliasRevisionId: alias.revisionId,
-  };
+    configuration: result.Configuration && configurationRef(result.Configuration),
+  });
 }
 
 async function checkCodeDeploy(clients: PreflightClients, settings: CodeDeploySettings): Promise<void> {

@@ -2,6 +2,7 @@ import {
   GetFunctionCommand,
   PublishVersionCommand,
   UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
   type FunctionConfiguration,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
@@ -10,16 +11,19 @@ import {
   errorMessage,
   type Logger,
   s3Location,
+  type S3Object,
   UserError,
   type VersionRef,
   waitForFunctionUpdated,
+  compact,
 } from '@lambda-release-kit/core';
-import type { DeployPlan } from './plan.js';
+import { configurationRef, configurationRequest, sameConfiguration } from './configuration.js';
+import type { CodeSource, FunctionDeploy } from './plan.js';
 import type { CurrentState } from './preflight.js';
 
 export type PublishOutcome =
   | { kind: 'published'; target: VersionRef }
-  /** The code equals what the alias already serves: nothing to deploy. */
+  /** The code (and configuration, when given) equals what the alias already serves: nothing to deploy. */
   | { kind: 'unchanged'; codeSha256: string };
 
 const UPDATE_TIMEOUT_MS = 10 * 60_000;
@@ -27,55 +31,75 @@ const CONFLICT_ATTEMPTS = 4;
 const MAX_DESCRIPTION = 256;
 
 /**
- * Puts the new code into $LATEST and publishes it as a version. UpdateFunctionCode is guarded by the RevisionId
- * read in preflight; PublishVersion by the CodeSha256 that our own update produced, so code another run put into
- * $LATEST meanwhile is never published under our name: the deploy fails naming the other code, alias untouched.
- * Code equal to the alias's version ends as unchanged.
+ * Puts the new configuration and code into $LATEST and publishes them as a version. UpdateFunctionConfiguration
+ * is guarded by the RevisionId read in preflight and waited for; UpdateFunctionCode by the RevisionId read after
+ * that; PublishVersion by the CodeSha256 that our own update produced and the RevisionId read once our updates
+ * finished, so what another run put into $LATEST meanwhile is never published under our name: the deploy fails
+ * naming the other code, alias untouched. Code (and configuration) equal to the alias's version ends as unchanged.
  */
 export async function publishNewVersion(
   lambda: LambdaClient,
-  plan: DeployPlan,
+  plan: FunctionDeploy,
   state: CurrentState,
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<PublishOutcome> {
   const fn = plan.functionName;
   const previousSha = state.previous?.codeSha256;
-  const { source } = plan;
-  if (source.kind === 'zip' && source.codeSha256 === previousSha)
+  const { source, configuration } = plan;
+  if (!configuration && source.kind === 'zip' && source.codeSha256 === previousSha)
     return { kind: 'unchanged', codeSha256: source.codeSha256 };
 
   let latest = state.latest;
-  let ours = state.latest.CodeSha256;
+  if (configuration) {
+    logger.info(`updating the configuration of ${fn} (${describeConfiguration(configuration)})`);
+    await retryConflicts(lambda, fn, logger, signal, 'updating the configuration', () =>
+      lambda.send(
+        new UpdateFunctionConfigurationCommand(configurationRequest(fn, configuration, latest.RevisionId)),
+        signal ? { abortSignal: signal } : {},
+      ),
+    );
+    latest = await waitForFunctionUpdated(
+      lambda,
+      fn,
+      compact({ timeoutMs: UPDATE_TIMEOUT_MS, signal, onProgress: (line: string) => logger.info(line) }),
+    );
+  }
+  let ours = latest.CodeSha256;
+  const revisionId = latest.RevisionId;
   if (source.kind !== 'latest') {
     logger.info(`updating the code of ${fn} from ${describeSource(plan)}`);
     const updated = await retryConflicts(lambda, fn, logger, signal, 'updating the code', () =>
       lambda.send(
         new UpdateFunctionCodeCommand({
           FunctionName: fn,
-          RevisionId: state.latest.RevisionId,
+          RevisionId: revisionId,
           ...(source.kind === 'zip' ? { ZipFile: source.bytes } : {}),
           ...(source.kind === 's3'
             ? { S3Bucket: source.bucket, S3Key: source.key, S3ObjectVersion: source.objectVersion }
             : {}),
           ...(source.kind === 'image' ? { ImageUri: source.imageUri } : {}),
         }),
-        { abortSignal: signal },
+        signal ? { abortSignal: signal } : {},
       ),
     );
     ours = updated.CodeSha256;
-    latest = await waitForFunctionUpdated(lambda, fn, {
-      timeoutMs: UPDATE_TIMEOUT_MS,
-      signal,
-      onProgress: (line) => logger.info(line),
-    });
+    latest = await waitForFunctionUpdated(
+      lambda,
+      fn,
+      compact({ timeoutMs: UPDATE_TIMEOUT_MS, signal, onProgress: (line: string) => logger.info(line) }),
+    );
   }
   if (latest.CodeSha256 !== ours) throw replacedUnderUs(fn, ours, latest.CodeSha256);
-  if (previousSha !== undefined && latest.CodeSha256 === previousSha)
+  const settings = configurationRef(latest);
+  const previousSettings = state.previous?.configuration;
+  const sameSettings =
+    !configuration || (previousSettings !== undefined && sameConfiguration(settings, previousSettings));
+  if (previousSha !== undefined && latest.CodeSha256 === previousSha && sameSettings)
     return { kind: 'unchanged', codeSha256: previousSha };
 
-  // The RevisionId is the one read once $LATEST was confirmed to hold our code, not the one UpdateFunctionCode
-  // returned: Lambda changes RevisionId again when the update finishes, so that one would reject every publish.
+  // The RevisionId is the one read once $LATEST was confirmed to hold our code and configuration, not the one an
+  // update returned: Lambda changes RevisionId again when the update finishes, so that one would reject every publish.
   const published = await retryConflicts(lambda, fn, logger, signal, 'publishing a version', () =>
     lambda.send(
       new PublishVersionCommand({
@@ -84,7 +108,7 @@ export async function publishNewVersion(
         RevisionId: latest.RevisionId,
         Description: versionDescription(plan),
       }),
-      { abortSignal: signal },
+      signal ? { abortSignal: signal } : {},
     ),
   );
   const version = published.Version;
@@ -93,15 +117,30 @@ export async function publishNewVersion(
   logger.info(`published version ${version} of ${fn} (CodeSha256 ${published.CodeSha256})`);
   return {
     kind: 'published',
-    target: {
+    target: compact({
       version,
       codeSha256: published.CodeSha256,
+      configuration: configurationRef(published),
       imageUri: source.kind === 'image' ? source.imageUri : await imageOf(lambda, fn, version, published),
-      ...(source.kind === 's3'
-        ? { s3: { bucket: source.bucket, key: source.key, objectVersion: source.objectVersion } }
-        : {}),
-    },
+      s3: source.kind === 's3' ? s3Object(source) : undefined,
+    }),
   };
+}
+
+/** The settings changed, environment variables by name only (their values may be secrets). */
+export function describeConfiguration(change: FunctionDeploy['configuration']): string {
+  if (!change) return 'no change';
+  const parts = [
+    change.environment && `environment ${Object.keys(change.environment).sort().join(', ') || '(none)'}`,
+    change.memorySize !== undefined && `memory ${change.memorySize} MB`,
+    change.timeoutSeconds !== undefined && `timeout ${change.timeoutSeconds}s`,
+    change.handler !== undefined && `handler ${change.handler}`,
+    change.runtime !== undefined && `runtime ${change.runtime}`,
+    change.layers && `layers ${change.layers.join(', ') || '(none)'}`,
+    change.ephemeralStorage !== undefined && `ephemeral storage ${change.ephemeralStorage} MB`,
+    change.description !== undefined && 'description',
+  ];
+  return parts.filter(Boolean).join('; ');
 }
 
 function replacedUnderUs(fn: string, ours: string | undefined, theirs: string | undefined): UserError {
@@ -111,7 +150,7 @@ function replacedUnderUs(fn: string, ours: string | undefined, theirs: string | 
   );
 }
 
-export function describeSource(plan: DeployPlan): string {
+export function describeSource(plan: FunctionDeploy): string {
   const { source } = plan;
   switch (source.kind) {
     case 'zip':
@@ -130,17 +169,19 @@ export function describeSource(plan: DeployPlan): string {
  * and for S3 code the object it came from, so the next deploy can record it as `previous.s3` (code rollbacks
  * need it). The location is left out rather than cut when it does not fit; the run URL is what gets cut.
  */
-export function versionDescription(plan: DeployPlan): string {
+export function versionDescription(plan: FunctionDeploy): string {
   const { tag, commit, runUrl } = plan.release;
   const { source } = plan;
   const release = [tag ? `release ${tag}` : 'deploy-canary', commit ? `commit ${commit}` : ''];
   const head = release.filter(Boolean).join(' ');
-  const s3 =
-    source.kind === 's3'
-      ? ` ${s3Location({ bucket: source.bucket, key: source.key, objectVersion: source.objectVersion })}`
-      : '';
+  const s3 = source.kind === 's3' ? ` ${s3Location(s3Object(source))}` : '';
   const withS3 = head.length + s3.length <= MAX_DESCRIPTION ? `${head}${s3}` : head;
   return `${withS3}${runUrl ? ` ${runUrl}` : ''}`.slice(0, MAX_DESCRIPTION);
+}
+
+/** The S3 object of an S3 code source, as records and version descriptions name it. */
+function s3Object(source: Extract<CodeSource, { kind: 's3' }>): S3Object {
+  return compact({ bucket: source.bucket, key: source.key, objectVersion: source.objectVersion });
 }
 
 async function imageOf(
@@ -183,7 +224,7 @@ async function retryConflicts<T>(
       logger.info(
         `${doing} of ${fn} hit ${name}; waiting for the function's update to finish (attempt ${attempt})`,
       );
-      await waitForFunctionUpdated(lambda, fn, { timeoutMs: UPDATE_TIMEOUT_MS, signal });
+      await waitForFunctionUpdated(lambda, fn, compact({ timeoutMs: UPDATE_TIMEOUT_MS, signal }));
     }
   }
 }

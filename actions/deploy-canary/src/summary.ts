@@ -1,4 +1,4 @@
-import { formatDuration, formatPercent, singleFunction } from '@lambda-release-kit/core';
+import { type FunctionRelease, formatDuration, formatPercent } from '@lambda-release-kit/core';
 import type { DeployResult } from './deploy.js';
 
 export interface SummaryContent {
@@ -15,34 +15,50 @@ export function summaryContent({ record, planLines }: DeployResult, durationMs: 
   const release = [record.release.tag, record.release.commit && `commit ${record.release.commit}`]
     .filter(Boolean)
     .join(', ');
-  const released = singleFunction(record, 'deploy-canary');
-  const facts: Array<[string, string]> = [
-    ['Function', released.function.name],
-    ['Alias', released.alias],
-    ['Strategy', record.strategy],
-    ['Status', record.status],
-    ['Previous version', released.previous?.version ?? 'none (first release)'],
-    ['New version', released.target?.version ?? '–'],
-  ];
-  if (release) facts.push(['Release', release]);
-  if (released.codedeploy?.deploymentId) {
-    facts.push([
-      'CodeDeploy deployment',
-      `${released.codedeploy.deploymentId} (${released.codedeploy.deploymentConfig ?? ''})`,
-    ]);
+  const [only, ...others] = record.functions;
+  const single = others.length === 0 ? only : undefined;
+  const facts: Array<[string, string]> = single
+    ? [
+        ['Function', single.function.name],
+        ['Alias', single.alias],
+      ]
+    : [['Functions', record.functions.map((fn) => `${fn.function.name}:${fn.alias}`).join(', ')]];
+  if (record.environment) facts.push(['Environment', record.environment]);
+  facts.push(['Strategy', record.strategy], ['Status', record.status]);
+  if (single) {
+    facts.push(
+      ['Previous version', single.previous?.version ?? 'none (first release)'],
+      ['New version', single.target?.version ?? '–'],
+    );
   }
+  if (release) facts.push(['Release', release]);
+  if (single?.codedeploy?.deploymentId) facts.push(['CodeDeploy deployment', deploymentOf(single)]);
   if (record.skipCanary)
     facts.push(['Canary skipped', `${record.skipCanary.reason} (by ${record.skipCanary.by})`]);
   for (const rollback of record.rollbacks) {
+    const of = single || !rollback.function ? '' : `${rollback.function} `;
     facts.push([
       'Rolled back',
-      `${rollback.from} → ${rollback.to} by ${rollback.method}: ${rollback.reason}`,
+      `${of}${rollback.from} → ${rollback.to} by ${rollback.method}: ${rollback.reason}`,
     ]);
   }
   if (record.error) facts.push(['Error', record.error]);
   facts.push(['Duration', formatDuration(durationMs)]);
 
   const tables: SummaryContent['tables'] = [];
+  if (!single) {
+    tables.push({
+      caption: 'Functions',
+      header: ['Function', 'Alias', 'Previous version', 'New version', 'CodeDeploy deployment'],
+      rows: record.functions.map((fn) => [
+        fn.function.name,
+        fn.alias,
+        fn.previous?.version ?? 'none (first release)',
+        fn.target?.version ?? '–',
+        fn.codedeploy?.deploymentId ? deploymentOf(fn) : '–',
+      ]),
+    });
+  }
   if (record.steps.length > 0) {
     tables.push({
       caption: 'Canary steps',
@@ -77,6 +93,11 @@ export function summaryContent({ record, planLines }: DeployResult, durationMs: 
   }
   if (planLines)
     tables.push({ caption: 'Plan (dry run)', header: ['Step'], rows: planLines.map((line) => [line]) });
-  const title = `deploy-canary: ${released.function.name}:${released.alias} ${record.status}`;
-  return { title, facts, tables };
+  const scope = record.environment ? ` to ${record.environment}` : '';
+  const what = single ? `${single.function.name}:${single.alias}` : `${record.functions.length} functions`;
+  return { title: `deploy-canary: ${what}${scope} ${record.status}`, facts, tables };
+}
+
+function deploymentOf(fn: FunctionRelease): string {
+  return `${fn.codedeploy?.deploymentId ?? ''} (${fn.codedeploy?.deploymentConfig ?? ''})`;
 }

@@ -48,9 +48,10 @@ export function parseTrafficSteps(text: string): CanaryStep[] | string {
   for (const part of value.split(',').map((item) => item.trim())) {
     const match = STEP.exec(part);
     // A bare number is ambiguous here ("10%:5" — seconds or minutes?), so a step's duration needs its unit.
-    const bakeMs = match && /[a-z]$/.test(match[2]) ? parseDuration(match[2]) : undefined;
-    if (!match || bakeMs === undefined) return `"${part}" is not a step`;
-    const percent = Number(match[1]);
+    const [, weight, duration] = match ?? [];
+    const bakeMs = duration !== undefined && /[a-z]$/.test(duration) ? parseDuration(duration) : undefined;
+    if (weight === undefined || bakeMs === undefined) return `"${part}" is not a step`;
+    const percent = Number(weight);
     if (percent <= 0 || percent >= 100) return `"${part}" must route more than 0% and less than 100%`;
     if (bakeMs <= 0) return `"${part}" needs a bake time above zero`;
     const previous = steps.at(-1);

@@ -57,13 +57,13 @@ describe('alias-weights canary', () => {
     expect(record.functions[0].target).toMatchObject({ version: '2' });
     // The 20% step may end without a verdict: its evidence carries over to the 50% step, which must conclude.
     expect(record.steps.map((s) => s.weight)).toEqual([0.2, 0.5]);
-    expect(record.steps[1].verdict).toBe('healthy');
-    expect(record.steps[1].reason).toMatch(
+    expect(record.steps[1]?.verdict).toBe('healthy');
+    expect(record.steps[1]?.reason).toMatch(
       /^version 2 error rate 0% \(0 of \d+ invocations\) is within 10% \(upper bound [\d.]+% at [\d.]+% confidence\)/,
     );
     const [first, last] = record.steps.map((s) => s.metrics!.invocations!);
-    expect(last).toBeGreaterThanOrEqual(first);
-    expect(record.steps[1].metrics!.errors).toBe(0);
+    expect(last).toBeGreaterThanOrEqual(first ?? Infinity);
+    expect(record.steps[1]?.metrics?.errors).toBe(0);
   });
 
   it('rolls a failing version back within one health-check interval, with the reason and the numbers', async () => {

@@ -10,7 +10,7 @@ import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { readRecordFile } from '@lambda-release-kit/core';
 import { zipFunction } from '@lambda-release-kit/sandbox';
 import { appSpecRevision, buildAppSpec } from '../src/appspec.js';
-import type { DeployPlan } from '../src/plan.js';
+import type { CodeDeploySettings, CodeSource, DeployPlan } from '../src/plan.js';
 import {
   deployUnderTraffic,
   functionOnVersion1,
@@ -42,6 +42,16 @@ beforeAll(async () => {
         periodSeconds: 60,
         evaluationPeriods: 1,
       },
+      {
+        name: 'cd-svc-worker-errors',
+        metricName: 'Errors',
+        dimensions: { FunctionName: 'cd-svc-worker' },
+        statistic: 'Sum',
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: 0,
+        periodSeconds: 60,
+        evaluationPeriods: 1,
+      },
     ],
   });
   lambda = bed.clients.lambda;
@@ -66,13 +76,14 @@ async function group(name: string, extra: Partial<CreateDeploymentGroupCommandIn
 
 function codeDeployPlan(
   functionName: string,
-  settings: Partial<NonNullable<DeployPlan['codedeploy']>>,
+  settings: Partial<CodeDeploySettings>,
+  source: CodeSource = zipSource(handlers.ok(`${functionName}-v2`)),
 ): DeployPlan {
   return plan(
     {
       functionName,
       strategy: 'codedeploy',
-      source: zipSource(handlers.ok(`${functionName}-v2`)),
+      source,
       codedeploy: {
         application: APP,
         deploymentGroup: functionName,
@@ -125,12 +136,11 @@ describe('strategy codedeploy', () => {
     });
     const run = await deployUnderTraffic(
       bed,
-      {
-        ...codeDeployPlan('cd-alarm-fn', {
-          deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
-        }),
-        source: zipSource(handlers.failing()),
-      },
+      codeDeployPlan(
+        'cd-alarm-fn',
+        { deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' },
+        zipSource(handlers.failing()),
+      ),
       { pauseMs: 5 },
     );
     expect(run.error?.message).toMatch(
@@ -176,10 +186,7 @@ describe('strategy codedeploy', () => {
     });
     expect(other.result?.status).toBe('in-progress');
     bed.sandbox.clearRequestLog();
-    const busy = await runDeploy(bed.clients, {
-      ...codeDeployPlan('cd-busy-fn', {}),
-      source: zipSource(handlers.ok('v3')),
-    });
+    const busy = await runDeploy(bed.clients, codeDeployPlan('cd-busy-fn', {}, zipSource(handlers.ok('v3'))));
     expect(busy.error?.message).toMatch(
       new RegExp(
         `CodeDeploy deployment ${other.result!.deploymentId} is still in progress .*aws deploy stop-deployment --deployment-id ${other.result!.deploymentId}`,
@@ -216,5 +223,45 @@ describe('strategy codedeploy', () => {
       }),
     );
     expect(created.deploymentId).toMatch(/^d-/);
+  });
+
+  it('stops every deployment of the release with rollback when one function fails', async () => {
+    await functionOnVersion1(lambda, 'cd-svc-api', handlers.ok('api-v1'));
+    await functionOnVersion1(lambda, 'cd-svc-worker', handlers.ok('worker-v1'));
+    await group('cd-svc-api');
+    await group('cd-svc-worker', {
+      alarmConfiguration: { enabled: true, alarms: [{ name: 'cd-svc-worker-errors' }] },
+      autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_STOP_ON_ALARM'] },
+    });
+    const api = codeDeployPlan('cd-svc-api', {
+      deploymentConfig: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
+    });
+    const worker = codeDeployPlan(
+      'cd-svc-worker',
+      { deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' },
+      zipSource(handlers.failing()),
+    );
+    if (api.strategy !== 'codedeploy' || worker.strategy !== 'codedeploy')
+      throw new Error('codedeploy plans expected');
+    const run = await deployUnderTraffic(
+      bed,
+      { ...api, functions: [api.functions[0], worker.functions[0]] },
+      { pauseMs: 5 },
+    );
+    expect(run.error?.message).toMatch(
+      /^the release was rolled back: .*cd-svc-worker: CodeDeploy deployment d-\S+ (Stopped|Failed)/,
+    );
+    expect((await aliasOf('cd-svc-api')).FunctionVersion).toBe('1');
+    expect((await aliasOf('cd-svc-worker')).FunctionVersion).toBe('1');
+    const record = await readRecordFile(run.recordFile);
+    expect(record.status).toBe('rolled-back');
+    expect(record.rollbacks.map((rollback) => [rollback.function, rollback.method]).sort()).toEqual([
+      ['cd-svc-api', 'codedeploy-stop'],
+      ['cd-svc-worker', 'codedeploy-auto'],
+    ]);
+    expect(record.functions.map((fn) => fn.codedeploy?.deploymentId)).toEqual([
+      expect.stringMatching(/^d-/),
+      expect.stringMatching(/^d-/),
+    ]);
   });
 });

@@ -79,7 +79,9 @@ describe('reading metrics (GetMetricData over the wire)', () => {
       p95Ms: 300,
       p99Ms: 200,
     });
-    const query = (bodies[0].MetricDataQueries as { MetricStat: Record<string, unknown> }[])[0].MetricStat;
+    const query = (bodies[0]?.MetricDataQueries as { MetricStat: Record<string, unknown> }[] | undefined)?.[0]
+      ?.MetricStat;
+    if (!query) throw new Error('the first GetMetricData request had no MetricStat query');
     expect(query.Period).toBe(180);
     expect((query.Metric as { Dimensions: unknown }).Dimensions).toEqual([
       { Name: 'FunctionName', Value: 'orders-api' },
@@ -99,7 +101,7 @@ describe('inputs', () => {
       { RUNNER_TEMP: '/runner/tmp', GITHUB_REF: 'refs/tags/v1.4.0' },
     );
     expect(plan).toMatchObject({
-      alias: 'live',
+      functions: [{ functionName: 'orders-api', alias: 'live', source: { kind: 'latest' } }],
       strategy: 'alias-weights',
       steps: [{ weight: 0.1, bakeMs: 300_000 }],
       thresholds: { maxErrorRate: 0.01, minInvocations: 10, compareToStable: false, falseRollbackRate: 0.01 },
@@ -108,7 +110,6 @@ describe('inputs', () => {
       metricDelayMs: 120_000,
       release: { tag: 'v1.4.0' },
       recordFile: '/runner/tmp/lambda-release-record.orders-api.live.json',
-      source: { kind: 'latest' },
     });
   });
 
@@ -159,7 +160,7 @@ describe('inputs', () => {
       { GITHUB_ACTOR: 'jdoe' },
     );
     expect(plan.skipCanary).toEqual({ reason: 'hotfix', by: 'jdoe' });
-    expect(plan.codedeploy?.deploymentConfig).toBe('CodeDeployDefault.LambdaAllAtOnce');
+    expect(plan.functions[0].codedeploy?.deploymentConfig).toBe('CodeDeployDefault.LambdaAllAtOnce');
     expect(plan.strategy).toBe('codedeploy');
   });
 

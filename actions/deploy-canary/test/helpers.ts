@@ -15,7 +15,13 @@ import {
 import { MemoryLogger, RecordWriter, writeRecordFile } from '@lambda-release-kit/core';
 import { startSandbox, zipFunction, type Sandbox, type SandboxOptions } from '@lambda-release-kit/sandbox';
 import { deployCanary, initialRecord, type DeployClients, type DeployResult } from '../src/deploy.js';
-import type { DeployPlan, DeploySettings, Rollout } from '../src/plan.js';
+import type {
+  CodeDeploySettings,
+  CodeSource,
+  DeployPlan,
+  DeploySettings,
+  FunctionTarget,
+} from '../src/plan.js';
 import type { RolloutClock } from '../src/rollout-clock.js';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';
@@ -114,16 +120,29 @@ export async function functionOnVersion1(
   }
 }
 
+/** One function's target as a test names it: the alias defaults to live, the code to $LATEST as it is. */
+export type TargetOverrides = Pick<FunctionTarget, 'functionName'> & {
+  [K in Exclude<keyof FunctionTarget, 'functionName'>]?: FunctionTarget[K] | undefined;
+};
+
 /** A plan's settings to change; the strategy with its CodeDeploy block, or neither (alias weights). */
 type PlanOverrides = Partial<DeploySettings> &
-  Pick<DeploySettings, 'functionName'> &
-  (Rollout | Partial<Record<keyof Rollout, never>>);
+  TargetOverrides &
+  (
+    | { strategy: 'codedeploy'; codedeploy: CodeDeploySettings }
+    | { strategy?: Exclude<DeployPlan['strategy'], 'codedeploy'>; codedeploy?: never }
+  );
 
-export function plan(overrides: PlanOverrides, dir: string): DeployPlan {
+const target = ({ functionName, alias, source, configuration }: TargetOverrides): FunctionTarget => ({
+  functionName,
+  alias: alias ?? 'live',
+  source: source ?? { kind: 'latest' },
+  ...(configuration ? { configuration } : {}),
+});
+
+function settings(overrides: Partial<DeploySettings>, firstFunction: string, dir: string): DeploySettings {
   return {
-    alias: 'live',
-    source: { kind: 'latest' },
-    strategy: 'alias-weights',
+    concurrency: 4,
     steps: [],
     alarms: [],
     // A wide gate, so a healthy verdict needs tens of invocations, not hundreds.
@@ -138,12 +157,36 @@ export function plan(overrides: PlanOverrides, dir: string): DeployPlan {
     release: { tag: 'v1.2.3', actor: 'tester' },
     wait: true,
     timeoutMs: 60_000,
-    recordFile: join(dir, `${overrides.functionName}-record.json`),
+    recordFile: join(dir, `${firstFunction}-record.json`),
     ...overrides,
   };
 }
 
-export function zipSource(zip: Uint8Array): DeployPlan['source'] {
+/** A plan releasing one function. */
+export function plan(overrides: PlanOverrides, dir: string): DeployPlan {
+  const { functionName, alias, source, configuration, strategy, codedeploy, ...rest } = overrides;
+  const fn = target({ functionName, alias, source, configuration });
+  const base = settings(rest, functionName, dir);
+  if (strategy === 'codedeploy') return { ...base, strategy, functions: [{ ...fn, codedeploy }] };
+  return { ...base, strategy: strategy ?? 'alias-weights', functions: [fn] };
+}
+
+/** A plan releasing several functions as one (alias weights or all at once). */
+export function servicePlan(
+  functions: [TargetOverrides, ...TargetOverrides[]],
+  overrides: Partial<DeploySettings> & { strategy?: Exclude<DeployPlan['strategy'], 'codedeploy'> },
+  dir: string,
+): DeployPlan {
+  const { strategy, ...rest } = overrides;
+  const [first, ...others] = functions;
+  return {
+    ...settings(rest, first.functionName, dir),
+    strategy: strategy ?? 'alias-weights',
+    functions: [target(first), ...others.map(target)],
+  };
+}
+
+export function zipSource(zip: Uint8Array): CodeSource {
   return { kind: 'zip', path: 'build/function.zip', bytes: zip, codeSha256: sha256(zip) };
 }
 
@@ -183,7 +226,7 @@ export async function driveTraffic(
   sandbox: Sandbox,
   functionName: string,
   done: () => boolean,
-  options: { max?: number; concurrency?: number; pauseMs?: number } = {},
+  options: { max?: number; concurrency?: number; pauseMs?: number | undefined } = {},
 ): Promise<number> {
   const url = sandbox.functionUrl(functionName, 'live');
   const max = options.max ?? 3000;
@@ -205,7 +248,7 @@ export async function driveTraffic(
 export async function deployUnderTraffic(
   bed: TestBed,
   deployPlan: DeployPlan,
-  options: { signal?: AbortSignal; pauseMs?: number } = {},
+  options: { signal?: AbortSignal; pauseMs?: number; max?: number } = {},
 ): Promise<Run & { requests: number }> {
   let finished = false;
   const running = runDeploy(bed.clients, deployPlan, options.signal).finally(() => {
@@ -213,7 +256,14 @@ export async function deployUnderTraffic(
   });
   const [run, requests] = await Promise.all([
     running,
-    driveTraffic(bed.sandbox, deployPlan.functionName, () => finished, { pauseMs: options.pauseMs }),
+    Promise.all(
+      deployPlan.functions.map((fn) =>
+        driveTraffic(bed.sandbox, fn.functionName, () => finished, {
+          pauseMs: options.pauseMs,
+          ...(options.max !== undefined ? { max: options.max } : {}),
+        }),
+      ),
+    ).then((counts) => counts.reduce((sum, count) => sum + count, 0)),
   ]);
   return { ...run, requests };
 }

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jes
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRecord } from '@lambda-release-kit/core';
-import { runInProcess, unescapeCommand } from '@lambda-release-kit/core/testing';
+import { requiredOutput, runInProcess, unescapeCommand } from '@lambda-release-kit/core/testing';
 import { run } from '../src/main.js';
 import { driveTraffic, functionOnVersion1, handlers, startTestBed, type TestBed } from './helpers.js';
 
@@ -60,13 +60,13 @@ describe('run()', () => {
       'record-file': join(bed.dir, 'lambda-release-record.main-fn.live.json'),
     });
     expect(Number(outputs['duration-ms'])).toBeGreaterThan(0);
-    const record = parseRecord(outputs.record);
+    const record = parseRecord(requiredOutput(outputs, 'record'));
     expect(record).toMatchObject({
       status: 'promoted',
       release: { tag: 'v2.0.0' },
       functions: [{ target: { version: '2' } }],
     });
-    expect(parseRecord(readFileSync(outputs['record-file'], 'utf8')).status).toBe('promoted');
+    expect(parseRecord(readFileSync(requiredOutput(outputs, 'record-file'), 'utf8')).status).toBe('promoted');
     expect(summary).toContain('deploy-canary: main-fn:live promoted');
     expect(summary).toMatch(/<td>30%<\/td><td>healthy<\/td>/);
   });
@@ -102,7 +102,7 @@ describe('run()', () => {
     });
     expect(record.functions[0].target).toBeUndefined();
     expect(record.error).toMatch(/input 'traffic-steps' has "10%:5"/);
-    expect(parseRecord(bad.outputs.record)).toEqual(record);
+    expect(parseRecord(requiredOutput(bad.outputs, 'record'))).toEqual(record);
     expect(bad.outputs).toMatchObject({ status: 'failed', 'record-file': file });
   });
 
@@ -132,5 +132,48 @@ describe('run()', () => {
     expect(record.status).toBe('rolled-back');
     expect(record.rollbacks).toHaveLength(1);
     expect(summary).toContain('Rolled back');
+  });
+
+  it('releases several functions with configuration, never showing an environment value anywhere', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'main-api', handlers.ok('api-v1'));
+    await functionOnVersion1(bed.clients.lambda, 'main-worker', handlers.ok('worker-v1'));
+    const secret = 'sk-live-9f8e7d6c5b4a';
+    const zipPath = join(bed.dir, 'api.zip');
+    writeFileSync(zipPath, handlers.ok('api-v2'));
+    const { outputs, summary, exitCode, log } = await runAction({
+      functions: [
+        `- name: main-api`,
+        `  zip-file: ${zipPath}`,
+        `  configuration: { environment: { PAYMENT_KEY: ${secret}, STAGE: eu1 } }`,
+        `- name: main-worker`,
+        `  configuration: { memory-size: 256 }`,
+      ].join('\n'),
+      strategy: 'all-at-once',
+      environment: 'production',
+      'release-tag': 'v2.1.0',
+    });
+    expect(exitCode).toBeUndefined();
+    const file = join(bed.dir, 'lambda-release-record.production.main-api.live.json');
+    expect(outputs).toMatchObject({ status: 'promoted', 'record-file': file });
+    expect(outputs['function-name']).toBeUndefined();
+    expect(outputs['new-version']).toBeUndefined();
+    expect(JSON.parse(outputs.functions ?? '[]')).toEqual([
+      { name: 'main-api', alias: 'live', 'previous-version': '1', 'new-version': '2' },
+      { name: 'main-worker', alias: 'live', 'previous-version': '1', 'new-version': '2' },
+    ]);
+    expect(summary).toContain('deploy-canary: 2 functions to production promoted');
+    expect(summary).toMatch(/<td>main-worker<\/td><td>live<\/td><td>1<\/td><td>2<\/td>/);
+    // The runner is told the value once, to mask it; it appears nowhere else.
+    expect(log).toContain(`::add-mask::${secret}`);
+    const shown = [
+      log.replace(`::add-mask::${secret}`, ''),
+      JSON.stringify(outputs),
+      summary,
+      readFileSync(file, 'utf8'),
+    ];
+    expect(shown.filter((text) => text.includes(secret))).toEqual([]);
+    expect(
+      parseRecord(readFileSync(file, 'utf8')).functions[0].target?.configuration?.environment?.names,
+    ).toEqual(['PAYMENT_KEY', 'STAGE']);
   });
 });

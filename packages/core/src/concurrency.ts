@@ -1,20 +1,25 @@
 /**
- * Maps `items` with `fn`, at most `limit` calls in flight at once, answering the results in the order of `items`.
- * Rejects with the first error (calls already started still run to their end): callers that must not stop at one
- * failure catch inside `fn`.
+ * Maps `items` with at most `limit` calls of `fn` running at once, results in the order of `items`. Every call is
+ * let finish before a failure is thrown (the first, in the order of `items`), so no call is left running behind it.
  */
 export async function mapConcurrent<T, R>(
   items: readonly T[],
   limit: number,
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  // One iterator shared by every worker: each takes the next item when it is free.
-  const queue = items.entries();
-  const worker = async (): Promise<void> => {
-    for (const [index, item] of queue) results[index] = await fn(item, index);
+  const settled: Array<PromiseSettledResult<R>> = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      settled[index] = await fn(items[index] as T, index).then(
+        (value): PromiseFulfilledResult<R> => ({ status: 'fulfilled', value }),
+        (reason: unknown): PromiseRejectedResult => ({ status: 'rejected', reason }),
+      );
+    }
   };
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
-  await Promise.all(workers);
-  return results;
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<R>).value);
 }

@@ -1,5 +1,6 @@
 export * from './arn.js';
 export * from './abort.js';
+export * from './compact.js';
 export * from './concurrency.js';
 export * from './aws.js';
 export * from './duration.js';

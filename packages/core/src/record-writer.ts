@@ -8,6 +8,9 @@ export type SaveRecord = (record: DeploymentRecord) => Promise<void>;
  * rollback-on-failure needs.
  */
 export class RecordWriter {
+  /** The save under way: saves run one after another, so updates made in parallel never write the file at once. */
+  private saving: Promise<void> = Promise.resolve();
+
   constructor(
     readonly record: DeploymentRecord,
     private readonly saveRecord: SaveRecord,
@@ -15,7 +18,9 @@ export class RecordWriter {
 
   async update(change: (record: DeploymentRecord) => void): Promise<void> {
     change(this.record);
-    await this.saveRecord(this.record);
+    const save = this.saving.then(() => this.saveRecord(this.record));
+    this.saving = save.catch(() => undefined);
+    await save;
   }
 
   /** Ends the record with a final status (and the error that caused it, if any). */

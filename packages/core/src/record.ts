@@ -1,7 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { bareFunctionName } from './arn.js';
-import { UserError } from './errors.js';
 
 export const RECORD_SCHEMA = 'lambda-release-record/v2';
 /** The single-function schema of earlier releases: still read, upgraded to v2 on reading, never written. */
@@ -133,20 +132,6 @@ export function createRecord(
     startedAt: now.toISOString(),
     ...fields,
   };
-}
-
-/**
- * The one function of a release, for the code that handles one function at a time: a release of several fails
- * clearly here instead of acting on its first function only.
- */
-export function singleFunction(record: DeploymentRecord, action: string): FunctionRelease {
-  const [only, ...others] = record.functions;
-  if (others.length > 0) {
-    throw new UserError(
-      `this release has ${record.functions.length} functions; ${action} releases one function at a time until the service release lands`,
-    );
-  }
-  return only;
 }
 
 /**

@@ -2,30 +2,29 @@ import { describe, expect, it } from '@jest/globals';
 import { mapConcurrent } from '../src/concurrency.js';
 
 describe('mapConcurrent', () => {
-  it('answers in input order with at most `limit` calls in flight', async () => {
+  it('keeps the order of the items and never runs more than the limit at once', async () => {
     let running = 0;
-    let peak = 0;
-    const results = await mapConcurrent([30, 10, 20, 5, 15], 2, async (delay, index) => {
+    let most = 0;
+    const results = await mapConcurrent([5, 1, 4, 2, 3, 0], 2, async (item) => {
       running++;
-      peak = Math.max(peak, running);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      most = Math.max(most, running);
+      await new Promise((resolve) => setImmediate(resolve));
       running--;
-      return `${index}:${delay}`;
+      return item * 10;
     });
-    expect(results).toEqual(['0:30', '1:10', '2:20', '3:5', '4:15']);
-    expect(peak).toBe(2);
+    expect(results).toEqual([50, 10, 40, 20, 30, 0]);
+    expect(most).toBe(2);
   });
 
-  it('rejects with the first error', async () => {
-    await expect(
-      mapConcurrent([1, 2, 3], 4, async (item) => {
-        if (item === 2) throw new Error('two failed');
-        return item;
-      }),
-    ).rejects.toThrow('two failed');
-  });
-
-  it('answers an empty list without calling fn', async () => {
-    await expect(mapConcurrent([], 4, async () => 1)).resolves.toEqual([]);
+  it('lets every call finish before it throws the first failure', async () => {
+    const finished: number[] = [];
+    const failing = mapConcurrent([1, 2, 3], 3, async (item) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      finished.push(item);
+      if (item !== 3) throw new Error(`item ${item} failed`);
+      return item;
+    });
+    await expect(failing).rejects.toThrow('item 1 failed');
+    expect(finished.sort()).toEqual([1, 2, 3]);
   });
 });

@@ -6,14 +6,11 @@ import {
   createRecord,
   defaultPathOfRecord,
   defaultRecordPath,
-  type DeploymentRecord,
   parseRecord,
   readRecordFile,
   RecordError,
   releaseContext,
   serializeRecord,
-  singleFunction,
-  UserError,
   validateRecord,
   writeRecordFile,
 } from '@lambda-release-kit/core';
@@ -145,20 +142,6 @@ describe('deployment record', () => {
     });
     expect(() => validateRecord({ ...v1, alias: '', target: { version: '$LATEST' } })).toThrow(
       'record is not a valid deployment record: alias must be a non-empty string; target.version must be a published version number',
-    );
-  });
-
-  it('hands the one function of a release to code that handles one, and refuses a release of several', () => {
-    const record = sample();
-    expect(singleFunction(record, 'smoke-test')).toBe(record.functions[0]);
-    const service = {
-      ...record,
-      functions: [record.functions[0], { function: { name: 'worker' }, alias: 'live' }],
-    };
-    expect(() => singleFunction(service as DeploymentRecord, 'smoke-test')).toThrow(
-      new UserError(
-        'this release has 2 functions; smoke-test releases one function at a time until the service release lands',
-      ),
     );
   });
 

@@ -99,8 +99,11 @@ export interface ReleaseActionDefinition<Options, Clients, Result> {
   secretListInputs?: readonly string[];
   /** Inputs that may hold URLs with user info (`https://user:pass@host/`): their user info is masked the same way. */
   urlInputs?: readonly string[];
-  /** Parses and validates every input; throws an InputError before any AWS call. */
-  readOptions(inputs: Inputs, env: NodeJS.ProcessEnv): Options | Promise<Options>;
+  /**
+   * Parses and validates every input; throws an InputError before any AWS call. Secrets found inside an input
+   * (environment values in a configuration map) are registered with `redactor` the moment they are read.
+   */
+  readOptions(inputs: Inputs, env: NodeJS.ProcessEnv, redactor: Redactor): Options | Promise<Options>;
   /**
    * A record to leave behind when an input is invalid (deploy-canary's "failed, no traffic moved"), and the
    * `record-file` it goes to when that input could be read.
@@ -139,7 +142,7 @@ export async function runReleaseAction<Options, Clients, Result>(
 
     let options: Options;
     try {
-      options = await action.readOptions(inputs, env);
+      options = await action.readOptions(inputs, env, runnerRedactor);
     } catch (error) {
       await leaveInputErrorRecord(action.inputErrorRecord?.(inputs, error, env), place, saveRecord);
       throw error;
