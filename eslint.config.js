@@ -10,7 +10,7 @@ export default tseslint.config(
     // one script it cannot hold is typed by its own .d.mts, which the compiler reads in its place.
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['examples/orders-api/build.mjs'] },
+        projectService: { allowDefaultProject: ['examples/*.mjs', 'examples/*/build.mjs'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

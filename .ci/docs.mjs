@@ -96,7 +96,7 @@ const published = reference
   .replace(/uses: \.\/actions\/([\w-]+)/g, `uses: ${REPOSITORY}/actions/$1@v1`)
   .replace(
     /^# The reference release pipeline[\s\S]*?\n(?=#\n)/m,
-    '# Release pipeline for orders-api, using Lambda Release Kit.\n',
+    '# Release pipeline for the orders service (orders-api and orders-worker), using Lambda Release Kit.\n',
   );
 mkdirSync(join(out, 'examples', 'docs'), { recursive: true });
 writeFileSync(
@@ -106,18 +106,20 @@ writeFileSync(
 # A release workflow to copy
 
 Save this as \`.github/workflows/release.yml\`, replace \`<owner>\` with the account that hosts lambda-release-kit and \`v1\` with
-the release you want (or a commit SHA: see the README's "Pinning a version"), change the build step to build your function, and set:
+the release you want (or a commit SHA: see the README's "Pinning a version"), change the build step and the \`functions\` list to
+your service's functions (see [service.md](service.md)), and set:
 
 | Kind | Name | What |
 | --- | --- | --- |
-| variable | \`AWS_DEPLOY_ROLE_ARN\` | The role the jobs assume through OIDC (see [iam.md](iam.md)); without it the workflow skips the release. |
-| variable | \`SLACK_CHANNEL\`, \`EMAIL_FROM\`, \`EMAIL_TO\` | Where notifications go. |
-| variable | \`ORDERS_API_URL\` | The alias's function URL, for the smoke checks. |
-| variable (optional) | \`TRAFFIC_STEPS\`, \`HEALTH_CHECK_INTERVAL\`, \`MIN_INVOCATIONS\` | Canary schedule and sample (defaults in the file). |
+| environment | \`staging\`, \`production\` | GitHub environments; \`production\` with required reviewers, so a release waits for approval after staging. |
+| environment variable | \`AWS_DEPLOY_ROLE_ARN\` | In each environment: the role its jobs assume through OIDC (see [iam.md](iam.md)). Set it as a repository variable too (any value): without one the workflow skips the release. |
+| environment variable | \`ORDERS_API_URL\` | In each environment: orders-api's alias function URL, for the smoke checks. |
+| variable | \`SLACK_CHANNEL\`, \`EMAIL_FROM\`, \`EMAIL_TO\` | Where notifications go: one Slack thread per release. |
+| variable (optional) | \`TRAFFIC_STEPS\`, \`HEALTH_CHECK_INTERVAL\`, \`MIN_INVOCATIONS\`, \`ORDERS_BATCH_LIMIT\` | Canary schedule and sample, the worker's configuration (defaults in the file). |
 | secret | \`SLACK_BOT_TOKEN\`, \`SMTP_URL\` | Slack Web API token, and \`smtps://user:password@host:465\`. |
-| environment | \`production\` | With required reviewers if releases need approval. |
 
-Push a tag \`v1.2.3\` to release it; run the workflow by hand with \`skip-canary\` and a \`reason\` for a hotfix.
+Push a tag \`v1.2.3\` to release it to staging and, once approved, to production; run the workflow by hand with
+\`skip-canary\` and a \`reason\` for a hotfix.
 
 \`\`\`yaml
 ${published.trim()}

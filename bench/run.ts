@@ -7,13 +7,14 @@ import { deployOverhead } from './deploy-overhead.js';
 import { detection } from './detection.js';
 import { REPORT_FILE, writeReport, type BenchResult } from './report.js';
 import { rollback } from './rollback.js';
+import { service } from './service.js';
 import { smoke } from './smoke.js';
 import { startup } from './startup.js';
 import { verdicts } from './verdicts.js';
 import { snapshotDist } from './processes.js';
 import { AWS_CLI, CURL, ensureTool, GNU_TIME } from './tools.js';
 
-const BENCHMARKS: Benchmark[] = [rollback, detection, deployOverhead, smoke, startup, verdicts];
+const BENCHMARKS: Benchmark[] = [rollback, detection, deployOverhead, smoke, startup, verdicts, service];
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2).filter((a) => a !== '--');

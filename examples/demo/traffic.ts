@@ -1,13 +1,15 @@
 /**
- * The demo's view of the user traffic the sandbox's generator sends: answers counted per 2-second window, so
- * the timeline can show how the traffic split moves with the canary.
+ * The demo's view of the traffic its users send: requests to the API's function URL and order batches invoked on
+ * the worker's alias (as a queue would), counted per 2-second window so the timeline can show how the traffic
+ * split moves with the canary.
  */
-import { startTraffic } from '@lambda-release-kit/sandbox';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { startTraffic, type Answer, type Traffic } from '@lambda-release-kit/sandbox';
 
 export interface TrafficWindow {
   requests: number;
   errors: number;
-  /** Requests answered by each version (from the sandbox's x-sandbox-executed-version header). */
+  /** Answers by the version that gave them. */
   byVersion: Record<string, number>;
 }
 
@@ -17,11 +19,63 @@ export interface WindowedTraffic {
   stop(): Promise<void>;
 }
 
-export function startWindowedTraffic(
-  url: string,
-  options: { ratePerSecond: number; maxRequests: number; deadlineMs: number },
+export interface TrafficOptions {
+  ratePerSecond: number;
+  maxRequests: number;
+  deadlineMs: number;
+}
+
+/** Requests to a function URL (the sandbox's generator; the version from its x-sandbox-executed-version header). */
+export function startUrlTraffic(url: string, options: TrafficOptions): WindowedTraffic {
+  return windowed(startTraffic(url, options));
+}
+
+/** One-order batches invoked on `function:alias`; a function error counts as an error. */
+export function startInvokeTraffic(
+  lambda: LambdaClient,
+  functionName: string,
+  alias: string,
+  options: TrafficOptions,
 ): WindowedTraffic {
-  const traffic = startTraffic(url, options);
+  const answers: Answer[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const started = Date.now();
+  let sent = 0;
+  const invokeOne = async () => {
+    const body = JSON.stringify({ item: `order-${sent}` });
+    const payload = JSON.stringify({ Records: [{ messageId: `m-${sent}`, body }] });
+    try {
+      const result = await lambda.send(
+        new InvokeCommand({ FunctionName: functionName, Qualifier: alias, Payload: Buffer.from(payload) }),
+      );
+      answers.push({
+        at: Date.now(),
+        status: result.FunctionError ? 500 : (result.StatusCode ?? 0),
+        version: result.ExecutedVersion ?? '?',
+      });
+    } catch {
+      answers.push({ at: Date.now(), status: 0, version: '?' });
+    }
+  };
+  const timer = setInterval(() => {
+    if (sent >= options.maxRequests || Date.now() - started > options.deadlineMs) {
+      clearInterval(timer);
+      return;
+    }
+    sent++;
+    const request = invokeOne().finally(() => inFlight.delete(request));
+    inFlight.add(request);
+  }, 1000 / options.ratePerSecond);
+  return windowed({
+    answers: () => [...answers],
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all(inFlight);
+    },
+  });
+}
+
+function windowed(traffic: Traffic): WindowedTraffic {
   let taken = 0;
   return {
     takeWindow: () => {

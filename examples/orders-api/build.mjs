@@ -2,24 +2,15 @@
 // [--latency-ms 0] [--out build/orders-api.zip]. The same artifact is deployed everywhere.
 // The misbehave switch can also come from the environment (ORDERS_API_FAILURE_RATE, ORDERS_API_LATENCY_MS), so
 // the demo can ship a bad release through the unchanged reference workflow.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { zipSync } from 'fflate';
+import { zipRelease } from '../zip-release.mjs';
 
 export function buildOrdersApi({ release, failureRate = 0, latencyMs = 0 }) {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const settings = { release, failureRate, latencyMs };
-  // A fixed mtime keeps the zip byte-identical for identical input, so an unchanged release publishes nothing.
-  const mtime = new Date('2020-01-01T00:00:00Z');
-  return zipSync(
-    {
-      'index.mjs': [readFileSync(join(here, 'src', 'index.mjs')), { mtime }],
-      'release.json': [new TextEncoder().encode(`${JSON.stringify(settings)}\n`), { mtime }],
-    },
-    { level: 6 },
-  );
+  const handler = join(dirname(fileURLToPath(import.meta.url)), 'src', 'index.mjs');
+  return zipRelease(handler, { release, failureRate, latencyMs });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

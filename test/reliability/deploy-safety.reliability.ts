@@ -339,8 +339,9 @@ describe('deploy safety and truthful status', () => {
   }, 120_000);
 
   it('the reference workflow announces a deploy that failed before moving traffic as failed, not rolled back', async () => {
-    const name = 'orders-api';
-    await createReleasedFunction(fixture, name);
+    // The reference workflow releases the service: orders-api and orders-worker together.
+    const names = ['orders-api', 'orders-worker'];
+    for (const name of names) await createReleasedFunction(fixture, name);
     fixture.sandbox.faults.add({ service: 'lambda', operation: 'PublishVersion', kind: 'error' });
     const runs = await runWorkflow({
       workflowFile: join(REPO_ROOT, '.github', 'workflows', 'deploy.yml'),
@@ -370,25 +371,36 @@ describe('deploy safety and truthful status', () => {
     };
     // The notify job updates the run's first message in place (the rollback job replied in its thread).
     const final = state.services.slack.messages.find((message) => !message.threadTs)?.text ?? '';
+    const versions = names.map((name) => aliasOf(fixture, name).version);
+    const got = {
+      staging: runs.staging?.result,
+      rollback: runs['rollback-staging']?.result,
+      production: runs.production?.result,
+      notify: runs.notify?.result,
+      versions,
+    };
     const held =
-      runs.deploy?.result === 'failure' &&
-      runs.rollback?.outputs['rolled-back'] === 'false' &&
-      runs.notify?.result === 'success' &&
+      got.staging === 'failure' &&
+      got.rollback === 'success' &&
+      got.production === 'skipped' &&
+      got.notify === 'success' &&
       /failed/.test(final) &&
       !/rolled back/i.test(final) &&
-      aliasOf(fixture, name).version === '1';
+      versions.every((version) => version === '1');
     recordResult(CATEGORY, {
       action: 'deploy.yml',
-      case: 'deploy fails at PublishVersion; rollback job finds nothing to do; notify job',
+      case: 'staging deploy fails at PublishVersion; rollback job finds nothing to do; notify job',
       held,
-      outcome: `deploy ${runs.deploy?.result}, rollback rolled-back=${runs.rollback?.outputs['rolled-back']}, notify ${runs.notify?.result}`,
+      outcome: `staging ${got.staging}, rollback ${got.rollback}, production ${got.production}, notify ${got.notify}, aliases on ${versions.join(', ')}`,
       detail: final.slice(0, 200),
     });
-    expect({
-      deploy: runs.deploy?.result,
-      rolledBack: runs.rollback?.outputs['rolled-back'],
-      notify: runs.notify?.result,
-    }).toEqual({ deploy: 'failure', rolledBack: 'false', notify: 'success' });
+    expect(got).toEqual({
+      staging: 'failure',
+      rollback: 'success',
+      production: 'skipped',
+      notify: 'success',
+      versions: ['1', '1'],
+    });
     expect(final).toMatch(/failed/);
     expect(final).not.toMatch(/rolled back/i);
   }, 180_000);

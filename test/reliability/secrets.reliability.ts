@@ -264,6 +264,8 @@ exit $code
 `,
     );
     chmodSync(wrapper, 0o755);
+    // The reference workflow releases the service: orders-api and orders-worker together.
+    await createReleasedFunction(fixture, 'orders-worker');
     const runs = await runWorkflow({
       workflowFile: join(REPO_ROOT, '.github', 'workflows', 'deploy.yml'),
       event: { name: 'push', ref: 'refs/tags/v1.3.0' },
@@ -288,8 +290,8 @@ exit $code
       nodeBinary: wrapper,
       repoRoot: REPO_ROOT,
     });
-    expect(runs.deploy?.result).toBe('failure');
-    expect(runs.rollback?.result).toBe('success');
+    expect(runs.staging?.result).toBe('failure');
+    expect(runs['rollback-staging']?.result).toBe('success');
     expect(runs.notify?.result).toBe('success');
     const text = readFileSync(raw, 'utf8')
       .split('\n')

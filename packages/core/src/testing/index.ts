@@ -4,6 +4,7 @@ export * from './step-files.js';
 export * from './run-in-process.js';
 export {
   runWorkflow,
+  type EnvironmentSettings,
   type JobRun,
   type LogLine,
   type Result as StepResult,

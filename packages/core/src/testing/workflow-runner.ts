@@ -2,8 +2,9 @@
  * Replays a GitHub Actions workflow locally the way the runner would for the parts our pipeline uses: jobs in
  * `needs` order with their `if:` conditions, steps with `if:` and `continue-on-error`, `run:` scripts in bash,
  * local JavaScript actions run from their bundles with INPUT_* variables and GITHUB_OUTPUT/GITHUB_STEP_SUMMARY
- * files, job outputs, artifacts, masking of `::add-mask::` values. Third-party setup actions that only matter on
- * GitHub (checkout, credentials) are no-ops here; artifacts are copied through a local folder.
+ * files, job outputs, artifacts, masking of `::add-mask::` values, and a job's `environment` (its variables and
+ * the AWS its role reaches). Third-party setup actions that only matter on GitHub (checkout, credentials) are
+ * no-ops here; artifacts are copied through a local folder.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,14 @@ export interface LogLine {
   text: string;
 }
 
+/** What a GitHub environment gives the jobs that name it. */
+export interface EnvironmentSettings {
+  /** Environment variables (`vars`), over the repository's; not seen by the job's `if:`, as on GitHub. */
+  vars?: Record<string, string>;
+  /** Process environment for the job's steps: the AWS the environment's role reaches (e.g. its own sandbox). */
+  env?: NodeJS.ProcessEnv;
+}
+
 export interface RunOptions {
   workflowFile: string;
   event: WorkflowEvent;
@@ -35,6 +44,8 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
   vars?: Record<string, string>;
   secrets?: Record<string, string>;
+  /** Settings of the environments jobs name with `environment:`. */
+  environments?: Record<string, EnvironmentSettings>;
   /** Node binary used for `using: node24` actions. */
   nodeBinary: string;
   repoRoot: string;
@@ -74,6 +85,7 @@ interface JobDefinition {
   name?: string;
   needs?: string | string[];
   if?: string | boolean;
+  environment?: string | { name: string };
   env?: Record<string, unknown>;
   outputs?: Record<string, string>;
   steps: StepDefinition[];
@@ -138,6 +150,8 @@ export async function runWorkflow(options: RunOptions): Promise<Record<string, J
       continue;
     }
     emit({ job: jobId, kind: 'job', text: job.name ?? jobId });
+    const environment = options.environments?.[environmentName(job.environment)] ?? {};
+    baseContext.vars = { ...options.vars, ...environment.vars };
 
     const steps: Record<string, { outputs: Record<string, string>; outcome: Result; conclusion: Result }> =
       {};
@@ -176,6 +190,7 @@ export async function runWorkflow(options: RunOptions): Promise<Record<string, J
       for (const file of Object.values(files)) writeFileSync(file, '');
       const processEnv: NodeJS.ProcessEnv = {
         ...options.env,
+        ...environment.env,
         ...env,
         ...interpolateMap(step.env, context(), stepStatus),
         CI: 'true',
@@ -399,6 +414,10 @@ function interpolateMap(
   return Object.fromEntries(
     Object.entries(map ?? {}).map(([key, value]) => [key, interpolate(String(value), context, status)]),
   );
+}
+
+function environmentName(environment: JobDefinition['environment']): string {
+  return typeof environment === 'object' ? environment.name : (environment ?? '');
 }
 
 function toList(value: string | string[] | undefined): string[] {
