@@ -402,9 +402,10 @@ const cases: Case[] = [
   // rollback-on-failure
   {
     action: 'rollback-on-failure',
-    what: 'missing function name',
+    // With a record the function name is optional (the record names the functions of the release).
+    what: 'missing function name without a record',
     input: 'function-name',
-    inputs: { 'function-name': '' },
+    inputs: { 'function-name': '', record: '' },
   },
   {
     action: 'rollback-on-failure',
