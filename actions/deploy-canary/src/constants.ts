@@ -65,8 +65,12 @@ export const DEFAULT_TAG_PATTERN = '^v\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?(?:\
 export const DEFAULT_TRAFFIC_STEPS = '10%:5m';
 export const DEFAULT_DEPLOYMENT_CONFIG = 'CodeDeployDefault.LambdaCanary10Percent5Minutes';
 export const ALL_AT_ONCE_CONFIG = 'CodeDeployDefault.LambdaAllAtOnce';
-/** Functions published or moved at once: well within Lambda's control-plane rate limits, throttling retried. */
-export const FUNCTION_CONCURRENCY = 4;
+/**
+ * Functions published or moved at once. Lambda allows 15 control-plane requests/s per account; ten functions
+ * whose update polls back off (waitForFunctionUpdated) stay near that, and throttling (429) is retried, never
+ * fatal. Fewer would make a release of ten wait for Lambda's update in several waves instead of one.
+ */
+export const FUNCTION_CONCURRENCY = 10;
 
 /** Defaults written in action.yml (the runner passes them as if given); a test keeps the two in step. */
 export const ACTION_DEFAULTS: Partial<Record<Input, string>> = {

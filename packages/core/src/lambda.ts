@@ -139,7 +139,9 @@ export async function getFunctionConfiguration(
 
 /**
  * Waits until the function's last update has finished (LastUpdateStatus leaves InProgress) and returns the
- * configuration; an update that failed becomes an error with AWS's reason.
+ * configuration; an update that failed becomes an error with AWS's reason. GetFunctionConfiguration counts
+ * against Lambda's 15 control-plane requests/s per account: polls start 1 s apart and back off (×1.5, at most
+ * 5 s), so ten functions waiting at once poll about ten times a second at first and less after.
  */
 export async function waitForFunctionUpdated(
   lambda: LambdaClient,
@@ -151,8 +153,9 @@ export async function waitForFunctionUpdated(
     timeoutMs: options.timeoutMs,
     signal: options.signal,
     onProgress: options.onProgress,
-    initialDelayMs: 200,
-    maxDelayMs: 3_000,
+    initialDelayMs: 1_000,
+    maxDelayMs: 5_000,
+    factor: 1.5,
     check: async () => {
       const current = await lambda.send(
         new GetFunctionConfigurationCommand({ FunctionName: functionName }),
