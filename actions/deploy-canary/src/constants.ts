@@ -66,9 +66,9 @@ export const DEFAULT_TRAFFIC_STEPS = '10%:5m';
 export const DEFAULT_DEPLOYMENT_CONFIG = 'CodeDeployDefault.LambdaCanary10Percent5Minutes';
 export const ALL_AT_ONCE_CONFIG = 'CodeDeployDefault.LambdaAllAtOnce';
 /**
- * Functions published or moved at once. Lambda allows 15 control-plane requests/s per account; ten functions
- * whose update polls back off (waitForFunctionUpdated) stay near that, and throttling (429) is retried, never
- * fatal. Fewer would make a release of ten wait for Lambda's update in several waves instead of one.
+ * Functions published or moved at once: ten keep a release of ten to one wave of Lambda's update. Lambda allows
+ * 15 control-plane requests/s per account and ten functions send about one each at a step (their update polls
+ * use GetFunction, which has its own quota); throttling (429) is retried, never fatal.
  */
 export const FUNCTION_CONCURRENCY = 10;
 
