@@ -196,7 +196,7 @@ export const service: Benchmark = {
           },
         ],
         notes: [
-          `deploy-canary publishes and moves the aliases of a few functions at a time (bounded concurrency, within Lambda's control-plane limits), so the ${FUNCTIONS}-function release waits for the ${UPDATE_DELAY_MS} ms function update in several waves rather than once: the ratio follows the number of waves, not the number of calls.`,
+          `deploy-canary publishes and moves the aliases of up to ten functions at a time (its update polls use GetFunction, outside Lambda's 15 control-plane requests/s), so the ${FUNCTIONS}-function release waits for the ${UPDATE_DELAY_MS} ms function update once, as one function does: the ratio follows the number of waves, not the number of calls.`,
           `Under throttling, ${canary.throttled} of the canary's ${canary.calls} calls were answered 429 and retried, and the release still ended promoted; its wall time (${formatNumber(canary.ms, 'ms')}) against its ${CANARY_STEPS} schedule is reported, not judged.`,
         ],
       };

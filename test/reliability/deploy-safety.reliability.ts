@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from '@jest/globals';
-import { GetFunctionCommand, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  UpdateFunctionCodeCommand,
+} from '@aws-sdk/client-lambda';
 import { parseRecord, type DeploymentRecord } from '@lambda-release-kit/core';
 import { buildOrdersApi } from '../../examples/orders-api/build.mjs';
 import { runWorkflow } from '@lambda-release-kit/core/testing';
@@ -65,10 +69,10 @@ async function announce(record: string, jobStatus: string): Promise<ActionRun> {
 }
 
 async function waitForUpdate(name: string): Promise<void> {
-  // GetFunction, not GetFunctionConfiguration: the fault below must only ever meet deploy-canary's own polls.
+  // GetFunctionConfiguration, not GetFunction: the fault below must only ever meet deploy-canary's own polls.
   for (;;) {
-    const state = await fixture.lambda.send(new GetFunctionCommand({ FunctionName: name }));
-    if (state.Configuration?.LastUpdateStatus !== 'InProgress') return;
+    const state = await fixture.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    if (state.LastUpdateStatus !== 'InProgress') return;
     await sleep(50);
   }
 }
@@ -101,7 +105,7 @@ describe('deploy safety and truthful status', () => {
     }
     fixture.sandbox.faults.add({
       service: 'lambda',
-      operation: 'GetFunctionConfiguration',
+      operation: 'GetFunction',
       kind: 'delay',
       delayMs: 3_000,
       times: 1,

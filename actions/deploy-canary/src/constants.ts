@@ -65,8 +65,12 @@ export const DEFAULT_TAG_PATTERN = '^v\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?(?:\
 export const DEFAULT_TRAFFIC_STEPS = '10%:5m';
 export const DEFAULT_DEPLOYMENT_CONFIG = 'CodeDeployDefault.LambdaCanary10Percent5Minutes';
 export const ALL_AT_ONCE_CONFIG = 'CodeDeployDefault.LambdaAllAtOnce';
-/** Functions published or moved at once: well within Lambda's control-plane rate limits, throttling retried. */
-export const FUNCTION_CONCURRENCY = 4;
+/**
+ * Functions published or moved at once: ten keep a release of ten to one wave of Lambda's update. Lambda allows
+ * 15 control-plane requests/s per account and ten functions send about one each at a step (their update polls
+ * use GetFunction, which has its own quota); throttling (429) is retried, never fatal.
+ */
+export const FUNCTION_CONCURRENCY = 10;
 
 /** Defaults written in action.yml (the runner passes them as if given); a test keeps the two in step. */
 export const ACTION_DEFAULTS: Partial<Record<Input, string>> = {

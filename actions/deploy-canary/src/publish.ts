@@ -17,7 +17,12 @@ import {
   waitForFunctionUpdated,
   compact,
 } from '@lambda-release-kit/core';
-import { configurationRef, configurationRequest, sameConfiguration } from './configuration.js';
+import {
+  changedSettings,
+  configurationRef,
+  configurationRequest,
+  sameConfiguration,
+} from './configuration.js';
 import type { CodeSource, FunctionDeploy } from './plan.js';
 import type { CurrentState } from './preflight.js';
 
@@ -98,19 +103,9 @@ export async function publishNewVersion(
   if (previousSha !== undefined && latest.CodeSha256 === previousSha && sameSettings)
     return { kind: 'unchanged', codeSha256: previousSha };
 
-  // The RevisionId is the one read once $LATEST was confirmed to hold our code and configuration, not the one an
-  // update returned: Lambda changes RevisionId again when the update finishes, so that one would reject every publish.
-  const published = await retryConflicts(lambda, fn, logger, signal, 'publishing a version', () =>
-    lambda.send(
-      new PublishVersionCommand({
-        FunctionName: fn,
-        CodeSha256: ours,
-        RevisionId: latest.RevisionId,
-        Description: versionDescription(plan),
-      }),
-      signal ? { abortSignal: signal } : {},
-    ),
-  );
+  // Guarded by the RevisionId read once $LATEST was confirmed to hold our code and configuration, not the one an
+  // update returned: Lambda changes RevisionId again when the update finishes, and may change it after that too.
+  const published = await publishOurs(lambda, plan, latest, ours, logger, signal);
   const version = published.Version;
   if (!version)
     throw new Error(`publishing a version of ${fn} failed: PublishVersion answered no version number`);
@@ -125,6 +120,56 @@ export async function publishNewVersion(
       s3: source.kind === 's3' ? s3Object(source) : undefined,
     }),
   };
+}
+
+/**
+ * PublishVersion guarded by our CodeSha256 and the RevisionId of `finished` (the $LATEST our update left). Lambda
+ * may give $LATEST a new RevisionId after reporting the update Successful, so one PreconditionFailed re-reads the
+ * function: still our code and configuration, it publishes again with the new RevisionId; otherwise it fails
+ * naming what changed.
+ */
+async function publishOurs(
+  lambda: LambdaClient,
+  plan: FunctionDeploy,
+  finished: FunctionConfiguration,
+  ours: string | undefined,
+  logger: Logger,
+  signal: AbortSignal | undefined,
+): Promise<FunctionConfiguration> {
+  const fn = plan.functionName;
+  const publish = (revisionId: string | undefined) =>
+    retryConflicts(lambda, fn, logger, signal, 'publishing a version', () =>
+      lambda.send(
+        new PublishVersionCommand({
+          FunctionName: fn,
+          CodeSha256: ours,
+          RevisionId: revisionId,
+          Description: versionDescription(plan),
+        }),
+        signal ? { abortSignal: signal } : {},
+      ),
+    );
+  try {
+    return await publish(finished.RevisionId);
+  } catch (error) {
+    if (!(error instanceof UserError && awsErrorName(error.cause) === 'PreconditionFailedException'))
+      throw error;
+  }
+  const now = await waitForFunctionUpdated(lambda, fn, compact({ timeoutMs: UPDATE_TIMEOUT_MS, signal }));
+  if (now.CodeSha256 !== ours) throw replacedUnderUs(fn, ours, now.CodeSha256);
+  const changed = changedSettings(configurationRef(finished), configurationRef(now));
+  if (changed.length > 0) throw reconfiguredUnderUs(fn, changed);
+  logger.info(
+    `the RevisionId of ${fn} changed after its update finished; $LATEST still holds our code and configuration: publishing again`,
+  );
+  return publish(now.RevisionId);
+}
+
+function reconfiguredUnderUs(fn: string, changed: string[]): UserError {
+  return new UserError(
+    `the configuration of $LATEST of ${fn} changed after this deploy applied it (${changed.join(', ')}): another run changed it meanwhile (two deploys at once?). ` +
+      `Nothing was published and the alias was not touched; deploy again when the other run has finished`,
+  );
 }
 
 /** The settings changed, environment variables by name only (their values may be secrets). */
@@ -216,6 +261,7 @@ async function retryConflicts<T>(
       if (name === 'PreconditionFailedException' || isCodeShaMismatch(error)) {
         throw new UserError(
           `${doing} of ${fn} failed: ${errorMessage(error)} — the function changed since it was read (another deploy running?); run this again when it has finished`,
+          { cause: error },
         );
       }
       if (name !== 'ResourceConflictException' || attempt >= CONFLICT_ATTEMPTS) {

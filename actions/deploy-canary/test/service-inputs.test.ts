@@ -38,7 +38,7 @@ describe('the functions, configuration and environment inputs', () => {
     expect(plan).toMatchObject({
       strategy: 'codedeploy',
       environment: 'production',
-      concurrency: 4,
+      concurrency: 10,
       recordFile: '/runner/tmp/lambda-release-record.production.orders-api.live.json',
       functions: [
         {

@@ -1,5 +1,6 @@
 import {
   GetAliasCommand,
+  GetFunctionCommand,
   GetFunctionConfigurationCommand,
   ListVersionsByFunctionCommand,
   UpdateAliasCommand,
@@ -139,7 +140,9 @@ export async function getFunctionConfiguration(
 
 /**
  * Waits until the function's last update has finished (LastUpdateStatus leaves InProgress) and returns the
- * configuration; an update that failed becomes an error with AWS's reason.
+ * configuration; an update that failed becomes an error with AWS's reason. It polls with GetFunction, which has
+ * its own quota (100 requests/s per account) outside the 15 requests/s the other control-plane calls share, so
+ * ten functions waiting at once, each backing off from 200 ms, leave that budget to the updates and publishes.
  */
 export async function waitForFunctionUpdated(
   lambda: LambdaClient,
@@ -154,8 +157,8 @@ export async function waitForFunctionUpdated(
     initialDelayMs: 200,
     maxDelayMs: 3_000,
     check: async () => {
-      const current = await lambda.send(
-        new GetFunctionConfigurationCommand({ FunctionName: functionName }),
+      const { Configuration: current = {} } = await lambda.send(
+        new GetFunctionCommand({ FunctionName: functionName }),
         abortOptions(options.signal),
       );
       const busy = current.LastUpdateStatus === 'InProgress' || current.State === 'Pending';

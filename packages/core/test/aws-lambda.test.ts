@@ -146,15 +146,12 @@ describe('Lambda helpers', () => {
 
   it('waits for LastUpdateStatus to leave InProgress and reports a failed update', async () => {
     const config = (status: string, extra = {}) => ({
-      FunctionName: 'orders-api',
-      State: 'Active',
-      LastUpdateStatus: status,
-      ...extra,
+      Configuration: { FunctionName: 'orders-api', State: 'Active', LastUpdateStatus: status, ...extra },
     });
     nock(ENDPOINT)
-      .get('/2015-03-31/functions/orders-api/configuration')
+      .get('/2015-03-31/functions/orders-api')
       .reply(200, config('InProgress'))
-      .get('/2015-03-31/functions/orders-api/configuration')
+      .get('/2015-03-31/functions/orders-api')
       .reply(200, config('Successful', { CodeSha256: 'sha' }));
     const lines: string[] = [];
     const done = await waitForFunctionUpdated(clients(), 'orders-api', {
@@ -165,7 +162,7 @@ describe('Lambda helpers', () => {
     expect(lines[0]).toContain('State Active, LastUpdateStatus InProgress');
 
     nock(ENDPOINT)
-      .get('/2015-03-31/functions/orders-api/configuration')
+      .get('/2015-03-31/functions/orders-api')
       .reply(
         200,
         config('Failed', {

@@ -88,12 +88,8 @@ export class FunctionStore {
     return fn && this.settle(fn);
   }
 
-  /** Applies what happens when an update finishes: $LATEST gets its final RevisionId. */
   private settle(fn: FunctionState): FunctionState {
-    if (fn.revisionOnceUpdated && this.lastUpdateStatus(fn) === 'Successful') {
-      fn.latest.revisionId = fn.revisionOnceUpdated;
-      fn.revisionOnceUpdated = undefined;
-    }
+    this.lastUpdateStatus(fn);
     return fn;
   }
 
@@ -101,8 +97,17 @@ export class FunctionStore {
     return this.clock.now() < fn.activeAt ? 'Pending' : 'Active';
   }
 
+  /**
+   * Whether the last update has finished, read at one instant with what finishing does: $LATEST gets its final
+   * RevisionId. So an answer saying Successful always carries that RevisionId, however the clock moves meanwhile.
+   */
   lastUpdateStatus(fn: FunctionState): 'InProgress' | 'Successful' {
-    return this.clock.now() < fn.updateCompletesAt ? 'InProgress' : 'Successful';
+    if (this.clock.now() < fn.updateCompletesAt) return 'InProgress';
+    if (fn.revisionOnceUpdated) {
+      fn.latest.revisionId = fn.revisionOnceUpdated;
+      fn.revisionOnceUpdated = undefined;
+    }
+    return 'Successful';
   }
 
   /** Version ("$LATEST", "3") or alias; `alias` is set when the qualifier named an alias. */

@@ -14,6 +14,8 @@ export function functionConfiguration(
   const s = v.snapshot;
   const isLatest = v.version === '$LATEST';
   const arnQualifier = qualifier ?? (isLatest ? undefined : v.version);
+  // Read before RevisionId: an update that finishes now gives $LATEST its final RevisionId.
+  const lastUpdateStatus = isLatest ? store.lastUpdateStatus(fn) : 'Successful';
   return {
     FunctionName: fn.name,
     FunctionArn: store.functionArn(fn.name, arnQualifier),
@@ -34,7 +36,7 @@ export function functionConfiguration(
     RevisionId: v.revisionId,
     // Published versions are complete snapshots: only $LATEST carries the function's state and update status.
     State: isLatest ? store.state(fn) : 'Active',
-    LastUpdateStatus: isLatest ? store.lastUpdateStatus(fn) : 'Successful',
+    LastUpdateStatus: lastUpdateStatus,
     PackageType: s.packageType,
     ImageConfigResponse: s.imageConfig ? { ImageConfig: s.imageConfig } : undefined,
     Architectures: s.architectures,

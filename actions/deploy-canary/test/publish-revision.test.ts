@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  GetAliasCommand,
+  ListVersionsByFunctionCommand,
+  UpdateFunctionConfigurationCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import {
+  functionOnVersion1,
+  handlers,
+  plan,
+  runDeploy,
+  sandboxClients,
+  startTestBed,
+  waitReady,
+  zipSource,
+  type TestBed,
+} from './helpers.js';
+
+let bed: TestBed;
+let lambda: LambdaClient;
+beforeAll(async () => {
+  bed = await startTestBed();
+  lambda = bed.clients.lambda;
+});
+afterAll(async () => {
+  await bed.stop();
+});
+
+const aliasOf = (name: string) => lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'live' }));
+const versionsOf = async (name: string) =>
+  ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name }))).Versions ?? []).map(
+    (v) => v.Version,
+  );
+
+/** A release of new code and configuration, published and promoted at once (no traffic needed). */
+const release = (functionName: string) =>
+  plan(
+    {
+      functionName,
+      strategy: 'all-at-once',
+      source: zipSource(handlers.ok('v2')),
+      configuration: { memorySize: 256, environment: { STAGE: 'staging' } },
+    },
+    bed.dir,
+  );
+
+/** A client that runs `before` once, right before its first PublishVersion is sent. */
+function clientsRacing(before: () => Promise<void>): ReturnType<typeof sandboxClients> {
+  const racing = sandboxClients(bed.sandbox);
+  let raced = false;
+  racing.lambda.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'PublishVersionCommand' && !raced) {
+        raced = true;
+        await before();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'anotherWriter' },
+  );
+  return racing;
+}
+
+describe('publishing after the configuration and code updates', () => {
+  it('a RevisionId that changed after the update finished: re-reads $LATEST, publishes again and promotes', async () => {
+    await functionOnVersion1(lambda, 'orders-worker', handlers.ok('v1'));
+    bed.sandbox.faults.add({ operation: 'PublishVersion', kind: 'stale-revision', times: 1 });
+    const run = await runDeploy(bed.clients, release('orders-worker')).finally(() =>
+      bed.sandbox.faults.clear(),
+    );
+    expect(run.error).toBeUndefined();
+    expect(run.result).toMatchObject({ status: 'promoted', previousVersion: '1', newVersion: '2' });
+    expect(run.logger.text()).toContain(
+      'the RevisionId of orders-worker changed after its update finished; $LATEST still holds our code and configuration: publishing again',
+    );
+    expect((await aliasOf('orders-worker')).FunctionVersion).toBe('2');
+  });
+
+  it('a RevisionId changed by an update that left code and configuration as ours: publishes again', async () => {
+    await functionOnVersion1(lambda, 'same-settings-fn', handlers.ok('v1'));
+    // The same memory size again: a new RevisionId for $LATEST, nothing else changed.
+    const racing = clientsRacing(async () => {
+      await lambda.send(
+        new UpdateFunctionConfigurationCommand({ FunctionName: 'same-settings-fn', MemorySize: 256 }),
+      );
+      await waitReady(lambda, 'same-settings-fn');
+    });
+    const run = await runDeploy({ ...bed.clients, lambda: racing.lambda }, release('same-settings-fn'));
+    racing.destroy();
+    expect(run.error).toBeUndefined();
+    expect(run.result).toMatchObject({ status: 'promoted', newVersion: '2' });
+    expect((await aliasOf('same-settings-fn')).FunctionVersion).toBe('2');
+  });
+
+  it("another run's configuration in $LATEST before publishing: fails naming the setting, nothing published", async () => {
+    await functionOnVersion1(lambda, 'reconfigured-fn', handlers.ok('v1'));
+    const racing = clientsRacing(async () => {
+      await lambda.send(
+        new UpdateFunctionConfigurationCommand({ FunctionName: 'reconfigured-fn', MemorySize: 512 }),
+      );
+    });
+    const run = await runDeploy({ ...bed.clients, lambda: racing.lambda }, release('reconfigured-fn'));
+    racing.destroy();
+    expect(run.error?.message).toContain(
+      'the configuration of $LATEST of reconfigured-fn changed after this deploy applied it (memorySize): another run changed it meanwhile',
+    );
+    expect(await versionsOf('reconfigured-fn')).toEqual(['$LATEST', '1']);
+    expect((await aliasOf('reconfigured-fn')).FunctionVersion).toBe('1');
+  });
+});
