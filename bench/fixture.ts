@@ -32,9 +32,9 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function startWorld(options: StartOptions = {}): Promise<World> {
-  const sandbox = await startSandbox({ ...options, port: 0 });
-  const lambda = new LambdaClient({
+/** A Lambda client of the sandbox, with its region and test credentials. */
+export function sandboxLambda(sandbox: Sandbox): LambdaClient {
+  return new LambdaClient({
     endpoint: sandbox.endpoint,
     region: sandbox.env.AWS_REGION,
     credentials: {
@@ -42,6 +42,11 @@ export async function startWorld(options: StartOptions = {}): Promise<World> {
       secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY,
     },
   });
+}
+
+export async function startWorld(options: StartOptions = {}): Promise<World> {
+  const sandbox = await startSandbox({ ...options, port: 0 });
+  const lambda = sandboxLambda(sandbox);
   await createOrdersApiFunction(lambda, FUNCTION_NAME);
   const settle = () => waitForFunctionUpdated(lambda, FUNCTION_NAME, { timeoutMs: 30_000 });
 

@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { createExampleFunction } from '../examples/create-function.js';
 import { buildOrdersApi } from '../examples/orders-api/build.mjs';
 import type { BenchContext, Benchmark } from './context.js';
+import { sandboxLambda } from './fixture.js';
 import { notBuilt } from './context.js';
 import { bundleExists, REPO_ROOT, runBundledAction } from './processes.js';
 import { formatNumber, type BenchResult } from './report.js';
@@ -43,14 +44,7 @@ function requireFunctionsInput(): void {
 
 async function startService(): Promise<{ sandbox: Sandbox; lambda: LambdaClient }> {
   const sandbox = await startSandbox({ port: 0, updateDelayMs: UPDATE_DELAY_MS, metricDelayMs: 0 });
-  const lambda = new LambdaClient({
-    endpoint: sandbox.endpoint,
-    region: sandbox.env.AWS_REGION,
-    credentials: {
-      accessKeyId: sandbox.env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: sandbox.env.AWS_SECRET_ACCESS_KEY,
-    },
-  });
+  const lambda = sandboxLambda(sandbox);
   for (const name of names) {
     await createExampleFunction(lambda, name, buildOrdersApi({ release: 'v1.0.0' }));
     const published = await lambda.send(new PublishVersionCommand({ FunctionName: name }));

@@ -4,7 +4,7 @@
  * split moves with the canary.
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { startTraffic, type Answer, type Traffic } from '@lambda-release-kit/sandbox';
+import { startLoad, startTraffic, type LoadOptions, type Traffic } from '@lambda-release-kit/sandbox';
 
 export interface TrafficWindow {
   requests: number;
@@ -19,11 +19,7 @@ export interface WindowedTraffic {
   stop(): Promise<void>;
 }
 
-export interface TrafficOptions {
-  ratePerSecond: number;
-  maxRequests: number;
-  deadlineMs: number;
-}
+export type TrafficOptions = LoadOptions;
 
 /** Requests to a function URL (the sandbox's generator; the version from its x-sandbox-executed-version header). */
 export function startUrlTraffic(url: string, options: TrafficOptions): WindowedTraffic {
@@ -37,42 +33,19 @@ export function startInvokeTraffic(
   alias: string,
   options: TrafficOptions,
 ): WindowedTraffic {
-  const answers: Answer[] = [];
-  const inFlight = new Set<Promise<void>>();
-  const started = Date.now();
-  let sent = 0;
-  const invokeOne = async () => {
-    const body = JSON.stringify({ item: `order-${sent}` });
-    const payload = JSON.stringify({ Records: [{ messageId: `m-${sent}`, body }] });
-    try {
+  return windowed(
+    startLoad(async (sequence) => {
+      const body = JSON.stringify({ item: `order-${sequence}` });
+      const payload = JSON.stringify({ Records: [{ messageId: `m-${sequence}`, body }] });
       const result = await lambda.send(
         new InvokeCommand({ FunctionName: functionName, Qualifier: alias, Payload: Buffer.from(payload) }),
       );
-      answers.push({
-        at: Date.now(),
+      return {
         status: result.FunctionError ? 500 : (result.StatusCode ?? 0),
         version: result.ExecutedVersion ?? '?',
-      });
-    } catch {
-      answers.push({ at: Date.now(), status: 0, version: '?' });
-    }
-  };
-  const timer = setInterval(() => {
-    if (sent >= options.maxRequests || Date.now() - started > options.deadlineMs) {
-      clearInterval(timer);
-      return;
-    }
-    sent++;
-    const request = invokeOne().finally(() => inFlight.delete(request));
-    inFlight.add(request);
-  }, 1000 / options.ratePerSecond);
-  return windowed({
-    answers: () => [...answers],
-    stop: async () => {
-      clearInterval(timer);
-      await Promise.all(inFlight);
-    },
-  });
+      };
+    }, options),
+  );
 }
 
 function windowed(traffic: Traffic): WindowedTraffic {

@@ -1,6 +1,6 @@
 export { startSandbox, type Sandbox, type SandboxEnv, type StartOptions } from './sandbox.js';
 export { zipFunction } from './zip.js';
-export { startTraffic, type Answer, type Traffic } from './traffic.js';
+export { startLoad, startTraffic, type Answer, type LoadOptions, type Traffic } from './traffic.js';
 export { createClock } from './clock.js';
 export type { SimulatedLoad, SimulatedLoadOptions, VersionBehaviour } from './lambda/simulated-load.js';
 export { extraServices } from './services.js';

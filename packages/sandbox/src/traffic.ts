@@ -15,23 +15,27 @@ export interface Traffic {
   stop(): Promise<void>;
 }
 
-export function startTraffic(
-  url: string,
-  options: { ratePerSecond: number; maxRequests: number; deadlineMs: number },
+export interface LoadOptions {
+  ratePerSecond: number;
+  maxRequests: number;
+  deadlineMs: number;
+}
+
+/**
+ * Sends `request` at a steady rate until the request cap or the deadline, keeping every answer with its arrival
+ * time; a request that throws is answered as status 0 (the connection failed).
+ */
+export function startLoad(
+  request: (sequence: number) => Promise<Omit<Answer, 'at'>>,
+  options: LoadOptions,
 ): Traffic {
   const answers: Answer[] = [];
   const inFlight = new Set<Promise<void>>();
   const started = Date.now();
   let sent = 0;
-  const sendOne = async () => {
+  const sendOne = async (sequence: number) => {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-      await response.arrayBuffer();
-      answers.push({
-        at: Date.now(),
-        status: response.status,
-        version: response.headers.get('x-sandbox-executed-version') ?? '?',
-      });
+      answers.push({ at: Date.now(), ...(await request(sequence)) });
     } catch {
       answers.push({ at: Date.now(), status: 0, version: '?' });
     }
@@ -42,8 +46,8 @@ export function startTraffic(
       return;
     }
     sent++;
-    const request = sendOne().finally(() => inFlight.delete(request));
-    inFlight.add(request);
+    const pending = sendOne(sent).finally(() => inFlight.delete(pending));
+    inFlight.add(pending);
   }, 1000 / options.ratePerSecond);
   return {
     answers: () => [...answers],
@@ -52,4 +56,16 @@ export function startTraffic(
       await Promise.all(inFlight);
     },
   };
+}
+
+/** Requests to a function URL; the version comes from the sandbox's x-sandbox-executed-version header. */
+export function startTraffic(url: string, options: LoadOptions): Traffic {
+  return startLoad(async () => {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    await response.arrayBuffer();
+    return {
+      status: response.status,
+      version: response.headers.get('x-sandbox-executed-version') ?? '?',
+    };
+  }, options);
 }
