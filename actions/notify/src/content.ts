@@ -56,6 +56,7 @@ const STATUS_WORDS: Record<NotifyStatus, string> = {
   success: 'succeeded',
   failure: 'failed',
   cancelled: 'was cancelled',
+  skipped: 'did not run',
   'rolled-back': 'was rolled back',
 };
 
@@ -64,6 +65,7 @@ export const STATUS_EMOJI: Record<NotifyStatus, { slack: string; unicode: string
   success: { slack: ':white_check_mark:', unicode: '✅' },
   failure: { slack: ':x:', unicode: '❌' },
   cancelled: { slack: ':no_entry_sign:', unicode: '🚫' },
+  skipped: { slack: ':fast_forward:', unicode: '⏭️' },
   'rolled-back': { slack: ':rewind:', unicode: '⏪' },
 };
 

@@ -23,6 +23,7 @@ const COLORS: Record<ReleaseMessage['status'], string> = {
   success: '#1a7f37',
   failure: '#cf222e',
   cancelled: '#6e7781',
+  skipped: '#6e7781',
   'rolled-back': '#9a6700',
 };
 

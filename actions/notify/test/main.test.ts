@@ -10,7 +10,7 @@ import {
   type InProcessRun,
 } from '@lambda-release-kit/core/testing';
 import { run } from '../src/main.js';
-import { rolledBackRecord } from './fixtures.js';
+import { rolledBackRecord, sampleRecord } from './fixtures.js';
 import { sinkState } from './sandbox-helpers.js';
 
 let sandbox: Sandbox;
@@ -119,6 +119,25 @@ describe('run', () => {
     const v1 = await slackPost(v1RecordJson(rolledBackRecord()));
     expect(v1).toEqual(v2);
     expect(JSON.stringify(v1)).toContain('orders-api');
+  });
+
+  it.each([
+    // needs.<job>.result of a job that did not run, with no record: nothing ran, and the message says so.
+    { given: 'no record', record: undefined, title: 'release did not run' },
+    // With a record, the skipped job says nothing about the release: the record does.
+    { given: 'a promoted record', record: sampleRecord(), title: 'orders-api: release of version 8' },
+  ])('accepts job-status skipped with $given and announces what happened', async ({ record, title }) => {
+    await runWith({
+      ...(record ? { record: JSON.stringify(record) } : {}),
+      'job-status': 'skipped',
+      'slack-webhook-url': sandbox.variable('SANDBOX_SLACK_WEBHOOK_URL'),
+    });
+    expect(process.exitCode).toBeUndefined();
+    expect(outputs().sent).toBe('slack-webhook');
+    const post = JSON.stringify((await sinkState(sandbox)).slack.webhookPosts.at(-1));
+    expect(post).toContain(title);
+    expect(post).toContain(record ? 'succeeded' : 'did not run');
+    expect(post).not.toMatch(/failed|was cancelled/);
   });
 
   it('sends one message for a release of several, naming every function and which were restored', async () => {

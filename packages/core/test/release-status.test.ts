@@ -52,4 +52,14 @@ describe('releaseStatus', () => {
     expect(releaseStatus(undefined, 'failure')).toBe('failure');
     expect(releaseStatus(undefined, undefined)).toBeUndefined();
   });
+
+  it('a skipped job (needs.<job>.result of a job that did not run) leaves the record to decide', () => {
+    expect(releaseStatus(record({ status: 'promoted' }), 'skipped')).toBe('success');
+    expect(releaseStatus(record({ status: 'failed' }), 'skipped')).toBe('failure');
+    expect(releaseStatus(record({ status: 'rolled-back', rollbacks: [restored] }), 'skipped')).toBe(
+      'rolled-back',
+    );
+    expect(releaseStatus(record({ status: 'in-progress' }), 'skipped')).toBe('started');
+    expect(releaseStatus(undefined, 'skipped')).toBe('skipped');
+  });
 });
