@@ -1,6 +1,13 @@
 import type { DeploymentRecord } from './record.js';
 
-export const RELEASE_STATUSES = ['started', 'success', 'failure', 'cancelled', 'skipped', 'rolled-back'] as const;
+export const RELEASE_STATUSES = [
+  'started',
+  'success',
+  'failure',
+  'cancelled',
+  'skipped',
+  'rolled-back',
+] as const;
 /** How a release ended, as notify announces it and the reference workflow reports it. */
 export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
 
