@@ -18,6 +18,7 @@ import {
 } from './constants.js';
 import { buildMessage, type ReleaseMessage } from './content.js';
 import { plannedChannels, type NotifyPlan } from './notify.js';
+import { movedPathHint } from './moved-paths.js';
 import { deriveStatus } from './status.js';
 import { emailAddress, SLACK_TS, SLACK_TS_EXPECTED, topicArnInput, urlInput } from './validate.js';
 
@@ -190,6 +191,9 @@ export function renderMessage(
       .filter(([, text]) => text !== undefined)
       .map(([name]) => name)
       .join("', '");
-    throw new InputError(`template in input '${which}' cannot be rendered: ${error.message}`);
+    const hint = movedPathHint(error.path);
+    throw new InputError(
+      `template in input '${which}' cannot be rendered: ${error.message}${hint ? ` — ${hint}` : ''}`,
+    );
   }
 }

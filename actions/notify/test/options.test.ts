@@ -57,4 +57,18 @@ describe('renderMessage', () => {
       /^template in input 'title', 'email-subject' cannot be rendered: unknown variable "fucntion"/,
     );
   });
+
+  it.each([
+    ['record.function.name', 'record.functions.0.function.name', 'orders-api'],
+    ['record.target.version', 'record.functions.0.target.version', '8'],
+    ['record.alias', 'record.functions.0.alias', 'live'],
+  ])('fails a 1.x template using {{ %s }} naming the path that works since schema v2', (old, now, value) => {
+    const given = { status: 'success', 'webhook-url': WEBHOOK };
+    const written = readOptions(inputs({ ...given, title: `{{ ${old} }}` }));
+    expect(() => renderMessage(written, sampleRecord(), {})).toThrow(
+      `template in input 'title' cannot be rendered: unknown variable "${old}": "record" has no "${old.split('.')[1]}" — since schema v2 (2.0.0) a record keeps each function's fields in "record.functions": write "${now}"`,
+    );
+    const rewritten = readOptions(inputs({ ...given, title: `{{ ${now} }}` }));
+    expect(renderMessage(rewritten, sampleRecord(), {}).message.title).toBe(value);
+  });
 });

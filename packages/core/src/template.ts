@@ -18,6 +18,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 export class TemplateError extends Error {
   override name = 'TemplateError';
+  /** The variable path that could not be resolved, for callers that know where it moved. */
+  readonly path: string | undefined;
+  constructor(message: string, path?: string) {
+    super(message);
+    this.path = path;
+  }
 }
 
 export interface TemplateOptions {
@@ -244,11 +250,12 @@ function lookup(vars: Record<string, unknown>, path: string): unknown {
         index === 0
           ? `unknown variable "${path}"${known.length > 0 ? ` (known: ${known.slice(0, 20).join(', ')})` : ' (no variables are defined)'}`
           : `unknown variable "${path}": "${reached}" has no "${part}"`,
+        path,
       );
     }
     value = container[part];
   }
-  if (value === undefined) throw new TemplateError(`unknown variable "${path}"`);
+  if (value === undefined) throw new TemplateError(`unknown variable "${path}"`, path);
   return value;
 }
 
