@@ -8,6 +8,8 @@ import { generateActionMarkdownDocs } from 'action-docs';
 import { parse, stringify } from 'yaml';
 
 const REPOSITORY = '<owner>/lambda-release-kit';
+// The major tag usage examples pin: the newest major in CHANGELOG.md (test/generated-docs.test.ts checks it).
+const VERSION = 'v2';
 const out = process.argv[2] ?? '.';
 const scratch = mkdtempSync(join(tmpdir(), 'action-docs-'));
 
@@ -72,7 +74,7 @@ async function render(name) {
   // Links in action.yml are relative to actions/<name>/; the page lives one level higher, in action-docs/.
   return `${tables}### Usage${usage}`
     .replaceAll('***PROJECT***', `${REPOSITORY}/actions/${name}`)
-    .replaceAll('***VERSION***', 'v1')
+    .replaceAll('***VERSION***', VERSION)
     .replaceAll('href="../../', 'href="../');
 }
 
@@ -93,7 +95,7 @@ for (const name of names) {
 // copy users paste is the one CI lints and the demo runs.
 const reference = readFileSync('.github/workflows/deploy.yml', 'utf8');
 const published = reference
-  .replace(/uses: \.\/actions\/([\w-]+)/g, `uses: ${REPOSITORY}/actions/$1@v1`)
+  .replace(/uses: \.\/actions\/([\w-]+)/g, `uses: ${REPOSITORY}/actions/$1@${VERSION}`)
   .replace(
     /^# The reference release pipeline[\s\S]*?\n(?=#\n)/m,
     '# Release pipeline for the orders service (orders-api and orders-worker), using Lambda Release Kit.\n',
@@ -105,14 +107,14 @@ writeFileSync(
 
 # A release workflow to copy
 
-Save this as \`.github/workflows/release.yml\`, replace \`<owner>\` with the account that hosts lambda-release-kit and \`v1\` with
+Save this as \`.github/workflows/release.yml\`, replace \`<owner>\` with the account that hosts lambda-release-kit and \`${VERSION}\` with
 the release you want (or a commit SHA: see the README's "Pinning a version"), change the build step and the \`functions\` list to
 your service's functions (see [service.md](service.md)), and set:
 
 | Kind | Name | What |
 | --- | --- | --- |
 | environment | \`staging\`, \`production\` | GitHub environments; \`production\` with required reviewers, so a release waits for approval after staging. |
-| environment variable | \`AWS_DEPLOY_ROLE_ARN\` | In each environment: the role its jobs assume through OIDC (see [iam.md](iam.md)). Set it as a repository variable too (any value): without one the workflow skips the release. |
+| environment variable | \`AWS_DEPLOY_ROLE_ARN\` | In each environment: the role its jobs assume through OIDC (see [iam.md](iam.md)). Also a repository variable of the same name (any non-empty value): the staging job's \`if:\` sees only repository variables and skips the release without one; inside the jobs, each environment's value wins. |
 | environment variable | \`ORDERS_API_URL\` | In each environment: orders-api's alias function URL, for the smoke checks. |
 | variable | \`SLACK_CHANNEL\`, \`EMAIL_FROM\`, \`EMAIL_TO\` | Where notifications go: one Slack thread per release. |
 | variable (optional) | \`TRAFFIC_STEPS\`, \`HEALTH_CHECK_INTERVAL\`, \`MIN_INVOCATIONS\`, \`ORDERS_BATCH_LIMIT\` | Canary schedule and sample, the worker's configuration (defaults in the file). |

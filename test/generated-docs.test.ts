@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -11,6 +11,16 @@ import { parse } from 'yaml';
 const ACTIONS = ['deploy-canary', 'smoke-test', 'rollback-on-failure', 'notify'];
 const root = join(import.meta.dirname, '..');
 let out: string;
+
+/** The major tag usage examples pin: that of the newest release in CHANGELOG.md. */
+const major = `v${Math.max(
+  ...[...readFileSync(join(root, 'CHANGELOG.md'), 'utf8').matchAll(/^## \[(\d+)\.\d+\.\d+\] - /gm)].map((m) =>
+    Number(m[1]),
+  ),
+)}`;
+/** Every `@ref` after one of the suite's actions in a text. */
+const pinned = (text: string) =>
+  [...text.matchAll(/lambda-release-kit\/actions\/[\w-]+@([\w.-]+)/g)].map((match) => match[1]);
 
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'generated-docs-'));
@@ -114,7 +124,7 @@ describe.each(ACTIONS)('action-docs/%s.md', (name) => {
 
   it('gives a usage block with the published reference and each default', () => {
     const usage = markdown().split('### Usage')[1] ?? '';
-    expect(usage).toContain(`- uses: <owner>/lambda-release-kit/actions/${name}@v1`);
+    expect(usage).toContain(`- uses: <owner>/lambda-release-kit/actions/${name}@${major}`);
     for (const spec of Object.values(action.inputs)) {
       const expected = spec.default ?? describedDefault(spec.description);
       if (expected !== undefined) expect(usage).toContain(`    # Default: ${expected}\n`);
@@ -125,7 +135,20 @@ describe.each(ACTIONS)('action-docs/%s.md', (name) => {
 describe('examples/docs/workflow.md', () => {
   it('references the published actions', () => {
     const workflow = readFileSync(join(out, 'examples', 'docs', 'workflow.md'), 'utf8');
-    expect(workflow).toContain('uses: <owner>/lambda-release-kit/actions/deploy-canary@v1');
+    expect(workflow).toContain(`uses: <owner>/lambda-release-kit/actions/deploy-canary@${major}`);
+    expect(new Set(pinned(workflow))).toEqual(new Set([major]));
     expect(workflow).not.toMatch(/uses: \.\/actions\//);
+  });
+});
+
+describe('the version the hand-written docs name', () => {
+  const pages = [
+    'README.md',
+    ...readdirSync(join(root, 'examples', 'docs')).map((page) => join('examples', 'docs', page)),
+  ].filter((page) => page.endsWith('.md') && page !== join('examples', 'docs', 'workflow.md'));
+
+  it.each(pages)('%s pins the newest major in its usage examples', (page) => {
+    const refs = pinned(readFileSync(join(root, page), 'utf8')).filter((ref) => /^v\d+$/.test(ref ?? ''));
+    expect({ page, refs: [...new Set(refs)] }).toEqual({ page, refs: refs.length > 0 ? [major] : [] });
   });
 });

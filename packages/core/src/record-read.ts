@@ -10,7 +10,7 @@ import {
 const STRATEGIES: readonly string[] = ['codedeploy', 'alias-weights', 'all-at-once'];
 const STATUSES: readonly string[] = ['planned', 'in-progress', 'promoted', 'rolled-back', 'failed', 'no-op'];
 /** The fields a v1 record kept at the top and v2 keeps per function. */
-const FUNCTION_FIELDS = ['function', 'alias', 'previous', 'target', 'codedeploy'] as const;
+export const FUNCTION_FIELDS = ['function', 'alias', 'previous', 'target', 'codedeploy'] as const;
 
 type Need = (ok: boolean, message: string) => void;
 
