@@ -13,6 +13,7 @@ import { startSandbox, type Sandbox } from '@lambda-release-kit/sandbox';
 import { parse } from 'yaml';
 import { startApiServer, type ApiServer } from '../packages/checks/test/api-server.js';
 import { deployTwoVersions, lambdaClient } from '../actions/smoke-test/test/sandbox-helpers.js';
+import { newestMajor } from './newest-major.js';
 
 // examples/docs/checks.md cannot drift from the check engine: every YAML example runs, through the engine's
 // public functions, against a local API (https://api.example.com in the doc) and a sandbox function orders-api
@@ -88,7 +89,7 @@ describe(DOC, () => {
     'the workflow step at line %i uses the published smoke-test',
     (_line, text) => {
       const [step] = parse(text as string) as Array<{ uses: string; with: Record<string, string> }>;
-      expect(step!.uses).toBe('<owner>/lambda-release-kit/actions/smoke-test@v1');
+      expect(step!.uses).toBe(`<owner>/lambda-release-kit/actions/smoke-test@${newestMajor()}`);
       const inputs = Object.keys(
         (
           parse(readFileSync(join(import.meta.dirname, '..', 'actions/smoke-test/action.yml'), 'utf8')) as {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
+import { newestMajor } from './newest-major.js';
 
 // The generated action docs, rendered by `npm run docs` into a temporary directory, must show each input's
 // description as written (regexes keep their backslashes, AWS_REGION stays a name) and every default: the one
@@ -12,12 +13,7 @@ const ACTIONS = ['deploy-canary', 'smoke-test', 'rollback-on-failure', 'notify']
 const root = join(import.meta.dirname, '..');
 let out: string;
 
-/** The major tag usage examples pin: that of the newest release in CHANGELOG.md. */
-const major = `v${Math.max(
-  ...[...readFileSync(join(root, 'CHANGELOG.md'), 'utf8').matchAll(/^## \[(\d+)\.\d+\.\d+\] - /gm)].map((m) =>
-    Number(m[1]),
-  ),
-)}`;
+const major = newestMajor();
 /** Every `@ref` after one of the suite's actions in a text. */
 const pinned = (text: string) =>
   [...text.matchAll(/lambda-release-kit\/actions\/[\w-]+@([\w.-]+)/g)].map((match) => match[1]);
