@@ -114,7 +114,7 @@ your service's functions (see [service.md](service.md)), and set:
 | Kind | Name | What |
 | --- | --- | --- |
 | environment | \`staging\`, \`production\` | GitHub environments; \`production\` with required reviewers, so a release waits for approval after staging. |
-| environment variable | \`AWS_DEPLOY_ROLE_ARN\` | In each environment: the role its jobs assume through OIDC (see [iam.md](iam.md)). Also a repository variable of the same name (any non-empty value): the staging job's \`if:\` sees only repository variables and skips the release without one; inside the jobs, each environment's value wins. |
+| environment and repository variable | \`AWS_DEPLOY_ROLE_ARN\` | In each environment: the role its jobs assume through OIDC (see [iam.md](iam.md)). Also as a repository variable (any non-empty value): the staging job's \`if:\` sees only repository variables and skips the release without one; inside the jobs, each environment's value wins. |
 | environment variable | \`ORDERS_API_URL\` | In each environment: orders-api's alias function URL, for the smoke checks. |
 | variable | \`SLACK_CHANNEL\`, \`EMAIL_FROM\`, \`EMAIL_TO\` | Where notifications go: one Slack thread per release. |
 | variable (optional) | \`TRAFFIC_STEPS\`, \`HEALTH_CHECK_INTERVAL\`, \`MIN_INVOCATIONS\`, \`ORDERS_BATCH_LIMIT\` | Canary schedule and sample, the worker's configuration (defaults in the file). |
