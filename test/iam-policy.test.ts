@@ -6,8 +6,9 @@ import { iamAction, sentOperations } from './sent-operations.js';
 
 // examples/docs/iam.md tells users what to grant. Its table is checked against the operations each action's code
 // can send (read from the source, so it cannot fall behind) and against what the reliability suite saw the
-// bundles call (test/reliability/observed-operations.json, written by its last full run); its policy for the
-// reference workflow against the functions and features that workflow uses.
+// bundles call (test/reliability/observed-operations.json, written by its last full run), which must hold every
+// operation the code can send; its policy for the reference workflow against the functions and features that
+// workflow uses.
 const root = join(import.meta.dirname, '..');
 const iamMd = readFileSync(join(root, 'examples', 'docs', 'iam.md'), 'utf8');
 const actions = readdirSync(join(root, 'actions')).filter((name) =>
@@ -87,6 +88,14 @@ describe("iam.md's table of operations", () => {
   it.each(Object.keys(observed))('finds in the source every operation %s was seen calling', (action) => {
     const seen = (observed[action] ?? []).map(iamAction);
     expect({ action, missing: missing(seen, sent[action] ?? []) }).toEqual({ action, missing: [] });
+  });
+
+  // And the other way round: the suite's observed list is complete, so it cannot fall behind the code unnoticed. A
+  // new operation needs a reliability case that calls it (permissions.reliability.ts) and a full run's
+  // render-report.ts to write observed-operations.json again.
+  it.each(actions)('was shown by the reliability suite every operation the code of %s can send', (action) => {
+    const seen = (observed[action] ?? []).map(iamAction);
+    expect({ action, unobserved: missing(sent[action] ?? [], seen) }).toEqual({ action, unobserved: [] });
   });
 
   it.each(actions)('lists for %s nothing its code never sends, except what AWS checks for it', (action) => {

@@ -66,6 +66,12 @@ const SECTIONS: Array<{ category: string; title: string; intro: string }> = [
     intro:
       'A record without a target, a 60-second storm of 429/500/dropped connections on every UpdateAlias (timeout 3m), a missing record file after a promotion, `method: code` behind an alias, and records that do not belong here (other region or account, oversized, too deeply nested, a CodeDeploy deployment that does not exist or is malformed). Held = the alias ends where the case requires (sandbox backend), with the request log showing no call or no mutation where none is allowed.',
   },
+  {
+    category: 'permissions',
+    title: '9. Operations only some features call',
+    intro:
+      "The features whose AWS operations no other case reaches (a first release with `configuration`, `alarms` and a `pre-traffic-check`; a CodeDeploy release with a custom configuration; a dry run; a rollback with an invoke `verify` check), so the operations observed below, which test/iam-policy.test.ts checks examples/docs/iam.md against, cover every operation the actions' code can send. Held = exit 0 and every listed operation in the sandbox request log.",
+  },
 ];
 
 const cell = (text: unknown) =>
