@@ -117,6 +117,54 @@ describe('smoke test against the sandbox', () => {
     expect(outcome.record?.smokeTests).toEqual([expect.objectContaining({ passed: 1, failed: 1, total: 2 })]);
   });
 
+  it("with a record of several functions, an HTTP check naming its function expects that function's new version", async () => {
+    const service = createRecord({
+      functions: [
+        { function: { name: 'orders' }, alias: 'live', previous: { version: '1' }, target: { version: '2' } },
+        {
+          function: { name: 'billing' },
+          alias: 'live',
+          previous: { version: '2' },
+          target: { version: '1' },
+        },
+      ],
+      strategy: 'alias-weights',
+    });
+    const httpChecks = `
+- name: orders health
+  function: orders
+  request: "{{ orders }}health"
+- name: billing health
+  function: billing
+  request: "{{ billing }}health"
+- name: some health
+  request: "{{ orders }}health"
+`;
+    const suite = buildSuite({ checks: { text: httpChecks, file: 'checks.yml' } });
+    const urls = {
+      orders: sandbox.functionUrl('orders', 'live'),
+      billing: sandbox.functionUrl('billing', 'live'),
+    };
+    const outcome = await runSmokeTest(suite, options({ record: service, vars: urls }), {
+      logger: new MemoryLogger(),
+    });
+    expect(
+      outcome.result.checks.map((check) => [
+        check.name,
+        check.passed,
+        check.version?.outcome,
+        check.failure?.reason,
+      ]),
+    ).toEqual([
+      ['orders health', true, 'proven', undefined],
+      ['billing health', false, 'other version', 'answered by version 2, expected version 1'],
+      ['some health', true, 'not checked', undefined],
+    ]);
+    expect(outcome.record?.smokeTests?.[0]?.unproven).toEqual([
+      'some health: version not checked: the release has several functions and this check names none (give it `function: <name>`)',
+    ]);
+  });
+
   it('reports a function error with the error text, and a function-URL 404 with the request', async () => {
     const suite = buildSuite({
       checks: {

@@ -65,10 +65,7 @@ export const FUNCTION_VERSION_HEADER = 'x-function-version';
  * Requests to a function URL; the version is the one the function reports in `versionHeader` ('?' when it reports
  * none, as every answer of a function that does not set it).
  */
-export function startTraffic(
-  url: string,
-  options: LoadOptions & { versionHeader?: string },
-): Traffic {
+export function startTraffic(url: string, options: LoadOptions & { versionHeader?: string }): Traffic {
   const versionHeader = options.versionHeader ?? FUNCTION_VERSION_HEADER;
   return startLoad(async () => {
     const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });

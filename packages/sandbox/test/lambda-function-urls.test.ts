@@ -29,8 +29,7 @@ const echo = (label: string) =>
   });
 
 /** Any header that would tell which version answered, which AWS function URLs never add. */
-const versionHeaders = (res: Response) =>
-  [...res.headers.keys()].filter((name) => name.includes('version'));
+const versionHeaders = (res: Response) => [...res.headers.keys()].filter((name) => name.includes('version'));
 
 beforeAll(async () => {
   sandbox = await startSandbox({ timeScale: 100, updateDelayMs: 1000 });
