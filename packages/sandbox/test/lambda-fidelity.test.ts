@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
+  DeleteFunctionCommand,
   GetAliasCommand,
   GetFunctionCommand,
   InvokeCommand,
@@ -216,5 +217,16 @@ describe('parameter constraints of the service model', () => {
       client.send(new GetFunctionCommand({ FunctionName: 'fid-fn', Qualifier: 'live/1' })),
     );
     expect(refused).toMatchObject({ name: 'ValidationException', status: 400 });
+  });
+});
+
+describe('statuses', () => {
+  it('answers DeleteFunction with 204, after which the function is not found', async () => {
+    await createReadyFunction(client, 'fid-deleted', esmHandler('gone'));
+    const deleted = await client.send(new DeleteFunctionCommand({ FunctionName: 'fid-deleted' }));
+    expect(deleted.$metadata.httpStatusCode).toBe(204);
+    expect(
+      await refusal(() => client.send(new GetFunctionCommand({ FunctionName: 'fid-deleted' }))),
+    ).toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
   });
 });

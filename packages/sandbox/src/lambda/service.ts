@@ -156,7 +156,7 @@ export class LambdaService implements ServiceHandler {
       }
       case 'DeleteFunction':
         store.delete(name, qualifier);
-        return { status: 200 };
+        return { status: 204 };
       case 'UpdateFunctionCode': {
         const version = store.updateCode(name, parseBody<UpdateCodeInput>(req));
         return json(200, functionConfiguration(store, store.get(name), version));
