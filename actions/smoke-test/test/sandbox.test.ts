@@ -28,6 +28,16 @@ const record = () =>
     strategy: 'alias-weights',
   });
 
+/** A release of orders (1 → 2) and billing (2 → 1): billing's alias still answers from 2, not its new version 1. */
+const serviceRecord = () =>
+  createRecord({
+    functions: [
+      { function: { name: 'orders' }, alias: 'live', previous: { version: '1' }, target: { version: '2' } },
+      { function: { name: 'billing' }, alias: 'live', previous: { version: '2' }, target: { version: '1' } },
+    ],
+    strategy: 'alias-weights',
+  });
+
 const checks = `
 - name: invoke new version
   invoke:
@@ -85,19 +95,7 @@ describe('smoke test against the sandbox', () => {
   });
 
   it("with a record of several functions, each invoke check expects its own function's new version", async () => {
-    // billing's alias still answers from version 2, but this release's new version of billing is 1.
-    const service = createRecord({
-      functions: [
-        { function: { name: 'orders' }, alias: 'live', previous: { version: '1' }, target: { version: '2' } },
-        {
-          function: { name: 'billing' },
-          alias: 'live',
-          previous: { version: '2' },
-          target: { version: '1' },
-        },
-      ],
-      strategy: 'alias-weights',
-    });
+    const service = serviceRecord();
     const perFunction = `
 - name: orders answers
   invoke: { function: orders, qualifier: live, payload: {} }
@@ -118,18 +116,7 @@ describe('smoke test against the sandbox', () => {
   });
 
   it("with a record of several functions, an HTTP check naming its function expects that function's new version", async () => {
-    const service = createRecord({
-      functions: [
-        { function: { name: 'orders' }, alias: 'live', previous: { version: '1' }, target: { version: '2' } },
-        {
-          function: { name: 'billing' },
-          alias: 'live',
-          previous: { version: '2' },
-          target: { version: '1' },
-        },
-      ],
-      strategy: 'alias-weights',
-    });
+    const service = serviceRecord();
     const httpChecks = `
 - name: orders health
   function: orders
