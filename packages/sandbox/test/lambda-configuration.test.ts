@@ -49,7 +49,7 @@ async function invoke(name: string, qualifier: string, event: unknown = {}) {
 
 describe('UpdateFunctionConfiguration', () => {
   it('applies every setting a release changes, InProgress until the update delay, with a new RevisionId', async () => {
-    await createReadyFunction(client, 'config-fn', configEcho, { Environment: { Variables: { A: '1' } } });
+    await createReadyFunction(client, 'config-fn', configEcho, { Environment: { Variables: { AB: '1' } } });
     const before = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'config-fn' }));
     const updated = await update(
       {

@@ -151,6 +151,19 @@ describe('parameter constraints of the service model', () => {
     expect(refused.message).toContain(says);
   });
 
+  it('refuses environment variables over 4 KB, quoting the measured string as Lambda does, and a bad variable name', async () => {
+    const big = await refusal(() => configure({ Environment: { Variables: { BLOB: 'x'.repeat(4090) } } }));
+    expect(big).toMatchObject({ name: 'InvalidParameterValueException', status: 400 });
+    expect(big.message).toMatch(
+      /^Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit\. String measured: \{"BLOB":"x+"\}$/,
+    );
+    const badName = await refusal(() => configure({ Environment: { Variables: { '1ST': 'secret-value' } } }));
+    expect(badName).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect(badName.message).not.toContain('secret-value');
+    await configure({ Environment: { Variables: { BLOB: 'x'.repeat(4000) } } });
+    await waitUntilReady(client, 'fid-fn');
+  });
+
   it('refuses a Description over 256 characters on PublishVersion and CreateAlias', async () => {
     const long = 'd'.repeat(257);
     expect(

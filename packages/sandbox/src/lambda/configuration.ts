@@ -1,5 +1,5 @@
 import { Runtime } from '@aws-sdk/client-lambda';
-import { invalidParameter, validationError } from './errors.js';
+import { LambdaApiError, invalidParameter, validationError } from './errors.js';
 import type { FunctionSnapshot } from './model.js';
 
 /** The version-specific settings CreateFunction and UpdateFunctionConfiguration share (API reference shapes). */
@@ -37,6 +37,9 @@ const RESERVED_VARIABLES = new Set([
   'LAMBDA_RUNTIME_DIR',
   'LAMBDA_TASK_ROOT',
 ]);
+/** Model shape EnvironmentVariableName; the whole map, as JSON, may hold at most 4 KB ("Lambda quotas"). */
+const VARIABLE_NAME = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
+const MAX_ENVIRONMENT_BYTES = 4096;
 const LAYER_ARN = /^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+$/;
 const MAX_LAYERS = 5;
 
@@ -102,6 +105,7 @@ export function validateConfiguration(input: ConfigurationInput): void {
       `Timeout value of ${input.Timeout} seconds is out of range: a function can run for at most ${MAX_TIMEOUT} seconds.`,
     );
   }
+  checkEnvironment(input.Environment?.Variables ?? {});
   const reserved = Object.keys(input.Environment?.Variables ?? {}).filter((k) => RESERVED_VARIABLES.has(k));
   if (reserved.length > 0) {
     throw invalidParameter(
@@ -116,6 +120,26 @@ export function validateConfiguration(input: ConfigurationInput): void {
   if (malformed !== undefined) {
     throw invalidParameter(
       `1 validation error detected: Value '[${malformed}]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy regular expression pattern: ${LAYER_ARN.source}]`,
+    );
+  }
+}
+
+/**
+ * Variable names the model allows (a sensitive member: the refusal quotes no value), and the 4 KB limit on the map,
+ * which Lambda reports with the measured string, values included, as it does.
+ */
+function checkEnvironment(variables: Record<string, string>): void {
+  if (Object.keys(variables).some((name) => !VARIABLE_NAME.test(name))) {
+    throw new LambdaApiError(
+      'ValidationException',
+      400,
+      `1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: ${VARIABLE_NAME.source.slice(1, -1)}]`,
+    );
+  }
+  const measured = JSON.stringify(variables);
+  if (Buffer.byteLength(measured) > MAX_ENVIRONMENT_BYTES) {
+    throw invalidParameter(
+      `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${measured}`,
     );
   }
 }
