@@ -115,7 +115,7 @@ describe(DOC, () => {
       `
 - name: health
   request: https://api.example.com/health
-  expect: { version-from: header:x-app-version }
+  expect: { version-from: header:x-app-version, version: '8' }
 - flow: analysis
   steps:
     - name: the analysis completes

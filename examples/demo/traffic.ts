@@ -21,7 +21,10 @@ export interface WindowedTraffic {
 
 export type TrafficOptions = LoadOptions;
 
-/** Requests to a function URL (the sandbox's generator; the version from its x-sandbox-executed-version header). */
+/**
+ * Requests to a function URL (the sandbox's generator). The version is the one orders-api reports in its own
+ * x-function-version header: a function URL, on AWS as in the sandbox, adds no version header.
+ */
 export function startUrlTraffic(url: string, options: TrafficOptions): WindowedTraffic {
   return windowed(startTraffic(url, options));
 }

@@ -44,7 +44,8 @@ export async function readOptions(inputs: Inputs, redactor: Redactor): Promise<S
   const region = inputs.string(Input.Region);
   const expectVersion = inputs.string(Input.ExpectVersion, {
     pattern: /^\d+$/,
-    expected: 'a published version number like "8"',
+    expected:
+      'a published version number like "8" (HTTP answers prove it when they report their version: see \'version-from\')',
   });
   const suite = await checkDefinitionsAsInput(() => buildSuite(sources));
   return {

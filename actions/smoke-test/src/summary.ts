@@ -21,6 +21,8 @@ export function smokeSummary(outcome: SmokeTestResult): Summary {
     ['Duration', `${result.durationMs}ms`],
   ];
   if (outcome.expectVersion) facts.push(['Expected version', outcome.expectVersion]);
+  const proof = proofCounts(result);
+  if (proof) facts.push(['Version proof', proof]);
   if (outcome.reportFiles.length > 0) facts.push(['Report', outcome.reportFiles.join(', ')]);
   return {
     title: summaryTitle(result),
@@ -42,9 +44,26 @@ function summaryRows(result: SuiteResult): string[][] {
     check.passed ? '✅ passed' : check.skipped ? '⏭️ skipped' : '❌ failed',
     String(check.attempts),
     latency(check),
-    check.executedVersion ?? '–',
-    check.failure?.reason ?? '–',
+    versionCell(check),
+    check.failure?.reason ?? (check.version?.outcome.startsWith('not') ? check.version.detail : '–'),
   ]);
+}
+
+/** "2 proven, 1 not proven, 1 not checked": how many answers proved the version they came from. */
+function proofCounts(result: SuiteResult): string | undefined {
+  const counts = new Map<string, number>();
+  for (const check of result.checks) {
+    if (check.version) counts.set(check.version.outcome, (counts.get(check.version.outcome) ?? 0) + 1);
+  }
+  return counts.size === 0
+    ? undefined
+    : [...counts].map(([outcome, count]) => `${count} ${outcome}`).join(', ');
+}
+
+function versionCell(check: CheckResult): string {
+  const outcome = check.version?.outcome;
+  if (outcome === 'not proven' || outcome === 'not checked') return outcome;
+  return check.executedVersion ?? '–';
 }
 
 function latency(check: CheckResult): string {

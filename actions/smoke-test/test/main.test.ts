@@ -109,6 +109,46 @@ describe('run()', () => {
     );
   });
 
+  it('passes a healthy release whose endpoint reports no version, saying "not proven" in the log, summary and record', async () => {
+    const { outputs, summary, log } = await runAction({
+      url: `${sandbox.functionUrl('orders', 'live')}ping`,
+      record: serializeRecord(record),
+    });
+    expect(process.exitCode).toBeUndefined();
+    expect(outputs).toMatchObject({ passed: '1', total: '1', failed: '0' });
+    const [smoke] = JSON.parse(output(outputs, 'record')).smokeTests;
+    expect(smoke).toMatchObject({ passed: 1, failed: 0, total: 1 });
+    expect(smoke.unproven).toEqual([
+      expect.stringMatching(/^url: version not proven: the answer reported no version, expected 2/),
+    ]);
+    expect(JSON.parse(output(outputs, 'report')).checks[0].version).toMatchObject({ outcome: 'not proven' });
+    expect(summary).toContain('<td>Version proof</td><td>1 not proven</td>');
+    expect(log).toContain('::warning::1 of 1 checks passed without proving which version answered');
+  });
+
+  it("fails an endpoint that reports another version than the record's new one", async () => {
+    const { log } = await runAction({
+      url: `${sandbox.functionUrl('orders', '1')}health`,
+      record: serializeRecord(record),
+    });
+    expect(process.exitCode).toBe(1);
+    expect(log).toContain(
+      '::error::smoke-test: 1 of 1 checks failed: url (answered by version 1, expected version 2)',
+    );
+  });
+
+  it('with version-from, fails an answer that does not report its version there, naming the header', async () => {
+    const { log } = await runAction({
+      url: `${sandbox.functionUrl('orders', 'live')}ping`,
+      record: serializeRecord(record),
+      'version-from': 'header:x-function-version',
+    });
+    expect(process.exitCode).toBe(1);
+    expect(log).toContain(
+      '::error::smoke-test: 1 of 1 checks failed: url (answered with no x-function-version header (version-from: header:x-function-version), expected version 2)',
+    );
+  });
+
   it("masks the user info of a checks file's URLs as soon as the file is read, before any error quotes it", async () => {
     const file = join(dir, 'checks-with-password.yml');
     writeFileSync(
@@ -127,7 +167,17 @@ describe('run()', () => {
     [{ url: 'ftp://x' }, 'input \'url\' has "ftp://x" — expected an http(s) URL'],
     [{ url: 'http://x', 'expect-status': 'ok' }, 'input \'expect-status\' has "ok"'],
     [{ url: 'http://x', 'max-p95-latency': '1s' }, "input 'samples' is required with 'max-error-rate'"],
-    [{ url: 'http://x', 'expect-version': 'latest' }, 'input \'expect-version\' has "latest"'],
+    [
+      { url: 'http://x', 'expect-version': 'latest' },
+      'input \'expect-version\' has "latest" — expected a published version number like "8" (HTTP answers prove it when they report their version: see \'version-from\')',
+    ],
+    [
+      {
+        checks: '- name: a\n  function: billing\n  request: http://x/\n',
+        record: serializeRecord(record),
+      },
+      'invalid checks: check "a" (input \'checks\' line 1): function "billing" is not a function of the release — expected one of orders',
+    ],
     [{ url: 'http://x', record: '{"schema":1}' }, "input 'record'"],
     [
       { url: 'http://x', 'record-file': '/nonexistent/record.json' },

@@ -18,15 +18,21 @@ export function lambdaClient(sandbox: Sandbox): LambdaClient {
   });
 }
 
-/** A handler answering invokes with its version, and function-URL requests like an HTTP API. */
+/**
+ * A handler answering invokes with its version, and function-URL requests like an HTTP API: /health reports its
+ * version in an x-function-version header set from AWS_LAMBDA_FUNCTION_VERSION (as a function on AWS must: function
+ * URLs add none), /ping reports none.
+ */
 const handler = (label: string) =>
   zipFunction({
     'index.mjs': `export const handler = async (event, context) => {
       if (event.fail) throw new Error('payment service unreachable');
       if (event.rawPath === '/health') {
-        return { statusCode: 200, headers: { 'content-type': 'application/json' },
+        return { statusCode: 200,
+          headers: { 'content-type': 'application/json', 'x-function-version': process.env.AWS_LAMBDA_FUNCTION_VERSION },
           body: JSON.stringify({ status: 'ok', label: ${JSON.stringify(label)}, version: context.functionVersion }) };
       }
+      if (event.rawPath === '/ping') return { statusCode: 200, body: 'pong' };
       if (event.rawPath) return { statusCode: 404, body: 'no route ' + event.rawPath };
       return { label: ${JSON.stringify(label)}, version: context.functionVersion, echo: event };
     };`,

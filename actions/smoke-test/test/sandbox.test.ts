@@ -28,6 +28,16 @@ const record = () =>
     strategy: 'alias-weights',
   });
 
+/** A release of orders (1 → 2) and billing (2 → 1): billing's alias still answers from 2, not its new version 1. */
+const serviceRecord = () =>
+  createRecord({
+    functions: [
+      { function: { name: 'orders' }, alias: 'live', previous: { version: '1' }, target: { version: '2' } },
+      { function: { name: 'billing' }, alias: 'live', previous: { version: '2' }, target: { version: '1' } },
+    ],
+    strategy: 'alias-weights',
+  });
+
 const checks = `
 - name: invoke new version
   invoke:
@@ -85,19 +95,7 @@ describe('smoke test against the sandbox', () => {
   });
 
   it("with a record of several functions, each invoke check expects its own function's new version", async () => {
-    // billing's alias still answers from version 2, but this release's new version of billing is 1.
-    const service = createRecord({
-      functions: [
-        { function: { name: 'orders' }, alias: 'live', previous: { version: '1' }, target: { version: '2' } },
-        {
-          function: { name: 'billing' },
-          alias: 'live',
-          previous: { version: '2' },
-          target: { version: '1' },
-        },
-      ],
-      strategy: 'alias-weights',
-    });
+    const service = serviceRecord();
     const perFunction = `
 - name: orders answers
   invoke: { function: orders, qualifier: live, payload: {} }
@@ -115,6 +113,43 @@ describe('smoke test against the sandbox', () => {
       ['billing answers', false, 'answered by version 2, expected version 1'],
     ]);
     expect(outcome.record?.smokeTests).toEqual([expect.objectContaining({ passed: 1, failed: 1, total: 2 })]);
+  });
+
+  it("with a record of several functions, an HTTP check naming its function expects that function's new version", async () => {
+    const service = serviceRecord();
+    const httpChecks = `
+- name: orders health
+  function: orders
+  request: "{{ orders }}health"
+- name: billing health
+  function: billing
+  request: "{{ billing }}health"
+- name: some health
+  request: "{{ orders }}health"
+`;
+    const suite = buildSuite({ checks: { text: httpChecks, file: 'checks.yml' } });
+    const urls = {
+      orders: sandbox.functionUrl('orders', 'live'),
+      billing: sandbox.functionUrl('billing', 'live'),
+    };
+    const outcome = await runSmokeTest(suite, options({ record: service, vars: urls }), {
+      logger: new MemoryLogger(),
+    });
+    expect(
+      outcome.result.checks.map((check) => [
+        check.name,
+        check.passed,
+        check.version?.outcome,
+        check.failure?.reason,
+      ]),
+    ).toEqual([
+      ['orders health', true, 'proven', undefined],
+      ['billing health', false, 'other version', 'answered by version 2, expected version 1'],
+      ['some health', true, 'not checked', undefined],
+    ]);
+    expect(outcome.record?.smokeTests?.[0]?.unproven).toEqual([
+      'some health: version not checked: the release has several functions and this check names none (give it `function: <name>`)',
+    ]);
   });
 
   it('reports a function error with the error text, and a function-URL 404 with the request', async () => {

@@ -17,16 +17,19 @@ const readOrderId = (id) => {
   }
 };
 
+// Function URLs and API Gateway say nothing about which version answered: the function says it itself, from the
+// variable Lambda sets in each version's environment ("$LATEST" or "7"), so smoke-test can prove the new version
+// answers through the alias (its checks read this header, see examples/docs/checks.md).
+const version = process.env.AWS_LAMBDA_FUNCTION_VERSION;
 const json = (statusCode, body) => ({
   statusCode,
-  headers: { 'content-type': 'application/json' },
+  headers: { 'content-type': 'application/json', 'x-function-version': version },
   body: JSON.stringify(body),
 });
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const handler = async (event, context) => {
-  const version = context.functionVersion;
+export const handler = async (event) => {
   if (release.latencyMs > 0) await pause(release.latencyMs);
   if (Math.random() < release.failureRate) {
     throw new Error(`orders-api ${release.release} failed on purpose (failureRate ${release.failureRate})`);

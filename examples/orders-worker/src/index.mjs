@@ -16,9 +16,11 @@ const batchLimit = () => {
   return limit;
 };
 
-export const handler = async (event, context) => {
+// The version Lambda runs, from the variable it sets in each version's environment (as orders-api reports it).
+const version = process.env.AWS_LAMBDA_FUNCTION_VERSION;
+
+export const handler = async (event) => {
   const limit = batchLimit();
-  const version = context.functionVersion;
   const records = Array.isArray(event?.Records) ? event.Records : [];
   if (records.length === 0) return { status: 'ok', release: release.release, version };
   // Records beyond the limit go back to the queue (reported as failures SQS redelivers), as do unreadable ones.

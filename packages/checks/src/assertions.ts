@@ -1,6 +1,7 @@
 import { answerJson, isJson, type Answer } from './answer.js';
 import { formatMs } from './duration.js';
 import { queryPath } from './jsonpath.js';
+import { missingVersion } from './version-proof.js';
 import { snippet } from '@lambda-release-kit/core/redact';
 import type {
   Comparison,
@@ -27,7 +28,7 @@ export function judge(expect: Expectation, answer: Answer): AssertionFailure | u
     checkFunctionError(expect, answer) ??
     checkStatus(expect.status ?? (answer.kind === 'invoke' ? [{ min: 200, max: 200 }] : SUCCESS), answer) ??
     checkDuration(expect.maxDurationMs, answer) ??
-    checkVersion(expect.version, answer) ??
+    checkVersion(expect, answer) ??
     checkHeaders(expect.headers ?? {}, answer) ??
     (expect.body ? checkText('body', expect.body, answer.body) : undefined) ??
     checkJson(expect.json ?? [], answer)
@@ -75,10 +76,22 @@ function checkDuration(maxMs: number | undefined, answer: Answer): AssertionFail
   return fail('max-duration', `at most ${formatMs(maxMs)}`, formatMs(answer.durationMs));
 }
 
-function checkVersion(version: string | undefined, answer: Answer): AssertionFailure | undefined {
-  if (version === undefined || answer.executedVersion === version) return undefined;
-  const actual =
-    answer.executedVersion === undefined ? 'no version reported' : `version ${answer.executedVersion}`;
+/** An HTTP answer that reports no version fails only when proof was asked for (see version-proof.ts). */
+function checkVersion(expect: Expectation, answer: Answer): AssertionFailure | undefined {
+  const version = expect.version;
+  const reported = answer.executedVersion;
+  if (version === undefined || reported === version) return undefined;
+  if (reported === undefined) {
+    if (answer.kind === 'http' && expect.versionOptional) return undefined;
+    const missing = answer.kind === 'http' ? missingVersion(expect.versionFrom) : 'no executed version';
+    return fail(
+      'version',
+      `version ${version}`,
+      'no version reported',
+      `answered with ${missing}, expected version ${version}`,
+    );
+  }
+  const actual = `version ${reported}`;
   return fail('version', `version ${version}`, actual, `answered by ${actual}, expected version ${version}`);
 }
 

@@ -8,8 +8,14 @@ export {
   parseErrorRate,
   type CheckOrigin,
 } from './parse.js';
-export { toJsonReport, toJUnitXml, toRecordSummary, type CheckResultSummary } from './report.js';
+export {
+  toJsonReport,
+  toJUnitXml,
+  toRecordSummary,
+  unprovenLines,
+  type CheckResultSummary,
+} from './report.js';
 export { DEFAULT_CONCURRENCY, describeFailure, runChecks } from './run.js';
-export { VERSION_HEADERS } from './send.js';
+export { VERSION_HEADERS } from './version-proof.js';
 export * from './types.js';
 export { validateSuite } from './validate.js';

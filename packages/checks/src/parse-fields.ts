@@ -22,6 +22,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const JSON_TYPES: JsonType[] = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'];
 export const CHECK_KEYS = [
   'name',
+  'function',
   'request',
   'invoke',
   'expect',
@@ -125,6 +126,24 @@ export function requestSpec(scope: Scope, raw: unknown): HttpRequestSpec | undef
     json,
     timeoutMs: scope.duration(raw, 'timeout', path),
   };
+}
+
+/** `function:` of an HTTP check: a plain function name (matched against the release's functions before sending). */
+export function checkedFunction(scope: Scope, raw: Raw): string | undefined {
+  if (raw.function === undefined) return undefined;
+  if (raw.invoke !== undefined) {
+    scope.problem(['function'], 'is for HTTP checks — an invoke check tests the function it invokes');
+    return undefined;
+  }
+  const name = raw.function;
+  if (typeof name !== 'string' || !/^[\w:.-]+$/.test(name.trim())) {
+    scope.problem(
+      ['function'],
+      `has ${describe(name)} — expected the name of a function of the release, like orders-api (no templates)`,
+    );
+    return undefined;
+  }
+  return name.trim();
 }
 
 export function invokeSpec(scope: Scope, raw: unknown): InvokeSpec | undefined {

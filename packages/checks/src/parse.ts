@@ -4,6 +4,7 @@ import { isAlias, isNode, LineCounter, parseDocument, visit, type Document } fro
 import {
   captures,
   CHECK_KEYS,
+  checkedFunction,
   EXPECT_KEYS,
   expectation,
   invokeSpec,
@@ -217,6 +218,7 @@ class SuiteParser implements ProblemSink {
     return {
       name: name ?? fallbackName,
       flow,
+      function: checkedFunction(scope, entry),
       request,
       invoke,
       expect,

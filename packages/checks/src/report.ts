@@ -11,18 +11,29 @@ export function toJsonReport(result: SuiteResult, name = 'smoke-test'): string {
   return `${JSON.stringify({ schema: REPORT_SCHEMA, name, ...result }, null, 2)}\n`;
 }
 
-/** The record entry: counts, and one line per failed check. */
+/** The record entry: counts, one line per failed check, and one per passed check that did not prove its version. */
 export function toRecordSummary(result: SuiteResult, at: Date = new Date()): CheckResultSummary {
   const failures = result.checks
     .filter((check) => !check.passed && !check.skipped)
     .map((check) => `${label(check)}: ${check.failure?.reason ?? 'failed'}`);
+  const unproven = unprovenLines(result);
   return {
     at: at.toISOString(),
     passed: result.passedCount,
     failed: result.failedCount + result.skippedCount,
     total: result.total,
     ...(failures.length > 0 ? { failures } : {}),
+    ...(unproven.length > 0 ? { unproven } : {}),
   };
+}
+
+/** "health: version not proven: …" for each passed check whose version was not proven or not checked. */
+export function unprovenLines(result: SuiteResult): string[] {
+  return result.checks.flatMap((check) =>
+    check.passed && (check.version?.outcome === 'not proven' || check.version?.outcome === 'not checked')
+      ? [`${label(check)}: version ${check.version.outcome}: ${check.version.detail}`]
+      : [],
+  );
 }
 
 /** JUnit XML as test reporters read it: one testcase per check, flows as class names. */
@@ -34,6 +45,7 @@ export function toJUnitXml(result: SuiteResult, name = 'smoke-test'): string {
       `attempts: ${check.attempts}`,
       check.status === undefined ? undefined : `status: ${check.status}`,
       check.executedVersion === undefined ? undefined : `executed version: ${check.executedVersion}`,
+      check.version === undefined ? undefined : `version ${check.version.outcome}: ${check.version.detail}`,
       check.responseMs === undefined ? undefined : `response time: ${check.responseMs}ms`,
       check.latency
         ? `latency over ${check.latency.samples} samples: p50 ${check.latency.p50Ms}ms, p95 ${check.latency.p95Ms}ms, p99 ${check.latency.p99Ms}ms, errors ${check.latency.errors}`

@@ -11,6 +11,7 @@ import { renderTemplate } from '@lambda-release-kit/core/template';
 import { renderExpectation, sendOnce, type SendContext } from './send.js';
 import { latencyStats } from './stats.js';
 import { validateSuite } from './validate.js';
+import { expectedVersion, versionProof, type ExpectedVersion } from './version-proof.js';
 import type {
   Check,
   CheckFailure,
@@ -51,7 +52,12 @@ export async function runChecks(suite: CheckSuite, deps: RunDependencies = {}): 
   const started = performance.now();
   const env = deps.env ?? process.env;
   const vars = { ...suite.vars, ...deps.vars };
-  validateSuite(suite, { vars, env, hasLambda: deps.lambda !== undefined });
+  validateSuite(suite, {
+    vars,
+    env,
+    hasLambda: deps.lambda !== undefined,
+    releaseFunctions: deps.releaseFunctions,
+  });
 
   const stop = new Stop();
   const controller = new AbortController();
@@ -234,6 +240,7 @@ async function runCheck(
     durationMs,
     status: outcome.answer?.status,
     executedVersion: outcome.answer?.executedVersion,
+    version: proofOf(check, vars, context, outcome.answer),
     responseMs: outcome.answer === undefined ? undefined : Math.round(outcome.answer.durationMs),
     latency,
     failure: failure && context.redactor.deep(failure),
@@ -251,7 +258,7 @@ function report(result: CheckResult, context: RunContext): void {
       result.status === undefined ? undefined : String(result.status),
       result.latency ? `p95 ${formatMs(result.latency.p95Ms)} over ${result.latency.samples}` : undefined,
       result.responseMs === undefined || result.latency ? undefined : formatMs(result.responseMs),
-      result.executedVersion === undefined ? undefined : `version ${result.executedVersion}`,
+      versionFact(result),
       result.attempts > 1 ? `${result.attempts} attempts` : undefined,
     ].filter((fact) => fact !== undefined);
     context.logger.info(`✓ ${label} (${facts.join(', ')})`);
@@ -260,6 +267,14 @@ function report(result: CheckResult, context: RunContext): void {
   } else {
     context.logger.warning(`✗ ${label}: ${result.failure ? describeFailure(result.failure) : 'failed'}`);
   }
+}
+
+function versionFact(result: CheckResult): string | undefined {
+  const proof = result.version;
+  if (proof === undefined || proof.outcome === 'proven' || proof.outcome === 'other version') {
+    return result.executedVersion === undefined ? undefined : `version ${result.executedVersion}`;
+  }
+  return `version ${proof.outcome}: ${proof.detail}`;
 }
 
 /** A multi-line failure text: the reason, then the request, expected, actual and response. */
@@ -343,15 +358,34 @@ async function attemptOnce(
 }
 
 function withVersion(check: Check, vars: Record<string, unknown>, context: RunContext) {
-  const version =
-    check.expect.version ?? invokedFunctionVersion(check, vars, context) ?? context.expectVersion;
-  return version === undefined ? check.expect : { ...check.expect, version };
+  const expected = expectedOf(check, vars, context);
+  if (expected === undefined || 'notChecked' in expected) return check.expect;
+  return { ...check.expect, version: expected.version, versionOptional: expected.optional };
 }
 
-/** The version an invoke check's function must answer from, when the caller knows one for that function. */
-function invokedFunctionVersion(check: Check, vars: Record<string, unknown>, context: RunContext) {
-  if (!check.invoke || !context.expectFunctionVersion) return undefined;
-  return context.expectFunctionVersion(renderTemplate(check.invoke.function, vars, context.template));
+function expectedOf(check: Check, vars: Record<string, unknown>, context: RunContext): ExpectedVersion {
+  const invoked = check.invoke && renderTemplate(check.invoke.function, vars, context.template);
+  return expectedVersion(check, invoked, context);
+}
+
+/** What the final answer proved about its version (the expected version rendered as the judge saw it). */
+function proofOf(
+  check: Check,
+  vars: Record<string, unknown>,
+  context: RunContext,
+  answer: Answer | undefined,
+) {
+  try {
+    const expected = expectedOf(check, vars, context);
+    const version =
+      expected && 'version' in expected
+        ? renderTemplate(expected.version, vars, context.template)
+        : undefined;
+    return versionProof(expected, version, answer);
+  } catch {
+    // A template that cannot be rendered already failed the check with its own reason.
+    return undefined;
+  }
 }
 
 async function sendAndJudge(

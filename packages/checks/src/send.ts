@@ -6,14 +6,7 @@ import { queryPath } from './jsonpath.js';
 import type { Redactor } from '@lambda-release-kit/core/redact';
 import { renderDeep, renderTemplate, type TemplateOptions } from '@lambda-release-kit/core/template';
 import type { Check, Expectation, JsonAssertion, TextAssertion, VersionSource } from './types.js';
-
-/** Headers an HTTP answer may use to say which function version served it, when the check names none. */
-export const VERSION_HEADERS = [
-  'x-amz-executed-version',
-  'x-executed-version',
-  'x-function-version',
-  'x-sandbox-executed-version',
-];
+import { VERSION_HEADERS } from './version-proof.js';
 
 export interface SendContext {
   fetch: typeof fetch;

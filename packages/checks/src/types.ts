@@ -74,6 +74,11 @@ export interface Expectation {
   /** Expected version that answered (Invoke's executed version, or the version the HTTP answer reports). */
   version?: string | undefined;
   versionFrom?: VersionSource | undefined;
+  /**
+   * Set by the engine when the version was not asked for by the check itself (it comes from the record or
+   * expect-version) and no version source is named: an HTTP answer that reports no version then passes, "not proven".
+   */
+  versionOptional?: boolean | undefined;
   /** For invokes: true expects a function error; default false (a function error fails the check). */
   functionError?: boolean | undefined;
 }
@@ -118,6 +123,8 @@ export interface Check {
   name: string;
   /** The flow this check belongs to, if any. */
   flow?: string | undefined;
+  /** For an HTTP check: the function of the release that answers it (its answers must come from its new version). */
+  function?: string | undefined;
   request?: HttpRequestSpec | undefined;
   invoke?: InvokeSpec | undefined;
   expect: Expectation;
@@ -172,6 +179,22 @@ export interface CheckFailure {
   response?: string | undefined;
 }
 
+/**
+ * Whether the answer proved which version served it: `proven` (it reported the expected version), `not proven`
+ * (it reported none, and the check did not ask for proof), `other version` (it reported another one: the check
+ * failed), `not checked` (no version is known for what the check tests, e.g. an HTTP check naming no function of a
+ * release of several).
+ */
+export interface VersionProof {
+  outcome: 'proven' | 'not proven' | 'other version' | 'not checked';
+  /** The version the answer had to come from. */
+  expected?: string | undefined;
+  /** The function whose version was expected, when the release has several. */
+  function?: string | undefined;
+  /** One line for people: what was proven, or why not. */
+  detail: string;
+}
+
 export interface CheckResult {
   name: string;
   flow?: string | undefined;
@@ -183,6 +206,8 @@ export interface CheckResult {
   durationMs: number;
   status?: number | undefined;
   executedVersion?: string | undefined;
+  /** How the version that answered was judged (absent when no version was expected or known). */
+  version?: VersionProof | undefined;
   /** How long the last answer took (one request, not the retries or polls before it). */
   responseMs?: number | undefined;
   latency?: LatencyStats | undefined;
@@ -218,10 +243,13 @@ export interface RunDependencies {
   /** Version every answer must come from, unless a check sets its own. */
   expectVersion?: string | undefined;
   /**
-   * For invoke checks: the version the invoked function's answers must come from (its release's new version, when
-   * a release names several functions), or undefined to fall back on expectVersion. A check's own version wins.
+   * The version a function's answers must come from (its release's new version, when a release names several
+   * functions), for invoke checks and HTTP checks naming a `function:`. Without expectVersion, a check this gives no
+   * version for is "not checked". A check's own version wins.
    */
   expectFunctionVersion?: ((functionName: string) => string | undefined) | undefined;
+  /** The release's functions: a check's `function:` must name one of them (checked before anything is sent). */
+  releaseFunctions?: string[] | undefined;
   /** Values never to show in messages and reports (tokens, passwords). */
   secrets?: string[] | undefined;
   /** The run's redactor (the runner adapter's, so secrets found while checking are masked everywhere). */

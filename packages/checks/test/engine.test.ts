@@ -286,7 +286,7 @@ describe('bad definitions', () => {
       'check "login" (smoke.yml line 10): retry.attempts has 0 — expected a whole number from 1 to 100',
       'check #3 (smoke.yml line 11): name is required (a short unique name for reports)',
       'check "health" (smoke.yml line 12): name "health" is used by another check; names must be unique',
-      'check "health" (smoke.yml line 15): maxDuration is not a known field — expected one of name, request, invoke, expect, capture, retry, until, samples, sample-concurrency, max-error-rate, max-p50-latency, max-p95-latency, max-p99-latency',
+      'check "health" (smoke.yml line 15): maxDuration is not a known field — expected one of name, function, request, invoke, expect, capture, retry, until, samples, sample-concurrency, max-error-rate, max-p50-latency, max-p95-latency, max-p99-latency',
       'check "health" (smoke.yml line 13): invoke.function is required',
       'check "health" (smoke.yml line 14): expect.json[0].type has "text" — expected one of string, number, integer, boolean, object, array, null',
       'check "health" (smoke.yml line 14): expect.headers.x.matches is not a valid regular expression: Invalid regular expression: /(/: Unterminated group',

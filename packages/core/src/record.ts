@@ -72,6 +72,11 @@ export interface CheckResultSummary {
   failed: number;
   total: number;
   failures?: string[];
+  /**
+   * One line per check whose answer did not prove the version it came from ("health: version not proven: …",
+   * "health: version not checked: …"): it passed on everything else, but it is no proof that the new version answered.
+   */
+  unproven?: string[];
 }
 
 /** What a release did to one of its functions. */

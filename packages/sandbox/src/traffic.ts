@@ -58,14 +58,18 @@ export function startLoad(
   };
 }
 
-/** Requests to a function URL; the version comes from the sandbox's x-sandbox-executed-version header. */
-export function startTraffic(url: string, options: LoadOptions): Traffic {
+/** The header the example functions set from AWS_LAMBDA_FUNCTION_VERSION: function URLs add no version header. */
+export const FUNCTION_VERSION_HEADER = 'x-function-version';
+
+/**
+ * Requests to a function URL; the version is the one the function reports in `versionHeader` ('?' when it reports
+ * none, as every answer of a function that does not set it).
+ */
+export function startTraffic(url: string, options: LoadOptions & { versionHeader?: string }): Traffic {
+  const versionHeader = options.versionHeader ?? FUNCTION_VERSION_HEADER;
   return startLoad(async () => {
     const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
     await response.arrayBuffer();
-    return {
-      status: response.status,
-      version: response.headers.get('x-sandbox-executed-version') ?? '?',
-    };
+    return { status: response.status, version: response.headers.get(versionHeader) ?? '?' };
   }, options);
 }

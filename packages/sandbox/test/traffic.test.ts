@@ -5,8 +5,8 @@ import {
   UpdateFunctionCodeCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { startSandbox, startTraffic, type Sandbox } from '@lambda-release-kit/sandbox';
-import { createReadyFunction, esmHandler, lambdaClient, waitUntilReady } from './helpers.js';
+import { startSandbox, startTraffic, zipFunction, type Sandbox } from '@lambda-release-kit/sandbox';
+import { createReadyFunction, lambdaClient, waitUntilReady } from './helpers.js';
 
 let sandbox: Sandbox;
 let lambda: LambdaClient;
@@ -20,12 +20,19 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
+/** An HTTP handler that reports its version in x-function-version, set from AWS_LAMBDA_FUNCTION_VERSION. */
+const reportingHandler = (label: string) =>
+  zipFunction({
+    'index.mjs': `export const handler = async () => ({ statusCode: 200, body: ${JSON.stringify(label)},
+      headers: { 'x-function-version': process.env.AWS_LAMBDA_FUNCTION_VERSION } });`,
+  });
+
 describe('startTraffic', () => {
-  it('sends a bounded stream through a weighted alias and records who answered', async () => {
-    await createReadyFunction(lambda, 'traffic-fn', esmHandler('one'));
+  it('sends a bounded stream through a weighted alias and records the version each answer reports', async () => {
+    await createReadyFunction(lambda, 'traffic-fn', reportingHandler('one'));
     const one = await lambda.send(new PublishVersionCommand({ FunctionName: 'traffic-fn' }));
     await lambda.send(
-      new UpdateFunctionCodeCommand({ FunctionName: 'traffic-fn', ZipFile: esmHandler('two') }),
+      new UpdateFunctionCodeCommand({ FunctionName: 'traffic-fn', ZipFile: reportingHandler('two') }),
     );
     await waitUntilReady(lambda, 'traffic-fn');
     const two = await lambda.send(new PublishVersionCommand({ FunctionName: 'traffic-fn' }));

@@ -1,4 +1,5 @@
-import { invalidParameter } from './errors.js';
+import { Runtime } from '@aws-sdk/client-lambda';
+import { LambdaApiError, invalidParameter, validationError } from './errors.js';
 import type { FunctionSnapshot } from './model.js';
 
 /** The version-specific settings CreateFunction and UpdateFunctionConfiguration share (API reference shapes). */
@@ -36,25 +37,75 @@ const RESERVED_VARIABLES = new Set([
   'LAMBDA_RUNTIME_DIR',
   'LAMBDA_TASK_ROOT',
 ]);
+/** Model shape EnvironmentVariableName; the whole map, as JSON, may hold at most 4 KB ("Lambda quotas"). */
+const VARIABLE_NAME = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
+const MAX_ENVIRONMENT_BYTES = 4096;
 const LAYER_ARN = /^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+$/;
 const MAX_LAYERS = 5;
 
-const outOfRange = (value: unknown, member: string, min: number, max: number) =>
-  invalidParameter(
-    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
-  );
+/** The runtimes the SDK models (its Runtime enum), so the sandbox accepts what Lambda's API does as the SDK moves. */
+const RUNTIMES: readonly string[] = Object.values(Runtime);
+/** Constraints of the service model (botocore lambda/2015-03-31: RoleArn, Handler, Description). */
+const ROLE_ARN = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
+const HANDLER = /^[^\s]+$/;
+export const MAX_DESCRIPTION = 256;
+/** Timeout's model has only a minimum; the 900-second maximum is the service's own check. */
+const MAX_TIMEOUT = 900;
 
-function checkRange(value: number | undefined, member: string, min: number, max: number): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= min && value <= max)) {
-    throw outOfRange(value, member, min, max);
+/** A value outside a model's min/max (MemorySize, EphemeralStorage.Size, Timeout's minimum). */
+function checkModelRange(value: number | undefined, member: string, min: number, max?: number): void {
+  if (value === undefined) return;
+  if (value < min)
+    throw validationError(value, member, `Member must have value greater than or equal to ${min}`);
+  if (max !== undefined && value > max) {
+    throw validationError(value, member, `Member must have value less than or equal to ${max}`);
   }
 }
 
-/** Validates the settings as Lambda does, before anything is changed. */
+/** Description of a function, a version or an alias: at most 256 characters (model shape Description). */
+export function checkDescription(value: string | undefined): void {
+  if (value !== undefined && value.length > MAX_DESCRIPTION) {
+    throw validationError(
+      value,
+      'description',
+      `Member must have length less than or equal to ${MAX_DESCRIPTION}`,
+    );
+  }
+}
+
+/** Validates the model constraints first (ValidationException), then the service's own rules, before any change. */
 export function validateConfiguration(input: ConfigurationInput): void {
-  checkRange(input.Timeout, 'timeout', 1, 900);
-  checkRange(input.MemorySize, 'memorySize', 128, 10240);
-  checkRange(input.EphemeralStorage?.Size, 'ephemeralStorage.size', 512, 10240);
+  if (input.Runtime !== undefined && !RUNTIMES.includes(input.Runtime)) {
+    throw validationError(
+      input.Runtime,
+      'runtime',
+      `Member must satisfy enum value set: [${RUNTIMES.join(', ')}] or be a valid ARN`,
+    );
+  }
+  if (input.Role !== undefined && !ROLE_ARN.test(input.Role)) {
+    throw validationError(
+      input.Role,
+      'role',
+      `Member must satisfy regular expression pattern: ${ROLE_ARN.source.slice(1, -1)}`,
+    );
+  }
+  if (input.Handler !== undefined && (input.Handler.length > 128 || !HANDLER.test(input.Handler))) {
+    throw validationError(
+      input.Handler,
+      'handler',
+      'Member must satisfy regular expression pattern: [^\\s]+',
+    );
+  }
+  checkDescription(input.Description);
+  checkModelRange(input.Timeout, 'timeout', 1);
+  checkModelRange(input.MemorySize, 'memorySize', 128, 10240);
+  checkModelRange(input.EphemeralStorage?.Size, 'ephemeralStorage.size', 512, 10240);
+  if (input.Timeout !== undefined && input.Timeout > MAX_TIMEOUT) {
+    throw invalidParameter(
+      `Timeout value of ${input.Timeout} seconds is out of range: a function can run for at most ${MAX_TIMEOUT} seconds.`,
+    );
+  }
+  checkEnvironment(input.Environment?.Variables ?? {});
   const reserved = Object.keys(input.Environment?.Variables ?? {}).filter((k) => RESERVED_VARIABLES.has(k));
   if (reserved.length > 0) {
     throw invalidParameter(
@@ -69,6 +120,26 @@ export function validateConfiguration(input: ConfigurationInput): void {
   if (malformed !== undefined) {
     throw invalidParameter(
       `1 validation error detected: Value '[${malformed}]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy regular expression pattern: ${LAYER_ARN.source}]`,
+    );
+  }
+}
+
+/**
+ * Variable names the model allows (a sensitive member: the refusal quotes no value), and the 4 KB limit on the map,
+ * which Lambda reports with the measured string, values included, as it does.
+ */
+function checkEnvironment(variables: Record<string, string>): void {
+  if (Object.keys(variables).some((name) => !VARIABLE_NAME.test(name))) {
+    throw new LambdaApiError(
+      'ValidationException',
+      400,
+      `1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: ${VARIABLE_NAME.source.slice(1, -1)}]`,
+    );
+  }
+  const measured = JSON.stringify(variables);
+  if (Buffer.byteLength(measured) > MAX_ENVIRONMENT_BYTES) {
+    throw invalidParameter(
+      `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${measured}`,
     );
   }
 }

@@ -16,6 +16,16 @@ export const notFound = (message: string) => new LambdaApiError('ResourceNotFoun
 export const conflict = (message: string) => new LambdaApiError('ResourceConflictException', 409, message);
 export const invalidParameter = (message: string) =>
   new LambdaApiError('InvalidParameterValueException', 400, message);
+/**
+ * A value outside the service model's constraints (min, max, pattern, enum): Lambda answers ValidationException
+ * with this message form before looking at anything else.
+ */
+export const validationError = (value: unknown, member: string, constraint: string) =>
+  new LambdaApiError(
+    'ValidationException',
+    400,
+    `1 validation error detected: Value '${typeof value === 'string' ? value : JSON.stringify(value)}' at '${member}' failed to satisfy constraint: ${constraint}`,
+  );
 export const preconditionFailed = (message: string) =>
   new LambdaApiError('PreconditionFailedException', 412, message);
 

@@ -14,14 +14,14 @@ const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlenc
 
 /**
  * Maps a handler's result to HTTP as function URLs do (payload format 2.0): an object with statusCode is
- * the response; anything else is a 200 JSON body (developer guide, "Invoking Lambda function URLs").
+ * the response; anything else is a 200 JSON body (developer guide, "Invoking Lambda function URLs"). Like AWS,
+ * no header says which version answered: a function that wants to tell sets one itself.
  */
 export function httpResponseFrom(inv: Invocation): SandboxResponse {
-  const base = { 'x-sandbox-executed-version': inv.executedVersion };
   if (!inv.ok) {
     return {
       status: 502,
-      headers: { ...base, 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ Message: 'Internal Server Error' }),
     };
   }
@@ -34,7 +34,7 @@ export function httpResponseFrom(inv: Invocation): SandboxResponse {
       isBase64Encoded?: boolean;
       cookies?: string[];
     };
-    const headers: Record<string, string> = { ...base };
+    const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);
     if (r.cookies?.length) headers['set-cookie'] = r.cookies.join(', ');
     const body =
@@ -43,7 +43,7 @@ export function httpResponseFrom(inv: Invocation): SandboxResponse {
   }
   return {
     status: 200,
-    headers: { ...base, 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json' },
     body: typeof value === 'string' ? value : inv.payload,
   };
 }

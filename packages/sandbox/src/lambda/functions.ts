@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../contracts.js';
 import type { CodeInput, CodeStore } from './code-source.js';
-import { configure, validateConfiguration, type ConfigurationInput } from './configuration.js';
-import { conflict, invalidParameter, notFound, preconditionFailed } from './errors.js';
+import {
+  checkDescription,
+  configure,
+  validateConfiguration,
+  type ConfigurationInput,
+} from './configuration.js';
+import { conflict, invalidParameter, notFound, preconditionFailed, validationError } from './errors.js';
 import {
   snapshotFingerprint,
   type AliasState,
@@ -43,7 +48,52 @@ export interface Page<T> {
   nextMarker?: string;
 }
 
+/** Service model shapes Alias (max 128), Version (FunctionVersion) and AdditionalVersion (a routing weight's key). */
 const ALIAS_NAME = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
+const VERSION = /^(\$LATEST|[0-9]+)$/;
+const ADDITIONAL_VERSION = /^[0-9]+$/;
+
+/** An alias name as the model constrains it, in a path (GetAlias, UpdateAlias, DeleteAlias) or a body (CreateAlias). */
+export function checkAliasName(aliasName: string): void {
+  if (aliasName.length > 128) {
+    throw validationError(aliasName, 'name', 'Member must have length less than or equal to 128');
+  }
+  if (!ALIAS_NAME.test(aliasName)) {
+    throw validationError(
+      aliasName,
+      'name',
+      `Member must satisfy regular expression pattern: ${ALIAS_NAME.source.slice(1, -1)}`,
+    );
+  }
+}
+
+/** An alias's settings as the model constrains them: FunctionVersion, Description, routing keys and weights. */
+function checkAliasInput(input: AliasInput): void {
+  if (input.FunctionVersion !== undefined && !VERSION.test(input.FunctionVersion)) {
+    throw validationError(
+      input.FunctionVersion,
+      'functionVersion',
+      `Member must satisfy regular expression pattern: ${VERSION.source.slice(1, -1)}`,
+    );
+  }
+  checkDescription(input.Description);
+  for (const [version, weight] of Object.entries(input.RoutingConfig?.AdditionalVersionWeights ?? {})) {
+    if (!ADDITIONAL_VERSION.test(version)) {
+      throw validationError(
+        version,
+        'routingConfig.additionalVersionWeights',
+        `Map keys must satisfy constraint: [Member must satisfy regular expression pattern: ${ADDITIONAL_VERSION.source.slice(1, -1)}]`,
+      );
+    }
+    if (typeof weight !== 'number' || !(weight >= 0 && weight <= 1)) {
+      throw validationError(
+        weight,
+        'routingConfig.additionalVersionWeights',
+        'Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0]',
+      );
+    }
+  }
+}
 
 /** Lambda's control plane: the rules every mutation obeys. All times are simulated (the sandbox clock). */
 export class FunctionStore {
@@ -127,8 +177,10 @@ export class FunctionStore {
   create(input: CreateFunctionInput): { fn: FunctionState; version: VersionState } {
     const name = input.FunctionName;
     if (!name || !/^[a-zA-Z0-9-_]{1,64}$/.test(name)) {
-      throw invalidParameter(
-        `1 validation error detected: Value '${name}' at 'functionName' failed to satisfy constraint`,
+      throw validationError(
+        name,
+        'functionName',
+        'Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ and have length less than or equal to 64',
       );
     }
     if (this.functions.has(name)) throw conflict(`Function already exist: ${name}`);
@@ -224,6 +276,7 @@ export class FunctionStore {
     name: string,
     input: { CodeSha256?: string; Description?: string; RevisionId?: string },
   ): VersionState {
+    checkDescription(input.Description);
     const fn = this.get(name);
     this.assertUpdatable(fn);
     checkRevision(input.RevisionId, fn.latest.revisionId);
@@ -243,12 +296,9 @@ export class FunctionStore {
   }
 
   createAlias(name: string, aliasName: string, input: AliasInput): AliasState {
+    checkAliasName(aliasName);
+    checkAliasInput(input);
     const fn = this.get(name);
-    if (!ALIAS_NAME.test(aliasName) || aliasName.length > 128) {
-      throw invalidParameter(
-        `1 validation error detected: Value '${aliasName}' at 'name' failed to satisfy constraint`,
-      );
-    }
     if (fn.aliases.has(aliasName))
       throw conflict(`Alias already exists: ${this.functionArn(name, aliasName)}`);
     if (!input.FunctionVersion) throw invalidParameter('FunctionVersion is required');
@@ -272,6 +322,7 @@ export class FunctionStore {
   }
 
   updateAlias(name: string, aliasName: string, input: AliasInput): AliasState {
+    checkAliasInput(input);
     const fn = this.get(name);
     const alias = this.getAlias(name, aliasName);
     checkRevision(input.RevisionId, alias.revisionId);
@@ -349,18 +400,13 @@ export class FunctionStore {
         `Alias can route traffic to at most one additional version, got ${extra.length}: ${extra.map(([v]) => v).join(', ')}`,
       );
     }
-    const [other, weight] = first;
+    const [other] = first;
     if (primary === '$LATEST' || other === '$LATEST') {
       throw invalidParameter('$LATEST is not supported for an alias pointing to more than 1 version');
     }
     if (other === primary) {
       throw invalidParameter(
         `Invalid function version ${other}. Function version ${other} is already included in routing configuration.`,
-      );
-    }
-    if (typeof weight !== 'number' || !(weight >= 0 && weight <= 1)) {
-      throw invalidParameter(
-        `Invalid weight ${weight} for version ${other}: a weight must be between 0.0 and 1.0`,
       );
     }
     const otherVersion = this.version(fn, other);

@@ -1,14 +1,15 @@
 import type { SandboxRequest, SandboxResponse, ServiceHandler } from '../contracts.js';
-import { LambdaApiError, invalidParameter, lambdaErrorResponse } from './errors.js';
-import type {
-  AliasInput,
-  CreateFunctionInput,
-  FunctionStore,
-  UpdateCodeInput,
-  UpdateConfigurationInput,
+import { LambdaApiError, invalidParameter, lambdaErrorResponse, validationError } from './errors.js';
+import {
+  checkAliasName,
+  type AliasInput,
+  type CreateFunctionInput,
+  type FunctionStore,
+  type UpdateCodeInput,
+  type UpdateConfigurationInput,
 } from './functions.js';
 import type { Invoker } from './invoker.js';
-import { parseFunctionName, resolveQualifier } from './names.js';
+import { assertHome, parseFunctionName, resolveQualifier } from './names.js';
 import type { UrlConfigInput, UrlConfigs } from './url-configs.js';
 import { LAMBDA_PATH, isMutatingOperation, matchRoute } from './routes.js';
 import { aliasConfiguration, codeLocation, functionConfiguration } from './wire.js';
@@ -26,6 +27,17 @@ function parseBody<T>(req: SandboxRequest): T {
     return JSON.parse(req.body.toString('utf8')) as T;
   } catch {
     throw invalidParameter('Could not parse request body into json');
+  }
+}
+
+/** The Qualifier parameter's model constraints (shape Qualifier: max 128, pattern (|[a-zA-Z0-9$_-]+)). */
+function checkQualifier(value: string): void {
+  if (value.length > 128 || !/^[a-zA-Z0-9$_-]*$/.test(value)) {
+    throw validationError(
+      value,
+      'qualifier',
+      'Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)',
+    );
   }
 }
 
@@ -73,7 +85,8 @@ export class LambdaService implements ServiceHandler {
     const route = matchRoute(req.method, req.path);
     if (route?.operation !== 'Invoke' || route.params[0] === undefined) return undefined;
     try {
-      const fn = parseFunctionName(route.params[0]);
+      const fn = parseFunctionName(route.params[0], route.operation);
+      assertHome(fn, this.store, route.operation);
       return {
         name: fn.name,
         qualifier: resolveQualifier(fn.qualifier, req.query.get('Qualifier') ?? undefined),
@@ -106,10 +119,15 @@ export class LambdaService implements ServiceHandler {
       );
     const store = this.store;
     const q = req.query;
-    const fnParam = route.params[0] === undefined ? undefined : parseFunctionName(route.params[0]);
+    const fnParam =
+      route.params[0] === undefined ? undefined : parseFunctionName(route.params[0], route.operation);
+    if (fnParam) assertHome(fnParam, this.store, route.operation);
     const name = fnParam?.name ?? '';
-    const qualifier = resolveQualifier(fnParam?.qualifier, q.get('Qualifier') ?? undefined);
+    const qualifierParam = q.get('Qualifier') ?? undefined;
+    if (qualifierParam !== undefined) checkQualifier(qualifierParam);
+    const qualifier = resolveQualifier(fnParam?.qualifier, qualifierParam);
     const aliasName = route.params[1] === undefined ? '' : decodeURIComponent(route.params[1]);
+    if (route.params[1] !== undefined) checkAliasName(aliasName);
 
     switch (route.operation) {
       case 'CreateFunction': {
@@ -138,7 +156,7 @@ export class LambdaService implements ServiceHandler {
       }
       case 'DeleteFunction':
         store.delete(name, qualifier);
-        return { status: 200 };
+        return { status: 204 };
       case 'UpdateFunctionCode': {
         const version = store.updateCode(name, parseBody<UpdateCodeInput>(req));
         return json(200, functionConfiguration(store, store.get(name), version));
