@@ -12,16 +12,19 @@ export function rollbackOutputs(result: PerformResult): Record<string, OutputVal
     [Output.ToVersion]: result.to,
     [Output.Method]: result.method,
     [Output.DurationMs]: result.durationMs,
-    [Output.Functions]: JSON.stringify(
-      result.functions.map((f) => ({
-        name: f.functionName,
-        alias: f.alias,
-        outcome: f.result ? f.result.outcome : 'failed',
-        'from-version': f.result?.from,
-        'to-version': f.result?.to,
-      })),
-    ),
+    [Output.Functions]: JSON.stringify(functionEntries(result)),
   };
+}
+
+/** The `functions` output as values: one entry per function rolled back. */
+export function functionEntries(result: PerformResult): Array<Record<string, string | undefined>> {
+  return result.functions.map((f) => ({
+    name: f.functionName,
+    alias: f.alias,
+    outcome: f.result ? f.result.outcome : 'failed',
+    'from-version': f.result?.from,
+    'to-version': f.result?.to,
+  }));
 }
 
 /** The `record` and `record-file` outputs: the record with the rollback and its file, or the record as given. */
@@ -37,6 +40,7 @@ const HEADLINES: Record<PerformResult['outcome'], string> = {
   'nothing-to-do': 'Nothing to roll back',
   superseded: 'Not rolled back: a later change took over',
   'dry-run': 'Dry run: nothing changed',
+  gone: 'Nothing to roll back: the function no longer exists',
   failed: 'Failed: a function could not be rolled back',
 };
 

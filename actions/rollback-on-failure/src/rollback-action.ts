@@ -5,6 +5,7 @@ import { ACTION_NAME, Input } from './constants.js';
 import { readOptions, type RollbackOptions } from './options.js';
 import { performRollback, type PerformResult } from './perform.js';
 import { recordSource } from './record-source.js';
+import { workflowRun } from './workflow-run.js';
 import { functionsTable, recordOutputs, rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
 
 /** rollback-on-failure as runReleaseAction runs it: the record's release is rolled back, verified and reported. */
@@ -42,6 +43,7 @@ export const rollbackAction: ReleaseActionDefinition<RollbackOptions, RollbackCl
       signal,
       by: env.GITHUB_ACTOR || 'github-actions',
       release: releaseContext(env),
+      run: workflowRun(env),
       defaultReason: 'the release job failed',
       saveRecord: async (record) => {
         await saveRecord(record);
@@ -60,7 +62,7 @@ export const rollbackAction: ReleaseActionDefinition<RollbackOptions, RollbackCl
   }),
 
   summary: (result, options) => {
-    const target = result.functions.map((f) => `${f.functionName}:${f.alias}`).join(', ');
+    const target = result.functions.map((f) => `${f.functionName}:${f.alias}`).join(', ') || 'no function';
     const where = options.environment ? ` in ${options.environment}` : '';
     return {
       title: `Rollback of ${target}${where}`,
