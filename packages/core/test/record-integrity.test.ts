@@ -22,13 +22,15 @@ function service(count: number): DeploymentRecord {
     { length: count },
     (_, i) => `orders-service-function-${String(i).padStart(4, '0')}`,
   );
+  const [first, ...others] = names.map((name) => ({
+    function: { name, arn: `arn:aws:lambda:us-east-1:123456789012:function:${name}` },
+    alias: 'live',
+    previous: { version: '1' },
+    target: { version: '2' },
+  }));
+  if (!first) throw new Error('a release has at least one function');
   const record = createRecord({
-    functions: names.map((name) => ({
-      function: { name, arn: `arn:aws:lambda:us-east-1:123456789012:function:${name}` },
-      alias: 'live',
-      previous: { version: '1' },
-      target: { version: '2' },
-    })),
+    functions: [first, ...others],
     strategy: 'alias-weights',
     status: 'failed',
   });
