@@ -61,7 +61,7 @@ export async function rollbackRelease(
   const now = deps.now ?? (() => new Date());
   const started = now().getTime();
   deps.logger.info(
-    `restoring the ${targets.length} functions of the release, ${Math.min(concurrency, targets.length)} at a time: ${targets.map(label).join(', ')}`,
+    `restoring the ${targets.length} functions of the release, ${Math.min(concurrency, targets.length)} at a time: ${firstFew(targets.map(label), ', ')}`,
   );
   const settled = await mapConcurrent(targets, concurrency, async (target): Promise<Settled> => {
     const logger = new BufferedLogger();
@@ -159,7 +159,7 @@ function partialFailure(
 }
 
 /** The first NAMED_FUNCTIONS lines joined, and how many more there are: a line about a thousand functions stays short. */
-function firstFew(lines: string[], separator: string): string {
+export function firstFew(lines: string[], separator: string): string {
   const shown = lines.slice(0, NAMED_FUNCTIONS).join(separator);
   const more = lines.length - NAMED_FUNCTIONS;
   return more > 0 ? `${shown}${separator}and ${more} more (each in its own group of the log)` : shown;

@@ -6,7 +6,14 @@ import { readOptions, type RollbackOptions } from './options.js';
 import { performRollback, type PerformResult } from './perform.js';
 import { recordSource } from './record-source.js';
 import { workflowRun } from './workflow-run.js';
-import { functionsTable, recordOutputs, rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
+import {
+  functionsTable,
+  leftAlone,
+  recordOutputs,
+  rollbackOutputs,
+  summaryFacts,
+  verifyFailure,
+} from './report.js';
 
 /** rollback-on-failure as runReleaseAction runs it: the record's release is rolled back, verified and reported. */
 export const rollbackAction: ReleaseActionDefinition<RollbackOptions, RollbackClients, PerformResult> = {
@@ -50,7 +57,8 @@ export const rollbackAction: ReleaseActionDefinition<RollbackOptions, RollbackCl
         return recordFile;
       },
     });
-    if (result.outcome === 'superseded') logger.warning(result.explanation);
+    const left = leftAlone(result);
+    if (left) logger.warning(left);
     const failedChecks = verifyFailure(result);
     return { result, failure: result.failure ?? (failedChecks ? new UserError(failedChecks) : undefined) };
   },
