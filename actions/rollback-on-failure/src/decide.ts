@@ -37,6 +37,8 @@ export interface AliasDecisionInput {
   record?: DeploymentRecord | undefined;
   /** The workflow run this rollback belongs to: without a record, only its own release is moved. */
   run?: WorkflowRun | undefined;
+  /** Why a record that was given could not be used: doing nothing then is a failure, not "nothing to do". */
+  recordProblem?: string | undefined;
 }
 
 export function routedVersions(alias: AliasState): string[] {
@@ -67,9 +69,15 @@ export async function decideAliasTarget(
   const where = `alias ${alias.name} of ${functionName}`;
   if (input.targetVersion) return decideTarget(input.targetVersion, input, lookups, where);
   const released = releaseOf(input.record, functionName, alias.name);
-  return released
-    ? decideFromRecord(released, input, lookups, logger, where)
-    : decideFromLiveState(input, lookups, where);
+  if (released) return decideFromRecord(released, input, lookups, logger, where);
+  const plan = await decideFromLiveState(input, lookups, where);
+  if (plan.kind === 'unproven' && input.recordProblem) {
+    // A record was given and is broken: the job it was given for is not done, so this fails rather than passes.
+    throw new UserError(
+      `${input.recordProblem}; without it, ${plan.explanation.replace(/^without a deployment record, /, '')}, or a valid 'record'/'record-file'`,
+    );
+  }
+  return plan;
 }
 
 async function decideTarget(

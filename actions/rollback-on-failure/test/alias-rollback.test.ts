@@ -241,17 +241,18 @@ describe('missing or malformed record', () => {
     );
   });
 
-  it('a malformed record with a plain alias of another run changes nothing', async () => {
+  it('a malformed record with a plain alias of another run is a clear error and nothing changes', async () => {
     await given('bad-record-plain', 3, '3');
-    const result = await runRollback(
+    const attempt = runRollback(
       bed,
       request('bad-record-plain', {
         recordProblem: 'record file r.json is not a valid deployment record: status ...',
         run: RUN,
       }),
     );
-    expect(result).toMatchObject({ outcome: 'nothing-to-do', rolledBack: false });
-    expect(result.logger.text()).toMatch(/warning: record file r.json is not a valid deployment record/);
+    await expect(attempt).rejects.toThrow(
+      /^record file r.json is not a valid deployment record: status ...; without it, nothing ties alias live of bad-record-plain \(100% on version 3\) to this run.*or a valid 'record'\/'record-file'$/,
+    );
     expect(bed.sandbox.mutatingRequests()).toEqual([]);
   });
 
