@@ -475,12 +475,18 @@ describe('rollback safety', () => {
       await routeCanary(fixture, name, '1', '2', 0.1);
     }
     const names = Array.from({ length: 1000 }, (_, i) => `big-${String(i).padStart(4, '0')}`);
+    // As deploy-canary records them: 380 KB compact, 589 KB indented (over the 512 KiB the readers accept).
+    const version = (v: string) => ({
+      version: v,
+      codeSha256: 'a'.repeat(44),
+      configuration: { memorySize: 512, timeout: 30 },
+    });
     const service = record('big-0000');
     service.functions = names.map((name) => ({
       function: { name, arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}` },
       alias: ALIAS,
-      previous: { version: '1' },
-      target: { version: '2' },
+      previous: version('1'),
+      target: version('2'),
     }));
     const file = writeRecord('big', service);
     fixture.sandbox.clearRequestLog();
