@@ -255,6 +255,32 @@ describe('rollback safety', () => {
     });
   });
 
+  it('a target-version that was never published: one error listing the versions, nothing changed', async () => {
+    const name = 'no-such-version';
+    await createReleasedFunction(fixture, name);
+    const { run, mutations } = await rollback(name, { 'target-version': '9' });
+    const errors = errorLines(run);
+    const held =
+      run.code === 1 &&
+      errors.length === 1 &&
+      /'target-version' is 9, which is not a published version of no-such-version; versions: 1/.test(
+        errors[0] ?? '',
+      ) &&
+      mutations.length === 0;
+    recordResult(CATEGORY, {
+      action: 'rollback-on-failure',
+      case: 'target-version that was never published',
+      held,
+      outcome: `exit ${run.code}`,
+      detail: `${errors[0]?.slice(0, 200) ?? ''}; mutations: ${mutations.length}`,
+    });
+    expect({ code: run.code, errors: errors.length, mutations }).toEqual({
+      code: 1,
+      errors: 1,
+      mutations: [],
+    });
+  });
+
   it('no record, production on a good hotfix 3 after a bad 2 was rolled back: never moved back to 2', async () => {
     const name = 'hotfix';
     await createReleasedFunction(fixture, name);
