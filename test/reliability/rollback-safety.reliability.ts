@@ -451,8 +451,8 @@ describe('rollback safety', () => {
     await routeCanary(fixture, name, '1', canary, 0.1);
     const v2 = record(name, { target: { version: canary }, rollbacks: null, steps: null });
     const [only] = v2.functions as Array<Record<string, unknown>>;
-    const { functions: _functions, ...top } = v2;
-    const content = v1 ? { ...top, ...only, schema: 'lambda-release-record/v1' } : v2;
+    // A v1 record keeps its one function's fields at the top (undefined leaves `functions` out of the JSON).
+    const content = v1 ? { ...v2, ...only, functions: undefined, schema: 'lambda-release-record/v1' } : v2;
     const file = writeRecord(name, content);
     const { run } = await rollback(name, { 'record-file': file });
     const written = run.code === 0 ? (await readRecordFile(file)).rollbacks.length : 0;
