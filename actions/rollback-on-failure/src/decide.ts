@@ -4,7 +4,6 @@ import {
   type AliasState,
   type DeploymentRecord,
   type FunctionRelease,
-  type Logger,
 } from '@lambda-release-kit/core';
 import { releaseOf } from './record-source.js';
 import { namesRun, type WorkflowRun } from './workflow-run.js';
@@ -63,21 +62,21 @@ export function servingVersion(alias: AliasState, failed?: string): string {
 export async function decideAliasTarget(
   input: AliasDecisionInput,
   lookups: VersionLookups,
-  logger: Logger,
 ): Promise<AliasPlan> {
   const { alias, functionName } = input;
   const where = `alias ${alias.name} of ${functionName}`;
   if (input.targetVersion) return decideTarget(input.targetVersion, input, lookups, where);
   const released = releaseOf(input.record, functionName, alias.name);
-  if (released) return decideFromRecord(released, input, lookups, logger, where);
+  if (released) return decideFromRecord(released, input, lookups, where);
   const plan = await decideFromLiveState(input, lookups, where);
-  if (plan.kind === 'unproven' && input.recordProblem) {
-    // A record was given and is broken: the job it was given for is not done, so this fails rather than passes.
+  if (plan.kind !== 'unproven') return plan;
+  // A record was given and is broken: the job it was given for is not done, so this fails rather than passes.
+  if (input.recordProblem) {
     throw new UserError(
-      `${input.recordProblem}; without it, ${plan.explanation.replace(/^without a deployment record, /, '')}, or a valid 'record'/'record-file'`,
+      `${input.recordProblem}; without it, ${plan.explanation}, or a valid 'record'/'record-file'`,
     );
   }
-  return plan;
+  return { kind: 'unproven', explanation: `without a deployment record, ${plan.explanation}` };
 }
 
 async function decideTarget(
@@ -105,7 +104,6 @@ async function decideFromRecord(
   released: FunctionRelease,
   { alias, record, functionName }: AliasDecisionInput,
   lookups: VersionLookups,
-  logger: Logger,
   where: string,
 ): Promise<AliasPlan> {
   const state = describeAlias(alias);
@@ -148,7 +146,6 @@ async function decideFromRecord(
   const why = previous
     ? `the deployment record's previous version ${previous} is no longer a published version of ${functionName}`
     : `the deployment record has no previous version of ${functionName} (the release created ${alias.name})`;
-  logger.warning(why);
   throw new UserError(
     `${why}, so there is no version to restore (${where} sends ${state}); nothing changed — give 'target-version' to choose one`,
   );
@@ -167,7 +164,7 @@ async function decideFromLiveState(
   if (!run) {
     return {
       kind: 'unproven',
-      explanation: `without a deployment record, nothing ties ${where} (${state}) to a release of this run: the rollback runs outside a workflow run (no GITHUB_RUN_ID), so nothing changed. Give 'target-version' to choose a version`,
+      explanation: `nothing ties ${where} (${state}) to a release of this run: the rollback runs outside a workflow run (no GITHUB_RUN_ID), so nothing changed. Give 'target-version' to choose a version`,
     };
   }
   const extra = Object.keys(alias.weights)[0];
@@ -188,7 +185,7 @@ async function decideFromLiveState(
   }
   return {
     kind: 'unproven',
-    explanation: `without a deployment record, nothing ties ${where} (${state}) to this run: version ${candidate} was not published by ${run.url} (its description does not name it), so this run's release is not on the alias and nothing changed. Give 'target-version' to choose a version`,
+    explanation: `nothing ties ${where} (${state}) to this run: version ${candidate} was not published by ${run.url} (its description does not name it), so this run's release is not on the alias and nothing changed. Give 'target-version' to choose a version`,
   };
 }
 

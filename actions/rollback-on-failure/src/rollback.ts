@@ -248,7 +248,7 @@ async function aliasPath(
   for (let attempt = 1; attempt <= 2; attempt++) {
     const plan: AliasPlan =
       (earlier && recheckAfterConflict(alias, earlier)) ??
-      (await decideAliasTarget({ ...request, alias }, lookups, logger));
+      (await decideAliasTarget({ ...request, alias }, lookups));
     if (plan.kind === 'nothing') {
       return {
         outcome: 'nothing-to-do',

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, MemoryLogger, serializeRecord, type AliasState } from '@lambda-release-kit/core';
+import { InputError, serializeRecord, type AliasState } from '@lambda-release-kit/core';
 import { decideAliasTarget, recheckAfterConflict, type VersionLookups } from '../src/decide.js';
 import { namesRun } from '../src/workflow-run.js';
 import { loadRecord } from '../src/record-source.js';
@@ -48,7 +48,6 @@ describe('decideAliasTarget', () => {
     const plan = await decideAliasTarget(
       { functionName: 'b', alias: alias('2', { '3': 0.1 }), record: failedRecord('b', '1', '2') },
       lookups,
-      new MemoryLogger(),
     );
     expect(plan).toEqual({
       kind: 'superseded',
@@ -62,21 +61,13 @@ describe('decideAliasTarget', () => {
   it('a record whose previous version is gone, or that has none, is an error: never a guessed older version', async () => {
     const record = failedRecord('fn', '9', '3');
     await expect(
-      decideAliasTarget(
-        { functionName: 'fn', alias: alias('3'), record },
-        versions(['1', '2', '3']),
-        new MemoryLogger(),
-      ),
+      decideAliasTarget({ functionName: 'fn', alias: alias('3'), record }, versions(['1', '2', '3'])),
     ).rejects.toThrow(
       /previous version 9 is no longer a published version of fn, so there is no version to restore/,
     );
     delete record.functions[0].previous;
     await expect(
-      decideAliasTarget(
-        { functionName: 'fn', alias: alias('3'), record },
-        versions(['1', '2', '3']),
-        new MemoryLogger(),
-      ),
+      decideAliasTarget({ functionName: 'fn', alias: alias('3'), record }, versions(['1', '2', '3'])),
     ).rejects.toThrow(/has no previous version of fn \(the release created live\).*'target-version'/);
   });
 
@@ -85,12 +76,10 @@ describe('decideAliasTarget', () => {
     await decideAliasTarget(
       { functionName: 'fn', alias: alias('1', { '2': 0.1 }), record: failedRecord('fn', '1', '2') },
       lookups,
-      new MemoryLogger(),
     );
     await decideAliasTarget(
       { functionName: 'fn', alias: alias('2', { '1': 0.9 }), targetVersion: '1' },
       lookups,
-      new MemoryLogger(),
     );
     expect(lookups.asked).toEqual([]);
   });
@@ -99,7 +88,6 @@ describe('decideAliasTarget', () => {
     const plan = await decideAliasTarget(
       { functionName: 'fn', alias: alias('5'), targetVersion: '5' },
       versions(['5']),
-      new MemoryLogger(),
     );
     expect(plan).toMatchObject({ kind: 'nothing', version: '5' });
   });
@@ -111,12 +99,7 @@ describe('decideAliasTarget without a record', () => {
     live: AliasState,
     descriptions: Record<string, string>,
     run: typeof RUN | undefined = RUN,
-  ) =>
-    decideAliasTarget(
-      { functionName: 'fn', alias: live, run },
-      versions(['1', '2', '3'], descriptions),
-      new MemoryLogger(),
-    );
+  ) => decideAliasTarget({ functionName: 'fn', alias: live, run }, versions(['1', '2', '3'], descriptions));
 
   it("moves a canary this run published back to the alias's primary version", async () => {
     await expect(decide(alias('2', { '3': 0.1 }), { '3': ours })).resolves.toMatchObject({
@@ -137,7 +120,6 @@ describe('decideAliasTarget without a record', () => {
     const outside = decideAliasTarget(
       { functionName: 'fn', alias: alias('2', { '3': 0.1 }) },
       versions(['1', '2', '3'], { '3': ours }),
-      new MemoryLogger(),
     );
     await expect(outside).resolves.toMatchObject({
       kind: 'unproven',
