@@ -225,11 +225,10 @@ async function aliasPath(
   remaining: () => number,
 ): Promise<Decided> {
   const { lambda, logger } = deps;
-  const found = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) =>
+  const before = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) =>
     readAlias(lambda, request.functionName, request.alias, signal),
   );
-  if (!found) return missingAlias(lambda, request, call);
-  const before = found;
+  if (!before) return missingAlias(lambda, request, call);
   checkRecordOwner(
     releaseOf(request.record, request.functionName, request.alias),
     before.arn?.replace(/:[^:]+$/, ''),
