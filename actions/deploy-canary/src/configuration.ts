@@ -192,9 +192,3 @@ export function configurationRef(config: FunctionConfiguration): ConfigurationRe
 export function sameConfiguration(a: ConfigurationRef, b: ConfigurationRef): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
-
-/** The recorded settings that differ between two versions, by name (never an environment value). */
-export function changedSettings(a: ConfigurationRef, b: ConfigurationRef): string[] {
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as (keyof ConfigurationRef)[];
-  return keys.filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key])).sort();
-}

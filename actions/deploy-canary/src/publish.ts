@@ -17,12 +17,8 @@ import {
   waitForFunctionUpdated,
   compact,
 } from '@lambda-release-kit/core';
-import {
-  changedSettings,
-  configurationRef,
-  configurationRequest,
-  sameConfiguration,
-} from './configuration.js';
+import { configurationRef, configurationRequest, sameConfiguration } from './configuration.js';
+import { differentSettings, expectedSettings, type Settings, settingsOf } from './latest-settings.js';
 import type { CodeSource, FunctionDeploy } from './plan.js';
 import type { CurrentState } from './preflight.js';
 
@@ -96,6 +92,9 @@ export async function publishNewVersion(
     );
   }
   if (latest.CodeSha256 !== ours) throw replacedUnderUs(fn, ours, latest.CodeSha256);
+  // Every setting, not only those the release sets: a role, VPC or key another writer set is not ours to publish.
+  const expected = expectedSettings(state.latest, configuration);
+  assertOurSettings(fn, expected, latest);
   const settings = configurationRef(latest);
   const previousSettings = state.previous?.configuration;
   const sameSettings =
@@ -105,7 +104,7 @@ export async function publishNewVersion(
 
   // Guarded by the RevisionId read once $LATEST was confirmed to hold our code and configuration, not the one an
   // update returned: Lambda changes RevisionId again when the update finishes, and may change it after that too.
-  const published = await publishOurs(lambda, plan, latest, ours, logger, signal);
+  const published = await publishOurs(lambda, plan, { finished: latest, expected }, ours, logger, signal);
   const version = published.Version;
   if (!version)
     throw new Error(`publishing a version of ${fn} failed: PublishVersion answered no version number`);
@@ -125,13 +124,13 @@ export async function publishNewVersion(
 /**
  * PublishVersion guarded by our CodeSha256 and the RevisionId of `finished` (the $LATEST our update left). Lambda
  * may give $LATEST a new RevisionId after reporting the update Successful, so one PreconditionFailed re-reads the
- * function: still our code and configuration, it publishes again with the new RevisionId; otherwise it fails
- * naming what changed.
+ * function: still our code and every setting as `expected`, it publishes again with the new RevisionId; otherwise
+ * it fails naming what changed.
  */
 async function publishOurs(
   lambda: LambdaClient,
   plan: FunctionDeploy,
-  finished: FunctionConfiguration,
+  { finished, expected }: { finished: FunctionConfiguration; expected: Settings },
   ours: string | undefined,
   logger: Logger,
   signal: AbortSignal | undefined,
@@ -157,17 +156,19 @@ async function publishOurs(
   }
   const now = await waitForFunctionUpdated(lambda, fn, compact({ timeoutMs: UPDATE_TIMEOUT_MS, signal }));
   if (now.CodeSha256 !== ours) throw replacedUnderUs(fn, ours, now.CodeSha256);
-  const changed = changedSettings(configurationRef(finished), configurationRef(now));
-  if (changed.length > 0) throw reconfiguredUnderUs(fn, changed);
+  assertOurSettings(fn, expected, now);
   logger.info(
     `the RevisionId of ${fn} changed after its update finished; $LATEST still holds our code and configuration: publishing again`,
   );
   return publish(now.RevisionId);
 }
 
-function reconfiguredUnderUs(fn: string, changed: string[]): UserError {
-  return new UserError(
-    `the configuration of $LATEST of ${fn} changed after this deploy applied it (${changed.join(', ')}): another run changed it meanwhile (two deploys at once?). ` +
+/** Fails naming every setting of $LATEST that differs from what this deploy read and changed. */
+function assertOurSettings(fn: string, expected: Settings, latest: FunctionConfiguration): void {
+  const changed = differentSettings(expected, settingsOf(latest));
+  if (changed.length === 0) return;
+  throw new UserError(
+    `the configuration of $LATEST of ${fn} differs from what this deploy read and set (${changed.join(', ')}): another writer changed it meanwhile (two deploys at once?). ` +
       `Nothing was published and the alias was not touched; deploy again when the other run has finished`,
   );
 }
