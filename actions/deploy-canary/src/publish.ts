@@ -169,7 +169,7 @@ function assertOurSettings(fn: string, expected: Settings, latest: FunctionConfi
   if (changed.length === 0) return;
   throw new UserError(
     `the configuration of $LATEST of ${fn} differs from what this deploy read and set (${changed.join(', ')}): another writer changed it meanwhile (two deploys at once?). ` +
-      `Nothing was published and the alias was not touched; deploy again when the other run has finished`,
+      `No version of ${fn} was published; deploy again when the other run has finished`,
   );
 }
 
@@ -192,7 +192,7 @@ export function describeConfiguration(change: FunctionDeploy['configuration']): 
 function replacedUnderUs(fn: string, ours: string | undefined, theirs: string | undefined): UserError {
   return new UserError(
     `$LATEST of ${fn} holds code sha256 ${theirs}, not the ${ours} this deploy uploaded: another run changed it meanwhile (two deploys at once?). ` +
-      `Nothing was published and the alias was not touched; deploy again when the other run has finished`,
+      `No version of ${fn} was published; deploy again when the other run has finished`,
   );
 }
 
