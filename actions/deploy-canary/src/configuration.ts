@@ -48,8 +48,9 @@ const RESERVED_VARIABLES = new Set([
   'LAMBDA_TASK_ROOT',
 ]);
 /**
- * Variable names that say their value is a credential: those values are masked. Every other value is never printed
- * or recorded either, but masking it would black out every line that happens to contain it ("production", "eu-west-1").
+ * Variable names that say their value is a credential: those values are masked when they can be secrets at all
+ * (Redactor.addNamed: not "true", "3000" or a short word). Every other value is never printed or recorded either,
+ * but masking it would black out every line that happens to contain it ("production", "eu-west-1").
  */
 const SECRET_NAME = /SECRET|TOKEN|PASS|KEY|CREDENTIAL|PRIVATE|AUTH|SIGNATURE|SALT|DSN|COOKIE|SESSION|CERT/i;
 
@@ -61,11 +62,14 @@ const SECRET_NAME = /SECRET|TOKEN|PASS|KEY|CREDENTIAL|PRIVATE|AUTH|SIGNATURE|SAL
  */
 export function readConfiguration(value: unknown, where: string, redactor: Redactor): ConfigurationChange {
   if (!isMap(value)) throw new InputError(`${where} is not a map — expected keys like "memory-size: 512"`);
+  // Layer ARNs are printed in the log: a variable equal to one must not blank it.
+  if (Array.isArray(value.layers))
+    redactor.keepVisible(...value.layers.filter((layer) => typeof layer === 'string'));
   const environment = value.environment;
   if (isMap(environment)) {
     for (const [name, entry] of Object.entries(environment)) {
       const text = textOf(entry) ?? '';
-      if (SECRET_NAME.test(name)) redactor.add(text);
+      if (SECRET_NAME.test(name)) redactor.addNamed(text);
       redactor.addUrlsIn(text);
     }
   }

@@ -89,6 +89,23 @@ export function readRecordPlace(inputs: Inputs, env: NodeJS.ProcessEnv): RecordP
   };
 }
 
+/**
+ * What the release prints in its log, outputs and record anyway (function names as given and short, aliases,
+ * environment, region): the redactor never masks these, so a secret equal to one cannot blank them.
+ */
+export function printedNames(place: RecordPlaceInputs, region: string | undefined): string[] {
+  const names = place.functions.flatMap((fn) => [
+    fn.functionName,
+    fn.functionName.replace(/^.*:function:/, ''),
+    fn.alias,
+  ]);
+  return [
+    ...names,
+    ...(place.environment !== undefined ? [place.environment] : []),
+    ...(region ? [region] : []),
+  ];
+}
+
 const entryPlace = (entry: FunctionEntry & { alias: string }) => ({
   functionName: entry.name,
   alias: entry.alias,
