@@ -551,10 +551,11 @@ describe('deploy safety and truthful status', () => {
     expect({ code: run.code, says, after }).toEqual({ code: 1, says: true, after: UNTOUCHED });
   });
 
-  it("two functions, Lambda refuses one's configuration: the error names both, the other's version left, both $LATEST put back", async () => {
+  it("two functions, one's configuration update refused (412): the error names both, the other's version left and $LATEST put back", async () => {
     const names = ['pair-a', 'pair-b'];
     for (const name of names) await createReleasedFunction(fixture, name);
-    // The first configuration update to arrive is refused (a 412, which nothing retries); the other goes through.
+    // The first configuration update to arrive is refused as another writer's would be (a 412, which nothing
+    // retries); the other function's goes through and is published.
     fixture.sandbox.faults.add({
       service: 'lambda',
       operation: 'UpdateFunctionConfiguration',
@@ -580,7 +581,7 @@ describe('deploy safety and truthful status', () => {
       refused !== undefined &&
       error.includes(`version 2 of ${other} was published and is left as it is`) &&
       error.includes(`the memory, timeout of $LATEST of ${other} were put back`) &&
-      error.includes(`the configuration of $LATEST of ${refused} was not changed`);
+      error.includes(`$LATEST of ${refused} was left as the other writer has it`);
     const restored = afters.every(
       (after) => after.memory === UNTOUCHED.memory && after.timeout === UNTOUCHED.timeout,
     );
@@ -588,7 +589,7 @@ describe('deploy safety and truthful status', () => {
     const held = run.code === 1 && says && restored && aliases.every((version) => version === '1');
     recordResult(CATEGORY, {
       action: 'deploy-canary',
-      case: "release of two: one function's configuration refused; the other's published version and $LATEST reported",
+      case: "release of two: one function's configuration refused (412); the other's published version and $LATEST reported",
       held,
       outcome: `exit ${run.code}; $LATEST memory ${afters.map((a) => a.memory).join('/')}; aliases ${aliases.join('/')}`,
       detail: error.slice(0, 300),

@@ -36,8 +36,8 @@ function pick(settings: Settings, change: ConfigurationChange): Settings {
 
 /**
  * After a failed release: puts the settings `change` set on $LATEST of `fn` back to `before` (read before this
- * deploy changed anything), guarded by the RevisionId read just before, and only while those settings still hold
- * this deploy's values (another writer's are left alone). Never throws: returns one sentence naming the function,
+ * deploy changed anything), guarded by the RevisionId read just before, and only while every setting of $LATEST is
+ * as this deploy left it (another writer's changes are left alone). Never throws: returns one sentence naming the function,
  * with the command that undoes the change by hand when the restore itself fails.
  */
 export async function restoreLatestConfiguration(
@@ -52,11 +52,10 @@ export async function restoreLatestConfiguration(
     .join(', ');
   try {
     const now = await waitForFunctionUpdated(lambda, fn, { timeoutMs: RESTORE_TIMEOUT_MS });
-    const current = pick(settingsOf(now), change);
-    if (differentSettings(pick(settingsOf(before), change), current).length === 0) {
+    if (differentSettings(pick(settingsOf(before), change), pick(settingsOf(now), change)).length === 0) {
       return `the configuration of $LATEST of ${fn} was not changed`;
     }
-    const theirs = differentSettings(pick(expectedSettings(before, change), change), current);
+    const theirs = differentSettings(expectedSettings(before, change), settingsOf(now));
     if (theirs.length > 0) {
       return `the configuration of $LATEST of ${fn} was changed by another writer since (${theirs.join(', ')}): left as it is`;
     }

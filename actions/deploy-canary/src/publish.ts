@@ -27,6 +27,9 @@ export type PublishOutcome =
   /** The code (and configuration, when given) equals what the alias already serves: nothing to deploy. */
   | { kind: 'unchanged'; codeSha256: string };
 
+/** Another writer changed the function while this deploy did: what it left in $LATEST is not ours to undo. */
+export class AnotherWriterError extends UserError {}
+
 const UPDATE_TIMEOUT_MS = 10 * 60_000;
 const CONFLICT_ATTEMPTS = 4;
 const MAX_DESCRIPTION = 256;
@@ -167,7 +170,7 @@ async function publishOurs(
 function assertOurSettings(fn: string, expected: Settings, latest: FunctionConfiguration): void {
   const changed = differentSettings(expected, settingsOf(latest));
   if (changed.length === 0) return;
-  throw new UserError(
+  throw new AnotherWriterError(
     `the configuration of $LATEST of ${fn} differs from what this deploy read and set (${changed.join(', ')}): another writer changed it meanwhile (two deploys at once?). ` +
       `No version of ${fn} was published; deploy again when the other run has finished`,
   );
@@ -190,7 +193,7 @@ export function describeConfiguration(change: FunctionDeploy['configuration']): 
 }
 
 function replacedUnderUs(fn: string, ours: string | undefined, theirs: string | undefined): UserError {
-  return new UserError(
+  return new AnotherWriterError(
     `$LATEST of ${fn} holds code sha256 ${theirs}, not the ${ours} this deploy uploaded: another run changed it meanwhile (two deploys at once?). ` +
       `No version of ${fn} was published; deploy again when the other run has finished`,
   );
@@ -260,7 +263,7 @@ async function retryConflicts<T>(
     } catch (error) {
       const name = awsErrorName(error);
       if (name === 'PreconditionFailedException' || isCodeShaMismatch(error)) {
-        throw new UserError(
+        throw new AnotherWriterError(
           `${doing} of ${fn} failed: ${errorMessage(error)} — the function changed since it was read (another deploy running?); run this again when it has finished`,
           { cause: error },
         );

@@ -3,7 +3,7 @@ import { errorMessage, type Logger, mapConcurrent, UserError } from '@lambda-rel
 import { restoreLatestConfiguration } from './latest-restore.js';
 import type { FunctionDeploy } from './plan.js';
 import type { CurrentState } from './preflight.js';
-import { publishNewVersion, type PublishOutcome } from './publish.js';
+import { AnotherWriterError, publishNewVersion, type PublishOutcome } from './publish.js';
 
 /** A function of the release to publish: its plan and what preflight read ($LATEST before any change). */
 export interface ToPublish {
@@ -15,7 +15,8 @@ type Settled<T> = { ok: true; item: T; outcome: PublishOutcome } | { ok: false; 
 
 /**
  * Publishes a new version of every function of the release, a few at a time, every one let finish. When any
- * fails, the configuration of each $LATEST this deploy changed is put back (restoreLatestConfiguration), and one
+ * fails, the configuration of each $LATEST this deploy changed is put back (restoreLatestConfiguration; not where
+ * another writer changed the function meanwhile: that is theirs now), and one
  * error says, per function, what failed, what was put back or is left (with the command that undoes it) and
  * which versions were published anyway: those are left (published versions cannot change, and no alias moved).
  */
@@ -37,11 +38,15 @@ export async function publishRelease<T extends ToPublish>(
   const first = failed[0];
   if (!first) return succeeded;
 
+  const raced = (item: T) =>
+    failed.some((result) => result.item === item && result.error instanceof AnotherWriterError);
   const restored = await mapConcurrent(
     items.flatMap((item) => (item.deploy.configuration ? [{ item, change: item.deploy.configuration }] : [])),
     concurrency,
-    ({ item, change }) =>
-      restoreLatestConfiguration(lambda, item.deploy.functionName, item.state.latest, change, logger),
+    async ({ item, change }) =>
+      raced(item)
+        ? `$LATEST of ${item.deploy.functionName} was left as the other writer has it`
+        : restoreLatestConfiguration(lambda, item.deploy.functionName, item.state.latest, change, logger),
   );
   const published = succeeded.flatMap((result) =>
     result.outcome.kind === 'published'

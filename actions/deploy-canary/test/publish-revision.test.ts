@@ -128,6 +128,10 @@ describe('publishing after the configuration and code updates', () => {
       'the configuration of $LATEST of role-race-fn differs from what this deploy read and set (Role): another writer changed it meanwhile',
     );
     expect(run.logger.text()).not.toContain('publishing again');
+    // A function another writer is changing is theirs: this deploy's settings are not put back over theirs.
+    expect(run.error?.message).toContain(
+      '$LATEST of role-race-fn was left as the other writer has it; alias live was not moved',
+    );
     expect(await versionsOf('role-race-fn')).toEqual(['$LATEST', '1']);
     expect((await aliasOf('role-race-fn')).FunctionVersion).toBe('1');
   });
