@@ -1,5 +1,11 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { errorMessage, type Logger, mapConcurrent, UserError } from '@lambda-release-kit/core';
+import {
+  errorMessage,
+  getFunctionConfiguration,
+  type Logger,
+  mapConcurrent,
+  UserError,
+} from '@lambda-release-kit/core';
 import { restoreLatestConfiguration } from './latest-restore.js';
 import type { FunctionDeploy } from './plan.js';
 import type { CurrentState } from './preflight.js';
@@ -55,14 +61,29 @@ export async function publishRelease<T extends ToPublish>(
         ]
       : [],
   );
+  const unpublished = failed.filter(
+    (result) => !raced(result.item) && result.item.deploy.source.kind !== 'latest',
+  );
+  const codeLeft = (
+    await mapConcurrent(unpublished, concurrency, ({ item }) => newCodeLeft(lambda, item))
+  ).flatMap((sentence) => (sentence ? [sentence] : []));
   const noAlias = items.length > 1 ? 'no alias was moved' : `alias ${first.item.deploy.alias} was not moved`;
   const message = [
     ...failed.map((result) => errorMessage(result.error)),
     ...published,
     ...restored,
+    ...codeLeft,
     noAlias,
   ].join('; ');
   throw first.error instanceof UserError
     ? new UserError(message, { cause: first.error })
     : new Error(message, { cause: first.error });
+}
+
+/** Says so when $LATEST of a function that published nothing holds code this deploy uploaded (nothing serves it). */
+async function newCodeLeft(lambda: LambdaClient, item: ToPublish): Promise<string | undefined> {
+  const fn = item.deploy.functionName;
+  const now = await getFunctionConfiguration(lambda, fn).catch(() => undefined);
+  if (!now || now.CodeSha256 === item.state.latest.CodeSha256) return undefined;
+  return `$LATEST of ${fn} keeps this release's code (CodeSha256 ${now.CodeSha256}), published as no version: no alias serves $LATEST, and the next deploy replaces it`;
 }

@@ -13,6 +13,7 @@ import {
   runDeploy,
   sandboxClients,
   servicePlan,
+  sha256,
   startTestBed,
   zipSource,
   type TestBed,
@@ -124,6 +125,39 @@ describe('a release that fails while changing $LATEST', () => {
     expect(await settingsOf('pair-a')).toEqual(BEFORE);
     expect(await settingsOf('pair-b')).toEqual(BEFORE);
     expect([await aliasOf('pair-a'), await aliasOf('pair-b')]).toEqual(['1', '1']);
+  });
+
+  it('a refused PublishVersion after both updates: configuration put back, the new code in $LATEST said', async () => {
+    await functionOnVersion1(lambda, 'unpublished-fn', handlers.ok('v1'));
+    const zip = handlers.ok('v2');
+    const clients = clientsFaulting('PublishVersionCommand', 'unpublished-fn', {
+      service: 'lambda',
+      operation: 'PublishVersion',
+      kind: 'error',
+      times: 3,
+    });
+    const run = await runDeploy(
+      clients,
+      plan(
+        {
+          functionName: 'unpublished-fn',
+          strategy: 'all-at-once',
+          source: zipSource(zip),
+          configuration: CHANGE,
+        },
+        bed.dir,
+      ),
+    );
+    clients.destroy();
+    const message = run.error?.message ?? '';
+    expect(message).toMatch(/^publishing a version of unpublished-fn failed: ServiceException/);
+    expect(message).toContain(
+      `; the environment, memory, timeout of $LATEST of unpublished-fn were put back as they were before this deploy; ` +
+        `$LATEST of unpublished-fn keeps this release's code (CodeSha256 ${sha256(zip)}), published as no version: ` +
+        'no alias serves $LATEST, and the next deploy replaces it; alias live was not moved',
+    );
+    expect(await settingsOf('unpublished-fn')).toEqual(BEFORE);
+    expect(await versionsOf('unpublished-fn')).toEqual(['$LATEST', '1']);
   });
 
   it('when putting the configuration back fails too, says what is left and the command that undoes it', async () => {
