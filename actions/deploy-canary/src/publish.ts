@@ -38,8 +38,9 @@ const MAX_DESCRIPTION = 256;
  * Puts the new configuration and code into $LATEST and publishes them as a version. UpdateFunctionConfiguration
  * is guarded by the RevisionId read in preflight and waited for; UpdateFunctionCode by the RevisionId read after
  * that; PublishVersion by the CodeSha256 that our own update produced and the RevisionId read once our updates
- * finished, so what another run put into $LATEST meanwhile is never published under our name: the deploy fails
- * naming the other code, alias untouched. Code (and configuration) equal to the alias's version ends as unchanged.
+ * finished, after every setting of that read (role, VPC, KMS key, layers...) was found as preflight read it plus
+ * our change. What another run put into $LATEST meanwhile is never published under our name: the deploy fails
+ * naming the other code or settings, alias untouched. Code (and configuration) equal to the alias's version ends as unchanged.
  */
 export async function publishNewVersion(
   lambda: LambdaClient,

@@ -21,10 +21,10 @@ type Settled<T> = { ok: true; item: T; outcome: PublishOutcome } | { ok: false; 
 
 /**
  * Publishes a new version of every function of the release, a few at a time, every one let finish. When any
- * fails, the configuration of each $LATEST this deploy changed is put back (restoreLatestConfiguration; not where
- * another writer changed the function meanwhile: that is theirs now), and one
- * error says, per function, what failed, what was put back or is left (with the command that undoes it) and
- * which versions were published anyway: those are left (published versions cannot change, and no alias moved).
+ * fails, the configuration of each $LATEST this deploy changed is put back (restoreLatestConfiguration), except
+ * where another writer changed the function meanwhile (that is theirs now). One error then says, per function,
+ * what failed, what was put back or is left (with the command that undoes it), and which versions were published
+ * anyway: those are left, as published versions cannot change and no alias was moved to them.
  */
 export async function publishRelease<T extends ToPublish>(
   lambda: LambdaClient,
@@ -57,7 +57,7 @@ export async function publishRelease<T extends ToPublish>(
   const published = succeeded.flatMap((result) =>
     result.outcome.kind === 'published'
       ? [
-          `version ${result.outcome.target.version} of ${result.item.deploy.functionName} was published and is left as it is (alias ${result.item.deploy.alias} was not moved to it)`,
+          `version ${result.outcome.target.version} of ${result.item.deploy.functionName} was published and is left as it is (published versions cannot change)`,
         ]
       : [],
   );

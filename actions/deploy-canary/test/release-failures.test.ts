@@ -115,7 +115,7 @@ describe('a release that fails while changing $LATEST', () => {
     const message = run.error?.message ?? '';
     expect(message).toMatch(/^updating the configuration of pair-b failed: ServiceException/);
     expect(message).toContain(
-      'version 2 of pair-a was published and is left as it is (alias live was not moved to it)',
+      'version 2 of pair-a was published and is left as it is (published versions cannot change)',
     );
     expect(message).toContain(
       'the environment, memory, timeout of $LATEST of pair-a were put back as they were before this deploy',
