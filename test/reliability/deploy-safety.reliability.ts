@@ -3,7 +3,7 @@
  * file per function and alias, and every status and message says what actually happened (one releaseStatus, used
  * by notify and the reference workflow). Evidence: the sandbox's request log, alias state and notification sinks.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +11,9 @@ import { describe, expect, it } from '@jest/globals';
 import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
+  ListVersionsByFunctionCommand,
   UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { parseRecord, type DeploymentRecord } from '@lambda-release-kit/core';
 import { buildOrdersApi } from '../../examples/orders-api/build.mjs';
@@ -76,6 +78,25 @@ async function waitForUpdate(name: string): Promise<void> {
     await sleep(50);
   }
 }
+
+/** $LATEST's settings a release's configuration changes, and the function's published versions. */
+async function latestOf(
+  name: string,
+): Promise<{ memory: number | undefined; timeout: number | undefined; versions: string[] }> {
+  const config = await fixture.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  const listed = await fixture.lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name }));
+  return {
+    memory: config.MemorySize,
+    timeout: config.Timeout,
+    versions: (listed.Versions ?? []).flatMap((v) =>
+      v.Version && v.Version !== '$LATEST' ? [v.Version] : [],
+    ),
+  };
+}
+
+/** What createReleasedFunction leaves in $LATEST (orders-api's settings), and version 1 only. */
+const UNTOUCHED = { memory: 128, timeout: 5, versions: ['1'] };
+const CONFIGURATION = 'memory-size: 512\ntimeout: 30\nenvironment: { STAGE: staging }';
 
 describe('deploy safety and truthful status', () => {
   it('two deploys at once: the one whose code was replaced publishes nothing, and its rollback finds nothing to undo', async () => {
@@ -408,4 +429,217 @@ describe('deploy safety and truthful status', () => {
     expect(final).toMatch(/failed/);
     expect(final).not.toMatch(/rolled back/i);
   }, 180_000);
+
+  it("another writer's execution role in $LATEST before PublishVersion: nothing published, the error names Role", async () => {
+    const name = 'role-race';
+    await createReleasedFunction(fixture, name);
+    fixture.sandbox.clearRequestLog();
+    const ours = startAction(
+      'deploy-canary',
+      (runDir) => ({
+        'function-name': name,
+        alias: ALIAS,
+        'zip-file': writeReleaseZip(dir, 'v1.1.0'),
+        configuration: 'memory-size: 256',
+        'release-tag': 'v1.1.0',
+        'record-file': join(runDir, 'record.json'),
+        ...skipCanary,
+      }),
+      { env: fixture.env, timeoutMs: 90_000 },
+    );
+    // Once our code update is accepted, hold our next poll, and meanwhile "another writer" changes the role.
+    const deadline = Date.now() + 30_000;
+    while (
+      !fixture.sandbox.requestLog().some((e) => e.operation === 'UpdateFunctionCode' && e.status === 200)
+    ) {
+      if (Date.now() > deadline) throw new Error('deploy-canary never updated the code');
+      await sleep(10);
+    }
+    fixture.sandbox.faults.add({
+      service: 'lambda',
+      operation: 'GetFunction',
+      kind: 'delay',
+      delayMs: 3_000,
+      times: 1,
+    });
+    await waitForUpdate(name);
+    await fixture.lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: name,
+        Role: 'arn:aws:iam::123456789012:role/another-writer',
+      }),
+    );
+    const run = await ours.result;
+    recordOperations(CATEGORY, 'deploy-canary', fixture.sandbox.requestLog());
+    const errors = errorLines(run);
+    const names =
+      errors.length === 1 && /differs from what this deploy read and set \(Role\)/.test(errors[0] ?? '');
+    const after = await latestOf(name);
+    const held =
+      run.code === 1 && names && after.versions.length === 1 && aliasOf(fixture, name).version === '1';
+    recordResult(CATEGORY, {
+      action: 'deploy-canary',
+      case: "another writer's role change between our update and PublishVersion",
+      held,
+      outcome: `exit ${run.code}; versions ${after.versions.join(', ')}`,
+      detail: errors[0]?.slice(0, 220) ?? '',
+    });
+    expect({ code: run.code, names, versions: after.versions }).toEqual({
+      code: 1,
+      names: true,
+      versions: ['1'],
+    });
+    expect(aliasOf(fixture, name)).toEqual({ version: '1', weights: {} });
+  }, 120_000);
+
+  it('a corrupt zip with a valid configuration is refused before anything changes', async () => {
+    const name = 'corrupt-zip';
+    await createReleasedFunction(fixture, name);
+    const zip = join(dir, 'corrupt.zip');
+    writeFileSync(zip, Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(64, 7)]));
+    fixture.sandbox.clearRequestLog();
+    const run = await deploy({
+      'function-name': name,
+      'zip-file': zip,
+      configuration: CONFIGURATION,
+      'release-tag': 'v1.1.0',
+      ...skipCanary,
+    });
+    const changes = fixture.sandbox.requestLog().filter((e) => e.mutating).length;
+    const errors = errorLines(run);
+    const after = await latestOf(name);
+    const held =
+      run.code === 1 &&
+      /input 'zip-file'/.test(errors[0] ?? '') &&
+      changes === 0 &&
+      JSON.stringify(after) === JSON.stringify(UNTOUCHED);
+    recordResult(CATEGORY, {
+      action: 'deploy-canary',
+      case: 'corrupt zip after a valid configuration: refused before any change',
+      held,
+      outcome: `exit ${run.code}; ${changes} AWS changes; $LATEST memory ${after.memory}`,
+      detail: errors[0]?.slice(0, 220) ?? '',
+    });
+    expect({ code: run.code, changes, after }).toEqual({ code: 1, changes: 0, after: UNTOUCHED });
+    expect(errors[0]).toMatch(/input 'zip-file' has ".*corrupt\.zip" — expected a \.zip file/);
+  });
+
+  it('code Lambda refuses after the configuration was applied: the configuration is put back and the error says so', async () => {
+    const name = 'refused-code';
+    await createReleasedFunction(fixture, name);
+    const run = await deploy({
+      'function-name': name,
+      's3-bucket': 'artifacts',
+      's3-key': 'never-uploaded.zip',
+      configuration: CONFIGURATION,
+      'release-tag': 'v1.1.0',
+      ...skipCanary,
+    });
+    const errors = errorLines(run);
+    const after = await latestOf(name);
+    const says = (errors[0] ?? '').includes(
+      `the environment, memory, timeout of $LATEST of ${name} were put back as they were before this deploy`,
+    );
+    const held = run.code === 1 && says && JSON.stringify(after) === JSON.stringify(UNTOUCHED);
+    recordResult(CATEGORY, {
+      action: 'deploy-canary',
+      case: 'code refused by Lambda after the configuration: $LATEST configuration put back, said',
+      held,
+      outcome: `exit ${run.code}; $LATEST memory ${after.memory}, timeout ${after.timeout}`,
+      detail: errors[0]?.slice(0, 260) ?? '',
+    });
+    expect({ code: run.code, says, after }).toEqual({ code: 1, says: true, after: UNTOUCHED });
+  });
+
+  it("two functions, one's configuration update refused (412): the error names both, the other's version left and $LATEST put back", async () => {
+    const names = ['pair-a', 'pair-b'];
+    for (const name of names) await createReleasedFunction(fixture, name);
+    // The first configuration update to arrive is refused as another writer's would be (a 412, which nothing
+    // retries); the other function's goes through and is published.
+    fixture.sandbox.faults.add({
+      service: 'lambda',
+      operation: 'UpdateFunctionConfiguration',
+      kind: 'stale-revision',
+      times: 1,
+    });
+    const zip = writeReleaseZip(dir, 'v1.1.0');
+    const run = await deploy({
+      functions: names
+        .map(
+          (name) => `- { name: ${name}, zip-file: ${zip}, configuration: { memory-size: 512, timeout: 30 } }`,
+        )
+        .join('\n'),
+      'release-tag': 'v1.1.0',
+      ...skipCanary,
+    });
+    fixture.sandbox.faults.clear();
+    const error = errorLines(run)[0] ?? '';
+    const refused = names.find((name) => error.includes(`updating the configuration of ${name} failed`));
+    const other = names.find((name) => name !== refused) ?? '';
+    const afters = await Promise.all(names.map(latestOf));
+    const says =
+      refused !== undefined &&
+      error.includes(`version 2 of ${other} was published and is left as it is`) &&
+      error.includes(`the memory, timeout of $LATEST of ${other} were put back`) &&
+      error.includes(`$LATEST of ${refused} was left as the other writer has it`);
+    const restored = afters.every(
+      (after) => after.memory === UNTOUCHED.memory && after.timeout === UNTOUCHED.timeout,
+    );
+    const aliases = names.map((name) => aliasOf(fixture, name).version);
+    const held = run.code === 1 && says && restored && aliases.every((version) => version === '1');
+    recordResult(CATEGORY, {
+      action: 'deploy-canary',
+      case: "release of two: one function's configuration refused (412); the other's published version and $LATEST reported",
+      held,
+      outcome: `exit ${run.code}; $LATEST memory ${afters.map((a) => a.memory).join('/')}; aliases ${aliases.join('/')}`,
+      detail: error.slice(0, 300),
+    });
+    expect({ code: run.code, says, restored, aliases }).toEqual({
+      code: 1,
+      says: true,
+      restored: true,
+      aliases: ['1', '1'],
+    });
+  });
+
+  it('one alias move of a release of two fails: the error names the operation and the function', async () => {
+    const names = ['move-a', 'move-b'];
+    for (const name of names) await createReleasedFunction(fixture, name);
+    fixture.sandbox.faults.add({
+      service: 'lambda',
+      operation: 'UpdateAlias',
+      kind: 'stale-revision',
+      times: 1,
+    });
+    const zip = writeReleaseZip(dir, 'v1.1.0');
+    const run = await deploy({
+      functions: names.map((name) => `- { name: ${name}, zip-file: ${zip} }`).join('\n'),
+      'release-tag': 'v1.1.0',
+      'traffic-steps': '10%:30s',
+      'health-check-interval': '1s',
+      timeout: '60s',
+    });
+    fixture.sandbox.faults.clear();
+    const error = errorLines(run)[0] ?? '';
+    // Workflow commands escape "%" as "%25".
+    const failed = names.find((name) =>
+      new RegExp(
+        `^::error::deploy-canary: moving alias live of ${name} to .* \\(UpdateAlias\\) failed: PreconditionFailed`,
+      ).test(error),
+    );
+    const aliases = names.map((name) => aliasOf(fixture, name).version);
+    const held = run.code === 1 && failed !== undefined && aliases.every((version) => version === '1');
+    recordResult(CATEGORY, {
+      action: 'deploy-canary',
+      case: 'one UpdateAlias of a release of two refused: the error names the function',
+      held,
+      outcome: `exit ${run.code}; aliases ${aliases.join('/')}`,
+      detail: error.slice(0, 260),
+    });
+    expect({ code: run.code, names: failed !== undefined, aliases }).toEqual({
+      code: 1,
+      names: true,
+      aliases: ['1', '1'],
+    });
+  }, 120_000);
 });

@@ -246,6 +246,60 @@ describe('no secret value reaches a log, summary, output or file', () => {
     check('rollback-on-failure', 'rollback from the record', rollback);
   });
 
+  it('deploy-canary masks a credential-named secret, but not "true" nor a value equal to the function name', async () => {
+    const name = 'masking-rule';
+    const secret = 'tok-7Hq2-reliability-5e9c';
+    await createReleasedFunction(fixture, name);
+    const deploy = await runAction(
+      'deploy-canary',
+      (out) => ({
+        'function-name': name,
+        'zip-file': writeReleaseZip(dir, 'v1.4.0'),
+        configuration: `environment: { SESSION_KEY: ${name}, COOKIE_SECURE: "true", API_TOKEN: ${secret} }`,
+        'skip-canary': 'true',
+        'skip-canary-reason': 'reliability suite',
+        'release-tag': 'v1.4.0',
+        'record-file': join(out, 'record.json'),
+        timeout: '30s',
+      }),
+      { env },
+    );
+    const masks = deploy.stdout.split('\n').filter((line) => line.startsWith('::add-mask::'));
+    const functions = JSON.parse(deploy.outputs.functions ?? '[]') as Array<{ name: string }>;
+    const recorded = deploy.outputs.record ? JSON.parse(deploy.outputs.record) : undefined;
+    const readable =
+      deploy.outputs['function-name'] === name &&
+      functions[0]?.name === name &&
+      recorded?.functions?.[0]?.function?.name === name &&
+      deploy.summary.includes(name);
+    const maskedOnly =
+      masks.includes(`::add-mask::${secret}`) &&
+      !masks.some((line) => /::add-mask::(true|masking-rule)$/.test(line));
+    recordResult('secrets', {
+      action: 'deploy-canary',
+      case: 'masking rule: "true" and the function name stay readable, a real-looking token is masked',
+      held: deploy.code === 0 && readable && maskedOnly,
+      detail: `exit ${deploy.code}; masks ${masks.length}; outputs readable: ${readable}`,
+    });
+    expect({ code: deploy.code, readable, maskedOnly }).toEqual({
+      code: 0,
+      readable: true,
+      maskedOnly: true,
+    });
+    check('deploy-canary', 'credential-named token among ordinary values', deploy, [secret]);
+    // The record it wrote is one a rollback can act on.
+    const rollback = await runAction(
+      'rollback-on-failure',
+      { 'function-name': name, record: deploy.outputs.record ?? '', reason: 'reliability suite' },
+      { env },
+    );
+    expect({ code: rollback.code, outcome: rollback.outputs.outcome }).toEqual({
+      code: 0,
+      outcome: 'rolled-back',
+    });
+    expect(aliasOf(fixture, name)).toEqual({ version: '1', weights: {} });
+  });
+
   it('the reference workflow end to end (deploy fails, rollback job, notify jobs)', async () => {
     // The runner masks what it knows; to see the raw output the actions are started through a wrapper that
     // copies their stdout, stderr, summary, output file and records into a log before the runner sees them.

@@ -7,6 +7,7 @@ import {
   readAlias,
   updateAlias,
   compact,
+  withContext,
 } from '@lambda-release-kit/core';
 
 const RESTORE_ATTEMPTS = 3;
@@ -19,13 +20,17 @@ export async function createAliasOn(
   version: string,
   description: string,
 ): Promise<AliasState> {
-  const result = await lambda.send(
-    new CreateAliasCommand({
-      FunctionName: functionName,
-      Name: alias,
-      FunctionVersion: version,
-      Description: description,
-    }),
+  const result = await withContext(
+    `creating alias ${alias} of ${functionName} on version ${version} (CreateAlias)`,
+    () =>
+      lambda.send(
+        new CreateAliasCommand({
+          FunctionName: functionName,
+          Name: alias,
+          FunctionVersion: version,
+          Description: description,
+        }),
+      ),
   );
   return compact({ name: alias, arn: result.AliasArn, version, weights: {}, revisionId: result.RevisionId });
 }
@@ -37,9 +42,29 @@ export async function moveAllTraffic(
   from: AliasState,
   version: string,
 ): Promise<AliasState> {
-  return updateAlias(
+  return moveAlias(
     lambda,
     compact({ functionName, alias: from.name, version, weights: {}, revisionId: from.revisionId }),
+  );
+}
+
+/**
+ * One UpdateAlias of a function of the release. Its error names the move and the function ("moving alias live of
+ * orders-worker to 90% on version 1, 10% on version 2 (UpdateAlias) failed: ..."): in a release of several
+ * functions, the AWS error alone does not say which one failed.
+ */
+export async function moveAlias(
+  lambda: LambdaClient,
+  request: Parameters<typeof updateAlias>[1],
+): Promise<AliasState> {
+  const routing = describeAlias({
+    name: request.alias,
+    version: request.version,
+    weights: request.weights ?? {},
+  });
+  return withContext(
+    `moving alias ${request.alias} of ${request.functionName} to ${routing} (UpdateAlias)`,
+    () => updateAlias(lambda, request),
   );
 }
 

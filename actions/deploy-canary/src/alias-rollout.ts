@@ -8,11 +8,11 @@ import {
   type Logger,
   mapConcurrent,
   type RecordWriter,
-  updateAlias,
   UserError,
   formatPercent,
   compact,
 } from '@lambda-release-kit/core';
+import { moveAlias } from './alias-moves.js';
 import { LookCounter, type LookState, MINUTE_MS, plannedLooks } from './check-schedule.js';
 import { probeHealth } from './health-probe.js';
 import { combineJudgements } from './release-verdict.js';
@@ -54,7 +54,7 @@ export async function aliasWeightsRollout(
   const now = () => clock.now();
   const moveAll = (move: (fn: RolloutFunction) => { version: string; weights: Record<string, number> }) =>
     mapConcurrent(functions, plan.concurrency, async (fn) => {
-      fn.alias = await updateAlias(
+      fn.alias = await moveAlias(
         clients.lambda,
         compact({
           functionName: fn.deploy.functionName,

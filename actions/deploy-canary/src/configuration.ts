@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type {
-  FunctionConfiguration,
+import {
+  type FunctionConfiguration,
   Runtime,
-  UpdateFunctionConfigurationCommandInput,
+  type UpdateFunctionConfigurationCommandInput,
 } from '@aws-sdk/client-lambda';
 import { type ConfigurationRef, InputError, parseDuration, type Redactor } from '@lambda-release-kit/core';
 import type { ConfigurationChange } from './plan.js';
@@ -21,11 +21,36 @@ export const CONFIGURATION_KEYS = [
 
 const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const LAYER_ARN = /^arn:[\w-]+:lambda:[\w-]+:\d{12}:layer:[A-Za-z0-9_-]{1,140}:\d+$/;
-const RUNTIME = /^[a-z][a-z0-9.]{1,30}$/;
+/** The runtimes Lambda knows, from the SDK (so they stay as current as the SDK). */
+const RUNTIMES: readonly string[] = Object.values(Runtime);
 const MAX_LAYERS = 5;
+/** Lambda refuses a request whose variables take more than 4 KB. */
+const MAX_ENVIRONMENT_BYTES = 4096;
+/** Variables Lambda sets itself and refuses in Environment (AWS Lambda, "Defined runtime environment variables"). */
+const RESERVED_VARIABLES = new Set([
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_LAMBDA_RUNTIME_API',
+  'AWS_REGION',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'LAMBDA_RUNTIME_DIR',
+  'LAMBDA_TASK_ROOT',
+]);
 /**
- * Variable names that say their value is a credential: those values are masked. Every other value is never printed
- * or recorded either, but masking it would black out every line that happens to contain it ("production", "eu-west-1").
+ * Variable names that say their value is a credential: those values are masked when they can be secrets at all
+ * (Redactor.addNamed: not "true", "3000" or a short word). Every other value is never printed or recorded either,
+ * but masking it would black out every line that happens to contain it ("production", "eu-west-1").
  */
 const SECRET_NAME = /SECRET|TOKEN|PASS|KEY|CREDENTIAL|PRIVATE|AUTH|SIGNATURE|SALT|DSN|COOKIE|SESSION|CERT/i;
 
@@ -37,11 +62,14 @@ const SECRET_NAME = /SECRET|TOKEN|PASS|KEY|CREDENTIAL|PRIVATE|AUTH|SIGNATURE|SAL
  */
 export function readConfiguration(value: unknown, where: string, redactor: Redactor): ConfigurationChange {
   if (!isMap(value)) throw new InputError(`${where} is not a map — expected keys like "memory-size: 512"`);
+  // Layer ARNs are printed in the log: a variable equal to one must not blank it.
+  if (Array.isArray(value.layers))
+    redactor.keepVisible(...value.layers.filter((layer) => typeof layer === 'string'));
   const environment = value.environment;
   if (isMap(environment)) {
     for (const [name, entry] of Object.entries(environment)) {
       const text = textOf(entry) ?? '';
-      if (SECRET_NAME.test(name)) redactor.add(text);
+      if (SECRET_NAME.test(name)) redactor.addNamed(text);
       redactor.addUrlsIn(text);
     }
   }
@@ -62,7 +90,7 @@ export function readConfiguration(value: unknown, where: string, redactor: Redac
         change.handler = readText(entry, at, /^\S{1,128}$/, 'a handler like "index.handler"');
         break;
       case 'runtime':
-        change.runtime = readText(entry, at, RUNTIME, 'a Lambda runtime like "nodejs22.x"');
+        change.runtime = readRuntime(entry, at);
         break;
       case 'layers':
         change.layers = readLayers(entry, at);
@@ -91,12 +119,32 @@ function readEnvironment(value: unknown, at: string): Record<string, string> {
         `${at} has the variable name ${JSON.stringify(name)} — expected letters, digits and "_", starting with a letter`,
       );
     }
+    if (RESERVED_VARIABLES.has(name)) {
+      throw new InputError(
+        `${at} sets ${name} — expected variables Lambda does not reserve (it sets ${name} itself and refuses it)`,
+      );
+    }
     const text = textOf(entry);
     // The value is never shown: it may be a secret.
     if (text === undefined) throw new InputError(`${at} variable ${name} is not a string, number or boolean`);
     variables[name] = text;
   }
+  const bytes = Buffer.byteLength(JSON.stringify(variables));
+  if (bytes > MAX_ENVIRONMENT_BYTES) {
+    throw new InputError(
+      `${at} takes ${bytes} bytes — expected at most ${MAX_ENVIRONMENT_BYTES} bytes of variables (Lambda's limit); move large values to a parameter store`,
+    );
+  }
   return variables;
+}
+
+function readRuntime(value: unknown, at: string): string {
+  if (typeof value !== 'string' || !RUNTIMES.includes(value)) {
+    throw new InputError(
+      `${at} has ${JSON.stringify(value)} — expected one of Lambda's runtimes: ${RUNTIMES.join(', ')}`,
+    );
+  }
+  return value;
 }
 
 function readInteger(value: unknown, at: string, min: number, max: number, unit: string): number {
@@ -191,10 +239,4 @@ export function configurationRef(config: FunctionConfiguration): ConfigurationRe
 /** Whether two versions' recorded settings are the same (environment values compared by their hash). */
 export function sameConfiguration(a: ConfigurationRef, b: ConfigurationRef): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** The recorded settings that differ between two versions, by name (never an environment value). */
-export function changedSettings(a: ConfigurationRef, b: ConfigurationRef): string[] {
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])] as (keyof ConfigurationRef)[];
-  return keys.filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key])).sort();
 }

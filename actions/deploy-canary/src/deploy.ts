@@ -22,7 +22,7 @@ import { type DeployPlan, type FunctionDeploy, functionDeploys } from './plan.js
 import { formatPlan, type VersionForecast } from './plan-printer.js';
 import { runPreTrafficCheck } from './pre-traffic-check.js';
 import { preflight, type CurrentState } from './preflight.js';
-import { publishNewVersion } from './publish.js';
+import { publishRelease } from './release-publish.js';
 import { retryThrottling } from './throttle-retry.js';
 
 export interface DeployClients {
@@ -158,13 +158,10 @@ export async function deployCanary(
     }
 
     const published = await logger.group('Publish', () =>
-      each(releases, async (release) => ({
-        release,
-        outcome: await publishNewVersion(aws.lambda, release.deploy, release.state, logger, signal),
-      })),
+      publishRelease(aws.lambda, releases, plan.concurrency, logger, signal),
     );
     const moving: Moving[] = [];
-    for (const { release, outcome } of published) {
+    for (const { item: release, outcome } of published) {
       if (outcome.kind === 'published') {
         moving.push({ ...release, target: outcome.target.version, published: outcome.target });
       } else if (releases.length > 1) {

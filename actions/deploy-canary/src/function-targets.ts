@@ -26,7 +26,11 @@ const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
 const ALIAS_EXPECTED = 'an alias name of letters, digits, "-" or "_" (not only digits)';
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ENVIRONMENT_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-const IMAGE_URI = /^\S+\/\S+$/;
+/** Lambda runs images from Amazon ECR only: registry, repository, then a tag or a digest. */
+const IMAGE_URI =
+  /^\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+/** S3 object keys and version ids: 1 to 1,024 characters. */
+const S3_KEY = /^[^\r\n]{1,1024}$/;
 const IMAGE_EXPECTED =
   'a container image URI like "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:v1.2.3"';
 /** The single-function inputs that `functions` replaces with per-item keys. */
@@ -83,6 +87,23 @@ export function readRecordPlace(inputs: Inputs, env: NodeJS.ProcessEnv): RecordP
     ...(environment !== undefined ? { environment } : {}),
     ...(entries ? { entries } : {}),
   };
+}
+
+/**
+ * What the release prints in its log, outputs and record anyway (function names as given and short, aliases,
+ * environment, region): the redactor never masks these, so a secret equal to one cannot blank them.
+ */
+export function printedNames(place: RecordPlaceInputs, region: string | undefined): string[] {
+  const names = place.functions.flatMap((fn) => [
+    fn.functionName,
+    fn.functionName.replace(/^.*:function:/, ''),
+    fn.alias,
+  ]);
+  return [
+    ...names,
+    ...(place.environment !== undefined ? [place.environment] : []),
+    ...(region ? [region] : []),
+  ];
 }
 
 const entryPlace = (entry: FunctionEntry & { alias: string }) => ({
@@ -210,6 +231,11 @@ async function entrySource(entry: FunctionEntry): Promise<CodeSource> {
         `${where} has ${JSON.stringify(entry.zipFile)} — expected "s3://bucket/key" or "s3://bucket/key?versionId=v"`,
       );
     }
+    if (!S3_KEY.test(s3.key) || (s3.objectVersion !== undefined && !S3_KEY.test(s3.objectVersion))) {
+      throw new InputError(
+        `${where} has ${JSON.stringify(entry.zipFile)} — expected a key (and versionId) of 1 to 1024 characters on one line`,
+      );
+    }
     return { kind: 's3', ...s3 };
   }
   if (entry.zipFile !== undefined) return readZip(entry.zipFile, where);
@@ -270,11 +296,15 @@ async function readCodeSource(inputs: Inputs): Promise<CodeSource> {
     if (!inputs.has(Input.S3Key)) {
       throw new InputError(`input '${Input.S3Key}' is required when '${Input.S3Bucket}' is given`);
     }
+    const expected = 'an S3 object key of 1 to 1024 characters on one line';
     return {
       kind: 's3',
       bucket,
-      key: inputs.string(Input.S3Key, { required: true }),
-      objectVersion: inputs.string(Input.S3ObjectVersion),
+      key: inputs.string(Input.S3Key, { required: true, pattern: S3_KEY, expected }),
+      objectVersion: inputs.string(Input.S3ObjectVersion, {
+        pattern: S3_KEY,
+        expected: 'an S3 object version id of 1 to 1024 characters',
+      }),
     };
   }
   const imageUri = inputs.string(Input.ImageUri, { pattern: IMAGE_URI, expected: IMAGE_EXPECTED });
@@ -293,9 +323,34 @@ async function readZip(path: string, where: string): Promise<CodeSource> {
     );
   }
   const bytes = new Uint8Array(await readFile(path));
-  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
-    throw new InputError(
-      `${where} has ${quoteValue(path)} — expected a .zip file (it does not start with "PK")`,
-    );
+  const problem = zipProblem(bytes);
+  if (problem) throw new InputError(`${where} has ${quoteValue(path)} — expected a .zip file (${problem})`);
   return { kind: 'zip', path, bytes, codeSha256: createHash('sha256').update(bytes).digest('base64') };
+}
+
+const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+/** The end record is 22 bytes, followed by a comment of at most 65,535. */
+const END_RECORD_BYTES = 22;
+
+/**
+ * Why Lambda would refuse these bytes as a .zip package, or undefined: checked locally so a corrupt package fails
+ * before any function of the release is changed. Reads the end of central directory record only (no unpacking).
+ */
+export function zipProblem(bytes: Uint8Array): string | undefined {
+  if (bytes.length === 0) return 'the file is empty';
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) return 'it does not start with "PK"';
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const lowest = Math.max(0, bytes.length - END_RECORD_BYTES - 0xffff);
+  for (let at = bytes.length - END_RECORD_BYTES; at >= lowest; at--) {
+    if (view.getUint32(at, true) !== END_OF_CENTRAL_DIRECTORY) continue;
+    const entries = view.getUint16(at + 10, true);
+    const size = view.getUint32(at + 12, true);
+    const offset = view.getUint32(at + 16, true);
+    if (entries === 0) return 'it holds no files';
+    // ZIP64 archives mark these fields 0xffffffff and keep the real values elsewhere.
+    if (size !== 0xffffffff && offset !== 0xffffffff && offset + size > at)
+      return 'its central directory is cut off or damaged';
+    return undefined;
+  }
+  return 'it has no end of central directory record: truncated or damaged';
 }

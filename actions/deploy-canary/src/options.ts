@@ -24,6 +24,7 @@ import {
   type NamedValue,
   FUNCTION_EXPECTED,
   FUNCTION_NAME,
+  printedNames,
   readListedTargets,
   readRecordPlace,
   readSingleTarget,
@@ -43,7 +44,9 @@ export async function readDeployPlan(
   env: NodeJS.ProcessEnv,
   redactor: Redactor = new Redactor(),
 ): Promise<DeployPlan> {
-  const { recordFile, environment, entries } = readRecordPlace(inputs, env);
+  const place = readRecordPlace(inputs, env);
+  const { recordFile, environment, entries } = place;
+  redactor.keepVisible(...printedNames(place, inputs.string(Input.Region) ?? env.AWS_REGION));
   const targets: NonEmpty<FunctionTarget & CodeDeployNames> = entries
     ? await readListedTargets(entries, redactor)
     : [await readSingleTarget(inputs, redactor)];

@@ -17,12 +17,8 @@ import {
   waitForFunctionUpdated,
   compact,
 } from '@lambda-release-kit/core';
-import {
-  changedSettings,
-  configurationRef,
-  configurationRequest,
-  sameConfiguration,
-} from './configuration.js';
+import { configurationRef, configurationRequest, sameConfiguration } from './configuration.js';
+import { differentSettings, expectedSettings, type Settings, settingsOf } from './latest-settings.js';
 import type { CodeSource, FunctionDeploy } from './plan.js';
 import type { CurrentState } from './preflight.js';
 
@@ -30,6 +26,9 @@ export type PublishOutcome =
   | { kind: 'published'; target: VersionRef }
   /** The code (and configuration, when given) equals what the alias already serves: nothing to deploy. */
   | { kind: 'unchanged'; codeSha256: string };
+
+/** Another writer changed the function while this deploy did: what it left in $LATEST is not ours to undo. */
+export class AnotherWriterError extends UserError {}
 
 const UPDATE_TIMEOUT_MS = 10 * 60_000;
 const CONFLICT_ATTEMPTS = 4;
@@ -39,8 +38,9 @@ const MAX_DESCRIPTION = 256;
  * Puts the new configuration and code into $LATEST and publishes them as a version. UpdateFunctionConfiguration
  * is guarded by the RevisionId read in preflight and waited for; UpdateFunctionCode by the RevisionId read after
  * that; PublishVersion by the CodeSha256 that our own update produced and the RevisionId read once our updates
- * finished, so what another run put into $LATEST meanwhile is never published under our name: the deploy fails
- * naming the other code, alias untouched. Code (and configuration) equal to the alias's version ends as unchanged.
+ * finished, after every setting of that read (role, VPC, KMS key, layers...) was found as preflight read it plus
+ * our change. What another run put into $LATEST meanwhile is never published under our name: the deploy fails
+ * naming the other code or settings, alias untouched. Code (and configuration) equal to the alias's version ends as unchanged.
  */
 export async function publishNewVersion(
   lambda: LambdaClient,
@@ -96,6 +96,9 @@ export async function publishNewVersion(
     );
   }
   if (latest.CodeSha256 !== ours) throw replacedUnderUs(fn, ours, latest.CodeSha256);
+  // Every setting, not only those the release sets: a role, VPC or key another writer set is not ours to publish.
+  const expected = expectedSettings(state.latest, configuration);
+  assertOurSettings(fn, expected, latest);
   const settings = configurationRef(latest);
   const previousSettings = state.previous?.configuration;
   const sameSettings =
@@ -105,7 +108,7 @@ export async function publishNewVersion(
 
   // Guarded by the RevisionId read once $LATEST was confirmed to hold our code and configuration, not the one an
   // update returned: Lambda changes RevisionId again when the update finishes, and may change it after that too.
-  const published = await publishOurs(lambda, plan, latest, ours, logger, signal);
+  const published = await publishOurs(lambda, plan, { finished: latest, expected }, ours, logger, signal);
   const version = published.Version;
   if (!version)
     throw new Error(`publishing a version of ${fn} failed: PublishVersion answered no version number`);
@@ -125,13 +128,13 @@ export async function publishNewVersion(
 /**
  * PublishVersion guarded by our CodeSha256 and the RevisionId of `finished` (the $LATEST our update left). Lambda
  * may give $LATEST a new RevisionId after reporting the update Successful, so one PreconditionFailed re-reads the
- * function: still our code and configuration, it publishes again with the new RevisionId; otherwise it fails
- * naming what changed.
+ * function: still our code and every setting as `expected`, it publishes again with the new RevisionId; otherwise
+ * it fails naming what changed.
  */
 async function publishOurs(
   lambda: LambdaClient,
   plan: FunctionDeploy,
-  finished: FunctionConfiguration,
+  { finished, expected }: { finished: FunctionConfiguration; expected: Settings },
   ours: string | undefined,
   logger: Logger,
   signal: AbortSignal | undefined,
@@ -157,18 +160,20 @@ async function publishOurs(
   }
   const now = await waitForFunctionUpdated(lambda, fn, compact({ timeoutMs: UPDATE_TIMEOUT_MS, signal }));
   if (now.CodeSha256 !== ours) throw replacedUnderUs(fn, ours, now.CodeSha256);
-  const changed = changedSettings(configurationRef(finished), configurationRef(now));
-  if (changed.length > 0) throw reconfiguredUnderUs(fn, changed);
+  assertOurSettings(fn, expected, now);
   logger.info(
     `the RevisionId of ${fn} changed after its update finished; $LATEST still holds our code and configuration: publishing again`,
   );
   return publish(now.RevisionId);
 }
 
-function reconfiguredUnderUs(fn: string, changed: string[]): UserError {
-  return new UserError(
-    `the configuration of $LATEST of ${fn} changed after this deploy applied it (${changed.join(', ')}): another run changed it meanwhile (two deploys at once?). ` +
-      `Nothing was published and the alias was not touched; deploy again when the other run has finished`,
+/** Fails naming every setting of $LATEST that differs from what this deploy read and changed. */
+function assertOurSettings(fn: string, expected: Settings, latest: FunctionConfiguration): void {
+  const changed = differentSettings(expected, settingsOf(latest));
+  if (changed.length === 0) return;
+  throw new AnotherWriterError(
+    `the configuration of $LATEST of ${fn} differs from what this deploy read and set (${changed.join(', ')}): another writer changed it meanwhile (two deploys at once?). ` +
+      `No version of ${fn} was published; deploy again when the other run has finished`,
   );
 }
 
@@ -189,9 +194,9 @@ export function describeConfiguration(change: FunctionDeploy['configuration']): 
 }
 
 function replacedUnderUs(fn: string, ours: string | undefined, theirs: string | undefined): UserError {
-  return new UserError(
+  return new AnotherWriterError(
     `$LATEST of ${fn} holds code sha256 ${theirs}, not the ${ours} this deploy uploaded: another run changed it meanwhile (two deploys at once?). ` +
-      `Nothing was published and the alias was not touched; deploy again when the other run has finished`,
+      `No version of ${fn} was published; deploy again when the other run has finished`,
   );
 }
 
@@ -259,7 +264,7 @@ async function retryConflicts<T>(
     } catch (error) {
       const name = awsErrorName(error);
       if (name === 'PreconditionFailedException' || isCodeShaMismatch(error)) {
-        throw new UserError(
+        throw new AnotherWriterError(
           `${doing} of ${fn} failed: ${errorMessage(error)} — the function changed since it was read (another deploy running?); run this again when it has finished`,
           { cause: error },
         );

@@ -37,7 +37,7 @@ export async function restoreRelease(
       return {
         fn,
         restored: false,
-        failure: `restoring alias ${alias} ${functions.length > 1 ? `of ${functionName} ` : ''}to version ${fn.previous} failed: ${errorMessage(error)}`,
+        failure: `restoring alias ${alias} of ${functionName} to version ${fn.previous} failed: ${errorMessage(error)}`,
       };
     }
   });

@@ -176,4 +176,28 @@ describe('run()', () => {
       parseRecord(readFileSync(file, 'utf8')).functions[0].target?.configuration?.environment?.names,
     ).toEqual(['PAYMENT_KEY', 'STAGE']);
   });
+
+  it('masks a credential-named secret, but not a "true" or a value equal to the function name', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'mask-rule-fn', handlers.ok('v1'));
+    const secret = 'tok-3c1a9e77b2d4';
+    const { outputs, summary, exitCode, log } = await runAction({
+      'function-name': 'mask-rule-fn',
+      configuration: `environment: { SESSION_NAME_KEY: mask-rule-fn, COOKIE_SECURE: "true", API_TOKEN: ${secret} }`,
+      'skip-canary': 'true',
+      'skip-canary-reason': 'masking rule',
+      'release-tag': 'v2.2.0',
+    });
+    expect(exitCode).toBeUndefined();
+    expect(log).toContain(`::add-mask::${secret}`);
+    expect(log).not.toContain('::add-mask::true');
+    expect(log).not.toContain('::add-mask::mask-rule-fn');
+    expect(outputs['function-name']).toBe('mask-rule-fn');
+    expect(JSON.parse(outputs.functions ?? '[]')).toEqual([
+      { name: 'mask-rule-fn', alias: 'live', 'previous-version': '1', 'new-version': '2' },
+    ]);
+    expect(parseRecord(outputs.record ?? '').functions[0].function.name).toBe('mask-rule-fn');
+    expect(summary).toContain('mask-rule-fn');
+    const shown = [log.replace(`::add-mask::${secret}`, ''), JSON.stringify(outputs), summary];
+    expect(shown.filter((text) => text.includes(secret))).toEqual([]);
+  });
 });

@@ -27,6 +27,7 @@ afterAll(async () => {
   await bed.stop();
 });
 
+const OTHER_ROLE = 'arn:aws:iam::123456789012:role/another-writer';
 const aliasOf = (name: string) => lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'live' }));
 const versionsOf = async (name: string) =>
   ((await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name }))).Versions ?? []).map(
@@ -45,13 +46,17 @@ const release = (functionName: string) =>
     bed.dir,
   );
 
-/** A client that runs `before` once, right before its first PublishVersion is sent. */
-function clientsRacing(before: () => Promise<void>): ReturnType<typeof sandboxClients> {
+/** A client that runs `before` once, right before its first `command` (PublishVersion unless named) is sent. */
+function clientsRacing(
+  before: () => Promise<void>,
+  command = 'PublishVersionCommand',
+  after = (): boolean => true,
+): ReturnType<typeof sandboxClients> {
   const racing = sandboxClients(bed.sandbox);
   let raced = false;
   racing.lambda.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'PublishVersionCommand' && !raced) {
+      if (context.commandName === command && !raced && after()) {
         raced = true;
         await before();
       }
@@ -103,9 +108,65 @@ describe('publishing after the configuration and code updates', () => {
     const run = await runDeploy({ ...bed.clients, lambda: racing.lambda }, release('reconfigured-fn'));
     racing.destroy();
     expect(run.error?.message).toContain(
-      'the configuration of $LATEST of reconfigured-fn changed after this deploy applied it (memorySize): another run changed it meanwhile',
+      'the configuration of $LATEST of reconfigured-fn differs from what this deploy read and set (MemorySize): another writer changed it meanwhile',
     );
     expect(await versionsOf('reconfigured-fn')).toEqual(['$LATEST', '1']);
     expect((await aliasOf('reconfigured-fn')).FunctionVersion).toBe('1');
+  });
+
+  it("another writer's execution role in $LATEST when PublishVersion is refused: fails naming Role, nothing published", async () => {
+    await functionOnVersion1(lambda, 'role-race-fn', handlers.ok('v1'));
+    const racing = clientsRacing(async () => {
+      await lambda.send(
+        new UpdateFunctionConfigurationCommand({ FunctionName: 'role-race-fn', Role: OTHER_ROLE }),
+      );
+      await waitReady(lambda, 'role-race-fn');
+    });
+    const run = await runDeploy({ ...bed.clients, lambda: racing.lambda }, release('role-race-fn'));
+    racing.destroy();
+    expect(run.error?.message).toContain(
+      'the configuration of $LATEST of role-race-fn differs from what this deploy read and set (Role): another writer changed it meanwhile',
+    );
+    expect(run.logger.text()).not.toContain('publishing again');
+    // A function another writer is changing is theirs: this deploy's settings are not put back over theirs.
+    expect(run.error?.message).toContain(
+      '$LATEST of role-race-fn was left as the other writer has it; alias live was not moved',
+    );
+    expect(await versionsOf('role-race-fn')).toEqual(['$LATEST', '1']);
+    expect((await aliasOf('role-race-fn')).FunctionVersion).toBe('1');
+  });
+
+  it("another writer's role and timeout in $LATEST before our update is read back: nothing published", async () => {
+    await functionOnVersion1(lambda, 'role-before-read-fn', handlers.ok('v1'));
+    let codeSent = false;
+    const racing = clientsRacing(
+      async () => {
+        await waitReady(lambda, 'role-before-read-fn');
+        await lambda.send(
+          new UpdateFunctionConfigurationCommand({
+            FunctionName: 'role-before-read-fn',
+            Role: OTHER_ROLE,
+            Timeout: 30,
+          }),
+        );
+        await waitReady(lambda, 'role-before-read-fn');
+      },
+      'GetFunctionCommand',
+      () => codeSent,
+    );
+    racing.lambda.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'UpdateFunctionCodeCommand') codeSent = true;
+        return next(args);
+      },
+      { step: 'initialize', name: 'codeSent' },
+    );
+    const run = await runDeploy({ ...bed.clients, lambda: racing.lambda }, release('role-before-read-fn'));
+    racing.destroy();
+    expect(run.error?.message).toContain(
+      'the configuration of $LATEST of role-before-read-fn differs from what this deploy read and set (Role, Timeout)',
+    );
+    expect(await versionsOf('role-before-read-fn')).toEqual(['$LATEST', '1']);
+    expect((await aliasOf('role-before-read-fn')).FunctionVersion).toBe('1');
   });
 });

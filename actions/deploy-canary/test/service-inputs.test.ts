@@ -138,3 +138,62 @@ describe('the functions, configuration and environment inputs', () => {
     );
   });
 });
+
+describe('what Lambda would refuse is refused before any function is changed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'local-validation-'));
+  const file = (name: string, bytes: Uint8Array) => {
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  };
+
+  it('a runtime Lambda does not know, a reserved variable, variables over 4 KB', async () => {
+    await expect(read({ 'function-name': 'f', configuration: 'runtime: nodejs99.x' })).rejects.toThrow(
+      /^input 'configuration' key 'runtime' has "nodejs99.x" — expected one of Lambda's runtimes: .*nodejs22\.x/,
+    );
+    expect(
+      (await read({ 'function-name': 'f', configuration: 'runtime: python3.12' })).functions[0],
+    ).toMatchObject({ configuration: { runtime: 'python3.12' } });
+    await expect(
+      read({ 'function-name': 'f', configuration: 'environment: { AWS_REGION: eu-west-1 }' }),
+    ).rejects.toThrow(
+      "input 'configuration' key 'environment' sets AWS_REGION — expected variables Lambda does not reserve",
+    );
+    await expect(
+      read({ 'function-name': 'f', configuration: `environment: { BIG: ${'x'.repeat(4100)} }` }),
+    ).rejects.toThrow(
+      /^input 'configuration' key 'environment' takes 4110 bytes — expected at most 4096 bytes/,
+    );
+  });
+
+  it('a zip that is empty, truncated or holds no files; an image URI outside ECR; an S3 key with a line break', async () => {
+    const whole = handlers.ok('v2');
+    const cases: Array<[Uint8Array, string]> = [
+      [new Uint8Array(), 'the file is empty'],
+      [whole.slice(0, whole.length - 30), 'it has no end of central directory record: truncated or damaged'],
+      [Uint8Array.from([0x50, 0x4b, 5, 6, ...new Array<number>(18).fill(0)]), 'it holds no files'],
+    ];
+    for (const [index, [bytes, problem]] of cases.entries()) {
+      const path = file(`bad-${index}.zip`, bytes);
+      await expect(read({ 'function-name': 'f', 'zip-file': path })).rejects.toThrow(
+        `input 'zip-file' has "${path}" — expected a .zip file (${problem})`,
+      );
+    }
+    await expect(read({ 'function-name': 'f', 'zip-file': file('good.zip', whole) })).resolves.toBeDefined();
+    await expect(read({ 'function-name': 'f', 'image-uri': 'docker.io/library/orders:v1' })).rejects.toThrow(
+      `input 'image-uri' has "docker.io/library/orders:v1" — expected a container image URI like "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:v1.2.3"`,
+    );
+    await expect(
+      read({ functions: '- name: g\n  image-uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/orders' }),
+    ).rejects.toThrow(`input 'functions' item 1 has the image-uri`);
+    await expect(
+      read({
+        'function-name': 'f',
+        'image-uri': '123456789012.dkr.ecr.us-east-1.amazonaws.com/team/orders@sha256:' + 'a'.repeat(64),
+      }),
+    ).resolves.toBeDefined();
+    await expect(read({ 'function-name': 'f', 's3-bucket': 'builds', 's3-key': 'a\nb.zip' })).rejects.toThrow(
+      `input 's3-key' has`,
+    );
+  });
+});

@@ -15,13 +15,37 @@ export const REDACTED = '***';
 /** `scheme://user:pass@`: user info in any URL is masked even when its value was never registered. */
 const URL_USER_INFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
 
+/** Shorter values are never masked: masking "a" or "1" would mangle every message. */
+const MIN_SECRET_LENGTH = 4;
+/** Below this length, a value of letters only is a word ("strict", "enabled"), not a credential. */
+const MIN_WORD_SECRET_LENGTH = 8;
+const BOOLEAN_OR_NULL = /^(?:true|false|yes|no|on|off|null|none)$/i;
+/** Ports, sizes, counts, account ids, epoch seconds: at most 12 digits (longer digit strings can be keys). */
+const ORDINARY_NUMBER = /^[-+]?\d{1,12}(?:\.\d+)?$/;
+const LAMBDA_FUNCTION_ARN = /^arn:[\w-]+:lambda:[\w-]+:\d{12}:function:([A-Za-z0-9_-]+)(?::[\w$-]+)?$/;
+
+/**
+ * Whether a value thought secret only because of its name (a variable called `*_TOKEN`, `COOKIE_*`) can be one.
+ * Not: a boolean or null word, a number of at most 12 digits, a word of fewer than 8 letters, anything shorter
+ * than 4 characters. Masking those would blank every "true", "3000" or "strict" of the job's log on GitHub.
+ */
+export function canBeSecret(value: string): boolean {
+  const text = value.trim();
+  if (text.length < MIN_SECRET_LENGTH) return false;
+  if (BOOLEAN_OR_NULL.test(text) || ORDINARY_NUMBER.test(text)) return false;
+  return !(text.length < MIN_WORD_SECRET_LENGTH && /^[A-Za-z]+$/.test(text));
+}
+
 /**
  * The one redactor: replaces known secret values in any text, and the user info of any URL. Secrets are added
  * the moment they are read (inputs, secret headers, captures marked secret); `onAdd` lets the runner adapter
- * register each one with the runner's own masking as well.
+ * register each one with the runner's own masking as well. Values the run prints anyway (its function names,
+ * alias, environment, region: see keepVisible) are never masked, so a secret that happens to equal one cannot
+ * blank the outputs and records that name them.
  */
 export class Redactor {
   private readonly secrets = new Set<string>();
+  private readonly visible = new Set<string>();
 
   constructor(
     secrets: Iterable<string | undefined> = [],
@@ -30,11 +54,31 @@ export class Redactor {
     for (const secret of secrets) this.add(secret);
   }
 
-  /** Values shorter than 4 characters are ignored: masking "a" or "1" would mangle every message. */
+  /** A value given as a secret (a secret input, header or capture): masked from 4 characters on. */
   add(secret: string | undefined): void {
-    if (!secret || secret.length < 4 || this.secrets.has(secret)) return;
+    if (!secret || secret.length < MIN_SECRET_LENGTH || this.secrets.has(secret) || this.isVisible(secret))
+      return;
     this.secrets.add(secret);
     this.onAdd(secret);
+  }
+
+  /** A value secret only by its name (a credential-named variable): masked when it can be a secret at all. */
+  addNamed(value: string | undefined): void {
+    if (value !== undefined && canBeSecret(value)) this.add(value);
+  }
+
+  /**
+   * Names the run prints anyway (function names and ARNs, aliases, environment, region, layer ARNs): a secret
+   * equal to one, or part of one, is not masked. Call before reading secrets: the runner cannot unmask.
+   */
+  keepVisible(...values: Array<string | undefined>): void {
+    for (const value of values) if (value) this.visible.add(value);
+  }
+
+  private isVisible(value: string): boolean {
+    const name = LAMBDA_FUNCTION_ARN.exec(value)?.[1];
+    if (name !== undefined && this.visible.has(name)) return true;
+    return [...this.visible].some((shown) => shown.includes(value));
   }
 
   /** A header value: secret headers are secret whole and without their scheme ("Bearer x" and "x"). */

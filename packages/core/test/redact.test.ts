@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MemoryLogger, redactingLogger, Redactor } from '@lambda-release-kit/core';
+import { canBeSecret, MemoryLogger, redactingLogger, Redactor } from '@lambda-release-kit/core';
 
 describe('the redactor', () => {
   it('masks registered values, longest first, and the user info of any URL', () => {
@@ -44,5 +44,62 @@ describe('the redactor', () => {
     logger.warning('xoxb-TOKEN');
     logger.debug('xoxb-TOKEN');
     expect(memory.text()).not.toContain('xoxb-TOKEN');
+  });
+
+  it('masks a credential-named value only when it can be a secret: not booleans, numbers or short words', () => {
+    const registered: string[] = [];
+    const redactor = new Redactor([], (secret) => registered.push(secret));
+    for (const ordinary of [
+      'true',
+      'FALSE',
+      'yes',
+      'off',
+      'null',
+      '3000',
+      '0.25',
+      '123456789012',
+      'strict',
+      'Enabled',
+      'abc',
+    ]) {
+      redactor.addNamed(ordinary);
+    }
+    for (const secret of [
+      'hunter22',
+      'pa55',
+      'xoxb-1-2',
+      'S3cr3t!',
+      '1234567890123',
+      'correcthorsebattery',
+    ]) {
+      redactor.addNamed(secret);
+    }
+    expect(registered).toEqual([
+      'hunter22',
+      'pa55',
+      'xoxb-1-2',
+      'S3cr3t!',
+      '1234567890123',
+      'correcthorsebattery',
+    ]);
+    expect(redactor.redact('COOKIE_SECURE is true; port 3000; hunter22')).toBe(
+      'COOKIE_SECURE is true; port 3000; ***',
+    );
+    expect(canBeSecret(' true ')).toBe(false);
+    expect(canBeSecret('abcdefgh')).toBe(true);
+  });
+
+  it('never masks what the run prints anyway, nor a part of it, nor the ARN of a visible function', () => {
+    const registered: string[] = [];
+    const redactor = new Redactor([], (secret) => registered.push(secret));
+    redactor.keepVisible('orders-api', 'production');
+    redactor.add('orders-api');
+    redactor.addNamed('orders');
+    redactor.addNamed('arn:aws:lambda:us-east-1:123456789012:function:orders-api:live');
+    redactor.add('a-real-secret-value');
+    expect(registered).toEqual(['a-real-secret-value']);
+    expect(redactor.redact('orders-api on production: a-real-secret-value')).toBe(
+      'orders-api on production: ***',
+    );
   });
 });
