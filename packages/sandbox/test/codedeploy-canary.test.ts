@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
 import { startSandbox, zipFunction, type Sandbox } from '../src/index.js';
-import { createReadyFunction, lambdaClient, waitUntilReady } from './helpers.js';
+import { createReadyFunction, eventually, lambdaClient, waitUntilReady } from './helpers.js';
 
 // The time scale the brief promises: one simulated minute per real second.
 let sandbox: Sandbox;
@@ -85,21 +85,6 @@ async function aliasOf(fn: string) {
 
 async function getDeployment(deploymentId: string): Promise<DeploymentInfo> {
   return (await codedeploy.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo!;
-}
-
-/** Polls (bounded) until `check` returns a value. */
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  deadlineMs: number,
-): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 100)) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, delay));
-  }
-  throw new Error(`${what} did not happen within ${deadlineMs} ms`);
 }
 
 beforeAll(async () => {
