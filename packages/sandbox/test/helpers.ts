@@ -4,7 +4,7 @@ import {
   LambdaClient,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
-import type { Sandbox } from '../src/index.js';
+import type { ManualClock, Sandbox } from '../src/index.js';
 import { zipFunction } from '../src/index.js';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';
@@ -62,6 +62,21 @@ export async function createReadyFunction(
 ): Promise<void> {
   await createFunction(client, name, zip, extra);
   await waitUntilReady(client, name);
+}
+
+/** On a sandbox with a manual clock: creates the function, then advances the clock by its Pending time. */
+export async function createActiveFunction(
+  client: LambdaClient,
+  clock: ManualClock,
+  pendingMs: number,
+  name: string,
+  zip: Uint8Array,
+  extra: Partial<CreateFunctionCommandInput> = {},
+): Promise<void> {
+  await createFunction(client, name, zip, extra);
+  await clock.advance(pendingMs);
+  const { State } = await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  if (State !== 'Active') throw new Error(`function ${name} is ${State} after ${pendingMs} simulated ms`);
 }
 
 /** Polls (bounded, with backoff) until `check` returns a value: waits on evidence, never on a guessed duration. */

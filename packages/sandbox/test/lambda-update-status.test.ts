@@ -9,7 +9,14 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { createManualClock, startSandbox, type Sandbox } from '../src/index.js';
-import { createFunction, errorName, esmHandler, eventually, lambdaClient } from './helpers.js';
+import {
+  createActiveFunction,
+  createFunction,
+  errorName,
+  esmHandler,
+  eventually,
+  lambdaClient,
+} from './helpers.js';
 
 // Pending and InProgress last until the test advances the clock, however slow the machine is.
 const UPDATE_DELAY_MS = 3000;
@@ -21,27 +28,20 @@ beforeAll(async () => {
   sandbox = await startSandbox({ clock, updateDelayMs: UPDATE_DELAY_MS });
   client = lambdaClient(sandbox);
 });
-
-const configuration = (name: string) =>
-  client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
-
-/** Creates the function and lets the simulated time pass that makes it Active. */
-async function createActiveFunction(name: string, zip: Uint8Array): Promise<void> {
-  await createFunction(client, name, zip);
-  await clock.advance(UPDATE_DELAY_MS);
-  expect((await configuration(name)).State).toBe('Active');
-}
-
-/** How many requests of `operation` the sandbox has answered. */
-const answered = (operation: string) => sandbox.requestLog().filter((e) => e.operation === operation).length;
 afterAll(async () => {
   client.destroy();
   await sandbox.stop();
 });
 
+const configuration = (name: string) =>
+  client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+
+/** How many requests of `operation` the sandbox has answered. */
+const answered = (operation: string) => sandbox.requestLog().filter((e) => e.operation === operation).length;
+
 describe('State and LastUpdateStatus', () => {
   it('refuses an update while the previous one is InProgress (409), then accepts it', async () => {
-    await createActiveFunction('busy-fn', esmHandler('v1'));
+    await createActiveFunction(client, clock, UPDATE_DELAY_MS, 'busy-fn', esmHandler('v1'));
     const first = await client.send(
       new UpdateFunctionCodeCommand({ FunctionName: 'busy-fn', ZipFile: esmHandler('v2') }),
     );
@@ -63,7 +63,7 @@ describe('State and LastUpdateStatus', () => {
   });
 
   it('gives $LATEST a new RevisionId when an update finishes, as Lambda does; both PublishVersion guards answer as AWS', async () => {
-    await createActiveFunction('revision-fn', esmHandler('v1'));
+    await createActiveFunction(client, clock, UPDATE_DELAY_MS, 'revision-fn', esmHandler('v1'));
     const updated = await client.send(
       new UpdateFunctionCodeCommand({ FunctionName: 'revision-fn', ZipFile: esmHandler('v2') }),
     );
