@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createClock, createManualClock } from '../src/index.js';
+import { createClock, createManualClock, startSandbox } from '../src/index.js';
 import { FaultSet } from '../src/faults.js';
 
 describe('clock', () => {
@@ -51,6 +51,27 @@ describe('manual clock', () => {
 
   it('refuses to go back in time', async () => {
     await expect(createManualClock().advance(-1)).rejects.toThrow('non-negative');
+  });
+
+  it('is the sandbox clock when given, and cannot be combined with a time scale', async () => {
+    await expect(startSandbox({ clock: createManualClock(), timeScale: 5 })).rejects.toThrow(
+      'give the sandbox a clock or a timeScale, not both',
+    );
+    const clock = createManualClock(0);
+    const sandbox = await startSandbox({ clock });
+    try {
+      expect(sandbox.clock).toBe(clock);
+      const state = (await (await fetch(`${sandbox.endpoint}/_sandbox/state`)).json()) as Record<
+        string,
+        unknown
+      >;
+      expect({ now: state.now, timeScale: state.timeScale }).toEqual({
+        now: '1970-01-01T00:00:00.000Z',
+        timeScale: 0,
+      });
+    } finally {
+      await sandbox.stop();
+    }
   });
 });
 
