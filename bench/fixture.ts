@@ -25,8 +25,11 @@ export interface Release {
 export interface World {
   sandbox: Sandbox;
   lambda: LambdaClient;
-  /** Uploads a release's zip to $LATEST, waits for the update and publishes it; returns the version. */
-  publish(release: Release): Promise<string>;
+  /**
+   * Uploads a release's zip to $LATEST, waits for the update and publishes it (with `description`, e.g. naming the
+   * run as deploy-canary does); returns the version.
+   */
+  publish(release: Release, description?: string): Promise<string>;
   /** Points `live` at a version with optional extra weights, creating the alias the first time. */
   pointAlias(version: string, weights?: Record<string, number>): Promise<void>;
   stop(): Promise<void>;
@@ -53,12 +56,14 @@ export async function startWorld(options: StartOptions = {}): Promise<World> {
   return {
     sandbox,
     lambda,
-    publish: async (release) => {
+    publish: async (release, description) => {
       await lambda.send(
         new UpdateFunctionCodeCommand({ FunctionName: FUNCTION_NAME, ZipFile: buildOrdersApi(release) }),
       );
       await settle();
-      const published = await lambda.send(new PublishVersionCommand({ FunctionName: FUNCTION_NAME }));
+      const published = await lambda.send(
+        new PublishVersionCommand({ FunctionName: FUNCTION_NAME, Description: description }),
+      );
       if (!published.Version) throw new Error(`publishing ${release.release} returned no version`);
       return published.Version;
     },

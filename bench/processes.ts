@@ -96,6 +96,12 @@ export function bundleExists(action: string): boolean {
   return existsSync(bundlePath(action));
 }
 
+/**
+ * The run runnerEnv describes, as deploy-canary names it in the description of each version it publishes: without
+ * a record, rollback-on-failure moves only a canary that names its own run.
+ */
+export const RUN_URL = 'https://github.com/acme/orders-api/actions/runs/1';
+
 /** The environment a hosted runner gives a JavaScript action, minus anything from this shell. */
 export function runnerEnv(extra: Record<string, string>): Record<string, string> {
   return {

@@ -7,7 +7,7 @@ import type { BenchContext, Benchmark } from './context.js';
 import { notBuilt } from './context.js';
 import { runAwsCli } from './aws-cli.js';
 import { ALIAS, FUNCTION_NAME, startWorld } from './fixture.js';
-import { bundleExists, NODE24, runBundledAction, runnerEnv, timeProcess } from './processes.js';
+import { bundleExists, NODE24, RUN_URL, runBundledAction, runnerEnv, timeProcess } from './processes.js';
 import type { BenchResult } from './report.js';
 import { formatNumber } from './report.js';
 import { medianRatio, summarize } from './stats.js';
@@ -24,7 +24,8 @@ export const rollback: Benchmark = {
     const world = await startWorld({ updateDelayMs: 0, metricDelayMs: 0 });
     try {
       const good = await world.publish({ release: 'v1.0.0' });
-      const bad = await world.publish({ release: 'v1.1.0', failureRate: 0.3 });
+      // Published in the run the bundles run in, so the rollback without a record can prove the canary is ours.
+      const bad = await world.publish({ release: 'v1.1.0', failureRate: 0.3 }, `release v1.1.0 ${RUN_URL}`);
       // The state a failed canary leaves behind: 10% of live still on the bad version.
       const reset = () => world.pointAlias(good, { [bad]: 0.1 });
       const record = JSON.stringify(

@@ -18,6 +18,7 @@ import {
   distDir,
   NODE24,
   REPO_ROOT,
+  RUN_URL,
   runBundledAction,
   runnerEnv,
   timeProcess,
@@ -55,7 +56,8 @@ const SUBJECTS: [Subject, ...Subject[]] = [
     action: 'rollback-on-failure',
     alias: 'half-shifted',
     inputs: () => ({ 'function-name': FUNCTION_NAME, alias: ALIAS }),
-    failing: () => ({ 'function-name': MISSING_FUNCTION, alias: ALIAS }),
+    // A missing function is "gone" (nothing to restore, exit 0); a missing alias of a function that exists fails.
+    failing: () => ({ 'function-name': FUNCTION_NAME, alias: 'no-such-alias' }),
   },
   {
     action: 'deploy-canary',
@@ -269,7 +271,7 @@ function bundleFiles(action: string): { mainKb: number; chunksKb: number; eager:
 /** Puts the sandbox in the state each subject's full run expects (a half-shifted alias, a topic). */
 async function prepareWorld(world: World): Promise<(state: Subject['alias']) => Promise<void>> {
   const good = await world.publish({ release: 'v1.0.0' });
-  const bad = await world.publish({ release: 'v1.1.0' });
+  const bad = await world.publish({ release: 'v1.1.0' }, `release v1.1.0 ${RUN_URL}`);
   const sns = new SNSClient({
     endpoint: world.sandbox.endpoint,
     region: world.sandbox.env.AWS_REGION,
@@ -472,7 +474,7 @@ export const startup: Benchmark = {
         method: [
           `Unit: Node 24 running \`node -e 0\`, spawn to exit, ${ROUNDS} runs interleaved with the bundles.`,
           "Time to first AWS request: the bundle is spawned as the runner does with `AWS_ENDPOINT_URL` pointing at a local HTTP server that notes when the first request arrives (and answers 500; the process is then killed). Inputs make each action's first step an AWS call: rollback-on-failure reads the alias, deploy-canary a skip-canary deploy of a zip, smoke-test one invoke check, notify an SNS publish.",
-          `Peak memory: \`/usr/bin/time -v\` "Maximum resident set size" of ${MEMORY_RUNS} complete, successful runs of the same inputs against the sandbox, and of one run whose first AWS call fails (function \`${MISSING_FUNCTION}\` or a missing SNS topic), since error handling can load more (source maps for stack traces).`,
+          `Peak memory: \`/usr/bin/time -v\` "Maximum resident set size" of ${MEMORY_RUNS} complete, successful runs of the same inputs against the sandbox, and of one run whose first AWS call fails (function \`${MISSING_FUNCTION}\`, alias \`no-such-alias\` for the rollback, or a missing SNS topic), since error handling can load more (source maps for stack traces).`,
           'Where start-up goes: one complete run per bundle with `node --cpu-prof`; sampled frames inside the bundle are mapped back through `index.js.map` to the package they came from. `(program)` is V8 work outside JavaScript functions, mostly parsing and compiling the bundle.',
           'Size: bytes of `dist/<action>/index.js` and of the chunks ncc split off for dynamic `import()`; which AWS SDK clients each holds (by their class definitions).',
         ],

@@ -6,8 +6,8 @@
  *
  * Each operation is faulted in the situation where the rollback really calls it: GetAlias and UpdateAlias on a
  * half-shifted alias (90/10) with the record; GetFunctionConfiguration when the record's previous version no
- * longer carries traffic (the canary was promoted, then failed its smoke test); ListVersionsByFunction on a
- * promoted alias with no record (the rollback picks the newest older version).
+ * longer carries traffic (the canary was promoted, then failed its smoke test), and again on a half-shifted alias
+ * with no record (the rollback reads the canary's description to prove this run published it).
  */
 import { writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
@@ -22,6 +22,7 @@ import {
   createReleasedFunction,
   publishRelease,
   routeCanary,
+  THIS_RUN_DESCRIPTION,
   useFixture,
   type AliasView,
   type Fixture,
@@ -42,9 +43,9 @@ interface Situation {
 }
 const HALF_SHIFTED: Situation = { name: 'alias 90/10, record given', promoted: false, withRecord: true };
 const PROMOTED: Situation = { name: 'canary promoted, record given', promoted: true, withRecord: true };
-const PROMOTED_NO_RECORD: Situation = {
-  name: 'canary promoted, no record',
-  promoted: true,
+const HALF_SHIFTED_NO_RECORD: Situation = {
+  name: "alias 90/10 on this run's canary, no record",
+  promoted: false,
   withRecord: false,
 };
 
@@ -52,7 +53,7 @@ const OPERATIONS: Array<{ operation: string; situation: Situation }> = [
   { operation: 'GetAlias', situation: HALF_SHIFTED },
   { operation: 'UpdateAlias', situation: HALF_SHIFTED },
   { operation: 'GetFunctionConfiguration', situation: PROMOTED },
-  { operation: 'ListVersionsByFunction', situation: PROMOTED_NO_RECORD },
+  { operation: 'GetFunctionConfiguration', situation: HALF_SHIFTED_NO_RECORD },
 ];
 
 interface Cell {
@@ -94,7 +95,13 @@ function writeRecord(name: string): string {
 
 async function prepare(name: string, situation: Situation): Promise<string | undefined> {
   await createReleasedFunction(fixture, name);
-  const canary = await publishRelease(fixture, name, 'v1.1.0');
+  // Without a record, only the version's description (deploy-canary's, naming this run) makes the canary ours.
+  const canary = await publishRelease(
+    fixture,
+    name,
+    'v1.1.0',
+    situation.withRecord ? undefined : THIS_RUN_DESCRIPTION,
+  );
   if (canary !== CANARY) throw new Error(`expected version ${CANARY} to be published, got ${canary}`);
   if (situation.promoted) fixture.sandbox.lambda.setAliasRouting(name, ALIAS, CANARY, {});
   else await routeCanary(fixture, name, STABLE, CANARY, WEIGHT);
@@ -148,8 +155,8 @@ describe('rollback-on-failure under injected AWS faults', () => {
 
       const second = await rollbackRestoresStable(fixture, name, STABLE, recordFile, CATEGORY);
       const secondAlias = aliasOf(fixture, name);
-      // A second rollback after a successful one may exit 0 ("nothing to do") or, with no record on a plain alias
-      // on the oldest version, fail cleanly with "no earlier version": either way the alias must be on stable.
+      // A second rollback after a successful one exits 0 ("nothing to do"), or fails with one clear line: either
+      // way the alias must be on stable.
       const secondHeld =
         onStable(secondAlias) && (second.run.code === 0 || errorLines(second.run).length === 1);
       const held = (recovered || (clearFailure && safe)) && secondHeld && injected > 0;

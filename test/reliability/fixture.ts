@@ -20,6 +20,12 @@ import { createOrdersApiFunction } from '../../examples/orders-api/create-functi
 import { startCategory } from './results.js';
 
 export const ALIAS = 'live';
+/**
+ * A version description as deploy-canary writes it in the run runAction simulates (GITHUB_RUN_ID 4242): without a
+ * record, rollback-on-failure moves only an alias whose canary names this run.
+ */
+export const THIS_RUN_DESCRIPTION =
+  'release v1.1.0 commit 0123456789ab https://github.com/example/lambda-release-kit/actions/runs/4242';
 
 export interface Fixture {
   sandbox: Sandbox;
@@ -65,13 +71,23 @@ export async function createReleasedFunction(fixture: Fixture, name: string): Pr
   );
 }
 
-/** Uploads a new release to $LATEST and publishes it; returns the new version number. */
-export async function publishRelease(fixture: Fixture, name: string, release: string): Promise<string> {
+/**
+ * Uploads a new release to $LATEST and publishes it (with `description`, e.g. deploy-canary's naming the run);
+ * returns the new version number.
+ */
+export async function publishRelease(
+  fixture: Fixture,
+  name: string,
+  release: string,
+  description?: string,
+): Promise<string> {
   await fixture.lambda.send(
     new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: buildOrdersApi({ release }) }),
   );
   await waitForFunctionUpdated(fixture.lambda, name, { timeoutMs: 10_000 });
-  const published = await fixture.lambda.send(new PublishVersionCommand({ FunctionName: name }));
+  const published = await fixture.lambda.send(
+    new PublishVersionCommand({ FunctionName: name, Description: description }),
+  );
   return published.Version!;
 }
 

@@ -12,12 +12,13 @@ import {
   writeRecordFile,
   type OutputValue,
 } from '@lambda-release-kit/core';
-import { ACTION_NAME, Input } from './constants.js';
+import { ACTION_NAME, Input, Output } from './constants.js';
 import { readOptions } from './options.js';
 import { RollbackClients } from './clients.js';
 import { performRollback } from './perform.js';
 import { loadRecord } from './record-source.js';
-import { recordOutputs, rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
+import { workflowRun } from './workflow-run.js';
+import { functionEntries, recordOutputs, rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
 
 const USAGE = `usage: rollback-on-failure (--function-name NAME | --record-file PATH) [options]
 
@@ -99,6 +100,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       logger: consoleLogger,
       signal,
       by: env.USER || userInfo().username,
+      run: workflowRun(env),
       defaultReason: 'manual rollback from the command line',
       saveRecord: async (record) => {
         if (!options.recordFile) return undefined;
@@ -107,9 +109,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       },
     });
     const outputs = { ...rollbackOutputs(result), ...recordOutputs(result) };
-    if (values.json) console.log(JSON.stringify(outputs));
-    else {
-      const target = result.functions.map((f) => `${f.functionName}:${f.alias}`).join(', ');
+    if (values.json) {
+      // One JSON document: the outputs that are JSON text on a runner are nested as values here.
+      const nested = { [Output.Functions]: functionEntries(result), [Output.Record]: result.record };
+      console.log(JSON.stringify({ ...outputs, ...nested }));
+    } else {
+      const target = result.functions.map((f) => `${f.functionName}:${f.alias}`).join(', ') || 'no function';
       printFacts(summaryFacts(result, target, options.environment), outputs);
     }
     if (result.failure) {

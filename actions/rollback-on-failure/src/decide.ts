@@ -3,20 +3,28 @@ import {
   UserError,
   type AliasState,
   type DeploymentRecord,
-  type Logger,
+  type FunctionRelease,
 } from '@lambda-release-kit/core';
 import { releaseOf } from './record-source.js';
+import { namesRun, type WorkflowRun } from './workflow-run.js';
 
-/** What to do with the alias, decided from the inputs, the record and the alias's live state. */
+/**
+ * What to do with the alias, decided from the inputs, the record and the alias's live state. `superseded`: another
+ * release has it (promoted, or a canary in progress), never undone. `unproven`: without a record, nothing live ties
+ * the alias to this run's release, so it is not ours to move.
+ */
 export type AliasPlan =
   | { kind: 'nothing'; version: string; explanation: string }
   | { kind: 'superseded'; explanation: string }
+  | { kind: 'unproven'; explanation: string }
   | { kind: 'move'; from: string; to: string; why: string };
 
 /** Read-only questions the decision may need answered; each is asked only when the alias cannot answer it. */
 export interface VersionLookups {
   /** True when `version` is a published version of the function. */
   exists(version: string): Promise<boolean>;
+  /** The description of a published version (deploy-canary's names the release and its run), if any. */
+  description(version: string): Promise<string | undefined>;
   /** Every published version number, oldest first. */
   published(): Promise<string[]>;
 }
@@ -26,7 +34,9 @@ export interface AliasDecisionInput {
   alias: AliasState;
   targetVersion?: string | undefined;
   record?: DeploymentRecord | undefined;
-  /** Why a record that was given could not be used; the live state is then trusted only where it is unambiguous. */
+  /** The workflow run this rollback belongs to: without a record, only its own release is moved. */
+  run?: WorkflowRun | undefined;
+  /** Why a record that was given could not be used: doing nothing then is a failure, not "nothing to do". */
   recordProblem?: string | undefined;
 }
 
@@ -45,44 +55,60 @@ export function servingVersion(alias: AliasState, failed?: string): string {
 }
 
 /**
- * Decides where the alias goes, in the order of the spec: an explicit target version, the record's previous
- * version, the primary of an alias that still routes weight to a second version, then the newest published
- * version older than the failed (or current) one. Throws a UserError when no earlier version exists.
+ * Decides where the alias goes: an explicit target version; else, with the record, the record's previous version
+ * unless another release has the alias; else (no usable record) the primary of a weighted alias whose canary this
+ * run published. Never a guess: throws a UserError when this release is live and nothing says what it replaced.
  */
 export async function decideAliasTarget(
   input: AliasDecisionInput,
   lookups: VersionLookups,
-  logger: Logger,
 ): Promise<AliasPlan> {
-  const { alias, record, functionName } = input;
+  const { alias, functionName } = input;
   const where = `alias ${alias.name} of ${functionName}`;
-  const state = describeAlias(alias);
+  if (input.targetVersion) return decideTarget(input.targetVersion, input, lookups, where);
+  const released = releaseOf(input.record, functionName, alias.name);
+  if (released) return decideFromRecord(released, input, lookups, where);
+  const plan = await decideFromLiveState(input, lookups, where);
+  if (plan.kind !== 'unproven') return plan;
+  // A record was given and is broken: the job it was given for is not done, so this fails rather than passes.
+  if (input.recordProblem) {
+    throw new UserError(
+      `${input.recordProblem}; without it, ${plan.explanation}, or a valid 'record'/'record-file'`,
+    );
+  }
+  return { kind: 'unproven', explanation: `without a deployment record, ${plan.explanation}` };
+}
 
-  if (input.targetVersion) {
-    const target = input.targetVersion;
-    if (isPlain(alias, target)) {
-      return {
-        kind: 'nothing',
-        version: target,
-        explanation: `${where} already sends 100% to version ${target}`,
-      };
-    }
-    if (!routedVersions(alias).includes(target) && !(await lookups.exists(target))) {
-      throw new UserError(
-        `input 'target-version' is ${target}, which is not a published version of ${functionName}; versions: ${await listText(lookups)}`,
-      );
-    }
+async function decideTarget(
+  target: string,
+  { alias, functionName }: AliasDecisionInput,
+  lookups: VersionLookups,
+  where: string,
+): Promise<AliasPlan> {
+  if (isPlain(alias, target)) {
     return {
-      kind: 'move',
-      from: servingVersion(alias),
-      to: target,
-      why: `target-version ${target} was given`,
+      kind: 'nothing',
+      version: target,
+      explanation: `${where} already sends 100% to version ${target}`,
     };
   }
+  if (!routedVersions(alias).includes(target) && !(await lookups.exists(target))) {
+    throw new UserError(
+      `input 'target-version' is ${target}, which is not a published version of ${functionName}; versions: ${await listText(lookups)}`,
+    );
+  }
+  return { kind: 'move', from: servingVersion(alias), to: target, why: `target-version ${target} was given` };
+}
 
-  const released = releaseOf(record, functionName, alias.name);
-  const failed = released?.target?.version;
-  const previous = released?.previous?.version;
+async function decideFromRecord(
+  released: FunctionRelease,
+  { alias, record, functionName }: AliasDecisionInput,
+  lookups: VersionLookups,
+  where: string,
+): Promise<AliasPlan> {
+  const state = describeAlias(alias);
+  const failed = released.target?.version;
+  const previous = released.previous?.version;
   if (previous && isPlain(alias, previous)) {
     const earlier = record?.status === 'rolled-back' ? ' (the record says it was already rolled back)' : '';
     return {
@@ -101,49 +127,65 @@ export async function decideAliasTarget(
         `Nothing changed; give 'target-version' to force a version.`,
     };
   }
-  if (previous) {
-    if (routedVersions(alias).includes(previous) || (await lookups.exists(previous))) {
-      return {
-        kind: 'move',
-        from: servingVersion(alias, failed),
-        to: previous,
-        why: `the deployment record says version ${previous} was live before version ${failed ?? '(unknown)'}`,
-      };
-    }
-    logger.warning(
-      `the deployment record's previous version ${previous} is no longer a published version of ${functionName}; deciding from the alias's live state`,
-    );
+  const other = routedVersions(alias).find((v) => v !== failed && v !== previous);
+  if (other !== undefined) {
+    // Another release is shifting traffic (from ours, or to it): moving the alias would undo it half-way.
+    return {
+      kind: 'superseded',
+      explanation: `left: another release (version ${other}) is in progress on ${alias.name} (${where} sends ${state}, not only this release's versions ${[previous, failed].filter(Boolean).join(' and ')}); nothing changed. Give 'target-version' to force a version.`,
+    };
   }
+  if (previous && (routedVersions(alias).includes(previous) || (await lookups.exists(previous)))) {
+    return {
+      kind: 'move',
+      from: servingVersion(alias, failed),
+      to: previous,
+      why: `the deployment record says version ${previous} was live before version ${failed ?? '(unknown)'}`,
+    };
+  }
+  const why = previous
+    ? `the deployment record's previous version ${previous} is no longer a published version of ${functionName}`
+    : `the deployment record has no previous version of ${functionName} (the release created ${alias.name})`;
+  throw new UserError(
+    `${why}, so there is no version to restore (${where} sends ${state}); nothing changed — give 'target-version' to choose one`,
+  );
+}
 
+/**
+ * Without a usable record, only live evidence that this run's release is on the alias allows a move: weight toward
+ * a version whose description names this run goes back to the primary version, the one that release replaced.
+ */
+async function decideFromLiveState(
+  { alias, run, functionName }: AliasDecisionInput,
+  lookups: VersionLookups,
+  where: string,
+): Promise<AliasPlan> {
+  const state = describeAlias(alias);
+  if (!run) {
+    return {
+      kind: 'unproven',
+      explanation: `nothing ties ${where} (${state}) to a release of this run: the rollback runs outside a workflow run (no GITHUB_RUN_ID), so nothing changed. Give 'target-version' to choose a version`,
+    };
+  }
   const extra = Object.keys(alias.weights)[0];
-  if (extra !== undefined && alias.version !== failed) {
+  const candidate = extra ?? alias.version;
+  const ours = namesRun(await lookups.description(candidate), run);
+  if (ours && extra !== undefined) {
     return {
       kind: 'move',
       from: extra,
       to: alias.version,
-      why: `${where} still routes weight to version ${extra} from an unfinished deploy; its primary version ${alias.version} is the stable one`,
+      why: `version ${extra}, which ${where} routes weight to, was published by this run (${run.url}); its primary version ${alias.version} is the one it replaced`,
     };
   }
-
-  const newest = failed ?? alias.version;
-  if (input.recordProblem) {
+  if (ours) {
     throw new UserError(
-      `${input.recordProblem}; without it there is no safe way to tell whether version ${newest} (${where} sends ${state}) is the failed release. ` +
-        `Nothing changed: give 'target-version', or a valid 'record'/'record-file'`,
-    );
-  }
-  const versions = await lookups.published();
-  const earlier = versions.filter((v) => Number(v) < Number(newest)).at(-1);
-  if (!earlier) {
-    throw new UserError(
-      `no earlier version to roll back to; versions: ${versions.join(', ') || 'none published'} (${where} sends ${state})`,
+      `${where} sends 100% to version ${candidate}, which this run published (${run.url}), but without the deployment record nothing says which version it replaced; nothing changed — give 'target-version' (aws lambda list-versions-by-function --function-name ${functionName} shows each version's description)`,
     );
   }
   return {
-    kind: 'move',
-    from: servingVersion(alias, failed),
-    to: earlier,
-    why: `version ${earlier} is the newest published version older than version ${newest}`,
+    kind: 'unproven',
+    explanation: `nothing ties ${where} (${state}) to this run: version ${candidate} was not published by ${run.url} (its description does not name it), so this run's release is not on the alias and nothing changed. Give 'target-version' to choose a version`,
   };
 }
 

@@ -5,6 +5,7 @@ import type { RollbackOptions } from './options.js';
 import type { RecordSource } from './record-source.js';
 import { rollbackRelease, type ReleaseRollbackResult } from './release-rollback.js';
 import { runVerify, type VerifyResult } from './verify.js';
+import type { WorkflowRun } from './workflow-run.js';
 
 export interface PerformResult extends ReleaseRollbackResult {
   verify?: VerifyResult | undefined;
@@ -20,6 +21,8 @@ export interface PerformContext {
   signal?: AbortSignal | undefined;
   by: string;
   release?: DeploymentRecord['release'] | undefined;
+  /** The workflow run this rollback belongs to (see workflow-run.ts); undefined at a terminal. */
+  run?: WorkflowRun | undefined;
   defaultReason: string;
   /** Persists the updated record; answers the file it was written to, if any. */
   saveRecord(record: DeploymentRecord): Promise<string | undefined>;
@@ -36,16 +39,23 @@ export async function performRollback(
 ): Promise<PerformResult> {
   const started = Date.now();
   const record = source.record;
+  const [first, ...others] = source.targets;
+  if (!first) {
+    const explanation = source.nothing ?? 'nothing to do: no function to roll back';
+    context.logger.info(explanation);
+    return { outcome: 'nothing-to-do', rolledBack: false, durationMs: 0, explanation, functions: [] };
+  }
   const result = await rollbackRelease(
     {
       ...options,
-      targets: source.targets,
+      targets: [first, ...others],
       record,
       recordProblem: source.problem,
       recordMissing: source.missing,
       reason: options.reason ?? (record?.error ? `release failed: ${record.error}` : context.defaultReason),
       by: context.by,
       release: context.release,
+      run: context.run,
     },
     context,
   );
@@ -61,7 +71,6 @@ export async function performRollback(
   if (options.verify && settled) {
     const suite = options.verify;
     // The checks' variables describe the first function; checks of a release of several name their functions.
-    const [first] = result.functions;
     verify = await context.logger.group('Verify the rollback', () =>
       runVerify(suite, {
         lambda: context.lambda,
@@ -70,7 +79,7 @@ export async function performRollback(
         timeoutMs: Math.max(1_000, options.timeoutMs - (Date.now() - started)),
         functionName: first.functionName,
         alias: first.alias,
-        version: first.result?.to,
+        version: result.functions[0]?.result?.to,
       }),
     );
   }

@@ -18,14 +18,25 @@ export interface RollbackTarget {
 
 /** The deployment record a rollback starts from (or why the one given could not be used), and what it restores. */
 export interface RecordSource extends Omit<RecordReading, 'source'> {
-  /** The function named by the inputs, else every function of the record's release. */
-  targets: [RollbackTarget, ...RollbackTarget[]];
+  /**
+   * The function named by the inputs, else every function of the record's release; empty when nothing names one
+   * (no record was written and 'function-name' is not given), `nothing` then says why.
+   */
+  targets: RollbackTarget[];
+  nothing?: string | undefined;
 }
 
 /** The inputs a record is checked against. */
 export type ExpectedRelease = Pick<
   RollbackOptions,
-  'functionName' | 'alias' | 'environment' | 'region' | 'targetVersion' | 'deploymentId' | 'codedeployGroup'
+  | 'functionName'
+  | 'alias'
+  | 'environment'
+  | 'region'
+  | 'targetVersion'
+  | 'deploymentId'
+  | 'codedeployGroup'
+  | 'recordFile'
 >;
 
 /**
@@ -50,6 +61,13 @@ export async function loadRecord(
  */
 export function recordSource(reading: RecordReading, expected: ExpectedRelease): RecordSource {
   const { record, source, ...unusable } = reading;
+  if (unusable.missing && !expected.functionName) {
+    return {
+      ...unusable,
+      targets: [],
+      nothing: `nothing to do: no deployment record at ${expected.recordFile ?? 'the record file'} (the file is missing or empty) and input '${Input.FunctionName}' is not given: a deploy that stopped before writing its record moved no alias, and nothing names a function to look at. Nothing changed`,
+    };
+  }
   if (!record || !source) return { ...unusable, targets: [inputTarget(expected, unusable)] };
   if (record.environment && expected.environment && record.environment !== expected.environment) {
     throw new InputError(

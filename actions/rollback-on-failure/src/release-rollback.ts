@@ -18,6 +18,8 @@ import {
 
 /** Functions restored at once: Lambda's control-plane limits are per account, and a rollback must not be throttled. */
 export const ROLLBACK_CONCURRENCY = 4;
+/** Functions named one by one in a line about several (the error, the explanation); the rest are counted. */
+export const NAMED_FUNCTIONS = 5;
 
 /** How the rollback of one function of the release ended: its result, or why it failed. */
 export type FunctionRollback = RollbackTarget &
@@ -29,8 +31,8 @@ export type ReleaseOutcome = Outcome | 'failed';
 /** The rollback of a release: the one result of a one-function release, or the summary of several. */
 export interface ReleaseRollbackResult extends Omit<RollbackResult, 'outcome' | 'entry'> {
   outcome: ReleaseOutcome;
-  /** One per function, in the record's order. */
-  functions: [FunctionRollback, ...FunctionRollback[]];
+  /** One per function, in the record's order (none when nothing named a function to roll back). */
+  functions: FunctionRollback[];
   /** Names each function left on its new version and the command that fixes it; set once the others are done. */
   failure?: UserError | undefined;
 }
@@ -59,7 +61,7 @@ export async function rollbackRelease(
   const now = deps.now ?? (() => new Date());
   const started = now().getTime();
   deps.logger.info(
-    `restoring the ${targets.length} functions of the release, ${Math.min(concurrency, targets.length)} at a time: ${targets.map(label).join(', ')}`,
+    `restoring the ${targets.length} functions of the release, ${Math.min(concurrency, targets.length)} at a time: ${firstFew(targets.map(label), ', ')}`,
   );
   const settled = await mapConcurrent(targets, concurrency, async (target): Promise<Settled> => {
     const logger = new BufferedLogger();
@@ -84,9 +86,12 @@ export async function rollbackRelease(
   const entries = functions.flatMap((f): RollbackEntry[] => (f.result?.entry ? [f.result.entry] : []));
   const record = releaseRecord(request, first, entries, failure, now());
   const outcome = releaseOutcome(functions);
-  const explanation = functions
-    .map((f) => `${label(f)}: ${f.result ? f.result.explanation : `failed: ${errorMessage(f.error)}`}`)
-    .join('; ');
+  const explanation = firstFew(
+    functions.map(
+      (f) => `${label(f)}: ${f.result ? f.result.explanation : `failed: ${errorMessage(f.error)}`}`,
+    ),
+    '; ',
+  );
   return {
     outcome,
     rolledBack: entries.length > 0,
@@ -130,7 +135,7 @@ function label(target: RollbackTarget): string {
 /** The release's outcome: failed if any function failed, else the strongest of the functions' outcomes. */
 function releaseOutcome(functions: FunctionRollback[]): ReleaseOutcome {
   const outcomes = functions.map((f) => (f.result ? f.result.outcome : 'failed'));
-  const order: ReleaseOutcome[] = ['failed', 'dry-run', 'rolled-back', 'superseded', 'nothing-to-do'];
+  const order: ReleaseOutcome[] = ['failed', 'dry-run', 'rolled-back', 'superseded', 'nothing-to-do', 'gone'];
   return order.find((outcome) => outcomes.includes(outcome)) ?? 'nothing-to-do';
 }
 
@@ -149,6 +154,13 @@ function partialFailure(
   });
   const restored = total - failed.length;
   return new UserError(
-    `${failed.length} of ${total} functions could not be rolled back (the other ${restored} ${restored === 1 ? 'was' : 'were'} handled): ${each.join(' | ')}`,
+    `${failed.length} of ${total} functions could not be rolled back (the other ${restored} ${restored === 1 ? 'was' : 'were'} handled): ${firstFew(each, ' | ')}`,
   );
+}
+
+/** The first NAMED_FUNCTIONS lines joined, and how many more there are: a line about a thousand functions stays short. */
+export function firstFew(lines: string[], separator: string): string {
+  const shown = lines.slice(0, NAMED_FUNCTIONS).join(separator);
+  const more = lines.length - NAMED_FUNCTIONS;
+  return more > 0 ? `${shown}${separator}and ${more} more (each in its own group of the log)` : shown;
 }

@@ -2,6 +2,7 @@ import { describeAlias, formatDuration, serializeRecord, type OutputValue } from
 import type { SummaryTable } from '@lambda-release-kit/core/runner';
 import { Output } from './constants.js';
 import type { PerformResult } from './perform.js';
+import { firstFew } from './release-rollback.js';
 
 /** The action's outputs besides the record's (the command line prints both). */
 export function rollbackOutputs(result: PerformResult): Record<string, OutputValue> {
@@ -12,16 +13,19 @@ export function rollbackOutputs(result: PerformResult): Record<string, OutputVal
     [Output.ToVersion]: result.to,
     [Output.Method]: result.method,
     [Output.DurationMs]: result.durationMs,
-    [Output.Functions]: JSON.stringify(
-      result.functions.map((f) => ({
-        name: f.functionName,
-        alias: f.alias,
-        outcome: f.result ? f.result.outcome : 'failed',
-        'from-version': f.result?.from,
-        'to-version': f.result?.to,
-      })),
-    ),
+    [Output.Functions]: JSON.stringify(functionEntries(result)),
   };
+}
+
+/** The `functions` output as values: one entry per function rolled back. */
+export function functionEntries(result: PerformResult): Array<Record<string, string | undefined>> {
+  return result.functions.map((f) => ({
+    name: f.functionName,
+    alias: f.alias,
+    outcome: f.result ? f.result.outcome : 'failed',
+    'from-version': f.result?.from,
+    'to-version': f.result?.to,
+  }));
 }
 
 /** The `record` and `record-file` outputs: the record with the rollback and its file, or the record as given. */
@@ -37,6 +41,7 @@ const HEADLINES: Record<PerformResult['outcome'], string> = {
   'nothing-to-do': 'Nothing to roll back',
   superseded: 'Not rolled back: a later change took over',
   'dry-run': 'Dry run: nothing changed',
+  gone: 'Nothing to roll back: the function no longer exists',
   failed: 'Failed: a function could not be rolled back',
 };
 
@@ -82,6 +87,20 @@ export function functionsTable(result: PerformResult): SummaryTable[] {
     f.result ? (f.result.method ?? '') : '',
   ]);
   return [{ caption: 'Functions', header: ['Function', 'Alias', 'Outcome', 'From', 'To', 'Method'], rows }];
+}
+
+/**
+ * The warning for functions left to a later release (promoted, or a canary in progress), each named: a rollback
+ * that restored the others must still say which it did not touch. Undefined when there are none.
+ */
+export function leftAlone(result: PerformResult): string | undefined {
+  const left = result.functions.flatMap((f) =>
+    f.result?.outcome === 'superseded' ? [`${f.functionName}:${f.alias}: ${f.result.explanation}`] : [],
+  );
+  if (left.length === 0) return undefined;
+  return left.length === 1 && result.functions.length === 1
+    ? result.explanation
+    : `${left.length} of ${result.functions.length} functions were left to a later release: ${firstFew(left, '; ')}`;
 }
 
 /** The error for failed verification checks, or undefined when they passed (or did not run). */

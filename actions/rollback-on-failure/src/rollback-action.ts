@@ -5,7 +5,15 @@ import { ACTION_NAME, Input } from './constants.js';
 import { readOptions, type RollbackOptions } from './options.js';
 import { performRollback, type PerformResult } from './perform.js';
 import { recordSource } from './record-source.js';
-import { functionsTable, recordOutputs, rollbackOutputs, summaryFacts, verifyFailure } from './report.js';
+import { workflowRun } from './workflow-run.js';
+import {
+  functionsTable,
+  leftAlone,
+  recordOutputs,
+  rollbackOutputs,
+  summaryFacts,
+  verifyFailure,
+} from './report.js';
 
 /** rollback-on-failure as runReleaseAction runs it: the record's release is rolled back, verified and reported. */
 export const rollbackAction: ReleaseActionDefinition<RollbackOptions, RollbackClients, PerformResult> = {
@@ -42,13 +50,15 @@ export const rollbackAction: ReleaseActionDefinition<RollbackOptions, RollbackCl
       signal,
       by: env.GITHUB_ACTOR || 'github-actions',
       release: releaseContext(env),
+      run: workflowRun(env),
       defaultReason: 'the release job failed',
       saveRecord: async (record) => {
         await saveRecord(record);
         return recordFile;
       },
     });
-    if (result.outcome === 'superseded') logger.warning(result.explanation);
+    const left = leftAlone(result);
+    if (left) logger.warning(left);
     const failedChecks = verifyFailure(result);
     return { result, failure: result.failure ?? (failedChecks ? new UserError(failedChecks) : undefined) };
   },
@@ -60,7 +70,7 @@ export const rollbackAction: ReleaseActionDefinition<RollbackOptions, RollbackCl
   }),
 
   summary: (result, options) => {
-    const target = result.functions.map((f) => `${f.functionName}:${f.alias}`).join(', ');
+    const target = result.functions.map((f) => `${f.functionName}:${f.alias}`).join(', ') || 'no function';
     const where = options.environment ? ` in ${options.environment}` : '';
     return {
       title: `Rollback of ${target}${where}`,

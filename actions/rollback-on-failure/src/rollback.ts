@@ -1,5 +1,5 @@
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { FunctionConfiguration, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   awsErrorName,
   describeAlias,
@@ -22,6 +22,7 @@ import { decideAliasTarget, recheckAfterConflict, type AliasPlan, type VersionLo
 import type { RollbackOptions } from './options.js';
 import { checkRecordOwner, releaseOf } from './record-source.js';
 import { recordRollback } from './record-update.js';
+import type { WorkflowRun } from './workflow-run.js';
 
 const DEPLOYMENT_ID = /^d-[A-Za-z0-9]{1,64}$/;
 /** What CodeDeploy answers for a deployment, application or group it does not know. */
@@ -32,7 +33,8 @@ const UNKNOWN_TO_CODEDEPLOY = [
   'DeploymentGroupDoesNotExistException',
 ];
 
-export type Outcome = 'rolled-back' | 'nothing-to-do' | 'superseded' | 'dry-run';
+/** `gone`: the function was deleted since the release, so nothing is left to restore (not a failure). */
+export type Outcome = 'rolled-back' | 'nothing-to-do' | 'superseded' | 'dry-run' | 'gone';
 
 /**
  * What the rollback of one function is asked to do: the options that steer it, the record it starts from, and who
@@ -54,6 +56,8 @@ export interface RollbackRequest extends Pick<
   by: string;
   /** Release metadata for a record started by the rollback itself. */
   release?: DeploymentRecord['release'] | undefined;
+  /** The workflow run this rollback belongs to: without a record, only a release of this run is moved. */
+  run?: WorkflowRun | undefined;
 }
 
 export interface RollbackDeps {
@@ -221,7 +225,10 @@ async function aliasPath(
   remaining: () => number,
 ): Promise<Decided> {
   const { lambda, logger } = deps;
-  const before = await readAliasOrFail(lambda, request, call);
+  const before = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) =>
+    readAlias(lambda, request.functionName, request.alias, signal),
+  );
+  if (!before) return missingAlias(lambda, request, call);
   checkRecordOwner(
     releaseOf(request.record, request.functionName, request.alias),
     before.arn?.replace(/:[^:]+$/, ''),
@@ -240,7 +247,7 @@ async function aliasPath(
   for (let attempt = 1; attempt <= 2; attempt++) {
     const plan: AliasPlan =
       (earlier && recheckAfterConflict(alias, earlier)) ??
-      (await decideAliasTarget({ ...request, alias }, lookups, logger));
+      (await decideAliasTarget({ ...request, alias }, lookups));
     if (plan.kind === 'nothing') {
       return {
         outcome: 'nothing-to-do',
@@ -252,6 +259,14 @@ async function aliasPath(
     }
     if (plan.kind === 'superseded') {
       return { outcome: 'superseded', explanation: plan.explanation, before, after: alias };
+    }
+    if (plan.kind === 'unproven') {
+      return {
+        outcome: 'nothing-to-do',
+        explanation: `nothing to do: ${plan.explanation}`,
+        before,
+        after: alias,
+      };
     }
     const change = {
       FunctionName: request.functionName,
@@ -354,7 +369,8 @@ async function codeDeployPath(
         "method 'codedeploy' needs a deployment: give 'deployment-id', 'codedeploy-application' with 'codedeploy-deployment-group', or the record of a CodeDeploy release. Nothing changed",
       );
     }
-    if (Object.keys(alias.weights).length > 0) {
+    const strategy = request.record?.strategy;
+    if (Object.keys(alias.weights).length > 0 && strategy !== 'alias-weights' && strategy !== 'all-at-once') {
       // Nothing here says who is shifting the weights; if it is CodeDeploy, it would carry on after we move the alias.
       deps.logger.warning(
         `alias ${alias.name} routes weight to a second version and no CodeDeploy deployment is known: if CodeDeploy is shifting it, ` +
@@ -480,30 +496,46 @@ async function readAliasOrFail(
   const alias = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) =>
     readAlias(lambda, request.functionName, request.alias, signal),
   );
-  if (!alias) {
-    throw new UserError(
-      `alias ${request.alias} of ${request.functionName} does not exist (ResourceNotFoundException): check 'function-name' and 'alias'; for a function without aliases use method 'code'`,
-    );
-  }
+  if (!alias) throw noAlias(request);
   return alias;
 }
 
-/** Existence checks and the version list, each asked of Lambda at most once per run. */
-function versionLookups(lambda: LambdaClient, functionName: string, call: Call): VersionLookups {
-  const known = new Map<string, Promise<boolean>>();
-  let published: Promise<string[]> | undefined;
+function noAlias(request: RollbackRequest): UserError {
+  return new UserError(
+    `alias ${request.alias} of ${request.functionName} does not exist (ResourceNotFoundException): check 'function-name' and 'alias'; for a function without aliases use method 'code'`,
+  );
+}
+
+/** An alias Lambda does not know: a function deleted since the release has nothing left to restore; else an error. */
+async function missingAlias(lambda: LambdaClient, request: RollbackRequest, call: Call): Promise<Decided> {
+  const fn = await call(`reading function ${request.functionName}`, (signal) =>
+    getFunctionConfiguration(lambda, request.functionName, undefined, signal),
+  );
+  if (fn) throw noAlias(request);
   return {
-    exists: (version) => {
-      let exists = known.get(version);
-      if (!exists) {
-        exists = call(`reading version ${version} of ${functionName}`, async (signal) => {
-          const config = await getFunctionConfiguration(lambda, functionName, version, signal);
-          return config?.Version === version;
-        });
-        known.set(version, exists);
-      }
-      return exists;
-    },
+    outcome: 'gone',
+    explanation: `${request.functionName} no longer exists (deleted since the release): nothing is left to restore, and nothing changed`,
+  };
+}
+
+/** Versions' configurations and the version list, each asked of Lambda at most once per run. */
+function versionLookups(lambda: LambdaClient, functionName: string, call: Call): VersionLookups {
+  const known = new Map<string, Promise<FunctionConfiguration | undefined>>();
+  let published: Promise<string[]> | undefined;
+  const configuration = (version: string) => {
+    let config = known.get(version);
+    if (!config) {
+      config = call(`reading version ${version} of ${functionName}`, async (signal) => {
+        const found = await getFunctionConfiguration(lambda, functionName, version, signal);
+        return found?.Version === version ? found : undefined;
+      });
+      known.set(version, config);
+    }
+    return config;
+  };
+  return {
+    exists: async (version) => (await configuration(version)) !== undefined,
+    description: async (version) => (await configuration(version))?.Description,
     published: () => {
       published ??= call(`listing the published versions of ${functionName}`, async (signal) =>
         (await listPublishedVersions(lambda, functionName, signal)).flatMap((v) =>

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DeleteFunctionCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { createRecord, MemoryLogger, UserError } from '@lambda-release-kit/core';
+import { rollbackRelease } from '../src/release-rollback.js';
 import { rollback } from '../src/rollback.js';
 import {
+  RUN,
   aliasState,
   failedRecord,
   functionWithVersions,
@@ -24,9 +26,18 @@ afterAll(async () => {
   await bed.stop();
 });
 
-/** A function with `count` versions and alias live as given; the request log starts empty. */
-async function given(name: string, count: number, version: string, weights: Record<string, number> = {}) {
-  await functionWithVersions(bed.lambda, name, count);
+/**
+ * A function with `count` versions (those in `ours` published by RUN) and alias live as given; the request log
+ * starts empty.
+ */
+async function given(
+  name: string,
+  count: number,
+  version: string,
+  weights: Record<string, number> = {},
+  ours: number[] = [],
+) {
+  await functionWithVersions(bed.lambda, name, count, ours);
   await pointAlias(bed.lambda, name, 'live', version, weights);
   bed.sandbox.clearRequestLog();
 }
@@ -73,15 +84,52 @@ describe('alias rollback from the deployment record', () => {
     expect(await aliasState(bed.lambda, 'rec-full')).toEqual({ version: '2', weights: {} });
   });
 
-  it('falls back to the live state when the record’s previous version was deleted', async () => {
+  it('never guesses an older version when the record’s previous version was deleted: a clear error', async () => {
     await given('rec-deleted', 3, '3');
     await bed.lambda.send(new DeleteFunctionCommand({ FunctionName: 'rec-deleted', Qualifier: '2' }));
-    const result = await runRollback(
+    bed.sandbox.clearRequestLog();
+    const attempt = runRollback(
       bed,
       request('rec-deleted', { record: failedRecord('rec-deleted', '2', '3') }),
     );
-    expect(result).toMatchObject({ outcome: 'rolled-back', from: '3', to: '1' });
-    expect(result.logger.text()).toMatch(/previous version 2 is no longer a published version/);
+    await expect(attempt).rejects.toThrow(
+      /previous version 2 is no longer a published version of rec-deleted, so there is no version to restore.*nothing changed — give 'target-version'/,
+    );
+    expect(bed.sandbox.mutatingRequests()).toEqual([]);
+    expect(await aliasState(bed.lambda, 'rec-deleted')).toEqual({ version: '3', weights: {} });
+  });
+
+  it('leaves a function another release has given a canary (live on 2, 10% on 3) and restores the others', async () => {
+    for (const name of ['svc-a', 'svc-b', 'svc-c']) await functionWithVersions(bed.lambda, name, 3);
+    await pointAlias(bed.lambda, 'svc-a', 'live', '2');
+    await pointAlias(bed.lambda, 'svc-b', 'live', '2', { '3': 0.1 });
+    await pointAlias(bed.lambda, 'svc-c', 'live', '1', { '2': 0.5 });
+    const record = failedRecord('svc-a', '1', '2');
+    for (const name of ['svc-b', 'svc-c']) {
+      record.functions.push({
+        function: { name },
+        alias: 'live',
+        previous: { version: '1' },
+        target: { version: '2' },
+      });
+    }
+    const targets = ['svc-a', 'svc-b', 'svc-c'].map((functionName) => ({ functionName, alias: 'live' }));
+    const result = await rollbackRelease(
+      { ...request('svc-a'), record, targets: [targets[0]!, ...targets.slice(1)] },
+      { lambda: bed.lambda, codedeploy: async () => bed.clients.codedeploy, logger: new MemoryLogger() },
+    );
+    expect(result.functions.map((f) => [f.functionName, f.result?.outcome])).toEqual([
+      ['svc-a', 'rolled-back'],
+      ['svc-b', 'superseded'],
+      ['svc-c', 'rolled-back'],
+    ]);
+    expect(result.functions[1]?.result?.explanation).toMatch(
+      /^left: another release \(version 3\) is in progress on live/,
+    );
+    expect(await aliasState(bed.lambda, 'svc-b')).toEqual({ version: '2', weights: { '3': 0.1 } });
+    expect(await aliasState(bed.lambda, 'svc-a')).toEqual({ version: '1', weights: {} });
+    expect(await aliasState(bed.lambda, 'svc-c')).toEqual({ version: '1', weights: {} });
+    expect(result.record?.rollbacks.map((entry) => entry.function)).toEqual(['svc-a', 'svc-c']);
   });
 
   it('never undoes a newer release: an alias moved past the failed version is left alone', async () => {
@@ -115,20 +163,15 @@ describe('alias rollback from the live state', () => {
     expect(bed.sandbox.mutatingRequests()).toEqual([]);
   });
 
-  it('a stale alias that still routes weight goes back to its primary version', async () => {
-    await given('stale', 3, '2', { '3': 0.25 });
-    const result = await runRollback(bed, request('stale'));
+  it("without a record, a canary this run published goes back to the alias's primary version", async () => {
+    await given('stale', 3, '2', { '3': 0.25 }, [3]);
+    const result = await runRollback(bed, request('stale', { run: RUN }));
     expect(result).toMatchObject({ outcome: 'rolled-back', from: '3', to: '2' });
-    expect(result.explanation).toMatch(/still routes weight to version 3/);
-    expect(operations(bed)).toEqual(['GetAlias', 'UpdateAlias']);
+    expect(result.explanation).toMatch(
+      /version 3, which alias live of stale routes weight to, was published by this run/,
+    );
+    expect(operations(bed)).toEqual(['GetAlias', 'GetFunctionConfiguration', 'UpdateAlias']);
     expect(await aliasState(bed.lambda, 'stale')).toEqual({ version: '2', weights: {} });
-  });
-
-  it('without a record, the newest published version older than the current one (seed 002)', async () => {
-    await given('second-to-last', 4, '3');
-    const result = await runRollback(bed, request('second-to-last'));
-    expect(result).toMatchObject({ outcome: 'rolled-back', from: '3', to: '2' });
-    expect(operations(bed)).toEqual(['GetAlias', 'ListVersionsByFunction', 'UpdateAlias']);
     expect(result.record).toMatchObject({
       status: 'rolled-back',
       functions: [{ previous: { version: '2' }, target: { version: '3' } }],
@@ -136,11 +179,42 @@ describe('alias rollback from the live state', () => {
     });
   });
 
-  it('fails clearly, changing nothing, when there is no earlier version', async () => {
-    await given('first', 1, '1');
-    const attempt = runRollback(bed, request('first'));
-    await expect(attempt).rejects.toThrow('no earlier version to roll back to; versions: 1');
+  it("without a record, another run's canary is not touched", async () => {
+    await given('their-canary', 3, '2', { '3': 0.25 });
+    const result = await runRollback(bed, request('their-canary', { run: RUN }));
+    expect(result).toMatchObject({ outcome: 'nothing-to-do', rolledBack: false });
+    expect(result.explanation).toMatch(/version 3 was not published by .*runs\/4242/);
     expect(bed.sandbox.mutatingRequests()).toEqual([]);
+    expect(await aliasState(bed.lambda, 'their-canary')).toEqual({ version: '2', weights: { '3': 0.25 } });
+  });
+
+  it('without a record, production on a good hotfix 3 is never moved to an older release (2, rolled back before)', async () => {
+    await given('hotfix', 3, '3');
+    const result = await runRollback(bed, request('hotfix', { run: RUN }));
+    expect(result).toMatchObject({ outcome: 'nothing-to-do', rolledBack: false });
+    expect(bed.sandbox.mutatingRequests()).toEqual([]);
+    expect(await aliasState(bed.lambda, 'hotfix')).toEqual({ version: '3', weights: {} });
+  });
+
+  it("without a record, this run's version at 100% is a clear error: nothing says what it replaced", async () => {
+    await given('promoted-ours', 3, '3', {}, [3]);
+    const attempt = runRollback(bed, request('promoted-ours', { run: RUN }));
+    await expect(attempt).rejects.toThrow(
+      /sends 100% to version 3, which this run published.*give 'target-version'/,
+    );
+    expect(bed.sandbox.mutatingRequests()).toEqual([]);
+  });
+
+  it('a function deleted since the release is "gone": nothing left to restore, not a failure', async () => {
+    await given('deleted', 2, '1', { '2': 0.1 });
+    await bed.lambda.send(new DeleteFunctionCommand({ FunctionName: 'deleted' }));
+    bed.sandbox.clearRequestLog();
+    const result = await runRollback(bed, request('deleted', { record: failedRecord('deleted', '1', '2') }));
+    expect(result).toMatchObject({ outcome: 'gone', rolledBack: false });
+    expect(result.explanation).toBe(
+      'deleted no longer exists (deleted since the release): nothing is left to restore, and nothing changed',
+    );
+    expect(operations(bed)).toEqual(['GetAlias', 'GetFunctionConfiguration']);
   });
 
   it('names a missing alias and suggests method code', async () => {
@@ -152,11 +226,14 @@ describe('alias rollback from the live state', () => {
 });
 
 describe('missing or malformed record', () => {
-  it('a malformed record still allows the unambiguous live-state rollback of a weighted alias', async () => {
-    await given('bad-record-weights', 2, '1', { '2': 0.5 });
+  it("a malformed record still allows the live-state rollback of this run's canary", async () => {
+    await given('bad-record-weights', 2, '1', { '2': 0.5 }, [2]);
     const result = await runRollback(
       bed,
-      request('bad-record-weights', { recordProblem: "input 'record' is not valid JSON (Unexpected token)" }),
+      request('bad-record-weights', {
+        recordProblem: "input 'record' is not valid JSON (Unexpected token)",
+        run: RUN,
+      }),
     );
     expect(result).toMatchObject({ outcome: 'rolled-back', to: '1' });
     expect(result.logger.text()).toMatch(
@@ -164,25 +241,29 @@ describe('missing or malformed record', () => {
     );
   });
 
-  it('a malformed record with a plain alias is a clear error and nothing changes', async () => {
+  it('a malformed record with a plain alias of another run is a clear error and nothing changes', async () => {
     await given('bad-record-plain', 3, '3');
     const attempt = runRollback(
       bed,
       request('bad-record-plain', {
         recordProblem: 'record file r.json is not a valid deployment record: status ...',
+        run: RUN,
       }),
     );
     await expect(attempt).rejects.toThrow(
-      /r.json is not a valid deployment record.*no safe way to tell whether version 3.*is the failed release/,
+      /^record file r.json is not a valid deployment record: status ...; without it, nothing ties alias live of bad-record-plain \(100% on version 3\) to this run.*or a valid 'record'\/'record-file'$/,
     );
     expect(bed.sandbox.mutatingRequests()).toEqual([]);
   });
 
   it('a missing record file is no evidence: the rollback decides from the live state, as without a record', async () => {
-    await given('no-record', 3, '3');
+    await given('no-record', 3, '2', { '3': 0.1 }, [3]);
     const result = await runRollback(
       bed,
-      request('no-record', { recordMissing: 'no deployment record at /tmp/x.json (the file is missing)' }),
+      request('no-record', {
+        recordMissing: 'no deployment record at /tmp/x.json (the file is missing)',
+        run: RUN,
+      }),
     );
     expect(result).toMatchObject({ outcome: 'rolled-back', from: '3', to: '2' });
     expect(result.logger.text()).toMatch(/warning: no deployment record at \/tmp\/x.json/);
@@ -264,7 +345,8 @@ describe('dry run and concurrency', () => {
       { step: 'initialize' },
     );
     try {
-      const result = await rollback(request('conflict-newer'), {
+      const record = failedRecord('conflict-newer', '1', '2');
+      const result = await rollback(request('conflict-newer', { record }), {
         lambda: racing,
         codedeploy: async () => bed.clients.codedeploy,
         logger: new MemoryLogger(),

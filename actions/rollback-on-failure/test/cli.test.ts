@@ -45,7 +45,15 @@ describe('break-glass command line', () => {
   it('--dry-run prints the decision and the exact change, and changes nothing', async () => {
     await pointAlias(bed.lambda, 'orders-api', 'live', '3', { '2': 0.2 });
     bed.sandbox.clearRequestLog();
-    const code = await main(['--function-name', 'orders-api', '--alias', 'live', '--dry-run']);
+    const code = await main([
+      '--function-name',
+      'orders-api',
+      '--alias',
+      'live',
+      '--target-version',
+      '3',
+      '--dry-run',
+    ]);
     expect(code).toBe(0);
     expect(text()).toMatch(/decision: move alias live from version 2 to version 3/);
     expect(text()).toMatch(/Change it would make\s+UpdateAlias \{"FunctionName":"orders-api"/);
@@ -68,7 +76,14 @@ describe('break-glass command line', () => {
       'from-version': '3',
       'to-version': '2',
       method: 'alias',
+      // Nested values, not JSON text inside JSON.
+      functions: [
+        { name: 'orders-api', alias: 'live', outcome: 'rolled-back', 'from-version': '3', 'to-version': '2' },
+      ],
+      record: { status: 'rolled-back', functions: [{ function: { name: 'orders-api' } }] },
     });
+    // The record says alias-weights: no CodeDeploy deployment can be shifting the weights.
+    expect(text()).not.toMatch(/CodeDeploy/);
     expect((await readRecordFile(file)).rollbacks).toEqual([
       expect.objectContaining({ by: 'oncall', reason: 'pager: 5xx spike', to: '2' }),
     ]);

@@ -2,19 +2,31 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, MemoryLogger, serializeRecord, type AliasState } from '@lambda-release-kit/core';
+import { InputError, serializeRecord, type AliasState } from '@lambda-release-kit/core';
 import { decideAliasTarget, recheckAfterConflict, type VersionLookups } from '../src/decide.js';
+import { namesRun } from '../src/workflow-run.js';
 import { loadRecord } from '../src/record-source.js';
 import { failedRecord } from './sandbox-bed.js';
 
-/** Lookups over a fixed list of published versions, counting the questions asked. */
-function versions(...published: string[]): VersionLookups & { asked: string[] } {
+const RUN = { url: 'https://github.com/o/r/actions/runs/4242', attempt: '1' };
+
+/**
+ * Lookups over a fixed list of published versions (with the descriptions given), counting the questions asked.
+ */
+function versions(
+  published: string[],
+  descriptions: Record<string, string> = {},
+): VersionLookups & { asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
     exists: async (version) => {
       asked.push(`exists ${version}`);
       return published.includes(version);
+    },
+    description: async (version) => {
+      asked.push(`description ${version}`);
+      return descriptions[version];
     },
     published: async () => {
       asked.push('published');
@@ -31,44 +43,43 @@ const alias = (version: string, weights: Record<string, number> = {}): AliasStat
 });
 
 describe('decideAliasTarget', () => {
-  it('an alias whose primary is the failed version is not "stable": the newest older version is chosen', async () => {
-    const lookups = versions('1', '2', '3', '4');
+  it("another release's canary on top of ours (live on 2, 10% on 3) is left alone, asking Lambda nothing", async () => {
+    const lookups = versions(['1', '2', '3']);
     const plan = await decideAliasTarget(
-      { functionName: 'fn', alias: alias('3', { '4': 0.5 }), record: failedRecord('fn', '9', '3') },
-      { ...lookups, exists: async () => false },
-      new MemoryLogger(),
+      { functionName: 'b', alias: alias('2', { '3': 0.1 }), record: failedRecord('b', '1', '2') },
+      lookups,
     );
     expect(plan).toEqual({
-      kind: 'move',
-      from: '3',
-      to: '2',
-      why: 'version 2 is the newest published version older than version 3',
+      kind: 'superseded',
+      explanation: expect.stringMatching(
+        /^left: another release \(version 3\) is in progress on live \(alias live of b sends 90% on version 2, 10% on version 3/,
+      ),
     });
+    expect(lookups.asked).toEqual([]);
   });
 
-  it('a record without a previous version (the first release) falls back to the live state', async () => {
-    const lookups = versions('1', '2');
-    const record = failedRecord('fn', '1', '2');
-    delete record.functions[0].previous;
-    const plan = await decideAliasTarget(
-      { functionName: 'fn', alias: alias('2'), record },
-      lookups,
-      new MemoryLogger(),
+  it('a record whose previous version is gone, or that has none, is an error: never a guessed older version', async () => {
+    const record = failedRecord('fn', '9', '3');
+    await expect(
+      decideAliasTarget({ functionName: 'fn', alias: alias('3'), record }, versions(['1', '2', '3'])),
+    ).rejects.toThrow(
+      /previous version 9 is no longer a published version of fn, so there is no version to restore/,
     );
-    expect(plan).toMatchObject({ kind: 'move', from: '2', to: '1' });
+    delete record.functions[0].previous;
+    await expect(
+      decideAliasTarget({ functionName: 'fn', alias: alias('3'), record }, versions(['1', '2', '3'])),
+    ).rejects.toThrow(/has no previous version of fn \(the release created live\).*'target-version'/);
   });
 
   it('asks Lambda nothing when the alias already answers the question', async () => {
-    const lookups = versions('1', '2');
+    const lookups = versions(['1', '2']);
     await decideAliasTarget(
       { functionName: 'fn', alias: alias('1', { '2': 0.1 }), record: failedRecord('fn', '1', '2') },
       lookups,
-      new MemoryLogger(),
     );
     await decideAliasTarget(
       { functionName: 'fn', alias: alias('2', { '1': 0.9 }), targetVersion: '1' },
       lookups,
-      new MemoryLogger(),
     );
     expect(lookups.asked).toEqual([]);
   });
@@ -76,10 +87,63 @@ describe('decideAliasTarget', () => {
   it('an alias at 100% on the target version needs nothing', async () => {
     const plan = await decideAliasTarget(
       { functionName: 'fn', alias: alias('5'), targetVersion: '5' },
-      versions('5'),
-      new MemoryLogger(),
+      versions(['5']),
     );
     expect(plan).toMatchObject({ kind: 'nothing', version: '5' });
+  });
+});
+
+describe('decideAliasTarget without a record', () => {
+  const ours = `release v2 commit abc ${RUN.url}`;
+  const decide = (
+    live: AliasState,
+    descriptions: Record<string, string>,
+    run: typeof RUN | undefined = RUN,
+  ) => decideAliasTarget({ functionName: 'fn', alias: live, run }, versions(['1', '2', '3'], descriptions));
+
+  it("moves a canary this run published back to the alias's primary version", async () => {
+    await expect(decide(alias('2', { '3': 0.1 }), { '3': ours })).resolves.toMatchObject({
+      kind: 'move',
+      from: '3',
+      to: '2',
+    });
+  });
+
+  it("leaves another run's canary, a plain alias of another run, and everything outside a workflow run", async () => {
+    const earlier = { '3': 'release v2 commit abc https://github.com/o/r/actions/runs/42' };
+    await expect(decide(alias('2', { '3': 0.1 }), earlier)).resolves.toMatchObject({ kind: 'unproven' });
+    // Production on a good hotfix 3 after a bad 2 was rolled back: never back to 2.
+    await expect(decide(alias('3'), { '3': 'hotfix', '2': 'release v2' })).resolves.toMatchObject({
+      kind: 'unproven',
+      explanation: expect.stringMatching(/version 3 was not published by .*runs\/4242/),
+    });
+    const outside = decideAliasTarget(
+      { functionName: 'fn', alias: alias('2', { '3': 0.1 }) },
+      versions(['1', '2', '3'], { '3': ours }),
+    );
+    await expect(outside).resolves.toMatchObject({
+      kind: 'unproven',
+      explanation: expect.stringMatching(/outside a workflow run/),
+    });
+  });
+
+  it('this run promoted and nothing says what it replaced: a clear error, never a guess', async () => {
+    await expect(decide(alias('3'), { '3': ours })).rejects.toThrow(
+      /sends 100% to version 3, which this run published .* nothing says which version it replaced; nothing changed/,
+    );
+  });
+});
+
+describe('namesRun', () => {
+  it('matches the run address as a whole word, and the attempt when the description names one', () => {
+    expect(namesRun(`release v1 ${RUN.url}`, RUN)).toBe(true);
+    expect(namesRun(`release v1 ${RUN.url}/attempts/1 s3://b/k`, RUN)).toBe(true);
+    expect(namesRun(`release v1 ${RUN.url}/attempts/2`, RUN)).toBe(false);
+    expect(namesRun(`release v1 ${RUN.url}1`, RUN)).toBe(false);
+    expect(
+      namesRun('https://github.com/o/r/actions/runs/42', { url: 'https://github.com/o/r/actions/runs/4' }),
+    ).toBe(false);
+    expect(namesRun(undefined, RUN)).toBe(false);
   });
 });
 
@@ -141,7 +205,7 @@ describe('loadRecord', () => {
 
   it('treats a huge or deeply nested record as invalid before anything else', async () => {
     const record = failedRecord('orders-api', '1', '2');
-    const huge = serializeRecord({ ...record, error: 'x'.repeat(600 * 1024) });
+    const huge = JSON.stringify({ ...record, error: 'x'.repeat(600 * 1024) });
     expect((await loadRecord({ recordText: huge }, expected)).problem).toMatch(/over the 524288 bytes/);
     let nested: unknown = 'deep';
     for (let i = 0; i < 40; i++) nested = { a: nested };

@@ -132,6 +132,32 @@ describe('run', () => {
     expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: {} });
   });
 
+  it('without a record file and without function-name (the deploy failed before writing one), does nothing and exits 0', async () => {
+    bed.sandbox.clearRequestLog();
+    await runWith({ 'record-file': join(bed.dir, 'never-written.json'), alias: 'live' });
+    expect(errors()).toEqual([]);
+    expect(process.exitCode).toBeUndefined();
+    expect(outputs()).toMatchObject({ outcome: 'nothing-to-do', 'rolled-back': 'false', functions: '[]' });
+    expect(log()).toMatch(
+      /nothing to do: no deployment record at .*never-written.json \(the file is missing or empty\) and input 'function-name' is not given/,
+    );
+    expect(bed.sandbox.requestLog()).toEqual([]);
+  });
+
+  it('a record with `rollbacks: null` is restored and written back, not crashed on', async () => {
+    await pointAlias(bed.lambda, 'orders-api', 'live', '2', { '3': 0.1 });
+    const file = join(bed.dir, 'null-rollbacks.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ ...failedRecord('orders-api', '2', '3'), rollbacks: null, steps: null }),
+    );
+    await runWith({ 'function-name': 'orders-api', 'record-file': file });
+    expect(errors()).toEqual([]);
+    expect(process.exitCode).toBeUndefined();
+    expect((await readRecordFile(file)).rollbacks).toEqual([expect.objectContaining({ from: '3', to: '2' })]);
+    expect(await aliasState(bed.lambda, 'orders-api')).toEqual({ version: '2', weights: {} });
+  });
+
   it('restores every function of a v2 record of several, reports each, one rollback entry per function', async () => {
     await pointAlias(bed.lambda, 'orders-api', 'live', '2', { '3': 0.1 });
     await pointAlias(bed.lambda, 'orders-worker', 'live', '1', { '2': 0.1 });
@@ -341,6 +367,24 @@ describe('bad inputs fail before any AWS call', () => {
     [
       { record: serializeRecord(serviceRecord()), 'function-name': '', 'target-version': '1' },
       /input 'target-version' applies to one function, but the record's release has 2 — expected 'function-name'/,
+    ],
+    // Contradictory records: acting on them moved an alias forward to a version that never served, or on either half.
+    [
+      { record: serializeRecord(failedRecord('orders-api', '3', '2')) },
+      /^::error::rollback-on-failure: input 'record' contradicts itself: functions\[0\]\.target\.version is 2, older than its previous\.version 3 — expected/,
+    ],
+    [
+      {
+        record: serializeRecord({
+          ...serviceRecord(),
+          functions: [
+            ...serviceRecord().functions,
+            { ...serviceRecord().functions[0], target: { version: '2' } },
+          ],
+        }),
+        'function-name': '',
+      },
+      /input 'record' contradicts itself: functions\[2\] is orders-api:live again \(first at functions\[0\]\) — expected one entry per function and alias/,
     ],
   ])('%j', async (given, message) => {
     bed.sandbox.clearRequestLog();

@@ -100,4 +100,38 @@ describe('rollbackRelease', () => {
     expect(again.record?.rollbacks).toHaveLength(2);
     expect(bed.sandbox.requestLog().map((entry) => entry.operation)).toEqual(['GetAlias', 'GetAlias']);
   });
+
+  it('names the first few functions that failed and counts the rest; deleted functions are gone, not failures', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `no-alias-${i}`);
+    for (const name of names) await functionWithVersions(bed.lambda, name, 1);
+    const record = failedRecord('deleted-0', '1', '2');
+    for (const name of [...names, 'deleted-1']) {
+      record.functions.push({
+        function: { name },
+        alias: 'live',
+        previous: { version: '1' },
+        target: { version: '2' },
+      });
+    }
+    const all = record.functions.map((f) => ({ functionName: f.function.name, alias: 'live' }));
+    const [first, ...rest] = all;
+    if (!first) throw new Error('the record has functions');
+    const result = await rollbackRelease(
+      { ...request('deleted-0'), record, targets: [first, ...rest] },
+      { lambda: bed.lambda, codedeploy: async () => bed.clients.codedeploy, logger: new MemoryLogger() },
+    );
+    expect(result.functions.map((f) => f.result?.outcome ?? 'failed')).toEqual([
+      'gone',
+      ...names.map(() => 'failed'),
+      'gone',
+    ]);
+    const message = result.failure?.message ?? '';
+    expect(message).toMatch(
+      /^8 of 10 functions could not be rolled back \(the other 2 were handled\): no-alias-0 is left/,
+    );
+    expect(message).toContain('no-alias-4 is left');
+    expect(message).not.toContain('no-alias-5');
+    expect(message).toMatch(/ \| and 3 more \(each in its own group of the log\)$/);
+    expect(message).not.toMatch(/deleted-/);
+  });
 });

@@ -25,6 +25,10 @@ import { rollback, type RollbackRequest, type RollbackResult } from '../src/roll
 // process.env, so AwsClients, main's run() and the bundle all find it exactly as they find AWS on a runner.
 
 export const ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';
+/** The workflow run the tests' rollbacks belong to; deploy-canary names it in the descriptions of its versions. */
+export const RUN = { url: 'https://github.com/example/orders/actions/runs/4242', attempt: '1' };
+/** A version description as deploy-canary writes it in RUN. */
+export const OUR_DESCRIPTION = `release v1.1.0 commit 0123456789ab ${RUN.url}`;
 
 export interface Bed {
   sandbox: Sandbox;
@@ -63,8 +67,16 @@ export const handler = (label: string) =>
     'index.mjs': `export const handler = async () => ({ ok: true, label: ${JSON.stringify(label)} });`,
   });
 
-/** A zip function with published versions 1..count (each with its own code) and no alias yet. */
-export async function functionWithVersions(lambda: LambdaClient, name: string, count: number): Promise<void> {
+/**
+ * A zip function with published versions 1..count (each with its own code) and no alias yet; the versions in
+ * `ours` are described as deploy-canary describes the versions it publishes in RUN.
+ */
+export async function functionWithVersions(
+  lambda: LambdaClient,
+  name: string,
+  count: number,
+  ours: number[] = [],
+): Promise<void> {
   await lambda.send(
     new CreateFunctionCommand({
       FunctionName: name,
@@ -81,7 +93,8 @@ export async function functionWithVersions(lambda: LambdaClient, name: string, c
       );
     }
     await waitForFunctionUpdated(lambda, name, { timeoutMs: 5_000 });
-    await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+    const description = ours.includes(version) ? OUR_DESCRIPTION : `published by hand, v${version}`;
+    await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: description }));
   }
 }
 

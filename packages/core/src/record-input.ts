@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { InputError } from './errors.js';
 import { parseRecord, readRecordFile } from './record-read.js';
-import { RecordError, type DeploymentRecord } from './record.js';
+import { ContradictoryRecordError, RecordError, type DeploymentRecord } from './record.js';
 
 /** The `record` and `record-file` inputs as given; every action that reads a record reads it from these. */
 export interface RecordInputs {
@@ -51,7 +51,9 @@ export async function readRecordInputs(
     return { record: await readRecordFile(given.file), source: `record file ${given.file}` };
   } catch (error) {
     if (!(error instanceof RecordError)) throw error;
-    if (policy === 'warning') return { problem: error.message };
+    // A record that contradicts itself is refused whatever the policy: deciding around it could act on either half.
+    if (policy === 'warning' && !(error instanceof ContradictoryRecordError))
+      return { problem: error.message };
     throw new InputError(error.message);
   }
 }

@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { bareFunctionName } from './arn.js';
 import {
+  ContradictoryRecordError,
+  MAX_RECORD_BYTES,
   RECORD_SCHEMA,
   RECORD_SCHEMA_V1,
   RecordError,
@@ -11,12 +14,15 @@ const STRATEGIES: readonly string[] = ['codedeploy', 'alias-weights', 'all-at-on
 const STATUSES: readonly string[] = ['planned', 'in-progress', 'promoted', 'rolled-back', 'failed', 'no-op'];
 /** The fields a v1 record kept at the top and v2 keeps per function. */
 export const FUNCTION_FIELDS = ['function', 'alias', 'previous', 'target', 'codedeploy'] as const;
+/** Lists of entries every reader walks: null is read as empty, anything else must be a list of objects. */
+const ENTRY_LISTS = ['steps', 'rollbacks', 'smokeTests'] as const;
 
 type Need = (ok: boolean, message: string) => void;
 
 /**
- * Checks a parsed document and returns it typed, or throws a RecordError that says what is wrong and where.
- * A v1 record comes back in the v2 shape: its one function becomes `functions[0]`.
+ * Checks a parsed document and returns it typed, or throws a RecordError that says what is wrong and where (a
+ * ContradictoryRecordError when it is well formed but contradicts itself). A v1 record comes back in the v2 shape:
+ * its one function becomes `functions[0]`. The one place records are checked: every reader gets lists it can walk.
  */
 export function validateRecord(value: unknown, source = 'record'): DeploymentRecord {
   const problems: string[] = [];
@@ -38,13 +44,53 @@ export function validateRecord(value: unknown, source = 'record'): DeploymentRec
     value.environment === undefined || isText(value.environment),
     'environment must be a non-empty string',
   );
-  need(Array.isArray(value.steps ?? []), 'steps must be an array');
-  need(Array.isArray(value.rollbacks ?? []), 'rollbacks must be an array');
+  for (const list of ENTRY_LISTS) checkEntries(value[list], list, need);
   need(isText(value.startedAt), 'startedAt must be an ISO timestamp');
   if (problems.length > 0)
     throw new RecordError(`${source} is not a valid deployment record: ${problems.join('; ')}`);
-  const record = { steps: [], rollbacks: [], release: {}, ...value };
-  return (v1 ? upgradeV1(record) : record) as unknown as DeploymentRecord;
+  const record: Record<string, unknown> = {
+    ...value,
+    steps: value.steps ?? [],
+    rollbacks: value.rollbacks ?? [],
+  };
+  record.release ??= {};
+  if (record.smokeTests === null) delete record.smokeTests;
+  const upgraded = (v1 ? upgradeV1(record) : record) as unknown as DeploymentRecord;
+  const contradiction = contradictionIn(upgraded.functions);
+  if (contradiction) throw new ContradictoryRecordError(`${source} contradicts itself: ${contradiction}`);
+  return upgraded;
+}
+
+function checkEntries(list: unknown, name: string, need: Need): void {
+  if (list === undefined || list === null) return;
+  if (!Array.isArray(list)) {
+    need(false, `${name} must be an array`);
+    return;
+  }
+  const index = list.findIndex((entry) => !isObject(entry));
+  need(index < 0, `${name}[${index}] must be an object`);
+}
+
+/**
+ * What no release can have done: publish a version older than the one it replaced (acting on it would move the
+ * alias forward to a version that never served), or release one function and alias twice (which entry to trust?).
+ */
+function contradictionIn(functions: FunctionRelease[]): string | undefined {
+  const seen = new Map<string, number>();
+  for (const [index, released] of functions.entries()) {
+    const at = `functions[${index}]`;
+    const { previous, target } = released;
+    if (previous && target && Number(target.version) < Number(previous.version)) {
+      return `${at}.target.version is ${target.version}, older than its previous.version ${previous.version} — expected the version the release published, not older than the one it replaced`;
+    }
+    const key = `${bareFunctionName(released.function.name)}:${released.alias}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      return `${at} is ${key} again (first at functions[${first}]) — expected one entry per function and alias`;
+    }
+    seen.set(key, index);
+  }
+  return undefined;
 }
 
 function checkFunctions(functions: unknown, need: Need): void {
@@ -88,8 +134,7 @@ function upgradeV1(record: Record<string, unknown>): Record<string, unknown> {
   return release;
 }
 
-/** Limits that keep a hostile or corrupted record from reaching any code that walks it. */
-export const MAX_RECORD_BYTES = 512 * 1024;
+/** Limits that keep a hostile or corrupted record from reaching any code that walks it (and MAX_RECORD_BYTES). */
 export const MAX_RECORD_DEPTH = 16;
 
 export function parseRecord(text: string, source = 'record'): DeploymentRecord {

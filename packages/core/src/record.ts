@@ -124,6 +124,11 @@ export class RecordError extends Error {
   override name = 'RecordError';
 }
 
+/** A well-formed record that contradicts itself: no reader may act on it, whatever its policy for bad records. */
+export class ContradictoryRecordError extends RecordError {
+  override name = 'ContradictoryRecordError';
+}
+
 export function createRecord(
   fields: Pick<DeploymentRecord, 'functions' | 'strategy'> & Partial<DeploymentRecord>,
   now: Date = new Date(),
@@ -160,14 +165,38 @@ export function defaultPathOfRecord(record: DeploymentRecord, dir: string): stri
   return defaultRecordPath(first.function.name, first.alias, dir, record.environment);
 }
 
+/** The most a deployment record may have: readers refuse more (record-read.ts), so writers never write more. */
+export const MAX_RECORD_BYTES = 512 * 1024;
+
+/** The record as compact JSON (the `record` output); a RecordError when readers would refuse it as too big. */
 export function serializeRecord(record: DeploymentRecord): string {
-  return JSON.stringify(record);
+  return withinLimit(JSON.stringify(record));
+}
+
+/**
+ * The record file's text: indented for people when that fits the limit, else compact (a release of a thousand
+ * functions); a RecordError when even compact JSON is over the limit, so nothing is written that readers refuse.
+ */
+export function recordFileText(record: DeploymentRecord): string {
+  const pretty = `${JSON.stringify(record, null, 2)}\n`;
+  return Buffer.byteLength(pretty, 'utf8') <= MAX_RECORD_BYTES ? pretty : serializeRecord(record);
+}
+
+function withinLimit(text: string): string {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_RECORD_BYTES) {
+    throw new RecordError(
+      `the deployment record is ${bytes} bytes as compact JSON, over the ${MAX_RECORD_BYTES} bytes (512 KiB) its readers accept; it was not written`,
+    );
+  }
+  return text;
 }
 
 /** Writes the record atomically (temp file + rename) so a killed process never leaves half a file. */
 export async function writeRecordFile(path: string, record: DeploymentRecord): Promise<void> {
+  const text = recordFileText(record);
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`);
+  await writeFile(temporary, text);
   await rename(temporary, path);
 }
