@@ -22,7 +22,7 @@ import {
   ListDeploymentsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { RequestLogEntry } from '@lambda-release-kit/sandbox';
+import { createManualClock, type RequestLogEntry } from '@lambda-release-kit/sandbox';
 import { errorLines, recordFileFor } from './fault-matrix.js';
 import {
   aliasOf,
@@ -44,6 +44,9 @@ type Signal = (typeof SIGNALS)[number];
 
 let fixture: Fixture;
 let codedeployFixture: Fixture;
+const codedeployClock = createManualClock();
+/** CodeDeployDefault.LambdaCanary10Percent5Minutes's bake. */
+const CANARY_MS = 5 * 60_000;
 let codedeploy: CodeDeployClient;
 let zip: string;
 let counter = 0;
@@ -53,8 +56,9 @@ beforeAll(async () => {
   zip = writeReleaseZip(mkdtempSync(join(tmpdir(), 'reliability-interrupted-')), 'v1.1.0');
   // Lambda reports a code update in progress for 600 ms: the deploy is held "after UpdateFunctionCode" that long.
   fixture = await startFixture({ updateDelayMs: 600 });
-  // CodeDeploy's canary waits minutes; at time scale 60 its 5-minute bake takes 5 real seconds.
-  codedeployFixture = await startFixture({ timeScale: 60 });
+  // CodeDeploy's 5-minute canary bakes on a manual clock: it holds until a case advances it, so the kill and the
+  // rollback always meet it mid-bake, however slow the machine is. Updates finish at once (the clock stands still).
+  codedeployFixture = await startFixture({ clock: codedeployClock, updateDelayMs: 0 });
   codedeploy = new CodeDeployClient({
     endpoint: codedeployFixture.sandbox.endpoint,
     region: codedeployFixture.sandbox.env.AWS_REGION,
@@ -397,7 +401,9 @@ describe('deploy-canary interrupted during a CodeDeploy deployment', () => {
         ? { 'codedeploy-application': APP, 'codedeploy-deployment-group': name }
         : {},
     );
-    // A killed deploy leaves CodeDeploy running: judge the alias only once that deployment can move it no more.
+    // A killed deploy leaves CodeDeploy running: let its bake end, and judge the alias only once that deployment
+    // can move it no more.
+    await codedeployClock.advance(CANARY_MS);
     const deployment = await settled(name);
     const after = { run: result.run, alias: aliasOf(codedeployFixture, name) };
     const held = recordRollback(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CreateApplicationCommand,
   CreateDeploymentCommand,
+  CreateDeploymentConfigCommand,
   CreateDeploymentGroupCommand,
   StopDeploymentCommand,
   type CreateDeploymentGroupCommandInput,
@@ -24,6 +25,10 @@ import {
 
 // CodeDeploy's bake times run in the sandbox: at time scale 60 a 5-minute canary takes 5 real seconds.
 const APP = 'orders-app';
+// Traffic steps of two days (48 real minutes here), longer than any test runs: a deployment a test stops
+// (by an alarm or StopDeployment) cannot finish first on a slow machine.
+const CANARY_TWO_DAYS = 'Canary10PercentEveryTwoDays';
+const LINEAR_TWO_DAYS = 'Linear10PercentEveryTwoDays';
 let bed: TestBed;
 let lambda: LambdaClient;
 
@@ -57,6 +62,26 @@ beforeAll(async () => {
   lambda = bed.clients.lambda;
   await bed.clients.codedeploy.send(
     new CreateApplicationCommand({ applicationName: APP, computePlatform: 'Lambda' }),
+  );
+  await bed.clients.codedeploy.send(
+    new CreateDeploymentConfigCommand({
+      deploymentConfigName: CANARY_TWO_DAYS,
+      computePlatform: 'Lambda',
+      trafficRoutingConfig: {
+        type: 'TimeBasedCanary',
+        timeBasedCanary: { canaryPercentage: 10, canaryInterval: 2880 },
+      },
+    }),
+  );
+  await bed.clients.codedeploy.send(
+    new CreateDeploymentConfigCommand({
+      deploymentConfigName: LINEAR_TWO_DAYS,
+      computePlatform: 'Lambda',
+      trafficRoutingConfig: {
+        type: 'TimeBasedLinear',
+        timeBasedLinear: { linearPercentage: 10, linearInterval: 2880 },
+      },
+    }),
   );
 });
 afterAll(async () => {
@@ -136,11 +161,7 @@ describe('strategy codedeploy', () => {
     });
     const run = await deployUnderTraffic(
       bed,
-      codeDeployPlan(
-        'cd-alarm-fn',
-        { deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' },
-        zipSource(handlers.failing()),
-      ),
+      codeDeployPlan('cd-alarm-fn', { deploymentConfig: CANARY_TWO_DAYS }, zipSource(handlers.failing())),
       { pauseMs: 5 },
     );
     expect(run.error?.message).toMatch(
@@ -177,11 +198,9 @@ describe('strategy codedeploy', () => {
 
   it('preflight: refuses while another deployment runs for the group, and names a missing group', async () => {
     await functionOnVersion1(lambda, 'cd-busy-fn', handlers.ok('v1'));
-    await group('cd-busy-fn', { deploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent30Minutes' });
+    await group('cd-busy-fn', { deploymentConfigName: CANARY_TWO_DAYS });
     const other = await runDeploy(bed.clients, {
-      ...codeDeployPlan('cd-busy-fn', {
-        deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent30Minutes',
-      }),
+      ...codeDeployPlan('cd-busy-fn', { deploymentConfig: CANARY_TWO_DAYS }),
       wait: false,
     });
     expect(other.result?.status).toBe('in-progress');
@@ -233,12 +252,10 @@ describe('strategy codedeploy', () => {
       alarmConfiguration: { enabled: true, alarms: [{ name: 'cd-svc-worker-errors' }] },
       autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_STOP_ON_ALARM'] },
     });
-    const api = codeDeployPlan('cd-svc-api', {
-      deploymentConfig: 'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
-    });
+    const api = codeDeployPlan('cd-svc-api', { deploymentConfig: LINEAR_TWO_DAYS });
     const worker = codeDeployPlan(
       'cd-svc-worker',
-      { deploymentConfig: 'CodeDeployDefault.LambdaCanary10Percent5Minutes' },
+      { deploymentConfig: CANARY_TWO_DAYS },
       zipSource(handlers.failing()),
     );
     if (api.strategy !== 'codedeploy' || worker.strategy !== 'codedeploy')

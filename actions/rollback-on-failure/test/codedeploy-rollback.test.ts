@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import {
   CreateApplicationCommand,
   CreateDeploymentCommand,
+  CreateDeploymentConfigCommand,
   CreateDeploymentGroupCommand,
   GetDeploymentCommand,
   StopDeploymentCommand,
@@ -21,12 +22,25 @@ import {
 } from './sandbox-bed.js';
 
 const APP = 'orders';
+// A canary of two days (almost 5 real minutes at the bed's time scale 600), longer than any test runs: a
+// deployment caught mid-canary stays there on a slow machine until the test stops it.
+const CANARY_TWO_DAYS = 'Canary10PercentTwoDays';
 let bed: Bed;
 
 beforeAll(async () => {
   bed = await startBed();
   await bed.clients.codedeploy.send(
     new CreateApplicationCommand({ applicationName: APP, computePlatform: 'Lambda' }),
+  );
+  await bed.clients.codedeploy.send(
+    new CreateDeploymentConfigCommand({
+      deploymentConfigName: CANARY_TWO_DAYS,
+      computePlatform: 'Lambda',
+      trafficRoutingConfig: {
+        type: 'TimeBasedCanary',
+        timeBasedCanary: { canaryPercentage: 10, canaryInterval: 2880 },
+      },
+    }),
   );
 });
 
@@ -81,7 +95,7 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
 }
 
 async function midCanary(name: string): Promise<string> {
-  const id = await deploy(name, 'CodeDeployDefault.LambdaCanary10Percent30Minutes');
+  const id = await deploy(name, CANARY_TWO_DAYS);
   await until('the 10% canary', async () => (await aliasState(bed.lambda, name)).weights['2'] === 0.1);
   return id;
 }

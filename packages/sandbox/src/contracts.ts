@@ -41,6 +41,7 @@ export interface ServiceHandler {
 
 /** Scaled time: with scale 60, one simulated minute passes in one real second. */
 export interface Clock {
+  /** Simulated milliseconds per real millisecond; 0 for a manual clock, which only a test's advance() moves. */
   readonly scale: number;
   /** Simulated epoch milliseconds. */
   now(): number;

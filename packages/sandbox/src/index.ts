@@ -8,7 +8,7 @@ export {
   type LoadOptions,
   type Traffic,
 } from './traffic.js';
-export { createClock } from './clock.js';
+export { createClock, createManualClock, type ManualClock } from './clock.js';
 export type { SimulatedLoad, SimulatedLoadOptions, VersionBehaviour } from './lambda/simulated-load.js';
 export { extraServices } from './services.js';
 export type * from './contracts.js';

@@ -60,19 +60,23 @@ export interface Sandbox {
 export interface StartOptions extends SandboxOptions {
   /** Services to mount next to Lambda; default: every factory in services.ts. */
   services?: ServiceFactory[];
+  /** The sandbox's time, e.g. createManualClock() for tests that move it themselves; default: createClock(timeScale). */
+  clock?: Clock;
 }
 
 /** Starts the local AWS on 127.0.0.1 and resolves once it is listening. */
 export async function startSandbox(options: StartOptions = {}): Promise<Sandbox> {
+  if (options.clock && options.timeScale !== undefined)
+    throw new Error('give the sandbox a clock or a timeScale, not both: the clock sets its own scale');
+  const clock = options.clock ?? createClock(options.timeScale ?? 1);
   const settings = {
     ...options,
-    timeScale: options.timeScale ?? 1,
+    timeScale: clock.scale,
     updateDelayMs: options.updateDelayMs ?? 1000,
     metricDelayMs: options.metricDelayMs ?? 90_000,
     accountId: options.accountId ?? '123456789012',
     region: options.region ?? 'us-east-1',
   };
-  const clock = createClock(settings.timeScale);
   let endpoint = '';
   const getEndpoint = () => endpoint;
   const objects = new ObjectStore();

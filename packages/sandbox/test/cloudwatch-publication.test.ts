@@ -1,18 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { startSandbox, type Sandbox } from '../src/index.js';
-import { createReadyFunction, esmHandler, lambdaClient } from './helpers.js';
+import { createManualClock, startSandbox, type Sandbox } from '../src/index.js';
+import { createActiveFunction, esmHandler, lambdaClient } from './helpers.js';
 
 // Lambda's metrics as real CloudWatch serves them: whole minutes, readable 90 s (sandbox time) after the minute
-// ends. Time scale 60: one sandbox minute per real second.
+// ends. The test moves the clock, so each invocation lands in the minute it means, however slow the machine.
 const MINUTE = 60_000;
+const UPDATE_DELAY_MS = 1000;
+const clock = createManualClock();
 let sandbox: Sandbox;
 let lambda: LambdaClient;
 let cloudwatch: CloudWatchClient;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ timeScale: 60, updateDelayMs: 1000, metricDelayMs: 90_000 });
+  sandbox = await startSandbox({ clock, updateDelayMs: UPDATE_DELAY_MS, metricDelayMs: 90_000 });
   lambda = lambdaClient(sandbox);
   cloudwatch = new CloudWatchClient({
     endpoint: sandbox.endpoint,
@@ -20,7 +22,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' },
     maxAttempts: 1,
   });
-  await createReadyFunction(lambda, 'late-fn', esmHandler('late'));
+  await createActiveFunction(lambda, clock, UPDATE_DELAY_MS, 'late-fn', esmHandler('late'));
 });
 afterAll(async () => {
   lambda.destroy();
@@ -28,12 +30,8 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-/** Waits (bounded in real time) until the sandbox clock reaches `at`. */
-async function until(at: number): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (sandbox.clock.now() < at && Date.now() < deadline)
-    await sandbox.clock.sleep(at - sandbox.clock.now());
-}
+/** Moves the sandbox clock to `at`. */
+const until = (at: number) => clock.advance(at - clock.now());
 
 async function invocations(start: number, end: number, periodSeconds: number) {
   const out = await cloudwatch.send(

@@ -16,10 +16,12 @@ import {
   UpdateFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { startSandbox, zipFunction, type Sandbox } from '../src/index.js';
-import { createReadyFunction, errorName, lambdaClient, waitUntilReady } from './helpers.js';
+import { createManualClock, startSandbox, zipFunction, type Sandbox } from '../src/index.js';
+import { createActiveFunction, errorName, lambdaClient, waitUntilReady } from './helpers.js';
 
-// One simulated minute per real second, so a 60 s period passes in one real second.
+// The test moves the clock: each invocation lands in the period it means, however slow the machine is.
+const UPDATE_DELAY_MS = 1000;
+const clock = createManualClock();
 let sandbox: Sandbox;
 let lambda: LambdaClient;
 let cloudwatch: CloudWatchClient;
@@ -33,9 +35,10 @@ const handler = zipFunction({
 });
 
 async function functionWithTwoVersions(name: string): Promise<void> {
-  await createReadyFunction(lambda, name, handler);
+  await createActiveFunction(lambda, clock, UPDATE_DELAY_MS, name, handler);
   await lambda.send(new PublishVersionCommand({ FunctionName: name }));
   await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Description: 'second' }));
+  await clock.advance(UPDATE_DELAY_MS);
   await waitUntilReady(lambda, name);
   await lambda.send(new PublishVersionCommand({ FunctionName: name }));
 }
@@ -86,17 +89,16 @@ async function alarmState(name: string) {
   return out.MetricAlarms![0];
 }
 
-/** Waits (bounded) until the simulated clock passes `simulatedMs`. */
-async function untilSimulated(simulatedMs: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (sandbox.clock.now() < simulatedMs && Date.now() < deadline)
-    await sandbox.clock.sleep(simulatedMs - sandbox.clock.now());
-}
+/** Moves the sandbox clock to `simulatedMs`. */
+const untilSimulated = (simulatedMs: number) => clock.advance(simulatedMs - clock.now());
+
+/** A second passes: an alarm evaluates the periods that end now, so what was just recorded counts. */
+const aSecondLater = () => clock.advance(1000);
 
 beforeAll(async () => {
   sandbox = await startSandbox({
-    timeScale: 60,
-    updateDelayMs: 1000,
+    clock,
+    updateDelayMs: UPDATE_DELAY_MS,
     metricDelayMs: 0,
     alarms: [
       {
@@ -236,13 +238,14 @@ describe('Lambda metrics from real invocations', () => {
   });
 
   it('counts throttled requests as Throttles, not Invocations', async () => {
-    await createReadyFunction(lambda, 'throttled-fn', handler);
+    await createActiveFunction(lambda, clock, UPDATE_DELAY_MS, 'throttled-fn', handler);
     await lambda.send(
       new PutFunctionConcurrencyCommand({ FunctionName: 'throttled-fn', ReservedConcurrentExecutions: 0 }),
     );
     expect(await errorName(() => invoke('throttled-fn', undefined, {}))).toBe('TooManyRequestsException');
     expect(await statistic('Throttles', { FunctionName: 'throttled-fn' }, 'Sum')).toBe(1);
     expect(await statistic('Invocations', { FunctionName: 'throttled-fn' }, 'Sum')).toBeUndefined();
+    await aSecondLater();
     const configured = await alarmState('configured-throttles');
     expect(configured?.StateValue).toBe('ALARM');
     expect(configured?.Threshold).toBe(1);
@@ -268,7 +271,7 @@ describe('Lambda metrics from real invocations', () => {
 
 describe('alarms', () => {
   it('moves from INSUFFICIENT_DATA to OK to ALARM as invocations arrive', async () => {
-    await createReadyFunction(lambda, 'alarm-fn', handler);
+    await createActiveFunction(lambda, clock, UPDATE_DELAY_MS, 'alarm-fn', handler);
     await cloudwatch.send(
       new PutMetricAlarmCommand({
         AlarmName: 'alarm-fn-errors',
@@ -284,8 +287,10 @@ describe('alarms', () => {
     );
     expect((await alarmState('alarm-fn-errors'))?.StateValue).toBe('INSUFFICIENT_DATA');
     await invoke('alarm-fn', undefined, {});
+    await aSecondLater();
     expect((await alarmState('alarm-fn-errors'))?.StateValue).toBe('OK');
     await invoke('alarm-fn', undefined, { fail: true });
+    await aSecondLater();
     const alarm = await alarmState('alarm-fn-errors');
     expect(alarm?.StateValue).toBe('ALARM');
     expect(alarm?.StateReason).toMatch(/Threshold Crossed/);

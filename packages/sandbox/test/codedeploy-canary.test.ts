@@ -18,10 +18,13 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
-import { startSandbox, zipFunction, type Sandbox } from '../src/index.js';
-import { createReadyFunction, lambdaClient, waitUntilReady } from './helpers.js';
+import { createManualClock, startSandbox, zipFunction, type Sandbox } from '../src/index.js';
+import { createActiveFunction, eventually, lambdaClient, waitUntilReady } from './helpers.js';
 
-// The time scale the brief promises: one simulated minute per real second.
+// The canary's 5 minutes pass only when the test advances the clock: nothing races a real-time bake.
+const UPDATE_DELAY_MS = 1000;
+const ALARM_POLL_MS = 10_000;
+const clock = createManualClock();
 let sandbox: Sandbox;
 let lambda: LambdaClient;
 let codedeploy: CodeDeployClient;
@@ -40,9 +43,10 @@ const broken = zipFunction({
 
 /** Version 1 from `v1`, version 2 from `v2`, alias live on version 1. */
 async function functionWithAlias(name: string, v1: Uint8Array, v2: Uint8Array): Promise<void> {
-  await createReadyFunction(lambda, name, v1);
+  await createActiveFunction(lambda, clock, UPDATE_DELAY_MS, name, v1);
   await lambda.send(new PublishVersionCommand({ FunctionName: name }));
   await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: v2 }));
+  await clock.advance(UPDATE_DELAY_MS);
   await waitUntilReady(lambda, name);
   const second = await lambda.send(new PublishVersionCommand({ FunctionName: name }));
   expect(second.Version).toBe('2');
@@ -87,23 +91,8 @@ async function getDeployment(deploymentId: string): Promise<DeploymentInfo> {
   return (await codedeploy.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo!;
 }
 
-/** Polls (bounded) until `check` returns a value. */
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  deadlineMs: number,
-): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 100)) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, delay));
-  }
-  throw new Error(`${what} did not happen within ${deadlineMs} ms`);
-}
-
 beforeAll(async () => {
-  sandbox = await startSandbox({ timeScale: 60, updateDelayMs: 1000 });
+  sandbox = await startSandbox({ clock, updateDelayMs: UPDATE_DELAY_MS });
   lambda = lambdaClient(sandbox);
   const common = { endpoint: sandbox.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 };
   codedeploy = new CodeDeployClient(common);
@@ -117,7 +106,7 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-describe('LambdaCanary10Percent5Minutes at time scale 60', () => {
+describe('LambdaCanary10Percent5Minutes', () => {
   it('routes 10% to the target, then promotes it after 5 simulated minutes', async () => {
     await functionWithAlias('canary-fn', healthy, healthyToo);
     await group('canary');
@@ -137,7 +126,10 @@ describe('LambdaCanary10Percent5Minutes at time scale 60', () => {
       5000,
     );
     expect(canary).toEqual({ version: '1', weights: { '2': 0.1 } });
+    await clock.advance(5 * 60_000 - 1);
     expect((await getDeployment(deploymentId!)).status).toBe('InProgress');
+    expect(await aliasOf('canary-fn')).toEqual({ version: '1', weights: { '2': 0.1 } });
+    await clock.advance(1);
     const info = await eventually(
       'the deployment to finish',
       async () => {
@@ -148,7 +140,7 @@ describe('LambdaCanary10Percent5Minutes at time scale 60', () => {
     );
     expect(info.status).toBe('Succeeded');
     expect(await aliasOf('canary-fn')).toEqual({ version: '2', weights: {} });
-    expect(info.completeTime!.getTime() - info.startTime!.getTime()).toBeGreaterThanOrEqual(5 * 60_000);
+    expect(info.completeTime!.getTime() - info.startTime!.getTime()).toBe(5 * 60_000);
   });
 });
 
@@ -197,6 +189,9 @@ describe('alarms during a deployment', () => {
       if (out.ExecutedVersion === '2' && out.FunctionError) failures++;
     }
     expect(failures).toBe(1);
+    // The canary holds at 10% until CodeDeploy polls its alarms, one poll interval later.
+    expect((await getDeployment(deploymentId!)).status).toBe('InProgress');
+    await clock.advance(ALARM_POLL_MS);
     const alarms = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['alarmed-fn-v2-errors'] }));
     expect(alarms.MetricAlarms![0]?.StateValue).toBe('ALARM');
     const info = await eventually(

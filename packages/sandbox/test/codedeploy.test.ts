@@ -27,10 +27,20 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
-import { startSandbox, zipFunction, type Sandbox } from '../src/index.js';
-import { createReadyFunction, errorName, esmHandler, lambdaClient, waitUntilReady } from './helpers.js';
+import { createManualClock, startSandbox, zipFunction, type Sandbox } from '../src/index.js';
+import {
+  createActiveFunction,
+  createReadyFunction,
+  errorName,
+  esmHandler,
+  eventually,
+  lambdaClient,
+  waitUntilReady,
+} from './helpers.js';
 
-// Ten simulated minutes per real second: a LambdaLinear10PercentEvery1Minute deployment takes under a second.
+// Bakes last until the test advances the clock, so every traffic step is seen however slow the machine is.
+const UPDATE_DELAY_MS = 1000;
+const clock = createManualClock();
 let sandbox: Sandbox;
 let lambda: LambdaClient;
 let codedeploy: CodeDeployClient;
@@ -124,6 +134,25 @@ async function finished(deploymentId: string, deadlineMs = 20_000): Promise<Depl
   throw new Error(`deployment ${deploymentId} did not finish within ${deadlineMs} ms`);
 }
 
+/**
+ * The weights the alias gives the target version, step by step until the target is promoted (1): waits for
+ * each step to appear, then advances the clock by its bake.
+ */
+async function shiftedWeights(target: string, stepMs: number): Promise<number[]> {
+  const seen: number[] = [];
+  while (seen.at(-1) !== 1) {
+    if (seen.length > 20) throw new Error(`no promotion after ${seen.length} steps: ${seen.join(', ')}`);
+    const weight = await eventually('the next traffic step', () => {
+      const state = sandbox.lambda.getAlias(FN, 'live');
+      const now = state?.functionVersion === target ? 1 : state?.additionalVersionWeights[target];
+      return now !== undefined && now !== seen.at(-1) ? now : undefined;
+    });
+    seen.push(weight);
+    if (weight !== 1) await clock.advance(stepMs);
+  }
+  return seen;
+}
+
 async function alias(name = 'live', fn = FN) {
   const out = await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: name }));
   return { version: out.FunctionVersion, weights: out.RoutingConfig?.AdditionalVersionWeights ?? {} };
@@ -141,7 +170,7 @@ async function resetAlias(version: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ timeScale: 600, updateDelayMs: 1000 });
+  sandbox = await startSandbox({ clock, updateDelayMs: UPDATE_DELAY_MS });
   lambda = lambdaClient(sandbox);
   codedeploy = new CodeDeployClient({
     endpoint: sandbox.endpoint,
@@ -149,17 +178,18 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret' },
     maxAttempts: 1,
   });
-  await createReadyFunction(lambda, FN, esmHandler('v'));
+  await createActiveFunction(lambda, clock, UPDATE_DELAY_MS, FN, esmHandler('v'));
   for (let v = 1; v <= 3; v++) {
     if (v > 1) {
       await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: FN, Description: `v${v}` }));
+      await clock.advance(UPDATE_DELAY_MS);
       await waitUntilReady(lambda, FN);
     }
     await lambda.send(new PublishVersionCommand({ FunctionName: FN }));
   }
   await lambda.send(new CreateAliasCommand({ FunctionName: FN, Name: 'live', FunctionVersion: '1' }));
   for (const status of ['Succeeded', 'Failed']) {
-    await createReadyFunction(lambda, `hook-${status}`, hookCode, {
+    await createActiveFunction(lambda, clock, UPDATE_DELAY_MS, `hook-${status}`, hookCode, {
       Environment: { Variables: { HOOK_STATUS: status } },
     });
   }
@@ -280,23 +310,12 @@ describe('deployments', () => {
       appSpec({ current: '1', target: '2' }),
       'CodeDeployDefault.LambdaLinear10PercentEvery1Minute',
     );
-    // Each step lasts 100 ms here: the alias is read from the backend in memory (no HTTP round trip), so even a
-    // loaded machine sees several steps.
-    const seen: number[] = [];
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      const state = sandbox.lambda.getAlias(FN, 'live')!;
-      if (state.functionVersion === '2') break;
-      const weight = state.additionalVersionWeights['2'];
-      if (weight !== undefined && seen[seen.length - 1] !== weight) seen.push(weight);
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const seen = await shiftedWeights('2', 60_000);
     const info = await finished(id);
     expect(info.status).toBe('Succeeded');
     expect(await alias()).toEqual({ version: '2', weights: {} });
-    expect(seen.length).toBeGreaterThanOrEqual(3);
-    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
-    expect(seen.every((w) => w > 0 && w < 1 && Math.round(w * 10) === w * 10)).toBe(true);
+    expect(seen.map((w) => Math.round(w * 100))).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    expect(info.completeTime!.getTime() - info.startTime!.getTime()).toBe(9 * 60_000);
   });
 
   it('uses a custom configuration and reports the Lambda target with its lifecycle events', async () => {
@@ -309,6 +328,7 @@ describe('deployments', () => {
       ),
       'Linear25Every1',
     );
+    expect((await shiftedWeights('3', 60_000)).map((w) => Math.round(w * 100))).toEqual([25, 50, 75, 100]);
     const info = await finished(id);
     expect(info.status).toBe('Succeeded');
     expect(info.deploymentConfigName).toBe('Linear25Every1');
@@ -393,9 +413,8 @@ describe('deployments', () => {
       appSpec({ current: '1', target: '2' }),
       'CodeDeployDefault.LambdaCanary10Percent30Minutes',
     );
-    const deadline = Date.now() + 20_000;
-    while ((await alias()).weights['2'] !== 0.1 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 10));
+    // The canary holds at 10% until the test advances the clock: nothing here races its 30 minutes.
+    await eventually('the 10% canary', async () => ((await alias()).weights['2'] === 0.1 ? true : undefined));
     expect(await alias()).toEqual({ version: '1', weights: { '2': 0.1 } });
     expect(await errorName(() => deploy('rollback', appSpec({ current: '1', target: '3' })))).toBe(
       'DeploymentLimitExceededException',

@@ -4,7 +4,7 @@ import {
   LambdaClient,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
-import type { Sandbox } from '../src/index.js';
+import type { ManualClock, Sandbox } from '../src/index.js';
 import { zipFunction } from '../src/index.js';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/lambda-exec';
@@ -36,7 +36,7 @@ export async function waitUntilReady(client: LambdaClient, name: string, deadlin
   throw new Error(`function ${name} did not become ready within ${deadlineMs} ms`);
 }
 
-export async function createReadyFunction(
+export async function createFunction(
   client: LambdaClient,
   name: string,
   zip: Uint8Array,
@@ -52,7 +52,46 @@ export async function createReadyFunction(
       ...extra,
     }),
   );
+}
+
+export async function createReadyFunction(
+  client: LambdaClient,
+  name: string,
+  zip: Uint8Array,
+  extra: Partial<CreateFunctionCommandInput> = {},
+): Promise<void> {
+  await createFunction(client, name, zip, extra);
   await waitUntilReady(client, name);
+}
+
+/** On a sandbox with a manual clock: creates the function, then advances the clock by its Pending time. */
+export async function createActiveFunction(
+  client: LambdaClient,
+  clock: ManualClock,
+  pendingMs: number,
+  name: string,
+  zip: Uint8Array,
+  extra: Partial<CreateFunctionCommandInput> = {},
+): Promise<void> {
+  await createFunction(client, name, zip, extra);
+  await clock.advance(pendingMs);
+  const { State } = await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  if (State !== 'Active') throw new Error(`function ${name} is ${State} after ${pendingMs} simulated ms`);
+}
+
+/** Polls (bounded, with backoff) until `check` returns a value: waits on evidence, never on a guessed duration. */
+export async function eventually<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  deadlineMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (let delay = 5; Date.now() < deadline; delay = Math.min(delay * 2, 100)) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, delay));
+  }
+  throw new Error(`${what} did not happen within ${deadlineMs} ms`);
 }
 
 /** Runs `fn` and returns the error name it throws (fails the test if nothing is thrown). */

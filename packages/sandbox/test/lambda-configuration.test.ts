@@ -10,15 +10,23 @@ import {
   type LambdaClient,
   type UpdateFunctionConfigurationCommandInput,
 } from '@aws-sdk/client-lambda';
-import { startSandbox, zipFunction, type Sandbox } from '../src/index.js';
-import { createReadyFunction, errorName, lambdaClient, waitUntilReady } from './helpers.js';
+import {
+  createManualClock,
+  startSandbox,
+  zipFunction,
+  type Sandbox,
+  type SimulatedLoad,
+} from '../src/index.js';
+import { createActiveFunction, errorName, eventually, lambdaClient } from './helpers.js';
 
-// timeScale 5 with a 3 s update delay: a 600 ms real InProgress window, wide enough to observe on a busy machine.
+// An update stays InProgress until the test advances the clock, however slow the machine is.
+const UPDATE_DELAY_MS = 3000;
+const clock = createManualClock();
 let sandbox: Sandbox;
 let client: LambdaClient;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ timeScale: 5, updateDelayMs: 3000 });
+  sandbox = await startSandbox({ clock, updateDelayMs: UPDATE_DELAY_MS });
   client = lambdaClient(sandbox);
 });
 afterAll(async () => {
@@ -37,6 +45,22 @@ const configEcho = zipFunction({
 };`,
 });
 
+/** Lets an update's simulated time pass and checks it has finished. */
+async function settle(name: string): Promise<void> {
+  await clock.advance(UPDATE_DELAY_MS);
+  const { LastUpdateStatus } = await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+  expect(LastUpdateStatus).toBe('Successful');
+}
+
+/** Runs simulated load until it has recorded `total` invocations, then stops it and returns its counts. */
+async function countsOf(load: SimulatedLoad, total: number) {
+  const recorded = () => Object.values(load.counts()).reduce((sum, c) => sum + c.invocations, 0);
+  await eventually(`${total} simulated invocations`, () => (recorded() >= total ? true : undefined));
+  load.stop();
+  expect(recorded()).toBe(total);
+  return load.counts();
+}
+
 const update = (input: Omit<UpdateFunctionConfigurationCommandInput, 'FunctionName'>, name: string) =>
   client.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, ...input }));
 
@@ -49,7 +73,9 @@ async function invoke(name: string, qualifier: string, event: unknown = {}) {
 
 describe('UpdateFunctionConfiguration', () => {
   it('applies every setting a release changes, InProgress until the update delay, with a new RevisionId', async () => {
-    await createReadyFunction(client, 'config-fn', configEcho, { Environment: { Variables: { AB: '1' } } });
+    await createActiveFunction(client, clock, UPDATE_DELAY_MS, 'config-fn', configEcho, {
+      Environment: { Variables: { AB: '1' } },
+    });
     const before = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'config-fn' }));
     const updated = await update(
       {
@@ -78,7 +104,9 @@ describe('UpdateFunctionConfiguration', () => {
     });
     expect(updated.RevisionId).not.toBe(before.RevisionId);
     expect(await errorName(() => update({ MemorySize: 256 }, 'config-fn'))).toBe('ResourceConflictException');
-    await waitUntilReady(client, 'config-fn');
+    await clock.advance(UPDATE_DELAY_MS - 1);
+    expect(await errorName(() => update({ MemorySize: 256 }, 'config-fn'))).toBe('ResourceConflictException');
+    await clock.advance(1);
     const settled = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'config-fn' }));
     expect(settled.LastUpdateStatus).toBe('Successful');
     expect(settled.MemorySize).toBe(1024);
@@ -113,13 +141,13 @@ describe('UpdateFunctionConfiguration', () => {
 
 describe('versions carry their configuration', () => {
   beforeAll(async () => {
-    await createReadyFunction(client, 'release-fn', configEcho, {
+    await createActiveFunction(client, clock, UPDATE_DELAY_MS, 'release-fn', configEcho, {
       Environment: { Variables: { GREETING: 'v1' } },
       Timeout: 10,
     });
     await client.send(new PublishVersionCommand({ FunctionName: 'release-fn' }));
     await update({ Environment: { Variables: { GREETING: 'v2' } }, MemorySize: 512 }, 'release-fn');
-    await waitUntilReady(client, 'release-fn');
+    await settle('release-fn');
     await client.send(new PublishVersionCommand({ FunctionName: 'release-fn' }));
     await client.send(
       new CreateAliasCommand({ FunctionName: 'release-fn', Name: 'live', FunctionVersion: '1' }),
@@ -155,10 +183,10 @@ describe('versions carry their configuration', () => {
 
   it('fails a version configured with SANDBOX_ERROR_RATE or too short a timeout; the old version stays healthy', async () => {
     await update({ Environment: { Variables: { GREETING: 'v3', SANDBOX_ERROR_RATE: '1' } } }, 'release-fn');
-    await waitUntilReady(client, 'release-fn');
+    await settle('release-fn');
     expect((await client.send(new PublishVersionCommand({ FunctionName: 'release-fn' }))).Version).toBe('3');
     await update({ Environment: { Variables: { GREETING: 'v4' } }, Timeout: 1 }, 'release-fn');
-    await waitUntilReady(client, 'release-fn');
+    await settle('release-fn');
     expect((await client.send(new PublishVersionCommand({ FunctionName: 'release-fn' }))).Version).toBe('4');
 
     const configured = await invoke('release-fn', '3');
@@ -184,9 +212,9 @@ describe('versions carry their configuration', () => {
       }),
     );
     const load = sandbox.simulateLoad({ functionName: 'release-fn', alias: 'live', ratePerSecond: 200 });
-    await new Promise((r) => setTimeout(r, 400));
-    load.stop();
-    const counts = load.counts();
+    // Two simulated seconds at 200 requests a second: 400 invocations, however often the load ticks.
+    await clock.advance(2000);
+    const counts = await countsOf(load, 400);
     expect(counts['1']?.invocations).toBeGreaterThan(0);
     expect(counts['1']?.errors).toBe(0);
     expect(counts['3']?.invocations).toBeGreaterThan(0);
@@ -209,9 +237,8 @@ describe('versions carry their configuration', () => {
       ratePerSecond: 200,
       versions: { '1': slow, '4': slow },
     });
-    await new Promise((r) => setTimeout(r, 400));
-    load.stop();
-    const counts = load.counts();
+    await clock.advance(2000);
+    const counts = await countsOf(load, 400);
     expect(counts['1']?.errors).toBe(0);
     expect(counts['4']?.errors).toBe(counts['4']?.invocations);
     const timedOut = sandbox.lambda

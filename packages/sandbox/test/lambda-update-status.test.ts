@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  CreateFunctionCommand,
   GetFunctionConfigurationCommand,
   InvokeCommand,
   PublishVersionCommand,
@@ -9,15 +8,24 @@ import {
   waitUntilFunctionUpdatedV2,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { startSandbox, type Sandbox } from '../src/index.js';
-import { ROLE, createReadyFunction, errorName, esmHandler, lambdaClient, waitUntilReady } from './helpers.js';
+import { createManualClock, startSandbox, type Sandbox } from '../src/index.js';
+import {
+  createActiveFunction,
+  createFunction,
+  errorName,
+  esmHandler,
+  eventually,
+  lambdaClient,
+} from './helpers.js';
 
-// A 600 ms real window for Pending / InProgress: wide enough to observe them on a busy machine.
+// Pending and InProgress last until the test advances the clock, however slow the machine is.
+const UPDATE_DELAY_MS = 3000;
+const clock = createManualClock();
 let sandbox: Sandbox;
 let client: LambdaClient;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ timeScale: 5, updateDelayMs: 3000 });
+  sandbox = await startSandbox({ clock, updateDelayMs: UPDATE_DELAY_MS });
   client = lambdaClient(sandbox);
 });
 afterAll(async () => {
@@ -25,9 +33,15 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
+const configuration = (name: string) =>
+  client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+
+/** How many requests of `operation` the sandbox has answered. */
+const answered = (operation: string) => sandbox.requestLog().filter((e) => e.operation === operation).length;
+
 describe('State and LastUpdateStatus', () => {
   it('refuses an update while the previous one is InProgress (409), then accepts it', async () => {
-    await createReadyFunction(client, 'busy-fn', esmHandler('v1'));
+    await createActiveFunction(client, clock, UPDATE_DELAY_MS, 'busy-fn', esmHandler('v1'));
     const first = await client.send(
       new UpdateFunctionCodeCommand({ FunctionName: 'busy-fn', ZipFile: esmHandler('v2') }),
     );
@@ -40,18 +54,22 @@ describe('State and LastUpdateStatus', () => {
     expect(await errorName(() => client.send(new PublishVersionCommand({ FunctionName: 'busy-fn' })))).toBe(
       'ResourceConflictException',
     );
-    await waitUntilReady(client, 'busy-fn');
+    await clock.advance(UPDATE_DELAY_MS - 1);
+    expect((await configuration('busy-fn')).LastUpdateStatus).toBe('InProgress');
+    await clock.advance(1);
+    expect((await configuration('busy-fn')).LastUpdateStatus).toBe('Successful');
     const published = await client.send(new PublishVersionCommand({ FunctionName: 'busy-fn' }));
     expect(published.Version).toBe('1');
   });
 
   it('gives $LATEST a new RevisionId when an update finishes, as Lambda does; both PublishVersion guards answer as AWS', async () => {
-    await createReadyFunction(client, 'revision-fn', esmHandler('v1'));
+    await createActiveFunction(client, clock, UPDATE_DELAY_MS, 'revision-fn', esmHandler('v1'));
     const updated = await client.send(
       new UpdateFunctionCodeCommand({ FunctionName: 'revision-fn', ZipFile: esmHandler('v2') }),
     );
-    await waitUntilReady(client, 'revision-fn');
-    const settled = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'revision-fn' }));
+    await clock.advance(UPDATE_DELAY_MS);
+    const settled = await configuration('revision-fn');
+    expect(settled.LastUpdateStatus).toBe('Successful');
     expect(settled.RevisionId).not.toBe(updated.RevisionId);
     const publish = (input: { RevisionId?: string | undefined; CodeSha256?: string }) =>
       errorName(() => client.send(new PublishVersionCommand({ FunctionName: 'revision-fn', ...input })));
@@ -70,24 +88,25 @@ describe('State and LastUpdateStatus', () => {
   });
 
   it('works with the SDK waiters, validates DryRun updates without applying them, and publishes on update', async () => {
-    await client.send(
-      new CreateFunctionCommand({
-        FunctionName: 'waiter-fn',
-        Role: ROLE,
-        Runtime: 'nodejs22.x',
-        Handler: 'index.handler',
-        Code: { ZipFile: esmHandler('a') },
-      }),
-    );
-    expect(
-      (await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'waiter-fn' }))).State,
-    ).toBe('Pending');
+    await createFunction(client, 'waiter-fn', esmHandler('a'));
+    expect((await configuration('waiter-fn')).State).toBe('Pending');
     expect(await errorName(() => client.send(new InvokeCommand({ FunctionName: 'waiter-fn' })))).toBe(
       'ResourceConflictException',
     );
-    await waitUntilFunctionActiveV2({ client, maxWaitTime: 5, minDelay: 0.05, maxDelay: 0.1 } as never, {
-      FunctionName: 'waiter-fn',
-    });
+    // The waiter polls in real time; it must still be waiting after it has seen Pending, until the clock moves.
+    const polls = answered('GetFunction');
+    const active = waitUntilFunctionActiveV2(
+      { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.1 } as never,
+      {
+        FunctionName: 'waiter-fn',
+      },
+    );
+    await eventually('the waiter to poll twice', () =>
+      answered('GetFunction') >= polls + 2 ? true : undefined,
+    );
+    expect((await configuration('waiter-fn')).State).toBe('Pending');
+    await clock.advance(UPDATE_DELAY_MS);
+    expect((await active).state).toBe('SUCCESS');
     const before = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'waiter-fn' }));
     const dry = await client.send(
       new UpdateFunctionCodeCommand({ FunctionName: 'waiter-fn', ZipFile: esmHandler('b'), DryRun: true }),
@@ -100,9 +119,19 @@ describe('State and LastUpdateStatus', () => {
       new UpdateFunctionCodeCommand({ FunctionName: 'waiter-fn', ZipFile: esmHandler('b'), Publish: true }),
     );
     expect(published.Version).toBe('1');
-    await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 5, minDelay: 0.05, maxDelay: 0.1 } as never, {
-      FunctionName: 'waiter-fn',
-    });
+    const updatePolls = answered('GetFunction');
+    const updated = waitUntilFunctionUpdatedV2(
+      { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.1 } as never,
+      {
+        FunctionName: 'waiter-fn',
+      },
+    );
+    await eventually('the waiter to poll twice', () =>
+      answered('GetFunction') >= updatePolls + 2 ? true : undefined,
+    );
+    expect((await configuration('waiter-fn')).LastUpdateStatus).toBe('InProgress');
+    await clock.advance(UPDATE_DELAY_MS);
+    expect((await updated).state).toBe('SUCCESS');
     const r = await client.send(new InvokeCommand({ FunctionName: 'waiter-fn', Qualifier: '1' }));
     expect(JSON.parse(Buffer.from(r.Payload!).toString()).label).toBe('b');
   });

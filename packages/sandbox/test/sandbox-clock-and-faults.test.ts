@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createClock } from '../src/index.js';
+import { createClock, createManualClock, startSandbox } from '../src/index.js';
 import { FaultSet } from '../src/faults.js';
 
 describe('clock', () => {
@@ -15,6 +15,63 @@ describe('clock', () => {
 
   it('refuses a non-positive scale', () => {
     expect(() => createClock(0)).toThrow('time scale must be a positive number');
+  });
+});
+
+describe('manual clock', () => {
+  it('moves only when advanced, and wakes each sleeper once its simulated time has passed', async () => {
+    const clock = createManualClock(1_000_000);
+    const woken: string[] = [];
+    void clock.sleep(5000).then(() => woken.push(`5s at ${clock.now()}`));
+    void clock.sleep(1000).then(() => woken.push(`1s at ${clock.now()}`));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(clock.now()).toBe(1_000_000);
+    expect(woken).toEqual([]);
+    await clock.advance(999);
+    expect(woken).toEqual([]);
+    await clock.advance(4001);
+    expect(woken).toEqual(['1s at 1001000', '5s at 1005000']);
+    expect(clock.now()).toBe(1_005_000);
+  });
+
+  it('wakes, within one advance, the sleeps a woken sleeper starts (a poll loop runs to the target time)', async () => {
+    const clock = createManualClock(0);
+    const polls: number[] = [];
+    const loop = (async () => {
+      while (clock.now() < 60_000) {
+        await clock.sleep(10_000);
+        polls.push(clock.now());
+      }
+    })();
+    await clock.advance(60_000);
+    await loop;
+    expect(polls).toEqual([10_000, 20_000, 30_000, 40_000, 50_000, 60_000]);
+    expect(clock.scale).toBe(0);
+  });
+
+  it('refuses to go back in time', async () => {
+    await expect(createManualClock().advance(-1)).rejects.toThrow('non-negative');
+  });
+
+  it('is the sandbox clock when given, and cannot be combined with a time scale', async () => {
+    await expect(startSandbox({ clock: createManualClock(), timeScale: 5 })).rejects.toThrow(
+      'give the sandbox a clock or a timeScale, not both',
+    );
+    const clock = createManualClock(0);
+    const sandbox = await startSandbox({ clock });
+    try {
+      expect(sandbox.clock).toBe(clock);
+      const state = (await (await fetch(`${sandbox.endpoint}/_sandbox/state`)).json()) as Record<
+        string,
+        unknown
+      >;
+      expect({ now: state.now, timeScale: state.timeScale }).toEqual({
+        now: '1970-01-01T00:00:00.000Z',
+        timeScale: 0,
+      });
+    } finally {
+      await sandbox.stop();
+    }
   });
 });
 
