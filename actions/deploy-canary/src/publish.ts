@@ -140,7 +140,11 @@ export async function publishNewVersion(
 async function publishOurs(
   lambda: LambdaClient,
   plan: FunctionDeploy,
-  { finished, expected, replaces }: { finished: FunctionConfiguration; expected: Settings; replaces?: string | undefined },
+  {
+    finished,
+    expected,
+    replaces,
+  }: { finished: FunctionConfiguration; expected: Settings; replaces?: string | undefined },
   ours: string | undefined,
   logger: Logger,
   signal: AbortSignal | undefined,

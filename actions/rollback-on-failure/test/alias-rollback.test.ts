@@ -61,7 +61,9 @@ async function given(
  */
 async function ourVersionReplacing(name: string, count: number, replaced: string) {
   await functionWithVersions(bed.lambda, name, count);
-  await bed.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: handler(`${name} ours`) }));
+  await bed.lambda.send(
+    new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: handler(`${name} ours`) }),
+  );
   await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
   const description = formatVersionDescription({
     release: 'release v1.1.0 commit 0123456789ab',
@@ -69,7 +71,9 @@ async function ourVersionReplacing(name: string, count: number, replaced: string
     runUrl: RUN.url,
     attempt: RUN.attempt,
   });
-  const ours = await bed.lambda.send(new PublishVersionCommand({ FunctionName: name, Description: description }));
+  const ours = await bed.lambda.send(
+    new PublishVersionCommand({ FunctionName: name, Description: description }),
+  );
   await pointAlias(bed.lambda, name, 'live', ours.Version ?? '');
   bed.sandbox.clearRequestLog();
 }
