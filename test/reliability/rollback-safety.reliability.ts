@@ -27,6 +27,7 @@ import {
   routeCanary,
   THIS_RUN_DESCRIPTION,
   useFixture,
+  writeReleaseZip,
   type Fixture,
 } from './fixture.js';
 import { recordOperations, recordResult } from './results.js';
@@ -198,35 +199,57 @@ describe('rollback safety', () => {
     });
   });
 
-  it("a missing record file after this run's promotion: nothing says what it replaced, so one clear error and no change", async () => {
+  it("a missing record file after this run's promotion: back to the version deploy-canary's description says it replaced", async () => {
     const name = 'lost-runner-promoted';
     await createReleasedFunction(fixture, name);
-    const bad = await publishRelease(fixture, name, 'v1.1.0', THIS_RUN_DESCRIPTION);
-    fixture.sandbox.lambda.setAliasRouting(name, ALIAS, bad, {});
+    // Version 2 was published but never released: "the newest version older than live" would be a guess.
+    await publishRelease(fixture, name, 'v1.0.1');
+    const deployed = await runAction(
+      'deploy-canary',
+      (runDir) => ({
+        'function-name': name,
+        alias: ALIAS,
+        'zip-file': writeReleaseZip(dir, 'v1.1.0'),
+        'release-tag': 'v1.1.0',
+        'record-file': join(runDir, 'record.json'),
+        'skip-canary': 'true',
+        'skip-canary-reason': 'reliability suite',
+        timeout: '60s',
+      }),
+      { env: fixture.env, timeoutMs: 90_000 },
+    );
+    const promoted = aliasOf(fixture, name);
     const { run, mutations } = await rollback(name, { 'record-file': join(dir, 'never-written-2.json') });
-    const errors = errorLines(run);
     const held =
-      run.code === 1 &&
-      errors.length === 1 &&
-      /which this run published .* nothing says which version it replaced; nothing changed/.test(
-        errors[0] ?? '',
-      ) &&
-      mutations.length === 0 &&
-      onVersion(name, bad);
+      deployed.code === 0 &&
+      promoted.version === '3' &&
+      run.code === 0 &&
+      run.outputs.outcome === 'rolled-back' &&
+      mutations.join() === 'UpdateAlias' &&
+      onVersion(name, '1');
     recordResult(CATEGORY, {
-      action: 'rollback-on-failure',
-      case: "record file missing after this run's canary was promoted",
+      action: 'deploy-canary + rollback-on-failure',
+      case: "record file missing after this run's release was promoted",
       held,
-      outcome: `exit ${run.code}`,
-      detail: `${errors[0]?.slice(0, 240) ?? ''}; mutations: ${mutations.length}`,
+      outcome: run.outputs.outcome ?? `exit ${run.code}`,
+      detail: `deploy exit ${deployed.code}, alias then ${JSON.stringify(promoted)}; mutations: ${mutations.join(', ') || 'none'}; alias ${JSON.stringify(aliasOf(fixture, name))}; ${errorLines(run)[0]?.slice(0, 200) ?? ''}`,
     });
-    expect({ code: run.code, errors: errors.length, mutations, alias: aliasOf(fixture, name) }).toEqual({
-      code: 1,
-      errors: 1,
-      mutations: [],
-      alias: { version: bad, weights: {} },
+    expect({ deployed: deployed.code, promoted }).toEqual({
+      deployed: 0,
+      promoted: { version: '3', weights: {} },
     });
-  });
+    expect({
+      code: run.code,
+      outcome: run.outputs.outcome,
+      mutations,
+      alias: aliasOf(fixture, name),
+    }).toEqual({
+      code: 0,
+      outcome: 'rolled-back',
+      mutations: ['UpdateAlias'],
+      alias: { version: '1', weights: {} },
+    });
+  }, 120_000);
 
   it('no record written and no function-name (the deploy failed before publishing): nothing to do, exit 0', async () => {
     fixture.sandbox.clearRequestLog();

@@ -123,6 +123,7 @@ export async function readDeployPlan(
     skipCanary,
     dryRun: inputs.boolean(Input.DryRun, false),
     release: readRelease(inputs, env),
+    ...(env.GITHUB_RUN_ATTEMPT ? { runAttempt: env.GITHUB_RUN_ATTEMPT } : {}),
     wait,
     timeoutMs,
     recordFile,

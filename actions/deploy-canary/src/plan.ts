@@ -115,6 +115,8 @@ export interface DeploySettings {
   skipCanary?: { reason: string; by: string } | undefined;
   dryRun: boolean;
   release: DeploymentRecord['release'];
+  /** GITHUB_RUN_ATTEMPT, named with the run in the descriptions of the versions published. */
+  runAttempt?: string | undefined;
   /** False: start a CodeDeploy deployment and return without waiting for it. */
   wait: boolean;
   timeoutMs: number;

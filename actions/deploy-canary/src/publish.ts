@@ -10,7 +10,7 @@ import {
   awsErrorName,
   errorMessage,
   type Logger,
-  s3Location,
+  formatVersionDescription,
   type S3Object,
   UserError,
   type VersionRef,
@@ -32,7 +32,6 @@ export class AnotherWriterError extends UserError {}
 
 const UPDATE_TIMEOUT_MS = 10 * 60_000;
 const CONFLICT_ATTEMPTS = 4;
-const MAX_DESCRIPTION = 256;
 
 /**
  * Puts the new configuration and code into $LATEST and publishes them as a version. UpdateFunctionConfiguration
@@ -108,7 +107,14 @@ export async function publishNewVersion(
 
   // Guarded by the RevisionId read once $LATEST was confirmed to hold our code and configuration, not the one an
   // update returned: Lambda changes RevisionId again when the update finishes, and may change it after that too.
-  const published = await publishOurs(lambda, plan, { finished: latest, expected }, ours, logger, signal);
+  const published = await publishOurs(
+    lambda,
+    plan,
+    { finished: latest, expected, replaces: state.alias?.version },
+    ours,
+    logger,
+    signal,
+  );
   const version = published.Version;
   if (!version)
     throw new Error(`publishing a version of ${fn} failed: PublishVersion answered no version number`);
@@ -134,7 +140,11 @@ export async function publishNewVersion(
 async function publishOurs(
   lambda: LambdaClient,
   plan: FunctionDeploy,
-  { finished, expected }: { finished: FunctionConfiguration; expected: Settings },
+  {
+    finished,
+    expected,
+    replaces,
+  }: { finished: FunctionConfiguration; expected: Settings; replaces?: string | undefined },
   ours: string | undefined,
   logger: Logger,
   signal: AbortSignal | undefined,
@@ -147,7 +157,7 @@ async function publishOurs(
           FunctionName: fn,
           CodeSha256: ours,
           RevisionId: revisionId,
-          Description: versionDescription(plan),
+          Description: versionDescription(plan, replaces),
         }),
         signal ? { abortSignal: signal } : {},
       ),
@@ -215,18 +225,22 @@ export function describeSource(plan: FunctionDeploy): string {
 }
 
 /**
- * PublishVersion's description (at most 256 characters): the release, so the console shows what each version is,
- * and for S3 code the object it came from, so the next deploy can record it as `previous.s3` (code rollbacks
- * need it). The location is left out rather than cut when it does not fit; the run URL is what gets cut.
+ * PublishVersion's description (core's formatVersionDescription, at most 256 characters): the release, so the console
+ * shows what each version is; for S3 code the object it came from, so the next deploy can record it as `previous.s3`
+ * (code rollbacks need it); the version it replaces on the alias and this run, so a rollback without the record can
+ * prove the live version is this run's and find what to restore.
  */
-export function versionDescription(plan: FunctionDeploy): string {
+export function versionDescription(plan: FunctionDeploy, replaces: string | undefined): string {
   const { tag, commit, runUrl } = plan.release;
   const { source } = plan;
   const release = [tag ? `release ${tag}` : 'deploy-canary', commit ? `commit ${commit}` : ''];
-  const head = release.filter(Boolean).join(' ');
-  const s3 = source.kind === 's3' ? ` ${s3Location(s3Object(source))}` : '';
-  const withS3 = head.length + s3.length <= MAX_DESCRIPTION ? `${head}${s3}` : head;
-  return `${withS3}${runUrl ? ` ${runUrl}` : ''}`.slice(0, MAX_DESCRIPTION);
+  return formatVersionDescription({
+    release: release.filter(Boolean).join(' '),
+    s3: source.kind === 's3' ? s3Object(source) : undefined,
+    replaces,
+    runUrl,
+    attempt: plan.runAttempt,
+  });
 }
 
 /** The S3 object of an S3 code source, as records and version descriptions name it. */

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   GetAliasCommand,
+  GetFunctionConfigurationCommand,
   ListVersionsByFunctionCommand,
   UpdateFunctionConfigurationCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { parseVersionDescription } from '@lambda-release-kit/core';
 import {
   functionOnVersion1,
   handlers,
@@ -168,5 +170,41 @@ describe('publishing after the configuration and code updates', () => {
     );
     expect(await versionsOf('role-before-read-fn')).toEqual(['$LATEST', '1']);
     expect((await aliasOf('role-before-read-fn')).FunctionVersion).toBe('1');
+  });
+});
+
+describe('the description of the version published', () => {
+  const descriptionOf = async (name: string, version: string) =>
+    (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: version })))
+      .Description ?? '';
+
+  it('names the version it replaces on the alias and the run attempt, so a rollback without the record can undo it', async () => {
+    await functionOnVersion1(lambda, 'described-fn', handlers.ok('v1'));
+    const runUrl = 'https://github.com/o/r/actions/runs/4242';
+    const run = await runDeploy(bed.clients, {
+      ...release('described-fn'),
+      release: { tag: 'v1.2.3', commit: '0123456789ab', runUrl },
+      runAttempt: '2',
+    });
+    expect(run.result).toMatchObject({ status: 'promoted', newVersion: '2' });
+    const description = await descriptionOf('described-fn', '2');
+    expect(description).toBe(`release v1.2.3 commit 0123456789ab replaces 1 ${runUrl}/attempts/2`);
+    expect(parseVersionDescription(description)).toMatchObject({ replaces: '1', runUrl, attempt: '2' });
+  });
+
+  it('stays within the 256 characters Lambda takes with a long repository and tag, keeping the run and the replaced version whole', async () => {
+    await functionOnVersion1(lambda, 'long-described-fn', handlers.ok('v1'));
+    const runUrl = `https://github.com/${'o'.repeat(39)}/${'r'.repeat(100)}/actions/runs/12345678901`;
+    const run = await runDeploy(bed.clients, {
+      ...release('long-described-fn'),
+      release: { tag: `v1.2.3-${'x'.repeat(120)}`, commit: '0123456789ab', runUrl },
+      runAttempt: '1',
+    });
+    expect(run.error).toBeUndefined();
+    const description = await descriptionOf('long-described-fn', '2');
+    expect(description.length).toBeLessThanOrEqual(256);
+    expect(description).toMatch(
+      new RegExp(`^release v1\\.2\\.3-x+\\.\\.\\. replaces 1 ${runUrl}/attempts/1$`),
+    );
   });
 });

@@ -22,7 +22,8 @@ const MAX_ATTEMPTS = 3;
 
 /** What a code rollback found and did (or would do, in a dry run). */
 export interface CodeRollbackResult {
-  outcome: 'rolled-back' | 'nothing-to-do' | 'dry-run';
+  /** `gone`: the function was deleted since the release, so there is no code to restore. */
+  outcome: 'rolled-back' | 'nothing-to-do' | 'dry-run' | 'gone';
   from: string;
   to: string;
   explanation: string;
@@ -102,9 +103,15 @@ export async function rollbackCode(
 
   // Bounded: one wait for an update in progress and one re-read after a concurrent change at most.
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const current = await request.call(`reading function ${functionName}`, (abortSignal) =>
-      lambda.send(new GetFunctionCommand({ FunctionName: functionName }), { abortSignal }),
-    );
+    const current = await readFunction(lambda, functionName, request.call);
+    if (!current) {
+      return {
+        outcome: 'gone',
+        from: '(deleted)',
+        to,
+        explanation: `${functionName} no longer exists (deleted since the release): nothing is left to restore, and nothing changed`,
+      };
+    }
     request.checkOwner(current.Configuration?.FunctionArn);
     const from = currentCodeLocation(current);
     if (isPrevious(current, previous)) {
@@ -165,6 +172,22 @@ export async function rollbackCode(
   throw new UserError(
     `${functionName} kept changing while its code was being restored; nothing was changed by this run`,
   );
+}
+
+/** The function and its code location; undefined when Lambda no longer knows it. */
+function readFunction(
+  lambda: LambdaClient,
+  functionName: string,
+  call: Call,
+): Promise<GetFunctionResponse | undefined> {
+  return call(`reading function ${functionName}`, async (abortSignal) => {
+    try {
+      return await lambda.send(new GetFunctionCommand({ FunctionName: functionName }), { abortSignal });
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return undefined;
+      throw error;
+    }
+  });
 }
 
 function waitUntilUpdated(

@@ -1,5 +1,6 @@
 import {
   describeAlias,
+  parseVersionDescription,
   UserError,
   type AliasState,
   type DeploymentRecord,
@@ -153,7 +154,8 @@ async function decideFromRecord(
 
 /**
  * Without a usable record, only live evidence that this run's release is on the alias allows a move: weight toward
- * a version whose description names this run goes back to the primary version, the one that release replaced.
+ * a version whose description names this run goes back to the primary version, the one that release replaced; 100%
+ * on such a version goes back to the version its description says it replaced, while that is still published.
  */
 async function decideFromLiveState(
   { alias, run, functionName }: AliasDecisionInput,
@@ -169,7 +171,8 @@ async function decideFromLiveState(
   }
   const extra = Object.keys(alias.weights)[0];
   const candidate = extra ?? alias.version;
-  const ours = namesRun(await lookups.description(candidate), run);
+  const description = await lookups.description(candidate);
+  const ours = namesRun(description, run);
   if (ours && extra !== undefined) {
     return {
       kind: 'move',
@@ -179,14 +182,38 @@ async function decideFromLiveState(
     };
   }
   if (ours) {
-    throw new UserError(
-      `${where} sends 100% to version ${candidate}, which this run published (${run.url}), but without the deployment record nothing says which version it replaced; nothing changed — give 'target-version' (aws lambda list-versions-by-function --function-name ${functionName} shows each version's description)`,
-    );
+    const replaced = parseVersionDescription(description).replaces;
+    return restoreReplaced({ live: candidate, replaced, functionName }, run, lookups, where);
   }
   return {
     kind: 'unproven',
     explanation: `nothing ties ${where} (${state}) to this run: version ${candidate} was not published by ${run.url} (its description does not name it), so this run's release is not on the alias and nothing changed. Give 'target-version' to choose a version`,
   };
+}
+
+/** This run's version at 100%: back to the version its description says it replaced, if that is still published. */
+async function restoreReplaced(
+  { live, replaced, functionName }: { live: string; replaced: string | undefined; functionName: string },
+  run: WorkflowRun,
+  lookups: VersionLookups,
+  where: string,
+): Promise<AliasPlan> {
+  const published = `${where} sends 100% to version ${live}, which this run published (${run.url})`;
+  if (replaced !== undefined && replaced !== live && (await lookups.exists(replaced))) {
+    return {
+      kind: 'move',
+      from: live,
+      to: replaced,
+      why: `${published}, and its description says it replaced version ${replaced}`,
+    };
+  }
+  const missing =
+    replaced !== undefined && replaced !== live
+      ? `its description says it replaced version ${replaced}, which is no longer published`
+      : 'without the deployment record nothing says which version it replaced';
+  throw new UserError(
+    `${published}, but ${missing}; nothing changed — give 'target-version' (aws lambda list-versions-by-function --function-name ${functionName} shows each version's description)`,
+  );
 }
 
 async function listText(lookups: VersionLookups): Promise<string> {

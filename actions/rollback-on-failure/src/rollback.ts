@@ -179,6 +179,7 @@ async function codePath(
     },
     deps.logger,
   );
+  if (code.outcome === 'gone') return { outcome: 'gone', explanation: code.explanation };
   const alias = await call(`reading alias ${request.alias} of ${request.functionName}`, (signal) =>
     readAlias(deps.lambda, request.functionName, request.alias, signal),
   );

@@ -1,4 +1,4 @@
-import { releaseContext } from '@lambda-release-kit/core';
+import { parseVersionDescription, releaseContext } from '@lambda-release-kit/core';
 
 /** The GitHub Actions run a rollback belongs to, as deploy-canary names it in the descriptions of its versions. */
 export interface WorkflowRun {
@@ -15,14 +15,11 @@ export function workflowRun(env: NodeJS.ProcessEnv): WorkflowRun | undefined {
 }
 
 /**
- * True when a version's description names this run: its address as a whole word (run 42 is not run 4242), and,
- * when the description names an attempt (`.../attempts/2`), this attempt.
+ * True when a version's description (core's version-description format) names this run: its address exactly (run
+ * 42 is not run 4242), and, when the description names an attempt (`.../attempts/2`), this attempt.
  */
 export function namesRun(description: string | undefined, run: WorkflowRun): boolean {
-  if (!description) return false;
-  const escaped = run.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const found = new RegExp(`${escaped}(/attempts/(\\d+))?(?=$|\\s)`).exec(description);
-  if (!found) return false;
-  const attempt = found[2];
-  return attempt === undefined || run.attempt === undefined || attempt === run.attempt;
+  const named = parseVersionDescription(description);
+  if (named.runUrl !== run.url) return false;
+  return named.attempt === undefined || run.attempt === undefined || named.attempt === run.attempt;
 }

@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DeleteFunctionCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
-import { createRecord, MemoryLogger, UserError } from '@lambda-release-kit/core';
+import {
+  DeleteFunctionCommand,
+  LambdaClient,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
+} from '@aws-sdk/client-lambda';
+import {
+  createRecord,
+  formatVersionDescription,
+  MemoryLogger,
+  UserError,
+  waitForFunctionUpdated,
+} from '@lambda-release-kit/core';
 import { rollbackRelease } from '../src/release-rollback.js';
 import { rollback } from '../src/rollback.js';
 import {
@@ -8,6 +20,7 @@ import {
   aliasState,
   failedRecord,
   functionWithVersions,
+  handler,
   operations,
   pointAlias,
   request,
@@ -39,6 +52,29 @@ async function given(
 ) {
   await functionWithVersions(bed.lambda, name, count, ours);
   await pointAlias(bed.lambda, name, 'live', version, weights);
+  bed.sandbox.clearRequestLog();
+}
+
+/**
+ * A function with `count` versions by hand, then version count+1 published by RUN with the description
+ * deploy-canary gives it when the alias served `replaced`; alias live on it at 100%, request log empty.
+ */
+async function ourVersionReplacing(name: string, count: number, replaced: string) {
+  await functionWithVersions(bed.lambda, name, count);
+  await bed.lambda.send(
+    new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: handler(`${name} ours`) }),
+  );
+  await waitForFunctionUpdated(bed.lambda, name, { timeoutMs: 5_000 });
+  const description = formatVersionDescription({
+    release: 'release v1.1.0 commit 0123456789ab',
+    replaces: replaced,
+    runUrl: RUN.url,
+    attempt: RUN.attempt,
+  });
+  const ours = await bed.lambda.send(
+    new PublishVersionCommand({ FunctionName: name, Description: description }),
+  );
+  await pointAlias(bed.lambda, name, 'live', ours.Version ?? '');
   bed.sandbox.clearRequestLog();
 }
 
@@ -203,6 +239,36 @@ describe('alias rollback from the live state', () => {
       /sends 100% to version 3, which this run published.*give 'target-version'/,
     );
     expect(bed.sandbox.mutatingRequests()).toEqual([]);
+  });
+
+  it("without a record, this run's version at 100% goes back to the version its description says it replaced", async () => {
+    // Versions 1 and 2 by hand; this run published 3 while the alias served 1 (2 was never released).
+    await ourVersionReplacing('promoted-replacing', 2, '1');
+    const result = await runRollback(bed, request('promoted-replacing', { run: RUN }));
+    expect(result).toMatchObject({ outcome: 'rolled-back', from: '3', to: '1' });
+    expect(result.explanation).toMatch(
+      /sends 100% to version 3, which this run published .*its description says it replaced version 1/,
+    );
+    // Guarded by the RevisionId of the alias as read: a stale one would have been refused (412).
+    expect(operations(bed)).toEqual([
+      'GetAlias',
+      'GetFunctionConfiguration',
+      'GetFunctionConfiguration',
+      'UpdateAlias',
+    ]);
+    expect(await aliasState(bed.lambda, 'promoted-replacing')).toEqual({ version: '1', weights: {} });
+  });
+
+  it("without a record, this run's version at 100% whose replaced version was deleted: a clear error", async () => {
+    await ourVersionReplacing('replaced-deleted', 2, '2');
+    await bed.lambda.send(new DeleteFunctionCommand({ FunctionName: 'replaced-deleted', Qualifier: '2' }));
+    bed.sandbox.clearRequestLog();
+    const attempt = runRollback(bed, request('replaced-deleted', { run: RUN }));
+    await expect(attempt).rejects.toThrow(
+      /version 3, which this run published .*its description says it replaced version 2, which is no longer published; nothing changed/,
+    );
+    expect(bed.sandbox.mutatingRequests()).toEqual([]);
+    expect(await aliasState(bed.lambda, 'replaced-deleted')).toEqual({ version: '3', weights: {} });
   });
 
   it('a function deleted since the release is "gone": nothing left to restore, not a failure', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
+  DeleteFunctionCommand,
   GetFunctionCommand,
   PublishVersionCommand,
   UpdateFunctionCodeCommand,
@@ -117,6 +118,24 @@ describe("method 'code' (functions without aliases)", () => {
     expect(result.change).toMatch(/^UpdateFunctionCode .*; UpdateAlias /);
     expect((await code(name)).imageUri).toBe(`${REPO}:v1`);
     expect(await aliasState(bed.lambda, name)).toEqual({ version: '1', weights: {} });
+  });
+
+  it('a function deleted since the release is "gone", as with method alias: nothing left to restore', async () => {
+    const name = 'image-deleted-fn';
+    await imageFunction(name, { publish: true });
+    await bed.lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
+    const record = codeRecord(
+      name,
+      { version: '1', imageUri: `${REPO}:v1` },
+      { version: '2', imageUri: `${REPO}:v2` },
+    );
+    bed.sandbox.clearRequestLog();
+    const result = await runRollback(bed, request(name, { method: 'code', record }));
+    expect(result).toMatchObject({ outcome: 'gone', rolledBack: false });
+    expect(result.explanation).toBe(
+      `${name} no longer exists (deleted since the release): nothing is left to restore, and nothing changed`,
+    );
+    expect(operations(bed)).toEqual(['GetFunction']);
   });
 
   it('restores a zip from the previous S3 object and checks its CodeSha256', async () => {

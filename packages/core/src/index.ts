@@ -23,3 +23,4 @@ export * from './redact.js';
 export * from './document.js';
 export * from './url-credentials.js';
 export * from './outputs.js';
+export * from './version-description.js';
