@@ -13,6 +13,7 @@ import {
   formatPercent,
   compact,
 } from '@lambda-release-kit/core';
+import { ReleaseCanaryTraffic } from './canary-traffic.js';
 import { LookCounter, type LookState, MINUTE_MS, plannedLooks } from './check-schedule.js';
 import { probeHealth } from './health-probe.js';
 import { combineJudgements } from './release-verdict.js';
@@ -24,6 +25,8 @@ import { watchStep } from './step-watch.js';
 export interface RolloutClients {
   lambda: LambdaClient;
   cloudwatch: CloudWatchClient;
+  /** The client canary traffic invokes with (default `lambda`). */
+  canaryInvoker?: LambdaClient | undefined;
 }
 
 /** A function whose alias the rollout moves from `previous` to `target`; `alias` is its state as last written. */
@@ -74,9 +77,25 @@ export async function aliasWeightsRollout(
   const targets = functions.map((fn) => fn.target);
   const versions = functions.length === 1 ? `version ${targets.join('')}` : 'the new versions';
   let evidence: { since: Date; shiftedAt: number; looks: LookState } | undefined;
+  let canaryTraffic: ReleaseCanaryTraffic | undefined;
+  // Canary traffic ends before promotion or restore, and its final tallies go into the record.
+  const stopCanaryTraffic = async () => {
+    const running = canaryTraffic;
+    canaryTraffic = undefined;
+    if (!running) return;
+    const tallies = await running.stop(logger);
+    await writer.update((record) => running.record(record, tallies));
+  };
   try {
     for (const [index, step] of plan.steps.entries()) {
       await moveAll((fn) => ({ version: fn.previous, weights: { [fn.target]: step.weight } }));
+      canaryTraffic ??= ReleaseCanaryTraffic.start(
+        clients.canaryInvoker ?? clients.lambda,
+        functions,
+        clock,
+        logger,
+        signal,
+      );
       const startedAt = now();
       const minute = Math.floor(startedAt / MINUTE_MS) * MINUTE_MS;
       evidence ??= {
@@ -113,7 +132,8 @@ export async function aliasWeightsRollout(
         clock,
       );
       const { verdict, reason, metrics, functions: perFunction } = outcome.judgement;
-      await writer.update((record) =>
+      await writer.update((record) => {
+        canaryTraffic?.record(record);
         record.steps.push({
           at: new Date(startedAt).toISOString(),
           weight: step.weight,
@@ -121,10 +141,11 @@ export async function aliasWeightsRollout(
           reason,
           metrics,
           ...(perFunction ? { functions: perFunction } : {}),
-        }),
-      );
+        });
+      });
       if (!outcome.proceed) throw new RolloutHalted(`step ${formatPercent(step.weight)}: ${outcome.failure}`);
     }
+    await stopCanaryTraffic();
     await moveAll((fn) => ({ version: fn.target, weights: {} }));
     logger.info(
       functions.length === 1
@@ -138,6 +159,9 @@ export async function aliasWeightsRollout(
         : error instanceof CancelledError || signal?.aborted
           ? `cancelled (${String(signal?.reason ?? errorMessage(error))})`
           : errorMessage(error);
+    await stopCanaryTraffic().catch((failure: unknown) =>
+      logger.warning(`could not record the canary traffic: ${errorMessage(failure)}`),
+    );
     const restored = await restoreRelease(clients.lambda, plan, functions, reason, writer, logger, now);
     throw rolloutError(error, reason, functions, restored);
   }

@@ -29,6 +29,8 @@ export interface DeployClients {
   lambda: LambdaClient;
   cloudwatch: CloudWatchClient;
   codedeploy: CodeDeployClient;
+  /** The client canary traffic invokes with; the deploy sets it to `lambda` before wrapping that in retries. */
+  canaryInvoker?: LambdaClient;
 }
 
 /** 'in-progress' only when a CodeDeploy deployment was started with `wait: false`. */
@@ -129,7 +131,12 @@ export async function deployCanary(
   clock?: RolloutClock,
 ): Promise<DeployResult> {
   const record = writer.record;
-  const aws = { ...clients, lambda: retryThrottling(clients.lambda, Date.now() + plan.timeoutMs, logger) };
+  // A throttled canary invocation is evidence to count, not a call to retry: canary traffic keeps the bare client.
+  const aws = {
+    ...clients,
+    lambda: retryThrottling(clients.lambda, Date.now() + plan.timeoutMs, logger),
+    canaryInvoker: clients.lambda,
+  };
   const each = <R>(items: Release[], fn: (release: Release) => Promise<R>) =>
     mapConcurrent(items, plan.concurrency, fn);
   try {

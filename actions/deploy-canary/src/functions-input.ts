@@ -11,6 +11,7 @@ export const FUNCTION_KEYS = [
   'configuration',
   'codedeploy-application',
   'codedeploy-deployment-group',
+  'canary-traffic',
 ] as const;
 
 /** One item of `functions`, its fields checked for type only; the plan validates their values. */
@@ -25,6 +26,8 @@ export interface FunctionEntry {
   configuration?: unknown;
   codedeployApplication?: string;
   codedeployDeploymentGroup?: string;
+  /** The raw value (a rate, "off", or a map with rate and payload): read by readItemCanaryTraffic. */
+  canaryTraffic?: unknown;
 }
 
 /** Parses the `functions` input, a YAML or JSON list with one map per function. */
@@ -80,5 +83,6 @@ function readEntry(item: unknown, where: string): FunctionEntry {
   const group = text('codedeploy-deployment-group');
   if (group !== undefined) entry.codedeployDeploymentGroup = group;
   if (fields.configuration !== undefined) entry.configuration = fields.configuration;
+  if (fields['canary-traffic'] !== undefined) entry.canaryTraffic = fields['canary-traffic'];
   return entry;
 }

@@ -28,6 +28,7 @@ import {
   readRecordPlace,
   readSingleTarget,
 } from './function-targets.js';
+import { readCanaryTraffic } from './canary-traffic-input.js';
 import { parsePreTrafficCheck } from './pre-traffic-check.js';
 import type { CodeDeploySettings, DeployPlan, FunctionTarget, NonEmpty, Rollout } from './plan.js';
 import { parseTrafficSteps, TRAFFIC_STEPS_EXPECTED, totalBakeMs } from './traffic-steps.js';
@@ -44,10 +45,26 @@ export async function readDeployPlan(
   redactor: Redactor = new Redactor(),
 ): Promise<DeployPlan> {
   const { recordFile, environment, entries } = readRecordPlace(inputs, env);
-  const targets: NonEmpty<FunctionTarget & CodeDeployNames> = entries
-    ? await readListedTargets(entries, redactor)
-    : [await readSingleTarget(inputs, redactor)];
   const strategy: Strategy = inputs.enum(Input.Strategy, STRATEGIES, 'alias-weights');
+  const canaryPayload = inputs.string(Input.CanaryTrafficPayload);
+  const canaryTraffic = await readCanaryTraffic(inputs.string(Input.CanaryTraffic) ?? 'off', canaryPayload, {
+    rate: `input '${Input.CanaryTraffic}'`,
+    payload: `input '${Input.CanaryTrafficPayload}'`,
+  });
+  const itemWithTraffic = entries?.find((entry) => entry.canaryTraffic !== undefined);
+  if (itemWithTraffic && strategy !== 'alias-weights') {
+    throw new InputError(
+      `${itemWithTraffic.where} has '${Input.CanaryTraffic}', which applies only to alias-weights canaries, but strategy is ${strategy}`,
+    );
+  }
+  const targets: NonEmpty<FunctionTarget & CodeDeployNames> = entries
+    ? await readListedTargets(entries, redactor, { canaryTraffic, canaryPayload })
+    : [{ ...(await readSingleTarget(inputs, redactor)), ...(canaryTraffic ? { canaryTraffic } : {}) }];
+  if (canaryPayload !== undefined && !targets.some((target) => target.canaryTraffic)) {
+    throw new InputError(
+      `input '${Input.CanaryTrafficPayload}' was given, but no function has canary traffic — set '${Input.CanaryTraffic}' to a rate like "1/s", or leave the payload out`,
+    );
+  }
   const skipCanary = readSkipCanary(inputs, env);
   const rollout = readRollout(inputs, strategy, skipCanary !== undefined, targets);
   const canary = strategy === 'alias-weights' && !skipCanary;
@@ -207,6 +224,8 @@ function rejectCanaryOnlyInputs(inputs: Inputs, strategy: Strategy): void {
     Input.HealthCheckInterval,
     Input.MetricDelay,
     Input.FalseRollbackRate,
+    Input.CanaryTraffic,
+    Input.CanaryTrafficPayload,
     ...(strategy === 'codedeploy' ? [Input.Alarms] : []),
   ];
   const stray = canaryOnly.find((name) => changedFromDefault(inputs, name));

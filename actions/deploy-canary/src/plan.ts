@@ -1,5 +1,6 @@
 import type { CheckSuite } from '@lambda-release-kit/checks';
 import type { DeploymentRecord, Strategy } from '@lambda-release-kit/core';
+import type { CanaryTraffic } from './canary-traffic-input.js';
 import type { CanaryStep } from './traffic-steps.js';
 
 /** Where the new code comes from; `latest` publishes whatever $LATEST holds. */
@@ -54,6 +55,8 @@ export interface FunctionTarget {
   /** `latest` without configuration publishes $LATEST as it is; with configuration, a configuration-only change. */
   source: CodeSource;
   configuration?: ConfigurationChange;
+  /** Invocations sent straight to the new version during every bake (canary-traffic); absent: none. */
+  canaryTraffic?: CanaryTraffic | undefined;
 }
 
 export type NonEmpty<T> = [T, ...T[]];

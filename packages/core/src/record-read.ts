@@ -11,6 +11,7 @@ const STRATEGIES: readonly string[] = ['codedeploy', 'alias-weights', 'all-at-on
 const STATUSES: readonly string[] = ['planned', 'in-progress', 'promoted', 'rolled-back', 'failed', 'no-op'];
 /** The fields a v1 record kept at the top and v2 keeps per function. */
 const FUNCTION_FIELDS = ['function', 'alias', 'previous', 'target', 'codedeploy'] as const;
+const CANARY_TRAFFIC_COUNTS = ['sent', 'functionErrors', 'failedRequests'] as const;
 
 type Need = (ok: boolean, message: string) => void;
 
@@ -73,6 +74,15 @@ function checkFunction(entry: Record<string, unknown>, prefix: string, need: Nee
       `${prefix}${key}.version must be a published version number`,
     );
   }
+  const traffic = entry.canaryTraffic;
+  need(
+    traffic === undefined ||
+      (isObject(traffic) &&
+        typeof traffic.ratePerSecond === 'number' &&
+        traffic.ratePerSecond > 0 &&
+        CANARY_TRAFFIC_COUNTS.every((count) => isCount(traffic[count]))),
+    `${prefix}canaryTraffic must have ratePerSecond above 0 and the counts ${CANARY_TRAFFIC_COUNTS.join(', ')}`,
+  );
 }
 
 /** Moves a v1 record's one function into `functions[0]`; everything else (steps, rollbacks, status) stays. */
@@ -147,6 +157,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isText(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 function isVersion(value: unknown): boolean {
