@@ -133,11 +133,18 @@ type PlanOverrides = Partial<DeploySettings> &
     | { strategy?: Exclude<DeployPlan['strategy'], 'codedeploy'>; codedeploy?: never }
   );
 
-const target = ({ functionName, alias, source, configuration }: TargetOverrides): FunctionTarget => ({
+const target = ({
+  functionName,
+  alias,
+  source,
+  configuration,
+  canaryTraffic,
+}: TargetOverrides): FunctionTarget => ({
   functionName,
   alias: alias ?? 'live',
   source: source ?? { kind: 'latest' },
   ...(configuration ? { configuration } : {}),
+  ...(canaryTraffic ? { canaryTraffic } : {}),
 });
 
 function settings(overrides: Partial<DeploySettings>, firstFunction: string, dir: string): DeploySettings {
@@ -164,8 +171,9 @@ function settings(overrides: Partial<DeploySettings>, firstFunction: string, dir
 
 /** A plan releasing one function. */
 export function plan(overrides: PlanOverrides, dir: string): DeployPlan {
-  const { functionName, alias, source, configuration, strategy, codedeploy, ...rest } = overrides;
-  const fn = target({ functionName, alias, source, configuration });
+  const { functionName, alias, source, configuration, canaryTraffic, strategy, codedeploy, ...rest } =
+    overrides;
+  const fn = target({ functionName, alias, source, configuration, canaryTraffic });
   const base = settings(rest, functionName, dir);
   if (strategy === 'codedeploy') return { ...base, strategy, functions: [{ ...fn, codedeploy }] };
   return { ...base, strategy: strategy ?? 'alias-weights', functions: [fn] };

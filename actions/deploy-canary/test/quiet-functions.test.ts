@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { GetAliasCommand } from '@aws-sdk/client-lambda';
+import { pause, readRecordFile } from '@lambda-release-kit/core';
+import type { RolloutClock } from '../src/rollout-clock.js';
+import {
+  functionOnVersion1,
+  handlers,
+  plan,
+  runDeploy,
+  startTestBed,
+  zipSource,
+  type TestBed,
+} from './helpers.js';
+
+// A quiet function (one request every 10 s through its alias) released with canary traffic at 1/s, on CloudWatch
+// as it is: whole minutes, each readable 90 s after it ends. Time scale 20 runs 3-minute bakes in seconds; the
+// rollout (and its canary traffic) sleeps on the sandbox clock, and waits on evidence up to a long bake timeout,
+// so a loaded machine that sends less canary traffic only makes the test slower.
+const SCALE = 20;
+let bed: TestBed;
+let clock: RolloutClock;
+jest.setTimeout(240_000);
+
+beforeAll(async () => {
+  bed = await startTestBed({ timeScale: SCALE, metricDelayMs: 90_000 });
+  clock = { now: () => bed.sandbox.clock.now(), sleep: (ms, signal) => pause(ms / SCALE, signal) };
+});
+afterAll(async () => {
+  await bed.stop();
+});
+
+/** Releases `zip` as version 2 of a quiet function with canary traffic; returns the run and the invocations. */
+async function releaseQuietly(functionName: string, zip: Uint8Array) {
+  await functionOnVersion1(bed.clients.lambda, functionName, handlers.ok('v1'));
+  const users = bed.sandbox.simulateLoad({ functionName, alias: 'live', ratePerSecond: 0.1 });
+  try {
+    const run = await runDeploy(
+      bed.clients,
+      plan(
+        {
+          functionName,
+          source: zipSource(zip),
+          steps: [
+            { weight: 0.1, bakeMs: 180_000 },
+            { weight: 0.5, bakeMs: 180_000 },
+          ],
+          thresholds: {
+            maxErrorRate: 0.02,
+            minInvocations: 10,
+            compareToStable: false,
+            falseRollbackRate: 0.01,
+          },
+          canaryTraffic: { ratePerSecond: 1, payload: '{"probe":"canary"}' },
+          healthCheckIntervalMs: 60_000,
+          metricDelayMs: 120_000,
+          bakeTimeoutMs: 1_800_000,
+          timeoutMs: 3_600_000,
+        },
+        bed.dir,
+      ),
+      undefined,
+      clock,
+    );
+    return { run, record: await readRecordFile(run.recordFile) };
+  } finally {
+    users.stop();
+  }
+}
+
+const direct = (functionName: string, version: string) =>
+  bed.sandbox.lambda.invocations(functionName).filter((r) => r.invokedVersion === version);
+
+const aliasOf = (functionName: string) =>
+  bed.clients.lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: 'live' }));
+
+describe('a quiet function released with canary traffic', () => {
+  it('is promoted on the evidence its canary traffic gives, which stops at promotion', async () => {
+    const { run, record } = await releaseQuietly('quiet-healthy', handlers.ok('v2'));
+    expect(run.error).toBeUndefined();
+    expect(record.status).toBe('promoted');
+    expect((await aliasOf('quiet-healthy')).FunctionVersion).toBe('2');
+    const traffic = record.functions[0].canaryTraffic;
+    expect(traffic).toMatchObject({ ratePerSecond: 1, functionErrors: 0, failedRequests: 0 });
+    // The verdict rests on the canary traffic: the quiet users alone could not give a tenth of what was judged.
+    const judged = record.steps.at(-1)?.metrics?.invocations ?? 0;
+    expect(judged).toBeGreaterThan(0);
+    const canaryUsers = bed.sandbox.lambda
+      .invocations('quiet-healthy')
+      .filter((r) => r.alias === 'live' && r.executedVersion === '2').length;
+    expect(judged).toBeGreaterThan(canaryUsers * 10);
+    // Straight to version 2 only, never to the stable version, and nothing after promotion.
+    expect(direct('quiet-healthy', '1')).toHaveLength(0);
+    const sent = direct('quiet-healthy', '2').length;
+    expect(sent).toBeLessThanOrEqual(traffic?.sent ?? 0);
+    await clock.sleep(10_000);
+    expect(direct('quiet-healthy', '2')).toHaveLength(sent);
+    expect(run.logger.text()).toMatch(
+      /canary traffic: 1\/s straight to quiet-healthy version 2 during every bake/,
+    );
+  });
+
+  it('is caught when broken, by the errors of its canary traffic, and restored', async () => {
+    const { run, record } = await releaseQuietly('quiet-broken', handlers.failing());
+    expect(run.error?.message).toMatch(/version 2 was rolled back to 1: step 10%: .*error rate/);
+    expect(record.status).toBe('rolled-back');
+    const alias = await aliasOf('quiet-broken');
+    expect(alias.FunctionVersion).toBe('1');
+    expect(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).toEqual({});
+    const traffic = record.functions[0].canaryTraffic;
+    expect(traffic?.functionErrors).toBeGreaterThan(0);
+    expect(traffic?.functionErrors).toBeLessThanOrEqual(traffic?.sent ?? 0);
+    expect(direct('quiet-broken', '1')).toHaveLength(0);
+    const sent = direct('quiet-broken', '2').length;
+    await clock.sleep(10_000);
+    expect(direct('quiet-broken', '2')).toHaveLength(sent);
+  });
+});
