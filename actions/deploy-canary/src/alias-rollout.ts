@@ -14,13 +14,14 @@ import {
   compact,
 } from '@lambda-release-kit/core';
 import { ReleaseCanaryTraffic } from './canary-traffic.js';
-import { LookCounter, type LookState, MINUTE_MS, plannedLooks } from './check-schedule.js';
+import { type LookState, MINUTE_MS, plannedLooks } from './check-schedule.js';
 import { probeHealth } from './health-probe.js';
 import { combineJudgements } from './release-verdict.js';
 import type { DeployPlan, FunctionDeploy } from './plan.js';
 import { restoreRelease } from './release-restore.js';
 import { systemClock, type RolloutClock } from './rollout-clock.js';
 import { watchStep } from './step-watch.js';
+import { VerdictHistory } from './verdict-history.js';
 
 export interface RolloutClients {
   lambda: LambdaClient;
@@ -71,7 +72,11 @@ export async function aliasWeightsRollout(
   // split evenly between the functions, so a release of several is rolled back falsely no more often than one.
   const judged = functions.map((fn) => ({
     fn,
-    budget: new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate / functions.length),
+    history: new VerdictHistory(
+      plannedLooks(plan),
+      plan.thresholds.falseRollbackRate / functions.length,
+      fn.deploy.onInconclusive,
+    ),
   }));
   const aliases = [...new Set(functions.map((fn) => fn.deploy.alias))].join(', ');
   const targets = functions.map((fn) => fn.target);
@@ -112,17 +117,18 @@ export async function aliasWeightsRollout(
         plan,
         step,
         { startedAt, last: index === plan.steps.length - 1, looks },
-        async (end) =>
+        async (end, stage) =>
           combineJudgements(
             functions.map((fn) => fn.deploy.functionName),
-            await mapConcurrent(judged, plan.concurrency, ({ fn, budget }) =>
+            await mapConcurrent(judged, plan.concurrency, ({ fn, history }) =>
               probeHealth(
                 clients.cloudwatch,
                 fn.deploy,
                 { target: fn.target, previous: fn.previous },
                 { start: since, end },
                 shiftedAt,
-                budget,
+                history,
+                stage,
                 signal,
               ),
             ),

@@ -21,8 +21,10 @@ export interface HealthThresholds {
   minInvocations: number;
   /** Judge the canary's error rate against the stable version's in the same minutes (plus maxErrorRate). */
   compareToStable: boolean;
-  /** Most a canary exactly at the gate may be rolled back, over the whole rollout (alpha spending). */
+  /** Most a canary as good as the gate (or stable) may be rolled back, over the whole rollout and all functions. */
   falseRollbackRate: number;
+  /** Most a canary worse by the whole margin may be promoted when the sequential test concludes. */
+  missedRegressionRate: number;
 }
 
 export interface CodeDeploySettings {
@@ -57,6 +59,10 @@ export interface FunctionTarget {
   configuration?: ConfigurationChange;
   /** Invocations sent straight to the new version during every bake (canary-traffic); absent: none. */
   canaryTraffic?: CanaryTraffic | undefined;
+  /** The function's own gates (a `functions` item's keys over the action's inputs), when it has any. */
+  thresholds?: HealthThresholds;
+  /** The function's own on-inconclusive, when its item sets one. */
+  onInconclusive?: OnInconclusive;
 }
 
 export type NonEmpty<T> = [T, ...T[]];

@@ -157,15 +157,29 @@ export function expectedInvocations(
  * missed-regression-rate. With compare-to-stable, stable's error rate and its invocations per canary invocation.
  */
 export function invocationsForTruncatedDecision(gate: ErrorRateGate, stable?: StableBaseline): number {
+  if (gate.compareToStable && stable !== undefined) return compareInvocations(gate, stable);
+  // The exact search costs a few milliseconds and depends on the gate alone: once per gate.
+  const key = `${gate.maxErrorRate}/${gate.falseRollbackRate}/${gate.missedRegressionRate}`;
+  const known = absoluteInvocations.get(key) ?? searchAbsoluteInvocations(gate);
+  absoluteInvocations.set(key, known);
+  return known;
+}
+
+const absoluteInvocations = new Map<string, number>();
+
+function compareInvocations(gate: ErrorRateGate, stable: StableBaseline): number {
   const level = gate.falseRollbackRate * BUDGET_SPLIT.truncated;
   const zSum = normalQuantile(1 - level) + normalQuantile(1 - gate.missedRegressionRate);
   const margin = gate.maxErrorRate;
-  if (gate.compareToStable && stable !== undefined) {
-    const pooled = Math.max(stable.errorRate, margin / 2);
-    const perInvocation =
-      pooled * (1 - pooled) * (1 + 1 / Math.max(1e-9, stable.invocationsPerCanaryInvocation));
-    return Math.ceil((zSum * zSum * perInvocation) / (margin * margin));
-  }
+  const pooled = Math.max(stable.errorRate, margin / 2);
+  const perInvocation =
+    pooled * (1 - pooled) * (1 + 1 / Math.max(1e-9, stable.invocationsPerCanaryInvocation));
+  return Math.ceil((zSum * zSum * perInvocation) / (margin * margin));
+}
+
+function searchAbsoluteInvocations(gate: ErrorRateGate): number {
+  const level = gate.falseRollbackRate * BUDGET_SPLIT.truncated;
+  const margin = gate.maxErrorRate;
   // The normal approximation starts the search; the exact binomial test decides (its miss is not monotone in n,
   // so the first n whose exact miss is within the rate is taken).
   const p1 = Math.min(1, 2 * margin);

@@ -104,7 +104,7 @@ describe('inputs', () => {
       functions: [{ functionName: 'orders-api', alias: 'live', source: { kind: 'latest' } }],
       strategy: 'alias-weights',
       steps: [{ weight: 0.1, bakeMs: 300_000 }],
-      thresholds: { maxErrorRate: 0.01, minInvocations: 10, compareToStable: false, falseRollbackRate: 0.01 },
+      thresholds: { maxErrorRate: 0.01, minInvocations: 10, compareToStable: false, falseRollbackRate: 0.01, missedRegressionRate: 0.05 },
       onInconclusive: 'wait',
       healthCheckIntervalMs: 60_000,
       metricDelayMs: 120_000,

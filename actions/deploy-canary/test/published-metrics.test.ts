@@ -44,6 +44,7 @@ const rollout = (functionName: string, zip: Uint8Array) =>
         minInvocations: 10,
         compareToStable: false,
         falseRollbackRate: 0.01,
+        missedRegressionRate: 0.05,
       },
       healthCheckIntervalMs: 60_000,
       metricDelayMs: DELAY_MS,

@@ -49,6 +49,7 @@ async function releaseQuietly(functionName: string, zip: Uint8Array) {
             minInvocations: 10,
             compareToStable: false,
             falseRollbackRate: 0.01,
+            missedRegressionRate: 0.05,
           },
           canaryTraffic: { ratePerSecond: 1, payload: '{"probe":"canary"}' },
           healthCheckIntervalMs: 60_000,

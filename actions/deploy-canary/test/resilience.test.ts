@@ -170,6 +170,7 @@ describe('resilience', () => {
             minInvocations: 5,
             compareToStable: true,
             falseRollbackRate: 0.01,
+            missedRegressionRate: 0.05,
           },
         },
         bed.dir,
