@@ -137,8 +137,8 @@ export class ReleaseCanaryTraffic {
   }
 }
 
-/** "2/s", "0.5/s", "1/min" for a rate below one every two seconds. */
+/** A rate as the canary-traffic input writes it: "2/s" from one a second, "30/m" below. */
 export function formatRate(perSecond: number): string {
-  if (perSecond >= 0.5) return `${Number(perSecond.toPrecision(3))}/s`;
-  return `${Number((perSecond * 60).toPrecision(3))}/min`;
+  if (perSecond >= 1) return `${Number(perSecond.toPrecision(3))}/s`;
+  return `${Number((perSecond * 60).toPrecision(3))}/m`;
 }
