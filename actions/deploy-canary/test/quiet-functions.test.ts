@@ -29,6 +29,36 @@ afterAll(async () => {
   await bed.stop();
 });
 
+/** The rollout of these tests: 10% then 50%, three minutes each, at a 2% gate. */
+const rollout = (
+  functionName: string,
+  zip: Uint8Array,
+  overrides: Partial<Parameters<typeof plan>[0]> = {},
+) =>
+  plan(
+    {
+      functionName,
+      source: zipSource(zip),
+      steps: [
+        { weight: 0.1, bakeMs: 180_000 },
+        { weight: 0.5, bakeMs: 180_000 },
+      ],
+      thresholds: {
+        maxErrorRate: 0.02,
+        minInvocations: 10,
+        compareToStable: false,
+        falseRollbackRate: 0.01,
+        missedRegressionRate: 0.05,
+      },
+      healthCheckIntervalMs: 60_000,
+      metricDelayMs: 120_000,
+      bakeTimeoutMs: 1_800_000,
+      timeoutMs: 3_600_000,
+      ...overrides,
+    },
+    bed.dir,
+  );
+
 /** Releases `zip` as version 2 of a quiet function with canary traffic; returns the run and the invocations. */
 async function releaseQuietly(functionName: string, zip: Uint8Array) {
   await functionOnVersion1(bed.clients.lambda, functionName, handlers.ok('v1'));
@@ -36,29 +66,7 @@ async function releaseQuietly(functionName: string, zip: Uint8Array) {
   try {
     const run = await runDeploy(
       bed.clients,
-      plan(
-        {
-          functionName,
-          source: zipSource(zip),
-          steps: [
-            { weight: 0.1, bakeMs: 180_000 },
-            { weight: 0.5, bakeMs: 180_000 },
-          ],
-          thresholds: {
-            maxErrorRate: 0.02,
-            minInvocations: 10,
-            compareToStable: false,
-            falseRollbackRate: 0.01,
-            missedRegressionRate: 0.05,
-          },
-          canaryTraffic: { ratePerSecond: 1, payload: '{"probe":"canary"}' },
-          healthCheckIntervalMs: 60_000,
-          metricDelayMs: 120_000,
-          bakeTimeoutMs: 1_800_000,
-          timeoutMs: 3_600_000,
-        },
-        bed.dir,
-      ),
+      rollout(functionName, zip, { canaryTraffic: { ratePerSecond: 1, payload: '{"probe":"canary"}' } }),
       undefined,
       clock,
     );
@@ -114,5 +122,28 @@ describe('a quiet function released with canary traffic', () => {
     const sent = direct('quiet-broken', '2').length;
     await clock.sleep(10_000);
     expect(direct('quiet-broken', '2')).toHaveLength(sent);
+  });
+});
+
+describe('a function whose traffic stops after the plan expected a verdict', () => {
+  it('is rolled back as inconclusive under on-inconclusive fail: the plan is an estimate, the verdict is not', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'fading-fn', handlers.ok('v1'));
+    // Two hours at 5/s before the release, none during it.
+    bed.sandbox
+      .simulateLoad({ functionName: 'fading-fn', alias: 'live', ratePerSecond: 5, historyMs: 7_200_000 })
+      .stop();
+    const run = await runDeploy(
+      bed.clients,
+      rollout('fading-fn', handlers.ok('v2'), { onInconclusive: 'fail' }),
+      undefined,
+      clock,
+    );
+    expect(run.logger.text()).toMatch(
+      /fading-fn: at ~5 requests\/s, no canary traffic, .*: expected to conclude/,
+    );
+    expect(run.error?.message).toMatch(/^version 2 was rolled back to 1: step 50%: inconclusive/);
+    const record = await readRecordFile(run.recordFile);
+    expect(record.status).toBe('rolled-back');
+    expect((await aliasOf('fading-fn')).FunctionVersion).toBe('1');
   });
 });
