@@ -59,7 +59,7 @@ describe('alias-weights canary', () => {
     expect(record.steps.map((s) => s.weight)).toEqual([0.2, 0.5]);
     expect(record.steps[1]?.verdict).toBe('healthy');
     expect(record.steps[1]?.reason).toMatch(
-      /^version 2 error rate 0% \(0 of \d+ invocations\) is within 10% \(upper bound [\d.]+% at [\d.]+% confidence\)/,
+      /^version 2 error rate 0% \(0 of [\d,]+ invocations\) is within 10%: the sequential test reached its healthy boundary at [\d,]+ invocations \(one at 20% gets there with at most 5% probability\)/,
     );
     const [first, last] = record.steps.map((s) => s.metrics!.invocations!);
     expect(last).toBeGreaterThanOrEqual(first ?? Infinity);
@@ -82,7 +82,7 @@ describe('alias-weights canary', () => {
       ),
     );
     expect(run.error?.message).toMatch(
-      /version 2 was rolled back to 1: step 30%: version 2 error rate 100% \(\d+ of \d+ invocations\) is above 10% \(lower bound \d+% at [\d.]+% confidence\)/,
+      /version 2 was rolled back to 1: step 30%: version 2 error rate 100% \([\d,]+ of [\d,]+ invocations\) is (far above 10%: its lower bound \d+% at [\d.]+% confidence is above 20%, twice the gate|above 10%: the sequential test reached its unhealthy boundary)/,
     );
     const alias = await aliasOf('broken-fn');
     expect(alias.FunctionVersion).toBe('1');
@@ -143,7 +143,7 @@ describe('alias-weights canary', () => {
     const failed = await deployUnderTraffic(bed, quiet, { pauseMs: 20 });
     expect(failed.error?.message).toMatch(
       // However few requests a loaded machine served in 600 ms, the sample cannot reach 1000.
-      /step 10%: inconclusive: (no published invocations of version 2 yet|version 2 error rate 0% \(0 of \d+ invocations\).*; at least 1000 invocations are needed \(min-invocations\))$/,
+      /step 10%: inconclusive: (no published invocations of version 2 yet|.*version 2 error rate 0% \(0 of [\d,]+ invocations\).*; at least 1000 invocations are needed \(min-invocations\))$/,
     );
     expect((await aliasOf('quiet-fn')).FunctionVersion).toBe('1');
 

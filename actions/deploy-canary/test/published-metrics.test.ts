@@ -79,7 +79,7 @@ describe('verdicts on CloudWatch data published 90 s late', () => {
     const last = record.steps[1];
     if (!last) throw new Error(`expected two steps, the record has ${record.steps.length}`);
     expect(last.verdict).toBe('healthy');
-    expect(last.reason).toMatch(/is within 0\.5% \(upper bound [\d.]+% at [\d.]+% confidence\)/);
+    expect(last.reason).toMatch(/is within 0\.5%: the sequential test reached its healthy boundary at [\d,]+ invocations|^decided at the end of the schedule on [\d,]+ invocations: .* is within 0\.5%; /);
     // The 10% step's invocations count at 50%: the verdict rests on more than the 50% step alone could give.
     expect(last.metrics!.invocations).toBeGreaterThan(record.steps[0]?.metrics?.invocations ?? 0);
     const dataEnds = [...run.logger.text().matchAll(/data to (\S+)\)/g)].map((m) => Date.parse(m[1] ?? ''));
@@ -94,7 +94,7 @@ describe('verdicts on CloudWatch data published 90 s late', () => {
   it('rolls back a version failing 3% of requests, with the counts and the bound', async () => {
     const run = await deployUnderLoad('flaky-fn', 0.03);
     expect(run.error?.message).toMatch(
-      /version 2 was rolled back to 1: step 10%: version 2 error rate [\d.]+% \(\d+ of \d+ invocations\) is above 0\.5% \(lower bound [\d.]+% at [\d.]+% confidence\)/,
+      /version 2 was rolled back to 1: step 10%: version 2 error rate [\d.]+% \([\d,]+ of [\d,]+ invocations\) is (above 0\.5%: the sequential test reached its unhealthy boundary|far above 0\.5%: its lower bound)/,
     );
     const record = await readRecordFile(run.recordFile);
     expect(record.status).toBe('rolled-back');
