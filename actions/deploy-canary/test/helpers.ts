@@ -146,7 +146,13 @@ function settings(overrides: Partial<DeploySettings>, firstFunction: string, dir
     steps: [],
     alarms: [],
     // A wide gate, so a healthy verdict needs tens of invocations, not hundreds.
-    thresholds: { maxErrorRate: 0.1, minInvocations: 5, compareToStable: false, falseRollbackRate: 0.01, missedRegressionRate: 0.05 },
+    thresholds: {
+      maxErrorRate: 0.1,
+      minInvocations: 5,
+      compareToStable: false,
+      falseRollbackRate: 0.01,
+      missedRegressionRate: 0.05,
+    },
     // Waits on evidence (bounded by the bake timeout) instead of betting on what a loaded machine serves in a bake.
     onInconclusive: 'wait',
     bakeTimeoutMs: 60_000,

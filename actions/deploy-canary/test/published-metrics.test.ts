@@ -79,7 +79,9 @@ describe('verdicts on CloudWatch data published 90 s late', () => {
     const last = record.steps[1];
     if (!last) throw new Error(`expected two steps, the record has ${record.steps.length}`);
     expect(last.verdict).toBe('healthy');
-    expect(last.reason).toMatch(/is within 0\.5%: the sequential test reached its healthy boundary at [\d,]+ invocations|^decided at the end of the schedule on [\d,]+ invocations: .* is within 0\.5%; /);
+    expect(last.reason).toMatch(
+      /is within 0\.5%: the sequential test reached its healthy boundary at [\d,]+ invocations|^decided at the end of the schedule on [\d,]+ invocations: .* is within 0\.5%; /,
+    );
     // The 10% step's invocations count at 50%: the verdict rests on more than the 50% step alone could give.
     expect(last.metrics!.invocations).toBeGreaterThan(record.steps[0]?.metrics?.invocations ?? 0);
     const dataEnds = [...run.logger.text().matchAll(/data to (\S+)\)/g)].map((m) => Date.parse(m[1] ?? ''));
