@@ -14,7 +14,7 @@ import { watchStep } from '../actions/deploy-canary/src/step-watch.js';
 import type { CanaryStep } from '../actions/deploy-canary/src/traffic-steps.js';
 import { VerdictHistory } from '../actions/deploy-canary/src/verdict-history.js';
 // The deploy-canary test kit's plan builder: the action's settings with the defaults below.
-import { plan } from '../actions/deploy-canary/test/helpers.js';
+import { plan, seededRandom } from '../actions/deploy-canary/test/helpers.js';
 import type { BenchContext, Benchmark } from './context.js';
 import type { BenchResult, Row, Verdict } from './report.js';
 import { summarize } from './stats.js';
@@ -156,7 +156,7 @@ export const verdicts: Benchmark = {
   name: NAME,
   run: async (context: BenchContext): Promise<BenchResult> => {
     const started = performance.now();
-    const random = seeded(SEED);
+    const random = seededRandom(SEED);
     const rows: Row[] = [];
     const figures: Verdict[] = [];
     for (const scenario of SCENARIOS) {
@@ -408,17 +408,5 @@ function virtualClock(start: number): RolloutClock {
     sleep: async (ms) => {
       now += Math.max(0, ms);
     },
-  };
-}
-
-/** mulberry32: a small seeded generator, so every run of the benchmark gives the same figures. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
