@@ -58,7 +58,7 @@ describe('alias-weights canary', () => {
     expect(record.steps.map((s) => s.weight)).toEqual([0.2, 0.5]);
     expect(record.steps[1]?.verdict).toBe('healthy');
     expect(record.steps[1]?.reason).toMatch(
-      /^version 2 error rate 0% \(0 of \d+ invocations\) is within 10% \(upper bound [\d.]+% at [\d.]+% confidence\)/,
+      /^version 2 error rate 0% \(0 of [\d,]+ invocations\) is within 10%: the sequential test reached its healthy boundary at [\d,]+ invocations \(one at 20% gets there with at most 5% probability\)/,
     );
     const [first, last] = record.steps.map((s) => s.metrics!.invocations!);
     expect(last).toBeGreaterThanOrEqual(first ?? Infinity);
@@ -81,7 +81,7 @@ describe('alias-weights canary', () => {
       ),
     );
     expect(run.error?.message).toMatch(
-      /version 2 was rolled back to 1: step 30%: version 2 error rate 100% \(\d+ of \d+ invocations\) is above 10% \(lower bound \d+% at [\d.]+% confidence\)/,
+      /version 2 was rolled back to 1: step 30%: version 2 error rate 100% \([\d,]+ of [\d,]+ invocations\) is (far above 10%: its lower bound \d+% at [\d.]+% confidence is above 20%, twice the gate|above 10%: the sequential test reached its unhealthy boundary)/,
     );
     const alias = await aliasOf('broken-fn');
     expect(alias.FunctionVersion).toBe('1');

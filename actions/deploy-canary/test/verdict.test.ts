@@ -7,6 +7,7 @@ import type { VersionMetrics } from '../src/metrics.js';
 import type { HealthThresholds } from '../src/plan.js';
 import { invocationsForTruncatedDecision } from '../src/sequential-test.js';
 import { VerdictHistory } from '../src/verdict-history.js';
+import { seededRandom } from './helpers.js';
 
 const gates: HealthThresholds = {
   maxErrorRate: 0.005,
@@ -313,18 +314,6 @@ describe('estimates at the current rate', () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so the simulation is the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Errors among `served` invocations failing with probability `rate` each. */
 function failures(random: () => number, served: number, rate: number): number {
   if (rate <= 0) return 0;
@@ -400,7 +389,7 @@ describe('seeded simulation of whole rollouts', () => {
   });
 
   it('absolute gate: promotes canaries at the gate but for the false-rollback rate, catches twice the gate but for the missed-regression rate', () => {
-    const random = seeded(4);
+    const random = seededRandom(4);
     const atGate = tally(random, 300, absolute(gates.maxErrorRate));
     expect(atGate['rolled-back']).toBeLessThanOrEqual(6);
     expect(atGate.inconclusive).toBe(0);
@@ -412,7 +401,7 @@ describe('seeded simulation of whole rollouts', () => {
   }, 120_000);
 
   it('compare-to-stable with a noisy stable at 1%, 40 requests/s, 10%:3m then 50% for 3m and its wait: the same canary promoted, 3 margins worse caught', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     const rollout = (canaryRate: number): Rollout => ({
       perSecond: 40,
       steps: [
