@@ -82,6 +82,11 @@ const quiet = (canaryErrorRate: number, onInconclusive?: OnInconclusive): Simula
   canaryErrorRate,
   gates: { maxErrorRate: 0.01, ...(onInconclusive ? { onInconclusive } : {}) },
 });
+/** The quiet worker with canary traffic at 1/s (the canary-traffic input) during every bake. */
+const quietWithTraffic = (canaryErrorRate: number): SimulatedFunction => ({
+  ...quiet(canaryErrorRate),
+  canaryTrafficPerSecond: 1,
+});
 
 const SCENARIOS: Scenario[] = [
   {
@@ -120,6 +125,18 @@ const SCENARIOS: Scenario[] = [
     runs: HEALTHY_RUNS,
     functions: [quiet(0)],
     expectation: 'inconclusive without canary traffic (the plan should say so before traffic moves)',
+  },
+  {
+    name: 'quiet function, one invocation every 10 s, canary traffic at 1/s',
+    kind: 'healthy',
+    runs: HEALTHY_RUNS,
+    functions: [quietWithTraffic(0)],
+  },
+  {
+    name: 'quiet function with canary traffic at 1/s, canary at 4% (4× the gate)',
+    kind: 'bad',
+    runs: BAD_RUNS,
+    functions: [quietWithTraffic(0.04)],
   },
   {
     name: 'service: busy API (30 req/s) and quiet worker with its own on-inconclusive promote, both healthy',
@@ -220,7 +237,7 @@ export const verdicts: Benchmark = {
       title: TITLE,
       method: [
         "Each rollout runs the action's own `watchStep` (the looks, the last step's judged look, the wait deadline), one `VerdictHistory` per function (the sequential test, the truncated decision, the catastrophe fast path) and `combineJudgements` (each function's own on-inconclusive), as `aliasWeightsRollout` calls them. The rollout's clock is injected: a sleep moves it at once, so hundreds of rollouts of 10 minutes take seconds and no result depends on machine speed.",
-        "CloudWatch is simulated per function: requests arrive as a Poisson process at the stated rate, each routed to the new version with the step's weight (from the moment the step starts) and failing with its version's error rate; counts are kept per whole minute, and a look sees only the minutes the action's `metric-delay` says are published. Canary traffic (direct invokes of the new version) is a column of the scenario table, 0 here.",
+        "CloudWatch is simulated per function: requests arrive as a Poisson process at the stated rate, each routed to the new version with the step's weight (from the moment the step starts) and failing with its version's error rate; counts are kept per whole minute, and a look sees only the minutes the action's `metric-delay` says are published. Canary traffic (direct invokes of the new version, a Poisson process of its own during the bakes) counts for the canary only: 1/s in the quiet function's canary-traffic scenarios, 0 elsewhere.",
         `The action's defaults: \`metric-delay: 2m\`, \`health-check-interval: 1m\`, \`false-rollback-rate: 1%\`, \`missed-regression-rate: 5%\`, \`on-inconclusive: wait\`, \`bake-timeout\` twice the bake; \`traffic-steps: 10%:3m,50%:3m\`. Each rollout starts at a random second of a minute. A seeded generator (seed ${SEED}) makes every run of the benchmark the same.`,
         `${HEALTHY_RUNS} rollouts per healthy scenario, ${BAD_RUNS} per bad one. A healthy canary counts as not promoted whatever ended it (unhealthy or inconclusive). For the 10× scenario, the time from the end of the first whole minute at canary weight to the look that rolls back (restoring the aliases takes well under a second: see the rollback section).`,
       ],
