@@ -1,5 +1,5 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { type Logger, withContext } from '@lambda-release-kit/core';
+import { errorMessage, type Logger } from '@lambda-release-kit/core';
 import { publishedEnd } from './check-schedule.js';
 import { type EvidencePlan, planEvidence, readAliasHistory } from './evidence-plan.js';
 import type { FunctionDeploy } from './plan.js';
@@ -14,8 +14,9 @@ export interface EvidenceCheck {
 /**
  * Before anything changes: reads the last hour of every alias the canary will move (one CloudWatch call), plans
  * the evidence of each function, logs it, warns for each that is not expected to conclude (saying what to set),
- * and says why the release must be refused when such a function's on-inconclusive is fail. Functions without an
- * alias yet (first releases) and releases without canary steps have nothing to plan.
+ * and says why the release must be refused when such a function's on-inconclusive is fail. A failed read only
+ * warns: the plan is advice, the verdicts still judge. Functions without an alias yet (first releases) and
+ * releases without canary steps have nothing to plan.
  */
 export async function checkEvidence(
   cloudwatch: CloudWatchClient,
@@ -27,9 +28,20 @@ export async function checkEvidence(
   const canaried = deploys.filter((deploy) => deploy.strategy === 'alias-weights' && deploy.steps.length > 0);
   const [first] = canaried;
   if (!first) return { plans: new Map() };
-  const histories = await withContext('reading the last hour of traffic of the aliases from CloudWatch', () =>
-    readAliasHistory(cloudwatch, canaried, publishedEnd(now, first.metricDelayMs), signal),
-  );
+  // The plan is advice: without it (CloudWatch failing past the SDK's retries) the release goes on unplanned.
+  const histories = await readAliasHistory(
+    cloudwatch,
+    canaried,
+    publishedEnd(now, first.metricDelayMs),
+    signal,
+  ).catch((error: unknown) => {
+    if (signal?.aborted) throw error;
+    logger.warning(
+      `no evidence plan: reading the aliases' last hour from CloudWatch failed (${errorMessage(error)}); the verdicts will still say what they need`,
+    );
+    return undefined;
+  });
+  if (!histories) return { plans: new Map() };
   const plans = new Map<string, EvidencePlan>();
   const refused: string[] = [];
   canaried.forEach((deploy, index) => {

@@ -228,4 +228,31 @@ describe('the evidence plan before any traffic moves', () => {
       'Canary traffic: Invoke strict-with-traffic Qualifier 2 at 1/s with the event {} during every bake, stopped before promotion or restore',
     );
   });
+
+  it('goes on without a plan, saying so, when CloudWatch cannot be read before the release', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'unplanned-fn', handlers.ok('v1'));
+    bed.sandbox.faults.add({ service: 'cloudwatch', operation: 'GetMetricData', kind: 'conflict', times: 1 });
+    const run = await runDeploy(
+      bed.clients,
+      plan(
+        {
+          functionName: 'unplanned-fn',
+          source: zipSource(handlers.ok('v2')),
+          ...schedule,
+          onInconclusive: 'fail',
+          dryRun: true,
+        },
+        bed.dir,
+      ),
+      undefined,
+      clock,
+    );
+    bed.sandbox.faults.clear();
+    expect(run.error).toBeUndefined();
+    expect(run.result?.status).toBe('planned');
+    expect(run.logger.text()).toMatch(
+      /no evidence plan: reading the aliases' last hour from CloudWatch failed \(.*injected fault.*\)/,
+    );
+    expect(run.result?.planLines?.some((line) => line.startsWith('Evidence:'))).toBe(false);
+  });
 });
