@@ -191,7 +191,7 @@ function judgeErrors(
     falseRollbackRate: look.falseRollbackRate,
     missedRegressionRate: thresholds.missedRegressionRate,
   };
-  const words = describe(canary, stable, thresholds, evidence.stable);
+  const words = wordsFor(canary, stable, thresholds, evidence.stable);
   const n = canary.invocations;
 
   const catastrophe = fastPath(canary, stable, gate.maxErrorRate, look.catastropheAlpha, words);
@@ -291,7 +291,7 @@ interface Words {
   worse: string;
 }
 
-function describe(
+function wordsFor(
   canary: VersionMetrics,
   stable: VersionMetrics | undefined,
   thresholds: HealthThresholds,

@@ -133,11 +133,20 @@ type PlanOverrides = Partial<DeploySettings> &
     | { strategy?: Exclude<DeployPlan['strategy'], 'codedeploy'>; codedeploy?: never }
   );
 
-const target = ({ functionName, alias, source, configuration }: TargetOverrides): FunctionTarget => ({
+const target = ({
+  functionName,
+  alias,
+  source,
+  configuration,
+  thresholds,
+  onInconclusive,
+}: TargetOverrides): FunctionTarget => ({
   functionName,
   alias: alias ?? 'live',
   source: source ?? { kind: 'latest' },
   ...(configuration ? { configuration } : {}),
+  ...(thresholds ? { thresholds } : {}),
+  ...(onInconclusive ? { onInconclusive } : {}),
 });
 
 function settings(overrides: Partial<DeploySettings>, firstFunction: string, dir: string): DeploySettings {
