@@ -6,6 +6,7 @@
 import { MemoryLogger } from '@lambda-release-kit/core';
 import { type LookState, MINUTE_MS, plannedLooks } from '../actions/deploy-canary/src/check-schedule.js';
 import type { HealthEvidence, HealthJudgement } from '../actions/deploy-canary/src/health.js';
+import { noMetrics } from '../actions/deploy-canary/src/health-probe.js';
 import type { VersionMetrics } from '../actions/deploy-canary/src/metrics.js';
 import type { DeployPlan, HealthThresholds, OnInconclusive } from '../actions/deploy-canary/src/plan.js';
 import { combineJudgements } from '../actions/deploy-canary/src/release-verdict.js';
@@ -359,8 +360,8 @@ class SimulatedTraffic {
 
   /** The canary's and stable version's counts over the whole minutes in [since, end). */
   published(since: number, end: number): { canary: VersionMetrics; stable: VersionMetrics } {
-    const canary = metrics('2');
-    const stable = metrics('1');
+    const canary = noMetrics('2');
+    const stable = noMetrics('1');
     for (let minute = since; minute < end; minute += MINUTE_MS) {
       const counts = this.minutes.get(minute);
       if (!counts) continue;
@@ -390,15 +391,6 @@ class SimulatedTraffic {
     return (-Math.log(1 - this.random()) / perSecond) * 1000;
   }
 }
-
-const metrics = (version: string): VersionMetrics => ({
-  version,
-  invocations: 0,
-  errors: 0,
-  throttles: 0,
-  p95Ms: null,
-  p99Ms: null,
-});
 
 /** A clock that jumps when the rollout sleeps. */
 function virtualClock(start: number): RolloutClock {

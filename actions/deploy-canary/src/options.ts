@@ -18,7 +18,7 @@ import {
   Input,
   STRATEGIES,
 } from './constants.js';
-import { readGates, readItemGates } from './gate-inputs.js';
+import { FUNCTION_GATE_KEYS, readGates, readItemGates } from './gate-inputs.js';
 import {
   type CodeDeployNames,
   type NamedValue,
@@ -222,12 +222,7 @@ function rejectCanaryOnlyInputs(
 ): void {
   const canaryOnly = [
     Input.TrafficSteps,
-    Input.MaxErrorRate,
-    Input.MaxP95Latency,
-    Input.MaxP99Latency,
-    Input.MinInvocations,
-    Input.CompareToStable,
-    Input.OnInconclusive,
+    ...FUNCTION_GATE_KEYS,
     Input.BakeTimeout,
     Input.HealthCheckInterval,
     Input.MetricDelay,
