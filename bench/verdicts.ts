@@ -228,6 +228,7 @@ export const verdicts: Benchmark = {
       rows,
       verdicts: figures,
       notes: [
+        'CloudWatch is simulated in process and the rollout runs on an injected clock, so these figures are the same on any machine and in any run (the Machine section describes the runs of the other sections).',
         "The quiet function (6 invocations a minute) gets about 20 canary invocations over the whole schedule: no test can show a 1% gate met on that, so it stays inconclusive and `wait` rolls it back. Canary traffic (direct invokes of the new version during the bakes) is what gives it evidence; with its own `on-inconclusive: promote` beside a busy API, it no longer holds the API's release back.",
       ],
     };
