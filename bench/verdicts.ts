@@ -6,6 +6,7 @@
 import { MemoryLogger } from '@lambda-release-kit/core';
 import { type LookState, MINUTE_MS, plannedLooks } from '../actions/deploy-canary/src/check-schedule.js';
 import type { HealthEvidence, HealthJudgement } from '../actions/deploy-canary/src/health.js';
+import { noMetrics } from '../actions/deploy-canary/src/health-probe.js';
 import type { VersionMetrics } from '../actions/deploy-canary/src/metrics.js';
 import type { DeployPlan, HealthThresholds, OnInconclusive } from '../actions/deploy-canary/src/plan.js';
 import { combineJudgements } from '../actions/deploy-canary/src/release-verdict.js';
@@ -244,6 +245,7 @@ export const verdicts: Benchmark = {
       rows,
       verdicts: figures,
       notes: [
+        'CloudWatch is simulated in process and the rollout runs on an injected clock, so these figures are the same on any machine and in any run (the Machine section describes the runs of the other sections).',
         "The quiet function (6 invocations a minute) gets about 20 canary invocations over the whole schedule: no test can show a 1% gate met on that, so it stays inconclusive and `wait` rolls it back. Canary traffic (direct invokes of the new version during the bakes) is what gives it evidence; with its own `on-inconclusive: promote` beside a busy API, it no longer holds the API's release back.",
       ],
     };
@@ -376,8 +378,8 @@ class SimulatedTraffic {
 
   /** The canary's and stable version's counts over the whole minutes in [since, end). */
   published(since: number, end: number): { canary: VersionMetrics; stable: VersionMetrics } {
-    const canary = metrics('2');
-    const stable = metrics('1');
+    const canary = noMetrics('2');
+    const stable = noMetrics('1');
     for (let minute = since; minute < end; minute += MINUTE_MS) {
       const counts = this.minutes.get(minute);
       if (!counts) continue;
@@ -407,15 +409,6 @@ class SimulatedTraffic {
     return (-Math.log(1 - this.random()) / perSecond) * 1000;
   }
 }
-
-const metrics = (version: string): VersionMetrics => ({
-  version,
-  invocations: 0,
-  errors: 0,
-  throttles: 0,
-  p95Ms: null,
-  p99Ms: null,
-});
 
 /** A clock that jumps when the rollout sleeps. */
 function virtualClock(start: number): RolloutClock {

@@ -37,7 +37,8 @@ export async function probeHealth(
   return history.judge({ canary, stable, alarms, windowMs }, window.end.getTime(), plan.thresholds, stage);
 }
 
-const noMetrics = (version: string): VersionMetrics => ({
+/** A version's metrics before anything is published. */
+export const noMetrics = (version: string): VersionMetrics => ({
   version,
   invocations: 0,
   errors: 0,

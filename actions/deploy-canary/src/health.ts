@@ -71,6 +71,8 @@ export const PERCENTILE_SAMPLES = { p95: 60, p99: 300 } as const;
 const percent = (fraction: number) => formatPercent(fraction, { significant: 2 });
 const confidence = (alpha: number) => formatPercent(1 - alpha, { significant: 4 });
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
+/** An estimate to two significant digits: "~9,800", not "~9,813". */
+const about = (value: number) => count(Number(value.toPrecision(2)));
 
 export function errorRate(metrics: VersionMetrics): number {
   return metrics.invocations > 0 ? metrics.errors / metrics.invocations : 0;
@@ -191,7 +193,7 @@ function judgeErrors(
     falseRollbackRate: look.falseRollbackRate,
     missedRegressionRate: thresholds.missedRegressionRate,
   };
-  const words = describe(canary, stable, thresholds, evidence.stable);
+  const words = wordsFor(canary, stable, thresholds, evidence.stable);
   const n = canary.invocations;
 
   const catastrophe = fastPath(canary, stable, gate.maxErrorRate, look.catastropheAlpha, words);
@@ -255,7 +257,7 @@ function judgeErrors(
     `${words.asGood} is rolled back with at most ${percent(decision.falseRollback)} probability, ` +
     `${words.worse} would be promoted with ${percent(decision.missedRegression)} probability` +
     (decision.missedRegression > gate.missedRegressionRate
-      ? `; ${percent(gate.missedRegressionRate)} needs ~${count(needed)}`
+      ? `; ${percent(gate.missedRegressionRate)} needs ~${about(needed)}`
       : '');
   const on = `on ${count(n)} invocations`;
   const finding = (state: ErrorFinding['state'], text: string): ErrorFinding => {
@@ -291,7 +293,7 @@ interface Words {
   worse: string;
 }
 
-function describe(
+function wordsFor(
   canary: VersionMetrics,
   stable: VersionMetrics | undefined,
   thresholds: HealthThresholds,
@@ -352,7 +354,7 @@ function moreEvidence(version: string, needed: number, perSecond: number): strin
   if (needed <= 0) {
     return `the invocations so far are enough for the end of the schedule to decide with both error rates kept`;
   }
-  const what = `about ${count(needed)} more invocations of version ${version} decide it with both error rates kept`;
+  const what = `about ${about(needed)} more invocations of version ${version} decide it with both error rates kept`;
   if (perSecond <= 0) return `${what}; none arrived since the last look`;
   const rate = perSecond >= 10 ? Math.round(perSecond) : Number(perSecond.toPrecision(2));
   const minutes = Math.max(1, Math.ceil(needed / perSecond / 60));

@@ -18,10 +18,11 @@ import {
   Input,
   STRATEGIES,
 } from './constants.js';
-import { readGates, readItemGates } from './gate-inputs.js';
+import { FUNCTION_GATE_KEYS, type FunctionGates, readGates, readItemGates } from './gate-inputs.js';
 import {
   type CodeDeployNames,
   type NamedValue,
+  type RecordPlaceInputs,
   FUNCTION_EXPECTED,
   FUNCTION_NAME,
   readListedTargets,
@@ -66,47 +67,12 @@ export async function readDeployPlan(
     );
   }
   const skipCanary = readSkipCanary(inputs, env);
-  if (strategy !== 'alias-weights') rejectCanaryOnlyInputs(inputs, strategy, entries ?? []);
 
-  const falseRollbackRate = inputs.percentage(Input.FalseRollbackRate, { default: 0.01 });
-  if (falseRollbackRate <= 0 || falseRollbackRate > 0.2) {
-    throw inputError(
-      Input.FalseRollbackRate,
-      inputs.string(Input.FalseRollbackRate) ?? '',
-      'a rate above 0% and at most 20%, like "1%"',
-    );
-  }
-  const missedRegressionRate = inputs.percentage(Input.MissedRegressionRate, { default: 0.05 });
-  if (missedRegressionRate <= 0 || missedRegressionRate >= 0.5) {
-    throw inputError(
-      Input.MissedRegressionRate,
-      inputs.string(Input.MissedRegressionRate) ?? '',
-      'a rate above 0% and below 50%, like "5%"',
-    );
-  }
-  const { thresholds, onInconclusive } = readGates(inputs, {
-    thresholds: {
-      maxErrorRate: 0.01,
-      minInvocations: 10,
-      compareToStable: false,
-      falseRollbackRate,
-      missedRegressionRate,
-    },
-    onInconclusive: 'wait',
-  });
-  // A `functions` item's own gates (over the action's) judge that function alone.
-  const withGates = (target: FunctionTarget & CodeDeployNames, index: number) => {
-    const entry = entries?.[index];
-    if (entry?.gates === undefined) return target;
-    return { ...target, ...readItemGates(entry.gates, entry.where, { thresholds, onInconclusive }) };
-  };
-  const [first, ...rest] = listed;
-  const targets: NonEmpty<FunctionTarget & CodeDeployNames> = [
-    withGates(first, 0),
-    ...rest.map((target, index) => withGates(target, index + 1)),
-  ];
+  const { thresholds, onInconclusive, targets } = readReleaseGates(inputs, listed, entries);
   const rollout = readRollout(inputs, strategy, skipCanary !== undefined, targets);
   const canary = strategy === 'alias-weights' && !skipCanary;
+
+  if (strategy !== 'alias-weights') rejectCanaryOnlyInputs(inputs, strategy, entries ?? []);
 
   const stepsText = inputs.string(Input.TrafficSteps) ?? DEFAULT_TRAFFIC_STEPS;
   const parsedSteps = parseTrafficSteps(stepsText);
@@ -163,6 +129,55 @@ export async function readDeployPlan(
     recordFile,
     region: inputs.string(Input.Region),
   };
+}
+
+/**
+ * The action's gates over their defaults, the release-wide error budgets, and each listed function with its
+ * `functions` item's own gates over the action's.
+ */
+function readReleaseGates(
+  inputs: Inputs,
+  listed: NonEmpty<FunctionTarget & CodeDeployNames>,
+  entries: RecordPlaceInputs['entries'],
+): FunctionGates & { targets: NonEmpty<FunctionTarget & CodeDeployNames> } {
+  const falseRollbackRate = inputs.percentage(Input.FalseRollbackRate, { default: 0.01 });
+  if (falseRollbackRate <= 0 || falseRollbackRate > 0.2) {
+    throw inputError(
+      Input.FalseRollbackRate,
+      inputs.string(Input.FalseRollbackRate) ?? '',
+      'a rate above 0% and at most 20%, like "1%"',
+    );
+  }
+  const missedRegressionRate = inputs.percentage(Input.MissedRegressionRate, { default: 0.05 });
+  if (missedRegressionRate <= 0 || missedRegressionRate >= 0.5) {
+    throw inputError(
+      Input.MissedRegressionRate,
+      inputs.string(Input.MissedRegressionRate) ?? '',
+      'a rate above 0% and below 50%, like "5%"',
+    );
+  }
+  const { thresholds, onInconclusive } = readGates(inputs, {
+    thresholds: {
+      maxErrorRate: 0.01,
+      minInvocations: 10,
+      compareToStable: false,
+      falseRollbackRate,
+      missedRegressionRate,
+    },
+    onInconclusive: 'wait',
+  });
+  // A `functions` item's own gates (over the action's) judge that function alone.
+  const withGates = (target: FunctionTarget & CodeDeployNames, index: number) => {
+    const entry = entries?.[index];
+    if (entry?.gates === undefined) return target;
+    return { ...target, ...readItemGates(entry.gates, entry.where, { thresholds, onInconclusive }) };
+  };
+  const [first, ...rest] = listed;
+  const targets: NonEmpty<FunctionTarget & CodeDeployNames> = [
+    withGates(first, 0),
+    ...rest.map((target, index) => withGates(target, index + 1)),
+  ];
+  return { thresholds, onInconclusive, targets };
 }
 
 function readSkipCanary(inputs: Inputs, env: NodeJS.ProcessEnv): DeployPlan['skipCanary'] {
@@ -239,12 +254,7 @@ function rejectCanaryOnlyInputs(
 ): void {
   const canaryOnly = [
     Input.TrafficSteps,
-    Input.MaxErrorRate,
-    Input.MaxP95Latency,
-    Input.MaxP99Latency,
-    Input.MinInvocations,
-    Input.CompareToStable,
-    Input.OnInconclusive,
+    ...FUNCTION_GATE_KEYS,
     Input.BakeTimeout,
     Input.HealthCheckInterval,
     Input.MetricDelay,

@@ -138,12 +138,16 @@ const target = ({
   alias,
   source,
   configuration,
+  thresholds,
+  onInconclusive,
   canaryTraffic,
 }: TargetOverrides): FunctionTarget => ({
   functionName,
   alias: alias ?? 'live',
   source: source ?? { kind: 'latest' },
   ...(configuration ? { configuration } : {}),
+  ...(thresholds ? { thresholds } : {}),
+  ...(onInconclusive ? { onInconclusive } : {}),
   ...(canaryTraffic ? { canaryTraffic } : {}),
 });
 

@@ -10,6 +10,7 @@ import {
   truncatedDecision,
   type ErrorRateGate,
 } from '../src/sequential-test.js';
+import { seededRandom } from './helpers.js';
 
 const absolute: ErrorRateGate = {
   maxErrorRate: 0.005,
@@ -131,5 +132,28 @@ describe('truncated decision', () => {
     // Two-sided bounds needed ~15,000 here; the truncated decision needs about as many, the SPRT a fraction.
     expect(nc).toBeGreaterThan(10_000);
     expect(expectedInvocations(compare, 0.01, stable)).toBeLessThan(nc / 2);
+  });
+});
+
+describe('the truncated decision’s stated error rates hold in simulation (seeded)', () => {
+  const random = seededRandom(11);
+  const errorsOf = (n: number, rate: number) => {
+    let errors = 0;
+    for (let i = 0; i < n; i++) if (random() < rate) errors++;
+    return errors;
+  };
+  const rejections = (n: number, rate: number, runs: number) => {
+    let count = 0;
+    for (let run = 0; run < runs; run++) {
+      if (truncatedDecision(absolute, { errors: errorsOf(n, rate), invocations: n }).unhealthy) count++;
+    }
+    return count / runs;
+  };
+
+  it('on 2,500 invocations: at the gate rolled back at most its level, at twice the gate promoted as stated', () => {
+    const stated = truncatedDecision(absolute, { errors: 0, invocations: 2500 });
+    expect(rejections(2500, 0.005, 2000)).toBeLessThanOrEqual(stated.falseRollback + 0.004);
+    const promoted = 1 - rejections(2500, 0.01, 2000);
+    expect(Math.abs(promoted - stated.missedRegression)).toBeLessThan(0.04);
   });
 });

@@ -121,8 +121,9 @@ describe('verdict at the boundaries', () => {
       missedRegressionRate: 0.05,
     });
     const minutes = Math.ceil((needed - 1000) / 2 / 60);
+    const shown = Number((needed - 1000).toPrecision(2)).toLocaleString('en-US');
     expect(j.reason).toContain(
-      `about ${(needed - 1000).toLocaleString('en-US')} more invocations of version 8 decide it with both error rates kept: ` +
+      `about ${shown} more invocations of version 8 decide it with both error rates kept: ` +
         `about ${minutes} minutes at the current 2/s`,
     );
     expect(j.metrics.invocationsForVerdict).toBe(needed);
