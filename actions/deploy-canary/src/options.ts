@@ -52,12 +52,6 @@ export async function readDeployPlan(
     rate: `input '${Input.CanaryTraffic}'`,
     payload: `input '${Input.CanaryTrafficPayload}'`,
   });
-  const itemWithTraffic = entries?.find((entry) => entry.canaryTraffic !== undefined);
-  if (itemWithTraffic && strategy !== 'alias-weights') {
-    throw new InputError(
-      `${itemWithTraffic.where} has '${Input.CanaryTraffic}', which applies only to alias-weights canaries, but strategy is ${strategy}`,
-    );
-  }
   const listed: NonEmpty<FunctionTarget & CodeDeployNames> = entries
     ? await readListedTargets(entries, redactor, { canaryTraffic, canaryPayload })
     : [{ ...(await readSingleTarget(inputs, redactor)), ...(canaryTraffic ? { canaryTraffic } : {}) }];
@@ -250,7 +244,7 @@ function readRollout(
 function rejectCanaryOnlyInputs(
   inputs: Inputs,
   strategy: Strategy,
-  entries: readonly { where: string; gates?: Record<string, unknown> }[],
+  entries: readonly { where: string; gates?: Record<string, unknown>; canaryTraffic?: unknown }[],
 ): void {
   const canaryOnly = [
     Input.TrafficSteps,
@@ -274,6 +268,12 @@ function rejectCanaryOnlyInputs(
   const key = Object.keys(gated?.gates ?? {})[0];
   if (gated && key)
     throw new InputError(`${gated.where} '${key}' applies only to alias-weights canaries: ${hint}`);
+  const withTraffic = entries.find((entry) => entry.canaryTraffic !== undefined);
+  if (withTraffic) {
+    throw new InputError(
+      `${withTraffic.where} '${Input.CanaryTraffic}' applies only to alias-weights canaries: ${hint}`,
+    );
+  }
 }
 
 function readRelease(inputs: Inputs, env: NodeJS.ProcessEnv): DeployPlan['release'] {

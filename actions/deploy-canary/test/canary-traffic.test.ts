@@ -93,7 +93,7 @@ describe('the canary-traffic input and functions key', () => {
     await expect(
       read({ functions: '- name: orders-api\n  canary-traffic: 1/s', strategy: 'all-at-once' }),
     ).rejects.toThrow(
-      `input 'functions' item 1 has 'canary-traffic', which applies only to alias-weights canaries, but strategy is all-at-once`,
+      `input 'functions' item 1 'canary-traffic' applies only to alias-weights canaries: strategy all-at-once moves all traffic at once`,
     );
     await expect(read({ functions: '- name: orders-api\n  canary-traffic: [1]' })).rejects.toThrow(
       `input 'functions' item 1 'canary-traffic' has "[1]" — expected "off" or a rate`,
