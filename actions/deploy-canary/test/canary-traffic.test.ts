@@ -8,13 +8,22 @@ import {
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda';
-import { Inputs, pause, Redactor } from '@lambda-release-kit/core';
+import { Inputs, pause, readRecordFile, Redactor } from '@lambda-release-kit/core';
 import { startCanaryTraffic } from '../src/canary-traffic.js';
 import { ACTION_DEFAULTS, Input } from '../src/constants.js';
 import { readVersionMetrics } from '../src/metrics.js';
 import { readDeployPlan } from '../src/options.js';
 import type { RolloutClock } from '../src/rollout-clock.js';
-import { functionOnVersion1, handlers, startTestBed, waitReady, type TestBed } from './helpers.js';
+import {
+  functionOnVersion1,
+  handlers,
+  plan,
+  runDeploy,
+  startTestBed,
+  waitReady,
+  zipSource,
+  type TestBed,
+} from './helpers.js';
 
 const read = (values: Record<string, string>) =>
   readDeployPlan(
@@ -212,5 +221,41 @@ describe('canary traffic against the sandbox', () => {
     const stable = await readVersionMetrics(bed.clients.cloudwatch, { ...target, version: '1' }, window);
     expect(stable.invocations).toBe(throughAlias('1').length);
     expect(stable.errors).toBe(0);
+  });
+
+  it('stops with the rollout when it is cancelled, before the alias is restored, and records what it sent', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'cancelled-fn', handlers.ok('v1'));
+    const cancel = new AbortController();
+    const direct = () =>
+      bed.sandbox.lambda.invocations('cancelled-fn').filter((r) => r.invokedVersion === '2');
+    const running = runDeploy(
+      bed.clients,
+      plan(
+        {
+          functionName: 'cancelled-fn',
+          source: zipSource(handlers.ok('v2')),
+          steps: [{ weight: 0.1, bakeMs: 120_000 }],
+          healthCheckIntervalMs: 60_000,
+          timeoutMs: 300_000,
+          canaryTraffic: { ratePerSecond: 20, payload: '{}' },
+        },
+        bed.dir,
+      ),
+      cancel.signal,
+    );
+    await until(() => direct().length >= 5, 'five canary invocations');
+    cancel.abort(new Error('SIGTERM'));
+    const run = await running;
+    expect(run.error?.message).toMatch(
+      /cancelled \(Error: SIGTERM\); alias live was rolled back to version 1/,
+    );
+    const record = await readRecordFile(run.recordFile);
+    expect(record.status).toBe('rolled-back');
+    const sent = record.functions[0].canaryTraffic?.sent ?? 0;
+    expect(sent).toBeGreaterThanOrEqual(5);
+    const seen = direct().length;
+    expect(seen).toBeLessThanOrEqual(sent);
+    await pause(300);
+    expect(direct()).toHaveLength(seen);
   });
 });
