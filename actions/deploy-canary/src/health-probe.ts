@@ -22,13 +22,14 @@ export async function probeHealth(
   const functionName = bareFunctionName(plan.functionName);
   // Before the first minute of the rollout is published there is nothing to read (alarms still count).
   const published = window.end.getTime() > window.start.getTime();
-  // The canary's direct invocations (canary traffic, pre-traffic checks) count for it; never for the stable version.
+  // With canary traffic, the canary's direct invocations count for it (never for the stable version); without it,
+  // a pre-traffic check's deliberate failures must not.
   const of = (version: string, direct: boolean) =>
     published
       ? readVersionMetrics(cloudwatch, { functionName, alias: plan.alias, version, direct }, window, signal)
       : Promise.resolve(noMetrics(version));
   const [canary, stable, alarms] = await Promise.all([
-    of(versions.target, true),
+    of(versions.target, plan.canaryTraffic !== undefined),
     plan.thresholds.compareToStable ? of(versions.previous, false) : Promise.resolve(undefined),
     plan.alarms.length > 0 ? readAlarms(cloudwatch, plan.alarms, signal) : Promise.resolve([]),
   ]);

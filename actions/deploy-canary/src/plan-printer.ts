@@ -109,7 +109,7 @@ function trafficLines(plan: FunctionDeploy, state: CurrentState, target: string)
     ...lines,
     `Promote: UpdateAlias ${plan.alias} FunctionVersion ${target}, AdditionalVersionWeights {}`,
     `Total bake time: ${formatDuration(totalBakeMs(plan.steps))}`,
-    `Health gates (metrics of ${bareFunctionName(plan.functionName)}:${plan.alias} by ExecutedVersion, plus direct invocations of ${bareFunctionName(plan.functionName)}:${target}): ${gates.join(', ')}`,
+    `Health gates (metrics of ${bareFunctionName(plan.functionName)}:${plan.alias} by ExecutedVersion${plan.canaryTraffic ? `, plus direct invocations of ${bareFunctionName(plan.functionName)}:${target}` : ''}): ${gates.join(', ')}`,
     `Verdicts: a sequential test on all published minutes since the first step, at most ${formatPercent(t.falseRollbackRate)} false rollbacks over the rollout and ${formatPercent(t.missedRegressionRate)} missed regressions when it concludes; ` +
       `minutes count once ${formatDuration(plan.metricDelayMs)} after they end, so a bad version is caught within ${formatDuration(plan.healthCheckIntervalMs + plan.metricDelayMs)}`,
     `Alarms: ${plan.alarms.length > 0 ? plan.alarms.join(', ') : 'none'} (any in ALARM rolls back)`,
