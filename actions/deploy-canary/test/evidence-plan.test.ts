@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
-import { pause, readRecordFile } from '@lambda-release-kit/core';
+import { readRecordFile } from '@lambda-release-kit/core';
 import { planEvidence, type EvidenceTarget } from '../src/evidence-plan.js';
 import type { HealthThresholds } from '../src/plan.js';
 import type { RolloutClock } from '../src/rollout-clock.js';
@@ -9,6 +9,7 @@ import {
   handlers,
   plan,
   runDeploy,
+  sandboxClock,
   servicePlan,
   startTestBed,
   zipSource,
@@ -107,7 +108,7 @@ jest.setTimeout(120_000);
 
 beforeAll(async () => {
   bed = await startTestBed({ timeScale: SCALE, metricDelayMs: 90_000 });
-  clock = { now: () => bed.sandbox.clock.now(), sleep: (ms, signal) => pause(ms / SCALE, signal) };
+  clock = sandboxClock(bed.sandbox);
 });
 afterAll(async () => {
   await bed.stop();

@@ -12,7 +12,7 @@ import {
   PublishVersionCommand,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
-import { MemoryLogger, RecordWriter, writeRecordFile } from '@lambda-release-kit/core';
+import { MemoryLogger, pause, RecordWriter, writeRecordFile } from '@lambda-release-kit/core';
 import { startSandbox, zipFunction, type Sandbox, type SandboxOptions } from '@lambda-release-kit/sandbox';
 import { deployCanary, initialRecord, type DeployClients, type DeployResult } from '../src/deploy.js';
 import type {
@@ -84,6 +84,11 @@ export async function startTestBed(options: SandboxOptions = {}): Promise<TestBe
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The rollout's clock on the sandbox's scaled time: a sleep of simulated time takes 1/scale of it for real. */
+export function sandboxClock(sandbox: Sandbox): RolloutClock {
+  return { now: () => sandbox.clock.now(), sleep: (ms, signal) => pause(ms / sandbox.clock.scale, signal) };
 }
 
 /** Polls until the function's update is applied (bounded). */

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
-import { pause, readRecordFile } from '@lambda-release-kit/core';
+import { readRecordFile } from '@lambda-release-kit/core';
 import type { RolloutClock } from '../src/rollout-clock.js';
 import {
   functionOnVersion1,
   handlers,
   plan,
   runDeploy,
+  sandboxClock,
   startTestBed,
   zipSource,
   type TestBed,
@@ -23,7 +24,7 @@ jest.setTimeout(240_000);
 
 beforeAll(async () => {
   bed = await startTestBed({ timeScale: SCALE, metricDelayMs: 90_000 });
-  clock = { now: () => bed.sandbox.clock.now(), sleep: (ms, signal) => pause(ms / SCALE, signal) };
+  clock = sandboxClock(bed.sandbox);
 });
 afterAll(async () => {
   await bed.stop();
