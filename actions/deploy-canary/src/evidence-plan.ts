@@ -1,6 +1,7 @@
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { abortOptions, bareFunctionName, formatDuration, formatPercent } from '@lambda-release-kit/core';
 import { formatRate } from './canary-traffic.js';
+import { PERCENTILE_SAMPLES } from './health.js';
 import type { CanaryTraffic } from './canary-traffic-input.js';
 import type { HealthThresholds, OnInconclusive } from './plan.js';
 import { expectedInvocations, type ErrorRateGate, type StableBaseline } from './sequential-test.js';
@@ -143,14 +144,14 @@ export function planEvidence(target: EvidenceTarget, history: AliasHistory): Evi
     compared
       ? { errorRate: rate, invocationsPerCanaryInvocation: stableInvocations / Math.max(1, canaryRate) }
       : undefined;
-  const needed = Math.max(
+  // Healthy also needs min-invocations and the samples a latency gate is judged from.
+  const floor = Math.max(
     thresholds.minInvocations,
-    expectedInvocations(gate, rate, baseline(canaryInvocations)),
+    thresholds.maxP95LatencyMs !== undefined ? PERCENTILE_SAMPLES.p95 : 0,
+    thresholds.maxP99LatencyMs !== undefined ? PERCENTILE_SAMPLES.p99 : 0,
   );
-  const minimum = Math.max(
-    thresholds.minInvocations,
-    expectedInvocations(gate, 0, baseline(canaryInvocations)),
-  );
+  const needed = Math.max(floor, expectedInvocations(gate, rate, baseline(canaryInvocations)));
+  const minimum = Math.max(floor, expectedInvocations(gate, 0, baseline(canaryInvocations)));
   const outlook: Outlook =
     canaryInvocations >= needed ? 'expected' : canaryInvocations >= minimum ? 'unlikely' : 'impossible';
 

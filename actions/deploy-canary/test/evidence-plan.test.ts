@@ -86,6 +86,20 @@ describe('the evidence plan of one function', () => {
     );
   });
 
+  it('counts the samples a latency gate needs: p99 is judged from 300 invocations', () => {
+    const traffic = { canaryTraffic: { ratePerSecond: 0.5, payload: '{}' } };
+    // 180 invocations of canary traffic: enough for a 2% gate (146), not for a p99 gate (300).
+    expect(
+      planEvidence(target({ ...traffic, thresholds: gates({ maxErrorRate: 0.02 }) }), lastHour(0, 0)).outlook,
+    ).toBe('expected');
+    const withP99 = planEvidence(
+      target({ ...traffic, thresholds: gates({ maxErrorRate: 0.02, maxP99LatencyMs: 800 }) }),
+      lastHour(0, 0),
+    );
+    expect(withP99.outlook).toBe('impossible');
+    expect(withP99.minimum).toBe(300);
+  });
+
   it('says when a verdict is possible but unlikely, and when the stable version is above the gate itself', () => {
     const unlikely = planEvidence(target(), lastHour(3, 0.005));
     expect(unlikely.outlook).toBe('unlikely');
