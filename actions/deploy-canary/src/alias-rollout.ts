@@ -13,17 +13,21 @@ import {
   compact,
 } from '@lambda-release-kit/core';
 import { moveAlias } from './alias-moves.js';
-import { LookCounter, type LookState, MINUTE_MS, plannedLooks } from './check-schedule.js';
+import { ReleaseCanaryTraffic } from './canary-traffic.js';
+import { type LookState, MINUTE_MS, plannedLooks } from './check-schedule.js';
 import { probeHealth } from './health-probe.js';
 import { combineJudgements } from './release-verdict.js';
 import type { DeployPlan, FunctionDeploy } from './plan.js';
 import { restoreRelease } from './release-restore.js';
 import { systemClock, type RolloutClock } from './rollout-clock.js';
 import { watchStep } from './step-watch.js';
+import { VerdictHistory } from './verdict-history.js';
 
 export interface RolloutClients {
   lambda: LambdaClient;
   cloudwatch: CloudWatchClient;
+  /** The client canary traffic invokes with (default `lambda`). */
+  canaryInvoker?: LambdaClient | undefined;
 }
 
 /** A function whose alias the rollout moves from `previous` to `target`; `alias` is its state as last written. */
@@ -68,15 +72,35 @@ export async function aliasWeightsRollout(
   // split evenly between the functions, so a release of several is rolled back falsely no more often than one.
   const judged = functions.map((fn) => ({
     fn,
-    budget: new LookCounter(plannedLooks(plan), plan.thresholds.falseRollbackRate / functions.length),
+    history: new VerdictHistory(
+      plannedLooks(plan),
+      plan.thresholds.falseRollbackRate / functions.length,
+      fn.deploy.onInconclusive,
+    ),
   }));
   const aliases = [...new Set(functions.map((fn) => fn.deploy.alias))].join(', ');
   const targets = functions.map((fn) => fn.target);
   const versions = functions.length === 1 ? `version ${targets.join('')}` : 'the new versions';
   let evidence: { since: Date; shiftedAt: number; looks: LookState } | undefined;
+  let canaryTraffic: ReleaseCanaryTraffic | undefined;
+  // Canary traffic ends before promotion or restore, and its final tallies go into the record.
+  const stopCanaryTraffic = async () => {
+    const running = canaryTraffic;
+    canaryTraffic = undefined;
+    if (!running) return;
+    const tallies = await running.stop(logger);
+    await writer.update((record) => running.record(record, tallies));
+  };
   try {
     for (const [index, step] of plan.steps.entries()) {
       await moveAll((fn) => ({ version: fn.previous, weights: { [fn.target]: step.weight } }));
+      canaryTraffic ??= ReleaseCanaryTraffic.start(
+        clients.canaryInvoker ?? clients.lambda,
+        functions,
+        clock,
+        logger,
+        signal,
+      );
       const startedAt = now();
       const minute = Math.floor(startedAt / MINUTE_MS) * MINUTE_MS;
       evidence ??= {
@@ -93,17 +117,18 @@ export async function aliasWeightsRollout(
         plan,
         step,
         { startedAt, last: index === plan.steps.length - 1, looks },
-        async (end) =>
+        async (end, stage) =>
           combineJudgements(
             functions.map((fn) => fn.deploy.functionName),
-            await mapConcurrent(judged, plan.concurrency, ({ fn, budget }) =>
+            await mapConcurrent(judged, plan.concurrency, ({ fn, history }) =>
               probeHealth(
                 clients.cloudwatch,
                 fn.deploy,
                 { target: fn.target, previous: fn.previous },
                 { start: since, end },
                 shiftedAt,
-                budget,
+                history,
+                stage,
                 signal,
               ),
             ),
@@ -113,7 +138,8 @@ export async function aliasWeightsRollout(
         clock,
       );
       const { verdict, reason, metrics, functions: perFunction } = outcome.judgement;
-      await writer.update((record) =>
+      await writer.update((record) => {
+        canaryTraffic?.record(record);
         record.steps.push({
           at: new Date(startedAt).toISOString(),
           weight: step.weight,
@@ -121,10 +147,11 @@ export async function aliasWeightsRollout(
           reason,
           metrics,
           ...(perFunction ? { functions: perFunction } : {}),
-        }),
-      );
+        });
+      });
       if (!outcome.proceed) throw new RolloutHalted(`step ${formatPercent(step.weight)}: ${outcome.failure}`);
     }
+    await stopCanaryTraffic();
     await moveAll((fn) => ({ version: fn.target, weights: {} }));
     logger.info(
       functions.length === 1
@@ -138,6 +165,9 @@ export async function aliasWeightsRollout(
         : error instanceof CancelledError || signal?.aborted
           ? `cancelled (${String(signal?.reason ?? errorMessage(error))})`
           : errorMessage(error);
+    await stopCanaryTraffic().catch((failure: unknown) =>
+      logger.warning(`could not record the canary traffic: ${errorMessage(failure)}`),
+    );
     const restored = await restoreRelease(clients.lambda, plan, functions, reason, writer, logger, now);
     throw rolloutError(error, reason, functions, restored);
   }

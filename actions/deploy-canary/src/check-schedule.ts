@@ -1,7 +1,9 @@
+import type { HealthJudgement } from './health.js';
 import type { DeployPlan } from './plan.js';
 
 /**
- * When CloudWatch data can be judged, and how much of the false-rollback budget each look spends.
+ * When CloudWatch data can be judged, and how much of the catastrophe fast path's budget each look spends (the
+ * sequential test spends nothing per look: its boundaries hold under continuous monitoring).
  *
  * Lambda publishes metrics per whole minute, some time after the minute ends: with a `metric-delay`, only
  * minutes that ended at least that long ago are complete. A delay of 0 takes everything up to now (for a
@@ -22,10 +24,11 @@ export function publishedBy(at: number, delayMs: number): number {
   return Math.ceil(at / MINUTE_MS) * MINUTE_MS + delayMs;
 }
 
-/** Where the looks of a rollout stand: when the last one ran and how far its data reached. */
+/** Where the looks of a rollout stand: when the last one ran, how far its data reached and what it found. */
 export interface LookState {
   lastLookAt: number;
   lastEnd: number;
+  lastJudgement?: HealthJudgement;
 }
 
 /**
@@ -51,33 +54,28 @@ export function plannedLooks(
 }
 
 /**
- * Alpha spending (a Bonferroni union bound over every look): the k-th look with data may roll back only at
- * level alpha_k, and the alpha_k of all looks sum to at most `falseRollbackRate`. Half is front-loaded and
+ * Alpha spending for the catastrophe fast path (a Bonferroni union bound over every look): the k-th look with new
+ * data may roll back only at level alpha_k, and the alpha_k of all looks sum to at most `budget`. Half is front-loaded and
  * halves at each look (a quarter at the first, so a broken version is caught at once; looks beyond the plan,
  * while waiting for a verdict, still get some); the other half is spread evenly over the planned looks.
  */
-export function lookAlpha(look: number, planned: number, falseRollbackRate: number): number {
-  const even = look <= planned ? falseRollbackRate / 2 / planned : 0;
-  return falseRollbackRate / 2 / 2 ** look + even;
+export function lookAlpha(look: number, planned: number, budget: number): number {
+  const even = look <= planned ? budget / 2 / planned : 0;
+  return budget / 2 / 2 ** look + even;
 }
 
-/** Counts the looks that had data, so each spends its own share of the budget. */
+/** Counts the looks that had new data, so each spends its own share of the budget. */
 export class LookCounter {
   private looks = 0;
 
   constructor(
     private readonly planned: number,
-    private readonly falseRollbackRate: number,
+    private readonly budget: number,
   ) {}
 
-  /** The alpha of the next look with data (and counts it). */
+  /** The alpha of the next look with new data (and counts it). */
   next(): number {
     this.looks++;
-    return lookAlpha(this.looks, this.planned, this.falseRollbackRate);
-  }
-
-  /** The alpha the next look would get, for "how many more invocations" estimates. */
-  peek(): number {
-    return lookAlpha(this.looks + 1, this.planned, this.falseRollbackRate);
+    return lookAlpha(this.looks, this.planned, this.budget);
   }
 }

@@ -12,23 +12,28 @@ import {
   type RecordStatus,
   mapConcurrent,
   type RecordWriter,
+  UserError,
   type VersionRef,
 } from '@lambda-release-kit/core';
 import { createAliasOn, moveAllTraffic } from './alias-moves.js';
 import { aliasWeightsRollout } from './alias-rollout.js';
 import type { RolloutClock } from './rollout-clock.js';
 import { codeDeployRollouts } from './codedeploy-rollouts.js';
+import { checkEvidence, type EvidenceCheck } from './evidence-check.js';
 import { type DeployPlan, type FunctionDeploy, functionDeploys } from './plan.js';
 import { formatPlan, type VersionForecast } from './plan-printer.js';
 import { runPreTrafficCheck } from './pre-traffic-check.js';
 import { preflight, type CurrentState } from './preflight.js';
 import { publishRelease } from './release-publish.js';
+import { systemClock } from './rollout-clock.js';
 import { retryThrottling } from './throttle-retry.js';
 
 export interface DeployClients {
   lambda: LambdaClient;
   cloudwatch: CloudWatchClient;
   codedeploy: CodeDeployClient;
+  /** The client canary traffic invokes with; the deploy sets it to `lambda` before wrapping that in retries. */
+  canaryInvoker?: LambdaClient;
 }
 
 /** 'in-progress' only when a CodeDeploy deployment was started with `wait: false`. */
@@ -129,7 +134,12 @@ export async function deployCanary(
   clock?: RolloutClock,
 ): Promise<DeployResult> {
   const record = writer.record;
-  const aws = { ...clients, lambda: retryThrottling(clients.lambda, Date.now() + plan.timeoutMs, logger) };
+  // A throttled canary invocation is evidence to count, not a call to retry: canary traffic keeps the bare client.
+  const aws = {
+    ...clients,
+    lambda: retryThrottling(clients.lambda, Date.now() + plan.timeoutMs, logger),
+    canaryInvoker: clients.lambda,
+  };
   const each = <R>(items: Release[], fn: (release: Release) => Promise<R>) =>
     mapConcurrent(items, plan.concurrency, fn);
   try {
@@ -143,20 +153,37 @@ export async function deployCanary(
       }),
     );
 
+    // Before anything changes: can each function's schedule reach a verdict? (Refused here under fail.)
+    const evidence: EvidenceCheck =
+      plan.strategy === 'alias-weights' && plan.steps.length > 0
+        ? await logger.group('Evidence', () =>
+            checkEvidence(
+              aws.cloudwatch,
+              releases.filter((release) => release.state.alias).map((release) => release.deploy),
+              (clock ?? systemClock).now(),
+              logger,
+              signal,
+            ),
+          )
+        : { plans: new Map() };
+
     if (plan.dryRun) {
       const forecasts = await each(releases, (release) =>
         forecastVersion(aws.lambda, release.deploy, release.state),
       );
       const planLines = releases.flatMap((release, index) => {
         const forecast = forecasts[index];
-        return forecast ? formatPlan(release.deploy, release.state, forecast) : [];
+        const expected = evidence.plans.get(release.deploy.functionName);
+        return forecast ? formatPlan(release.deploy, release.state, forecast, expected) : [];
       });
       await logger.group('Plan (dry run)', async () => planLines.forEach((line) => logger.info(line)));
+      if (evidence.refusal) throw new UserError(evidence.refusal);
       const status = forecasts.every((forecast) => forecast.kind === 'unchanged') ? 'no-op' : 'planned';
       await writer.finish(status);
       return deployResult(record, planLines);
     }
 
+    if (evidence.refusal) throw new UserError(evidence.refusal);
     const published = await logger.group('Publish', () =>
       publishRelease(aws.lambda, releases, plan.concurrency, logger, signal),
     );

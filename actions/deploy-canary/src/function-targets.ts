@@ -9,6 +9,7 @@ import {
   quoteValue,
   type Redactor,
 } from '@lambda-release-kit/core';
+import { type CanaryTraffic, readItemCanaryTraffic } from './canary-traffic-input.js';
 import { readConfiguration } from './configuration.js';
 import { Input } from './constants.js';
 import { type FunctionEntry, parseFunctionEntries } from './functions-input.js';
@@ -186,10 +187,14 @@ export async function readSingleTarget(
   };
 }
 
-/** The items of `functions`, each with its code source (zip files read now) and configuration. */
+/**
+ * The items of `functions`, each with its code source (zip files read now), configuration and canary traffic (its
+ * own `canary-traffic` key, else the inputs' `canaryTraffic`, read with `canaryPayload`).
+ */
 export async function readListedTargets(
   entries: NonEmpty<FunctionEntry & { alias: string }>,
   redactor: Redactor,
+  canary: { canaryTraffic?: CanaryTraffic | undefined; canaryPayload?: string | undefined } = {},
 ): Promise<NonEmpty<FunctionTarget & CodeDeployNames>> {
   const read = async (
     entry: FunctionEntry & { alias: string },
@@ -203,11 +208,14 @@ export async function readListedTargets(
       entry.configuration === undefined
         ? undefined
         : readConfiguration(entry.configuration, `${entry.where} 'configuration'`, redactor);
+    const own = await readItemCanaryTraffic(entry.canaryTraffic, entry.where, canary.canaryPayload);
+    const canaryTraffic = own === undefined ? canary.canaryTraffic : own === 'off' ? undefined : own;
     return {
       functionName: entry.name,
       alias: entry.alias,
       source: await entrySource(entry),
       ...(configuration ? { configuration } : {}),
+      ...(canaryTraffic ? { canaryTraffic } : {}),
       names: {
         application: itemValue(entry.where, 'codedeploy-application', entry.codedeployApplication),
         deploymentGroup: itemValue(

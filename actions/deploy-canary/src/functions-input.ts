@@ -1,5 +1,6 @@
 import { InputError } from '@lambda-release-kit/core';
 import { Input } from './constants.js';
+import { FUNCTION_GATE_KEYS } from './gate-inputs.js';
 import { parseYamlInput } from './yaml-input.js';
 
 /** The keys an item of the `functions` input takes. */
@@ -11,6 +12,8 @@ export const FUNCTION_KEYS = [
   'configuration',
   'codedeploy-application',
   'codedeploy-deployment-group',
+  ...FUNCTION_GATE_KEYS,
+  'canary-traffic',
 ] as const;
 
 /** One item of `functions`, its fields checked for type only; the plan validates their values. */
@@ -25,6 +28,10 @@ export interface FunctionEntry {
   configuration?: unknown;
   codedeployApplication?: string;
   codedeployDeploymentGroup?: string;
+  /** The item's own gate keys as given: checked by readItemGates over the action's gates. */
+  gates?: Partial<Record<(typeof FUNCTION_GATE_KEYS)[number], unknown>>;
+  /** The raw value (a rate, "off", or a map with rate and payload): read by readItemCanaryTraffic. */
+  canaryTraffic?: unknown;
 }
 
 /** Parses the `functions` input, a YAML or JSON list with one map per function. */
@@ -80,5 +87,10 @@ function readEntry(item: unknown, where: string): FunctionEntry {
   const group = text('codedeploy-deployment-group');
   if (group !== undefined) entry.codedeployDeploymentGroup = group;
   if (fields.configuration !== undefined) entry.configuration = fields.configuration;
+  const gates = Object.fromEntries(
+    FUNCTION_GATE_KEYS.flatMap((key) => (key in fields ? [[key, fields[key]]] : [])),
+  );
+  if (Object.keys(gates).length > 0) entry.gates = gates;
+  if (fields['canary-traffic'] !== undefined) entry.canaryTraffic = fields['canary-traffic'];
   return entry;
 }

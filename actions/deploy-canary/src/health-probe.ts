@@ -1,14 +1,13 @@
 import { bareFunctionName } from '@lambda-release-kit/core';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { LookCounter } from './check-schedule.js';
-import { judgeHealth, type HealthJudgement } from './health.js';
+import type { HealthJudgement, LookStage } from './health.js';
 import { readAlarms, readVersionMetrics, type VersionMetrics } from './metrics.js';
 import { type FunctionDeploy } from './plan.js';
+import type { VerdictHistory } from './verdict-history.js';
 
 /**
  * One look at the published evidence of the whole rollout so far: alarms, the new version's metrics and (if
- * asked) the stable version's over the same minutes, then the verdict. A look with data spends its share of
- * the false-rollback budget; a look at nothing spends none.
+ * asked) the stable version's over the same minutes, then the function's verdict at this stage of the schedule.
  */
 export async function probeHealth(
   cloudwatch: CloudWatchClient,
@@ -16,29 +15,31 @@ export async function probeHealth(
   versions: { target: string; previous: string },
   window: { start: Date; end: Date },
   trafficSince: number,
-  looks: LookCounter,
+  history: VerdictHistory,
+  stage: LookStage,
   signal?: AbortSignal,
 ): Promise<HealthJudgement> {
   const functionName = bareFunctionName(plan.functionName);
   // Before the first minute of the rollout is published there is nothing to read (alarms still count).
   const published = window.end.getTime() > window.start.getTime();
-  const of = (version: string) =>
+  // With canary traffic, the canary's direct invocations count for it (never for the stable version); without it,
+  // a pre-traffic check's deliberate failures must not.
+  const of = (version: string, direct: boolean) =>
     published
-      ? readVersionMetrics(cloudwatch, { functionName, alias: plan.alias, version }, window, signal)
+      ? readVersionMetrics(cloudwatch, { functionName, alias: plan.alias, version, direct }, window, signal)
       : Promise.resolve(noMetrics(version));
   const [canary, stable, alarms] = await Promise.all([
-    of(versions.target),
-    plan.thresholds.compareToStable ? of(versions.previous) : Promise.resolve(undefined),
+    of(versions.target, plan.canaryTraffic !== undefined),
+    plan.thresholds.compareToStable ? of(versions.previous, false) : Promise.resolve(undefined),
     plan.alarms.length > 0 ? readAlarms(cloudwatch, plan.alarms, signal) : Promise.resolve([]),
   ]);
-  const hasData = canary.invocations + canary.throttles > 0;
-  const alpha = hasData ? looks.next() : looks.peek();
   // The canary's own time in the window (the first minute starts before the shift), for its invocation rate.
   const windowMs = window.end.getTime() - Math.max(window.start.getTime(), trafficSince);
-  return judgeHealth({ canary, stable, alarms, windowMs }, plan.thresholds, alpha);
+  return history.judge({ canary, stable, alarms, windowMs }, window.end.getTime(), plan.thresholds, stage);
 }
 
-const noMetrics = (version: string): VersionMetrics => ({
+/** A version's metrics before anything is published. */
+export const noMetrics = (version: string): VersionMetrics => ({
   version,
   invocations: 0,
   errors: 0,

@@ -1,16 +1,37 @@
 import { formatPercent, type FunctionVerdict, type Verdict } from '@lambda-release-kit/core';
 import { lowerBound, upperBound } from './binomial-bounds.js';
 import type { AlarmStatus, VersionMetrics } from './metrics.js';
-import type { HealthThresholds } from './plan.js';
+import type { HealthThresholds, OnInconclusive } from './plan.js';
+import {
+  absoluteLlr,
+  BUDGET_SPLIT,
+  differenceLlr,
+  type ErrorRateGate,
+  invocationsForTruncatedDecision,
+  sprtBoundaries,
+  truncatedDecision,
+} from './sequential-test.js';
 
 export interface HealthJudgement {
   verdict: Verdict;
-  /** Why, with the counts, the limit and the confidence bound. */
+  /** Why, with the counts, the gate and the error rates of the test that decided. */
   reason: string;
   /** Flat numbers for the record and the summary. */
   metrics: Record<string, number | null>;
   /** Each function's own judgement, when the release has several. */
   functions?: Record<string, FunctionVerdict>;
+  /** What an inconclusive verdict leads to at the end of the schedule (the strictest of the functions'). */
+  onInconclusive?: OnInconclusive;
+  /** What this function's next look carries over (set by judgeHealth, kept by VerdictHistory). */
+  carried?: CarriedVerdict;
+}
+
+/** The part of a function's verdict that later looks keep: once reached, a healthy boundary or a truncated decision stands. */
+export interface CarriedVerdict {
+  /** Canary invocations at which the sequential test reached its healthy boundary. */
+  healthyAt?: number;
+  /** The error-rate finding of the truncated decision, made once. */
+  truncated?: ErrorFinding;
 }
 
 /** Everything published so far for the rollout: the canary since its first step, the stable version alongside. */
@@ -23,28 +44,52 @@ export interface HealthEvidence {
   windowMs: number;
 }
 
+/**
+ * Where a look stands in the schedule: `bake` before the last step's bake is published (the sequential test alone),
+ * `end` from then until the wait deadline (a function under on-inconclusive fail or promote takes the truncated
+ * decision now; one under wait once the sample keeps both error rates), `deadline` the last look (truncated decision).
+ */
+export type LookStage = 'bake' | 'end' | 'deadline';
+
+/** What one look knows besides the evidence. */
+export interface Look {
+  stage: LookStage;
+  /** This function's share of false-rollback-rate. */
+  falseRollbackRate: number;
+  /** The catastrophe fast path's share for this look; 0 on a look without new data. */
+  catastropheAlpha: number;
+  /** This function's on-inconclusive. */
+  onInconclusive: OnInconclusive;
+  /** Canary invocations per second between the last two looks' data ends. */
+  perSecond: number;
+  carried: CarriedVerdict;
+}
+
 /** Latency percentiles mean something only over enough samples: p95 from 60 invocations, p99 from 300. */
 export const PERCENTILE_SAMPLES = { p95: 60, p99: 300 } as const;
 
 const percent = (fraction: number) => formatPercent(fraction, { significant: 2 });
 const confidence = (alpha: number) => formatPercent(1 - alpha, { significant: 4 });
+const count = (value: number) => Math.round(value).toLocaleString('en-US');
+/** An estimate to two significant digits: "~9,800", not "~9,813". */
+const about = (value: number) => count(Number(value.toPrecision(2)));
 
 export function errorRate(metrics: VersionMetrics): number {
   return metrics.invocations > 0 ? metrics.errors / metrics.invocations : 0;
 }
 
 /**
- * The verdict on the evidence at one look, with that look's share `alpha` of the false-rollback budget. Any
- * alarm in ALARM is unhealthy. A rate (errors, throttles) is unhealthy only when its exact lower confidence
- * bound is above the gate, so a canary exactly at the gate is rolled back with probability at most alpha;
- * with compare-to-stable, when the canary's lower bound minus the stable version's upper bound (each at
- * alpha/2) exceeds the margin. Healthy needs the upper bound within the gate, min-invocations, and the
- * latency gates judged on enough samples. Anything else is inconclusive, with what a verdict still needs.
+ * The verdict on the evidence at one look. Any alarm in ALARM is unhealthy. The error rate goes through the
+ * sequential test (sequential-test.ts): unhealthy at its upper boundary, healthy once it reached its lower one;
+ * a catastrophe (exact lower bound above twice the gate, or above stable plus the margin) is unhealthy at once
+ * on the fast path's share; at the end of the schedule the truncated decision settles what the sequential test
+ * left open. Throttles above the gate and latency above its gate (over enough samples) are unhealthy. Healthy
+ * also needs min-invocations and the latency samples. Anything else is inconclusive, with what a verdict needs.
  */
 export function judgeHealth(
   evidence: HealthEvidence,
   thresholds: HealthThresholds,
-  alpha: number,
+  look: Look,
 ): HealthJudgement {
   const { canary } = evidence;
   const metrics: Record<string, number | null> = {
@@ -54,9 +99,14 @@ export function judgeHealth(
     errorRate: round(errorRate(canary)),
     p95Ms: canary.p95Ms,
     p99Ms: canary.p99Ms,
-    confidence: round(1 - alpha),
   };
-  const verdict = (v: Verdict, reason: string): HealthJudgement => ({ verdict: v, reason, metrics });
+  const verdict = (v: Verdict, reason: string, carried: CarriedVerdict = look.carried): HealthJudgement => ({
+    verdict: v,
+    reason,
+    metrics,
+    onInconclusive: look.onInconclusive,
+    carried,
+  });
 
   const alarming = evidence.alarms.filter((alarm) => alarm.state === 'ALARM');
   if (alarming.length > 0) {
@@ -68,16 +118,17 @@ export function judgeHealth(
     return verdict('inconclusive', `no published invocations of ${v} yet`);
   }
 
-  const errors = judgeErrors(evidence, thresholds, alpha, metrics);
-  if (errors.unhealthy) return verdict('unhealthy', errors.text);
+  const errors = judgeErrors(evidence, thresholds, look, metrics);
+  if (errors.state === 'unhealthy') return verdict('unhealthy', errors.text);
 
   const attempts = canary.invocations + canary.throttles;
-  const throttleLow = lowerBound(canary.throttles, attempts, alpha);
+  const throttleAlpha = look.catastropheAlpha / 2;
+  const throttleLow = throttleAlpha > 0 ? lowerBound(canary.throttles, attempts, throttleAlpha) : 0;
   if (throttleLow > thresholds.maxErrorRate) {
     return verdict(
       'unhealthy',
       `${v} was throttled ${canary.throttles} of ${attempts} times, above ${percent(thresholds.maxErrorRate)} ` +
-        `(lower bound ${percent(throttleLow)} at ${confidence(alpha)} confidence)`,
+        `(lower bound ${percent(throttleLow)} at ${confidence(throttleAlpha)} confidence)`,
     );
   }
 
@@ -111,128 +162,203 @@ export function judgeHealth(
   if (canary.invocations < thresholds.minInvocations) {
     pending.push(`at least ${thresholds.minInvocations} invocations are needed (min-invocations)`);
   }
-  if (errors.healthy && pending.length === 0) {
+  if (errors.state === 'healthy' && pending.length === 0) {
     const latency = canary.p95Ms !== null ? `, p95 ${Math.round(canary.p95Ms)} ms` : '';
-    return verdict('healthy', `${errors.text}${latency}`);
+    return verdict('healthy', `${errors.text}${latency}`, errors.carried);
   }
-  return verdict('inconclusive', [errors.text, ...pending].join('; '));
+  return verdict('inconclusive', [errors.text, ...pending].join('; '), errors.carried);
 }
 
-interface ErrorFinding {
-  unhealthy: boolean;
-  healthy: boolean;
+/** The error rate's finding: `open` while the sequential test is between its boundaries. */
+export interface ErrorFinding {
+  state: 'unhealthy' | 'healthy' | 'open' | 'underpowered';
   text: string;
+  carried?: CarriedVerdict;
 }
 
 function judgeErrors(
   evidence: HealthEvidence,
   thresholds: HealthThresholds,
-  alpha: number,
+  look: Look,
   metrics: Record<string, number | null>,
 ): ErrorFinding {
-  const { canary, stable } = evidence;
-  const gate = thresholds.maxErrorRate;
-  const counts = `${canary.errors} of ${canary.invocations} invocations`;
-  const rate = `${percent(errorRate(canary))} (${counts})`;
-  if (thresholds.compareToStable && stable && stable.invocations > 0) {
+  const { canary } = evidence;
+  const stable =
+    thresholds.compareToStable && evidence.stable && evidence.stable.invocations > 0
+      ? evidence.stable
+      : undefined;
+  const gate: ErrorRateGate = {
+    maxErrorRate: thresholds.maxErrorRate,
+    compareToStable: stable !== undefined,
+    falseRollbackRate: look.falseRollbackRate,
+    missedRegressionRate: thresholds.missedRegressionRate,
+  };
+  const words = wordsFor(canary, stable, thresholds, evidence.stable);
+  const n = canary.invocations;
+
+  const catastrophe = fastPath(canary, stable, gate.maxErrorRate, look.catastropheAlpha, words);
+  if (catastrophe) return { state: 'unhealthy', text: catastrophe };
+
+  const boundaries = sprtBoundaries(gate);
+  const llr = stable
+    ? differenceLlr(canary, stable, gate.maxErrorRate).llr
+    : absoluteLlr(canary, gate.maxErrorRate);
+  metrics.logLikelihoodRatio = round(llr);
+  metrics.healthyBoundary = round(boundaries.healthy);
+  metrics.unhealthyBoundary = round(boundaries.unhealthy);
+  if (stable) {
     metrics.stableInvocations = stable.invocations;
     metrics.stableErrors = stable.errors;
     metrics.stableErrorRate = round(errorRate(stable));
-    const half = alpha / 2;
-    const canaryLow = lowerBound(canary.errors, canary.invocations, half);
-    const canaryHigh = upperBound(canary.errors, canary.invocations, half);
-    const stableLow = lowerBound(stable.errors, stable.invocations, half);
-    const stableHigh = upperBound(stable.errors, stable.invocations, half);
-    metrics.differenceLower = round(canaryLow - stableHigh);
-    metrics.differenceUpper = round(canaryHigh - stableLow);
-    const against =
-      `stable version ${stable.version} at ${percent(errorRate(stable))} ` +
-      `(${stable.errors} of ${stable.invocations}) in the same minutes`;
-    const bounds = `the difference is between ${percent(canaryLow - stableHigh)} and ${percent(canaryHigh - stableLow)} at ${confidence(alpha)} confidence`;
-    if (canaryLow - stableHigh > gate) {
-      return {
-        unhealthy: true,
-        healthy: false,
-        text: `version ${canary.version} error rate ${rate} is above ${against} by more than ${percent(gate)}: ${bounds}`,
-      };
-    }
-    const healthy = canaryHigh - stableLow <= gate;
+  }
+  const sequentialAlpha = gate.falseRollbackRate * BUDGET_SPLIT.sequential;
+  if (llr >= boundaries.unhealthy) {
     return {
-      unhealthy: false,
-      healthy,
-      text: `version ${canary.version} error rate ${rate} against ${against}: ${bounds}, ${healthy ? 'within' : 'not yet shown within'} the ${percent(gate)} margin`,
+      state: 'unhealthy',
+      text:
+        `${words.rate} ${words.above}: the sequential test reached its unhealthy boundary ` +
+        `(${words.asGood} gets there with at most ${percent(sequentialAlpha)} probability)`,
     };
   }
-  const low = lowerBound(canary.errors, canary.invocations, alpha);
-  const high = upperBound(canary.errors, canary.invocations, alpha);
-  metrics.errorRateLower = round(low);
-  metrics.errorRateUpper = round(high);
+  const { carried } = look;
+  if (carried.truncated) return carried.truncated;
+  const healthyAt = carried.healthyAt ?? (llr <= boundaries.healthy ? n : undefined);
+  if (healthyAt !== undefined) {
+    return {
+      state: 'healthy',
+      text:
+        `${words.rate} ${words.within}: the sequential test reached its healthy boundary at ${count(healthyAt)} invocations ` +
+        `(${words.worse} gets there with at most ${percent(gate.missedRegressionRate)} probability)`,
+      carried: { healthyAt },
+    };
+  }
+
+  const decision = truncatedDecision(gate, canary, stable);
+  const needed = stable
+    ? invocationsForTruncatedDecision(gate, {
+        errorRate: errorRate(stable),
+        invocationsPerCanaryInvocation: stable.invocations / Math.max(1, n),
+      })
+    : invocationsForTruncatedDecision(gate);
+  metrics.invocationsForVerdict = needed;
+  const decideNow =
+    look.stage === 'deadline' ||
+    (look.stage === 'end' &&
+      (look.onInconclusive !== 'wait' || decision.missedRegression <= gate.missedRegressionRate));
+  const more = moreEvidence(canary.version, needed - n, look.perSecond);
+  if (!decideNow) {
+    return {
+      state: 'open',
+      text: `${words.rate}: no verdict yet, the sequential test is between its boundaries; ${more}`,
+    };
+  }
+  metrics.missedRegression = round(decision.missedRegression);
+  const rates =
+    `${words.asGood} is rolled back with at most ${percent(decision.falseRollback)} probability, ` +
+    `${words.worse} would be promoted with ${percent(decision.missedRegression)} probability` +
+    (decision.missedRegression > gate.missedRegressionRate
+      ? `; ${percent(gate.missedRegressionRate)} needs ~${about(needed)}`
+      : '');
+  const on = `on ${count(n)} invocations`;
+  const finding = (state: ErrorFinding['state'], text: string): ErrorFinding => {
+    const found: ErrorFinding = { state, text };
+    return { ...found, carried: { truncated: found } };
+  };
+  if (decision.unhealthy) {
+    return finding(
+      'unhealthy',
+      `decided at the end of the schedule ${on}: ${words.rate} ${words.above}; ${rates}`,
+    );
+  }
+  if (!decision.powered) {
+    return finding(
+      'underpowered',
+      `no verdict at the end of the schedule ${on}: ${words.rate}; ${words.worse} would be promoted with ` +
+        `${percent(decision.missedRegression)} probability at this sample, more than half; ${more}`,
+    );
+  }
+  return finding(
+    'healthy',
+    `decided at the end of the schedule ${on}: ${words.rate} ${words.within}; ${rates}`,
+  );
+}
+
+interface Words {
+  /** "version 8 error rate 1% (54 of 5,400 invocations)" and, with compare-to-stable, stable's beside it. */
+  rate: string;
+  above: string;
+  within: string;
+  /** The canary the false-rollback rate is about, and the one the missed-regression rate is about. */
+  asGood: string;
+  worse: string;
+}
+
+function wordsFor(
+  canary: VersionMetrics,
+  stable: VersionMetrics | undefined,
+  thresholds: HealthThresholds,
+  uncompared: VersionMetrics | undefined,
+): Words {
+  const gate = percent(thresholds.maxErrorRate);
+  const rate = `version ${canary.version} error rate ${percent(errorRate(canary))} (${count(canary.errors)} of ${count(canary.invocations)} invocations)`;
+  if (stable) {
+    return {
+      rate: `${rate} against stable version ${stable.version} at ${percent(errorRate(stable))} (${count(stable.errors)} of ${count(stable.invocations)}) in the same minutes`,
+      above: `is worse by more than the ${gate} margin`,
+      within: `is within the ${gate} margin`,
+      asGood: 'a canary as good as stable',
+      worse: `one ${gate} worse`,
+    };
+  }
   const fallback =
-    thresholds.compareToStable && stable
-      ? ` (stable version ${stable.version} had no invocations to compare)`
+    thresholds.compareToStable && uncompared
+      ? ` (stable version ${uncompared.version} had no invocations to compare)`
       : '';
-  if (low > gate) {
-    return {
-      unhealthy: true,
-      healthy: false,
-      text: `version ${canary.version} error rate ${rate} is above ${percent(gate)}${fallback} (lower bound ${percent(low)} at ${confidence(alpha)} confidence)`,
-    };
-  }
-  if (high <= gate) {
-    return {
-      unhealthy: false,
-      healthy: true,
-      text: `version ${canary.version} error rate ${rate} is within ${percent(gate)}${fallback} (upper bound ${percent(high)} at ${confidence(alpha)} confidence)`,
-    };
-  }
-  const needed = invocationsNeeded(canary.errors, canary.invocations, gate, alpha);
-  metrics.invocationsNeeded = needed ?? null;
   return {
-    unhealthy: false,
-    healthy: false,
-    text:
-      `version ${canary.version} error rate ${rate}: between ${percent(low)} and ${percent(high)} at ${confidence(alpha)} confidence, which includes ${percent(gate)}${fallback}; ` +
-      moreEvidence(canary.version, gate, needed, canary.invocations / Math.max(1, evidence.windowMs / 1000)),
+    rate: `${rate}${fallback}`,
+    above: `is above ${gate}`,
+    within: `is within ${gate}`,
+    asGood: `a canary at ${gate}`,
+    worse: `one at ${percent(Math.min(1, 2 * thresholds.maxErrorRate))}`,
   };
 }
 
-/** "about 1,400 more invocations of version 8 are needed ...; at 2/s that is 12 minutes". */
-function moreEvidence(version: string, gate: number, needed: number | undefined, perSecond: number): string {
-  if (needed === undefined) {
-    return `the rate so far is not below ${percent(gate)}: more invocations of version ${version} will show whether it is above`;
-  }
-  const rate = perSecond >= 10 ? Math.round(perSecond) : Number(perSecond.toPrecision(2));
-  const minutes = perSecond > 0 ? Math.max(1, Math.ceil(needed / perSecond / 60)) : undefined;
-  const time =
-    minutes === undefined ? '' : `; at ${rate}/s that is ${minutes} minute${minutes === 1 ? '' : 's'}`;
-  return `about ${needed.toLocaleString('en-US')} more invocations of version ${version} are needed to show an error rate below ${percent(gate)}${time}`;
-}
-
 /**
- * How many more invocations, at the error rate seen so far, would bring the upper bound within the gate;
- * undefined when the rate seen is not below the gate. Doubling, then bisection, on the total count.
+ * A catastrophe is caught at the first look that shows it: the canary's exact lower bound above twice the gate
+ * (with compare-to-stable, above stable's upper bound plus the margin), at this look's share of the fast path.
  */
-export function invocationsNeeded(
-  errors: number,
-  invocations: number,
+function fastPath(
+  canary: VersionMetrics,
+  stable: VersionMetrics | undefined,
   gate: number,
   alpha: number,
-): number | undefined {
-  const rate = invocations > 0 ? errors / invocations : 0;
-  if (rate >= gate) return undefined;
-  const within = (total: number) => upperBound(Math.round(rate * total), total, alpha) <= gate;
-  let high = Math.max(1, invocations);
-  while (!within(high)) {
-    high *= 2;
-    if (high > 1e9) return undefined;
+  words: Words,
+): string | undefined {
+  if (alpha <= 0) return undefined;
+  const errorsAlpha = alpha / 2;
+  if (stable) {
+    const low = lowerBound(canary.errors, canary.invocations, errorsAlpha / 2);
+    const high = upperBound(stable.errors, stable.invocations, errorsAlpha / 2);
+    return low - high > gate
+      ? `${words.rate} is far worse: the difference is at least ${percent(low - high)} at ${confidence(errorsAlpha)} confidence, above the ${percent(gate)} margin`
+      : undefined;
   }
-  let low = Math.max(invocations, high / 2);
-  while (high - low > Math.max(1, high * 0.01)) {
-    const mid = Math.floor((low + high) / 2);
-    if (within(mid)) high = mid;
-    else low = mid;
+  const low = lowerBound(canary.errors, canary.invocations, errorsAlpha);
+  return low > 2 * gate
+    ? `${words.rate} is far above ${percent(gate)}: its lower bound ${percent(low)} at ${confidence(errorsAlpha)} confidence is above ${percent(2 * gate)}, twice the gate`
+    : undefined;
+}
+
+/** "about 1,400 more invocations of version 8 decide it with both error rates kept: about 3 minutes at the current 8/s". */
+function moreEvidence(version: string, needed: number, perSecond: number): string {
+  if (needed <= 0) {
+    return `the invocations so far are enough for the end of the schedule to decide with both error rates kept`;
   }
-  return Math.max(1, Math.ceil(high - invocations));
+  const what = `about ${about(needed)} more invocations of version ${version} decide it with both error rates kept`;
+  if (perSecond <= 0) return `${what}; none arrived since the last look`;
+  const rate = perSecond >= 10 ? Math.round(perSecond) : Number(perSecond.toPrecision(2));
+  const minutes = Math.max(1, Math.ceil(needed / perSecond / 60));
+  return `${what}: about ${count(minutes)} minute${minutes === 1 ? '' : 's'} at the current ${rate}/s`;
 }
 
 const round = (rate: number) => Math.round(rate * 1_000_000) / 1_000_000;

@@ -28,23 +28,47 @@ const QUERIES = [
   { id: 'p99', metric: 'Duration', stat: 'p99' },
 ] as const;
 
+type Dimensions = Array<{ Name: string; Value: string }>;
+
 /**
- * Reads the AWS/Lambda metrics of `version` as served through `alias` (dimensions FunctionName, Resource
- * fn:alias, ExecutedVersion) between `start` and `end`. The period covers the whole window (rounded up to a
- * minute, as CloudWatch requires) so percentiles are computed over every request, not averaged per minute.
+ * Reads the AWS/Lambda metrics of `version` between `start` and `end` as served through `alias` (dimensions
+ * FunctionName, Resource fn:alias, ExecutedVersion) and, with `direct`, also as invoked directly (FunctionName,
+ * Resource fn:version: CloudWatch counts a direct invoke of a version there, never under ExecutedVersion, so the
+ * canary traffic this action sends lands only there). Counts of both sets add up. The period covers the whole
+ * window (rounded up to a minute, as CloudWatch requires) so percentiles are computed over every request, not
+ * averaged per minute. With two sets (or several periods) a percentile of all requests together cannot be
+ * rebuilt: the larger one is read, which is an upper bound of the true combined percentile (exact when one set
+ * is empty), so a latency gate is never judged too kindly. The stable version is read without `direct`: canary
+ * traffic never counts for it.
  */
 export async function readVersionMetrics(
   cloudwatch: CloudWatchClient,
-  target: { functionName: string; alias: string; version: string },
+  target: { functionName: string; alias: string; version: string; direct?: boolean },
   window: { start: Date; end: Date },
   signal?: AbortSignal,
 ): Promise<VersionMetrics> {
   const seconds = Math.max(1, (window.end.getTime() - window.start.getTime()) / 1000);
   const period = Math.max(60, Math.ceil(seconds / 60) * 60);
-  const dimensions = [
-    { Name: 'FunctionName', Value: target.functionName },
-    { Name: 'Resource', Value: `${target.functionName}:${target.alias}` },
-    { Name: 'ExecutedVersion', Value: target.version },
+  const sets: Array<{ prefix: string; dimensions: Dimensions }> = [
+    {
+      prefix: 'alias',
+      dimensions: [
+        { Name: 'FunctionName', Value: target.functionName },
+        { Name: 'Resource', Value: `${target.functionName}:${target.alias}` },
+        { Name: 'ExecutedVersion', Value: target.version },
+      ],
+    },
+    ...(target.direct
+      ? [
+          {
+            prefix: 'direct',
+            dimensions: [
+              { Name: 'FunctionName', Value: target.functionName },
+              { Name: 'Resource', Value: `${target.functionName}:${target.version}` },
+            ],
+          },
+        ]
+      : []),
   ];
   const values = new Map<string, number[]>();
   let nextToken: string | undefined;
@@ -54,19 +78,21 @@ export async function readVersionMetrics(
         StartTime: window.start,
         EndTime: window.end,
         NextToken: nextToken,
-        MetricDataQueries: QUERIES.map((query) => ({
-          Id: query.id,
-          MetricStat: {
-            Metric: { Namespace: 'AWS/Lambda', MetricName: query.metric, Dimensions: dimensions },
-            Period: period,
-            Stat: query.stat,
-          },
-        })),
+        MetricDataQueries: sets.flatMap(({ prefix, dimensions }) =>
+          QUERIES.map((query) => ({
+            Id: `${prefix}_${query.id}`,
+            MetricStat: {
+              Metric: { Namespace: 'AWS/Lambda', MetricName: query.metric, Dimensions: dimensions },
+              Period: period,
+              Stat: query.stat,
+            },
+          })),
+        ),
       }),
       signal ? { abortSignal: signal } : {},
     );
     for (const series of result.MetricDataResults ?? []) {
-      const id = series.Id;
+      const id = series.Id?.replace(/^[a-z]+_/, '');
       if (id === undefined)
         throw new Error('GetMetricData answered a series without the Id it was asked for');
       values.set(id, [...(values.get(id) ?? []), ...(series.Values ?? [])]);
@@ -75,8 +101,7 @@ export async function readVersionMetrics(
     if (!nextToken) break;
   }
   const sum = (id: string) => (values.get(id) ?? []).reduce((total, value) => total + value, 0);
-  // With more than one period a true percentile cannot be rebuilt; the worst period is the safe reading.
-  const worst = (id: string) => {
+  const largest = (id: string) => {
     const periods = values.get(id) ?? [];
     return periods.length ? Math.max(...periods) : null;
   };
@@ -85,8 +110,8 @@ export async function readVersionMetrics(
     invocations: sum('invocations'),
     errors: sum('errors'),
     throttles: sum('throttles'),
-    p95Ms: worst('p95'),
-    p99Ms: worst('p99'),
+    p95Ms: largest('p95'),
+    p99Ms: largest('p99'),
   };
 }
 

@@ -16,12 +16,13 @@ import {
   DEFAULT_TRAFFIC_STEPS,
   FUNCTION_CONCURRENCY,
   Input,
-  ON_INCONCLUSIVE,
   STRATEGIES,
 } from './constants.js';
+import { FUNCTION_GATE_KEYS, type FunctionGates, readGates, readItemGates } from './gate-inputs.js';
 import {
   type CodeDeployNames,
   type NamedValue,
+  type RecordPlaceInputs,
   FUNCTION_EXPECTED,
   FUNCTION_NAME,
   printedNames,
@@ -29,6 +30,7 @@ import {
   readRecordPlace,
   readSingleTarget,
 } from './function-targets.js';
+import { readCanaryTraffic } from './canary-traffic-input.js';
 import { parsePreTrafficCheck } from './pre-traffic-check.js';
 import type { CodeDeploySettings, DeployPlan, FunctionTarget, NonEmpty, Rollout } from './plan.js';
 import { parseTrafficSteps, TRAFFIC_STEPS_EXPECTED, totalBakeMs } from './traffic-steps.js';
@@ -47,15 +49,28 @@ export async function readDeployPlan(
   const place = readRecordPlace(inputs, env);
   const { recordFile, environment, entries } = place;
   redactor.keepVisible(...printedNames(place, inputs.string(Input.Region) ?? env.AWS_REGION));
-  const targets: NonEmpty<FunctionTarget & CodeDeployNames> = entries
-    ? await readListedTargets(entries, redactor)
-    : [await readSingleTarget(inputs, redactor)];
   const strategy: Strategy = inputs.enum(Input.Strategy, STRATEGIES, 'alias-weights');
+  const canaryPayload = inputs.string(Input.CanaryTrafficPayload);
+  const canaryTraffic = await readCanaryTraffic(inputs.string(Input.CanaryTraffic) ?? 'off', canaryPayload, {
+    rate: `input '${Input.CanaryTraffic}'`,
+    payload: `input '${Input.CanaryTrafficPayload}'`,
+  });
+  const listed: NonEmpty<FunctionTarget & CodeDeployNames> = entries
+    ? await readListedTargets(entries, redactor, { canaryTraffic, canaryPayload })
+    : [{ ...(await readSingleTarget(inputs, redactor)), ...(canaryTraffic ? { canaryTraffic } : {}) }];
+  if (canaryPayload !== undefined && !listed.some((target) => target.canaryTraffic)) {
+    throw new InputError(
+      `input '${Input.CanaryTrafficPayload}' was given, but no function has canary traffic — set '${Input.CanaryTraffic}' to a rate like "1/s", or leave the payload out`,
+    );
+  }
   const skipCanary = readSkipCanary(inputs, env);
+
+  const { thresholds, onInconclusive, targets } = readReleaseGates(inputs, listed, entries);
   const rollout = readRollout(inputs, strategy, skipCanary !== undefined, targets);
   const canary = strategy === 'alias-weights' && !skipCanary;
 
-  if (strategy !== 'alias-weights') rejectCanaryOnlyInputs(inputs, strategy);
+  if (strategy !== 'alias-weights') rejectCanaryOnlyInputs(inputs, strategy, entries ?? []);
+
   const stepsText = inputs.string(Input.TrafficSteps) ?? DEFAULT_TRAFFIC_STEPS;
   const parsedSteps = parseTrafficSteps(stepsText);
   if (typeof parsedSteps === 'string') {
@@ -63,23 +78,6 @@ export async function readDeployPlan(
   }
   const steps = canary ? parsedSteps : [];
 
-  const thresholds = {
-    maxErrorRate: inputs.percentage(Input.MaxErrorRate, { default: 0.01 }),
-    maxP95LatencyMs: inputs.duration(Input.MaxP95Latency, { min: 1 }),
-    maxP99LatencyMs: inputs.duration(Input.MaxP99Latency, { min: 1 }),
-    // At least one: with no invocation at all there is nothing to judge (on-inconclusive decides what happens then).
-    minInvocations: inputs.integer(Input.MinInvocations, { default: 10, min: 1 }),
-    compareToStable: inputs.boolean(Input.CompareToStable, false),
-    falseRollbackRate: inputs.percentage(Input.FalseRollbackRate, { default: 0.01 }),
-  };
-  if (thresholds.falseRollbackRate <= 0 || thresholds.falseRollbackRate > 0.2) {
-    throw inputError(
-      Input.FalseRollbackRate,
-      inputs.string(Input.FalseRollbackRate) ?? '',
-      'a rate above 0% and at most 20%, like "1%"',
-    );
-  }
-  const onInconclusive = inputs.enum(Input.OnInconclusive, ON_INCONCLUSIVE, 'wait');
   const longestBake = Math.max(0, ...steps.map((step) => step.bakeMs));
   const bakeTimeoutMs = inputs.duration(Input.BakeTimeout, { min: Math.max(1, longestBake) });
   const healthCheckIntervalMs = inputs.duration(Input.HealthCheckInterval, { default: 60_000, min: 100 });
@@ -129,6 +127,55 @@ export async function readDeployPlan(
     recordFile,
     region: inputs.string(Input.Region),
   };
+}
+
+/**
+ * The action's gates over their defaults, the release-wide error budgets, and each listed function with its
+ * `functions` item's own gates over the action's.
+ */
+function readReleaseGates(
+  inputs: Inputs,
+  listed: NonEmpty<FunctionTarget & CodeDeployNames>,
+  entries: RecordPlaceInputs['entries'],
+): FunctionGates & { targets: NonEmpty<FunctionTarget & CodeDeployNames> } {
+  const falseRollbackRate = inputs.percentage(Input.FalseRollbackRate, { default: 0.01 });
+  if (falseRollbackRate <= 0 || falseRollbackRate > 0.2) {
+    throw inputError(
+      Input.FalseRollbackRate,
+      inputs.string(Input.FalseRollbackRate) ?? '',
+      'a rate above 0% and at most 20%, like "1%"',
+    );
+  }
+  const missedRegressionRate = inputs.percentage(Input.MissedRegressionRate, { default: 0.05 });
+  if (missedRegressionRate <= 0 || missedRegressionRate >= 0.5) {
+    throw inputError(
+      Input.MissedRegressionRate,
+      inputs.string(Input.MissedRegressionRate) ?? '',
+      'a rate above 0% and below 50%, like "5%"',
+    );
+  }
+  const { thresholds, onInconclusive } = readGates(inputs, {
+    thresholds: {
+      maxErrorRate: 0.01,
+      minInvocations: 10,
+      compareToStable: false,
+      falseRollbackRate,
+      missedRegressionRate,
+    },
+    onInconclusive: 'wait',
+  });
+  // A `functions` item's own gates (over the action's) judge that function alone.
+  const withGates = (target: FunctionTarget & CodeDeployNames, index: number) => {
+    const entry = entries?.[index];
+    if (entry?.gates === undefined) return target;
+    return { ...target, ...readItemGates(entry.gates, entry.where, { thresholds, onInconclusive }) };
+  };
+  const [first, ...rest] = listed;
+  const targets: NonEmpty<FunctionTarget & CodeDeployNames> = [
+    withGates(first, 0),
+    ...rest.map((target, index) => withGates(target, index + 1)),
+  ];
+  return { thresholds, onInconclusive, targets };
 }
 
 function readSkipCanary(inputs: Inputs, env: NodeJS.ProcessEnv): DeployPlan['skipCanary'] {
@@ -198,28 +245,39 @@ function readRollout(
  * Canary settings given to a strategy without a canary would silently do nothing: say so instead. (skip-canary
  * keeps them allowed: it is an override switched on for one run of a workflow that normally canaries.)
  */
-function rejectCanaryOnlyInputs(inputs: Inputs, strategy: Strategy): void {
+function rejectCanaryOnlyInputs(
+  inputs: Inputs,
+  strategy: Strategy,
+  entries: readonly { where: string; gates?: Record<string, unknown>; canaryTraffic?: unknown }[],
+): void {
   const canaryOnly = [
     Input.TrafficSteps,
-    Input.MaxErrorRate,
-    Input.MaxP95Latency,
-    Input.MaxP99Latency,
-    Input.MinInvocations,
-    Input.CompareToStable,
-    Input.OnInconclusive,
+    ...FUNCTION_GATE_KEYS,
     Input.BakeTimeout,
     Input.HealthCheckInterval,
     Input.MetricDelay,
     Input.FalseRollbackRate,
+    Input.MissedRegressionRate,
+    Input.CanaryTraffic,
+    Input.CanaryTrafficPayload,
     ...(strategy === 'codedeploy' ? [Input.Alarms] : []),
   ];
-  const stray = canaryOnly.find((name) => changedFromDefault(inputs, name));
-  if (!stray) return;
   const hint =
     strategy === 'codedeploy'
       ? "CodeDeploy shifts traffic by its deployment-config and rolls back on the deployment group's alarms"
       : 'strategy all-at-once moves all traffic at once';
-  throw new InputError(`input '${stray}' applies only to alias-weights canaries: ${hint}`);
+  const stray = canaryOnly.find((name) => changedFromDefault(inputs, name));
+  if (stray) throw new InputError(`input '${stray}' applies only to alias-weights canaries: ${hint}`);
+  const gated = entries.find((entry) => entry.gates !== undefined);
+  const key = Object.keys(gated?.gates ?? {})[0];
+  if (gated && key)
+    throw new InputError(`${gated.where} '${key}' applies only to alias-weights canaries: ${hint}`);
+  const withTraffic = entries.find((entry) => entry.canaryTraffic !== undefined);
+  if (withTraffic) {
+    throw new InputError(
+      `${withTraffic.where} '${Input.CanaryTraffic}' applies only to alias-weights canaries: ${hint}`,
+    );
+  }
 }
 
 function readRelease(inputs: Inputs, env: NodeJS.ProcessEnv): DeployPlan['release'] {

@@ -1,5 +1,7 @@
 import { describeAlias, formatDuration, formatPercent, bareFunctionName } from '@lambda-release-kit/core';
 import { buildAppSpec } from './appspec.js';
+import { formatRate } from './canary-traffic.js';
+import type { EvidencePlan } from './evidence-plan.js';
 import { stepDeadlineMs, type FunctionDeploy } from './plan.js';
 import type { CurrentState } from './preflight.js';
 import { describeSource } from './publish.js';
@@ -14,7 +16,12 @@ export type VersionForecast =
  * The full plan a dry run prints: what the alias serves now, what would be published, every alias change with
  * its weights and bake time, the health gates, and (for CodeDeploy) the exact AppSpec.
  */
-export function formatPlan(plan: FunctionDeploy, state: CurrentState, forecast: VersionForecast): string[] {
+export function formatPlan(
+  plan: FunctionDeploy,
+  state: CurrentState,
+  forecast: VersionForecast,
+  evidence?: EvidencePlan,
+): string[] {
   const fn = plan.functionName;
   const previous = state.alias?.version;
   const target = forecast.kind === 'new' ? forecast.expectedVersion : (previous ?? '?');
@@ -46,6 +53,15 @@ export function formatPlan(plan: FunctionDeploy, state: CurrentState, forecast: 
     lines.push(`2. Pre-traffic check: invoke version ${target} directly and assert the results`);
   if (plan.skipCanary) lines.push(`Skip canary: "${plan.skipCanary.reason}" (by ${plan.skipCanary.by})`);
   lines.push(...trafficLines(plan, state, target));
+  if (plan.canaryTraffic && plan.steps.length > 0 && state.alias) {
+    const payload = plan.canaryTraffic.payloadFile
+      ? `the event in ${plan.canaryTraffic.payloadFile}`
+      : 'the event {}';
+    lines.push(
+      `Canary traffic: Invoke ${plan.functionName} Qualifier ${target} at ${formatRate(plan.canaryTraffic.ratePerSecond)} with ${payload} during every bake, stopped before promotion or restore`,
+    );
+  }
+  if (evidence) lines.push(`Evidence: ${evidence.line}${evidence.advice ? `; ${evidence.advice}` : ''}`);
   lines.push('Dry run: nothing was changed.');
   return lines;
 }
@@ -93,8 +109,8 @@ function trafficLines(plan: FunctionDeploy, state: CurrentState, target: string)
     ...lines,
     `Promote: UpdateAlias ${plan.alias} FunctionVersion ${target}, AdditionalVersionWeights {}`,
     `Total bake time: ${formatDuration(totalBakeMs(plan.steps))}`,
-    `Health gates (metrics of ${bareFunctionName(plan.functionName)}:${plan.alias} by ExecutedVersion): ${gates.join(', ')}`,
-    `Verdicts: exact confidence bounds on all published minutes since the first step, at most ${formatPercent(t.falseRollbackRate)} false rollbacks over the rollout; ` +
+    `Health gates (metrics of ${bareFunctionName(plan.functionName)}:${plan.alias} by ExecutedVersion${plan.canaryTraffic ? `, plus direct invocations of ${bareFunctionName(plan.functionName)}:${target}` : ''}): ${gates.join(', ')}`,
+    `Verdicts: a sequential test on all published minutes since the first step, at most ${formatPercent(t.falseRollbackRate)} false rollbacks over the rollout and ${formatPercent(t.missedRegressionRate)} missed regressions when it concludes; ` +
       `minutes count once ${formatDuration(plan.metricDelayMs)} after they end, so a bad version is caught within ${formatDuration(plan.healthCheckIntervalMs + plan.metricDelayMs)}`,
     `Alarms: ${plan.alarms.length > 0 ? plan.alarms.join(', ') : 'none'} (any in ALARM rolls back)`,
     `On failure: UpdateAlias ${plan.alias} FunctionVersion ${alias.version}, AdditionalVersionWeights {}`,

@@ -1,5 +1,6 @@
 import type { CheckSuite } from '@lambda-release-kit/checks';
 import type { DeploymentRecord, Strategy } from '@lambda-release-kit/core';
+import type { CanaryTraffic } from './canary-traffic-input.js';
 import type { CanaryStep } from './traffic-steps.js';
 
 /** Where the new code comes from; `latest` publishes whatever $LATEST holds. */
@@ -20,8 +21,10 @@ export interface HealthThresholds {
   minInvocations: number;
   /** Judge the canary's error rate against the stable version's in the same minutes (plus maxErrorRate). */
   compareToStable: boolean;
-  /** Most a canary exactly at the gate may be rolled back, over the whole rollout (alpha spending). */
+  /** Most a canary as good as the gate (or stable) may be rolled back, over the whole rollout and all functions. */
   falseRollbackRate: number;
+  /** Most a canary worse by the whole margin may be promoted when the sequential test concludes. */
+  missedRegressionRate: number;
 }
 
 export interface CodeDeploySettings {
@@ -54,6 +57,12 @@ export interface FunctionTarget {
   /** `latest` without configuration publishes $LATEST as it is; with configuration, a configuration-only change. */
   source: CodeSource;
   configuration?: ConfigurationChange;
+  /** Invocations sent straight to the new version during every bake (canary-traffic); absent: none. */
+  canaryTraffic?: CanaryTraffic | undefined;
+  /** The function's own gates (a `functions` item's keys over the action's inputs), when it has any. */
+  thresholds?: HealthThresholds;
+  /** The function's own on-inconclusive, when its item sets one. */
+  onInconclusive?: OnInconclusive;
 }
 
 export type NonEmpty<T> = [T, ...T[]];

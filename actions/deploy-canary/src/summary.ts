@@ -1,4 +1,5 @@
 import { type FunctionRelease, formatDuration, formatPercent } from '@lambda-release-kit/core';
+import { formatRate } from './canary-traffic.js';
 import type { DeployResult } from './deploy.js';
 
 export interface SummaryContent {
@@ -40,6 +41,15 @@ export function summaryContent({ record, planLines }: DeployResult, durationMs: 
     facts.push([
       'Rolled back',
       `${of}${rollback.from} → ${rollback.to} by ${rollback.method}: ${rollback.reason}`,
+    ]);
+  }
+  for (const fn of record.functions) {
+    const traffic = fn.canaryTraffic;
+    if (!traffic) continue;
+    facts.push([
+      'Canary traffic',
+      `${single ? '' : `${fn.function.name}: `}${traffic.sent} invocations sent at ${formatRate(traffic.ratePerSecond)}, ` +
+        `${traffic.functionErrors} function errors, ${traffic.failedRequests} without an answer`,
     ]);
   }
   if (record.error) facts.push(['Error', record.error]);

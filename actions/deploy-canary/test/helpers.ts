@@ -12,7 +12,7 @@ import {
   PublishVersionCommand,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
-import { MemoryLogger, RecordWriter, writeRecordFile } from '@lambda-release-kit/core';
+import { MemoryLogger, pause, RecordWriter, writeRecordFile } from '@lambda-release-kit/core';
 import { startSandbox, zipFunction, type Sandbox, type SandboxOptions } from '@lambda-release-kit/sandbox';
 import { deployCanary, initialRecord, type DeployClients, type DeployResult } from '../src/deploy.js';
 import type {
@@ -86,6 +86,11 @@ export async function startTestBed(options: SandboxOptions = {}): Promise<TestBe
   };
 }
 
+/** The rollout's clock on the sandbox's scaled time: a sleep of simulated time takes 1/scale of it for real. */
+export function sandboxClock(sandbox: Sandbox): RolloutClock {
+  return { now: () => sandbox.clock.now(), sleep: (ms, signal) => pause(ms / sandbox.clock.scale, signal) };
+}
+
 /** Polls until the function's update is applied (bounded). */
 export async function waitReady(lambda: LambdaClient, name: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -133,11 +138,22 @@ type PlanOverrides = Partial<DeploySettings> &
     | { strategy?: Exclude<DeployPlan['strategy'], 'codedeploy'>; codedeploy?: never }
   );
 
-const target = ({ functionName, alias, source, configuration }: TargetOverrides): FunctionTarget => ({
+const target = ({
+  functionName,
+  alias,
+  source,
+  configuration,
+  thresholds,
+  onInconclusive,
+  canaryTraffic,
+}: TargetOverrides): FunctionTarget => ({
   functionName,
   alias: alias ?? 'live',
   source: source ?? { kind: 'latest' },
   ...(configuration ? { configuration } : {}),
+  ...(thresholds ? { thresholds } : {}),
+  ...(onInconclusive ? { onInconclusive } : {}),
+  ...(canaryTraffic ? { canaryTraffic } : {}),
 });
 
 function settings(overrides: Partial<DeploySettings>, firstFunction: string, dir: string): DeploySettings {
@@ -146,7 +162,13 @@ function settings(overrides: Partial<DeploySettings>, firstFunction: string, dir
     steps: [],
     alarms: [],
     // A wide gate, so a healthy verdict needs tens of invocations, not hundreds.
-    thresholds: { maxErrorRate: 0.1, minInvocations: 5, compareToStable: false, falseRollbackRate: 0.01 },
+    thresholds: {
+      maxErrorRate: 0.1,
+      minInvocations: 5,
+      compareToStable: false,
+      falseRollbackRate: 0.01,
+      missedRegressionRate: 0.05,
+    },
     // Waits on evidence (bounded by the bake timeout) instead of betting on what a loaded machine serves in a bake.
     onInconclusive: 'wait',
     bakeTimeoutMs: 60_000,
@@ -164,8 +186,9 @@ function settings(overrides: Partial<DeploySettings>, firstFunction: string, dir
 
 /** A plan releasing one function. */
 export function plan(overrides: PlanOverrides, dir: string): DeployPlan {
-  const { functionName, alias, source, configuration, strategy, codedeploy, ...rest } = overrides;
-  const fn = target({ functionName, alias, source, configuration });
+  const { functionName, alias, source, configuration, canaryTraffic, strategy, codedeploy, ...rest } =
+    overrides;
+  const fn = target({ functionName, alias, source, configuration, canaryTraffic });
   const base = settings(rest, functionName, dir);
   if (strategy === 'codedeploy') return { ...base, strategy, functions: [{ ...fn, codedeploy }] };
   return { ...base, strategy: strategy ?? 'alias-weights', functions: [fn] };
@@ -266,4 +289,16 @@ export async function deployUnderTraffic(
     ).then((counts) => counts.reduce((sum, count) => sum + count, 0)),
   ]);
   return { ...run, requests };
+}
+
+/** mulberry32: a small seeded generator, so a simulation is the same on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -78,6 +78,7 @@ describe('deploy lifecycle', () => {
             minInvocations: 50,
             compareToStable: false,
             falseRollbackRate: 0.01,
+            missedRegressionRate: 0.05,
           },
         },
         bed.dir,

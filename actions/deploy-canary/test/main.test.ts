@@ -71,6 +71,40 @@ describe('run()', () => {
     expect(summary).toMatch(/<td>30%<\/td><td>healthy<\/td>/);
   });
 
+  it('promotes a function nobody calls on the canary traffic its inputs ask for, and says so everywhere', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'main-quiet', handlers.ok('v1'));
+    const zipPath = join(bed.dir, 'quiet.zip');
+    writeFileSync(zipPath, handlers.ok('v2'));
+    const payloadPath = join(bed.dir, 'probe.json');
+    writeFileSync(payloadPath, '{"probe":true}');
+    const { outputs, summary, exitCode, log } = await runAction({
+      'function-name': 'main-quiet',
+      'zip-file': zipPath,
+      'traffic-steps': '30%:2s',
+      'health-check-interval': '500ms',
+      'min-invocations': '3',
+      'max-error-rate': '10%',
+      'bake-timeout': '60s',
+      'metric-delay': '0',
+      'canary-traffic': '20/s',
+      'canary-traffic-payload': payloadPath,
+      'release-tag': 'v2.0.0',
+    });
+    expect(exitCode).toBeUndefined();
+    expect(outputs.status).toBe('promoted');
+    expect(log).toMatch(
+      /main-quiet: no invocations in the last hour \(planned as quiet\) plus canary traffic at 20\/s/,
+    );
+    const traffic = parseRecord(requiredOutput(outputs, 'record')).functions[0].canaryTraffic;
+    expect(traffic).toMatchObject({ ratePerSecond: 20, functionErrors: 0, failedRequests: 0 });
+    expect(summary).toContain(
+      `Canary traffic</td><td>${traffic?.sent} invocations sent at 20/s, 0 function errors`,
+    );
+    const direct = bed.sandbox.lambda.invocations('main-quiet').filter((r) => r.invokedVersion === '2');
+    expect(direct.length).toBeGreaterThan(0);
+    expect(bed.sandbox.lambda.invocations('main-quiet').every((r) => r.invokedVersion !== '1')).toBe(true);
+  });
+
   it('fails on a bad input naming it, before any AWS call', async () => {
     bed.sandbox.clearRequestLog();
     const missing = await runAction({});

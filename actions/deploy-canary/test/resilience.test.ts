@@ -170,6 +170,7 @@ describe('resilience', () => {
             minInvocations: 5,
             compareToStable: true,
             falseRollbackRate: 0.01,
+            missedRegressionRate: 0.05,
           },
         },
         bed.dir,
@@ -180,7 +181,7 @@ describe('resilience', () => {
     expect(record.steps[0]).toMatchObject({ verdict: 'healthy' });
     expect(record.steps[0]?.metrics).toMatchObject({ errorRate: 1, stableErrorRate: 1 });
     expect(record.steps[0]?.reason).toMatch(
-      /^version 2 error rate 100% \(\d+ of \d+ invocations\) against stable version 1 at 100% \(\d+ of \d+\) in the same minutes: the difference is between -?[\d.]+% and [\d.]+% at [\d.]+% confidence, within the 10% margin/,
+      /^version 2 error rate 100% \([\d,]+ of [\d,]+ invocations\) against stable version 1 at 100% \([\d,]+ of [\d,]+\) in the same minutes is within the 10% margin: the sequential test reached its healthy boundary at [\d,]+ invocations/,
     );
   });
 });

@@ -4,9 +4,11 @@ import { GetAliasCommand, GetFunctionConfigurationCommand } from '@aws-sdk/clien
 import { parseRecord } from '@lambda-release-kit/core';
 import {
   deployUnderTraffic,
+  driveTraffic,
   functionOnVersion1,
   handlers,
   plan,
+  runDeploy,
   servicePlan,
   startTestBed,
   type TestBed,
@@ -59,6 +61,41 @@ describe('a release of several functions', () => {
     expect(step?.verdict).toBe('healthy');
     expect(Object.keys(step?.functions ?? {})).toEqual(['svc-api', 'svc-worker']);
     expect(step?.functions?.['svc-worker']).toMatchObject({ verdict: 'healthy' });
+  });
+
+  it('promotes a busy API beside a quiet worker whose own on-inconclusive is promote', async () => {
+    await functionOnVersion1(bed.clients.lambda, 'svc-busy-api', handlers.ok('api-v1'));
+    await functionOnVersion1(bed.clients.lambda, 'svc-quiet-worker', handlers.ok('worker-v1'));
+    const release = servicePlan(
+      [
+        { functionName: 'svc-busy-api', source: zipSource(handlers.ok('api-v2')) },
+        {
+          functionName: 'svc-quiet-worker',
+          source: zipSource(handlers.ok('worker-v2')),
+          onInconclusive: 'promote',
+        },
+      ],
+      { ...canary, onInconclusive: 'wait' },
+      bed.dir,
+    );
+    let finished = false;
+    // Traffic for the API only: the worker gets none, so its verdict can only be inconclusive.
+    const [run] = await Promise.all([
+      runDeploy(bed.clients, release).finally(() => {
+        finished = true;
+      }),
+      driveTraffic(bed.sandbox, 'svc-busy-api', () => finished),
+    ]);
+    expect(run.error).toBeUndefined();
+    expect(run.result?.status).toBe('promoted');
+    expect((await aliasOf('svc-quiet-worker')).FunctionVersion).toBe('2');
+    const [step] = recordOf(run.recordFile).steps;
+    expect(step?.functions?.['svc-busy-api']?.verdict).toBe('healthy');
+    expect(step?.functions?.['svc-quiet-worker']).toMatchObject({
+      verdict: 'inconclusive',
+      reason: 'no published invocations of version 2 yet',
+    });
+    expect(run.logger.text()).toContain('going on because on-inconclusive is promote');
   });
 
   it('outlasts Lambda throttling on a fifth of its control-plane calls and still promotes', async () => {

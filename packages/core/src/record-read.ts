@@ -16,6 +16,7 @@ const STATUSES: readonly string[] = ['planned', 'in-progress', 'promoted', 'roll
 export const FUNCTION_FIELDS = ['function', 'alias', 'previous', 'target', 'codedeploy'] as const;
 /** Lists of entries every reader walks: null is read as empty, anything else must be a list of objects. */
 const ENTRY_LISTS = ['steps', 'rollbacks', 'smokeTests'] as const;
+const CANARY_TRAFFIC_COUNTS = ['sent', 'functionErrors', 'failedRequests'] as const;
 
 type Need = (ok: boolean, message: string) => void;
 
@@ -119,6 +120,15 @@ function checkFunction(entry: Record<string, unknown>, prefix: string, need: Nee
       `${prefix}${key}.version must be a published version number`,
     );
   }
+  const traffic = entry.canaryTraffic;
+  need(
+    traffic === undefined ||
+      (isObject(traffic) &&
+        typeof traffic.ratePerSecond === 'number' &&
+        traffic.ratePerSecond > 0 &&
+        CANARY_TRAFFIC_COUNTS.every((count) => isCount(traffic[count]))),
+    `${prefix}canaryTraffic must have ratePerSecond above 0 and the counts ${CANARY_TRAFFIC_COUNTS.join(', ')}`,
+  );
 }
 
 /** Moves a v1 record's one function into `functions[0]`; everything else (steps, rollbacks, status) stays. */
@@ -192,6 +202,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isText(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 function isVersion(value: unknown): boolean {

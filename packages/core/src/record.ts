@@ -79,6 +79,20 @@ export interface CheckResultSummary {
   unproven?: string[];
 }
 
+/**
+ * The invocations deploy-canary sent straight to the new version during the bakes (input canary-traffic), as
+ * the invoker saw them; CloudWatch's counts of the same invocations are in the steps' metrics.
+ */
+export interface CanaryTrafficRecord {
+  ratePerSecond: number;
+  /** Invoke requests sent. */
+  sent: number;
+  /** Answers with a function error. */
+  functionErrors: number;
+  /** Requests that got no answer from the function (throttled, refused, network). */
+  failedRequests: number;
+}
+
 /** What a release did to one of its functions. */
 export interface FunctionRelease {
   function: { name: string; arn?: string };
@@ -91,6 +105,7 @@ export interface FunctionRelease {
     deploymentConfig?: string;
     deploymentId?: string;
   };
+  canaryTraffic?: CanaryTrafficRecord;
 }
 
 /** A release has at least one function. */

@@ -190,6 +190,19 @@ describe('deployment record', () => {
     expect(() => validateRecord([1, 2])).toThrow(RecordError);
   });
 
+  it("keeps each function's canary traffic, and says what is wrong with a bad one", () => {
+    const record = sample();
+    const [api] = record.functions;
+    const traffic = { ratePerSecond: 0.5, sent: 180, functionErrors: 2, failedRequests: 1 };
+    record.functions = [{ ...api, canaryTraffic: traffic }];
+    expect(parseRecord(serializeRecord(record)).functions[0].canaryTraffic).toEqual(traffic);
+    expect(() =>
+      validateRecord({ ...sample(), functions: [{ ...api, canaryTraffic: { ...traffic, sent: -1 } }] }),
+    ).toThrow(
+      'record is not a valid deployment record: functions[0].canaryTraffic must have ratePerSecond above 0 and the counts sent, functionErrors, failedRequests',
+    );
+  });
+
   it('explains a missing record file', async () => {
     await expect(readRecordFile('/nonexistent/record.json')).rejects.toThrow(
       'record file /nonexistent/record.json could not be read (ENOENT)',

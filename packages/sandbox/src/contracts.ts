@@ -66,6 +66,11 @@ export interface InvocationRecord {
   executedVersion: string;
   /** The alias the request came through, if any (CloudWatch's Resource=<fn>:<alias> dimension). */
   alias?: string | undefined;
+  /**
+   * The published version the request named as its qualifier (a direct invoke of version N): CloudWatch counts
+   * it under Resource=<fn>:N, and not under ExecutedVersion, which exists only for invocations through an alias.
+   */
+  invokedVersion?: string | undefined;
   /** Simulated epoch milliseconds when the invocation started. */
   at: number;
   durationMs: number;

@@ -42,6 +42,21 @@ describe('Lambda metric samples', () => {
     expect(select('Invocations', {})).toHaveLength(4);
   });
 
+  it('counts a direct invoke of a version under Resource=fn:N only, never under ExecutedVersion', () => {
+    const direct = [record(T0, { alias: undefined, executedVersion: '2', invokedVersion: '2' })];
+    const of = (dimensions: Record<string, string>) =>
+      metricSamples(
+        direct,
+        { namespace: 'AWS/Lambda', metricName: 'Invocations', dimensions },
+        T0,
+        T0 + 60_000,
+      );
+    expect(of({ FunctionName: 'orders', Resource: 'orders:2' })).toHaveLength(1);
+    expect(of({ FunctionName: 'orders' })).toHaveLength(1);
+    expect(of({ FunctionName: 'orders', Resource: 'orders:2', ExecutedVersion: '2' })).toEqual([]);
+    expect(of({ FunctionName: 'orders', Resource: 'orders:live', ExecutedVersion: '2' })).toEqual([]);
+  });
+
   it('emits Errors as 0/1 per invocation, Throttles only for throttled requests, Duration in ms', () => {
     expect(select('Errors', { FunctionName: 'orders' })).toEqual([0, 1, 0]);
     expect(select('Throttles', { FunctionName: 'orders' })).toEqual([1]);

@@ -173,6 +173,32 @@ describe('Lambda metrics from real invocations', () => {
     ).toBeUndefined();
   });
 
+  it('counts a direct invoke of version N under Resource=fn:N, alias traffic under Resource=fn:alias + ExecutedVersion', async () => {
+    await functionWithTwoVersions('direct-fn');
+    await lambda.send(
+      new CreateAliasCommand({ FunctionName: 'direct-fn', Name: 'live', FunctionVersion: '1' }),
+    );
+    await invoke('direct-fn', '2', {});
+    await invoke('direct-fn', '2', { fail: true });
+    await invoke('direct-fn', '2', {});
+    await invoke('direct-fn', 'live', {});
+    const direct = { FunctionName: 'direct-fn', Resource: 'direct-fn:2' };
+    expect(await statistic('Invocations', direct, 'Sum')).toBe(3);
+    expect(await statistic('Errors', direct, 'Sum')).toBe(1);
+    for (const version of ['1', '2']) {
+      const behindAlias = { ...direct, ExecutedVersion: version };
+      expect(await statistic('Invocations', behindAlias, 'Sum')).toBeUndefined();
+    }
+    const alias = { FunctionName: 'direct-fn', Resource: 'direct-fn:live' };
+    expect(await statistic('Invocations', alias, 'Sum')).toBe(1);
+    expect(await statistic('Invocations', { ...alias, ExecutedVersion: '1' }, 'Sum')).toBe(1);
+    expect(await statistic('Invocations', { ...alias, ExecutedVersion: '2' }, 'Sum')).toBeUndefined();
+    expect(
+      await statistic('Invocations', { FunctionName: 'direct-fn', Resource: 'direct-fn:1' }, 'Sum'),
+    ).toBeUndefined();
+    expect(await statistic('Invocations', { FunctionName: 'direct-fn' }, 'Sum')).toBe(4);
+  });
+
   it('reports Duration statistics and percentiles over the recorded durations', async () => {
     const durations = sandbox.lambda
       .invocations()

@@ -221,6 +221,28 @@ describe('versions carry their configuration', () => {
     expect(counts['3']?.errors).toBe(counts['3']?.invocations);
   });
 
+  it('records the last hour of a simulated load at once when asked for its history', async () => {
+    await client.send(
+      new CreateAliasCommand({ FunctionName: 'release-fn', Name: 'quiet', FunctionVersion: '1' }),
+    );
+    const startedAt = sandbox.clock.now();
+    const load = sandbox.simulateLoad({
+      functionName: 'release-fn',
+      alias: 'quiet',
+      ratePerSecond: 0.1,
+      historyMs: 3_600_000,
+      versions: { '1': { errorRate: 0 }, '3': { errorRate: 0 } },
+    });
+    load.stop();
+    const past = sandbox.lambda
+      .invocations('release-fn')
+      .filter((r) => r.alias === 'quiet' && r.at < startedAt && r.at >= startedAt - 3_600_000);
+    // 0.1/s over an hour, spread evenly: 360 (one more may fall due by the time the load starts).
+    expect(past.length).toBeGreaterThanOrEqual(359);
+    expect(past.length).toBeLessThanOrEqual(361);
+    expect(Math.min(...past.map((r) => r.at))).toBeLessThan(startedAt - 3_500_000);
+  });
+
   it("counts simulated requests that outlast the version's Timeout as errors lasting the Timeout", async () => {
     await client.send(
       new CreateAliasCommand({

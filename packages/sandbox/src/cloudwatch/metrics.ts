@@ -3,9 +3,11 @@ import type { InvocationRecord } from '../contracts.js';
 /**
  * AWS/Lambda metrics computed from the sandbox's invocation records. Lambda publishes each metric under
  * several dimension sets (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html):
- * none (account-wide), {FunctionName}, {FunctionName, Resource} for an alias, and
- * {FunctionName, Resource, ExecutedVersion} for the version that ran behind that alias. CloudWatch treats
- * each dimension set as its own metric, so a query matches only when its dimensions equal one set exactly.
+ * none (account-wide), {FunctionName}, {FunctionName, Resource} for an alias or a version, and
+ * {FunctionName, Resource, ExecutedVersion} for the version that ran behind that alias. ExecutedVersion exists
+ * only for invocations through an alias: a direct invoke of version N is counted under {FunctionName,
+ * Resource=<fn>:N} alone. CloudWatch treats each dimension set as its own metric, so a query matches only when
+ * its dimensions equal one set exactly.
  */
 
 export const LAMBDA_NAMESPACE = 'AWS/Lambda';
@@ -38,6 +40,11 @@ function dimensionSets(record: InvocationRecord): Record<string, string>[] {
       FunctionName: record.functionName,
       Resource: resource,
       ExecutedVersion: record.executedVersion,
+    });
+  } else if (record.invokedVersion) {
+    sets.push({
+      FunctionName: record.functionName,
+      Resource: `${record.functionName}:${record.invokedVersion}`,
     });
   }
   return sets;

@@ -26,6 +26,14 @@ export function drawVersion(alias: AliasState, random: () => number = Math.rando
   return alias.functionVersion;
 }
 
+/**
+ * The published version a request named (Qualifier N), which CloudWatch counts under Resource=<fn>:N; undefined
+ * for an alias, an unqualified request and $LATEST.
+ */
+function invokedVersion(qualifier: string | undefined, alias: AliasState | undefined): string | undefined {
+  return alias === undefined && qualifier !== undefined && /^\d+$/.test(qualifier) ? qualifier : undefined;
+}
+
 /** Runs functions (zip code in warm child processes, images via `images`) and records every invocation. */
 export class Invoker {
   private records: InvocationRecord[] = [];
@@ -77,6 +85,7 @@ export class Invoker {
         functionName: fn.name,
         executedVersion: executed,
         alias: alias?.name,
+        invokedVersion: invokedVersion(qualifier, alias),
         at: this.clock.now(),
         durationMs: 0,
         error: false,
@@ -110,6 +119,7 @@ export class Invoker {
         functionName: fn.name,
         executedVersion: executed.version,
         alias: alias?.name,
+        invokedVersion: invokedVersion(qualifier, alias),
         at,
         durationMs: 0,
         error: false,
@@ -124,6 +134,7 @@ export class Invoker {
       functionName: fn.name,
       executedVersion: executed.version,
       alias: alias?.name,
+      invokedVersion: invokedVersion(qualifier, alias),
       at,
       durationMs: result.durationMs,
       // For function URLs a 5xx answer counts as an error, like Lambda's Url5xxCount feeding alarms.

@@ -22,6 +22,11 @@ export interface SimulatedLoadOptions {
   versions?: Record<string, VersionBehaviour>;
   /** A seeded generator makes a run repeatable. */
   random?: () => number;
+  /**
+   * Also records, at once, the traffic this rate would have served over the last `historyMs` (through the alias as
+   * it is now), as if the load had been running already: for what reads an alias's recent past. Default 0.
+   */
+  historyMs?: number;
 }
 
 export interface SimulatedLoad {
@@ -58,7 +63,7 @@ export function simulateLoad(
 ): SimulatedLoad {
   const random = options.random ?? Math.random;
   const counts: Record<string, { invocations: number; errors: number }> = {};
-  let last = clock.now();
+  let last = clock.now() - (options.historyMs ?? 0);
   let owed = 0;
   const tick = () => {
     const now = clock.now();
@@ -96,6 +101,7 @@ export function simulateLoad(
     }
     last = now;
   };
+  if (options.historyMs) tick();
   const timer = setInterval(tick, TICK_MS);
   // A load left running must not keep a test or benchmark process alive.
   timer.unref();
