@@ -1,8 +1,8 @@
-export const id = 755;
-export const ids = [755];
+export const id = 811;
+export const ids = [811];
 export const modules = {
 
-/***/ 9755:
+/***/ 7192:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,7 +13,7 @@ __webpack_require__.d(__webpack_exports__, {
   runChecks: () => (/* reexport */ runChecks)
 });
 
-// UNUSED EXPORTS: CheckDefinitionError, DEFAULT_CONCURRENCY, VERSION_HEADERS, describeFailure, formatMs, formatStatus, parseDuration, parseErrorRate, toJUnitXml, toJsonReport, toRecordSummary, validateSuite
+// UNUSED EXPORTS: CheckDefinitionError, DEFAULT_CONCURRENCY, VERSION_HEADERS, describeFailure, formatMs, formatStatus, parseDuration, parseErrorRate, toJUnitXml, toJsonReport, toRecordSummary, unprovenLines, validateSuite
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
@@ -82,6 +82,12 @@ var external_node_crypto_ = __webpack_require__(7598);
  */
 class TemplateError extends Error {
     name = 'TemplateError';
+    /** The variable path that could not be resolved, for callers that know where it moved. */
+    path;
+    constructor(message, path) {
+        super(message);
+        this.path = path;
+    }
 }
 const TEMPLATE_HELPERS = ['now', 'timestamp', 'uuid', 'random'];
 const EXPRESSION = /\\\{\{|\{\{([\s\S]*?)\}\}/g;
@@ -269,12 +275,12 @@ function lookup(vars, path) {
             const reached = parts.slice(0, index).join('.');
             throw new TemplateError(index === 0
                 ? `unknown variable "${path}"${known.length > 0 ? ` (known: ${known.slice(0, 20).join(', ')})` : ' (no variables are defined)'}`
-                : `unknown variable "${path}": "${reached}" has no "${part}"`);
+                : `unknown variable "${path}": "${reached}" has no "${part}"`, path);
         }
         value = container[part];
     }
     if (value === undefined)
-        throw new TemplateError(`unknown variable "${path}"`);
+        throw new TemplateError(`unknown variable "${path}"`, path);
     return value;
 }
 function stringify(value) {
@@ -496,6 +502,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'];
 const CHECK_KEYS = [
     'name',
+    'function',
     'request',
     'invoke',
     'expect',
@@ -592,6 +599,21 @@ function requestSpec(scope, raw) {
         json,
         timeoutMs: scope.duration(raw, 'timeout', path),
     };
+}
+/** `function:` of an HTTP check: a plain function name (matched against the release's functions before sending). */
+function checkedFunction(scope, raw) {
+    if (raw.function === undefined)
+        return undefined;
+    if (raw.invoke !== undefined) {
+        scope.problem(['function'], 'is for HTTP checks — an invoke check tests the function it invokes');
+        return undefined;
+    }
+    const name = raw.function;
+    if (typeof name !== 'string' || !/^[\w:.-]+$/.test(name.trim())) {
+        scope.problem(['function'], `has ${describe(name)} — expected the name of a function of the release, like orders-api (no templates)`);
+        return undefined;
+    }
+    return name.trim();
 }
 function invokeSpec(scope, raw) {
     const path = ['invoke'];
@@ -1155,6 +1177,7 @@ class SuiteParser {
         return {
             name: name ?? fallbackName,
             flow,
+            function: checkedFunction(scope, entry),
             request,
             invoke,
             expect,
@@ -1191,7 +1214,72 @@ function isJson(answer) {
     return parsed.get(answer) !== NOT_JSON;
 }
 
+;// CONCATENATED MODULE: ./packages/checks/src/version-proof.ts
+/**
+ * Headers an HTTP answer may use to say which function version served it, when the check names none. AWS sends
+ * none of them by itself: the function's code sets one (e.g. x-function-version from AWS_LAMBDA_FUNCTION_VERSION).
+ */
+const VERSION_HEADERS = ['x-amz-executed-version', 'x-executed-version', 'x-function-version'];
+/**
+ * A check's own `version` always needs proof; so does any version for a check that names where the answer reports
+ * it (`version-from`, the check's or the input's). A version that only comes from the record or expect-version is
+ * proven when an HTTP answer reports one, and "not proven" when it reports none.
+ */
+function expectedVersion(check, invokedFunction, sources) {
+    if (check.expect.version !== undefined)
+        return { version: check.expect.version, optional: false };
+    const optional = check.invoke === undefined && check.expect.versionFrom === undefined;
+    const tested = invokedFunction ?? check.function;
+    const own = tested === undefined ? undefined : sources.expectFunctionVersion?.(tested);
+    if (own !== undefined)
+        return { version: own, function: tested, optional };
+    if (sources.expectVersion !== undefined)
+        return { version: sources.expectVersion, optional };
+    if (!sources.expectFunctionVersion)
+        return undefined;
+    return {
+        notChecked: tested === undefined
+            ? 'the release has several functions and this check names none (give it `function: <name>`)'
+            : `the release has no new version of ${tested}`,
+    };
+}
+/** What the final answer proved about the expected version (`version` as rendered for the run). */
+function versionProof(expected, version, answer) {
+    if (expected === undefined)
+        return undefined;
+    if ('notChecked' in expected)
+        return { outcome: 'not checked', detail: expected.notChecked };
+    if (answer === undefined || version === undefined)
+        return undefined;
+    const whose = expected.function === undefined ? '' : ` (${expected.function}'s new version)`;
+    const base = { expected: version, function: expected.function };
+    if (answer.executedVersion === version) {
+        return { ...base, outcome: 'proven', detail: `answered by version ${version}${whose}` };
+    }
+    if (answer.executedVersion === undefined) {
+        return {
+            ...base,
+            outcome: 'not proven',
+            detail: `the answer reported no version, expected ${version}${whose}: have the function report it (e.g. an x-function-version header from AWS_LAMBDA_FUNCTION_VERSION) and name it with version-from to require it`,
+        };
+    }
+    return {
+        ...base,
+        outcome: 'other version',
+        detail: `answered by version ${answer.executedVersion}, expected ${version}${whose}`,
+    };
+}
+/** Where an answer was looked at for its version and found nothing, for the failure message. */
+function missingVersion(source) {
+    if (source && 'header' in source)
+        return `no ${source.header} header (version-from: header:${source.header})`;
+    if (source)
+        return `nothing at ${source.json} (version-from: json:${source.json})`;
+    return `no version (none of the headers ${VERSION_HEADERS.join(', ')}; name where the function reports it with version-from, e.g. header:x-function-version)`;
+}
+
 ;// CONCATENATED MODULE: ./packages/checks/src/assertions.ts
+
 
 
 
@@ -1202,7 +1290,7 @@ function judge(expect, answer) {
     return (checkFunctionError(expect, answer) ??
         checkStatus(expect.status ?? (answer.kind === 'invoke' ? [{ min: 200, max: 200 }] : SUCCESS), answer) ??
         checkDuration(expect.maxDurationMs, answer) ??
-        checkVersion(expect.version, answer) ??
+        checkVersion(expect, answer) ??
         checkHeaders(expect.headers ?? {}, answer) ??
         (expect.body ? checkText('body', expect.body, answer.body) : undefined) ??
         checkJson(expect.json ?? [], answer));
@@ -1240,10 +1328,19 @@ function checkDuration(maxMs, answer) {
         return undefined;
     return fail('max-duration', `at most ${formatMs(maxMs)}`, formatMs(answer.durationMs));
 }
-function checkVersion(version, answer) {
-    if (version === undefined || answer.executedVersion === version)
+/** An HTTP answer that reports no version fails only when proof was asked for (see version-proof.ts). */
+function checkVersion(expect, answer) {
+    const version = expect.version;
+    const reported = answer.executedVersion;
+    if (version === undefined || reported === version)
         return undefined;
-    const actual = answer.executedVersion === undefined ? 'no version reported' : `version ${answer.executedVersion}`;
+    if (reported === undefined) {
+        if (answer.kind === 'http' && expect.versionOptional)
+            return undefined;
+        const missing = answer.kind === 'http' ? missingVersion(expect.versionFrom) : 'no executed version';
+        return fail('version', `version ${version}`, 'no version reported', `answered with ${missing}, expected version ${version}`);
+    }
+    const actual = `version ${reported}`;
     return fail('version', `version ${version}`, actual, `answered by ${actual}, expected version ${version}`);
 }
 function checkHeaders(headers, answer) {
@@ -1647,13 +1744,7 @@ async function sendInvoke(spec, context) {
 
 
 
-/** Headers an HTTP answer may use to say which function version served it, when the check names none. */
-const VERSION_HEADERS = [
-    'x-amz-executed-version',
-    'x-executed-version',
-    'x-function-version',
-    'x-sandbox-executed-version',
-];
+
 /** Renders the check's request or invoke with the current variables and sends it once. */
 async function sendOnce(check, vars, context) {
     const render = (text) => renderTemplate(text, vars, context.template);
@@ -1757,21 +1848,29 @@ function round(ms) {
     return Math.round(ms * 10) / 10;
 }
 
+// EXTERNAL MODULE: ./packages/core/src/arn.ts
+var arn = __webpack_require__(8718);
 ;// CONCATENATED MODULE: ./packages/checks/src/validate.ts
+
 
 
 /**
  * Checks, before anything is sent, that every variable a template uses will exist when the check runs: given
- * vars, captures of earlier steps of the same flow, and set environment variables.
+ * vars, captures of earlier steps of the same flow, and set environment variables; and that a check's `function:`
+ * names one of the release's functions, when they are known.
  */
 function validateSuite(suite, context) {
     const problems = [];
     const given = Object.keys(context.vars);
+    const release = context.releaseFunctions?.map(arn/* bareFunctionName */.o);
     const checkOne = (check, known, flow) => {
         const at = (location) => `check "${check.name}"${location ? ` (${location})` : ''}`;
         const label = at(check.location);
         if (check.invoke && !context.hasLambda)
             problems.push(`${label}: invoke needs a Lambda client, and none was given`);
+        if (check.function !== undefined && release && !release.includes((0,arn/* bareFunctionName */.o)(check.function))) {
+            problems.push(`${label}: function "${check.function}" is not a function of the release — expected one of ${release.join(', ')}`);
+        }
         if (check.request && !suite.baseUrl && /^\//.test(check.request.url)) {
             problems.push(`${label}: request.url "${check.request.url}" is a path, and no base-url is set`);
         }
@@ -1823,6 +1922,7 @@ function validateSuite(suite, context) {
 
 
 
+
 const DEFAULT_CONCURRENCY = 10;
 const silentLogger = { info: () => { }, warning: () => { }, debug: () => { } };
 /** Why the suite stopped early; checks not finished by then are reported with it. */
@@ -1840,7 +1940,12 @@ async function runChecks(suite, deps = {}) {
     const started = performance.now();
     const env = deps.env ?? process.env;
     const vars = { ...suite.vars, ...deps.vars };
-    validateSuite(suite, { vars, env, hasLambda: deps.lambda !== undefined });
+    validateSuite(suite, {
+        vars,
+        env,
+        hasLambda: deps.lambda !== undefined,
+        releaseFunctions: deps.releaseFunctions,
+    });
     const stop = new Stop();
     const controller = new AbortController();
     const abort = (reason, failsRunning) => {
@@ -2007,6 +2112,7 @@ async function runCheck(check, vars, context) {
         durationMs,
         status: outcome.answer?.status,
         executedVersion: outcome.answer?.executedVersion,
+        version: proofOf(check, vars, context, outcome.answer),
         responseMs: outcome.answer === undefined ? undefined : Math.round(outcome.answer.durationMs),
         latency,
         failure: failure && context.redactor.deep(failure),
@@ -2024,7 +2130,7 @@ function report(result, context) {
             result.status === undefined ? undefined : String(result.status),
             result.latency ? `p95 ${formatMs(result.latency.p95Ms)} over ${result.latency.samples}` : undefined,
             result.responseMs === undefined || result.latency ? undefined : formatMs(result.responseMs),
-            result.executedVersion === undefined ? undefined : `version ${result.executedVersion}`,
+            versionFact(result),
             result.attempts > 1 ? `${result.attempts} attempts` : undefined,
         ].filter((fact) => fact !== undefined);
         context.logger.info(`✓ ${label} (${facts.join(', ')})`);
@@ -2035,6 +2141,13 @@ function report(result, context) {
     else {
         context.logger.warning(`✗ ${label}: ${result.failure ? describeFailure(result.failure) : 'failed'}`);
     }
+}
+function versionFact(result) {
+    const proof = result.version;
+    if (proof === undefined || proof.outcome === 'proven' || proof.outcome === 'other version') {
+        return result.executedVersion === undefined ? undefined : `version ${result.executedVersion}`;
+    }
+    return `version ${proof.outcome}: ${proof.detail}`;
 }
 /** A multi-line failure text: the reason, then the request, expected, actual and response. */
 function describeFailure(failure) {
@@ -2118,14 +2231,28 @@ async function attemptOnce(check, vars, context) {
     };
 }
 function withVersion(check, vars, context) {
-    const version = check.expect.version ?? invokedFunctionVersion(check, vars, context) ?? context.expectVersion;
-    return version === undefined ? check.expect : { ...check.expect, version };
+    const expected = expectedOf(check, vars, context);
+    if (expected === undefined || 'notChecked' in expected)
+        return check.expect;
+    return { ...check.expect, version: expected.version, versionOptional: expected.optional };
 }
-/** The version an invoke check's function must answer from, when the caller knows one for that function. */
-function invokedFunctionVersion(check, vars, context) {
-    if (!check.invoke || !context.expectFunctionVersion)
+function expectedOf(check, vars, context) {
+    const invoked = check.invoke && renderTemplate(check.invoke.function, vars, context.template);
+    return expectedVersion(check, invoked, context);
+}
+/** What the final answer proved about its version (the expected version rendered as the judge saw it). */
+function proofOf(check, vars, context, answer) {
+    try {
+        const expected = expectedOf(check, vars, context);
+        const version = expected && 'version' in expected
+            ? renderTemplate(expected.version, vars, context.template)
+            : undefined;
+        return versionProof(expected, version, answer);
+    }
+    catch {
+        // A template that cannot be rendered already failed the check with its own reason.
         return undefined;
-    return context.expectFunctionVersion(renderTemplate(check.invoke.function, vars, context.template));
+    }
 }
 async function sendAndJudge(check, vars, expect, context) {
     let answer;
