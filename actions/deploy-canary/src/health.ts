@@ -7,6 +7,7 @@ import {
   BUDGET_SPLIT,
   differenceLlr,
   type ErrorRateGate,
+  expectedInvocations,
   invocationsForTruncatedDecision,
   sprtBoundaries,
   truncatedDecision,
@@ -234,18 +235,17 @@ function judgeErrors(
   }
 
   const decision = truncatedDecision(gate, canary, stable);
-  const needed = stable
-    ? invocationsForTruncatedDecision(gate, {
-        errorRate: errorRate(stable),
-        invocationsPerCanaryInvocation: stable.invocations / Math.max(1, n),
-      })
-    : invocationsForTruncatedDecision(gate);
+  const baseline = stable
+    ? { errorRate: errorRate(stable), invocationsPerCanaryInvocation: stable.invocations / Math.max(1, n) }
+    : undefined;
+  const needed = invocationsForTruncatedDecision(gate, baseline);
   metrics.invocationsForVerdict = needed;
+  const expected = expectedInvocations(gate, errorRate(canary), baseline);
   const decideNow =
     look.stage === 'deadline' ||
     (look.stage === 'end' &&
       (look.onInconclusive !== 'wait' || decision.missedRegression <= gate.missedRegressionRate));
-  const more = moreEvidence(canary.version, needed - n, look.perSecond);
+  const more = moreEvidence(canary.version, n, { expected, needed }, look.perSecond);
   if (!decideNow) {
     return {
       state: 'open',
@@ -349,15 +349,30 @@ function fastPath(
     : undefined;
 }
 
-/** "about 1,400 more invocations of version 8 decide it with both error rates kept: about 3 minutes at the current 8/s". */
-function moreEvidence(version: string, needed: number, perSecond: number): string {
-  if (needed <= 0) {
+/**
+ * What a verdict still needs, the way the plan counts it: the sequential test's average need at the error rate seen
+ * so far ("about 120 more invocations of version 8 are expected to reach a verdict: about 1 minute at the current
+ * 8/s"), or, once that is behind or beyond it, the count at which the end of the schedule decides with both error
+ * rates kept ("about 1,400 more invocations of version 8 decide it with both error rates kept: …").
+ */
+function moreEvidence(
+  version: string,
+  seen: number,
+  need: { expected: number; needed: number },
+  perSecond: number,
+): string {
+  const expectedMore = need.expected - seen;
+  const sequential = need.expected < need.needed && expectedMore > 0;
+  const more = sequential ? expectedMore : need.needed - seen;
+  if (more <= 0) {
     return `the invocations so far are enough for the end of the schedule to decide with both error rates kept`;
   }
-  const what = `about ${about(needed)} more invocations of version ${version} decide it with both error rates kept`;
+  const what = sequential
+    ? `about ${about(more)} more invocations of version ${version} are expected to reach a verdict at the error rate seen so far`
+    : `about ${about(more)} more invocations of version ${version} decide it with both error rates kept`;
   if (perSecond <= 0) return `${what}; none arrived since the last look`;
   const rate = perSecond >= 10 ? Math.round(perSecond) : Number(perSecond.toPrecision(2));
-  const minutes = Math.max(1, Math.ceil(needed / perSecond / 60));
+  const minutes = Math.max(1, Math.ceil(more / perSecond / 60));
   return `${what}: about ${count(minutes)} minute${minutes === 1 ? '' : 's'} at the current ${rate}/s`;
 }
 

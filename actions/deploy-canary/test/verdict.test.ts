@@ -5,7 +5,7 @@ import { lookAlpha, plannedLooks } from '../src/check-schedule.js';
 import { judgeHealth, type HealthEvidence, type Look, type LookStage } from '../src/health.js';
 import type { VersionMetrics } from '../src/metrics.js';
 import type { HealthThresholds } from '../src/plan.js';
-import { invocationsForTruncatedDecision } from '../src/sequential-test.js';
+import { expectedInvocations, invocationsForTruncatedDecision } from '../src/sequential-test.js';
 import { VerdictHistory } from '../src/verdict-history.js';
 import { seededRandom } from './helpers.js';
 
@@ -114,19 +114,31 @@ describe('verdict at the boundaries', () => {
   it('says how many more invocations a verdict needs and how long that takes at the current rate', () => {
     const j = judgeHealth(evidence({ invocations: 1000, errors: 6 }), gates, look({ perSecond: 2 }));
     expect(j.verdict).toBe('inconclusive');
-    const needed = invocationsForTruncatedDecision({
+    const gate = {
       maxErrorRate: 0.005,
       compareToStable: false,
       falseRollbackRate: 0.01,
       missedRegressionRate: 0.05,
-    });
-    const minutes = Math.ceil((needed - 1000) / 2 / 60);
-    const shown = Number((needed - 1000).toPrecision(2)).toLocaleString('en-US');
+    };
+    // The sequential test's average need at the 0.6% seen so far, as the evidence plan counts it.
+    const expected = expectedInvocations(gate, 0.006);
+    expect(expected).toBeLessThan(invocationsForTruncatedDecision(gate));
+    const minutes = Math.ceil((expected - 1000) / 2 / 60);
+    const shown = Number((expected - 1000).toPrecision(2)).toLocaleString('en-US');
     expect(j.reason).toContain(
-      `about ${shown} more invocations of version 8 decide it with both error rates kept: ` +
+      `about ${shown} more invocations of version 8 are expected to reach a verdict at the error rate seen so far: ` +
         `about ${minutes} minutes at the current 2/s`,
     );
-    expect(j.metrics.invocationsForVerdict).toBe(needed);
+    expect(j.metrics.invocationsForVerdict).toBe(invocationsForTruncatedDecision(gate));
+  });
+
+  it('once the sequential need is behind, says what the end of the schedule needs to decide', () => {
+    // 36 errors in 5,000 at a 0.5% gate: still between the boundaries after the average need at 0.72% (~4,500).
+    const j = judgeHealth(evidence({ invocations: 5000, errors: 36 }), gates, look({ perSecond: 2 }));
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.reason).toMatch(
+      /about [\d,]+ more invocations of version 8 decide it with both error rates kept: about \d+ minutes at the current 2\/s$/,
+    );
   });
 
   it('judges p95 only from 60 invocations', () => {
@@ -248,7 +260,7 @@ describe('truncated decision at the end of the schedule', () => {
     );
     expect(j.verdict).toBe('inconclusive');
     expect(j.reason).toMatch(
-      /^no verdict at the end of the schedule on 300 invocations: .*; one at 1% would be promoted with \d+% probability at this sample, more than half; about [\d,]+ more invocations of version 8 decide it with both error rates kept: about \d+ minutes at the current 0\.1\/s$/,
+      /^no verdict at the end of the schedule on 300 invocations: .*; one at 1% would be promoted with \d+% probability at this sample, more than half; about [\d,]+ more invocations of version 8 are expected to reach a verdict at the error rate seen so far: about \d+ minutes at the current 0\.1\/s$/,
     );
   });
 
@@ -310,7 +322,7 @@ describe('estimates at the current rate', () => {
     const j = history.judge(at(1500, 9), 600_000, gates, 'bake');
     expect(j.verdict).toBe('inconclusive');
     expect(j.reason).toMatch(
-      /more invocations of version 8 decide it with both error rates kept: about \d+ minutes? at the current 15\/s$/,
+      /more invocations of version 8 are expected to reach a verdict at the error rate seen so far: about \d+ minutes? at the current 15\/s$/,
     );
   });
 });
