@@ -79,6 +79,28 @@ async function waitForUpdate(name: string): Promise<void> {
   }
 }
 
+/**
+ * Waits (deadline 30 s) until deploy-canary's UpdateFunctionCode is accepted, then holds its next GetFunction
+ * poll for 3 s and waits for the update to finish, so the test can act as another writer in between.
+ */
+async function holdAfterOurCodeUpdate(name: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (
+    !fixture.sandbox.requestLog().some((e) => e.operation === 'UpdateFunctionCode' && e.status === 200)
+  ) {
+    if (Date.now() > deadline) throw new Error('deploy-canary never updated the code');
+    await sleep(10);
+  }
+  fixture.sandbox.faults.add({
+    service: 'lambda',
+    operation: 'GetFunction',
+    kind: 'delay',
+    delayMs: 3_000,
+    times: 1,
+  });
+  await waitForUpdate(name);
+}
+
 /** $LATEST's settings a release's configuration changes, and the function's published versions. */
 async function latestOf(
   name: string,
@@ -117,21 +139,7 @@ describe('deploy safety and truthful status', () => {
       { env: fixture.env, timeoutMs: 90_000 },
     );
     // Once our update is accepted, hold our next poll for its end, and meanwhile let "another run" upload its code.
-    const deadline = Date.now() + 30_000;
-    while (
-      !fixture.sandbox.requestLog().some((e) => e.operation === 'UpdateFunctionCode' && e.status === 200)
-    ) {
-      if (Date.now() > deadline) throw new Error('deploy-canary never updated the code');
-      await sleep(10);
-    }
-    fixture.sandbox.faults.add({
-      service: 'lambda',
-      operation: 'GetFunction',
-      kind: 'delay',
-      delayMs: 3_000,
-      times: 1,
-    });
-    await waitForUpdate(name);
+    await holdAfterOurCodeUpdate(name);
     const other = await fixture.lambda.send(
       new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: buildOrdersApi({ release: 'v9.9.9' }) }),
     );
@@ -448,21 +456,7 @@ describe('deploy safety and truthful status', () => {
       { env: fixture.env, timeoutMs: 90_000 },
     );
     // Once our code update is accepted, hold our next poll, and meanwhile "another writer" changes the role.
-    const deadline = Date.now() + 30_000;
-    while (
-      !fixture.sandbox.requestLog().some((e) => e.operation === 'UpdateFunctionCode' && e.status === 200)
-    ) {
-      if (Date.now() > deadline) throw new Error('deploy-canary never updated the code');
-      await sleep(10);
-    }
-    fixture.sandbox.faults.add({
-      service: 'lambda',
-      operation: 'GetFunction',
-      kind: 'delay',
-      delayMs: 3_000,
-      times: 1,
-    });
-    await waitForUpdate(name);
+    await holdAfterOurCodeUpdate(name);
     await fixture.lambda.send(
       new UpdateFunctionConfigurationCommand({
         FunctionName: name,
